@@ -1,0 +1,62 @@
+import { Hono } from 'hono'
+import { secureHeaders } from 'hono/secure-headers'
+import { getConfig } from './config'
+import { AppError, type ErrorCode, errorBody } from './lib/errors'
+import { newId } from './lib/ids'
+import { log } from './lib/log'
+import { api } from './routes/api'
+import { demo } from './routes/demo'
+import type { AppEnv } from './routes/env'
+import { events } from './routes/events'
+import { restore } from './routes/restore'
+import { woocommerce } from './routes/webhooks/woocommerce'
+
+/** The Worker's HTTP app: global middleware, error mapping and every route group. */
+export function createApp() {
+  const app = new Hono<AppEnv>()
+
+  app.use(async (c, next) => {
+    c.set('requestId', newId('req'))
+    c.set('config', getConfig(c.env))
+    await next()
+    c.header('X-Request-Id', c.get('requestId'))
+  })
+  app.use(
+    secureHeaders({
+      crossOriginResourcePolicy: false,
+      referrerPolicy: 'no-referrer',
+    }),
+  )
+
+  app.get('/', (c) => c.json({ name: 'cartback', ok: true }))
+  app.get('/healthz', (c) => c.json({ ok: true }))
+  app.route('/v1', events)
+  app.route('/', restore)
+  app.route('/webhooks/woocommerce', woocommerce)
+  app.route('/api/v1', api)
+  app.route('/demo', demo)
+
+  app.notFound((c) => {
+    const requestId = c.get('requestId') ?? 'req_none'
+    return c.json(errorBody('NOT_FOUND', 'No such route.', requestId), 404)
+  })
+
+  app.onError((err, c) => {
+    const requestId = c.get('requestId') ?? 'req_none'
+    let code: ErrorCode = 'INTERNAL'
+    let message = 'Something went wrong on our side.'
+    let status = 500
+    if (err instanceof AppError) {
+      code = err.code
+      message = err.message
+      status = err.status
+    }
+    if (status >= 500)
+      log('error', 'request failed', { requestId, code, error: String(err), stack: err.stack })
+    const res = c.json(errorBody(code, message, requestId), status as 500)
+    res.headers.set('X-Request-Id', requestId)
+    return res
+  })
+
+  return app
+}

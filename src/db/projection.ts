@@ -1,0 +1,168 @@
+import type { CartReport } from '../domain/cart/report'
+import type { OrderReport } from '../domain/cart/types'
+
+// Every write below is guarded twice: a tombstone at or above the report's revision means the
+// cart was erased, and ON CONFLICT ... WHERE keeps a newer row from an older, late report.
+const NOT_ERASED = `NOT EXISTS (SELECT 1 FROM cart_tombstones t
+  WHERE t.store_id = ?1 AND t.cart_id = ?2 AND t.revision >= ?3)`
+
+const UPSERT_CART = `INSERT INTO carts (store_id, cart_id, revision, status, currency, total,
+  item_count, email, phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at,
+  recovered_at, converted_at, lost_at, order_id, recovered_revenue)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19
+WHERE ${NOT_ERASED}
+ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
+  status = excluded.status, currency = excluded.currency, total = excluded.total,
+  item_count = excluded.item_count, email = excluded.email, phone = excluded.phone,
+  updated_at = excluded.updated_at, last_activity_at = excluded.last_activity_at,
+  abandoned_at = excluded.abandoned_at, restored_at = excluded.restored_at,
+  recovered_at = excluded.recovered_at, converted_at = excluded.converted_at,
+  lost_at = excluded.lost_at, order_id = excluded.order_id,
+  recovered_revenue = excluded.recovered_revenue
+WHERE excluded.revision > carts.revision`
+
+const UPSERT_ORDER = `INSERT INTO orders (store_id, cart_id, revision, order_id, status, paid,
+  total, refunded, currency, source, placed_at, updated_at)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
+WHERE ${NOT_ERASED}
+ON CONFLICT (store_id, order_id) DO UPDATE SET cart_id = excluded.cart_id,
+  revision = excluded.revision, status = excluded.status, paid = excluded.paid,
+  total = excluded.total, refunded = excluded.refunded, currency = excluded.currency,
+  source = excluded.source, placed_at = excluded.placed_at, updated_at = excluded.updated_at
+WHERE orders.cart_id IS NULL OR orders.cart_id <> excluded.cart_id
+  OR excluded.revision > orders.revision`
+
+const UPSERT_CONTACT = `INSERT INTO contacts (store_id, cart_id, kind, value, last_activity_at)
+SELECT ?1, ?2, ?4, ?5, ?6
+WHERE ${NOT_ERASED}
+ON CONFLICT (store_id, kind, value) DO UPDATE SET cart_id = excluded.cart_id,
+  last_activity_at = excluded.last_activity_at
+WHERE excluded.last_activity_at >= contacts.last_activity_at`
+
+/**
+ * Writes a batch of cart reports to D1 in one round trip (one transaction). Keeps only the
+ * newest report per cart from the batch; replaying a batch changes nothing.
+ */
+export async function writeCartReports(db: D1Database, reports: CartReport[]): Promise<number> {
+  const latest = new Map<string, CartReport>()
+  for (const r of reports) {
+    const key = `${r.storeId}:${r.cartId}`
+    const seen = latest.get(key)
+    if (!seen || seen.revision < r.revision) latest.set(key, r)
+  }
+  const statements: D1PreparedStatement[] = []
+  for (const r of latest.values()) {
+    statements.push(
+      db
+        .prepare(UPSERT_CART)
+        .bind(
+          r.storeId,
+          r.cartId,
+          r.revision,
+          r.status,
+          r.currency,
+          r.total,
+          r.itemCount,
+          r.email,
+          r.phone,
+          r.createdAt,
+          r.updatedAt,
+          r.lastActivityAt,
+          r.abandonedAt,
+          r.restoredAt,
+          r.recoveredAt,
+          r.convertedAt,
+          r.lostAt,
+          r.order?.id ?? null,
+          r.recoveredRevenue,
+        ),
+    )
+    if (r.order) {
+      const o = r.order
+      statements.push(
+        db
+          .prepare(UPSERT_ORDER)
+          .bind(
+            r.storeId,
+            r.cartId,
+            r.revision,
+            o.id,
+            o.status,
+            o.paid ? 1 : 0,
+            o.total,
+            o.refunded,
+            o.currency,
+            o.source,
+            o.placedAt,
+            r.updatedAt,
+          ),
+      )
+    }
+    for (const [kind, value] of [
+      ['email', r.email],
+      ['phone', r.phone],
+    ] as const) {
+      if (!value) continue
+      statements.push(
+        db
+          .prepare(UPSERT_CONTACT)
+          .bind(r.storeId, r.cartId, r.revision, kind, value, r.lastActivityAt),
+      )
+    }
+  }
+  if (statements.length > 0) await db.batch(statements)
+  return latest.size
+}
+
+/** Records an order no cart could be matched to, without touching a matched row. */
+export async function recordUnmatchedOrder(
+  db: D1Database,
+  storeId: string,
+  o: OrderReport,
+): Promise<void> {
+  const now = Date.now()
+  await db
+    .prepare(
+      `INSERT INTO orders (store_id, order_id, cart_id, status, paid, total, refunded, currency,
+         source, placed_at, revision, updated_at)
+       VALUES (?1, ?2, NULL, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?10)
+       ON CONFLICT (store_id, order_id) DO UPDATE SET status = excluded.status,
+         paid = excluded.paid, total = excluded.total, refunded = excluded.refunded,
+         updated_at = excluded.updated_at
+       WHERE orders.cart_id IS NULL`,
+    )
+    .bind(
+      storeId,
+      o.id,
+      o.status,
+      o.paid ? 1 : 0,
+      o.total,
+      o.refunded,
+      o.currency,
+      o.source,
+      o.placedAt,
+      now,
+    )
+    .run()
+}
+
+/** Erases a cart's reporting rows and leaves a tombstone so late reports cannot restore them. */
+export async function eraseCartRows(
+  db: D1Database,
+  storeId: string,
+  cartId: string,
+  revision: number,
+): Promise<void> {
+  await db.batch([
+    db
+      .prepare(
+        `INSERT INTO cart_tombstones (store_id, cart_id, revision, erased_at) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = MAX(revision, excluded.revision),
+           erased_at = excluded.erased_at`,
+      )
+      .bind(storeId, cartId, revision, Date.now()),
+    db.prepare('DELETE FROM carts WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
+    db.prepare('DELETE FROM orders WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
+    db.prepare('DELETE FROM contacts WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
+  ])
+}

@@ -1,0 +1,219 @@
+import type { CartStatus } from '../domain/cart/types'
+
+/** A cart row as the list API returns it. */
+export type CartSummary = {
+  storeId: string
+  cartId: string
+  status: CartStatus
+  currency: string
+  total: number
+  itemCount: number
+  hasEmail: boolean
+  hasPhone: boolean
+  createdAt: string
+  updatedAt: string
+  lastActivityAt: string
+  abandonedAt?: string
+  restoredAt?: string
+  recoveredAt?: string
+  recoveredRevenue?: number
+  orderId?: string
+}
+
+type CartRow = {
+  store_id: string
+  cart_id: string
+  status: CartStatus
+  currency: string
+  total: number
+  item_count: number
+  email: string | null
+  phone: string | null
+  created_at: number
+  updated_at: number
+  last_activity_at: number
+  abandoned_at: number | null
+  restored_at: number | null
+  recovered_at: number | null
+  recovered_revenue: number
+  order_id: string | null
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+function toSummary(r: CartRow): CartSummary {
+  const s: CartSummary = {
+    storeId: r.store_id,
+    cartId: r.cart_id,
+    status: r.status,
+    currency: r.currency,
+    total: r.total,
+    itemCount: r.item_count,
+    hasEmail: r.email !== null,
+    hasPhone: r.phone !== null,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+    lastActivityAt: iso(r.last_activity_at),
+  }
+  if (r.abandoned_at !== null) s.abandonedAt = iso(r.abandoned_at)
+  if (r.restored_at !== null) s.restoredAt = iso(r.restored_at)
+  if (r.recovered_at !== null) {
+    s.recoveredAt = iso(r.recovered_at)
+    s.recoveredRevenue = r.recovered_revenue
+  }
+  if (r.order_id !== null) s.orderId = r.order_id
+  return s
+}
+
+export type CartCursor = { updatedAt: number; storeId: string; cartId: string }
+
+export type CartFilter = {
+  storeIds: string[]
+  status?: CartStatus
+  /** Already normalised by the route: an email, an E.164 phone, or an order or cart id. */
+  search?: { email?: string; phone?: string; id?: string }
+  cursor?: CartCursor
+  limit: number
+}
+
+/**
+ * Carts newest first, keyset-paginated on (updated_at, store_id, cart_id) so a page costs the
+ * same at any depth. Returns one page and the cursor of the next, if any.
+ */
+export async function listCarts(db: D1Database, f: CartFilter) {
+  if (f.storeIds.length === 0) return { carts: [], next: null }
+  const where: string[] = [`store_id IN (${f.storeIds.map(() => '?').join(', ')})`]
+  const params: (string | number)[] = [...f.storeIds]
+  if (f.status) {
+    where.push('status = ?')
+    params.push(f.status)
+  }
+  const search = f.search
+  if (search?.email) {
+    where.push('email = ?')
+    params.push(search.email)
+  } else if (search?.phone) {
+    where.push('phone = ?')
+    params.push(search.phone)
+  } else if (search?.id) {
+    where.push('(order_id = ? OR cart_id = ?)')
+    params.push(search.id, search.id)
+  }
+  if (f.cursor) {
+    where.push('(updated_at, store_id, cart_id) < (?, ?, ?)')
+    params.push(f.cursor.updatedAt, f.cursor.storeId, f.cursor.cartId)
+  }
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM carts WHERE ${where.join(' AND ')}
+       ORDER BY updated_at DESC, store_id DESC, cart_id DESC LIMIT ?`,
+    )
+    .bind(...params, f.limit + 1)
+    .all<CartRow>()
+  const page = results.slice(0, f.limit)
+  const last = page.at(-1)
+  const next: CartCursor | null =
+    results.length > f.limit && last
+      ? { updatedAt: last.updated_at, storeId: last.store_id, cartId: last.cart_id }
+      : null
+  return { carts: page.map(toSummary), next }
+}
+
+/** The cart a paid order belongs to when it carries no cart id: the contact's latest cart. */
+export async function latestCartForContact(
+  db: D1Database,
+  storeId: string,
+  contact: { email?: string | null; phone?: string | null },
+  since: number,
+): Promise<string | null> {
+  const keys: [string, string][] = []
+  if (contact.email) keys.push(['email', contact.email])
+  if (contact.phone) keys.push(['phone', contact.phone])
+  if (keys.length === 0) return null
+  const row = await db
+    .prepare(
+      `SELECT cart_id FROM contacts WHERE store_id = ? AND last_activity_at >= ?
+       AND (${keys.map(() => '(kind = ? AND value = ?)').join(' OR ')})
+       ORDER BY last_activity_at DESC LIMIT 1`,
+    )
+    .bind(storeId, since, ...keys.flat())
+    .first<{ cart_id: string }>()
+  return row?.cart_id ?? null
+}
+
+/** The cart an order id was already matched to, so redeliveries land on the same cart. */
+export async function cartForOrder(
+  db: D1Database,
+  storeId: string,
+  orderId: string,
+): Promise<string | null> {
+  const row = await db
+    .prepare('SELECT cart_id FROM orders WHERE store_id = ? AND order_id = ?')
+    .bind(storeId, orderId)
+    .first<{ cart_id: string | null }>()
+  return row?.cart_id ?? null
+}
+
+export type Stats = {
+  from: string
+  to: string
+  carts: { tracked: number; abandoned: number; converted: number; byStatus: Record<string, number> }
+  abandonmentRate: number | null
+  recovered: { count: number; revenue: Record<string, number> }
+  recoveryRate: number | null
+}
+
+/**
+ * Reporting figures for [from, to): carts tracked (created) and their current statuses,
+ * carts abandoned, converted and recovered in the range, and recovered revenue per currency.
+ */
+export async function stats(
+  db: D1Database,
+  storeIds: string[],
+  from: number,
+  to: number,
+): Promise<Stats> {
+  const ids = storeIds.length > 0 ? storeIds : ['']
+  const inStores = `store_id IN (${ids.map(() => '?').join(', ')})`
+  const [byStatus, counts, revenue] = await db.batch<Record<string, number | string>>([
+    db
+      .prepare(
+        `SELECT status, COUNT(*) AS n FROM carts
+         WHERE ${inStores} AND created_at >= ? AND created_at < ? GROUP BY status`,
+      )
+      .bind(...ids, from, to),
+    db
+      .prepare(
+        `SELECT
+           (SELECT COUNT(*) FROM carts WHERE ${inStores} AND created_at >= ? AND created_at < ?) AS tracked,
+           (SELECT COUNT(*) FROM carts WHERE ${inStores} AND abandoned_at >= ? AND abandoned_at < ?) AS abandoned,
+           (SELECT COUNT(*) FROM carts WHERE ${inStores} AND converted_at >= ? AND converted_at < ?) AS converted`,
+      )
+      .bind(...ids, from, to, ...ids, from, to, ...ids, from, to),
+    db
+      .prepare(
+        `SELECT currency, COUNT(*) AS n, SUM(recovered_revenue) AS revenue FROM carts
+         WHERE ${inStores} AND recovered_at >= ? AND recovered_at < ? GROUP BY currency`,
+      )
+      .bind(...ids, from, to),
+  ])
+  const statusCounts: Record<string, number> = {}
+  for (const r of byStatus?.results ?? []) statusCounts[String(r.status)] = Number(r.n)
+  const c = counts?.results[0] ?? {}
+  const abandoned = Number(c.abandoned ?? 0)
+  const converted = Number(c.converted ?? 0)
+  let recoveredCount = 0
+  const revenueByCurrency: Record<string, number> = {}
+  for (const r of revenue?.results ?? []) {
+    recoveredCount += Number(r.n)
+    revenueByCurrency[String(r.currency)] = Number(r.revenue)
+  }
+  return {
+    from: new Date(from).toISOString(),
+    to: new Date(to).toISOString(),
+    carts: { tracked: Number(c.tracked ?? 0), abandoned, converted, byStatus: statusCounts },
+    abandonmentRate: abandoned + converted > 0 ? abandoned / (abandoned + converted) : null,
+    recovered: { count: recoveredCount, revenue: revenueByCurrency },
+    recoveryRate: abandoned > 0 ? recoveredCount / abandoned : null,
+  }
+}

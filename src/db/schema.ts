@@ -1,0 +1,113 @@
+import { sql } from 'drizzle-orm'
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+
+/**
+ * Reporting and lookup tables. The CartObject owns each cart's truth; these rows are its
+ * projection, written in batches by the Queue consumer (see docs/design/reporting.md).
+ * Times are epoch milliseconds; money is integer minor units.
+ */
+
+export const stores = sqliteTable('stores', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  url: text('url').notNull(),
+  currency: text('currency').notNull(),
+  publishableKey: text('publishable_key').notNull().unique(),
+  allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
+  woocommerceWebhookSecret: text('woocommerce_webhook_secret').notNull(),
+  restoreUrlTemplate: text('restore_url_template'),
+  settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+})
+
+export const carts = sqliteTable(
+  'carts',
+  {
+    storeId: text('store_id').notNull(),
+    cartId: text('cart_id').notNull(),
+    revision: integer('revision').notNull(),
+    status: text('status').notNull(),
+    currency: text('currency').notNull(),
+    total: integer('total').notNull(),
+    itemCount: integer('item_count').notNull(),
+    email: text('email'),
+    phone: text('phone'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    lastActivityAt: integer('last_activity_at').notNull(),
+    abandonedAt: integer('abandoned_at'),
+    restoredAt: integer('restored_at'),
+    recoveredAt: integer('recovered_at'),
+    convertedAt: integer('converted_at'),
+    lostAt: integer('lost_at'),
+    orderId: text('order_id'),
+    recoveredRevenue: integer('recovered_revenue').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.cartId] }),
+    // Cart list: newest first, keyset-paginated on (updated_at, cart_id), optionally by status.
+    index('carts_store_updated').on(t.storeId, t.updatedAt, t.cartId),
+    index('carts_store_status_updated').on(t.storeId, t.status, t.updatedAt, t.cartId),
+    // Stats over a time range.
+    index('carts_store_created').on(t.storeId, t.createdAt),
+    index('carts_store_abandoned').on(t.storeId, t.abandonedAt),
+    index('carts_store_recovered').on(t.storeId, t.recoveredAt),
+    // Search.
+    index('carts_store_email').on(t.storeId, t.email),
+    index('carts_store_phone').on(t.storeId, t.phone),
+    index('carts_store_order').on(t.storeId, t.orderId),
+  ],
+)
+
+export const orders = sqliteTable(
+  'orders',
+  {
+    storeId: text('store_id').notNull(),
+    orderId: text('order_id').notNull(),
+    cartId: text('cart_id'),
+    status: text('status').notNull(),
+    paid: integer('paid', { mode: 'boolean' }).notNull(),
+    total: integer('total').notNull(),
+    refunded: integer('refunded').notNull().default(0),
+    currency: text('currency').notNull(),
+    source: text('source').notNull(),
+    placedAt: integer('placed_at').notNull(),
+    /** The cart revision that wrote this row; unmatched orders use their update time. */
+    revision: integer('revision').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.orderId] }),
+    index('orders_store_cart').on(t.storeId, t.cartId),
+    index('orders_store_placed').on(t.storeId, t.placedAt),
+  ],
+)
+
+/** Store + normalised email or phone → the contact's latest cart, for order matching. */
+export const contacts = sqliteTable(
+  'contacts',
+  {
+    storeId: text('store_id').notNull(),
+    kind: text('kind', { enum: ['email', 'phone'] }).notNull(),
+    value: text('value').notNull(),
+    cartId: text('cart_id').notNull(),
+    lastActivityAt: integer('last_activity_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.kind, t.value] }),
+    index('contacts_store_cart').on(t.storeId, t.cartId),
+  ],
+)
+
+/** Erased carts: reports at or below this revision are dropped so nothing comes back. */
+export const cartTombstones = sqliteTable(
+  'cart_tombstones',
+  {
+    storeId: text('store_id').notNull(),
+    cartId: text('cart_id').notNull(),
+    revision: integer('revision').notNull(),
+    erasedAt: integer('erased_at').notNull().default(sql`(unixepoch() * 1000)`),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.cartId] })],
+)

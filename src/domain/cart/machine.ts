@@ -1,0 +1,425 @@
+import type { CartPolicy } from '../store/settings'
+import { STATE_VERSION } from './schema'
+import type {
+  Beacon,
+  CartEvent,
+  CartState,
+  CartStatus,
+  Consent,
+  Contact,
+  JournalEntry,
+  MerchantAction,
+  OrderReport,
+  Refusal,
+  Transition,
+} from './types'
+
+const SECOND = 1000
+
+/** A cart that has just been seen for the first time. */
+export function newCart(
+  storeId: string,
+  cartId: string,
+  currency: string,
+  now: number,
+  revision = 0,
+): CartState {
+  return {
+    version: STATE_VERSION,
+    storeId,
+    cartId,
+    revision,
+    status: 'active',
+    currency,
+    items: [],
+    total: 0,
+    contact: {},
+    consents: [],
+    page: null,
+    createdAt: now,
+    updatedAt: now,
+    lastActivityAt: now,
+    abandonedAt: null,
+    restoredAt: null,
+    recoveredAt: null,
+    convertedAt: null,
+    lostAt: null,
+    abandonCount: 0,
+    heldFrom: null,
+    order: null,
+  }
+}
+
+/** The times at which the cart must change by itself, if any. */
+export function deadlines(s: CartState, policy: CartPolicy) {
+  const waiting = s.status === 'active' || s.status === 'restored'
+  const abandon =
+    waiting && s.items.length > 0 ? s.lastActivityAt + policy.inactivitySeconds * SECOND : null
+  const lost =
+    (s.status === 'abandoned' || s.status === 'restored') && s.abandonedAt !== null
+      ? attributionEnd(s, policy)
+      : null
+  return { abandon, lost }
+}
+
+/** The earliest moment the cart's alarm must fire, or null when nothing is pending. */
+export function wakeAt(s: CartState, policy: CartPolicy): number | null {
+  const { abandon, lost } = deadlines(s, policy)
+  if (abandon === null) return lost
+  if (lost === null) return abandon
+  return Math.min(abandon, lost)
+}
+
+/** Orders placed until this time count as recovered: the window restarts at a restore click. */
+function attributionEnd(s: CartState, policy: CartPolicy): number {
+  const from = Math.max(s.abandonedAt ?? 0, s.restoredAt ?? 0)
+  return from + policy.attributionWindowSeconds * SECOND
+}
+
+/** Revenue the cart counts as recovered: the order's net paid amount, once recovered. */
+export function recoveredRevenue(s: CartState): number {
+  if (s.status !== 'recovered' || !s.order || !s.order.paid) return 0
+  return Math.max(0, s.order.total - s.order.refunded)
+}
+
+/**
+ * The cart's behaviour: given the current state, an event, the clock and the store's
+ * policy, returns the next state, the effects to run, when to wake next and what to journal.
+ * Pure: no I/O, no clock of its own.
+ *
+ * @example next(cart, { type: 'timer.fired' }, now, policy).state.status // 'abandoned'
+ */
+export function next(
+  state: CartState,
+  event: CartEvent,
+  now: number,
+  policy: CartPolicy,
+): Transition {
+  switch (event.type) {
+    case 'beacon.received':
+      return onBeacon(state, event.beacon, now, policy)
+    case 'timer.fired':
+      return onTimer(state, now, policy)
+    case 'restore.clicked':
+      return onRestoreClick(state, event.step, now, policy)
+    case 'order.reported':
+      return onOrder(state, event.order, now, policy)
+    case 'merchant.acted':
+      return onMerchant(state, event.action, now, policy)
+    default:
+      return assertNever(event)
+  }
+}
+
+function finish(
+  before: CartState,
+  after: CartState,
+  journal: JournalEntry[],
+  now: number,
+  policy: CartPolicy,
+  refused?: Refusal,
+): Transition {
+  const changed = after !== before
+  const state = changed ? { ...after, revision: before.revision + 1, updatedAt: now } : before
+  const t: Transition = {
+    state,
+    effects: changed ? [{ type: 'publish_report' }] : [],
+    wakeAt: wakeAt(state, policy),
+    journal,
+  }
+  if (refused) t.refused = refused
+  return t
+}
+
+function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Transition {
+  const source = 'storefront' as const
+  const journal: JournalEntry[] = []
+  let n: CartState = { ...s, lastActivityAt: now }
+  if (b.page) n.page = b.page
+
+  let emptied = false
+  if (b.items) {
+    const total = b.total ?? b.items.reduce((sum, i) => sum + i.price * i.quantity, 0)
+    emptied = b.items.length === 0 && s.items.length > 0
+    n = { ...n, items: b.items, total, currency: b.currency ?? n.currency }
+    journal.push({
+      at: now,
+      type: 'cart.updated',
+      source,
+      itemCount: b.items.reduce((c, i) => c + i.quantity, 0),
+      total,
+      currency: n.currency,
+    })
+  }
+  if (b.contact) {
+    const { contact, changed } = mergeContact(n.contact, b.contact)
+    if (changed.length > 0) {
+      n.contact = contact
+      journal.push({ at: now, type: 'contact.updated', source, fields: changed })
+    }
+  }
+  for (const field of b.invalid ?? []) {
+    journal.push({
+      at: now,
+      type: `contact.${field}_invalid`,
+      source,
+      note: `The ${field} given is not valid; it was not stored.`,
+    })
+  }
+  for (const given of b.consents ?? []) {
+    // The record names the address it covers: the one in this beacon, else the cart's.
+    const c = {
+      ...given,
+      phone: given.channel === 'sms' ? (given.phone ?? n.contact.phone) : given.phone,
+      email: given.channel === 'email' ? (given.email ?? n.contact.email) : given.email,
+    }
+    if (sameConsent(lastConsent(n.consents, c.channel), c)) continue
+    n.consents = [...n.consents, { ...c, at: now }]
+    journal.push({
+      at: now,
+      type: 'consent.recorded',
+      source,
+      channel: c.channel,
+      granted: c.granted,
+      text: c.text,
+    })
+  }
+  if (b.kind === 'checkout') journal.push({ at: now, type: 'checkout.started', source })
+
+  n = { ...n, status: statusAfterActivity(s, n, emptied) }
+  if (n.status !== s.status) {
+    journal.push({ at: now, type: emptied ? 'cart.emptied' : 'cart.reactivated', source })
+  } else if (emptied) {
+    journal.push({ at: now, type: 'cart.emptied', source })
+  }
+
+  if (b.kind === 'order' && b.order) {
+    const report: OrderReport = {
+      id: b.order.id,
+      status: 'placed',
+      paid: true,
+      total: b.order.total,
+      refunded: 0,
+      currency: n.currency,
+      source: 'storefront',
+      placedAt: now,
+    }
+    const t = onOrder(n, report, now, policy)
+    return finish(s, t.state, [...journal, ...t.journal], now, policy, t.refused)
+  }
+  return finish(s, n, journal, now, policy)
+}
+
+/** Activity brings an abandoned or lost cart back to life; an emptied cart has nothing to recover. */
+function statusAfterActivity(before: CartState, after: CartState, emptied: boolean): CartStatus {
+  switch (before.status) {
+    case 'abandoned':
+      return 'active'
+    case 'restored':
+      return emptied ? 'active' : 'restored'
+    case 'lost':
+      return after.items.length > 0 ? 'active' : 'lost'
+    default:
+      return before.status
+  }
+}
+
+function mergeContact(current: Contact, update: Contact) {
+  const contact: Contact = { ...current }
+  const changed: string[] = []
+  for (const key of Object.keys(update) as (keyof Contact)[]) {
+    const value = update[key]
+    if (value === undefined || value === current[key]) continue
+    contact[key] = value
+    changed.push(key)
+  }
+  return { contact, changed }
+}
+
+function lastConsent(consents: Consent[], channel: Consent['channel']): Consent | undefined {
+  return consents.findLast((c) => c.channel === channel)
+}
+
+/** Repeated beacons carry the same consent; the ledger keeps a record only when something changes. */
+function sameConsent(a: Consent | undefined, b: Omit<Consent, 'at'>): boolean {
+  return (
+    a !== undefined &&
+    a.granted === b.granted &&
+    a.text === b.text &&
+    a.phone === b.phone &&
+    a.email === b.email
+  )
+}
+
+function onTimer(s: CartState, now: number, policy: CartPolicy): Transition {
+  // Alarms are at-least-once and may fire early or late: recompute what is due from the
+  // state, never trust the alarm itself. A late alarm may owe several steps at once.
+  const journal: JournalEntry[] = []
+  let n = s
+  for (let i = 0; i < 3; i++) {
+    const { abandon, lost } = deadlines(n, policy)
+    if (abandon !== null && abandon <= now && (lost === null || abandon <= lost)) {
+      n = { ...n, status: 'abandoned', abandonedAt: abandon, abandonCount: n.abandonCount + 1 }
+      journal.push({
+        at: abandon,
+        type: 'cart.abandoned',
+        source: 'timer',
+        inactivitySeconds: policy.inactivitySeconds,
+      })
+    } else if (lost !== null && lost <= now) {
+      n = { ...n, status: 'lost', lostAt: lost }
+      journal.push({ at: lost, type: 'cart.lost', source: 'timer' })
+    } else break
+  }
+  return finish(s, n, journal, now, policy)
+}
+
+function onRestoreClick(
+  s: CartState,
+  step: string | null,
+  now: number,
+  policy: CartPolicy,
+): Transition {
+  const journal: JournalEntry[] = [{ at: now, type: 'restore.clicked', source: 'shopper', step }]
+  const restorable =
+    s.abandonedAt !== null &&
+    (s.status === 'abandoned' ||
+      s.status === 'lost' ||
+      s.status === 'restored' ||
+      s.status === 'active')
+  if (!restorable) return finish(s, s, journal, now, policy)
+  const n: CartState = { ...s, status: 'restored', restoredAt: now, lastActivityAt: now }
+  if (s.status !== 'restored') journal.push({ at: now, type: 'cart.restored', source: 'shopper' })
+  return finish(s, n, journal, now, policy)
+}
+
+function onOrder(s: CartState, r: OrderReport, now: number, policy: CartPolicy): Transition {
+  const source = r.source === 'storefront' ? 'storefront' : r.source
+  const prev = s.order
+  if (prev && prev.id !== r.id && prev.source !== 'merchant') {
+    const message = `Cart already has order ${prev.id}; order ${r.id} is not attributed to it.`
+    const journal: JournalEntry[] = [
+      { at: now, type: 'order.refused', source, orderId: r.id, reason: message },
+    ]
+    return finish(s, s, journal, now, policy, { code: 'CONFLICT', message })
+  }
+  if (prev && prev.id === r.id && prev.source === 'webhook' && r.source === 'storefront') {
+    // The webhook's amount and status win over the storefront's report of the same order.
+    return finish(s, s, [{ at: now, type: 'order.confirmed', source, orderId: r.id }], now, policy)
+  }
+  const counted = s.status === 'recovered' || s.status === 'converted'
+  const statusBefore = counted && prev ? prev.statusBefore : s.status
+  let n: CartState = { ...s, order: { ...r, updatedAt: now, statusBefore } }
+  const journal: JournalEntry[] = [
+    {
+      at: now,
+      type: prev?.id === r.id ? 'order.updated' : 'order.placed',
+      source,
+      orderId: r.id,
+      orderStatus: r.status,
+      paid: r.paid,
+      total: r.total,
+      refunded: r.refunded,
+      currency: r.currency,
+    },
+  ]
+  const held = s.status === 'archived' || s.status === 'ignored'
+  if (r.paid && !counted && !held) {
+    if (attributable(s, r.placedAt, policy)) {
+      n = { ...n, status: 'recovered', recoveredAt: now }
+      journal.push({ at: now, type: 'cart.recovered', source, revenue: r.total - r.refunded })
+    } else {
+      n = { ...n, status: 'converted', convertedAt: now }
+      journal.push({ at: now, type: 'cart.converted', source })
+    }
+  } else if (!r.paid && counted) {
+    // A cancelled or fully refunded order undoes the recovery it caused.
+    n = { ...n, status: statusBefore, recoveredAt: null, convertedAt: null }
+    journal.push({ at: now, type: 'order.reverted', source, orderStatus: r.status })
+  }
+  return finish(s, n, journal, now, policy)
+}
+
+/** Paid after the cart was abandoned and before the attribution window closed. */
+function attributable(s: CartState, placedAt: number, policy: CartPolicy): boolean {
+  if (s.abandonedAt === null) return false
+  return placedAt >= s.abandonedAt && placedAt <= attributionEnd(s, policy)
+}
+
+function onMerchant(
+  s: CartState,
+  action: MerchantAction,
+  now: number,
+  policy: CartPolicy,
+): Transition {
+  const refuse = (message: string) =>
+    finish(s, s, [], now, policy, { code: 'CONFLICT', message } satisfies Refusal)
+  const entry = (type: string): JournalEntry => ({ at: now, type, source: 'merchant' })
+  switch (action) {
+    case 'archive':
+      if (s.status === 'archived') return refuse('The cart is already archived.')
+      return finish(
+        s,
+        { ...s, status: 'archived', heldFrom: s.status },
+        [entry('cart.archived')],
+        now,
+        policy,
+      )
+    case 'ignore':
+      if (s.status === 'ignored') return refuse('The cart is already ignored.')
+      return finish(
+        s,
+        { ...s, status: 'ignored', heldFrom: s.status },
+        [entry('cart.ignored')],
+        now,
+        policy,
+      )
+    case 'unignore':
+      if (s.status !== 'ignored') return refuse('Only an ignored cart can be unignored.')
+      return finish(
+        s,
+        { ...s, status: s.heldFrom ?? 'active', heldFrom: null },
+        [entry('cart.unignored')],
+        now,
+        policy,
+      )
+    case 'mark_recovered': {
+      if (s.status === 'recovered') return refuse('The cart is already recovered.')
+      if (s.status === 'converted') return refuse('The cart was ordered without being abandoned.')
+      if (s.abandonedAt === null)
+        return refuse('A cart that was never abandoned cannot be recovered.')
+      const order = s.order ?? {
+        id: `manual-${s.cartId}`,
+        status: 'manual',
+        paid: true,
+        total: s.total,
+        refunded: 0,
+        currency: s.currency,
+        source: 'merchant' as const,
+        placedAt: now,
+        updatedAt: now,
+        statusBefore: s.status,
+      }
+      const n: CartState = {
+        ...s,
+        status: 'recovered',
+        recoveredAt: now,
+        heldFrom: null,
+        order: { ...order, paid: true, statusBefore: s.status },
+      }
+      return finish(
+        s,
+        n,
+        [{ ...entry('cart.recovered'), revenue: order.total - order.refunded }],
+        now,
+        policy,
+      )
+    }
+    default:
+      return assertNever(action)
+  }
+}
+
+function assertNever(x: never): never {
+  throw new Error(`unhandled: ${JSON.stringify(x)}`)
+}

@@ -1,0 +1,75 @@
+import { recoveredRevenue } from './machine'
+import type { CartState } from './types'
+
+/**
+ * The row the reporting pipeline keeps for a cart (D1 `carts`, `orders`, `contacts`).
+ * Carries the revision so that a late, older message never overwrites a newer one.
+ */
+export type CartReport = {
+  kind: 'cart'
+  storeId: string
+  cartId: string
+  revision: number
+  status: CartState['status']
+  currency: string
+  total: number
+  itemCount: number
+  email: string | null
+  phone: string | null
+  createdAt: number
+  updatedAt: number
+  lastActivityAt: number
+  abandonedAt: number | null
+  restoredAt: number | null
+  recoveredAt: number | null
+  convertedAt: number | null
+  lostAt: number | null
+  recoveredRevenue: number
+  order: {
+    id: string
+    status: string
+    paid: boolean
+    total: number
+    refunded: number
+    currency: string
+    source: string
+    placedAt: number
+  } | null
+}
+
+/** Projects a cart's state onto its reporting row. */
+export function cartReport(s: CartState): CartReport {
+  return {
+    kind: 'cart',
+    storeId: s.storeId,
+    cartId: s.cartId,
+    revision: s.revision,
+    status: s.status,
+    currency: s.currency,
+    total: s.total,
+    itemCount: s.items.reduce((n, i) => n + i.quantity, 0),
+    email: s.contact.email ?? null,
+    phone: s.contact.phone ?? null,
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+    lastActivityAt: s.lastActivityAt,
+    abandonedAt: s.abandonedAt,
+    restoredAt: s.restoredAt,
+    recoveredAt: s.recoveredAt,
+    convertedAt: s.convertedAt,
+    lostAt: s.lostAt,
+    recoveredRevenue: recoveredRevenue(s),
+    order: s.order
+      ? {
+          id: s.order.id,
+          status: s.order.status,
+          paid: s.order.paid,
+          total: s.order.total,
+          refunded: s.order.refunded,
+          currency: s.order.currency,
+          source: s.order.source,
+          placedAt: s.order.placedAt,
+        }
+      : null,
+  }
+}

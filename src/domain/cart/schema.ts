@@ -1,0 +1,103 @@
+import { z } from 'zod'
+
+/** Current version of the persisted cart state. Bump it and add a migration in `parseState`. */
+export const STATE_VERSION = 1
+
+export const CART_STATUSES = [
+  'active',
+  'abandoned',
+  'restored',
+  'recovered',
+  'converted',
+  'lost',
+  'archived',
+  'ignored',
+] as const
+
+const httpUrl = z
+  .string()
+  .max(2048)
+  .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'must be an http(s) URL')
+
+export const ItemSchema = z
+  .object({
+    id: z.string().trim().min(1).max(200),
+    name: z.string().trim().min(1).max(500),
+    price: z.number().int().min(0).max(1e12),
+    quantity: z.number().int().min(1).max(100_000),
+    image: httpUrl.optional(),
+    url: httpUrl.optional(),
+    variant: z.string().trim().max(500).optional(),
+  })
+  .strict()
+
+export const ContactSchema = z.object({
+  email: z.string().optional(),
+  phone: z.string().optional(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  timezone: z.string().optional(),
+  locale: z.string().optional(),
+})
+
+export const ConsentSchema = z.object({
+  channel: z.enum(['sms', 'email']),
+  granted: z.boolean(),
+  text: z.string(),
+  at: z.number(),
+  phone: z.string().optional(),
+  email: z.string().optional(),
+  ip: z.string().optional(),
+  userAgent: z.string().optional(),
+  page: z.string().optional(),
+})
+
+export const OrderSchema = z.object({
+  id: z.string(),
+  status: z.string(),
+  paid: z.boolean(),
+  total: z.number().int(),
+  refunded: z.number().int(),
+  currency: z.string(),
+  source: z.enum(['webhook', 'storefront', 'merchant']),
+  placedAt: z.number(),
+  updatedAt: z.number(),
+  /** Status before the order counted, so a cancellation can undo it. */
+  statusBefore: z.enum(CART_STATUSES),
+})
+
+export const CartStateSchema = z.object({
+  version: z.literal(STATE_VERSION),
+  storeId: z.string(),
+  cartId: z.string(),
+  /** Bumped on every change; the D1 projection keeps only the highest revision it has seen. */
+  revision: z.number().int(),
+  status: z.enum(CART_STATUSES),
+  currency: z.string(),
+  items: z.array(ItemSchema),
+  total: z.number().int(),
+  contact: ContactSchema,
+  consents: z.array(ConsentSchema),
+  page: z.string().nullable(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  lastActivityAt: z.number(),
+  abandonedAt: z.number().nullable(),
+  restoredAt: z.number().nullable(),
+  recoveredAt: z.number().nullable(),
+  convertedAt: z.number().nullable(),
+  lostAt: z.number().nullable(),
+  abandonCount: z.number().int(),
+  /** Status to return to on `unignore`. */
+  heldFrom: z.enum(CART_STATUSES).nullable(),
+  order: OrderSchema.nullable(),
+})
+
+/**
+ * Parses stored state, migrating older versions. Throws on state no version can read, which
+ * is a bug, not user input.
+ */
+export function parseState(raw: unknown): z.infer<typeof CartStateSchema> | null {
+  if (raw === undefined || raw === null) return null
+  return CartStateSchema.parse(raw)
+}

@@ -1,0 +1,83 @@
+import type { z } from 'zod'
+import type {
+  CartStateSchema,
+  ConsentSchema,
+  ContactSchema,
+  ItemSchema,
+  OrderSchema,
+} from './schema'
+
+export type CartStatus =
+  | 'active'
+  | 'abandoned'
+  | 'restored'
+  | 'recovered'
+  | 'converted'
+  | 'lost'
+  | 'archived'
+  | 'ignored'
+
+export type Item = z.infer<typeof ItemSchema>
+export type Contact = z.infer<typeof ContactSchema>
+export type Consent = z.infer<typeof ConsentSchema>
+export type Order = z.infer<typeof OrderSchema>
+export type CartState = z.infer<typeof CartStateSchema>
+
+/** A beacon from the storefront, already validated and normalised by the route. */
+export type Beacon = {
+  kind: 'cart' | 'contact' | 'checkout' | 'order'
+  items?: Item[]
+  currency?: string
+  total?: number
+  contact?: Contact
+  /** Contact fields the shopper typed that were not valid: dropped, and journaled. */
+  invalid?: ('email' | 'phone')[]
+  consents?: Omit<Consent, 'at'>[]
+  order?: { id: string; total: number }
+  page?: string
+}
+
+/** An order as reported by the WooCommerce webhook, the storefront or the merchant. */
+export type OrderReport = {
+  id: string
+  status: string
+  paid: boolean
+  total: number
+  refunded: number
+  currency: string
+  source: 'webhook' | 'storefront' | 'merchant'
+  /** When the order was placed, or now when the source does not say. */
+  placedAt: number
+}
+
+export type MerchantAction = 'archive' | 'ignore' | 'unignore' | 'mark_recovered'
+
+export type CartEvent =
+  | { type: 'beacon.received'; beacon: Beacon }
+  | { type: 'timer.fired' }
+  | { type: 'restore.clicked'; step: string | null }
+  | { type: 'order.reported'; order: OrderReport }
+  | { type: 'merchant.acted'; action: MerchantAction }
+
+/** One line of the cart's timeline. */
+export type JournalEntry = { at: number; type: string; source: JournalSource } & Record<
+  string,
+  JournalValue
+>
+/** Journal details are plain JSON values, so entries cross RPC and storage unchanged. */
+export type JournalValue = string | number | boolean | null | string[]
+export type JournalSource = 'storefront' | 'shopper' | 'timer' | 'webhook' | 'merchant'
+
+/** Effects the shell runs after persisting. Later capabilities add sends here. */
+export type Effect = { type: 'publish_report' }
+
+export type Refusal = { code: 'CONFLICT'; message: string }
+
+/** Everything `next` decides: the new state, what to do, when to wake, what to journal. */
+export type Transition = {
+  state: CartState
+  effects: Effect[]
+  wakeAt: number | null
+  journal: JournalEntry[]
+  refused?: Refusal
+}

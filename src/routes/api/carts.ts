@@ -1,0 +1,96 @@
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { eraseCartRows } from '../../db/projection'
+import { type CartCursor, listCarts } from '../../db/queries'
+import { storeById } from '../../db/stores'
+import { CART_STATUSES } from '../../domain/cart/schema'
+import { normalizeEmail, normalizePhone } from '../../lib/contact'
+import { fromBase64Url, toBase64Url, utf8 } from '../../lib/encoding'
+import { AppError } from '../../lib/errors'
+import { cartStub } from '../../objects/cart-object'
+import type { AppEnv } from '../env'
+import { restoreLink } from '../links'
+import { CartIdSchema } from '../schemas/beacon'
+import { jsonBody, parseOrThrow, queryOf } from '../validation'
+import { visibleStoreIds } from './scope'
+import { detailOf, summaryOf } from './views'
+
+export const carts = new Hono<AppEnv>()
+
+const ListQuery = z.object({
+  store: z.string().max(64).optional(),
+  status: z.enum(CART_STATUSES).optional(),
+  q: z.string().trim().min(1).max(320).optional(),
+  cursor: z.string().max(400).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+
+const Cursor = z.object({ u: z.number().int(), s: z.string(), c: z.string() })
+
+function decodeCursor(text: string): CartCursor {
+  const bytes = fromBase64Url(text)
+  let value: unknown = null
+  try {
+    value = bytes ? JSON.parse(new TextDecoder().decode(bytes)) : null
+  } catch {}
+  const parsed = Cursor.safeParse(value)
+  if (!parsed.success) throw new AppError('BAD_REQUEST', 'Invalid cursor.')
+  return { updatedAt: parsed.data.u, storeId: parsed.data.s, cartId: parsed.data.c }
+}
+
+function encodeCursor(c: CartCursor): string {
+  return toBase64Url(utf8.encode(JSON.stringify({ u: c.updatedAt, s: c.storeId, c: c.cartId })))
+}
+
+carts.get('/', async (c) => {
+  const q = queryOf(c, ListQuery)
+  const storeIds = await visibleStoreIds(c, q.store)
+  let search: { email?: string; phone?: string; id?: string } | undefined
+  if (q.q) {
+    const email = q.q.includes('@') ? normalizeEmail(q.q) : null
+    const phone = /^[+\d][\d\s().-]{5,}$/.test(q.q) ? normalizePhone(q.q, 'US') : null
+    search = email ? { email } : phone ? { phone } : { id: q.q }
+  }
+  const page = await listCarts(c.env.DB, {
+    storeIds,
+    ...(q.status ? { status: q.status } : {}),
+    ...(search ? { search } : {}),
+    ...(q.cursor ? { cursor: decodeCursor(q.cursor) } : {}),
+    limit: q.limit,
+  })
+  return c.json({ carts: page.carts, nextCursor: page.next ? encodeCursor(page.next) : null })
+})
+
+async function resolveCart(c: Context<AppEnv>) {
+  const store = await storeById(c.env.DB, c.req.param('storeId') ?? '')
+  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  const cartId = parseOrThrow(CartIdSchema, c.req.param('cartId'), 'cart id')
+  return { store, cartId, stub: cartStub(c.env.CART, { storeId: store.id, cartId }) }
+}
+
+carts.get('/:storeId/:cartId', async (c) => {
+  const { store, cartId, stub } = await resolveCart(c)
+  const snap = await stub.snapshot()
+  if (!snap) throw new AppError('NOT_FOUND', 'No such cart.')
+  return c.json(detailOf(snap.state, snap.journal, await restoreLink(c, store, cartId)))
+})
+
+const Action = z
+  .object({ action: z.enum(['archive', 'ignore', 'unignore', 'delete', 'mark_recovered']) })
+  .strict()
+
+carts.post('/:storeId/:cartId/actions', async (c) => {
+  const { action } = await jsonBody(c, Action)
+  const { store, cartId, stub } = await resolveCart(c)
+  if (action === 'delete') {
+    const erased = await stub.erase()
+    if (!erased) throw new AppError('NOT_FOUND', 'No such cart.')
+    await eraseCartRows(c.env.DB, store.id, cartId, erased.revision)
+    return c.json({ ok: true, deleted: true, storeId: store.id, cartId })
+  }
+  const result = await stub.act(action)
+  if (!result) throw new AppError('NOT_FOUND', 'No such cart.')
+  if (result.refused) throw new AppError(result.refused.code, result.refused.message)
+  return c.json(summaryOf(result.state))
+})

@@ -1,0 +1,25 @@
+import { Hono } from 'hono'
+import { AppError } from '../../lib/errors'
+import { timingSafeEqualStrings } from '../../lib/hmac'
+import type { AppEnv } from '../env'
+import { carts } from './carts'
+import { stats } from './stats'
+import { stores } from './stores'
+
+/** The merchant JSON API. Every route needs `Authorization: Bearer <ADMIN_API_TOKEN>`. */
+export const api = new Hono<AppEnv>()
+
+api.use(async (c, next) => {
+  const header = c.req.header('authorization') ?? ''
+  const match = /^Bearer\s+(\S+)$/i.exec(header)
+  if (!match?.[1] || !(await timingSafeEqualStrings(match[1], c.get('config').ADMIN_API_TOKEN))) {
+    c.header('WWW-Authenticate', 'Bearer realm="cartback"')
+    throw new AppError('UNAUTHORIZED', 'Missing or invalid API token.')
+  }
+  c.header('Cache-Control', 'no-store')
+  await next()
+})
+
+api.route('/stores', stores)
+api.route('/carts', carts)
+api.route('/stats', stats)

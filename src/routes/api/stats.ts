@@ -1,0 +1,29 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { stats as queryStats } from '../../db/queries'
+import { AppError } from '../../lib/errors'
+import type { AppEnv } from '../env'
+import { queryOf } from '../validation'
+import { visibleStoreIds } from './scope'
+
+export const stats = new Hono<AppEnv>()
+
+const DAY = 86_400_000
+const isoDate = z.iso.datetime({ offset: true }).or(z.iso.date())
+
+const StatsQuery = z.object({
+  store: z.string().max(64).optional(),
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+})
+
+stats.get('/', async (c) => {
+  const q = queryOf(c, StatsQuery)
+  const to = q.to ? Date.parse(q.to) : Date.now()
+  const from = q.from ? Date.parse(q.from) : to - 30 * DAY
+  if (from >= to) throw new AppError('BAD_REQUEST', '`from` must be before `to`.')
+  if (to - from > 400 * DAY)
+    throw new AppError('BAD_REQUEST', 'The range may span at most 400 days.')
+  const storeIds = await visibleStoreIds(c, q.store)
+  return c.json(await queryStats(c.env.DB, storeIds, from, to))
+})

@@ -1,0 +1,81 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { insertStore, listStores, storeById, updateStore } from '../../db/stores'
+import { SettingsPatchSchema, SettingsSchema } from '../../domain/store/settings'
+import { AppError } from '../../lib/errors'
+import { newId } from '../../lib/ids'
+import { isCurrency } from '../../lib/money'
+import type { AppEnv } from '../env'
+import { jsonBody } from '../validation'
+
+export const stores = new Hono<AppEnv>()
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2048)
+  .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'must be an http(s) URL')
+
+/** An origin exactly as browsers send it: scheme, host and port, no path or trailing slash. */
+const origin = z
+  .string()
+  .trim()
+  .refine(
+    (v) => URL.canParse(v) && new URL(v).origin === v,
+    'must be an origin such as https://shop.example',
+  )
+
+const StoreFields = z.object({
+  name: z.string().trim().min(1).max(200),
+  url: httpUrl,
+  currency: z.string().refine(isCurrency, 'must be an ISO 4217 code such as USD'),
+  allowedOrigins: z.array(origin).max(50),
+  restoreUrlTemplate: httpUrl.nullable(),
+})
+
+const CreateStore = StoreFields.extend({
+  restoreUrlTemplate: httpUrl.nullable().optional(),
+  settings: SettingsPatchSchema.optional(),
+}).strict()
+
+const PatchStore = StoreFields.partial()
+  .extend({ settings: SettingsPatchSchema.optional() })
+  .strict()
+
+stores.get('/', async (c) => c.json({ stores: await listStores(c.env.DB) }))
+
+stores.post('/', async (c) => {
+  const body = await jsonBody(c, CreateStore)
+  const store = await insertStore(c.env.DB, {
+    id: newId('st'),
+    name: body.name,
+    url: body.url,
+    currency: body.currency,
+    publishableKey: newId('pk'),
+    allowedOrigins: [...new Set(body.allowedOrigins)],
+    woocommerceWebhookSecret: newId('whsec'),
+    restoreUrlTemplate: body.restoreUrlTemplate ?? null,
+    settings: SettingsSchema.parse(body.settings ?? {}),
+  })
+  return c.json(store, 201)
+})
+
+stores.get('/:storeId', async (c) => {
+  const store = await storeById(c.env.DB, c.req.param('storeId'))
+  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  return c.json(store)
+})
+
+stores.patch('/:storeId', async (c) => {
+  const body = await jsonBody(c, PatchStore)
+  const current = await storeById(c.env.DB, c.req.param('storeId'))
+  if (!current) throw new AppError('NOT_FOUND', 'No such store.')
+  const { settings, allowedOrigins, ...fields } = body
+  const updated = await updateStore(c.env.DB, current.id, {
+    ...fields,
+    ...(allowedOrigins ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
+    ...(settings ? { settings: SettingsSchema.parse({ ...current.settings, ...settings }) } : {}),
+  })
+  if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
+  return c.json(updated)
+})

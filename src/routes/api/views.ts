@@ -1,0 +1,57 @@
+import type { CartSummary } from '../../db/queries'
+import { recoveredRevenue } from '../../domain/cart/machine'
+import type { CartState, JournalEntry } from '../../domain/cart/types'
+
+const iso = (ms: number) => new Date(ms).toISOString()
+const isoOrUndefined = (ms: number | null) => (ms === null ? undefined : iso(ms))
+
+/** The list shape, built from the cart's own state (detail and action responses). */
+export function summaryOf(s: CartState): CartSummary {
+  const summary: CartSummary = {
+    storeId: s.storeId,
+    cartId: s.cartId,
+    status: s.status,
+    currency: s.currency,
+    total: s.total,
+    itemCount: s.items.reduce((n, i) => n + i.quantity, 0),
+    hasEmail: s.contact.email !== undefined,
+    hasPhone: s.contact.phone !== undefined,
+    createdAt: iso(s.createdAt),
+    updatedAt: iso(s.updatedAt),
+    lastActivityAt: iso(s.lastActivityAt),
+  }
+  const optional = {
+    abandonedAt: isoOrUndefined(s.abandonedAt),
+    restoredAt: isoOrUndefined(s.restoredAt),
+    recoveredAt: isoOrUndefined(s.recoveredAt),
+    recoveredRevenue: s.recoveredAt === null ? undefined : recoveredRevenue(s),
+    orderId: s.order?.id,
+  }
+  for (const [k, v] of Object.entries(optional)) {
+    if (v !== undefined) Object.assign(summary, { [k]: v })
+  }
+  return summary
+}
+
+/** `CartDetail`: the summary plus everything the cart holds, with ISO times. */
+export function detailOf(s: CartState, journal: JournalEntry[], restoreUrl: string) {
+  return {
+    ...summaryOf(s),
+    items: s.items,
+    contact: s.contact,
+    consent: s.consents.map((c) => ({ ...c, at: iso(c.at) })),
+    journal: journal.map((e) => ({ ...e, at: iso(e.at) })),
+    // Messages arrive with the sequences capability; none are sent yet.
+    messages: [],
+    restoreUrl,
+    order: s.order
+      ? {
+          ...s.order,
+          placedAt: iso(s.order.placedAt),
+          updatedAt: iso(s.order.updatedAt),
+        }
+      : null,
+    convertedAt: isoOrUndefined(s.convertedAt),
+    lostAt: isoOrUndefined(s.lostAt),
+  }
+}

@@ -1,0 +1,52 @@
+import { Hono } from 'hono'
+import { listStores } from '../db/stores'
+import { AppError } from '../lib/errors'
+import { DEMO_PRODUCTS, DEMO_SMS_DISCLOSURE, productSvg } from '../ui/demo/catalog'
+import { SHOP_SCRIPT } from '../ui/demo/shop-script'
+import { DemoShopPage } from '../ui/pages/demo-shop'
+import type { AppEnv } from './env'
+
+/** Dev-only demo storefront (`npm start`): a few products and a checkout that post real events. */
+export const demo = new Hono<AppEnv>()
+
+demo.use(async (c, next) => {
+  if (c.get('config').APP_ENV !== 'development') throw new AppError('NOT_FOUND', 'No such route.')
+  await next()
+})
+
+demo.get('/', async (c) => {
+  const self = `${new URL(c.req.url).origin}/demo`
+  const store = (await listStores(c.env.DB)).find((s) => s.url === self)
+  if (!store) {
+    throw new AppError(
+      'NOT_FOUND',
+      `No store has the URL ${self}; run npm start to create the demo store.`,
+    )
+  }
+  return c.html(
+    <DemoShopPage
+      storeName={store.name}
+      config={{
+        key: store.publishableKey,
+        currency: store.currency,
+        disclosure: DEMO_SMS_DISCLOSURE,
+        products: DEMO_PRODUCTS.map(({ id, name, price }) => ({ id, name, price })),
+      }}
+      inactivitySeconds={store.settings.inactivitySeconds}
+    />,
+  )
+})
+
+demo.get('/shop.js', (c) => {
+  c.header('Content-Type', 'text/javascript; charset=utf-8')
+  return c.body(SHOP_SCRIPT)
+})
+
+demo.get('/img/:file', (c) => {
+  const id = c.req.param('file').replace(/\.svg$/, '')
+  const product = DEMO_PRODUCTS.find((p) => p.id === id)
+  if (!product) throw new AppError('NOT_FOUND', 'No such image.')
+  c.header('Content-Type', 'image/svg+xml')
+  c.header('Cache-Control', 'public, max-age=3600')
+  return c.body(productSvg(product.color, product.name))
+})

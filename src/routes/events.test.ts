@@ -1,0 +1,279 @@
+import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { beacon, call, cartId, createStore, errorOf, ITEMS, ORIGIN } from '../../test/helpers'
+import { cartStub } from '../objects/cart-object'
+
+async function stateOf(storeId: string, id: string) {
+  return (await cartStub(env.CART, { storeId, cartId: id }).snapshot())?.state ?? null
+}
+
+describe('POST /v1/events', () => {
+  it('accepts a cart beacon sent as text/plain and creates the cart in its own object', async () => {
+    const store = await createStore()
+    const id = cartId()
+    const res = await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
+    expect(res.status).toBe(202)
+    expect(await res.json()).toEqual({ ok: true })
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    const state = await stateOf(store.id, id)
+    expect(state).toMatchObject({
+      status: 'active',
+      total: 6400,
+      currency: 'USD',
+      storeId: store.id,
+    })
+  })
+
+  it('accepts application/json too', async () => {
+    const store = await createStore()
+    const res = await beacon(
+      { store: store.publishableKey, cart: cartId(), type: 'cart', items: ITEMS },
+      { type: 'application/json' },
+    )
+    expect(res.status).toBe(202)
+  })
+
+  it('normalises the phone to E.164 and the email to lower case', async () => {
+    const store = await createStore()
+    const id = cartId()
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'contact',
+      contact: { email: '  Ada@Example.COM ', phone: '(415) 555-2671', firstName: 'Ada' },
+    })
+    expect((await stateOf(store.id, id))?.contact).toEqual({
+      email: 'ada@example.com',
+      phone: '+14155552671',
+      firstName: 'Ada',
+    })
+  })
+
+  it('drops an invalid phone with a journal note instead of failing', async () => {
+    const store = await createStore()
+    const id = cartId()
+    const res = await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'contact',
+      contact: { email: 'ada@example.com', phone: '12' },
+    })
+    expect(res.status).toBe(202)
+    const snap = await cartStub(env.CART, { storeId: store.id, cartId: id }).snapshot()
+    expect(snap?.state.contact.phone).toBeUndefined()
+    expect(snap?.journal.map((j) => j.type)).toContain('contact.phone_invalid')
+  })
+
+  it('records SMS consent with the disclosure text, IP, user agent and page', async () => {
+    const store = await createStore()
+    const id = cartId()
+    await call('/v1/events', {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/plain',
+        Origin: ORIGIN,
+        'CF-Connecting-IP': '198.51.100.4',
+        'User-Agent': 'TestBrowser/1.0',
+      },
+      body: JSON.stringify({
+        store: store.publishableKey,
+        cart: id,
+        type: 'contact',
+        contact: { phone: '+1 415 555 2671' },
+        consent: { sms: true, text: 'Text me reminders. Reply STOP to opt out.' },
+        page: `${ORIGIN}/checkout`,
+      }),
+    })
+    const state = await stateOf(store.id, id)
+    expect(state?.consents).toEqual([
+      expect.objectContaining({
+        channel: 'sms',
+        granted: true,
+        text: 'Text me reminders. Reply STOP to opt out.',
+        phone: '+14155552671',
+        ip: '198.51.100.4',
+        userAgent: 'TestBrowser/1.0',
+        page: `${ORIGIN}/checkout`,
+      }),
+    ])
+  })
+
+  it('sets the alarm to the inactivity deadline and pushes it on activity', async () => {
+    const store = await createStore()
+    const id = cartId()
+    await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
+    const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+    const first = await runInDurableObject(stub, (_o, s) => s.storage.getAlarm())
+    const firstState = await stateOf(store.id, id)
+    expect(first).toBe((firstState?.lastActivityAt ?? 0) + 60_000)
+    await new Promise((r) => setTimeout(r, 20))
+    await beacon({ store: store.publishableKey, cart: id, type: 'checkout' })
+    const second = await runInDurableObject(stub, (_o, s) => s.storage.getAlarm())
+    expect(second).toBeGreaterThan(first ?? Infinity)
+  })
+
+  it('answers the CORS preflight for an allowed origin and not for others', async () => {
+    await createStore()
+    const ok = await call('/v1/events', {
+      method: 'OPTIONS',
+      headers: {
+        Origin: ORIGIN,
+        'Access-Control-Request-Method': 'POST',
+        'Access-Control-Request-Headers': 'content-type',
+      },
+    })
+    expect(ok.status).toBe(204)
+    expect(ok.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    const bad = await call('/v1/events', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    })
+    expect(bad.headers.get('access-control-allow-origin')).toBeNull()
+  })
+})
+
+describe('POST /v1/events rejects bad input and changes nothing', () => {
+  const cases: [string, (key: string, id: string) => Promise<Response>, number, string][] = [
+    [
+      'malformed JSON',
+      (_k, _id) =>
+        call('/v1/events', {
+          method: 'POST',
+          headers: { 'Content-Type': 'text/plain', Origin: ORIGIN },
+          body: '{"store":',
+        }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a form body',
+      (k, id) =>
+        call('/v1/events', {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: ORIGIN },
+          body: `store=${k}&cart=${id}`,
+        }),
+      415,
+      'UNSUPPORTED_MEDIA_TYPE',
+    ],
+    [
+      'a short cart id',
+      (k) => beacon({ store: k, cart: 'abc', type: 'cart', items: ITEMS }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'an unknown type',
+      (k, id) => beacon({ store: k, cart: id, type: 'wishlist' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a fractional price',
+      (k, id) =>
+        beacon({ store: k, cart: id, type: 'cart', items: [{ ...ITEMS[0], price: 24.5 }] }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a negative quantity',
+      (k, id) =>
+        beacon({ store: k, cart: id, type: 'cart', items: [{ ...ITEMS[0], quantity: -1 }] }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a javascript: image URL',
+      (k, id) =>
+        beacon({
+          store: k,
+          cart: id,
+          type: 'cart',
+          items: [{ ...ITEMS[0], image: 'javascript:alert(1)' }],
+        }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'an unknown currency',
+      (k, id) => beacon({ store: k, cart: id, type: 'cart', items: ITEMS, currency: 'XYZ' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'consent without its text',
+      (k, id) => beacon({ store: k, cart: id, type: 'contact', consent: { sms: true } }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'an order event without an order',
+      (k, id) => beacon({ store: k, cart: id, type: 'order' }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'an invalid time zone',
+      (k, id) =>
+        beacon({ store: k, cart: id, type: 'contact', contact: { timezone: 'Mars/Base' } }),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'an unknown store key',
+      (_k, id) => beacon({ store: 'pk_unknownunknown', cart: id, type: 'cart', items: ITEMS }),
+      401,
+      'UNAUTHORIZED',
+    ],
+    [
+      'a foreign origin',
+      (k, id) =>
+        beacon(
+          { store: k, cart: id, type: 'cart', items: ITEMS },
+          { origin: 'https://evil.example' },
+        ),
+      403,
+      'FORBIDDEN',
+    ],
+    [
+      'no origin',
+      (k, id) => beacon({ store: k, cart: id, type: 'cart', items: ITEMS }, { origin: '' }),
+      403,
+      'FORBIDDEN',
+    ],
+    [
+      'a body over 32 KiB',
+      (k, id) =>
+        beacon({ store: k, cart: id, type: 'cart', items: ITEMS, pad: 'x'.repeat(33_000) }),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+  ]
+  it.each(cases)('%s', async (_name, send, status, code) => {
+    const store = await createStore()
+    const id = cartId()
+    const res = await send(store.publishableKey, id)
+    expect(res.status).toBe(status)
+    const error = await errorOf(res)
+    expect(error.code).toBe(code)
+    expect(error.message.length).toBeGreaterThan(5)
+    expect(error.requestId).toMatch(/^req_/)
+    expect(await stateOf(store.id, id)).toBeNull()
+  })
+
+  it('rate-limits a flood from one client with 429', async () => {
+    const store = await createStore()
+    const id = cartId()
+    const statuses: number[] = []
+    for (let i = 0; i < 40; i++) {
+      const res = await beacon(
+        { store: store.publishableKey, cart: id, type: 'cart', items: ITEMS },
+        { ip: '192.0.2.99' },
+      )
+      statuses.push(res.status)
+    }
+    expect(statuses.slice(0, 30).every((s) => s === 202)).toBe(true)
+    expect(statuses.at(-1)).toBe(429)
+  })
+})

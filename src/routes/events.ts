@@ -1,0 +1,116 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
+import { originAllowedByAnyStore, type Store, storeByPublishableKey } from '../db/stores'
+import type { Beacon } from '../domain/cart/types'
+import { cartPolicy } from '../domain/store/settings'
+import { normalizeEmail, normalizePhone } from '../lib/contact'
+import { AppError } from '../lib/errors'
+import { cartStub } from '../objects/cart-object'
+import type { AppEnv } from './env'
+import { type BeaconBody, BeaconSchema } from './schemas/beacon'
+import { parseJsonText, parseOrThrow, tooLarge } from './validation'
+
+export const BEACON_MAX_BYTES = 32 * 1024
+
+export const events = new Hono<AppEnv>()
+
+// Preflight carries no body, so no store key: allow an origin that some store allows. The
+// POST itself is then checked against the store its key names.
+events.options(
+  '/events',
+  cors({
+    origin: async (origin, c) =>
+      origin && (await originAllowedByAnyStore(c.env.DB, origin)) ? origin : null,
+    allowMethods: ['POST', 'OPTIONS'],
+    allowHeaders: ['Content-Type'],
+    maxAge: 86_400,
+  }),
+)
+
+events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
+  const type = c.req.header('content-type') ?? ''
+  if (!/^(application\/json|text\/plain)\b/i.test(type)) {
+    throw new AppError(
+      'UNSUPPORTED_MEDIA_TYPE',
+      'Send the event as application/json or text/plain.',
+    )
+  }
+  const body = parseOrThrow(BeaconSchema, parseJsonText(await c.req.text()), 'event')
+  const store = await storeByPublishableKey(c.env.DB, body.store)
+  if (!store) throw new AppError('UNAUTHORIZED', 'Unknown store key.')
+  const origin = c.req.header('origin')
+  if (!origin || !store.allowedOrigins.includes(origin)) {
+    throw new AppError('FORBIDDEN', 'This origin is not allowed for this store.')
+  }
+  c.header('Access-Control-Allow-Origin', origin)
+  c.header('Vary', 'Origin')
+  const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
+  const { success } = await c.env.BEACON_LIMITER.limit({ key: `${store.id}:${ip}` })
+  if (!success) throw new AppError('RATE_LIMITED', 'Too many events; slow down.')
+
+  const beacon = toBeacon(body, store, { ip, userAgent: c.req.header('user-agent') })
+  await cartStub(c.env.CART, { storeId: store.id, cartId: body.cart }).ingest(
+    { storeId: store.id, cartId: body.cart },
+    beacon,
+    cartPolicy(store.settings),
+    store.currency,
+  )
+  return c.json({ ok: true }, 202)
+})
+
+/** Normalises contact details; invalid ones are dropped and noted, never an error. */
+function toBeacon(b: BeaconBody, store: Store, client: { ip: string; userAgent?: string }): Beacon {
+  const beacon: Beacon = { kind: b.type }
+  if (b.items) beacon.items = b.items
+  if (b.currency) beacon.currency = b.currency
+  if (b.total !== undefined) beacon.total = b.total
+  if (b.page) beacon.page = b.page
+  if (b.order) beacon.order = b.order
+  if (b.contact) {
+    const { email, phone, ...rest } = b.contact
+    const contact: Beacon['contact'] = {}
+    for (const [k, v] of Object.entries(rest)) if (v) contact[k as keyof typeof rest] = v
+    const invalid: ('email' | 'phone')[] = []
+    if (email?.trim()) {
+      const normal = normalizeEmail(email)
+      if (normal) contact.email = normal
+      else invalid.push('email')
+    }
+    if (phone?.trim()) {
+      const normal = normalizePhone(phone, store.settings.defaultCountry)
+      if (normal) contact.phone = normal
+      else invalid.push('phone')
+    }
+    beacon.contact = contact
+    if (invalid.length > 0) beacon.invalid = invalid
+  }
+  if (b.consent) {
+    const evidence = {
+      text: b.consent.text,
+      ip: client.ip,
+      ...(client.userAgent ? { userAgent: client.userAgent.slice(0, 512) } : {}),
+      ...(b.page ? { page: b.page } : {}),
+    }
+    beacon.consents = []
+    if (b.consent.sms !== undefined) {
+      const phone = beacon.contact?.phone
+      beacon.consents.push({
+        channel: 'sms',
+        granted: b.consent.sms,
+        ...evidence,
+        ...(phone ? { phone } : {}),
+      })
+    }
+    if (b.consent.email !== undefined) {
+      const email = beacon.contact?.email
+      beacon.consents.push({
+        channel: 'email',
+        granted: b.consent.email,
+        ...evidence,
+        ...(email ? { email } : {}),
+      })
+    }
+  }
+  return beacon
+}

@@ -1,0 +1,93 @@
+import type { Context } from 'hono'
+import { Hono } from 'hono'
+import { type Store, storeById } from '../db/stores'
+import { AppError } from '../lib/errors'
+import { type VerifyResult, verifyRestoreToken } from '../lib/restore-token'
+import { cartStub } from '../objects/cart-object'
+import { NoticePage } from '../ui/pages/notice'
+import type { AppEnv } from './env'
+import { storeRestoreUrl } from './links'
+
+export const restore = new Hono<AppEnv>()
+
+type Resolved =
+  | { ok: true; store: Store; claims: Extract<VerifyResult, { ok: true }> }
+  | { ok: false; status: 400 | 404 | 410; title: string; message: string }
+
+async function resolve(c: Context<AppEnv>, token: string): Promise<Resolved> {
+  const claims = await verifyRestoreToken(c.get('config').SIGNING_SECRET, token, Date.now())
+  if (!claims.ok) {
+    return claims.reason === 'expired'
+      ? {
+          ok: false,
+          status: 410,
+          title: 'This link has expired',
+          message:
+            'Restore links are valid for a limited time. Visit the store to start a new cart.',
+        }
+      : {
+          ok: false,
+          status: 400,
+          title: 'This link is not valid',
+          message:
+            'The link may have been copied incompletely. Check the message you received and try again.',
+        }
+  }
+  const store = await storeById(c.env.DB, claims.storeId)
+  if (!store)
+    return {
+      ok: false,
+      status: 404,
+      title: 'Cart not found',
+      message: 'This cart is no longer available.',
+    }
+  return { ok: true, store, claims }
+}
+
+// The shopper's click: verify, journal it in the cart, then send them to the store.
+restore.get('/r/:token', async (c) => {
+  c.header('Cache-Control', 'no-store')
+  const token = c.req.param('token')
+  const r = await resolve(c, token)
+  if (!r.ok) return c.html(<NoticePage title={r.title} message={r.message} />, r.status)
+  const stub = cartStub(c.env.CART, { storeId: r.store.id, cartId: r.claims.cartId })
+  const clicked = await stub.clickRestore(r.claims.step)
+  if (!clicked) {
+    return c.html(
+      <NoticePage title="Cart not found" message="This cart is no longer available." />,
+      404,
+    )
+  }
+  return c.redirect(storeRestoreUrl(r.store, token), 302)
+})
+
+// The storefront script asks for the items to rebuild (CORS for the store's origins only).
+restore.get('/v1/restore/:token', async (c) => {
+  c.header('Cache-Control', 'no-store')
+  const r = await resolve(c, c.req.param('token'))
+  if (!r.ok) {
+    const code = r.status === 410 ? 'GONE' : r.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST'
+    throw new AppError(code, r.title)
+  }
+  const origin = c.req.header('origin')
+  if (origin && r.store.allowedOrigins.includes(origin)) {
+    c.header('Access-Control-Allow-Origin', origin)
+    c.header('Vary', 'Origin')
+  }
+  const snap = await cartStub(c.env.CART, {
+    storeId: r.store.id,
+    cartId: r.claims.cartId,
+  }).snapshot()
+  if (!snap) throw new AppError('NOT_FOUND', 'This cart is no longer available.')
+  const { state } = snap
+  // Items only: a restore never hands personal data to whoever holds the link.
+  return c.json({
+    store: r.store.id,
+    cart: state.cartId,
+    step: r.claims.step,
+    status: state.status,
+    currency: state.currency,
+    total: state.total,
+    items: state.items,
+  })
+})

@@ -1,0 +1,83 @@
+import { env, exports } from 'cloudflare:workers'
+import type { Store } from '../src/db/stores'
+
+export const ORIGIN = 'https://shop.example'
+export const TOKEN = 'test-admin-token'
+
+/** A request through the whole Worker (routing, middleware, Durable Objects, D1). */
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`https://cartback.test${path}`, init))
+}
+
+export function api(path: string, init: RequestInit & { json?: unknown } = {}) {
+  const { json, ...rest } = init
+  const headers = new Headers(rest.headers)
+  headers.set('Authorization', `Bearer ${TOKEN}`)
+  if (json !== undefined) headers.set('Content-Type', 'application/json')
+  return call(`/api/v1${path}`, {
+    ...rest,
+    headers,
+    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
+  })
+}
+
+let n = 0
+/** Creates a store through the API, with short timers unless overridden. */
+export async function createStore(overrides: Record<string, unknown> = {}): Promise<Store> {
+  n++
+  const res = await api('/stores', {
+    method: 'POST',
+    json: {
+      name: `Test Store ${n}`,
+      url: `${ORIGIN}/`,
+      currency: 'USD',
+      allowedOrigins: [ORIGIN],
+      settings: { inactivitySeconds: 60, attributionWindowSeconds: 3600 },
+      ...overrides,
+    },
+  })
+  if (res.status !== 201) throw new Error(`store create failed: ${res.status} ${await res.text()}`)
+  return res.json()
+}
+
+/** A fresh random cart id, as the storefront script makes them. */
+export function cartId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(16))
+  return [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+export function beacon(
+  body: Record<string, unknown>,
+  init: { origin?: string; type?: string; ip?: string } = {},
+) {
+  const headers: Record<string, string> = {
+    'Content-Type': init.type ?? 'text/plain;charset=UTF-8',
+    'CF-Connecting-IP': init.ip ?? '203.0.113.7',
+  }
+  if (init.origin !== '') headers.Origin = init.origin ?? ORIGIN
+  return call('/v1/events', { method: 'POST', headers, body: JSON.stringify(body) })
+}
+
+export const ITEMS = [
+  { id: 'sku-1', name: 'Ocean Tee', price: 2400, quantity: 2 },
+  { id: 'sku-2', name: 'Sunrise Mug', price: 1600, quantity: 1 },
+]
+
+/** Polls D1 until `query` returns a row (the Queue consumer writes asynchronously). */
+export async function waitForRow<T>(sql: string, ...params: unknown[]): Promise<T> {
+  for (let i = 0; i < 100; i++) {
+    const row = await env.DB.prepare(sql)
+      .bind(...params)
+      .first<T>()
+    if (row) return row
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  throw new Error(`no row for ${sql} ${JSON.stringify(params)}`)
+}
+
+export async function errorOf(
+  res: Response,
+): Promise<{ code: string; message: string; requestId: string }> {
+  const body = (await res.json()) as { error: { code: string; message: string; requestId: string } }
+  return body.error
+}
