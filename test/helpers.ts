@@ -1,5 +1,8 @@
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env, exports } from 'cloudflare:workers'
 import type { Store } from '../src/db/stores'
+import type { CartState } from '../src/domain/cart/types'
+import type { CartObject } from '../src/objects/cart-object'
 
 export const ORIGIN = 'https://shop.example'
 export const TOKEN = 'test-admin-token'
@@ -80,4 +83,31 @@ export async function errorOf(
 ): Promise<{ code: string; message: string; requestId: string }> {
   const body = (await res.json()) as { error: { code: string; message: string; requestId: string } }
   return body.error
+}
+
+/**
+ * Moves a cart's clock back: its persisted times look `ms` older. The object is evicted so it
+ * reloads the seeded state, as after a restart.
+ */
+export async function age(stub: DurableObjectStub<CartObject>, ms: number) {
+  await runInDurableObject(stub, (_o: CartObject, state) => {
+    const s = state.storage.kv.get<CartState>('state')!
+    const shift = (t: number | null) => (t === null ? null : t - ms)
+    state.storage.kv.put('state', {
+      ...s,
+      lastActivityAt: s.lastActivityAt - ms,
+      createdAt: s.createdAt - ms,
+      abandonedAt: shift(s.abandonedAt),
+      restoredAt: shift(s.restoredAt),
+    })
+  })
+  await evictDurableObject(stub)
+}
+
+/** Abandons a cart through its own alarm, as if the inactivity timeout had passed. */
+export async function abandon(stub: DurableObjectStub<CartObject>, inactivityMs = 60_000) {
+  await age(stub, inactivityMs + 1000)
+  await runDurableObjectAlarm(stub)
+  const status = (await stub.snapshot())?.state.status
+  if (status !== 'abandoned') throw new Error(`cart not abandoned: ${status}`)
 }

@@ -1,0 +1,148 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { age, beacon, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
+import { eraseCartRows, writeCartReports } from '../db/projection'
+import { cartReport } from '../domain/cart/report'
+import { type CartObject, cartStub } from './cart-object'
+
+async function newCartIn(settings: Record<string, number> = {}) {
+  const store = await createStore({
+    settings: { inactivitySeconds: 60, attributionWindowSeconds: 3600, ...settings },
+  })
+  const id = cartId()
+  const res = await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
+  expect(res.status).toBe(202)
+  return { store, id, stub: cartStub(env.CART, { storeId: store.id, cartId: id }) }
+}
+
+const alarmOf = (stub: DurableObjectStub<CartObject>) =>
+  runInDurableObject(stub, (_o, s) => s.storage.getAlarm())
+
+describe('CartObject alarm', () => {
+  it('treats an early alarm as a no-op and keeps the inactivity deadline armed', async () => {
+    const { stub } = await newCartIn()
+    const before = (await stub.snapshot())!.state
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    const after = (await stub.snapshot())!.state
+    expect(after.status).toBe('active')
+    expect(after.revision).toBe(before.revision)
+    expect(await alarmOf(stub)).toBe(before.lastActivityAt + 60_000)
+  })
+
+  it('abandons the cart when the alarm fires at the inactivity timeout, then arms the attribution deadline', async () => {
+    const { store, id, stub } = await newCartIn({ inactivitySeconds: 1 })
+    const created = (await stub.snapshot())!.state
+    await new Promise((r) => setTimeout(r, 1100))
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    const snap = (await stub.snapshot())!
+    expect(snap.state.status).toBe('abandoned')
+    expect(snap.state.abandonedAt).toBe(created.lastActivityAt + 1000)
+    expect(snap.journal.at(-1)).toMatchObject({ type: 'cart.abandoned', source: 'timer' })
+    expect(await alarmOf(stub)).toBe(created.lastActivityAt + 1000 + 3600_000)
+    const row = await waitForRow<{ status: string }>(
+      "SELECT status FROM carts WHERE store_id = ? AND cart_id = ? AND status = 'abandoned'",
+      store.id,
+      id,
+    )
+    expect(row.status).toBe('abandoned')
+  })
+
+  it('changes nothing when the same alarm fires twice', async () => {
+    const { stub } = await newCartIn({ inactivitySeconds: 1 })
+    await new Promise((r) => setTimeout(r, 1100))
+    await runDurableObjectAlarm(stub)
+    const once = (await stub.snapshot())!
+    await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    const twice = (await stub.snapshot())!
+    expect(twice.state).toEqual(once.state)
+    expect(twice.journal).toHaveLength(once.journal.length)
+  })
+
+  it('marks the cart lost once the attribution window has passed', async () => {
+    const { stub } = await newCartIn({ attributionWindowSeconds: 60 })
+    await age(stub, 200_000)
+    await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    const s = (await stub.snapshot())!.state
+    expect(s.status).toBe('lost')
+    expect(s.lostAt).toBe((s.abandonedAt ?? 0) + 60_000)
+    expect(await alarmOf(stub)).toBeNull()
+  })
+
+  it('keeps a report whose send failed and retries it from the alarm', async () => {
+    const { store, id, stub } = await newCartIn()
+    const queue = env.REPORTS
+    // The Queue binding is the network here: make it fail once, as a provider outage would.
+    await runInDurableObject(stub, (o: CartObject) => {
+      Object.assign(o, {
+        env: { ...env, REPORTS: { send: () => Promise.reject(new Error('queue down')) } },
+      })
+    })
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'contact',
+      contact: { email: 'retry@example.com' },
+    })
+    const pending = await runInDurableObject(stub, (_o, s) =>
+      s.storage.sql.exec<{ attempts: number }>('SELECT attempts FROM outbox').toArray(),
+    )
+    expect(pending).toEqual([{ attempts: 1 }])
+    const alarm = await alarmOf(stub)
+    expect(alarm).not.toBeNull()
+    expect(alarm!).toBeLessThan(Date.now() + 60_000)
+    await runInDurableObject(stub, (o: CartObject) => {
+      Object.assign(o, { env: { ...env, REPORTS: queue } })
+    })
+    await runInDurableObject(stub, (_o, s) => s.storage.sql.exec('UPDATE outbox SET next_at = 0'))
+    await runDurableObjectAlarm(stub)
+    const left = await runInDurableObject(stub, (_o, s) =>
+      s.storage.sql.exec('SELECT * FROM outbox').toArray(),
+    )
+    expect(left).toEqual([])
+    const row = await waitForRow<{ email: string }>(
+      'SELECT email FROM carts WHERE store_id = ? AND cart_id = ? AND email IS NOT NULL',
+      store.id,
+      id,
+    )
+    expect(row.email).toBe('retry@example.com')
+  })
+
+  it('records its storage layout version', async () => {
+    const { stub } = await newCartIn()
+    expect(await runInDurableObject(stub, (_o, s) => s.storage.kv.get('schemaVersion'))).toBe(1)
+  })
+})
+
+describe('CartObject erase', () => {
+  it('erases everything and a late report cannot bring the cart back', async () => {
+    const { store, id, stub } = await newCartIn()
+    const old = cartReport((await stub.snapshot())!.state)
+    await waitForRow('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?', store.id, id)
+    const erased = await stub.erase()
+    expect(erased).toEqual({ revision: old.revision })
+    expect(await stub.snapshot()).toBeNull()
+    expect(await alarmOf(stub)).toBeNull()
+    await eraseCartRows(env.DB, store.id, id, erased!.revision)
+    await writeCartReports(env.DB, [old])
+    const row = await env.DB.prepare('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?')
+      .bind(store.id, id)
+      .first()
+    expect(row).toBeNull()
+  })
+
+  it('starts a reused cart id above the erased revision so its reports land', async () => {
+    const { store, id, stub } = await newCartIn()
+    const erased = (await stub.erase())!
+    await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
+    const again = (await stub.snapshot())!.state
+    expect(again.revision).toBe(erased.revision + 1)
+    await writeCartReports(env.DB, [cartReport(again)])
+    const row = await env.DB.prepare(
+      'SELECT revision FROM carts WHERE store_id = ? AND cart_id = ?',
+    )
+      .bind(store.id, id)
+      .first<{ revision: number }>()
+    expect(row?.revision).toBe(again.revision)
+  })
+})
