@@ -13,7 +13,7 @@ import type { AppEnv } from '../env'
 import { restoreLink } from '../links'
 import { CartIdSchema } from '../schemas/beacon'
 import { jsonBody, parseOrThrow, queryOf } from '../validation'
-import { visibleStoreIds } from './scope'
+import { visibleStores } from './scope'
 import { detailOf, summaryOf } from './views'
 
 export const carts = new Hono<AppEnv>()
@@ -45,15 +45,17 @@ function encodeCursor(c: CartCursor): string {
 
 carts.get('/', async (c) => {
   const q = queryOf(c, ListQuery)
-  const storeIds = await visibleStoreIds(c, q.store)
+  const stores = await visibleStores(c, q.store)
+  // Phones typed without a country code read in the store's region when one store is named.
+  const region = stores.length === 1 ? stores[0]!.settings.defaultCountry : 'US'
   let search: { email?: string; phone?: string; id?: string } | undefined
   if (q.q) {
     const email = q.q.includes('@') ? normalizeEmail(q.q) : null
-    const phone = /^[+\d][\d\s().-]{5,}$/.test(q.q) ? normalizePhone(q.q, 'US') : null
+    const phone = /^[+\d][\d\s().-]{5,}$/.test(q.q) ? normalizePhone(q.q, region) : null
     search = email ? { email } : phone ? { phone } : { id: q.q }
   }
   const page = await listCarts(c.env.DB, {
-    storeIds,
+    storeIds: stores.map((s) => s.id),
     ...(q.status ? { status: q.status } : {}),
     ...(search ? { search } : {}),
     ...(q.cursor ? { cursor: decodeCursor(q.cursor) } : {}),

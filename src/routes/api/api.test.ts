@@ -1,0 +1,394 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import {
+  abandon,
+  api,
+  beacon,
+  call,
+  cartId,
+  createStore,
+  errorOf,
+  ITEMS,
+  ORIGIN,
+  waitForRow,
+} from '../../../test/helpers'
+import type { Store } from '../../db/stores'
+import { verifyRestoreToken } from '../../lib/restore-token'
+import { cartStub } from '../../objects/cart-object'
+
+const SECRET = 'test-signing-secret-0123456789abcdef'
+
+async function trackedCart(store: Store, extra: Record<string, unknown> = {}) {
+  const id = cartId()
+  await beacon({ store: store.publishableKey, cart: id, type: 'contact', items: ITEMS, ...extra })
+  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+  return { id, stub }
+}
+
+/** Waits until D1 shows the cart at the object's current revision. */
+async function projected(store: Store, id: string) {
+  const s = (await cartStub(env.CART, { storeId: store.id, cartId: id }).snapshot())!.state
+  await waitForRow(
+    'SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ? AND revision = ?',
+    store.id,
+    id,
+    s.revision,
+  )
+}
+
+describe('API authentication', () => {
+  it.each([
+    ['no header', {}],
+    ['a wrong token', { Authorization: 'Bearer nope-nope-nope-nope' }],
+    ['another scheme', { Authorization: 'Basic dGVzdC1hZG1pbi10b2tlbg==' }],
+  ])('refuses %s with 401', async (_n, headers) => {
+    const res = await call('/api/v1/stores', { headers })
+    expect(res.status).toBe(401)
+    expect(res.headers.get('www-authenticate')).toContain('Bearer')
+    expect((await errorOf(res)).code).toBe('UNAUTHORIZED')
+  })
+})
+
+describe('stores', () => {
+  it('creates a store with keys, a webhook secret and default settings', async () => {
+    const res = await api('/stores', {
+      method: 'POST',
+      json: {
+        name: 'Acme',
+        url: 'https://acme.example/',
+        currency: 'EUR',
+        allowedOrigins: ['https://acme.example'],
+      },
+    })
+    expect(res.status).toBe(201)
+    const store = (await res.json()) as Store
+    expect(store).toMatchObject({
+      name: 'Acme',
+      currency: 'EUR',
+      allowedOrigins: ['https://acme.example'],
+      restoreUrlTemplate: null,
+      settings: {
+        inactivitySeconds: 3600,
+        restoreTtlSeconds: 1_209_600,
+        attributionWindowSeconds: 604_800,
+        defaultCountry: 'US',
+      },
+    })
+    expect(store.id).toMatch(/^st_[A-Za-z0-9]{22}$/)
+    expect(store.publishableKey).toMatch(/^pk_[A-Za-z0-9]{22}$/)
+    expect(store.woocommerceWebhookSecret).toMatch(/^whsec_/)
+    const list = (await (await api('/stores')).json()) as { stores: Store[] }
+    expect(list.stores.map((s) => s.id)).toContain(store.id)
+  })
+
+  it('updates part of the settings and keeps the rest', async () => {
+    const store = await createStore()
+    const res = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { name: 'Renamed', settings: { inactivitySeconds: 900 } },
+    })
+    expect(res.status).toBe(200)
+    const updated = (await res.json()) as Store
+    expect(updated.name).toBe('Renamed')
+    expect(updated.settings).toEqual({ ...store.settings, inactivitySeconds: 900 })
+    expect(updated.publishableKey).toBe(store.publishableKey)
+  })
+
+  it('applies new allowed origins to beacons at once', async () => {
+    const store = await createStore()
+    const id = cartId()
+    await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { allowedOrigins: ['https://new.example'] },
+    })
+    expect(
+      (await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })).status,
+    ).toBe(403)
+    const ok = await beacon(
+      { store: store.publishableKey, cart: id, type: 'cart', items: ITEMS },
+      { origin: 'https://new.example' },
+    )
+    expect(ok.status).toBe(202)
+  })
+
+  const bad: [string, string, Record<string, unknown>][] = [
+    [
+      'an unknown currency',
+      'POST',
+      { name: 'X', url: 'https://x.example', currency: 'XYZ', allowedOrigins: [] },
+    ],
+    [
+      'an origin with a path',
+      'POST',
+      {
+        name: 'X',
+        url: 'https://x.example',
+        currency: 'USD',
+        allowedOrigins: ['https://x.example/shop'],
+      },
+    ],
+    [
+      'a non-http URL',
+      'POST',
+      { name: 'X', url: 'ftp://x.example', currency: 'USD', allowedOrigins: [] },
+    ],
+    ['a missing name', 'POST', { url: 'https://x.example', currency: 'USD', allowedOrigins: [] }],
+    ['an unknown setting', 'PATCH', { settings: { inactivitySecs: 5 } }],
+    ['a zero inactivity timeout', 'PATCH', { settings: { inactivitySeconds: 0 } }],
+    ['a fractional timeout', 'PATCH', { settings: { inactivitySeconds: 1.5 } }],
+    ['an attempt to change the key', 'PATCH', { publishableKey: 'pk_mine' }],
+  ]
+  it.each(bad)('refuses %s with 400 and changes nothing', async (_n, method, json) => {
+    const store = await createStore()
+    const res = await api(method === 'POST' ? '/stores' : `/stores/${store.id}`, { method, json })
+    expect(res.status).toBe(400)
+    expect((await errorOf(res)).code).toBe('BAD_REQUEST')
+    expect(await (await api(`/stores/${store.id}`)).json()).toEqual(store)
+  })
+
+  it('refuses a body that is not JSON with 415, and an unknown store with 404', async () => {
+    const store = await createStore()
+    const res = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      body: 'name=x',
+      headers: { 'Content-Type': 'text/plain' },
+    })
+    expect(res.status).toBe(415)
+    expect((await api('/stores/st_missing', { method: 'PATCH', json: { name: 'x' } })).status).toBe(
+      404,
+    )
+    expect((await api('/stores/st_missing')).status).toBe(404)
+  })
+})
+
+describe('carts', () => {
+  it('lists the carts of a store newest first with cursor pagination', async () => {
+    const store = await createStore()
+    const ids: string[] = []
+    for (let i = 0; i < 5; i++) {
+      const { id } = await trackedCart(store)
+      ids.push(id)
+      await new Promise((r) => setTimeout(r, 5))
+    }
+    for (const id of ids) await projected(store, id)
+    const seen: string[] = []
+    let cursor: string | null = null
+    let pages = 0
+    do {
+      const q: string = `/carts?store=${store.id}&limit=2${cursor ? `&cursor=${cursor}` : ''}`
+      const body = (await (await api(q)).json()) as {
+        carts: { cartId: string }[]
+        nextCursor: string | null
+      }
+      seen.push(...body.carts.map((c) => c.cartId))
+      cursor = body.nextCursor
+      pages++
+    } while (cursor)
+    expect(pages).toBe(3)
+    expect(seen).toEqual([...ids].reverse())
+  })
+
+  it('filters by status and finds a cart by email, phone or cart id, scoped to the store', async () => {
+    const store = await createStore()
+    const other = await createStore()
+    const a = await trackedCart(store, {
+      contact: { email: 'find.me@example.com', phone: '415-555-2671' },
+    })
+    const b = await trackedCart(store)
+    const elsewhere = await trackedCart(other, { contact: { email: 'find.me@example.com' } })
+    await abandon(b.stub)
+    for (const [s, id] of [
+      [store, a.id],
+      [store, b.id],
+      [other, elsewhere.id],
+    ] as const)
+      await projected(s, id)
+    const ids = async (q: string) =>
+      (
+        (await (await api(`/carts?store=${store.id}&${q}`)).json()) as {
+          carts: { cartId: string }[]
+        }
+      ).carts.map((c) => c.cartId)
+    expect(await ids('status=abandoned')).toEqual([b.id])
+    expect(await ids('q=Find.Me%40example.com')).toEqual([a.id])
+    expect(await ids('q=%2B14155552671')).toEqual([a.id])
+    expect(await ids(`q=${b.id}`)).toEqual([b.id])
+    const summary = (
+      (await (await api(`/carts?store=${store.id}&q=${a.id}`)).json()) as { carts: object[] }
+    ).carts[0]
+    expect(summary).toMatchObject({
+      storeId: store.id,
+      cartId: a.id,
+      status: 'active',
+      currency: 'USD',
+      total: 6400,
+      itemCount: 3,
+      hasEmail: true,
+      hasPhone: true,
+    })
+  })
+
+  it.each([
+    ['an unknown status', 'status=gone'],
+    ['a forged cursor', 'cursor=eyJ1IjoiYSJ9'],
+    ['a limit over 200', 'limit=500'],
+    ['a zero limit', 'limit=0'],
+  ])('refuses %s with 400', async (_n, q) => {
+    const res = await api(`/carts?${q}`)
+    expect(res.status).toBe(400)
+    expect((await errorOf(res)).code).toBe('BAD_REQUEST')
+  })
+
+  it('returns the detail with the journal and a restore link that verifies', async () => {
+    const store = await createStore()
+    const { id } = await trackedCart(store, { contact: { email: 'ada@example.com' } })
+    const res = await api(`/carts/${store.id}/${id}`)
+    expect(res.status).toBe(200)
+    const detail = (await res.json()) as Record<string, unknown> & {
+      journal: { type: string; at: string }[]
+      restoreUrl: string
+    }
+    expect(detail).toMatchObject({
+      storeId: store.id,
+      cartId: id,
+      status: 'active',
+      items: ITEMS,
+      contact: { email: 'ada@example.com' },
+      consent: [],
+      messages: [],
+      order: null,
+    })
+    expect(detail.journal.map((j) => j.type)).toEqual([
+      'cart.created',
+      'cart.updated',
+      'contact.updated',
+    ])
+    expect(detail.journal[0]!.at).toMatch(/^\d{4}-\d\d-\d\dT/)
+    const url = new URL(detail.restoreUrl)
+    expect(url.pathname.startsWith('/r/')).toBe(true)
+    const claims = await verifyRestoreToken(SECRET, url.pathname.slice(3), Date.now())
+    expect(claims).toMatchObject({ ok: true, storeId: store.id, cartId: id })
+  })
+
+  it('answers unknown and malformed carts with 404 and 400', async () => {
+    const store = await createStore()
+    expect((await api(`/carts/${store.id}/${cartId()}`)).status).toBe(404)
+    expect((await api(`/carts/${store.id}/short`)).status).toBe(400)
+    expect((await api(`/carts/st_missing/${cartId()}`)).status).toBe(404)
+  })
+})
+
+describe('cart actions', () => {
+  it('archives, ignores and unignores, refusing what makes no sense with 409', async () => {
+    const store = await createStore()
+    const { id, stub } = await trackedCart(store)
+    await abandon(stub)
+    const act = (action: string) =>
+      api(`/carts/${store.id}/${id}/actions`, { method: 'POST', json: { action } })
+    expect(((await (await act('ignore')).json()) as { status: string }).status).toBe('ignored')
+    const again = await act('ignore')
+    expect(again.status).toBe(409)
+    expect((await errorOf(again)).code).toBe('CONFLICT')
+    expect(((await (await act('unignore')).json()) as { status: string }).status).toBe('abandoned')
+    expect((await act('unignore')).status).toBe(409)
+    expect(((await (await act('archive')).json()) as { status: string }).status).toBe('archived')
+    expect((await act('explode')).status).toBe(400)
+  })
+
+  it('marks an abandoned cart recovered with the cart total as revenue', async () => {
+    const store = await createStore()
+    const { id, stub } = await trackedCart(store)
+    await abandon(stub)
+    const res = await api(`/carts/${store.id}/${id}/actions`, {
+      method: 'POST',
+      json: { action: 'mark_recovered' },
+    })
+    expect(await res.json()).toMatchObject({ status: 'recovered', recoveredRevenue: 6400 })
+  })
+
+  it('deletes the cart from its object and from D1', async () => {
+    const store = await createStore()
+    const { id, stub } = await trackedCart(store, { contact: { email: 'erase.me@example.com' } })
+    await projected(store, id)
+    const res = await api(`/carts/${store.id}/${id}/actions`, {
+      method: 'POST',
+      json: { action: 'delete' },
+    })
+    expect(await res.json()).toEqual({ ok: true, deleted: true, storeId: store.id, cartId: id })
+    expect(await stub.snapshot()).toBeNull()
+    for (const table of ['carts', 'contacts', 'orders']) {
+      const row = await env.DB.prepare(`SELECT 1 FROM ${table} WHERE store_id = ? AND cart_id = ?`)
+        .bind(store.id, id)
+        .first()
+      expect(row, table).toBeNull()
+    }
+    expect((await api(`/carts/${store.id}/${id}`)).status).toBe(404)
+    expect(
+      (
+        await api(`/carts/${store.id}/${id}/actions`, {
+          method: 'POST',
+          json: { action: 'delete' },
+        })
+      ).status,
+    ).toBe(404)
+  })
+})
+
+describe('stats', () => {
+  it('counts by status and reports recovered revenue per currency over a range', async () => {
+    const store = await createStore()
+    const from = new Date(Date.now() - 3_600_000).toISOString()
+    const a = await trackedCart(store)
+    const b = await trackedCart(store)
+    const c = await trackedCart(store)
+    await abandon(a.stub)
+    await abandon(b.stub)
+    await api(`/carts/${store.id}/${a.id}/actions`, {
+      method: 'POST',
+      json: { action: 'mark_recovered' },
+    })
+    await beacon({
+      store: store.publishableKey,
+      cart: c.id,
+      type: 'order',
+      order: { id: 'o-1', total: 6400 },
+    })
+    for (const id of [a.id, b.id, c.id]) await projected(store, id)
+    const to = new Date(Date.now() + 60_000).toISOString()
+    const res = await api(`/stats?store=${store.id}&from=${from}&to=${to}`)
+    expect(res.status).toBe(200)
+    expect(await res.json()).toMatchObject({
+      carts: {
+        tracked: 3,
+        abandoned: 2,
+        converted: 1,
+        byStatus: { recovered: 1, abandoned: 1, converted: 1 },
+      },
+      abandonmentRate: 2 / 3,
+      recovered: { count: 1, revenue: { USD: 6400 } },
+      recoveryRate: 0.5,
+    })
+  })
+
+  it.each([
+    ['from after to', 'from=2026-02-01&to=2026-01-01'],
+    ['a date that is not ISO', 'from=yesterday'],
+    ['a range over 400 days', 'from=2020-01-01&to=2026-01-01'],
+  ])('refuses %s with 400', async (_n, q) => {
+    const res = await api(`/stats?${q}`)
+    expect(res.status).toBe(400)
+  })
+
+  it('answers an unknown store with 404', async () => {
+    expect((await api('/stats?store=st_missing')).status).toBe(404)
+  })
+})
+
+describe('unknown routes', () => {
+  it('answer 404 with the JSON envelope', async () => {
+    const res = await call('/nope')
+    expect(res.status).toBe(404)
+    expect((await errorOf(res)).code).toBe('NOT_FOUND')
+    void ORIGIN
+  })
+})

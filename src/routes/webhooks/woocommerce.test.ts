@@ -1,0 +1,263 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import {
+  abandon,
+  beacon,
+  call,
+  cartId,
+  createStore,
+  errorOf,
+  ITEMS,
+  waitForRow,
+} from '../../../test/helpers'
+import type { Store } from '../../db/stores'
+import { toBase64, utf8 } from '../../lib/encoding'
+import { hmacSha256 } from '../../lib/hmac'
+import { cartStub } from '../../objects/cart-object'
+
+type Order = Record<string, unknown>
+
+function wooOrder(o: Order = {}): Order {
+  return {
+    id: 5001,
+    status: 'processing',
+    currency: 'USD',
+    total: '52.50',
+    date_created_gmt: new Date(Date.now()).toISOString().slice(0, 19),
+    billing: { email: 'shopper@example.com', phone: '(415) 555-2671' },
+    meta_data: [],
+    refunds: [],
+    line_items: [{ id: 1, name: 'Ocean Tee' }],
+    ...o,
+  }
+}
+
+async function send(store: Store, body: string, headers: Record<string, string> = {}) {
+  return call(`/webhooks/woocommerce/${store.id}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-WC-Webhook-Topic': 'order.updated',
+      ...headers,
+    },
+    body,
+  })
+}
+
+async function signed(store: Store, order: Order, headers: Record<string, string> = {}) {
+  const body = JSON.stringify(order)
+  const sig = toBase64(await hmacSha256(store.woocommerceWebhookSecret, utf8.encode(body)))
+  return send(store, body, { 'X-WC-Webhook-Signature': sig, ...headers })
+}
+
+async function cartIn(store: Store, contact: Record<string, string> = {}) {
+  const id = cartId()
+  await beacon({ store: store.publishableKey, cart: id, type: 'contact', items: ITEMS, contact })
+  return { id, stub: cartStub(env.CART, { storeId: store.id, cartId: id }) }
+}
+
+const meta = (id: string) => [{ id: 1, key: '_cartback_cart', value: id }]
+
+describe('POST /webhooks/woocommerce/:storeId', () => {
+  it("answers WooCommerce's unsigned creation ping with 200", async () => {
+    const store = await createStore()
+    const res = await send(store, 'webhook_id=17', {
+      'Content-Type': 'application/x-www-form-urlencoded',
+    })
+    expect(res.status).toBe(200)
+  })
+
+  it('recovers an abandoned cart named by _cartback_cart, with the order total in minor units', async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    await abandon(stub)
+    const res = await signed(store, wooOrder({ meta_data: meta(id) }))
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, matched: true, cart: id, status: 'recovered' })
+    const s = (await stub.snapshot())!.state
+    expect(s.order).toMatchObject({ id: '5001', total: 5250, paid: true, source: 'webhook' })
+    const row = await waitForRow<{ recovered_revenue: number }>(
+      "SELECT recovered_revenue FROM carts WHERE store_id = ? AND cart_id = ? AND status = 'recovered'",
+      store.id,
+      id,
+    )
+    expect(row.recovered_revenue).toBe(5250)
+    const order = await waitForRow<{ cart_id: string; total: number }>(
+      'SELECT cart_id, total FROM orders WHERE store_id = ? AND order_id = ?',
+      store.id,
+      '5001',
+    )
+    expect(order).toEqual({ cart_id: id, total: 5250 })
+  })
+
+  it('counts a redelivered order once', async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    await abandon(stub)
+    await signed(store, wooOrder({ meta_data: meta(id) }))
+    const once = (await stub.snapshot())!
+    await signed(store, wooOrder({ meta_data: meta(id) }))
+    const twice = (await stub.snapshot())!
+    expect(twice.state.status).toBe('recovered')
+    expect(twice.state.order?.total).toBe(5250)
+    expect(twice.journal.filter((j) => j.type === 'cart.recovered')).toHaveLength(1)
+    expect(twice.state.revision).toBeGreaterThanOrEqual(once.state.revision)
+  })
+
+  it('marks a cart ordered before it was ever abandoned converted, not recovered', async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    const res = await signed(store, wooOrder({ meta_data: meta(id) }))
+    expect((await res.json()) as object).toMatchObject({ status: 'converted' })
+    expect((await stub.snapshot())!.state.status).toBe('converted')
+  })
+
+  it('waits for payment, then adjusts for partial refunds and undoes a full refund', async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    await abandon(stub)
+    await signed(store, wooOrder({ status: 'pending', meta_data: meta(id) }))
+    expect((await stub.snapshot())!.state.status).toBe('abandoned')
+    await signed(store, wooOrder({ status: 'completed', meta_data: meta(id) }))
+    expect((await stub.snapshot())!.state.status).toBe('recovered')
+    await signed(
+      store,
+      wooOrder({ status: 'completed', meta_data: meta(id), refunds: [{ id: 9, total: '-12.50' }] }),
+    )
+    expect((await stub.snapshot())!.state.order).toMatchObject({ total: 5250, refunded: 1250 })
+    await signed(store, wooOrder({ status: 'refunded', meta_data: meta(id) }))
+    const s = (await stub.snapshot())!.state
+    expect(s.status).toBe('abandoned')
+    expect(s.recoveredAt).toBeNull()
+  })
+
+  it("matches an order without cart meta to the contact's latest cart", async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store, { email: 'Match.Me@Example.com' })
+    await abandon(stub)
+    await waitForRow(
+      "SELECT 1 FROM contacts WHERE store_id = ? AND kind = 'email' AND value = ?",
+      store.id,
+      'match.me@example.com',
+    )
+    const res = await signed(
+      store,
+      wooOrder({ id: 7007, billing: { email: 'match.me@example.com' } }),
+    )
+    expect(await res.json()).toEqual({ ok: true, matched: true, cart: id, status: 'recovered' })
+  })
+
+  it('reads amounts by the currency exponent (JPY has none)', async () => {
+    const store = await createStore({ currency: 'JPY' })
+    const { id, stub } = await cartIn(store)
+    await abandon(stub)
+    await signed(store, wooOrder({ currency: 'JPY', total: '5400', meta_data: meta(id) }))
+    expect((await stub.snapshot())!.state.order?.total).toBe(5400)
+  })
+
+  it('records an order no cart matches without attributing it', async () => {
+    const store = await createStore()
+    const res = await signed(
+      store,
+      wooOrder({ id: 8008, billing: { email: 'nobody@example.com' } }),
+    )
+    expect(await res.json()).toEqual({ ok: true, matched: false })
+    const row = await env.DB.prepare(
+      'SELECT cart_id, total FROM orders WHERE store_id = ? AND order_id = ?',
+    )
+      .bind(store.id, '8008')
+      .first()
+    expect(row).toEqual({ cart_id: null, total: 5250 })
+  })
+
+  it('ignores topics other than orders', async () => {
+    const store = await createStore()
+    const res = await signed(store, { id: 3 }, { 'X-WC-Webhook-Topic': 'product.updated' })
+    expect(await res.json()).toEqual({ ok: true, ignored: 'product.updated' })
+  })
+})
+
+describe('POST /webhooks/woocommerce/:storeId rejects bad input and changes nothing', () => {
+  const cases: [string, (s: Store, cart: string) => Promise<Response>, number, string][] = [
+    [
+      'no signature',
+      (s, c) => send(s, JSON.stringify(wooOrder({ meta_data: meta(c) }))),
+      401,
+      'UNAUTHORIZED',
+    ],
+    [
+      'a wrong signature',
+      (s, c) =>
+        send(s, JSON.stringify(wooOrder({ meta_data: meta(c) })), {
+          'X-WC-Webhook-Signature': 'bm9wZQ==',
+        }),
+      401,
+      'UNAUTHORIZED',
+    ],
+    [
+      'a body changed after signing',
+      async (s, c) => {
+        const body = JSON.stringify(wooOrder({ meta_data: meta(c) }))
+        const sig = toBase64(await hmacSha256(s.woocommerceWebhookSecret, utf8.encode(body)))
+        return send(s, body.replace('52.50', '99.99'), { 'X-WC-Webhook-Signature': sig })
+      },
+      401,
+      'UNAUTHORIZED',
+    ],
+    [
+      'signed invalid JSON',
+      async (s) => {
+        const sig = toBase64(await hmacSha256(s.woocommerceWebhookSecret, utf8.encode('{"id":')))
+        return send(s, '{"id":', { 'X-WC-Webhook-Signature': sig })
+      },
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a missing total',
+      (s, c) => signed(s, wooOrder({ total: undefined, meta_data: meta(c) })),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'a total in the wrong format',
+      (s, c) => signed(s, wooOrder({ total: '52,50', meta_data: meta(c) })),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'too many decimals for the currency',
+      (s, c) => signed(s, wooOrder({ total: '52.505', meta_data: meta(c) })),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'an unknown currency',
+      (s, c) => signed(s, wooOrder({ currency: 'XXY', meta_data: meta(c) })),
+      400,
+      'BAD_REQUEST',
+    ],
+    [
+      'an unknown store',
+      (_s, c) =>
+        call('/webhooks/woocommerce/st_nope', {
+          method: 'POST',
+          body: JSON.stringify(wooOrder({ meta_data: meta(c) })),
+        }),
+      404,
+      'NOT_FOUND',
+    ],
+  ]
+  it.each(cases)('%s', async (_name, run, status, code) => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    await abandon(stub)
+    const before = (await stub.snapshot())!
+    const res = await run(store, id)
+    expect(res.status).toBe(status)
+    expect((await errorOf(res)).code).toBe(code)
+    const after = (await stub.snapshot())!
+    expect(after.state).toEqual(before.state)
+    expect(after.journal).toHaveLength(before.journal.length)
+  })
+})
