@@ -138,6 +138,20 @@ describe('next: status transitions', () => {
       'converted',
     ],
     [
+      'counts an order stamped in the second of abandonment',
+      abandoned({ abandonedAt: T0 + 60 * S + 400 }),
+      paid({ placedAt: T0 + 60 * S }),
+      T0 + 120 * S,
+      'recovered',
+    ],
+    [
+      'converts an order stamped the second before abandonment',
+      abandoned({ abandonedAt: T0 + 60 * S + 400 }),
+      paid({ placedAt: T0 + 59 * S }),
+      T0 + 120 * S,
+      'converted',
+    ],
+    [
       'converts when the order comes after the window',
       abandoned(),
       paid({ placedAt: T0 + 4000 * S }),
@@ -243,6 +257,39 @@ describe('next: timers', () => {
       ['cart.lost', T0 + 3660 * S],
     ])
     expect(t.wakeAt).toBeNull()
+  })
+
+  it('keeps the first abandonment when a restored cart is left again', () => {
+    const restored = abandoned({
+      status: 'restored',
+      restoredAt: T0 + 100 * S,
+      lastActivityAt: T0 + 100 * S,
+    })
+    const t = next(restored, timer, T0 + 160 * S, policy)
+    expect(t.state).toMatchObject({
+      status: 'abandoned',
+      abandonedAt: T0 + 60 * S,
+      abandonCount: 2,
+    })
+    expect(t.journal).toEqual([
+      { at: T0 + 160 * S, type: 'cart.abandoned', source: 'timer', inactivitySeconds: 60 },
+    ])
+    // An order placed between the click and the second abandonment still counts.
+    expect(next(t.state, paid({ placedAt: T0 + 150 * S }), T0 + 170 * S, policy).state.status).toBe(
+      'recovered',
+    )
+  })
+
+  it('starts a new episode when a lost cart comes back', () => {
+    const lost = cart({
+      status: 'lost',
+      abandonedAt: T0,
+      restoredAt: T0 + S,
+      lostAt: T0 + 3600 * S,
+    })
+    const t = next(lost, beacon({ items: [ITEM] }), T0 + 9000 * S, policy)
+    expect(t.state).toMatchObject({ status: 'active', abandonedAt: null, restoredAt: null })
+    expect(next(t.state, timer, T0 + 9060 * S, policy).state.abandonedAt).toBe(T0 + 9060 * S)
   })
 
   it('pushes the inactivity deadline on every activity', () => {

@@ -187,6 +187,10 @@ function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Tra
   if (b.kind === 'checkout') journal.push({ at: now, type: 'checkout.started', source })
 
   n = { ...n, status: statusAfterActivity(s, n, emptied) }
+  if (s.status === 'lost' && n.status === 'active') {
+    // A lost cart that comes back starts a new episode: its next abandonment counts afresh.
+    n = { ...n, abandonedAt: null, restoredAt: null }
+  }
   if (n.status !== s.status) {
     journal.push({ at: now, type: emptied ? 'cart.emptied' : 'cart.reactivated', source })
   } else if (emptied) {
@@ -259,7 +263,13 @@ function onTimer(s: CartState, now: number, policy: CartPolicy): Transition {
   for (let i = 0; i < 3; i++) {
     const { abandon, lost } = deadlines(n, policy)
     if (abandon !== null && abandon <= now && (lost === null || abandon <= lost)) {
-      n = { ...n, status: 'abandoned', abandonedAt: abandon, abandonCount: n.abandonCount + 1 }
+      // A restored cart left again keeps its first abandonment: attribution counts from it.
+      n = {
+        ...n,
+        status: 'abandoned',
+        abandonedAt: n.abandonedAt ?? abandon,
+        abandonCount: n.abandonCount + 1,
+      }
       journal.push({
         at: abandon,
         type: 'cart.abandoned',
@@ -343,7 +353,9 @@ function onOrder(s: CartState, r: OrderReport, now: number, policy: CartPolicy):
 /** Paid after the cart was abandoned and before the attribution window closed. */
 function attributable(s: CartState, placedAt: number, policy: CartPolicy): boolean {
   if (s.abandonedAt === null) return false
-  return placedAt >= s.abandonedAt && placedAt <= attributionEnd(s, policy)
+  // Order times have whole-second precision (WooCommerce's date_*_gmt), so compare in seconds.
+  const abandonedSecond = s.abandonedAt - (s.abandonedAt % 1000)
+  return placedAt >= abandonedSecond && placedAt <= attributionEnd(s, policy)
 }
 
 function onMerchant(

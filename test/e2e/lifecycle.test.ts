@@ -1,0 +1,194 @@
+// End to end over real HTTP against `wrangler dev`: real Durable Object alarms, real D1 with
+// the real migrations, the real Queue consumer. The webhook is signed with node:crypto.
+import { createHmac, randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { applyMigrations, freePort, secret, startDevServer } from '../../scripts/lib/dev-server.mjs'
+
+const SHOP = 'https://shop.example'
+const TOKEN = `cb_admin_${secret(16)}`
+let server: { url: string; stop: () => Promise<void>; output: () => string }
+let persistTo: string
+
+beforeAll(async () => {
+  persistTo = mkdtempSync(join(tmpdir(), 'cartback-e2e-'))
+  applyMigrations({ persistTo })
+  server = await startDevServer({
+    port: await freePort(),
+    persistTo,
+    vars: {
+      ADMIN_API_TOKEN: TOKEN,
+      SIGNING_SECRET: secret(32),
+      OWNER_EMAIL: 'owner@example.com',
+      OWNER_PASSWORD: secret(12),
+    },
+  })
+})
+
+afterAll(async () => {
+  await server?.stop()
+  if (persistTo) rmSync(persistTo, { recursive: true, force: true })
+})
+
+const api = async <T>(
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: T }> => {
+  const res = await fetch(`${server.url}/api/v1${path}`, {
+    ...init,
+    headers: {
+      Authorization: `Bearer ${TOKEN}`,
+      'Content-Type': 'application/json',
+      ...init.headers,
+    },
+  })
+  return { status: res.status, body: (await res.json()) as T }
+}
+
+const beacon = (body: object) =>
+  fetch(`${server.url}/v1/events`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: SHOP },
+    body: JSON.stringify(body),
+  })
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 30_000,
+): Promise<T> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    const value = await probe()
+    if (value !== undefined) return value
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`timed out waiting for ${what}\n${server.output().slice(-3000)}`)
+}
+
+type Detail = {
+  status: string
+  lastActivityAt: string
+  abandonedAt?: string
+  restoreUrl: string
+  total: number
+  contact: Record<string, string>
+  consent: { channel: string; text: string }[]
+  journal: { type: string }[]
+}
+
+describe('cart lifecycle over real HTTP', () => {
+  it('beacon → contact → abandoned at the timeout → restore → signed order → recovered in stats', async () => {
+    const created = await api<{
+      id: string
+      publishableKey: string
+      woocommerceWebhookSecret: string
+    }>('/stores', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'E2E Shop',
+        url: `${SHOP}/`,
+        currency: 'USD',
+        allowedOrigins: [SHOP],
+        settings: { inactivitySeconds: 2, attributionWindowSeconds: 3600 },
+      }),
+    })
+    expect(created.status).toBe(201)
+    const store = created.body
+    const cart = randomBytes(16).toString('base64url')
+    const items = [
+      { id: 'tee', name: 'Ocean Tee', price: 2400, quantity: 2 },
+      { id: 'mug', name: 'Sunrise Mug', price: 1650, quantity: 1 },
+    ]
+
+    expect(
+      (await beacon({ store: store.publishableKey, cart, type: 'cart', items, currency: 'USD' }))
+        .status,
+    ).toBe(202)
+    const disclosure = 'Text me cart reminders. Msg & data rates may apply. Reply STOP to opt out.'
+    const contact = await beacon({
+      store: store.publishableKey,
+      cart,
+      type: 'contact',
+      contact: { email: 'Shopper@Example.com', phone: '(415) 555-2671', firstName: 'Ada' },
+      consent: { sms: true, text: disclosure },
+      page: `${SHOP}/checkout`,
+    })
+    expect(contact.status).toBe(202)
+
+    // The object's own alarm abandons the cart exactly at the inactivity timeout.
+    const abandoned = await until('abandonment', async () => {
+      const { body } = await api<Detail>(`/carts/${store.id}/${cart}`)
+      return body.status === 'abandoned' ? body : undefined
+    })
+    expect(Date.parse(abandoned.abandonedAt!) - Date.parse(abandoned.lastActivityAt)).toBe(2000)
+    expect(abandoned.contact).toMatchObject({ email: 'shopper@example.com', phone: '+14155552671' })
+    expect(abandoned.consent).toMatchObject([{ channel: 'sms', text: disclosure }])
+
+    // The shopper clicks the signed restore link.
+    const click = await fetch(abandoned.restoreUrl, { redirect: 'manual' })
+    expect(click.status).toBe(302)
+    const landing = new URL(click.headers.get('location')!)
+    expect(landing.origin).toBe(SHOP)
+    const token = landing.searchParams.get('cartback_restore')!
+    const rebuilt = await fetch(`${server.url}/v1/restore/${token}`, { headers: { Origin: SHOP } })
+    expect(rebuilt.headers.get('access-control-allow-origin')).toBe(SHOP)
+    expect(((await rebuilt.json()) as { items: unknown }).items).toEqual(items)
+    expect((await api<Detail>(`/carts/${store.id}/${cart}`)).body.status).toBe('restored')
+
+    // WooCommerce reports the paid order, signed as WooCommerce signs it.
+    const order = JSON.stringify({
+      id: 9001,
+      status: 'processing',
+      currency: 'USD',
+      total: '71.95',
+      date_created_gmt: new Date().toISOString().slice(0, 19),
+      billing: { email: 'shopper@example.com' },
+      meta_data: [{ id: 1, key: '_cartback_cart', value: cart }],
+    })
+    const hook = await fetch(`${server.url}/webhooks/woocommerce/${store.id}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-WC-Webhook-Topic': 'order.created',
+        'X-WC-Webhook-Signature': createHmac('sha256', store.woocommerceWebhookSecret)
+          .update(order)
+          .digest('base64'),
+      },
+      body: order,
+    })
+    expect(hook.status).toBe(200)
+    expect(await hook.json()).toEqual({ ok: true, matched: true, cart, status: 'recovered' })
+
+    // The Queue consumer projects it into D1, where the stats read it.
+    const stats = await until('recovered revenue in stats', async () => {
+      const { body } = await api<{
+        recovered: { count: number; revenue: Record<string, number> }
+        carts: { abandoned: number }
+      }>(`/stats?store=${store.id}`)
+      return body.recovered.count === 1 ? body : undefined
+    })
+    expect(stats.recovered.revenue).toEqual({ USD: 7195 })
+    expect(stats.carts.abandoned).toBe(1)
+    const detail = (await api<Detail>(`/carts/${store.id}/${cart}`)).body
+    expect(detail.status).toBe('recovered')
+    expect(detail.journal.map((j) => j.type)).toEqual(
+      expect.arrayContaining([
+        'cart.abandoned',
+        'restore.clicked',
+        'cart.restored',
+        'order.placed',
+        'cart.recovered',
+      ]),
+    )
+    const list = await api<{
+      carts: { cartId: string; status: string; recoveredRevenue: number }[]
+    }>(`/carts?store=${store.id}&status=recovered`)
+    expect(list.body.carts).toMatchObject([
+      { cartId: cart, status: 'recovered', recoveredRevenue: 7195 },
+    ])
+  })
+})
