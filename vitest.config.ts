@@ -1,6 +1,14 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin'
 import { defineConfig } from 'vitest/config'
 
+const TEST_SECRETS = {
+  APP_ENV: 'test',
+  ADMIN_API_TOKEN: 'test-admin-token',
+  SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
+  OWNER_EMAIL: 'owner@example.com',
+  OWNER_PASSWORD: 'test-owner-password',
+}
+
 // Three layers (STYLE.md "Testing habits"): pure domain in Node, Worker code in workerd,
 // and end-to-end over real HTTP against `wrangler dev`.
 export default defineConfig({
@@ -18,7 +26,12 @@ export default defineConfig({
           cloudflareTest(async () => ({
             wrangler: { configPath: './wrangler.test.jsonc' },
             miniflare: {
-              bindings: { TEST_MIGRATIONS: await readD1Migrations('./migrations') },
+              // Set here, not only in wrangler.test.jsonc, so a developer's .dev.vars (written
+              // by npm start) cannot replace the values the tests sign with.
+              bindings: {
+                ...TEST_SECRETS,
+                TEST_MIGRATIONS: await readD1Migrations('./migrations'),
+              },
             },
           })),
         ],

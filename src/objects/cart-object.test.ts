@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { age, beacon, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
+import { createAdapters } from '../adapters'
 import { eraseCartRows, writeCartReports } from '../db/projection'
 import { cartReport } from '../domain/cart/report'
 import { type CartObject, cartStub } from './cart-object'
@@ -71,12 +72,10 @@ describe('CartObject alarm', () => {
 
   it('keeps a report whose send failed and retries it from the alarm', async () => {
     const { store, id, stub } = await newCartIn()
-    const queue = env.REPORTS
-    // The Queue binding is the network here: make it fail once, as a provider outage would.
+    // The Queue binding is the network here: make it fail, as an outage would.
     await runInDurableObject(stub, (o: CartObject) => {
-      Object.assign(o, {
-        env: { ...env, REPORTS: { send: () => Promise.reject(new Error('queue down')) } },
-      })
+      const down = { send: () => Promise.reject(new Error('queue down')) } as unknown as Queue
+      Object.assign(o, { adapters: createAdapters({ ...env, REPORTS: down }) })
     })
     await beacon({
       store: store.publishableKey,
@@ -92,7 +91,7 @@ describe('CartObject alarm', () => {
     expect(alarm).not.toBeNull()
     expect(alarm!).toBeLessThan(Date.now() + 60_000)
     await runInDurableObject(stub, (o: CartObject) => {
-      Object.assign(o, { env: { ...env, REPORTS: queue } })
+      Object.assign(o, { adapters: createAdapters(env) })
     })
     await runInDurableObject(stub, (_o, s) => s.storage.sql.exec('UPDATE outbox SET next_at = 0'))
     await runDurableObjectAlarm(stub)

@@ -1,6 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
+import { type Adapters, createAdapters } from '../adapters'
 import { newCart, next } from '../domain/cart/machine'
-import { cartReport } from '../domain/cart/report'
+import { type CartReport, cartReport } from '../domain/cart/report'
 import { parseState } from '../domain/cart/schema'
 import type {
   Beacon,
@@ -38,9 +39,11 @@ export function cartStub(ns: DurableObjectNamespace<CartObject>, ref: CartRef) {
  */
 export class CartObject extends DurableObject<Env> {
   private state: CartState | null = null
+  protected adapters: Adapters
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
+    this.adapters = createAdapters(env)
     ctx.blockConcurrencyWhile(async () => {
       this.migrate()
       this.state = parseState(this.ctx.storage.kv.get('state'))
@@ -167,25 +170,25 @@ export class CartObject extends DurableObject<Env> {
       .toArray()
     if (due.length === 0) return
     for (const item of due) {
-      try {
-        await this.env.REPORTS.send(JSON.parse(item.body), { contentType: 'json' })
+      const result = await this.adapters.reports.publish(JSON.parse(item.body) as CartReport)
+      if (result.ok) {
         // Delete only the body we sent: a newer report written meanwhile stays pending.
         this.ctx.storage.sql.exec(
           'DELETE FROM outbox WHERE id = ? AND body = ?',
           item.id,
           item.body,
         )
-      } catch (err) {
-        const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** item.attempts)
-        const jitter = Math.floor(Math.random() * delay * 0.2)
-        this.ctx.storage.sql.exec(
-          'UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE id = ? AND body = ?',
-          now + delay + jitter,
-          item.id,
-          item.body,
-        )
-        log('warn', 'report send failed; will retry', { id: item.id, error: String(err) })
+        continue
       }
+      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** item.attempts)
+      const jitter = Math.floor(Math.random() * delay * 0.2)
+      this.ctx.storage.sql.exec(
+        'UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE id = ? AND body = ?',
+        now + delay + jitter,
+        item.id,
+        item.body,
+      )
+      log('warn', 'report send failed; will retry', { id: item.id, code: result.code })
     }
     await this.schedule(wakeAt)
   }
