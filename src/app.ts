@@ -30,6 +30,7 @@ export function createApp() {
 
   app.get('/', (c) => c.json({ name: 'cartback', ok: true }))
   app.get('/healthz', (c) => c.json({ ok: true }))
+  app.get('/favicon.ico', (c) => c.body(null, 204))
   app.route('/v1', events)
   app.route('/', restore)
   app.route('/webhooks/woocommerce', woocommerce)

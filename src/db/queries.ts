@@ -68,7 +68,8 @@ function toSummary(r: CartRow): CartSummary {
 export type CartCursor = { updatedAt: number; storeId: string; cartId: string }
 
 export type CartFilter = {
-  storeIds: string[]
+  /** The stores to read; null for every store (only for callers that may see all of them). */
+  storeIds: string[] | null
   status?: CartStatus
   /** Already normalised by the route: an email, an E.164 phone, or an order or cart id. */
   search?: { email?: string; phone?: string; id?: string }
@@ -81,9 +82,13 @@ export type CartFilter = {
  * same at any depth. Returns one page and the cursor of the next, if any.
  */
 export async function listCarts(db: D1Database, f: CartFilter) {
-  if (f.storeIds.length === 0) return { carts: [], next: null }
-  const where: string[] = [`store_id IN (${f.storeIds.map(() => '?').join(', ')})`]
-  const params: (string | number)[] = [...f.storeIds]
+  if (f.storeIds?.length === 0) return { carts: [], next: null }
+  const where: string[] = []
+  const params: (string | number)[] = []
+  if (f.storeIds) {
+    where.push(`store_id IN (${f.storeIds.map(() => '?').join(', ')})`)
+    params.push(...f.storeIds)
+  }
   if (f.status) {
     where.push('status = ?')
     params.push(f.status)
@@ -105,7 +110,7 @@ export async function listCarts(db: D1Database, f: CartFilter) {
   }
   const { results } = await db
     .prepare(
-      `SELECT * FROM carts WHERE ${where.join(' AND ')}
+      `SELECT * FROM carts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
        ORDER BY updated_at DESC, store_id DESC, cart_id DESC LIMIT ?`,
     )
     .bind(...params, f.limit + 1)
@@ -169,12 +174,13 @@ export type Stats = {
  */
 export async function stats(
   db: D1Database,
-  storeIds: string[],
+  storeIds: string[] | null,
   from: number,
   to: number,
 ): Promise<Stats> {
-  const ids = storeIds.length > 0 ? storeIds : ['']
-  const inStores = `store_id IN (${ids.map(() => '?').join(', ')})`
+  // null reads every store: an always-true clause keeps the statements alike.
+  const ids = storeIds ?? []
+  const inStores = storeIds ? `store_id IN (${ids.map(() => '?').join(', ') || "''"})` : '1 = 1'
   const [byStatus, counts, revenue] = await db.batch<Record<string, number | string>>([
     db
       .prepare(

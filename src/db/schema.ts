@@ -49,6 +49,8 @@ export const carts = sqliteTable(
     // Cart list: newest first, keyset-paginated on (updated_at, cart_id), optionally by status.
     index('carts_store_updated').on(t.storeId, t.updatedAt, t.cartId),
     index('carts_store_status_updated').on(t.storeId, t.status, t.updatedAt, t.cartId),
+    // Cart list across every store.
+    index('carts_updated').on(t.updatedAt, t.storeId, t.cartId),
     // Stats over a time range.
     index('carts_store_created').on(t.storeId, t.createdAt),
     index('carts_store_abandoned').on(t.storeId, t.abandonedAt),

@@ -222,4 +222,32 @@ describe('GET /v1/restore/:token', () => {
     expect(res.status).toBe(410)
     expect((await errorOf(res)).code).toBe('GONE')
   })
+
+  it('answers a token for an erased cart with 404', async () => {
+    const { store, id, stub } = await abandonedCart()
+    await stub.erase()
+    const token = await signRestoreToken(SECRET, {
+      storeId: store.id,
+      cartId: id,
+      step: null,
+      exp: inAnHour(),
+    })
+    const res = await call(`/v1/restore/${token}`)
+    expect(res.status).toBe(404)
+    expect((await errorOf(res)).code).toBe('NOT_FOUND')
+    expect((await call(`/r/${token}`, { redirect: 'manual' })).status).toBe(404)
+  })
+
+  it('answers a validly signed token for an unknown store with 404', async () => {
+    const token = await signRestoreToken(SECRET, {
+      storeId: 'st_gone',
+      cartId: cartId(),
+      step: null,
+      exp: inAnHour(),
+    })
+    expect((await call(`/v1/restore/${token}`)).status).toBe(404)
+    const page = await call(`/r/${token}`, { redirect: 'manual' })
+    expect(page.status).toBe(404)
+    expect(page.headers.get('location')).toBeNull()
+  })
 })

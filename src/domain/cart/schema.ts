@@ -23,8 +23,9 @@ export const ItemSchema = z
   .object({
     id: z.string().trim().min(1).max(200),
     name: z.string().trim().min(1).max(500),
-    price: z.number().int().min(0).max(1e12),
-    quantity: z.number().int().min(1).max(100_000),
+    // Bounds keep any cart's sum (≤ 250 lines) a safe integer: 250 × 1e9 × 1e4 < 2^53.
+    price: z.number().int().min(0).max(1_000_000_000),
+    quantity: z.number().int().min(1).max(10_000),
     image: httpUrl.optional(),
     url: httpUrl.optional(),
     variant: z.string().trim().max(500).optional(),

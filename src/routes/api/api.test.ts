@@ -270,6 +270,27 @@ describe('carts', () => {
     expect(claims).toMatchObject({ ok: true, storeId: store.id, cartId: id })
   })
 
+  it('lists carts of every store when no store is named', async () => {
+    const a = await createStore()
+    const b = await createStore()
+    const ca = await trackedCart(a)
+    const cb = await trackedCart(b)
+    await projected(a, ca.id)
+    await projected(b, cb.id)
+    const ids = new Set<string>()
+    let cursor: string | null = null
+    do {
+      const q: string = `/carts?limit=200${cursor ? `&cursor=${cursor}` : ''}`
+      const body = (await (await api(q)).json()) as {
+        carts: { cartId: string }[]
+        nextCursor: string | null
+      }
+      for (const c of body.carts) ids.add(c.cartId)
+      cursor = body.nextCursor
+    } while (cursor)
+    expect(ids.has(ca.id) && ids.has(cb.id)).toBe(true)
+  })
+
   it('answers unknown and malformed carts with 404 and 400', async () => {
     const store = await createStore()
     expect((await api(`/carts/${store.id}/${cartId()}`)).status).toBe(404)
@@ -304,6 +325,27 @@ describe('cart actions', () => {
       json: { action: 'mark_recovered' },
     })
     expect(await res.json()).toMatchObject({ status: 'recovered', recoveredRevenue: 6400 })
+  })
+
+  it('refuses an action body that is not JSON or too large', async () => {
+    const store = await createStore()
+    const { id } = await trackedCart(store)
+    const path = `/carts/${store.id}/${id}/actions`
+    const form = await api(path, {
+      method: 'POST',
+      body: 'action=archive',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    })
+    expect(form.status).toBe(415)
+    const big = await api(path, {
+      method: 'POST',
+      json: { action: 'archive', pad: 'x'.repeat(70_000) },
+    })
+    expect(big.status).toBe(413)
+    expect((await errorOf(big)).code).toBe('PAYLOAD_TOO_LARGE')
+    expect((await (await api(`/carts/${store.id}/${id}`)).json()) as object).toMatchObject({
+      status: 'active',
+    })
   })
 
   it('deletes the cart from its object and from D1', async () => {

@@ -13,7 +13,7 @@ import type { AppEnv } from '../env'
 import { restoreLink } from '../links'
 import { CartIdSchema } from '../schemas/beacon'
 import { jsonBody, parseOrThrow, queryOf } from '../validation'
-import { visibleStores } from './scope'
+import { scopeOf } from './scope'
 import { detailOf, summaryOf } from './views'
 
 export const carts = new Hono<AppEnv>()
@@ -45,9 +45,9 @@ function encodeCursor(c: CartCursor): string {
 
 carts.get('/', async (c) => {
   const q = queryOf(c, ListQuery)
-  const stores = await visibleStores(c, q.store)
+  const store = await scopeOf(c, q.store)
   // Phones typed without a country code read in the store's region when one store is named.
-  const region = stores.length === 1 ? stores[0]!.settings.defaultCountry : 'US'
+  const region = store?.settings.defaultCountry ?? 'US'
   let search: { email?: string; phone?: string; id?: string } | undefined
   if (q.q) {
     const email = q.q.includes('@') ? normalizeEmail(q.q) : null
@@ -55,7 +55,7 @@ carts.get('/', async (c) => {
     search = email ? { email } : phone ? { phone } : { id: q.q }
   }
   const page = await listCarts(c.env.DB, {
-    storeIds: stores.map((s) => s.id),
+    storeIds: store ? [store.id] : null,
     ...(q.status ? { status: q.status } : {}),
     ...(search ? { search } : {}),
     ...(q.cursor ? { cursor: decodeCursor(q.cursor) } : {}),

@@ -1,10 +1,14 @@
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import { AppError } from '../../lib/errors'
 import { timingSafeEqualStrings } from '../../lib/hmac'
 import type { AppEnv } from '../env'
+import { tooLarge } from '../validation'
 import { carts } from './carts'
 import { stats } from './stats'
 import { stores } from './stores'
+
+const API_MAX_BYTES = 64 * 1024
 
 /** The merchant JSON API. Every route needs `Authorization: Bearer <ADMIN_API_TOKEN>`. */
 export const api = new Hono<AppEnv>()
@@ -19,6 +23,7 @@ api.use(async (c, next) => {
   c.header('Cache-Control', 'no-store')
   await next()
 })
+api.use(bodyLimit(tooLarge(API_MAX_BYTES)))
 
 api.route('/stores', stores)
 api.route('/carts', carts)

@@ -1,17 +1,15 @@
 import type { Context } from 'hono'
-import { listStores, type Store, storeById } from '../../db/stores'
+import { type Store, storeById } from '../../db/stores'
 import { AppError } from '../../lib/errors'
 import type { AppEnv } from '../env'
 
 /**
- * The stores a request may read: the one it names, or every store the caller may see. The
- * admin token sees every store; owner-created tokens (dashboard issue) narrow this.
+ * The stores a request reads: the one it names, or null for every store. Only the admin token
+ * exists so far and it sees every store; owner-created tokens (dashboard issue) narrow this.
  */
-export async function visibleStores(c: Context<AppEnv>, store?: string): Promise<Store[]> {
-  if (store) {
-    const found = await storeById(c.env.DB, store)
-    if (!found) throw new AppError('NOT_FOUND', 'No such store.')
-    return [found]
-  }
-  return listStores(c.env.DB)
+export async function scopeOf(c: Context<AppEnv>, store?: string): Promise<Store | null> {
+  if (!store) return null
+  const found = await storeById(c.env.DB, store)
+  if (!found) throw new AppError('NOT_FOUND', 'No such store.')
+  return found
 }

@@ -4,7 +4,7 @@ import { stats as queryStats } from '../../db/queries'
 import { AppError } from '../../lib/errors'
 import type { AppEnv } from '../env'
 import { queryOf } from '../validation'
-import { visibleStores } from './scope'
+import { scopeOf } from './scope'
 
 export const stats = new Hono<AppEnv>()
 
@@ -24,6 +24,6 @@ stats.get('/', async (c) => {
   if (from >= to) throw new AppError('BAD_REQUEST', '`from` must be before `to`.')
   if (to - from > 400 * DAY)
     throw new AppError('BAD_REQUEST', 'The range may span at most 400 days.')
-  const storeIds = (await visibleStores(c, q.store)).map((s) => s.id)
-  return c.json(await queryStats(c.env.DB, storeIds, from, to))
+  const store = await scopeOf(c, q.store)
+  return c.json(await queryStats(c.env.DB, store ? [store.id] : null, from, to))
 })

@@ -238,6 +238,12 @@ describe('POST /webhooks/woocommerce/:storeId rejects bad input and changes noth
       'BAD_REQUEST',
     ],
     [
+      'a body over 1 MiB',
+      (s) => send(s, JSON.stringify(wooOrder({ pad: 'x'.repeat(1_100_000) }))),
+      413,
+      'PAYLOAD_TOO_LARGE',
+    ],
+    [
       'an unknown store',
       (_s, c) =>
         call('/webhooks/woocommerce/st_nope', {

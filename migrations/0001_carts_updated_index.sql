@@ -1,0 +1,1 @@
+CREATE INDEX `carts_updated` ON `carts` (`updated_at`,`store_id`,`cart_id`);

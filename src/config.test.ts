@@ -1,0 +1,32 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { getConfig } from './config'
+import { AppError } from './lib/errors'
+
+describe('getConfig', () => {
+  it('reads a valid environment', () => {
+    expect(getConfig(env).APP_ENV).toBe('test')
+    // The copies below start from a complete environment.
+    expect(getConfig({ ...env } as Env).SIGNING_SECRET).toBe(env.SIGNING_SECRET)
+  })
+
+  it.each([
+    ['a short signing secret', { SIGNING_SECRET: 'short' }, 'SIGNING_SECRET'],
+    ['a missing API token', { ADMIN_API_TOKEN: undefined }, 'ADMIN_API_TOKEN'],
+    ['an unknown APP_ENV', { APP_ENV: 'staging' }, 'APP_ENV'],
+  ])('refuses %s with BAD_ENVIRONMENT naming the setting', (_n, patch, name) => {
+    const bad = { ...env, ...patch } as unknown as Env
+    let caught: unknown
+    try {
+      getConfig(bad)
+    } catch (err) {
+      caught = err
+    }
+    expect(caught).toBeInstanceOf(AppError)
+    expect((caught as AppError).code).toBe('BAD_ENVIRONMENT')
+    const message = (caught as AppError).message
+    expect(message).toContain(name)
+    // Only the broken setting is named.
+    expect(message.match(/[A-Z_]{6,}:/g)).toEqual([`${name}:`])
+  })
+})

@@ -1,0 +1,121 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { cartId } from '../../test/helpers'
+import type { CartReport } from '../domain/cart/report'
+import { eraseCartRows, writeCartReports } from './projection'
+
+const T = 1_790_000_000_000
+
+function report(o: Partial<CartReport> = {}): CartReport {
+  return {
+    kind: 'cart',
+    storeId: 'st_projection',
+    cartId: 'cart_projection_00000',
+    revision: 1,
+    status: 'active',
+    currency: 'USD',
+    total: 1000,
+    itemCount: 1,
+    email: 'p@example.com',
+    phone: null,
+    createdAt: T,
+    updatedAt: T,
+    lastActivityAt: T,
+    abandonedAt: null,
+    restoredAt: null,
+    recoveredAt: null,
+    convertedAt: null,
+    lostAt: null,
+    recoveredRevenue: 0,
+    order: null,
+    ...o,
+  }
+}
+
+const row = (storeId: string, id: string) =>
+  env.DB.prepare('SELECT revision, status, total FROM carts WHERE store_id = ? AND cart_id = ?')
+    .bind(storeId, id)
+    .first<{ revision: number; status: string; total: number }>()
+
+describe('writeCartReports', () => {
+  it('never lets an older report overwrite a newer one', async () => {
+    const id = cartId()
+    await writeCartReports(env.DB, [
+      report({ cartId: id, revision: 5, status: 'abandoned', total: 500 }),
+    ])
+    await writeCartReports(env.DB, [
+      report({ cartId: id, revision: 4, status: 'active', total: 400 }),
+    ])
+    expect(await row('st_projection', id)).toEqual({ revision: 5, status: 'abandoned', total: 500 })
+  })
+
+  it('keeps the newest report of a batch, whatever the order in it', async () => {
+    const id = cartId()
+    const written = await writeCartReports(env.DB, [
+      report({ cartId: id, revision: 3, total: 300 }),
+      report({ cartId: id, revision: 7, total: 700 }),
+      report({ cartId: id, revision: 6, total: 600 }),
+    ])
+    expect(written).toBe(1)
+    expect(await row('st_projection', id)).toMatchObject({ revision: 7, total: 700 })
+  })
+
+  it('changes nothing when a batch is delivered again', async () => {
+    const id = cartId()
+    const batch = [
+      report({
+        cartId: id,
+        revision: 2,
+        status: 'recovered',
+        recoveredRevenue: 900,
+        order: {
+          id: 'o-9',
+          status: 'processing',
+          paid: true,
+          total: 900,
+          refunded: 0,
+          currency: 'USD',
+          source: 'webhook',
+          placedAt: T,
+        },
+      }),
+    ]
+    await writeCartReports(env.DB, batch)
+    await writeCartReports(env.DB, batch)
+    const counts = await env.DB.prepare(
+      `SELECT (SELECT COUNT(*) FROM carts WHERE cart_id = ?1) AS carts,
+              (SELECT COUNT(*) FROM orders WHERE cart_id = ?1) AS orders,
+              (SELECT COUNT(*) FROM contacts WHERE cart_id = ?1) AS contacts`,
+    )
+      .bind(id)
+      .first()
+    expect(counts).toEqual({ carts: 1, orders: 1, contacts: 1 })
+  })
+
+  it('points a contact at the cart with the latest activity', async () => {
+    const older = cartId()
+    const newer = cartId()
+    const email = `${cartId()}@example.com`
+    await writeCartReports(env.DB, [report({ cartId: newer, email, lastActivityAt: T + 5000 })])
+    await writeCartReports(env.DB, [report({ cartId: older, email, lastActivityAt: T })])
+    const c = await env.DB.prepare(
+      "SELECT cart_id FROM contacts WHERE kind = 'email' AND value = ?",
+    )
+      .bind(email)
+      .first()
+    expect(c).toEqual({ cart_id: newer })
+  })
+
+  it('drops reports at or below an erased revision and accepts newer ones', async () => {
+    const id = cartId()
+    await writeCartReports(env.DB, [report({ cartId: id, revision: 3 })])
+    await eraseCartRows(env.DB, 'st_projection', id, 3)
+    await writeCartReports(env.DB, [
+      report({ cartId: id, revision: 2 }),
+      report({ cartId: id, revision: 3 }),
+    ])
+    expect(await row('st_projection', id)).toBeNull()
+    await writeCartReports(env.DB, [report({ cartId: id, revision: 4, total: 4444 })])
+    expect(await row('st_projection', id)).toMatchObject({ revision: 4, total: 4444 })
+  })
+})
