@@ -27,6 +27,7 @@ function report(o: Partial<CartReport> = {}): CartReport {
     convertedAt: null,
     lostAt: null,
     recoveredRevenue: 0,
+    revenueCurrency: null,
     order: null,
     ...o,
   }
@@ -90,6 +91,28 @@ describe('writeCartReports', () => {
       .bind(id)
       .first()
     expect(counts).toEqual({ carts: 1, orders: 1, contacts: 1 })
+  })
+
+  it('keeps an order with the cart that first reported it', async () => {
+    const a = cartId()
+    const b = cartId()
+    const orderId = `o-${cartId()}`
+    const order = (total: number) => ({
+      id: orderId,
+      status: 'processing',
+      paid: true,
+      total,
+      refunded: 0,
+      currency: 'USD',
+      source: 'webhook',
+      placedAt: T,
+    })
+    await writeCartReports(env.DB, [report({ cartId: a, revision: 9, order: order(900) })])
+    await writeCartReports(env.DB, [report({ cartId: b, revision: 50, order: order(1) })])
+    const o = await env.DB.prepare('SELECT cart_id, total FROM orders WHERE order_id = ?')
+      .bind(orderId)
+      .first()
+    expect(o).toEqual({ cart_id: a, total: 900 })
   })
 
   it('points a contact at the cart with the latest activity', async () => {

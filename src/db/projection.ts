@@ -8,8 +8,8 @@ const NOT_ERASED = `NOT EXISTS (SELECT 1 FROM cart_tombstones t
 
 const UPSERT_CART = `INSERT INTO carts (store_id, cart_id, revision, status, currency, total,
   item_count, email, phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at,
-  recovered_at, converted_at, lost_at, order_id, recovered_revenue)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19
+  recovered_at, converted_at, lost_at, order_id, recovered_revenue, revenue_currency)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20
 WHERE ${NOT_ERASED}
 ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   status = excluded.status, currency = excluded.currency, total = excluded.total,
@@ -18,7 +18,7 @@ ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   abandoned_at = excluded.abandoned_at, restored_at = excluded.restored_at,
   recovered_at = excluded.recovered_at, converted_at = excluded.converted_at,
   lost_at = excluded.lost_at, order_id = excluded.order_id,
-  recovered_revenue = excluded.recovered_revenue
+  recovered_revenue = excluded.recovered_revenue, revenue_currency = excluded.revenue_currency
 WHERE excluded.revision > carts.revision`
 
 const UPSERT_ORDER = `INSERT INTO orders (store_id, cart_id, revision, order_id, status, paid,
@@ -29,8 +29,8 @@ ON CONFLICT (store_id, order_id) DO UPDATE SET cart_id = excluded.cart_id,
   revision = excluded.revision, status = excluded.status, paid = excluded.paid,
   total = excluded.total, refunded = excluded.refunded, currency = excluded.currency,
   source = excluded.source, placed_at = excluded.placed_at, updated_at = excluded.updated_at
-WHERE orders.cart_id IS NULL OR orders.cart_id <> excluded.cart_id
-  OR excluded.revision > orders.revision`
+WHERE orders.cart_id IS NULL
+  OR (orders.cart_id = excluded.cart_id AND excluded.revision > orders.revision)`
 
 const UPSERT_CONTACT = `INSERT INTO contacts (store_id, cart_id, kind, value, last_activity_at)
 SELECT ?1, ?2, ?4, ?5, ?6
@@ -75,6 +75,7 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
           r.lostAt,
           r.order?.id ?? null,
           r.recoveredRevenue,
+          r.revenueCurrency,
         ),
     )
     if (r.order) {

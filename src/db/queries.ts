@@ -198,8 +198,10 @@ export async function stats(
       .bind(...ids, from, to, ...ids, from, to, ...ids, from, to),
     db
       .prepare(
-        `SELECT currency, COUNT(*) AS n, SUM(recovered_revenue) AS revenue FROM carts
-         WHERE ${inStores} AND recovered_at >= ? AND recovered_at < ? GROUP BY currency`,
+        `SELECT COALESCE(revenue_currency, currency) AS currency, COUNT(*) AS n,
+           SUM(recovered_revenue) AS revenue FROM carts
+         WHERE ${inStores} AND recovered_at >= ? AND recovered_at < ?
+         GROUP BY COALESCE(revenue_currency, currency)`,
       )
       .bind(...ids, from, to),
   ])

@@ -43,6 +43,7 @@ export const carts = sqliteTable(
     lostAt: integer('lost_at'),
     orderId: text('order_id'),
     recoveredRevenue: integer('recovered_revenue').notNull().default(0),
+    revenueCurrency: text('revenue_currency'),
   },
   (t) => [
     primaryKey({ columns: [t.storeId, t.cartId] }),

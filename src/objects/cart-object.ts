@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
-import { newCart, next } from '../domain/cart/machine'
+import { newCart, next, wakeAt } from '../domain/cart/machine'
 import { type CartReport, cartReport } from '../domain/cart/report'
 import { parseState } from '../domain/cart/schema'
 import type {
@@ -62,19 +62,19 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /** The shopper opened a restore link. Null when the cart does not exist (erased). */
-  async clickRestore(step: string | null): Promise<ApplyResult | null> {
+  async clickRestore(step: string | null, policy: CartPolicy): Promise<ApplyResult | null> {
     if (!this.state) return null
-    return this.apply(this.state, { type: 'restore.clicked', step }, this.policy())
+    return this.apply(this.state, { type: 'restore.clicked', step }, policy)
   }
 
-  async reportOrder(order: OrderReport): Promise<ApplyResult | null> {
+  async reportOrder(order: OrderReport, policy: CartPolicy): Promise<ApplyResult | null> {
     if (!this.state) return null
-    return this.apply(this.state, { type: 'order.reported', order }, this.policy())
+    return this.apply(this.state, { type: 'order.reported', order }, policy)
   }
 
-  async act(action: MerchantAction): Promise<ApplyResult | null> {
+  async act(action: MerchantAction, policy: CartPolicy): Promise<ApplyResult | null> {
     if (!this.state) return null
-    return this.apply(this.state, { type: 'merchant.acted', action }, this.policy())
+    return this.apply(this.state, { type: 'merchant.acted', action }, policy)
   }
 
   async snapshot(): Promise<CartSnapshot | null> {
@@ -93,7 +93,11 @@ export class CartObject extends DurableObject<Env> {
    * revision floor so a reused cart id starts above every report already in flight.
    */
   async erase(): Promise<{ revision: number } | null> {
-    if (!this.state) return null
+    // Erasing again answers with the same floor, so a caller can retry the D1 part.
+    if (!this.state) {
+      const floor = this.ctx.storage.kv.get<number>('revisionFloor')
+      return floor === undefined ? null : { revision: floor }
+    }
     const revision = this.state.revision
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
@@ -141,8 +145,8 @@ export class CartObject extends DurableObject<Env> {
       }
     })
     this.state = t.state
-    await this.schedule(t.wakeAt)
-    await this.flushOutbox(t.wakeAt)
+    await this.schedule()
+    await this.flushOutbox()
     return t.refused ? { state: t.state, refused: t.refused } : { state: t.state }
   }
 
@@ -150,17 +154,20 @@ export class CartObject extends DurableObject<Env> {
    * One alarm: the earliest of the machine's wake time and a pending outbox retry. A report
    * about to be sent counts as a retry a few seconds out, so a crash mid-send still wakes us.
    */
-  private async schedule(wakeAt: number | null): Promise<void> {
+  private async schedule(): Promise<void> {
+    // Recomputed from the current state, never passed in: other events may have run while
+    // this one awaited the Queue, and a captured wake time would be stale.
+    const wake = this.state ? wakeAt(this.state, this.policy()) : null
     const row = this.ctx.storage.sql
       .exec<{ next_at: number | null }>('SELECT MIN(next_at) AS next_at FROM outbox')
       .one()
     const retry = row.next_at === null ? null : Math.max(row.next_at, Date.now() + RETRY_BASE_MS)
-    const times = [wakeAt, retry].filter((t): t is number => t !== null)
+    const times = [wake, retry].filter((t): t is number => t !== null)
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
     else await this.ctx.storage.setAlarm(Math.min(...times))
   }
 
-  private async flushOutbox(wakeAt: number | null): Promise<void> {
+  private async flushOutbox(): Promise<void> {
     const now = Date.now()
     const due = this.ctx.storage.sql
       .exec<{ id: string; body: string; attempts: number }>(
@@ -190,7 +197,7 @@ export class CartObject extends DurableObject<Env> {
       )
       log('warn', 'report send failed; will retry', { id: item.id, code: result.code })
     }
-    await this.schedule(wakeAt)
+    await this.schedule()
   }
 
   private policy(): CartPolicy {

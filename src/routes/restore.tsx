@@ -1,6 +1,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { type Store, storeById } from '../db/stores'
+import { cartPolicy } from '../domain/store/settings'
 import { AppError } from '../lib/errors'
 import { type VerifyResult, verifyRestoreToken } from '../lib/restore-token'
 import { cartStub } from '../objects/cart-object'
@@ -51,7 +52,7 @@ restore.get('/r/:token', async (c) => {
   const r = await resolve(c, token)
   if (!r.ok) return c.html(<NoticePage title={r.title} message={r.message} />, r.status)
   const stub = cartStub(c.env.CART, { storeId: r.store.id, cartId: r.claims.cartId })
-  const clicked = await stub.clickRestore(r.claims.step)
+  const clicked = await stub.clickRestore(r.claims.step, cartPolicy(r.store.settings))
   if (!clicked) {
     return c.html(
       <NoticePage title="Cart not found" message="This cart is no longer available." />,

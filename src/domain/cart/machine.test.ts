@@ -34,6 +34,7 @@ function order(o: Partial<OrderReport> = {}): OrderReport {
     currency: 'USD',
     source: 'webhook',
     placedAt: T0 + 120 * S,
+    modifiedAt: null,
     ...o,
   }
 }
@@ -89,7 +90,7 @@ describe('next: status transitions', () => {
     ['does not restore a cart that was never abandoned', cart(), click, T0 + 10 * S, 'active'],
     [
       'does not restore a recovered cart',
-      cart({ status: 'recovered', abandonedAt: T0 }),
+      cart({ status: 'recovered', abandonedAt: T0, recoveredAt: T0 }),
       click,
       T0 + 10 * S,
       'recovered',
@@ -200,16 +201,21 @@ describe('next: refused transitions change nothing', () => {
     ['ignoring an ignored cart', cart({ status: 'ignored', heldFrom: 'active' }), act('ignore')],
     ['unignoring a cart that is not ignored', cart(), act('unignore')],
     ['marking a never-abandoned cart recovered', cart(), act('mark_recovered')],
-    ['marking a converted cart recovered', cart({ status: 'converted' }), act('mark_recovered')],
+    [
+      'marking a converted cart recovered',
+      cart({ status: 'converted', convertedAt: T0 }),
+      act('mark_recovered'),
+    ],
     [
       'marking a recovered cart recovered',
-      abandoned({ status: 'recovered' }),
+      abandoned({ status: 'recovered', recoveredAt: T0 + 100 * S }),
       act('mark_recovered'),
     ],
     [
       'a second, different order on the same cart',
       abandoned({
         status: 'recovered',
+        recoveredAt: T0 + 100 * S,
         order: { ...order(), updatedAt: T0, statusBefore: 'abandoned' },
       }),
       paid({ id: '2002' }),
@@ -304,6 +310,14 @@ describe('next: timers', () => {
         next(cart({ status }), beacon({ page: 'https://shop.example/' }), T0, policy).wakeAt,
       ).toBeNull()
     }
+  })
+
+  it('is no longer lost once a lost cart is restored', () => {
+    const lost = cart({ status: 'lost', abandonedAt: T0, lostAt: T0 + 3600 * S })
+    expect(next(lost, click, T0 + 4000 * S, policy).state).toMatchObject({
+      status: 'restored',
+      lostAt: null,
+    })
   })
 
   it('restarts the attribution window at a restore click', () => {
@@ -447,6 +461,62 @@ describe('next: orders', () => {
     )
     expect(t.state.status).toBe('recovered')
     expect(t.state.order).toMatchObject({ id: 'A-1', source: 'storefront', total: 4800 })
+  })
+
+  it('ignores an older version of the same order that arrives late or is replayed', () => {
+    const processing = paid({ status: 'processing', modifiedAt: T0 + 100 * S })
+    const refunded = paid({
+      status: 'refunded',
+      paid: false,
+      refunded: 5000,
+      modifiedAt: T0 + 200 * S,
+    })
+    const rec = next(abandoned(), processing, T0 + 120 * S, policy).state
+    const undone = next(rec, refunded, T0 + 210 * S, policy).state
+    expect(undone.status).toBe('abandoned')
+    const late = next(undone, processing, T0 + 220 * S, policy)
+    expect(late.state).toBe(undone)
+    expect(late.journal.map((j) => j.type)).toEqual(['order.stale'])
+  })
+
+  it('lets a paid order replace an earlier order that was never paid', () => {
+    const failed = next(
+      abandoned(),
+      paid({ id: '1001', status: 'failed', paid: false }),
+      T0 + 100 * S,
+      policy,
+    )
+    const t = next(failed.state, paid({ id: '1002', total: 4800 }), T0 + 130 * S, policy)
+    expect(t.refused).toBeUndefined()
+    expect(t.state.order?.id).toBe('1002')
+    expect(t.state.status).toBe('recovered')
+    expect(recoveredRevenue(t.state)).toBe(4800)
+  })
+
+  it('settles a paid order under a hold, so unignore returns to the right status', () => {
+    const ignored = next(abandoned(), act('ignore'), T0 + 70 * S, policy).state
+    const t = next(ignored, paid(), T0 + 120 * S, policy)
+    expect(t.state).toMatchObject({
+      status: 'ignored',
+      heldFrom: 'recovered',
+      recoveredAt: T0 + 120 * S,
+    })
+    expect(recoveredRevenue(t.state)).toBe(5000)
+    expect(next(t.state, act('unignore'), T0 + 130 * S, policy).state.status).toBe('recovered')
+  })
+
+  it('keeps the revenue of a recovered cart the merchant archives, and undoes it on refund', () => {
+    const rec = next(abandoned(), paid(), T0 + 120 * S, policy).state
+    const archived = next(rec, act('archive'), T0 + 130 * S, policy).state
+    expect(recoveredRevenue(archived)).toBe(5000)
+    const refunded = next(
+      archived,
+      paid({ status: 'refunded', paid: false, refunded: 5000 }),
+      T0 + 140 * S,
+      policy,
+    ).state
+    expect(refunded).toMatchObject({ status: 'archived', heldFrom: 'abandoned', recoveredAt: null })
+    expect(recoveredRevenue(refunded)).toBe(0)
   })
 
   it('lets a real order replace a recovery the merchant marked by hand', () => {

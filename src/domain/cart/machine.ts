@@ -78,7 +78,7 @@ function attributionEnd(s: CartState, policy: CartPolicy): number {
 
 /** Revenue the cart counts as recovered: the order's net paid amount, once recovered. */
 export function recoveredRevenue(s: CartState): number {
-  if (s.status !== 'recovered' || !s.order || !s.order.paid) return 0
+  if (s.recoveredAt === null || !s.order?.paid) return 0
   return Math.max(0, s.order.total - s.order.refunded)
 }
 
@@ -189,7 +189,7 @@ function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Tra
   n = { ...n, status: statusAfterActivity(s, n, emptied) }
   if (s.status === 'lost' && n.status === 'active') {
     // A lost cart that comes back starts a new episode: its next abandonment counts afresh.
-    n = { ...n, abandonedAt: null, restoredAt: null }
+    n = { ...n, abandonedAt: null, restoredAt: null, lostAt: null }
   }
   if (n.status !== s.status) {
     journal.push({ at: now, type: emptied ? 'cart.emptied' : 'cart.reactivated', source })
@@ -207,6 +207,7 @@ function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Tra
       currency: n.currency,
       source: 'storefront',
       placedAt: now,
+      modifiedAt: null,
     }
     const t = onOrder(n, report, now, policy)
     return finish(s, t.state, [...journal, ...t.journal], now, policy, t.refused)
@@ -298,27 +299,48 @@ function onRestoreClick(
       s.status === 'restored' ||
       s.status === 'active')
   if (!restorable) return finish(s, s, journal, now, policy)
-  const n: CartState = { ...s, status: 'restored', restoredAt: now, lastActivityAt: now }
+  const n: CartState = {
+    ...s,
+    status: 'restored',
+    restoredAt: now,
+    lastActivityAt: now,
+    lostAt: null,
+  }
   if (s.status !== 'restored') journal.push({ at: now, type: 'cart.restored', source: 'shopper' })
   return finish(s, n, journal, now, policy)
 }
 
 function onOrder(s: CartState, r: OrderReport, now: number, policy: CartPolicy): Transition {
-  const source = r.source === 'storefront' ? 'storefront' : r.source
+  const source = r.source
   const prev = s.order
-  if (prev && prev.id !== r.id && prev.source !== 'merchant') {
+  if (prev && prev.id !== r.id && prev.paid && prev.source !== 'merchant') {
     const message = `Cart already has order ${prev.id}; order ${r.id} is not attributed to it.`
     const journal: JournalEntry[] = [
       { at: now, type: 'order.refused', source, orderId: r.id, reason: message },
     ]
     return finish(s, s, journal, now, policy, { code: 'CONFLICT', message })
   }
-  if (prev && prev.id === r.id && prev.source === 'webhook' && r.source === 'storefront') {
+  if (prev?.id === r.id) {
     // The webhook's amount and status win over the storefront's report of the same order.
-    return finish(s, s, [{ at: now, type: 'order.confirmed', source, orderId: r.id }], now, policy)
+    if (prev.source === 'webhook' && r.source === 'storefront') {
+      return finish(
+        s,
+        s,
+        [{ at: now, type: 'order.confirmed', source, orderId: r.id }],
+        now,
+        policy,
+      )
+    }
+    // Webhooks arrive out of order and can be replayed: an older version changes nothing.
+    if (prev.modifiedAt !== null && r.modifiedAt !== null && r.modifiedAt < prev.modifiedAt) {
+      return finish(s, s, [{ at: now, type: 'order.stale', source, orderId: r.id }], now, policy)
+    }
   }
-  const counted = s.status === 'recovered' || s.status === 'converted'
-  const statusBefore = counted && prev ? prev.statusBefore : s.status
+  // Counted = the cart already recovered or converted; a merchant's hold does not change that.
+  const counted = s.recoveredAt !== null || s.convertedAt !== null
+  const held = s.status === 'archived' || s.status === 'ignored'
+  const underneath = held ? (s.heldFrom ?? 'active') : s.status
+  const statusBefore = counted && prev ? prev.statusBefore : underneath
   let n: CartState = { ...s, order: { ...r, updatedAt: now, statusBefore } }
   const journal: JournalEntry[] = [
     {
@@ -333,18 +355,20 @@ function onOrder(s: CartState, r: OrderReport, now: number, policy: CartPolicy):
       currency: r.currency,
     },
   ]
-  const held = s.status === 'archived' || s.status === 'ignored'
-  if (r.paid && !counted && !held) {
+  // A held (archived, ignored) cart keeps its status; the order's outcome waits underneath it.
+  const settle = (status: CartStatus, stamps: Partial<CartState>): CartState =>
+    held ? { ...n, ...stamps, heldFrom: status } : { ...n, ...stamps, status }
+  if (r.paid && !counted) {
     if (attributable(s, r.placedAt, policy)) {
-      n = { ...n, status: 'recovered', recoveredAt: now }
+      n = settle('recovered', { recoveredAt: now })
       journal.push({ at: now, type: 'cart.recovered', source, revenue: r.total - r.refunded })
     } else {
-      n = { ...n, status: 'converted', convertedAt: now }
+      n = settle('converted', { convertedAt: now })
       journal.push({ at: now, type: 'cart.converted', source })
     }
   } else if (!r.paid && counted) {
     // A cancelled or fully refunded order undoes the recovery it caused.
-    n = { ...n, status: statusBefore, recoveredAt: null, convertedAt: null }
+    n = settle(statusBefore, { recoveredAt: null, convertedAt: null })
     journal.push({ at: now, type: 'order.reverted', source, orderStatus: r.status })
   }
   return finish(s, n, journal, now, policy)
@@ -396,8 +420,8 @@ function onMerchant(
         policy,
       )
     case 'mark_recovered': {
-      if (s.status === 'recovered') return refuse('The cart is already recovered.')
-      if (s.status === 'converted') return refuse('The cart was ordered without being abandoned.')
+      if (s.recoveredAt !== null) return refuse('The cart is already recovered.')
+      if (s.convertedAt !== null) return refuse('The cart was ordered without being recovered.')
       if (s.abandonedAt === null)
         return refuse('A cart that was never abandoned cannot be recovered.')
       const order = s.order ?? {
@@ -409,6 +433,7 @@ function onMerchant(
         currency: s.currency,
         source: 'merchant' as const,
         placedAt: now,
+        modifiedAt: null,
         updatedAt: now,
         statusBefore: s.status,
       }

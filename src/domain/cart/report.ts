@@ -25,6 +25,8 @@ export type CartReport = {
   convertedAt: number | null
   lostAt: number | null
   recoveredRevenue: number
+  /** The currency of the recovered revenue: the order's, which may differ from the cart's. */
+  revenueCurrency: string | null
   order: {
     id: string
     status: string
@@ -59,6 +61,7 @@ export function cartReport(s: CartState): CartReport {
     convertedAt: s.convertedAt,
     lostAt: s.lostAt,
     recoveredRevenue: recoveredRevenue(s),
+    revenueCurrency: s.recoveredAt !== null && s.order ? s.order.currency : null,
     order: s.order
       ? {
           id: s.order.id,

@@ -62,6 +62,8 @@ export const OrderSchema = z.object({
   currency: z.string(),
   source: z.enum(['webhook', 'storefront', 'merchant']),
   placedAt: z.number(),
+  /** The source's own modification time, when it has one: orders older than it are stale. */
+  modifiedAt: z.number().nullable().default(null),
   updatedAt: z.number(),
   /** Status before the order counted, so a cancellation can undo it. */
   statusBefore: z.enum(CART_STATUSES),

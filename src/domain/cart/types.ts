@@ -48,6 +48,8 @@ export type OrderReport = {
   source: 'webhook' | 'storefront' | 'merchant'
   /** When the order was placed, or now when the source does not say. */
   placedAt: number
+  /** The source's modification time (WooCommerce `date_modified_gmt`), if it has one. */
+  modifiedAt: number | null
 }
 
 export type MerchantAction = 'archive' | 'ignore' | 'unignore' | 'mark_recovered'

@@ -5,6 +5,7 @@ import { eraseCartRows } from '../../db/projection'
 import { type CartCursor, listCarts } from '../../db/queries'
 import { storeById } from '../../db/stores'
 import { CART_STATUSES } from '../../domain/cart/schema'
+import { cartPolicy } from '../../domain/store/settings'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
 import { fromBase64Url, toBase64Url, utf8 } from '../../lib/encoding'
 import { AppError } from '../../lib/errors'
@@ -91,7 +92,7 @@ carts.post('/:storeId/:cartId/actions', async (c) => {
     await eraseCartRows(c.env.DB, store.id, cartId, erased.revision)
     return c.json({ ok: true, deleted: true, storeId: store.id, cartId })
   }
-  const result = await stub.act(action)
+  const result = await stub.act(action, cartPolicy(store.settings))
   if (!result) throw new AppError('NOT_FOUND', 'No such cart.')
   if (result.refused) throw new AppError(result.refused.code, result.refused.message)
   return c.json(summaryOf(result.state))

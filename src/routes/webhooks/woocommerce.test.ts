@@ -155,6 +155,50 @@ describe('POST /webhooks/woocommerce/:storeId', () => {
     expect((await stub.snapshot())!.state.order?.total).toBe(5400)
   })
 
+  it("reports recovered revenue in the order's currency, not the cart's", async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    await abandon(stub)
+    await signed(store, wooOrder({ currency: 'EUR', total: '55.00', meta_data: meta(id) }))
+    const s = (await stub.snapshot())!.state
+    await waitForRow(
+      'SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ? AND revision = ?',
+      store.id,
+      id,
+      s.revision,
+    )
+    const res = await call(`/api/v1/stats?store=${store.id}`, {
+      headers: { Authorization: 'Bearer test-admin-token' },
+    })
+    expect(((await res.json()) as { recovered: object }).recovered).toEqual({
+      count: 1,
+      revenue: { EUR: 5500 },
+    })
+  })
+
+  it('ignores an older delivery of the same order that arrives late', async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    await abandon(stub)
+    const at = (s: number) => new Date(Date.now() + s * 1000).toISOString().slice(0, 19)
+    await signed(
+      store,
+      wooOrder({ status: 'processing', date_modified_gmt: at(1), meta_data: meta(id) }),
+    )
+    await signed(
+      store,
+      wooOrder({ status: 'refunded', date_modified_gmt: at(5), meta_data: meta(id) }),
+    )
+    const late = await signed(
+      store,
+      wooOrder({ status: 'processing', date_modified_gmt: at(1), meta_data: meta(id) }),
+    )
+    expect(late.status).toBe(200)
+    const snap = (await stub.snapshot())!
+    expect(snap.state.status).toBe('abandoned')
+    expect(snap.journal.at(-1)?.type).toBe('order.stale')
+  })
+
   it('records an order no cart matches without attributing it', async () => {
     const store = await createStore()
     const res = await signed(

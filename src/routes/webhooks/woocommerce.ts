@@ -5,6 +5,7 @@ import { recordUnmatchedOrder } from '../../db/projection'
 import { cartForOrder, latestCartForContact } from '../../db/queries'
 import { type Store, storeById } from '../../db/stores'
 import type { OrderReport } from '../../domain/cart/types'
+import { cartPolicy } from '../../domain/store/settings'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
 import { verifyBase64Signature } from '../../lib/hmac'
@@ -27,6 +28,7 @@ const WooOrder = z.object({
   total: decimal,
   date_created_gmt: z.string().nullish(),
   date_paid_gmt: z.string().nullish(),
+  date_modified_gmt: z.string().nullish(),
   billing: z
     .object({ email: z.string().nullish(), phone: z.string().nullish() })
     .partial()
@@ -65,7 +67,10 @@ woocommerce.post(
     const order = toReport(parsed.data)
     const cartId = await matchCart(c.env.DB, store, parsed.data, order)
     if (cartId) {
-      const result = await cartStub(c.env.CART, { storeId: store.id, cartId }).reportOrder(order)
+      const result = await cartStub(c.env.CART, { storeId: store.id, cartId }).reportOrder(
+        order,
+        cartPolicy(store.settings),
+      )
       if (result && !result.refused) {
         return c.json({ ok: true, matched: true, cart: cartId, status: result.state.status })
       }
@@ -94,12 +99,14 @@ function toReport(o: z.infer<typeof WooOrder>): OrderReport {
   return {
     id: String(o.id),
     status: o.status,
-    paid: PAID.has(o.status) && refunded < total,
+    // A fully refunded order is no longer paid; a free order (total 0) still is.
+    paid: PAID.has(o.status) && (total === 0 || refunded < total),
     total,
     refunded: Math.min(refunded, total),
     currency: o.currency,
     source: 'webhook',
     placedAt: gmt(o.date_paid_gmt) ?? gmt(o.date_created_gmt) ?? Date.now(),
+    modifiedAt: gmt(o.date_modified_gmt),
   }
 }
 
