@@ -55,7 +55,11 @@ export function beacon(
 ) {
   const headers: Record<string, string> = {
     'Content-Type': init.type ?? 'text/plain;charset=UTF-8',
-    'CF-Connecting-IP': init.ip ?? '203.0.113.7',
+    // Each beacon from its own documentation-range address, unless a test names one: the
+    // limiter counts per client address.
+    'CF-Connecting-IP':
+      init.ip ??
+      `2001:db8::${crypto.getRandomValues(new Uint16Array(1))[0]!.toString(16)}:${crypto.getRandomValues(new Uint16Array(1))[0]!.toString(16)}`,
   }
   if (init.origin !== '') headers.Origin = init.origin ?? ORIGIN
   return call('/v1/events', { method: 'POST', headers, body: JSON.stringify(body) })

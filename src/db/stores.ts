@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { type Settings, SettingsSchema } from '../domain/store/settings'
+import { ttlCache } from '../lib/ttl-cache'
 import { stores } from './schema'
 
 /** A store as the API and the routes see it (never the drizzle row). */
@@ -37,19 +38,17 @@ function toStore(row: Row): Store {
   }
 }
 
-// Beacons look their store up by key on every request: a short in-isolate cache keeps that
-// off D1. A settings change reaches other isolates within CACHE_MS.
+// Beacons and preflights look up their store on every request: a short in-isolate cache
+// keeps that off D1. A change reaches other isolates within CACHE_MS.
 const CACHE_MS = 15_000
-const byKey = new Map<string, { store: Store | null; until: number }>()
+const byKey = ttlCache<Store | null>(CACHE_MS)
+const originAllowed = ttlCache<boolean>(CACHE_MS)
 
-export async function storeByPublishableKey(db: D1Database, key: string): Promise<Store | null> {
-  const hit = byKey.get(key)
-  if (hit && hit.until > Date.now()) return hit.store
-  const row = await drizzle(db).select().from(stores).where(eq(stores.publishableKey, key)).get()
-  const store = row ? toStore(row) : null
-  if (byKey.size > 1000) byKey.clear()
-  byKey.set(key, { store, until: Date.now() + CACHE_MS })
-  return store
+export function storeByPublishableKey(db: D1Database, key: string): Promise<Store | null> {
+  return byKey.get(key, async () => {
+    const row = await drizzle(db).select().from(stores).where(eq(stores.publishableKey, key)).get()
+    return row ? toStore(row) : null
+  })
 }
 
 export async function storeById(db: D1Database, id: string): Promise<Store | null> {
@@ -63,14 +62,16 @@ export async function listStores(db: D1Database): Promise<Store[]> {
 }
 
 /** True when any store allows `origin` (CORS preflight carries no store key). */
-export async function originAllowedByAnyStore(db: D1Database, origin: string): Promise<boolean> {
-  const row = await drizzle(db)
-    .select({ one: sql<number>`1` })
-    .from(sql`stores, json_each(stores.allowed_origins) AS o`)
-    .where(sql`o.value = ${origin}`)
-    .limit(1)
-    .get()
-  return row !== undefined
+export function originAllowedByAnyStore(db: D1Database, origin: string): Promise<boolean> {
+  return originAllowed.get(origin, async () => {
+    const row = await drizzle(db)
+      .select({ one: sql<number>`1` })
+      .from(sql`stores, json_each(stores.allowed_origins) AS o`)
+      .where(sql`o.value = ${origin}`)
+      .limit(1)
+      .get()
+    return row !== undefined
+  })
 }
 
 export type NewStore = Omit<Store, 'createdAt' | 'updatedAt'>
@@ -98,5 +99,6 @@ export async function updateStore(
     .get()
   if (!row) return null
   byKey.delete(row.publishableKey)
+  originAllowed.clear()
   return toStore(row)
 }

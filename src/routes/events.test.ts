@@ -262,6 +262,19 @@ describe('POST /v1/events rejects bad input and changes nothing', () => {
     expect(await stateOf(store.id, id)).toBeNull()
   })
 
+  it('rate-limits a client before looking up the key it sends', async () => {
+    const statuses: number[] = []
+    for (let i = 0; i < 35; i++) {
+      const res = await beacon(
+        { store: 'pk_madeupmadeup', cart: cartId(), type: 'cart', items: ITEMS },
+        { ip: '192.0.2.200' },
+      )
+      statuses.push(res.status)
+    }
+    expect(statuses[0]).toBe(401)
+    expect(statuses.at(-1)).toBe(429)
+  })
+
   it('rate-limits a flood from one client with 429', async () => {
     const store = await createStore()
     const id = cartId()

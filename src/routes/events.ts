@@ -36,6 +36,10 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
       'Send the event as application/json or text/plain.',
     )
   }
+  // Limit per client before any lookup, so a flood of made-up keys costs no D1 reads.
+  const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
+  const { success } = await c.env.BEACON_LIMITER.limit({ key: ip })
+  if (!success) throw new AppError('RATE_LIMITED', 'Too many events; slow down.')
   const body = parseOrThrow(BeaconSchema, parseJsonText(await c.req.text()), 'event')
   const store = await storeByPublishableKey(c.env.DB, body.store)
   if (!store) throw new AppError('UNAUTHORIZED', 'Unknown store key.')
@@ -45,10 +49,6 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
   }
   c.header('Access-Control-Allow-Origin', origin)
   c.header('Vary', 'Origin')
-  const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
-  const { success } = await c.env.BEACON_LIMITER.limit({ key: `${store.id}:${ip}` })
-  if (!success) throw new AppError('RATE_LIMITED', 'Too many events; slow down.')
-
   const beacon = toBeacon(body, store, { ip, userAgent: c.req.header('user-agent') })
   await cartStub(c.env.CART, { storeId: store.id, cartId: body.cart }).ingest(
     { storeId: store.id, cartId: body.cart },

@@ -210,7 +210,7 @@ describe('GET /v1/restore/:token', () => {
     expect((await errorOf(res)).code).toBe(code)
   })
 
-  it('answers an expired token with 410 GONE', async () => {
+  it('answers an expired token with 410 GONE, readable by the storefront', async () => {
     const { store, id } = await abandonedCart()
     const token = await signRestoreToken(SECRET, {
       storeId: store.id,
@@ -218,9 +218,14 @@ describe('GET /v1/restore/:token', () => {
       step: null,
       exp: 1,
     })
-    const res = await call(`/v1/restore/${token}`)
+    const res = await call(`/v1/restore/${token}`, { headers: { Origin: ORIGIN } })
     expect(res.status).toBe(410)
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
     expect((await errorOf(res)).code).toBe('GONE')
+    const foreign = await call(`/v1/restore/${token}`, {
+      headers: { Origin: 'https://evil.example' },
+    })
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull()
   })
 
   it('answers a token for an erased cart with 404', async () => {

@@ -1,6 +1,6 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
-import { type Store, storeById } from '../db/stores'
+import { originAllowedByAnyStore, type Store, storeById } from '../db/stores'
 import { cartPolicy } from '../domain/store/settings'
 import { AppError } from '../lib/errors'
 import { type VerifyResult, verifyRestoreToken } from '../lib/restore-token'
@@ -65,15 +65,21 @@ restore.get('/r/:token', async (c) => {
 // The storefront script asks for the items to rebuild (CORS for the store's origins only).
 restore.get('/v1/restore/:token', async (c) => {
   c.header('Cache-Control', 'no-store')
+  c.header('Vary', 'Origin')
+  const origin = c.req.header('origin')
   const r = await resolve(c, c.req.param('token'))
   if (!r.ok) {
+    // A storefront must be able to read why a link failed; a bad token names no store, so any
+    // store's origin may read the error (it carries no cart data).
+    if (origin && (await originAllowedByAnyStore(c.env.DB, origin))) {
+      c.header('Access-Control-Allow-Origin', origin)
+    }
     const code = r.status === 410 ? 'GONE' : r.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST'
     throw new AppError(code, r.title)
   }
-  const origin = c.req.header('origin')
+  // The items only go to the origins of the store the token names.
   if (origin && r.store.allowedOrigins.includes(origin)) {
     c.header('Access-Control-Allow-Origin', origin)
-    c.header('Vary', 'Origin')
   }
   const snap = await cartStub(c.env.CART, {
     storeId: r.store.id,
