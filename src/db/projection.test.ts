@@ -104,7 +104,7 @@ describe('writeCartReports', () => {
       total,
       refunded: 0,
       currency: 'USD',
-      source: 'webhook',
+      source: 'webhook' as const,
       placedAt: T,
     })
     await writeCartReports(env.DB, [report({ cartId: a, revision: 9, order: order(900) })])

@@ -1,5 +1,5 @@
 import { recoveredRevenue } from './machine'
-import type { CartState } from './types'
+import type { CartState, Order } from './types'
 
 /**
  * The row the reporting pipeline keeps for a cart (D1 `carts`, `orders`, `contacts`).
@@ -27,16 +27,10 @@ export type CartReport = {
   recoveredRevenue: number
   /** The currency of the recovered revenue: the order's, which may differ from the cart's. */
   revenueCurrency: string | null
-  order: {
-    id: string
-    status: string
-    paid: boolean
-    total: number
-    refunded: number
-    currency: string
-    source: string
-    placedAt: number
-  } | null
+  order: Pick<
+    Order,
+    'id' | 'status' | 'paid' | 'total' | 'refunded' | 'currency' | 'source' | 'placedAt'
+  > | null
 }
 
 /** Projects a cart's state onto its reporting row. */

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { httpUrl } from '../../lib/schemas'
 
 /** Current version of the persisted cart state. Bump it and add a migration in `parseState`. */
 export const STATE_VERSION = 1
@@ -13,11 +14,6 @@ export const CART_STATUSES = [
   'archived',
   'ignored',
 ] as const
-
-const httpUrl = z
-  .string()
-  .max(2048)
-  .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'must be an http(s) URL')
 
 export const ItemSchema = z
   .object({

@@ -4,17 +4,11 @@ import { insertStore, listStores, storeById, updateStore } from '../../db/stores
 import { SettingsPatchSchema, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
-import { isCurrency } from '../../lib/money'
+import { currencyCode, httpUrl } from '../../lib/schemas'
 import type { AppEnv } from '../env'
 import { jsonBody } from '../validation'
 
 export const stores = new Hono<AppEnv>()
-
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2048)
-  .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'must be an http(s) URL')
 
 /** An origin exactly as browsers send it: scheme, host and port, no path or trailing slash. */
 const origin = z
@@ -28,7 +22,7 @@ const origin = z
 const StoreFields = z.object({
   name: z.string().trim().min(1).max(200),
   url: httpUrl,
-  currency: z.string().refine(isCurrency, 'must be an ISO 4217 code such as USD'),
+  currency: currencyCode,
   allowedOrigins: z.array(origin).max(50),
   restoreUrlTemplate: httpUrl.nullable(),
 })

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { ItemSchema } from '../../domain/cart/schema'
-import { isCurrency } from '../../lib/money'
+import { currencyCode, httpUrl } from '../../lib/schemas'
 
 /** Cart ids are random and opaque: 16–64 URL-safe characters. */
 export const CART_ID = /^[A-Za-z0-9_-]{16,64}$/
@@ -40,7 +40,7 @@ export const BeaconSchema = z
     cart: CartIdSchema,
     type: z.enum(['cart', 'contact', 'checkout', 'order']),
     items: z.array(ItemSchema).max(250).optional(),
-    currency: z.string().refine(isCurrency, 'must be an ISO 4217 code such as USD').optional(),
+    currency: currencyCode.optional(),
     total: minor.optional(),
     contact: z
       .object({
@@ -60,11 +60,7 @@ export const BeaconSchema = z
       })
       .optional(),
     order: z.object({ id: z.string().trim().min(1).max(100), total: minor }).optional(),
-    page: z
-      .string()
-      .max(2048)
-      .refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), 'must be an http(s) URL')
-      .optional(),
+    page: httpUrl.optional(),
   })
   .refine((b) => b.type !== 'order' || b.order !== undefined, {
     message: 'an order event needs an order { id, total }',

@@ -9,7 +9,8 @@ import { cartPolicy } from '../../domain/store/settings'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
 import { verifyBase64Signature } from '../../lib/hmac'
-import { decimalToMinor, isCurrency } from '../../lib/money'
+import { decimalToMinor } from '../../lib/money'
+import { currencyCode } from '../../lib/schemas'
 import { cartStub } from '../../objects/cart-object'
 import type { AppEnv } from '../env'
 import { CART_ID } from '../schemas/beacon'
@@ -24,7 +25,7 @@ const decimal = z.string().regex(/^-?\d+(\.\d+)?$/, 'must be a decimal string su
 const WooOrder = z.object({
   id: z.number().int().positive(),
   status: z.string().min(1).max(40),
-  currency: z.string().refine(isCurrency, 'must be an ISO 4217 code'),
+  currency: currencyCode,
   total: decimal,
   date_created_gmt: z.string().nullish(),
   date_paid_gmt: z.string().nullish(),
