@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { DEFAULT_SEQUENCE, SenderSchema, SequenceSchema } from '../sequence/steps'
 
 const DAY = 86_400
 
@@ -24,6 +25,49 @@ const fields = {
     .max(90 * DAY),
   /** Region used to read phone numbers typed without a country code (ISO 3166-1 alpha-2). */
   defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'two capital letters, such as US'),
+  /** The recovery steps, in order of delay from abandonment. */
+  sequence: SequenceSchema,
+  /**
+   * Recipient-local hours for texts. The law's window (8:00–21:00, 20:00 in FL, OK, WA) always
+   * applies; a store may only narrow it.
+   */
+  quietHours: z
+    .object({
+      startHour: z.number().int().min(8).max(12),
+      endHour: z.number().int().min(17).max(21),
+    })
+    .strict(),
+  sender: SenderSchema,
+  sms: z
+    .object({
+      /** Ask new numbers to reply YES before any reminder (on by default). */
+      doubleOptIn: z.boolean(),
+      /** Twilio Messaging Service (MG…) or a sending number in E.164. */
+      messagingServiceSid: z
+        .string()
+        .regex(/^MG[0-9a-f]{32}$/, 'a Messaging Service SID (MG…)')
+        .optional(),
+      fromNumber: z
+        .string()
+        .regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +14155550123')
+        .optional(),
+    })
+    .strict(),
+  /** A recovered order is credited to the last message clicked or sent within these windows. */
+  attribution: z
+    .object({
+      emailWindowSeconds: z
+        .number()
+        .int()
+        .min(3600)
+        .max(30 * DAY),
+      smsWindowSeconds: z
+        .number()
+        .int()
+        .min(3600)
+        .max(30 * DAY),
+    })
+    .strict(),
 }
 
 export const DEFAULT_SETTINGS = {
@@ -31,6 +75,9 @@ export const DEFAULT_SETTINGS = {
   restoreTtlSeconds: 14 * DAY,
   attributionWindowSeconds: 7 * DAY,
   defaultCountry: 'US',
+  quietHours: { startHour: 8, endHour: 21 },
+  sms: { doubleOptIn: true },
+  attribution: { emailWindowSeconds: 5 * DAY, smsWindowSeconds: DAY },
 } as const
 
 /**
@@ -46,6 +93,11 @@ export const SettingsSchema = z
       DEFAULT_SETTINGS.attributionWindowSeconds,
     ),
     defaultCountry: fields.defaultCountry.default(DEFAULT_SETTINGS.defaultCountry),
+    sequence: fields.sequence.default(DEFAULT_SEQUENCE),
+    quietHours: fields.quietHours.default(DEFAULT_SETTINGS.quietHours),
+    sender: fields.sender.default({ accentColor: '#4f46e5' }),
+    sms: fields.sms.default(DEFAULT_SETTINGS.sms),
+    attribution: fields.attribution.default(DEFAULT_SETTINGS.attribution),
   })
   .strict()
 

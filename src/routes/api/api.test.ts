@@ -161,6 +161,94 @@ describe('stores', () => {
   })
 })
 
+describe('sequences', () => {
+  const sms = (body: string, id = 'sms-1') => ({
+    id,
+    channel: 'sms',
+    delaySeconds: 3600,
+    windowSeconds: 7200,
+    template: { body },
+  })
+
+  it('starts every store with the default sequence and sizes its texts', async () => {
+    const store = await createStore()
+    const res = await api(`/stores/${store.id}/sequence`)
+    const body = (await res.json()) as {
+      sequence: { id: string }[]
+      texts: { stepId: string; worstCase: { segments: number } }[]
+    }
+    expect(body.sequence.map((s) => s.id)).toEqual(['email-1h', 'sms-3h', 'email-24h', 'email-72h'])
+    expect(body.texts).toMatchObject([{ stepId: 'sms-3h', maxSegments: 2 }])
+    expect(body.texts[0]!.worstCase.segments).toBeLessThanOrEqual(2)
+  })
+
+  it('replaces the sequence', async () => {
+    const store = await createStore()
+    const res = await api(`/stores/${store.id}/sequence`, {
+      method: 'PUT',
+      json: { sequence: [sms('{{storeName}}: {{restoreUrl}}')] },
+    })
+    expect(res.status).toBe(200)
+    const saved = (await (await api(`/stores/${store.id}`)).json()) as Store
+    expect(saved.settings.sequence).toEqual([sms('{{storeName}}: {{restoreUrl}}')])
+  })
+
+  const bad: [string, unknown][] = [
+    ['a text over two segments', [sms(`${'Very long text. '.repeat(18)}{{restoreUrl}}`)]],
+    ['an unknown variable', [sms('Hi {{name}}')]],
+    ['duplicate step ids', [sms('a'), sms('b')]],
+    ['steps out of order', [{ ...sms('a', 'late'), delaySeconds: 7200 }, sms('b', 'early')]],
+    [
+      'a percent incentive over 100',
+      [{ ...sms('a'), incentive: { kind: 'percent', amount: 150, validForSeconds: 86400 } }],
+    ],
+    [
+      'an email step without a subject',
+      [
+        {
+          id: 'e',
+          channel: 'email',
+          delaySeconds: 0,
+          windowSeconds: 3600,
+          template: { heading: 'h', body: 'b', buttonLabel: 'go' },
+        },
+      ],
+    ],
+  ]
+  it.each(bad)('refuses %s with 400 and keeps the old sequence', async (_n, sequence) => {
+    const store = await createStore()
+    const res = await api(`/stores/${store.id}/sequence`, { method: 'PUT', json: { sequence } })
+    expect(res.status).toBe(400)
+    expect((await errorOf(res)).message).toMatch(/sequence/)
+    const saved = (await (await api(`/stores/${store.id}`)).json()) as Store
+    expect(saved.settings.sequence).toEqual(store.settings.sequence)
+  })
+
+  it('checks text sizes on a settings PATCH too', async () => {
+    const store = await createStore()
+    const res = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { settings: { sequence: [sms(`${'Very long text. '.repeat(18)}{{restoreUrl}}`)] } },
+    })
+    expect(res.status).toBe(400)
+    expect((await errorOf(res)).message).toContain('step sms-1')
+  })
+
+  it('refuses quiet hours wider than the law allows', async () => {
+    const store = await createStore()
+    const res = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { settings: { quietHours: { startHour: 7, endHour: 21 } } },
+    })
+    expect(res.status).toBe(400)
+    const ok = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { settings: { quietHours: { startHour: 9, endHour: 19 } } },
+    })
+    expect(((await ok.json()) as Store).settings.quietHours).toEqual({ startHour: 9, endHour: 19 })
+  })
+})
+
 describe('carts', () => {
   it('lists the carts of a store newest first with cursor pagination', async () => {
     const store = await createStore()

@@ -1,11 +1,16 @@
+import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { insertStore, listStores, storeById, updateStore } from '../../db/stores'
+import { insertStore, listStores, type Store, storeById, updateStore } from '../../db/stores'
+import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
+import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
+import { SequenceSchema, type Step } from '../../domain/sequence/steps'
 import { SettingsPatchSchema, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { currencyCode, httpUrl } from '../../lib/schemas'
 import type { AppEnv } from '../env'
+import { publicBase } from '../links'
 import { jsonBody } from '../validation'
 
 export const stores = new Hono<AppEnv>()
@@ -40,6 +45,7 @@ stores.get('/', async (c) => c.json({ stores: await listStores(c.env.DB) }))
 
 stores.post('/', async (c) => {
   const body = await jsonBody(c, CreateStore)
+  if (body.settings?.sequence) assertSequenceFits(c, body.name, body.settings.sequence)
   const store = await insertStore(c.env.DB, {
     id: newId('st'),
     name: body.name,
@@ -54,6 +60,54 @@ stores.post('/', async (c) => {
   return c.json(store, 201)
 })
 
+/** Refuses a sequence whose texts can outgrow two segments with this store's name and links. */
+function assertSequenceFits(c: Context<AppEnv>, storeName: string, sequence: Step[]) {
+  const problems = checkSequence(sequence, {
+    storeName,
+    linkLength: shortLinkLength(publicBase(c)),
+  })
+  if (problems.length > 0) {
+    const detail = problems.map((p) => `step ${p.stepId}: ${p.message}`).join('; ')
+    throw new AppError('BAD_REQUEST', `Invalid sequence: ${detail}`)
+  }
+}
+
+function sequenceView(c: Context<AppEnv>, store: Store) {
+  const linkLength = shortLinkLength(publicBase(c))
+  return {
+    sequence: store.settings.sequence,
+    texts: store.settings.sequence
+      .filter((s) => s.channel === 'sms')
+      .map((s) => {
+        const { text: _text, ...size } = worstCaseSms(s.template.body, {
+          storeName: store.name,
+          linkLength,
+        })
+        return { stepId: s.id, worstCase: size, maxSegments: MAX_SMS_SEGMENTS }
+      }),
+  }
+}
+
+const PutSequence = z.object({ sequence: SequenceSchema }).strict()
+
+stores.get('/:storeId/sequence', async (c) => {
+  const store = await storeById(c.env.DB, c.req.param('storeId'))
+  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  return c.json(sequenceView(c, store))
+})
+
+stores.put('/:storeId/sequence', async (c) => {
+  const { sequence } = await jsonBody(c, PutSequence)
+  const store = await storeById(c.env.DB, c.req.param('storeId'))
+  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  assertSequenceFits(c, store.name, sequence)
+  const updated = await updateStore(c.env.DB, store.id, {
+    settings: SettingsSchema.parse({ ...store.settings, sequence }),
+  })
+  if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
+  return c.json(sequenceView(c, updated))
+})
+
 stores.get('/:storeId', async (c) => {
   const store = await storeById(c.env.DB, c.req.param('storeId'))
   if (!store) throw new AppError('NOT_FOUND', 'No such store.')
@@ -65,6 +119,7 @@ stores.patch('/:storeId', async (c) => {
   const current = await storeById(c.env.DB, c.req.param('storeId'))
   if (!current) throw new AppError('NOT_FOUND', 'No such store.')
   const { settings, allowedOrigins, ...fields } = body
+  if (settings?.sequence) assertSequenceFits(c, fields.name ?? current.name, settings.sequence)
   const updated = await updateStore(c.env.DB, current.id, {
     ...fields,
     ...(allowedOrigins ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),

@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { fill, type TemplateValues, unknownVariables, usedVariables } from './template'
+
+const values: TemplateValues = {
+  storeName: 'Acme',
+  firstName: 'Ada',
+  itemCount: '3',
+  total: '$64.00',
+  restoreUrl: 'https://c.example/s/abc',
+  incentive: '10% off',
+  incentiveCode: 'SAVE-ABC',
+}
+
+describe('templates', () => {
+  it('fills variables, tolerating spaces inside the braces', () => {
+    expect(fill('Hi {{firstName}}, {{ itemCount }} items at {{storeName}}', values)).toBe(
+      'Hi Ada, 3 items at Acme',
+    )
+  })
+
+  it('tidies the gap an unknown first name leaves', () => {
+    expect(fill('Hi {{firstName}}, your cart', { ...values, firstName: '' })).toBe('Hi, your cart')
+  })
+
+  it('names unknown variables and lists the used ones', () => {
+    expect(unknownVariables('{{storeName}} {{coupon}} {{ Name }}')).toEqual(['coupon', 'Name'])
+    expect(usedVariables('{{total}} and {{restoreUrl}} {{total}}')).toEqual(['total', 'restoreUrl'])
+  })
+
+  it('leaves markup alone: escaping is the renderer’s job', () => {
+    expect(fill('{{firstName}}', { ...values, firstName: '<b>x</b>' })).toBe('<b>x</b>')
+  })
+})

@@ -1,0 +1,99 @@
+import { NANP_AREA_CODES } from './nanp.generated'
+
+/** Hours during which marketing texts may go out, recipient-local: [startHour, endHour). */
+export type QuietHours = { startHour: number; endHour: number }
+
+/** Federal default (TCPA, 47 CFR 64.1200(c)(1)): no calls or texts before 8:00 or after 21:00. */
+export const FEDERAL_QUIET_HOURS: QuietHours = { startHour: 8, endHour: 21 }
+
+/**
+ * States whose own law ends the window earlier, as data: Florida Telephone Solicitation Act
+ * (Fla. Stat. 501.059(8)(a)), Oklahoma Telephone Solicitation Act (15 O.S. 775C.4), Washington
+ * (RCW 80.36.390(2)). Each allows 8:00–20:00.
+ */
+export const STATE_QUIET_HOURS: Record<string, QuietHours> = {
+  FL: { startHour: 8, endHour: 20 },
+  OK: { startHour: 8, endHour: 20 },
+  WA: { startHour: 8, endHour: 20 },
+}
+
+/** Where a text lands: every time zone it may be read in, and the US state if known. */
+export type RecipientLocation = { zones: string[]; state: string | null }
+
+/**
+ * Locates a recipient from the phone's area code (NANP table generated from libphonenumber's
+ * data, see nanp.generated.ts) and the browser's time zone. Both count: quiet hours must hold in
+ * every zone, which is the stricter of the two.
+ */
+export function locateRecipient(phoneE164: string, browserZone?: string): RecipientLocation {
+  const zones = new Set<string>()
+  let state: string | null = null
+  if (phoneE164.startsWith('+1') && phoneE164.length === 12) {
+    const entry = NANP_AREA_CODES[phoneE164.slice(2, 5)]
+    if (entry) {
+      for (const z of entry.z) zones.add(z)
+      state = entry.s
+    }
+  }
+  if (browserZone) zones.add(browserZone)
+  return { zones: [...zones].sort(), state }
+}
+
+const formatters = new Map<string, Intl.DateTimeFormat>()
+function localMinutes(at: number, zone: string): number {
+  let f = formatters.get(zone)
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone: zone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    })
+    formatters.set(zone, f)
+  }
+  const parts = f.formatToParts(new Date(at))
+  const hour = Number(parts.find((p) => p.type === 'hour')?.value)
+  const minute = Number(parts.find((p) => p.type === 'minute')?.value)
+  return hour * 60 + minute
+}
+
+/** The window that applies: the store's, narrowed by the recipient state's law. */
+export function effectiveHours(store: QuietHours, state: string | null): QuietHours {
+  const law = (state && STATE_QUIET_HOURS[state]) || FEDERAL_QUIET_HOURS
+  return {
+    startHour: Math.max(store.startHour, law.startHour, FEDERAL_QUIET_HOURS.startHour),
+    endHour: Math.min(store.endHour, law.endHour, FEDERAL_QUIET_HOURS.endHour),
+  }
+}
+
+/** True when `at` is inside the allowed hours in every one of the recipient's zones. */
+export function isAllowedAt(at: number, location: RecipientLocation, hours: QuietHours): boolean {
+  // Unknown location: fall back to the continental extremes, Eastern and Hawaii, so a text
+  // is never early in the east nor late in the west.
+  const zones =
+    location.zones.length > 0 ? location.zones : ['America/New_York', 'Pacific/Honolulu']
+  return zones.every((zone) => {
+    const minutes = localMinutes(at, zone)
+    return minutes >= hours.startHour * 60 && minutes < hours.endHour * 60
+  })
+}
+
+const QUARTER = 15 * 60_000
+
+/**
+ * The first moment at or after `from` when a text may go out, or null when none comes within
+ * `horizonMs`. Steps through quarter hours: every zone's offset is a multiple of 15 minutes, so
+ * window edges (whole local hours) fall on them.
+ */
+export function nextAllowedTime(
+  from: number,
+  location: RecipientLocation,
+  hours: QuietHours,
+  horizonMs = 3 * 86_400_000,
+): number | null {
+  if (isAllowedAt(from, location, hours)) return from
+  for (let t = Math.ceil(from / QUARTER) * QUARTER; t <= from + horizonMs; t += QUARTER) {
+    if (isAllowedAt(t, location, hours)) return t
+  }
+  return null
+}
