@@ -7,6 +7,9 @@ const TEST_SECRETS = {
   SIGNING_SECRET: 'test-signing-secret-0123456789abcdef',
   OWNER_EMAIL: 'owner@example.com',
   OWNER_PASSWORD: 'test-owner-password',
+  // Verifies Twilio's signatures; no account SID, so texts still go to the dev outbox.
+  TWILIO_AUTH_TOKEN: 'test-twilio-token',
+  PUBLIC_BASE_URL: 'https://cartback.test',
 }
 
 // Three layers (STYLE.md "Testing habits"): pure domain in Node, Worker code in workerd,
@@ -18,7 +21,13 @@ export default defineConfig({
         test: {
           name: 'domain',
           environment: 'node',
-          include: ['src/domain/**/*.test.ts', 'src/lib/**/*.test.ts', 'test/node/**/*.test.ts'],
+          include: [
+            'src/domain/**/*.test.ts',
+            'src/lib/**/*.test.ts',
+            'src/adapters/email/*.test.ts',
+            'src/adapters/sms/*.test.ts',
+            'test/node/**/*.test.ts',
+          ],
         },
       },
       {
@@ -38,7 +47,7 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
-          exclude: ['src/domain/**', 'src/lib/**'],
+          exclude: ['src/domain/**', 'src/lib/**', 'src/adapters/email/**', 'src/adapters/sms/**'],
           setupFiles: ['./test/apply-migrations.ts'],
         },
       },

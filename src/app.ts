@@ -9,6 +9,8 @@ import { demo } from './routes/demo'
 import type { AppEnv } from './routes/env'
 import { events } from './routes/events'
 import { restore } from './routes/restore'
+import { unsubscribe } from './routes/unsubscribe'
+import { twilio } from './routes/webhooks/twilio'
 import { woocommerce } from './routes/webhooks/woocommerce'
 
 /** The Worker's HTTP app: global middleware, error mapping and every route group. */
@@ -33,7 +35,9 @@ export function createApp() {
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.route('/v1', events)
   app.route('/', restore)
+  app.route('/', unsubscribe)
   app.route('/webhooks/woocommerce', woocommerce)
+  app.route('/webhooks/twilio', twilio)
   app.route('/api/v1', api)
   app.route('/demo', demo)
 

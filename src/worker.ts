@@ -1,6 +1,7 @@
 import { createApp } from './app'
-import { writeCartReports } from './db/projection'
-import type { CartReport } from './domain/cart/report'
+import { writeCartReports, writeMessageReports } from './db/projection'
+import type { CartReport, Report } from './domain/cart/report'
+import type { MessageReport } from './domain/message/report'
 import { log } from './lib/log'
 
 export { CartObject } from './objects/cart-object'
@@ -12,11 +13,16 @@ export default {
 
   /** Reporting consumer: one D1 batch per Queue batch. A failure retries the whole batch. */
   async queue(batch, env) {
-    const reports = batch.messages
-      .map((m) => m.body)
-      .filter((b): b is CartReport => typeof b === 'object' && b !== null && b.kind === 'cart')
-    const written = await writeCartReports(env.DB, reports)
-    log('info', 'reports written', { messages: batch.messages.length, carts: written })
+    const bodies = batch.messages.map((m) => m.body)
+    const carts = bodies.filter((b): b is CartReport => b?.kind === 'cart')
+    const messages = bodies.filter((b): b is MessageReport => b?.kind === 'message')
+    const written = await writeCartReports(env.DB, carts)
+    await writeMessageReports(env.DB, messages)
+    log('info', 'reports written', {
+      messages: bodies.length,
+      carts: written,
+      sent: messages.length,
+    })
     batch.ackAll()
   },
-} satisfies ExportedHandler<Env, CartReport>
+} satisfies ExportedHandler<Env, Report>

@@ -1,14 +1,38 @@
-import type { CartReport } from '../domain/cart/report'
+import { getConfig } from '../config'
+import type { Report } from '../domain/cart/report'
+import { outboxEmail } from './email/outbox'
+import { resendEmail } from './email/resend'
+import type { EmailSender } from './email/types'
 import { queueReports } from './reporting/queue'
 import type { ReportSink } from './reporting/types'
+import { outboxSms } from './sms/outbox'
+import { twilioSms } from './sms/twilio'
+import type { SmsSender } from './sms/types'
 
 /** Every outside system the cart talks to, behind a narrow interface. */
-export type Adapters = { reports: ReportSink }
+export type Adapters = { reports: ReportSink; email: EmailSender; sms: SmsSender }
 
 /**
- * The one place that picks implementations. Email, SMS and AI adapters (with their local
- * development sinks) join here with the sequences and two-way SMS capabilities.
+ * The one place that picks implementations: the provider when its credentials are set, the dev
+ * outbox otherwise. config.ts has already refused a missing credential in production.
  */
 export function createAdapters(env: Env): Adapters {
-  return { reports: queueReports(env.REPORTS as Queue<CartReport>) }
+  const c = getConfig(env)
+  return {
+    reports: queueReports(env.REPORTS as Queue<Report>),
+    email: c.RESEND_API_KEY
+      ? resendEmail({
+          apiKey: c.RESEND_API_KEY,
+          ...(c.RESEND_BASE_URL ? { baseUrl: c.RESEND_BASE_URL } : {}),
+        })
+      : outboxEmail(),
+    sms:
+      c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN
+        ? twilioSms({
+            accountSid: c.TWILIO_ACCOUNT_SID,
+            authToken: c.TWILIO_AUTH_TOKEN,
+            ...(c.TWILIO_BASE_URL ? { baseUrl: c.TWILIO_BASE_URL } : {}),
+          })
+        : outboxSms(),
+  }
 }

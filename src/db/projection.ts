@@ -1,5 +1,6 @@
 import type { CartReport } from '../domain/cart/report'
 import type { OrderReport } from '../domain/cart/types'
+import type { MessageReport } from '../domain/message/report'
 
 // Every write below is guarded twice: a tombstone at or above the report's revision means the
 // cart was erased, and ON CONFLICT ... WHERE keeps a newer row from an older, late report.
@@ -115,6 +116,44 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
   return latest.size
 }
 
+const UPSERT_MESSAGE = `INSERT INTO messages (id, store_id, cart_id, step_id, channel, "to", status,
+  subject, preheader, text, html, provider, provider_id, error, created_at, updated_at)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
+WHERE NOT EXISTS (SELECT 1 FROM cart_tombstones t
+  WHERE t.store_id = ?2 AND t.cart_id = ?3 AND t.erased_at >= ?15)
+ON CONFLICT (id) DO UPDATE SET status = excluded.status, provider_id = excluded.provider_id,
+  error = excluded.error, updated_at = excluded.updated_at
+WHERE excluded.updated_at >= messages.updated_at`
+
+/** Writes messages in one batch; a replay or an older report changes nothing. */
+export async function writeMessageReports(db: D1Database, reports: MessageReport[]): Promise<void> {
+  if (reports.length === 0) return
+  await db.batch(
+    reports.map((m) =>
+      db
+        .prepare(UPSERT_MESSAGE)
+        .bind(
+          m.id,
+          m.storeId,
+          m.cartId,
+          m.stepId,
+          m.channel,
+          m.to,
+          m.status,
+          m.subject,
+          m.preheader,
+          m.text,
+          m.html,
+          m.provider,
+          m.providerId,
+          m.error,
+          m.createdAt,
+          m.updatedAt,
+        ),
+    ),
+  )
+}
+
 /** Records an order no cart could be matched to, without touching a matched row. */
 export async function recordUnmatchedOrder(
   db: D1Database,
@@ -165,5 +204,9 @@ export async function eraseCartRows(
     db.prepare('DELETE FROM carts WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
     db.prepare('DELETE FROM orders WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
     db.prepare('DELETE FROM contacts WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
+    db.prepare('DELETE FROM messages WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
+    db
+      .prepare('DELETE FROM short_links WHERE store_id = ?1 AND cart_id = ?2')
+      .bind(storeId, cartId),
   ])
 }

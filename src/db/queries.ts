@@ -225,3 +225,101 @@ export async function stats(
     recoveryRate: abandoned > 0 ? recoveredCount / abandoned : null,
   }
 }
+
+/** A message as the API returns it (DESIGN §6 `Message`). */
+export type MessageView = {
+  id: string
+  storeId: string
+  cartId: string
+  step: string
+  channel: 'email' | 'sms'
+  to: string
+  status: string
+  subject?: string
+  preheader?: string
+  text: string
+  html?: string
+  provider: string
+  providerId?: string
+  error?: string
+  createdAt: string
+  updatedAt: string
+}
+
+type MessageRow = {
+  id: string
+  store_id: string
+  cart_id: string
+  step_id: string
+  channel: 'email' | 'sms'
+  to: string
+  status: string
+  subject: string | null
+  preheader: string | null
+  text: string
+  html: string | null
+  provider: string
+  provider_id: string | null
+  error: string | null
+  created_at: number
+  updated_at: number
+}
+
+function toMessage(r: MessageRow): MessageView {
+  const m: MessageView = {
+    id: r.id,
+    storeId: r.store_id,
+    cartId: r.cart_id,
+    step: r.step_id,
+    channel: r.channel,
+    to: r.to,
+    status: r.status,
+    text: r.text,
+    provider: r.provider,
+    createdAt: iso(r.created_at),
+    updatedAt: iso(r.updated_at),
+  }
+  if (r.subject !== null) m.subject = r.subject
+  if (r.preheader !== null) m.preheader = r.preheader
+  if (r.html !== null) m.html = r.html
+  if (r.provider_id !== null) m.providerId = r.provider_id
+  if (r.error !== null) m.error = r.error
+  return m
+}
+
+/** Messages newest first, filtered by store, cart, channel or provider. */
+export async function listMessages(
+  db: D1Database,
+  f: {
+    storeIds: string[] | null
+    cartId?: string
+    channel?: string
+    provider?: string
+    limit: number
+  },
+): Promise<MessageView[]> {
+  const where: string[] = []
+  const params: (string | number)[] = []
+  if (f.storeIds) {
+    if (f.storeIds.length === 0) return []
+    where.push(`store_id IN (${f.storeIds.map(() => '?').join(', ')})`)
+    params.push(...f.storeIds)
+  }
+  for (const [column, value] of [
+    ['cart_id', f.cartId],
+    ['channel', f.channel],
+    ['provider', f.provider],
+  ] as const) {
+    if (value === undefined) continue
+    where.push(`${column} = ?`)
+    params.push(value)
+  }
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM messages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+       ORDER BY created_at DESC, id DESC LIMIT ?`,
+    )
+    .bind(...params, f.limit)
+    .all<MessageRow>()
+  return results.map(toMessage)
+}

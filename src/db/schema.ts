@@ -103,6 +103,60 @@ export const contacts = sqliteTable(
   ],
 )
 
+/** Every message a cart sent (or tried to), fully rendered: the dev outbox reads it too. */
+export const messages = sqliteTable(
+  'messages',
+  {
+    id: text('id').primaryKey(),
+    storeId: text('store_id').notNull(),
+    cartId: text('cart_id').notNull(),
+    stepId: text('step_id').notNull(),
+    channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+    to: text('to').notNull(),
+    /** sent, failed; then the provider's delivery events: delivered, opened, clicked, … */
+    status: text('status').notNull(),
+    subject: text('subject'),
+    preheader: text('preheader'),
+    text: text('text').notNull(),
+    html: text('html'),
+    provider: text('provider').notNull(),
+    providerId: text('provider_id'),
+    error: text('error'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    index('messages_store_created').on(t.storeId, t.createdAt),
+    index('messages_store_cart').on(t.storeId, t.cartId, t.createdAt),
+    index('messages_provider').on(t.provider, t.providerId),
+  ],
+)
+
+/**
+ * Addresses that must get nothing more from a store on a channel: unsubscribe links, one-click
+ * POSTs, bounces and complaints, opt-out texts. Checked right before every send.
+ */
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    storeId: text('store_id').notNull(),
+    channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
+    address: text('address').notNull(),
+    source: text('source').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.channel, t.address] })],
+)
+
+/** Short restore links for texts: /s/<code> stands for /r/<token>. */
+export const shortLinks = sqliteTable('short_links', {
+  code: text('code').primaryKey(),
+  storeId: text('store_id').notNull(),
+  cartId: text('cart_id').notNull(),
+  token: text('token').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+})
+
 /** Erased carts: reports at or below this revision are dropped so nothing comes back. */
 export const cartTombstones = sqliteTable(
   'cart_tombstones',

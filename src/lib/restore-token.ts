@@ -8,26 +8,52 @@ export type VerifyResult =
   | ({ ok: true } & RestoreClaims)
   | { ok: false; reason: 'malformed' | 'signature' | 'expired' }
 
-// The purpose tag keeps a restore token from being accepted where another signed token is.
-const PURPOSE = 'r1'
+// The purpose tag keeps a token of one kind from being accepted where another kind is.
+const PURPOSES = { restore: 'r1', unsubscribe: 'u1' } as const
+export type LinkPurpose = keyof typeof PURPOSES
 const PART = /^[A-Za-z0-9_-]*$/
 
 /**
  * Signs a restore link token: base64url(payload) "." base64url(HMAC-SHA256(payload)).
  * `exp` is in seconds since the epoch.
  */
-export async function signRestoreToken(secret: string, claims: RestoreClaims): Promise<string> {
+export function signRestoreToken(secret: string, claims: RestoreClaims): Promise<string> {
+  return signLinkToken(secret, 'restore', claims)
+}
+
+/** Verifies a restore token; see verifyLinkToken. */
+export function verifyRestoreToken(
+  secret: string,
+  token: string,
+  now: number,
+): Promise<VerifyResult> {
+  return verifyLinkToken(secret, 'restore', token, now)
+}
+
+/** Signs a link token of the given purpose (restore, unsubscribe). */
+export async function signLinkToken(
+  secret: string,
+  purpose: LinkPurpose,
+  claims: RestoreClaims,
+): Promise<string> {
   for (const part of [claims.storeId, claims.cartId, claims.step ?? '']) {
-    if (!PART.test(part)) throw new Error('restore token parts must be [A-Za-z0-9_-]')
+    if (!PART.test(part)) throw new Error('link token parts must be [A-Za-z0-9_-]')
   }
-  const payload = [PURPOSE, claims.storeId, claims.cartId, claims.step ?? '', claims.exp].join('.')
+  const payload = [
+    PURPOSES[purpose],
+    claims.storeId,
+    claims.cartId,
+    claims.step ?? '',
+    claims.exp,
+  ].join('.')
   const bytes = utf8.encode(payload)
   return `${toBase64Url(bytes)}.${toBase64Url(await hmacSha256(secret, bytes))}`
 }
 
-/** Verifies signature (constant time) and then expiry; `now` in milliseconds. */
-export async function verifyRestoreToken(
+/** Verifies signature (constant time), purpose and then expiry; `now` in milliseconds. */
+export async function verifyLinkToken(
   secret: string,
+  purpose: LinkPurpose,
   token: string,
   now: number,
 ): Promise<VerifyResult> {
@@ -42,8 +68,8 @@ export async function verifyRestoreToken(
   if (!(await verifyHmacSha256(secret, payload, tag))) return { ok: false, reason: 'signature' }
 
   const parts = new TextDecoder().decode(payload).split('.')
-  const [purpose, storeId, cartId, step, exp] = parts
-  if (parts.length !== 5 || purpose !== PURPOSE || !storeId || !cartId || !exp) {
+  const [kind, storeId, cartId, step, exp] = parts
+  if (parts.length !== 5 || kind !== PURPOSES[purpose] || !storeId || !cartId || !exp) {
     return { ok: false, reason: 'malformed' }
   }
   const expSeconds = Number(exp)

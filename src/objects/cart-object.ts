@@ -1,7 +1,9 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
+import type { SendResult } from '../adapters/types'
+import { getConfig } from '../config'
 import { newCart, next, wakeAt } from '../domain/cart/machine'
-import { type CartReport, cartReport } from '../domain/cart/report'
+import { cartReport, type Report } from '../domain/cart/report'
 import { parseState } from '../domain/cart/schema'
 import type {
   Beacon,
@@ -12,8 +14,10 @@ import type {
   OrderReport,
   Refusal,
 } from '../domain/cart/types'
+import type { MessageReport } from '../domain/message/report'
 import type { CartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
+import { buildMessage } from './deliver'
 
 /** Identifies a cart; the object's name is derived from it, see `cartStub`. */
 export type CartRef = { storeId: string; cartId: string }
@@ -22,10 +26,23 @@ export type CartSnapshot = { state: CartState; journal: JournalEntry[] }
 export type ApplyResult = { state: CartState; refused?: Refusal }
 
 /** Storage layout version, run in the constructor; add a step when the layout changes. */
-const SCHEMA_VERSION = 1
+const SCHEMA_VERSION = 2
 const MAX_JOURNAL_READ = 2000
 const RETRY_BASE_MS = 5_000
 const RETRY_MAX_MS = 10 * 60_000
+/** A send still `sending` this long after it started is looked at again. */
+const SENDING_TIMEOUT_MS = 60_000
+/** Retryable provider errors are tried this many times, then the step fails with the reason. */
+const MAX_SEND_ATTEMPTS = 5
+const MAX_ROWS_PER_FLUSH = 25
+
+type OutboxRow = {
+  id: string
+  kind: 'report' | 'message'
+  body: string
+  state: 'pending' | 'sending'
+  attempts: number
+}
 
 /** The stub of the one Durable Object that owns a cart. */
 export function cartStub(ns: DurableObjectNamespace<CartObject>, ref: CartRef) {
@@ -39,6 +56,7 @@ export function cartStub(ns: DurableObjectNamespace<CartObject>, ref: CartRef) {
  */
 export class CartObject extends DurableObject<Env> {
   private state: CartState | null = null
+  private flushing = false
   protected adapters: Adapters
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -70,6 +88,14 @@ export class CartObject extends DurableObject<Env> {
   async reportOrder(order: OrderReport, policy: CartPolicy): Promise<ApplyResult | null> {
     if (!this.state) return null
     return this.apply(this.state, { type: 'order.reported', order }, policy)
+  }
+
+  /** The shopper unsubscribed this cart's address; returns it so the caller can suppress it. */
+  async unsubscribed(channel: 'email' | 'sms', source: string): Promise<string | null> {
+    if (!this.state) return null
+    const address = channel === 'email' ? this.state.contact.email : this.state.contact.phone
+    await this.apply(this.state, { type: 'contact.unsubscribed', channel, source }, this.policy())
+    return address ?? null
   }
 
   async act(action: MerchantAction, policy: CartPolicy): Promise<ApplyResult | null> {
@@ -137,9 +163,20 @@ export class CartObject extends DurableObject<Env> {
       if (publish) {
         // Only the newest report matters: it replaces any older one still pending.
         sql.exec(
-          `INSERT INTO outbox (id, body, attempts, next_at) VALUES ('report', ?, 0, ?)
-           ON CONFLICT(id) DO UPDATE SET body = excluded.body, attempts = 0, next_at = excluded.next_at`,
+          `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES ('report', 'report', ?, 'pending', 0, ?)
+           ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = 'pending', attempts = 0, next_at = excluded.next_at`,
           JSON.stringify(cartReport(t.state)),
+          now,
+        )
+      }
+      for (const e of t.effects) {
+        if (e.type !== 'send_message') continue
+        // The key is the row id: the same step of the same abandonment is queued once, ever.
+        sql.exec(
+          `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES (?, 'message', ?, 'pending', 0, ?)
+           ON CONFLICT(id) DO NOTHING`,
+          e.key,
+          JSON.stringify({ stepId: e.stepId, channel: e.channel, key: e.key }),
           now,
         )
       }
@@ -151,15 +188,17 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /**
-   * One alarm: the earliest of the machine's wake time and a pending outbox retry. A report
-   * about to be sent counts as a retry a few seconds out, so a crash mid-send still wakes us.
+   * One alarm: the earliest of the machine's wake time and the outbox's next due row. A row
+   * about to be sent counts a few seconds out, so a crash mid-send still wakes us.
    */
   private async schedule(): Promise<void> {
     // Recomputed from the current state, never passed in: other events may have run while
-    // this one awaited the Queue, and a captured wake time would be stale.
+    // this one awaited a provider, and a captured wake time would be stale.
     const wake = this.state ? wakeAt(this.state, this.policy()) : null
     const row = this.ctx.storage.sql
-      .exec<{ next_at: number | null }>('SELECT MIN(next_at) AS next_at FROM outbox')
+      .exec<{ next_at: number | null }>(
+        "SELECT MIN(next_at) AS next_at FROM outbox WHERE state IN ('pending', 'sending')",
+      )
       .one()
     const retry = row.next_at === null ? null : Math.max(row.next_at, Date.now() + RETRY_BASE_MS)
     const times = [wake, retry].filter((t): t is number => t !== null)
@@ -167,37 +206,166 @@ export class CartObject extends DurableObject<Env> {
     else await this.ctx.storage.setAlarm(Math.min(...times))
   }
 
+  /**
+   * Runs due outbox rows one at a time until none is left. Rows added meanwhile (the next
+   * step, a report) are picked up by the same loop; a second caller just leaves it to it.
+   */
   private async flushOutbox(): Promise<void> {
-    const now = Date.now()
-    const due = this.ctx.storage.sql
-      .exec<{ id: string; body: string; attempts: number }>(
-        'SELECT id, body, attempts FROM outbox WHERE next_at <= ?',
-        now,
-      )
-      .toArray()
-    if (due.length === 0) return
-    for (const item of due) {
-      const result = await this.adapters.reports.publish(JSON.parse(item.body) as CartReport)
-      if (result.ok) {
-        // Delete only the body we sent: a newer report written meanwhile stays pending.
-        this.ctx.storage.sql.exec(
-          'DELETE FROM outbox WHERE id = ? AND body = ?',
-          item.id,
-          item.body,
-        )
-        continue
+    if (this.flushing) return
+    this.flushing = true
+    try {
+      for (let i = 0; i < MAX_ROWS_PER_FLUSH; i++) {
+        const row = this.ctx.storage.sql
+          .exec<OutboxRow>(
+            `SELECT id, kind, body, state, attempts FROM outbox
+             WHERE state IN ('pending', 'sending') AND next_at <= ? ORDER BY next_at LIMIT 1`,
+            Date.now(),
+          )
+          .toArray()[0]
+        if (!row) break
+        try {
+          if (row.kind === 'report') await this.sendReport(row)
+          else await this.deliver(row)
+        } catch (err) {
+          // A fault mid-send must not fail the caller (a beacon, a click). The row stays as it
+          // was (`sending` for a message) and is looked at again when its time comes.
+          log('error', 'outbox row failed', { id: row.id, error: String(err) })
+          break
+        }
       }
-      const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** item.attempts)
-      const jitter = Math.floor(Math.random() * delay * 0.2)
-      this.ctx.storage.sql.exec(
-        'UPDATE outbox SET attempts = attempts + 1, next_at = ? WHERE id = ? AND body = ?',
-        now + delay + jitter,
-        item.id,
-        item.body,
-      )
-      log('warn', 'report send failed; will retry', { id: item.id, code: result.code })
+    } finally {
+      this.flushing = false
     }
     await this.schedule()
+  }
+
+  private async sendReport(row: OutboxRow): Promise<void> {
+    const result = await this.adapters.reports.publish(JSON.parse(row.body) as Report)
+    // Delete only the body we sent: a newer report written meanwhile stays pending.
+    if (result.ok) {
+      this.ctx.storage.sql.exec('DELETE FROM outbox WHERE id = ? AND body = ?', row.id, row.body)
+      return
+    }
+    this.retryLater(row, result.code)
+    log('warn', 'report send failed; will retry', { id: row.id, code: result.code })
+  }
+
+  /**
+   * Sends one step's message at most once: the row is marked `sending` before the provider is
+   * called. Found `sending` again (a crash, a restart), it is resent only to a provider that
+   * drops repeats of the same key; otherwise it is settled as failed with an unknown outcome.
+   */
+  private async deliver(row: OutboxRow): Promise<void> {
+    const run = JSON.parse(row.body) as { stepId: string; channel: 'email' | 'sms'; key: string }
+    const state = this.state
+    if (!state) return this.finishRow(row.id, 'failed', 'cart_erased')
+    const policy = this.policy()
+    const channel = run.channel === 'email' ? this.adapters.email : this.adapters.sms
+    if (row.state === 'sending' && !channel.idempotent) {
+      this.finishRow(row.id, 'failed', 'outcome_unknown')
+      await this.settle(run.stepId, 'failed', null, 'outcome_unknown')
+      return
+    }
+    const now = Date.now()
+    this.ctx.storage.sql.exec(
+      "UPDATE outbox SET state = 'sending', next_at = ? WHERE id = ?",
+      now + SENDING_TIMEOUT_MS,
+      row.id,
+    )
+    const built = await buildMessage(
+      this.env.DB,
+      getConfig(this.env).SIGNING_SECRET,
+      state,
+      policy,
+      run,
+      now,
+    )
+    if ('skip' in built) {
+      this.finishRow(row.id, 'failed', built.skip)
+      await this.settle(run.stepId, 'skipped', null, built.skip)
+      return
+    }
+    let result: SendResult
+    if (built.channel === 'email') {
+      result = await this.adapters.email.send(built.email, { idempotencyKey: run.key })
+    } else if (!policy.smsFrom && this.adapters.sms.provider !== 'outbox') {
+      result = {
+        ok: false,
+        retryable: false,
+        code: 'no_sms_sender',
+        message: 'The store has no Messaging Service or number.',
+      }
+    } else {
+      const from = policy.smsFrom ?? { number: 'outbox' }
+      result = await this.adapters.sms.send({ ...built.sms, from }, { idempotencyKey: run.key })
+    }
+    if (!result.ok && result.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS) {
+      this.retryLater(row, result.code)
+      return
+    }
+    const provider =
+      built.channel === 'email' ? this.adapters.email.provider : this.adapters.sms.provider
+    const report: MessageReport = {
+      ...built.report,
+      // Twilio reports queued, sent, delivered later (status callback); the rest is final now.
+      status: result.ok ? (provider === 'twilio' ? 'accepted' : 'sent') : 'failed',
+      provider,
+      providerId: result.ok ? result.providerId : null,
+      error: result.ok ? null : result.code,
+      createdAt: now,
+      updatedAt: Date.now(),
+    }
+    this.ctx.storage.transactionSync(() => {
+      this.finishRow(row.id, result.ok ? 'sent' : 'failed', result.ok ? null : result.code)
+      this.ctx.storage.sql.exec(
+        `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES (?, 'report', ?, 'pending', 0, ?)
+         ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = 'pending', next_at = excluded.next_at`,
+        `report:${report.id}`,
+        JSON.stringify(report),
+        Date.now(),
+      )
+    })
+    await this.settle(
+      run.stepId,
+      result.ok ? 'sent' : 'failed',
+      result.ok ? report.id : null,
+      result.ok ? null : result.code,
+    )
+  }
+
+  private async settle(
+    stepId: string,
+    outcome: 'sent' | 'failed' | 'skipped',
+    messageId: string | null,
+    reason: string | null,
+  ) {
+    if (!this.state) return
+    await this.apply(
+      this.state,
+      { type: 'message.settled', stepId, outcome, messageId, reason },
+      this.policy(),
+    )
+  }
+
+  private finishRow(id: string, state: 'sent' | 'failed', error: string | null): void {
+    this.ctx.storage.sql.exec(
+      'UPDATE outbox SET state = ?, last_error = ?, next_at = 0 WHERE id = ?',
+      state,
+      error,
+      id,
+    )
+  }
+
+  private retryLater(row: OutboxRow, error: string): void {
+    const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** row.attempts)
+    const jitter = Math.floor(Math.random() * delay * 0.2)
+    this.ctx.storage.sql.exec(
+      "UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ? AND body = ?",
+      Date.now() + delay + jitter,
+      error,
+      row.id,
+      row.body,
+    )
   }
 
   private policy(): CartPolicy {
@@ -227,6 +395,20 @@ export class CartObject extends DurableObject<Env> {
         next_at INTEGER NOT NULL
       );
     `)
+    if (version < 2) {
+      // v2: the outbox also holds messages, with their send state.
+      const columns = this.ctx.storage.sql
+        .exec<{ name: string }>("SELECT name FROM pragma_table_info('outbox')")
+        .toArray()
+        .map((c) => c.name)
+      if (!columns.includes('kind')) {
+        this.ctx.storage.sql.exec(`
+          ALTER TABLE outbox ADD COLUMN kind TEXT NOT NULL DEFAULT 'report';
+          ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'pending';
+          ALTER TABLE outbox ADD COLUMN last_error TEXT;
+        `)
+      }
+    }
     this.ctx.storage.kv.put('schemaVersion', SCHEMA_VERSION)
   }
 }

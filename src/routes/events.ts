@@ -8,6 +8,7 @@ import { normalizeEmail, normalizePhone } from '../lib/contact'
 import { AppError } from '../lib/errors'
 import { cartStub } from '../objects/cart-object'
 import type { AppEnv } from './env'
+import { publicBase } from './links'
 import { type BeaconBody, BeaconSchema } from './schemas/beacon'
 import { parseJsonText, parseOrThrow, tooLarge } from './validation'
 
@@ -53,7 +54,7 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
   await cartStub(c.env.CART, { storeId: store.id, cartId: body.cart }).ingest(
     { storeId: store.id, cartId: body.cart },
     beacon,
-    cartPolicy(store.settings),
+    cartPolicy(store, publicBase(c)),
     store.currency,
   )
   return c.json({ ok: true }, 202)

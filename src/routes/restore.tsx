@@ -7,7 +7,7 @@ import { type VerifyResult, verifyRestoreToken } from '../lib/restore-token'
 import { cartStub } from '../objects/cart-object'
 import { NoticePage } from '../ui/pages/notice'
 import type { AppEnv } from './env'
-import { storeRestoreUrl } from './links'
+import { publicBase, storeRestoreUrl } from './links'
 
 export const restore = new Hono<AppEnv>()
 
@@ -52,7 +52,7 @@ restore.get('/r/:token', async (c) => {
   const r = await resolve(c, token)
   if (!r.ok) return c.html(<NoticePage title={r.title} message={r.message} />, r.status)
   const stub = cartStub(c.env.CART, { storeId: r.store.id, cartId: r.claims.cartId })
-  const clicked = await stub.clickRestore(r.claims.step, cartPolicy(r.store.settings))
+  const clicked = await stub.clickRestore(r.claims.step, cartPolicy(r.store, publicBase(c)))
   if (!clicked) {
     return c.html(
       <NoticePage title="Cart not found" message="This cart is no longer available." />,
@@ -60,6 +60,26 @@ restore.get('/r/:token', async (c) => {
     )
   }
   return c.redirect(storeRestoreUrl(r.store, token), 302)
+})
+
+// Texts carry short links: /s/<code> stands for the signed restore link of one step.
+restore.get('/s/:code', async (c) => {
+  c.header('Cache-Control', 'no-store')
+  const code = c.req.param('code')
+  const row = /^[0-9A-Za-z]{10}$/.test(code)
+    ? await c.env.DB.prepare('SELECT token, expires_at FROM short_links WHERE code = ?')
+        .bind(code)
+        .first<{ token: string; expires_at: number }>()
+    : null
+  if (!row)
+    return c.html(
+      <NoticePage
+        title="This link is not valid"
+        message="Check the message you received and try again."
+      />,
+      404,
+    )
+  return c.redirect(`/r/${row.token}`, 302)
 })
 
 // The storefront script asks for the items to rebuild (CORS for the store's origins only).

@@ -5,10 +5,18 @@ import type { CartEvent, CartState, CartStatus, Item, OrderReport } from './type
 
 const T0 = 1_700_000_000_000
 const S = 1000
+// No sequence here: sequence.test.ts covers the steps.
 const policy: CartPolicy = {
+  storeName: 'Acme',
+  baseUrl: 'https://cartback.test',
+  smsFrom: null,
   inactivitySeconds: 60,
   attributionWindowSeconds: 3600,
   restoreTtlSeconds: 86_400,
+  sequence: [],
+  quietHours: { startHour: 8, endHour: 21 },
+  sender: { accentColor: '#4f46e5' },
+  smsDoubleOptIn: true,
 }
 const ITEM: Item = { id: 'sku-1', name: 'Ocean Tee', price: 2400, quantity: 2 }
 

@@ -1,5 +1,6 @@
 import type { CartPolicy } from '../store/settings'
 import { STATE_VERSION } from './schema'
+import { cancelRuns, nextRunAt, processDue, settleRun, startRuns } from './sequence'
 import type {
   Beacon,
   CartEvent,
@@ -7,6 +8,7 @@ import type {
   CartStatus,
   Consent,
   Contact,
+  Effect,
   JournalEntry,
   MerchantAction,
   OrderReport,
@@ -47,6 +49,7 @@ export function newCart(
     abandonCount: 0,
     heldFrom: null,
     order: null,
+    runs: [],
   }
 }
 
@@ -65,9 +68,8 @@ export function deadlines(s: CartState, policy: CartPolicy) {
 /** The earliest moment the cart's alarm must fire, or null when nothing is pending. */
 export function wakeAt(s: CartState, policy: CartPolicy): number | null {
   const { abandon, lost } = deadlines(s, policy)
-  if (abandon === null) return lost
-  if (lost === null) return abandon
-  return Math.min(abandon, lost)
+  const times = [abandon, lost, nextRunAt(s)].filter((t): t is number => t !== null)
+  return times.length === 0 ? null : Math.min(...times)
 }
 
 /** Orders placed until this time count as recovered: the window restarts at a restore click. */
@@ -106,6 +108,44 @@ export function next(
       return onOrder(state, event.order, now, policy)
     case 'merchant.acted':
       return onMerchant(state, event.action, now, policy)
+    case 'contact.unsubscribed':
+      // Suppression itself lives with the address (D1 suppressions); the cart keeps the story.
+      return finish(
+        state,
+        state,
+        [
+          {
+            at: now,
+            type: 'contact.unsubscribed',
+            source: 'shopper',
+            channel: event.channel,
+            via: event.source,
+          },
+        ],
+        now,
+        policy,
+      )
+    case 'message.settled': {
+      const settled = settleRun(
+        state,
+        event.stepId,
+        event.outcome,
+        event.messageId,
+        event.reason,
+        now,
+      )
+      // The next step may already be due (a deferred one, or one that waited for this send).
+      const more = processDue(settled.state, now, policy)
+      return finish(
+        state,
+        more.state,
+        [...settled.journal, ...more.journal],
+        now,
+        policy,
+        undefined,
+        more.effects,
+      )
+    }
     default:
       return assertNever(event)
   }
@@ -118,14 +158,16 @@ function finish(
   now: number,
   policy: CartPolicy,
   refused?: Refusal,
+  effects: Effect[] = [],
 ): Transition {
-  const changed = after !== before
-  const state = changed ? { ...after, revision: before.revision + 1, updatedAt: now } : before
+  const kept = keepSequence(after, now, policy)
+  const changed = kept.state !== before
+  const state = changed ? { ...kept.state, revision: before.revision + 1, updatedAt: now } : before
   const t: Transition = {
     state,
-    effects: changed ? [{ type: 'publish_report' }] : [],
+    effects: changed ? [{ type: 'publish_report' }, ...effects] : effects,
     wakeAt: wakeAt(state, policy),
-    journal,
+    journal: [...journal, ...kept.journal],
   }
   if (refused) t.refused = refused
   return t
@@ -215,6 +257,38 @@ function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Tra
   return finish(s, n, journal, now, policy)
 }
 
+/**
+ * Keeps the sequence in step with the cart, whatever the event: a first abandonment starts it;
+ * an order, a hold, an emptied cart or the end of the window stops what is left; a new episode
+ * clears it.
+ */
+function keepSequence(s: CartState, now: number, policy: CartPolicy) {
+  if (s.abandonedAt === null) {
+    return { state: s.runs.length > 0 ? { ...s, runs: [] } : s, journal: [] as JournalEntry[] }
+  }
+  if (s.status === 'abandoned' && s.runs.length === 0 && policy.sequence.length > 0) {
+    const runs = startRuns(s, policy)
+    const entry: JournalEntry = {
+      at: now,
+      type: 'sequence.started',
+      source: 'timer',
+      steps: runs.map((r) => r.id),
+    }
+    return { state: { ...s, runs }, journal: [entry] }
+  }
+  const reason =
+    s.recoveredAt !== null || s.convertedAt !== null
+      ? 'ordered'
+      : s.status === 'archived' || s.status === 'ignored' || s.status === 'lost'
+        ? s.status
+        : s.items.length === 0
+          ? 'emptied'
+          : null
+  if (reason === null) return { state: s, journal: [] as JournalEntry[] }
+  const stopped = cancelRuns(s, reason, now)
+  return { state: stopped.state, journal: stopped.journal }
+}
+
 /** Activity brings an abandoned or lost cart back to life; an emptied cart has nothing to recover. */
 function statusAfterActivity(before: CartState, after: CartState, emptied: boolean): CartStatus {
   switch (before.status) {
@@ -282,7 +356,18 @@ function onTimer(s: CartState, now: number, policy: CartPolicy): Transition {
       journal.push({ at: lost, type: 'cart.lost', source: 'timer' })
     } else break
   }
-  return finish(s, n, journal, now, policy)
+  // Start the sequence if this wake abandoned the cart, then run what is due.
+  const started = keepSequence(n, now, policy)
+  const due = processDue(started.state, now, policy)
+  return finish(
+    s,
+    due.state,
+    [...journal, ...started.journal, ...due.journal],
+    now,
+    policy,
+    undefined,
+    due.effects,
+  )
 }
 
 function onRestoreClick(

@@ -1,3 +1,4 @@
+import type { MessageReport } from '../message/report'
 import { recoveredRevenue } from './machine'
 import type { CartState, Order } from './types'
 
@@ -70,3 +71,6 @@ export function cartReport(s: CartState): CartReport {
       : null,
   }
 }
+
+/** What the reporting Queue carries. */
+export type Report = CartReport | MessageReport

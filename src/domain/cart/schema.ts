@@ -65,6 +65,21 @@ export const OrderSchema = z.object({
   statusBefore: z.enum(CART_STATUSES),
 })
 
+/** One step of the recovery sequence as this cart runs it. */
+export const StepRunSchema = z.object({
+  id: z.string(),
+  channel: z.enum(['email', 'sms']),
+  status: z.enum(['scheduled', 'deferred', 'sending', 'sent', 'skipped', 'failed', 'cancelled']),
+  /** abandonedAt + the step's delay. */
+  dueAt: z.number(),
+  /** Set while deferred (quiet hours, daily cap): not before this time. */
+  notBefore: z.number().nullable(),
+  /** When it reached its current status. */
+  at: z.number().nullable(),
+  reason: z.string().nullable(),
+  messageId: z.string().nullable(),
+})
+
 export const CartStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   storeId: z.string(),
@@ -90,6 +105,8 @@ export const CartStateSchema = z.object({
   /** Status to return to on `unignore`. */
   heldFrom: z.enum(CART_STATUSES).nullable(),
   order: OrderSchema.nullable(),
+  /** The sequence of the current abandonment episode; empty until the cart is abandoned. */
+  runs: z.array(StepRunSchema).default([]),
 })
 
 /**

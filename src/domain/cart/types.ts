@@ -5,6 +5,7 @@ import type {
   ContactSchema,
   ItemSchema,
   OrderSchema,
+  StepRunSchema,
 } from './schema'
 
 export type CartStatus =
@@ -22,6 +23,7 @@ export type Contact = z.infer<typeof ContactSchema>
 export type Consent = z.infer<typeof ConsentSchema>
 export type Order = z.infer<typeof OrderSchema>
 export type CartState = z.infer<typeof CartStateSchema>
+export type StepRun = z.infer<typeof StepRunSchema>
 
 /** A beacon from the storefront, already validated and normalised by the route. */
 export type Beacon = {
@@ -60,6 +62,14 @@ export type CartEvent =
   | { type: 'restore.clicked'; step: string | null }
   | { type: 'order.reported'; order: OrderReport }
   | { type: 'merchant.acted'; action: MerchantAction }
+  | { type: 'contact.unsubscribed'; channel: 'email' | 'sms'; source: string }
+  | {
+      type: 'message.settled'
+      stepId: string
+      outcome: 'sent' | 'failed' | 'skipped'
+      messageId: string | null
+      reason: string | null
+    }
 
 /** One line of the cart's timeline. */
 export type JournalEntry = { at: number; type: string; source: JournalSource } & Record<
@@ -70,8 +80,11 @@ export type JournalEntry = { at: number; type: string; source: JournalSource } &
 export type JournalValue = string | number | boolean | null | string[]
 export type JournalSource = 'storefront' | 'shopper' | 'timer' | 'webhook' | 'merchant'
 
-/** Effects the shell runs after persisting. Later capabilities add sends here. */
-export type Effect = { type: 'publish_report' }
+/** Effects the shell runs after persisting. */
+export type Effect =
+  | { type: 'publish_report' }
+  /** Render and send one step's message; `key` makes it happen at most once. */
+  | { type: 'send_message'; stepId: string; channel: 'email' | 'sms'; key: string }
 
 export type Refusal = { code: 'CONFLICT'; message: string }
 

@@ -106,16 +106,46 @@ export type Settings = z.infer<typeof SettingsSchema>
 /** Partial settings as accepted by PATCH: only known keys, each validated, no defaults. */
 export const SettingsPatchSchema = z.object(fields).partial().strict()
 
-/** The part of the settings a cart needs to run its own timers. */
+/**
+ * What a cart needs to run on its own, alarms included: its timers, its sequence and how its
+ * messages look. Each cart keeps the copy it last received (see CartObject).
+ */
 export type CartPolicy = Pick<
   Settings,
-  'inactivitySeconds' | 'attributionWindowSeconds' | 'restoreTtlSeconds'
->
+  | 'inactivitySeconds'
+  | 'attributionWindowSeconds'
+  | 'restoreTtlSeconds'
+  | 'sequence'
+  | 'quietHours'
+  | 'sender'
+> & {
+  storeName: string
+  smsDoubleOptIn: boolean
+  /** Public origin of the deployment, for the links in messages. */
+  baseUrl: string
+  /** Where texts come from: the store's Messaging Service or number. */
+  smsFrom: { messagingServiceSid: string } | { number: string } | null
+}
 
-export function cartPolicy(settings: Settings): CartPolicy {
+export function cartPolicy(
+  store: { name: string; settings: Settings },
+  baseUrl: string,
+): CartPolicy {
+  const s = store.settings
   return {
-    inactivitySeconds: settings.inactivitySeconds,
-    attributionWindowSeconds: settings.attributionWindowSeconds,
-    restoreTtlSeconds: settings.restoreTtlSeconds,
+    storeName: store.name,
+    baseUrl,
+    inactivitySeconds: s.inactivitySeconds,
+    attributionWindowSeconds: s.attributionWindowSeconds,
+    restoreTtlSeconds: s.restoreTtlSeconds,
+    sequence: s.sequence,
+    quietHours: s.quietHours,
+    sender: s.sender,
+    smsDoubleOptIn: s.sms.doubleOptIn,
+    smsFrom: s.sms.messagingServiceSid
+      ? { messagingServiceSid: s.sms.messagingServiceSid }
+      : s.sms.fromNumber
+        ? { number: s.sms.fromNumber }
+        : null,
   }
 }

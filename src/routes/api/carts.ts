@@ -2,7 +2,7 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { eraseCartRows } from '../../db/projection'
-import { type CartCursor, listCarts } from '../../db/queries'
+import { type CartCursor, listCarts, listMessages } from '../../db/queries'
 import { storeById } from '../../db/stores'
 import { CART_STATUSES } from '../../domain/cart/schema'
 import { cartPolicy } from '../../domain/store/settings'
@@ -11,7 +11,7 @@ import { fromBase64Url, toBase64Url, utf8 } from '../../lib/encoding'
 import { AppError } from '../../lib/errors'
 import { cartStub } from '../../objects/cart-object'
 import type { AppEnv } from '../env'
-import { restoreLink } from '../links'
+import { publicBase, restoreLink } from '../links'
 import { CartIdSchema } from '../schemas/beacon'
 import { jsonBody, parseOrThrow, queryOf } from '../validation'
 import { scopeOf } from './scope'
@@ -76,7 +76,8 @@ carts.get('/:storeId/:cartId', async (c) => {
   const { store, cartId, stub } = await resolveCart(c)
   const snap = await stub.snapshot()
   if (!snap) throw new AppError('NOT_FOUND', 'No such cart.')
-  return c.json(detailOf(snap.state, snap.journal, await restoreLink(c, store, cartId)))
+  const sent = await listMessages(c.env.DB, { storeIds: [store.id], cartId, limit: 200 })
+  return c.json(detailOf(snap.state, snap.journal, await restoreLink(c, store, cartId), sent))
 })
 
 const Action = z
@@ -92,7 +93,7 @@ carts.post('/:storeId/:cartId/actions', async (c) => {
     await eraseCartRows(c.env.DB, store.id, cartId, erased.revision)
     return c.json({ ok: true, deleted: true, storeId: store.id, cartId })
   }
-  const result = await stub.act(action, cartPolicy(store.settings))
+  const result = await stub.act(action, cartPolicy(store, publicBase(c)))
   if (!result) throw new AppError('NOT_FOUND', 'No such cart.')
   if (result.refused) throw new AppError(result.refused.code, result.refused.message)
   return c.json(summaryOf(result.state))

@@ -5,6 +5,7 @@ import { timingSafeEqualStrings } from '../../lib/hmac'
 import type { AppEnv } from '../env'
 import { tooLarge } from '../validation'
 import { carts } from './carts'
+import { messages } from './messages'
 import { stats } from './stats'
 import { stores } from './stores'
 
@@ -28,3 +29,4 @@ api.use(bodyLimit(tooLarge(API_MAX_BYTES)))
 api.route('/stores', stores)
 api.route('/carts', carts)
 api.route('/stats', stats)
+api.route('/messages', messages)

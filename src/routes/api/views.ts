@@ -1,4 +1,4 @@
-import type { CartSummary } from '../../db/queries'
+import type { CartSummary, MessageView } from '../../db/queries'
 import { recoveredRevenue } from '../../domain/cart/machine'
 import type { CartState, JournalEntry } from '../../domain/cart/types'
 
@@ -34,15 +34,29 @@ export function summaryOf(s: CartState): CartSummary {
 }
 
 /** `CartDetail`: the summary plus everything the cart holds, with ISO times. */
-export function detailOf(s: CartState, journal: JournalEntry[], restoreUrl: string) {
+export function detailOf(
+  s: CartState,
+  journal: JournalEntry[],
+  restoreUrl: string,
+  messages: MessageView[],
+) {
   return {
     ...summaryOf(s),
     items: s.items,
     contact: s.contact,
     consent: s.consents.map((c) => ({ ...c, at: iso(c.at) })),
     journal: journal.map((e) => ({ ...e, at: iso(e.at) })),
-    // Messages arrive with the sequences capability; none are sent yet.
-    messages: [],
+    messages,
+    sequence: s.runs.map((r) => ({
+      step: r.id,
+      channel: r.channel,
+      status: r.status,
+      dueAt: iso(r.dueAt),
+      notBefore: isoOrUndefined(r.notBefore),
+      at: isoOrUndefined(r.at),
+      reason: r.reason ?? undefined,
+      messageId: r.messageId ?? undefined,
+    })),
     restoreUrl,
     order: s.order
       ? {

@@ -13,6 +13,7 @@ import { decimalToMinor } from '../../lib/money'
 import { currencyCode } from '../../lib/schemas'
 import { cartStub } from '../../objects/cart-object'
 import type { AppEnv } from '../env'
+import { publicBase } from '../links'
 import { CART_ID } from '../schemas/beacon'
 import { describeIssues, parseJsonText } from '../validation'
 
@@ -70,7 +71,7 @@ woocommerce.post(
     if (cartId) {
       const result = await cartStub(c.env.CART, { storeId: store.id, cartId }).reportOrder(
         order,
-        cartPolicy(store.settings),
+        cartPolicy(store, publicBase(c)),
       )
       if (result && !result.refused) {
         return c.json({ ok: true, matched: true, cart: cartId, status: result.state.status })

@@ -1,0 +1,190 @@
+import { type ContactFacts, decideStep } from '../sequence/policy'
+import type { CartPolicy } from '../store/settings'
+import type { CartState, Effect, JournalEntry, StepRun } from './types'
+
+type Progress = { state: CartState; effects: Effect[]; journal: JournalEntry[] }
+
+const OPEN = new Set<StepRun['status']>(['scheduled', 'deferred'])
+
+/** Whether the sequence may run: only an abandoned or restored cart gets reminders. */
+function running(s: CartState): boolean {
+  return (s.status === 'abandoned' || s.status === 'restored') && s.abandonedAt !== null
+}
+
+/** The runs of a fresh abandonment: one per step, due at abandonment + its delay. */
+export function startRuns(s: CartState, policy: CartPolicy): StepRun[] {
+  const from = s.abandonedAt ?? 0
+  return policy.sequence.map((step) => ({
+    id: step.id,
+    channel: step.channel,
+    status: 'scheduled',
+    dueAt: from + step.delaySeconds * 1000,
+    notBefore: null,
+    at: null,
+    reason: null,
+    messageId: null,
+  }))
+}
+
+/** When the sequence next needs the cart awake, or null. */
+export function nextRunAt(s: CartState): number | null {
+  if (!running(s) || s.runs.some((r) => r.status === 'sending')) return null
+  let next: number | null = null
+  for (const r of s.runs) {
+    if (!OPEN.has(r.status)) continue
+    const at = r.notBefore ?? r.dueAt
+    if (next === null || at < next) next = at
+  }
+  return next
+}
+
+/** Stops every step still to come, with the reason in the journal. */
+export function cancelRuns(s: CartState, reason: string, now: number): Progress {
+  const open = s.runs.filter((r) => OPEN.has(r.status))
+  if (open.length === 0) return { state: s, effects: [], journal: [] }
+  const runs = s.runs.map((r) =>
+    OPEN.has(r.status) ? { ...r, status: 'cancelled' as const, at: now, reason } : r,
+  )
+  return {
+    state: { ...s, runs },
+    effects: [],
+    journal: [
+      { at: now, type: 'sequence.stopped', source: 'timer', reason, steps: open.map((r) => r.id) },
+    ],
+  }
+}
+
+/**
+ * What the cart's own records say about its contact. Suppression and reply-YES confirmation
+ * live with the contact (ContactObject); until it answers, a cart assumes none and requires
+ * the confirmation whenever the store asks for double opt-in.
+ */
+export function factsFromCart(s: CartState, policy: CartPolicy): ContactFacts {
+  const phone = s.contact.phone ?? null
+  const consent = s.consents.findLast((c) => c.channel === 'sms' && (c.phone ?? null) === phone)
+  return {
+    email: s.contact.email ?? null,
+    phone,
+    emailSuppressed: false,
+    smsSuppressed: false,
+    smsConsent: consent ? { granted: consent.granted, at: consent.at } : null,
+    smsOptInConfirmed: !policy.smsDoubleOptIn,
+    recentTexts: s.runs
+      .filter((r) => r.channel === 'sms' && r.status === 'sent')
+      .map((r) => r.at ?? 0),
+    timezone: s.contact.timezone ?? null,
+  }
+}
+
+/** The key that makes one step of one abandonment go out at most once. */
+export function messageKey(s: CartState, stepId: string, channel: string): string {
+  return `${s.cartId}:${s.abandonedAt}:${stepId}:${channel}`
+}
+
+function update(s: CartState, id: string, patch: Partial<StepRun>): CartState {
+  return { ...s, runs: s.runs.map((r) => (r.id === id ? { ...r, ...patch } : r)) }
+}
+
+/**
+ * Runs the steps that are due, in order, until one is sent: each is sent, deferred or skipped
+ * with a reason. A step whose time passed while a later step also came due is skipped as caught
+ * up, so a late alarm never sends a burst; steps due together (an email and a text) go one
+ * after the other. One message is in flight at a time.
+ */
+export function processDue(
+  s: CartState,
+  now: number,
+  policy: CartPolicy,
+  facts: ContactFacts = factsFromCart(s, policy),
+): Progress {
+  const journal: JournalEntry[] = []
+  let n = s
+  for (let guard = 0; guard < s.runs.length + 1; guard++) {
+    if (!running(n) || n.runs.some((r) => r.status === 'sending')) break
+    const due = n.runs.filter((r) => OPEN.has(r.status) && (r.notBefore ?? r.dueAt) <= now)
+    const run = due[0]
+    if (!run) break
+    const latest = Math.max(...due.map((r) => r.dueAt))
+    const skip = (reason: string) => {
+      n = update(n, run.id, { status: 'skipped', at: now, reason, notBefore: null })
+      journal.push({
+        at: now,
+        type: 'message.skipped',
+        source: 'timer',
+        step: run.id,
+        channel: run.channel,
+        reason,
+      })
+    }
+    if (run.dueAt < latest) {
+      skip('caught_up')
+      continue
+    }
+    const step = policy.sequence.find((x) => x.id === run.id && x.channel === run.channel)
+    if (!step) {
+      skip('step_removed')
+      continue
+    }
+    const decision = decideStep(step, {
+      now,
+      abandonedAt: n.abandonedAt ?? now,
+      smsSentThisAbandonment: n.runs.filter((r) => r.channel === 'sms' && r.status === 'sent')
+        .length,
+      quietHours: policy.quietHours,
+      contact: facts,
+    })
+    if (decision.action === 'skip') {
+      skip(decision.reason)
+      continue
+    }
+    if (decision.action === 'defer') {
+      n = update(n, run.id, {
+        status: 'deferred',
+        notBefore: decision.until,
+        reason: decision.reason,
+      })
+      journal.push({
+        at: now,
+        type: 'message.deferred',
+        source: 'timer',
+        step: run.id,
+        channel: run.channel,
+        reason: decision.reason,
+        until: new Date(decision.until).toISOString(),
+      })
+      continue
+    }
+    n = update(n, run.id, { status: 'sending', at: now, reason: null, notBefore: null })
+    const key = messageKey(n, run.id, run.channel)
+    return {
+      state: n,
+      effects: [{ type: 'send_message', stepId: run.id, channel: run.channel, key }],
+      journal,
+    }
+  }
+  return { state: n, effects: [], journal }
+}
+
+/** The shell reports how a send ended. */
+export function settleRun(
+  s: CartState,
+  stepId: string,
+  outcome: 'sent' | 'failed' | 'skipped',
+  messageId: string | null,
+  reason: string | null,
+  now: number,
+): Progress {
+  const run = s.runs.find((r) => r.id === stepId)
+  if (!run || run.status !== 'sending') return { state: s, effects: [], journal: [] }
+  const state = update(s, stepId, { status: outcome, at: now, messageId, reason })
+  const entry: JournalEntry = {
+    at: now,
+    type: `message.${outcome}`,
+    source: 'timer',
+    step: stepId,
+    channel: run.channel,
+    messageId,
+    reason,
+  }
+  return { state, effects: [], journal: [entry] }
+}

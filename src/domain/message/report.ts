@@ -1,0 +1,21 @@
+/** A message as the reporting pipeline stores it (D1 `messages`), fully rendered. */
+export type MessageReport = {
+  kind: 'message'
+  id: string
+  storeId: string
+  cartId: string
+  stepId: string
+  channel: 'email' | 'sms'
+  to: string
+  /** sent (email), accepted (handed to Twilio, which then reports queued … delivered), failed */
+  status: 'sent' | 'accepted' | 'failed'
+  subject: string | null
+  preheader: string | null
+  text: string
+  html: string | null
+  provider: string
+  providerId: string | null
+  error: string | null
+  createdAt: number
+  updatedAt: number
+}

@@ -1,0 +1,12 @@
+// Optional settings and secrets `wrangler types` cannot see (they are set per deployment with
+// `wrangler secret put` or --var; see README "Configuration" and src/config.ts).
+interface Env {
+  PUBLIC_BASE_URL?: string
+  EMAIL_ENABLED?: string
+  SMS_ENABLED?: string
+  RESEND_API_KEY?: string
+  RESEND_BASE_URL?: string
+  TWILIO_ACCOUNT_SID?: string
+  TWILIO_AUTH_TOKEN?: string
+  TWILIO_BASE_URL?: string
+}

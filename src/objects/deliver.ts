@@ -1,0 +1,165 @@
+import type { EmailMessage } from '../adapters/email/types'
+import type { SmsMessage } from '../adapters/sms/types'
+import { isSuppressed } from '../db/suppressions'
+import type { CartState } from '../domain/cart/types'
+import { composeSms, type MessageInput } from '../domain/message/compose'
+import type { MessageReport } from '../domain/message/report'
+import type { EmailStep, SmsStep } from '../domain/sequence/steps'
+import type { CartPolicy } from '../domain/store/settings'
+import { toBase64Url, utf8 } from '../lib/encoding'
+import { hmacSha256 } from '../lib/hmac'
+import { signLinkToken } from '../lib/restore-token'
+import { renderEmail } from '../ui/email/recovery-email'
+
+const YEAR_S = 365 * 86_400
+
+/** A stable message id from the outbox key: every retry of one step's send is one message. */
+export async function messageIdFor(key: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(key)))
+  return `msg_${toBase64Url(digest).replace(/[-_]/g, '').slice(0, 22)}`
+}
+
+type Built =
+  | {
+      channel: 'email'
+      email: EmailMessage
+      report: Omit<
+        MessageReport,
+        'status' | 'provider' | 'providerId' | 'error' | 'createdAt' | 'updatedAt'
+      >
+    }
+  | {
+      channel: 'sms'
+      sms: Omit<SmsMessage, 'from'>
+      report: Omit<
+        MessageReport,
+        'status' | 'provider' | 'providerId' | 'error' | 'createdAt' | 'updatedAt'
+      >
+    }
+  | { skip: string }
+
+/**
+ * Renders one step for one cart: signs its restore link (bound to the step) and unsubscribe
+ * link, shortens the link for texts, and fills the templates. Returns a reason instead when the
+ * message cannot be made (no sender address, text too long, step gone).
+ */
+export async function buildMessage(
+  db: D1Database,
+  secret: string,
+  s: CartState,
+  policy: CartPolicy,
+  run: { stepId: string; channel: 'email' | 'sms'; key: string },
+  now: number,
+): Promise<Built> {
+  const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
+  if (!step) return { skip: 'step_removed' }
+  const id = await messageIdFor(run.key)
+  const nowS = Math.floor(now / 1000)
+  const claims = { storeId: s.storeId, cartId: s.cartId, step: step.id }
+  const restoreToken = await signLinkToken(secret, 'restore', {
+    ...claims,
+    exp: nowS + policy.restoreTtlSeconds,
+  })
+  const unsubscribeToken = await signLinkToken(secret, 'unsubscribe', {
+    ...claims,
+    step: run.channel,
+    exp: nowS + YEAR_S,
+  })
+  const input: MessageInput = {
+    storeName: policy.storeName,
+    sender: policy.sender,
+    currency: s.currency,
+    locale: s.contact.locale ?? null,
+    firstName: s.contact.firstName ?? null,
+    items: s.items,
+    total: s.total,
+    restoreUrl: `${policy.baseUrl}/r/${restoreToken}`,
+    unsubscribeUrl: `${policy.baseUrl}/u/${unsubscribeToken}`,
+    // Coupons are created at send time by the incentives capability; none yet.
+    incentive: null,
+  }
+  const base = {
+    kind: 'message' as const,
+    id,
+    storeId: s.storeId,
+    cartId: s.cartId,
+    stepId: step.id,
+  }
+
+  if (step.channel === 'email') {
+    const to = s.contact.email
+    if (!to) return { skip: 'no_email' }
+    if (await isSuppressed(db, s.storeId, 'email', to)) return { skip: 'email_suppressed' }
+    const fromEmail = policy.sender.fromEmail
+    if (!fromEmail) return { skip: 'no_sender_address' }
+    const rendered = await renderEmail(step as EmailStep, input)
+    const fromName = (policy.sender.fromName ?? policy.storeName).replace(/["<>\r\n]/g, '')
+    return {
+      channel: 'email',
+      email: {
+        from: `"${fromName}" <${fromEmail}>`,
+        to,
+        ...(policy.sender.replyTo ? { replyTo: policy.sender.replyTo } : {}),
+        subject: rendered.subject,
+        html: rendered.html,
+        text: rendered.text,
+        unsubscribeUrl: input.unsubscribeUrl,
+      },
+      report: {
+        ...base,
+        channel: 'email',
+        to,
+        subject: rendered.subject,
+        preheader: rendered.preheader,
+        text: rendered.text,
+        html: rendered.html,
+      },
+    }
+  }
+
+  const to = s.contact.phone
+  if (!to) return { skip: 'no_phone' }
+  if (await isSuppressed(db, s.storeId, 'sms', to)) return { skip: 'sms_suppressed' }
+  // Texts carry a short link: /s/<code> stands for the signed restore link.
+  const code = await shortCode(secret, run.key)
+  await db
+    .prepare(
+      `INSERT INTO short_links (code, store_id, cart_id, token, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
+       ON CONFLICT (code) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at`,
+    )
+    .bind(code, s.storeId, s.cartId, restoreToken, (nowS + policy.restoreTtlSeconds) * 1000)
+    .run()
+  const firstText = !s.runs.some((r) => r.channel === 'sms' && r.status === 'sent')
+  const composed = composeSms(
+    step as SmsStep,
+    { ...input, restoreUrl: `${policy.baseUrl}/s/${code}` },
+    firstText,
+  )
+  if ('error' in composed) return { skip: 'text_too_long' }
+  return {
+    channel: 'sms',
+    sms: {
+      to,
+      body: composed.text,
+      statusCallback: `${policy.baseUrl}/webhooks/twilio/${s.storeId}/status`,
+    },
+    report: {
+      ...base,
+      channel: 'sms',
+      to,
+      subject: null,
+      preheader: null,
+      text: composed.text,
+      html: null,
+    },
+  }
+}
+
+/** Ten base62 characters derived from the key: the same step always gets the same link. */
+async function shortCode(secret: string, key: string): Promise<string> {
+  const mac = await hmacSha256(secret, `short:${key}`)
+  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
+  let code = ''
+  for (let i = 0; i < 10; i++) code += alphabet[mac[i]! % 62]
+  return code
+}

@@ -1,0 +1,325 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import {
+  abandon,
+  age,
+  api,
+  beacon,
+  cartId,
+  createStore,
+  ITEMS,
+  waitForRow,
+} from '../../test/helpers'
+import { createAdapters } from '../adapters'
+import type { EmailSender } from '../adapters/email/types'
+import type { SmsSender } from '../adapters/sms/types'
+import { type CartObject, cartStub } from './cart-object'
+
+// A UK mobile with a browser zone where it is midday now: quiet hours never hold these tests
+// back, whatever time the suite runs (US quiet hours are covered with a fixed clock in policy).
+const PHONE = '+447911123456'
+const MIDDAY = `Etc/GMT${12 - new Date().getUTCHours() >= 0 ? '-' : '+'}${Math.abs(12 - new Date().getUTCHours())}`
+const DISCLOSURE = 'Text me cart reminders. Reply STOP to opt out.'
+
+/** A store whose sequence starts right at abandonment: an email, then a text. */
+async function storeWithSequence(extra: Record<string, unknown> = {}) {
+  return createStore({
+    settings: {
+      inactivitySeconds: 60,
+      attributionWindowSeconds: 7 * 86_400,
+      sender: {
+        fromEmail: 'shop@acme.example',
+        fromName: 'Acme',
+        postalAddress: '1 Market St, San Francisco, CA',
+      },
+      sms: { doubleOptIn: false },
+      sequence: [
+        {
+          id: 'email-now',
+          channel: 'email',
+          delaySeconds: 0,
+          windowSeconds: 86_400,
+          template: {
+            subject: 'Your {{storeName}} cart',
+            heading: 'Hi {{firstName}}',
+            body: 'Total {{total}}',
+            buttonLabel: 'Return',
+          },
+        },
+        {
+          id: 'sms-now',
+          channel: 'sms',
+          delaySeconds: 0,
+          windowSeconds: 86_400,
+          template: { body: '{{storeName}}: finish here {{restoreUrl}}' },
+        },
+      ],
+      ...extra,
+    },
+  })
+}
+
+async function abandonedCart(
+  contact: Record<string, string> = { email: 'ada@example.com', firstName: 'Ada' },
+  consent = false,
+  settings: Record<string, unknown> = {},
+) {
+  const store = await storeWithSequence(settings)
+  const id = cartId()
+  await beacon({
+    store: store.publishableKey,
+    cart: id,
+    type: 'contact',
+    items: ITEMS,
+    contact,
+    ...(consent ? { consent: { sms: true, text: DISCLOSURE } } : {}),
+    ...(contact.phone ? { contact: { ...contact, timezone: MIDDAY } } : {}),
+  })
+  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+  return { store, id, stub }
+}
+
+const stateOf = async (stub: DurableObjectStub<CartObject>) => (await stub.snapshot())!.state
+const outboxOf = (stub: DurableObjectStub<CartObject>) =>
+  runInDurableObject(stub, (_o, s) =>
+    s.storage.sql
+      .exec<{ id: string; state: string; attempts: number; last_error: string | null }>(
+        "SELECT id, state, attempts, last_error FROM outbox WHERE kind = 'message'",
+      )
+      .toArray(),
+  )
+
+type Patch = { email?: EmailSender; sms?: SmsSender }
+
+/** Replaces the provider adapters inside the object, as the network they stand for. */
+async function useAdapters(stub: DurableObjectStub<CartObject>, patch: Patch) {
+  await runInDurableObject(stub, (o: CartObject) => {
+    Object.assign(o, { adapters: { ...createAdapters(env), ...patch } })
+  })
+}
+
+/** Abandons the cart through its alarm with these providers in place (after the restart `age` causes). */
+async function abandonWith(stub: DurableObjectStub<CartObject>, patch: Patch) {
+  await age(stub, 61_000)
+  await useAdapters(stub, patch)
+  await runDurableObjectAlarm(stub).catch(() => false)
+}
+
+describe('sequence delivery', () => {
+  it('sends the email step at abandonment and records it, rendered, in the dev outbox', async () => {
+    const { store, id, stub } = await abandonedCart()
+    await abandon(stub)
+    const s = await stateOf(stub)
+    expect(s.runs.map((r) => [r.id, r.status, r.reason])).toEqual([
+      ['email-now', 'sent', null],
+      ['sms-now', 'skipped', 'no_phone'],
+    ])
+    const row = await waitForRow<{ subject: string; provider: string; html: string; to: string }>(
+      'SELECT subject, provider, html, "to" FROM messages WHERE store_id = ? AND cart_id = ?',
+      store.id,
+      id,
+    )
+    expect(row).toMatchObject({
+      subject: `Your ${store.name} cart`,
+      provider: 'outbox',
+      to: 'ada@example.com',
+    })
+    expect(row.html).toContain('Hi Ada')
+    expect(row.html).toContain('/r/')
+    const listed = (await (await api(`/messages?store=${store.id}&cart=${id}`)).json()) as {
+      messages: { step: string; provider: string; subject: string }[]
+    }
+    expect(listed.messages).toMatchObject([
+      { step: 'email-now', provider: 'outbox', subject: `Your ${store.name} cart` },
+    ])
+  })
+
+  it('texts with a short link and the opt-out footer when the shopper consented', async () => {
+    const { store, id, stub } = await abandonedCart({ phone: PHONE }, true)
+    await abandon(stub)
+    const row = await waitForRow<{ text: string }>(
+      'SELECT text FROM messages WHERE cart_id = ? AND channel = ?',
+      id,
+      'sms',
+    )
+    expect(row.text).toMatch(
+      new RegExp(
+        `^${store.name}: finish here https://cartback\\.test/s/[0-9A-Za-z]{10}\\nReply STOP to opt out$`,
+      ),
+    )
+    const code = /\/s\/([0-9A-Za-z]{10})/.exec(row.text)![1]
+    const link = await env.DB.prepare('SELECT cart_id FROM short_links WHERE code = ?')
+      .bind(code)
+      .first()
+    expect(link).toEqual({ cart_id: id })
+  })
+
+  it('never sends twice when the alarm fires again', async () => {
+    const { id, stub } = await abandonedCart()
+    await abandon(stub)
+    await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    expect(await outboxOf(stub)).toEqual([expect.objectContaining({ state: 'sent' })])
+    await waitForRow('SELECT 1 FROM messages WHERE cart_id = ?', id)
+    const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM messages WHERE cart_id = ?')
+      .bind(id)
+      .first<{ n: number }>()
+    expect(count?.n).toBe(1)
+  })
+
+  it('retries a retryable provider error with back-off, then sends once', async () => {
+    const { stub } = await abandonedCart()
+    const calls: string[] = []
+    let fail = 2
+    await abandonWith(stub, {
+      email: {
+        provider: 'resend',
+        idempotent: true,
+        async send(_m, { idempotencyKey }) {
+          calls.push(idempotencyKey)
+          if (fail-- > 0)
+            return { ok: false, retryable: true, code: 'rate_limit_exceeded', message: 'slow down' }
+          return { ok: true, providerId: 're_123' }
+        },
+      },
+    })
+    expect(await outboxOf(stub)).toEqual([
+      expect.objectContaining({ state: 'pending', attempts: 1, last_error: 'rate_limit_exceeded' }),
+    ])
+    for (let i = 0; i < 2; i++) {
+      await runInDurableObject(stub, (_o, s) =>
+        s.storage.sql.exec("UPDATE outbox SET next_at = 0 WHERE kind = 'message'"),
+      )
+      await runDurableObjectAlarm(stub)
+    }
+    expect(calls).toHaveLength(3)
+    expect(new Set(calls).size).toBe(1)
+    expect((await stateOf(stub)).runs[0]).toMatchObject({ status: 'sent' })
+  })
+
+  it('fails the step with the reason after a permanent error and moves on', async () => {
+    const { stub } = await abandonedCart()
+    await abandonWith(stub, {
+      email: {
+        provider: 'resend',
+        idempotent: true,
+        send: async () => ({
+          ok: false,
+          retryable: false,
+          code: 'validation_error',
+          message: 'bad to',
+        }),
+      },
+    })
+    const snap = (await stub.snapshot())!
+    expect(snap.state.runs[0]).toMatchObject({ status: 'failed', reason: 'validation_error' })
+    expect(snap.journal.map((j) => j.type)).toContain('message.failed')
+  })
+
+  it('gives up after five retryable failures and journals why', async () => {
+    const { stub } = await abandonedCart()
+    await abandonWith(stub, {
+      email: {
+        provider: 'resend',
+        idempotent: true,
+        send: async () => ({ ok: false, retryable: true, code: 'http_503', message: 'down' }),
+      },
+    })
+    for (let i = 0; i < 6; i++) {
+      await runInDurableObject(stub, (_o, s) =>
+        s.storage.sql.exec(
+          "UPDATE outbox SET next_at = 0 WHERE kind = 'message' AND state = 'pending'",
+        ),
+      )
+      await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    }
+    expect(await outboxOf(stub)).toEqual([
+      expect.objectContaining({ state: 'failed', attempts: 4, last_error: 'http_503' }),
+    ])
+    expect((await stateOf(stub)).runs[0]).toMatchObject({ status: 'failed', reason: 'http_503' })
+  })
+
+  it('resends, under the same key, a send cut off by a crash when the provider drops repeats', async () => {
+    const { stub } = await abandonedCart()
+    const keys: string[] = []
+    await abandonWith(stub, {
+      email: {
+        provider: 'resend',
+        idempotent: true,
+        async send(_m, { idempotencyKey }) {
+          keys.push(idempotencyKey)
+          if (keys.length === 1) throw new Error('isolate died mid-send')
+          return { ok: true, providerId: 're_1' }
+        },
+      },
+    })
+    expect(await outboxOf(stub)).toEqual([expect.objectContaining({ state: 'sending' })])
+    await runInDurableObject(stub, (_o, s) =>
+      s.storage.sql.exec("UPDATE outbox SET next_at = 0 WHERE kind = 'message'"),
+    )
+    await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    expect(keys).toHaveLength(2)
+    expect(keys[0]).toBe(keys[1])
+    expect((await stateOf(stub)).runs[0]).toMatchObject({ status: 'sent' })
+  })
+
+  it('never resends a text whose outcome is unknown after a restart (Twilio has no idempotency key)', async () => {
+    const { stub } = await abandonedCart({ phone: PHONE }, true, {
+      sms: { doubleOptIn: false, fromNumber: '+14155550000' },
+    })
+    let sent = 0
+    const twilioLike: SmsSender = {
+      provider: 'twilio',
+      idempotent: false,
+      async send() {
+        sent++
+        throw new Error('connection reset after the request went out')
+      },
+    }
+    await abandonWith(stub, { sms: twilioLike })
+    expect(sent).toBe(1)
+    await age(stub, 0)
+    await useAdapters(stub, { sms: twilioLike })
+    await runInDurableObject(stub, (_o, s) =>
+      s.storage.sql.exec("UPDATE outbox SET next_at = 0 WHERE kind = 'message'"),
+    )
+    await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    expect(sent).toBe(1)
+    expect((await stateOf(stub)).runs.find((r) => r.id === 'sms-now')).toMatchObject({
+      status: 'failed',
+      reason: 'outcome_unknown',
+    })
+  })
+
+  it('skips the email step, with the reason, when the store has no sender address', async () => {
+    const store = await createStore({
+      settings: {
+        inactivitySeconds: 60,
+        sequence: [
+          {
+            id: 'e',
+            channel: 'email',
+            delaySeconds: 0,
+            windowSeconds: 3600,
+            template: { subject: 's', heading: 'h', body: 'b', buttonLabel: 'go' },
+          },
+        ],
+      },
+    })
+    const id = cartId()
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'contact',
+      items: ITEMS,
+      contact: { email: 'ada@example.com' },
+    })
+    const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+    await abandon(stub)
+    expect((await stateOf(stub)).runs[0]).toMatchObject({
+      status: 'skipped',
+      reason: 'no_sender_address',
+    })
+  })
+})

@@ -1,0 +1,32 @@
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { listMessages } from '../../db/queries'
+import type { AppEnv } from '../env'
+import { CartIdSchema } from '../schemas/beacon'
+import { queryOf } from '../validation'
+import { scopeOf } from './scope'
+
+export const messages = new Hono<AppEnv>()
+
+const MessagesQuery = z.object({
+  store: z.string().max(64).optional(),
+  cart: CartIdSchema.optional(),
+  channel: z.enum(['email', 'sms']).optional(),
+  provider: z.enum(['resend', 'twilio', 'outbox']).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+})
+
+// Every message sent, newest first; locally the dev outbox (provider "outbox") shows here.
+messages.get('/', async (c) => {
+  const q = queryOf(c, MessagesQuery)
+  const store = await scopeOf(c, q.store)
+  return c.json({
+    messages: await listMessages(c.env.DB, {
+      storeIds: store ? [store.id] : null,
+      ...(q.cart ? { cartId: q.cart } : {}),
+      ...(q.channel ? { channel: q.channel } : {}),
+      ...(q.provider ? { provider: q.provider } : {}),
+      limit: q.limit,
+    }),
+  })
+})

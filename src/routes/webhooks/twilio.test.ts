@@ -1,0 +1,113 @@
+import { env } from 'cloudflare:workers'
+import { createHmac } from 'node:crypto'
+import { describe, expect, it } from 'vitest'
+import { call, cartId, createStore, errorOf } from '../../../test/helpers'
+import { writeMessageReports } from '../../db/projection'
+import type { Store } from '../../db/stores'
+
+const TOKEN = 'test-twilio-token'
+const sid = () => `SM${crypto.randomUUID().replaceAll('-', '')}`
+
+async function twilioMessage(store: Store, providerId: string) {
+  const now = Date.now()
+  await writeMessageReports(env.DB, [
+    {
+      kind: 'message',
+      id: `msg_${providerId}`,
+      storeId: store.id,
+      cartId: cartId(),
+      stepId: 'sms-3h',
+      channel: 'sms',
+      to: '+14155552671',
+      status: 'accepted',
+      subject: null,
+      preheader: null,
+      text: 'hi',
+      html: null,
+      provider: 'twilio',
+      providerId,
+      error: null,
+      createdAt: now,
+      updatedAt: now,
+    },
+  ])
+}
+
+function post(
+  store: Store,
+  params: Record<string, string>,
+  opts: { token?: string; url?: string } = {},
+) {
+  const path = `/webhooks/twilio/${store.id}/status`
+  const url = opts.url ?? `https://cartback.test${path}`
+  const signature = createHmac('sha1', opts.token ?? TOKEN)
+    .update(
+      url +
+        Object.keys(params)
+          .sort()
+          .map((k) => k + params[k])
+          .join(''),
+    )
+    .digest('base64')
+  return call(path, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Twilio-Signature': signature,
+    },
+    body: new URLSearchParams(params).toString(),
+  })
+}
+
+const statusOf = async (providerId: string) =>
+  (await env.DB.prepare('SELECT status, error FROM messages WHERE provider_id = ?')
+    .bind(providerId)
+    .first()) as { status: string; error: string | null }
+
+describe('POST /webhooks/twilio/:storeId/status', () => {
+  it('records each delivery status in order, and never steps back', async () => {
+    const store = await createStore()
+    const id = sid()
+    await twilioMessage(store, id)
+    for (const status of ['queued', 'sent', 'delivered']) {
+      const res = await post(store, { MessageSid: id, MessageStatus: status, AccountSid: 'AC1' })
+      expect(res.status).toBe(200)
+      expect((await statusOf(id)).status).toBe(status)
+    }
+    const late = await post(store, { MessageSid: id, MessageStatus: 'sent' })
+    expect(await late.json()).toEqual({ ok: true, updated: false })
+    expect((await statusOf(id)).status).toBe('delivered')
+  })
+
+  it('records a failure with its error code', async () => {
+    const store = await createStore()
+    const id = sid()
+    await twilioMessage(store, id)
+    await post(store, { MessageSid: id, MessageStatus: 'undelivered', ErrorCode: '30003' })
+    expect(await statusOf(id)).toEqual({ status: 'undelivered', error: 'twilio_30003' })
+  })
+
+  it.each([
+    ['a wrong signature', { token: 'other-token' }, 401, 'UNAUTHORIZED'],
+    ['a signature for another URL', { url: 'https://evil.example/x' }, 401, 'UNAUTHORIZED'],
+  ])('refuses %s with %i and changes nothing', async (_n, opts, status, code) => {
+    const store = await createStore()
+    const id = sid()
+    await twilioMessage(store, id)
+    const res = await post(store, { MessageSid: id, MessageStatus: 'delivered' }, opts)
+    expect(res.status).toBe(status)
+    expect((await errorOf(res)).code).toBe(code)
+    expect((await statusOf(id)).status).toBe('accepted')
+  })
+
+  it('refuses a signed but malformed callback with 400, and an unknown store with 404', async () => {
+    const store = await createStore()
+    const res = await post(store, { MessageSid: 'nope', MessageStatus: 'delivered' })
+    expect(res.status).toBe(400)
+    const missing = await call('/webhooks/twilio/st_missing/status', {
+      method: 'POST',
+      body: 'MessageSid=x',
+    })
+    expect(missing.status).toBe(404)
+  })
+})

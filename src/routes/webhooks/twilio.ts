@@ -1,0 +1,72 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { verifyTwilioSignature } from '../../adapters/sms/verify-signature'
+import { storeById } from '../../db/stores'
+import { AppError } from '../../lib/errors'
+import type { AppEnv } from '../env'
+import { publicBase } from '../links'
+import { describeIssues, tooLarge } from '../validation'
+
+export const twilio = new Hono<AppEnv>()
+
+// Later statuses never give way to earlier ones that arrive late.
+const RANK: Record<string, number> = {
+  accepted: 0,
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+}
+
+const StatusCallback = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'a Twilio message SID'),
+  MessageStatus: z.enum([
+    'accepted',
+    'queued',
+    'sending',
+    'sent',
+    'delivered',
+    'undelivered',
+    'failed',
+  ]),
+  ErrorCode: z.string().max(10).optional(),
+})
+
+// Delivery status of a text we sent: signature first, then the form, then one guarded UPDATE.
+twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
+  const store = await storeById(c.env.DB, c.req.param('storeId'))
+  if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
+  const token = c.get('config').TWILIO_AUTH_TOKEN
+  const params = Object.fromEntries(new URLSearchParams(await c.req.text()))
+  const url = `${publicBase(c)}${new URL(c.req.url).pathname}`
+  if (
+    !token ||
+    !(await verifyTwilioSignature(token, url, params, c.req.header('x-twilio-signature')))
+  ) {
+    throw new AppError('UNAUTHORIZED', 'Invalid or missing X-Twilio-Signature.')
+  }
+  const parsed = StatusCallback.safeParse(params)
+  if (!parsed.success)
+    throw new AppError('BAD_REQUEST', `Invalid status callback: ${describeIssues(parsed.error)}`)
+  const { MessageSid, MessageStatus, ErrorCode } = parsed.data
+  const result = await c.env.DB.prepare(
+    `UPDATE messages SET status = ?1, error = COALESCE(?2, error), updated_at = ?3
+     WHERE store_id = ?4 AND provider = 'twilio' AND provider_id = ?5
+       AND (CASE status ${Object.entries(RANK)
+         .map(([name, rank]) => `WHEN '${name}' THEN ${rank}`)
+         .join(' ')} ELSE -1 END) <= ?6`,
+  )
+    .bind(
+      MessageStatus,
+      ErrorCode ? `twilio_${ErrorCode}` : null,
+      Date.now(),
+      store.id,
+      MessageSid,
+      RANK[MessageStatus],
+    )
+    .run()
+  return c.json({ ok: true, updated: result.meta.changes > 0 })
+})

@@ -1,0 +1,32 @@
+import { fakeServer, json } from './http'
+
+/**
+ * A local stand-in for Twilio's POST /2010-04-01/Accounts/{sid}/Messages.json. "To" picks the
+ * answer: +15005550001 → 400 (21211 invalid number), +15005550009 → 503; otherwise 201 queued.
+ */
+export async function fakeTwilio(
+  accountSid = 'AC00000000000000000000000000000001',
+  authToken = 'twilio-token',
+) {
+  let n = 0
+  return fakeServer((req, res) => {
+    const expected = `Basic ${Buffer.from(`${accountSid}:${authToken}`).toString('base64')}`
+    if (req.headers.authorization !== expected)
+      return json(res, 401, { code: 20003, message: 'Authenticate', status: 401 })
+    if (req.method !== 'POST' || req.path !== `/2010-04-01/Accounts/${accountSid}/Messages.json`) {
+      return json(res, 404, { code: 20404, message: 'Not found', status: 404 })
+    }
+    const form = new URLSearchParams(req.body)
+    const to = form.get('To')
+    if (to === '+15005550001')
+      return json(res, 400, {
+        code: 21211,
+        message: "The 'To' number is not a valid phone number.",
+        status: 400,
+      })
+    if (to === '+15005550009')
+      return json(res, 503, { code: 20503, message: 'Service unavailable', status: 503 })
+    n++
+    return json(res, 201, { sid: `SM${String(n).padStart(32, '0')}`, status: 'queued', to })
+  })
+}
