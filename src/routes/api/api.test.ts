@@ -234,6 +234,52 @@ describe('sequences', () => {
     expect((await errorOf(res)).message).toContain('step sms-1')
   })
 
+  it('previews a saved step against a sample cart, and an unsaved one against a real cart', async () => {
+    const store = await createStore()
+    const email = await api(`/stores/${store.id}/preview`, {
+      method: 'POST',
+      json: { stepId: 'email-1h' },
+    })
+    const rendered = (await email.json()) as {
+      channel: string
+      subject: string
+      html: string
+      text: string
+    }
+    expect(rendered).toMatchObject({ channel: 'email', subject: 'You left something in your cart' })
+    expect(rendered.html).toContain('Ocean Tee')
+    const { id } = await trackedCart(store, { contact: { firstName: 'Grace' } })
+    const text = await api(`/stores/${store.id}/preview`, {
+      method: 'POST',
+      json: { cart: id, step: sms('Hi {{firstName}}, {{itemCount}} items: {{restoreUrl}}') },
+    })
+    expect(await text.json()).toMatchObject({
+      channel: 'sms',
+      text: 'Hi Grace, 3 items: https://cartback.test/s/PREVIEW123\nReply STOP to opt out',
+      encoding: 'GSM-7',
+      segments: 1,
+    })
+  })
+
+  it('refuses a preview of an unknown step or cart', async () => {
+    const store = await createStore()
+    expect(
+      (await api(`/stores/${store.id}/preview`, { method: 'POST', json: { stepId: 'nope' } }))
+        .status,
+    ).toBe(404)
+    expect(
+      (
+        await api(`/stores/${store.id}/preview`, {
+          method: 'POST',
+          json: { stepId: 'email-1h', cart: cartId() },
+        })
+      ).status,
+    ).toBe(404)
+    expect((await api(`/stores/${store.id}/preview`, { method: 'POST', json: {} })).status).toBe(
+      400,
+    )
+  })
+
   it('refuses quiet hours wider than the law allows', async () => {
     const store = await createStore()
     const res = await api(`/stores/${store.id}`, {

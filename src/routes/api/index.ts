@@ -6,6 +6,7 @@ import type { AppEnv } from '../env'
 import { tooLarge } from '../validation'
 import { carts } from './carts'
 import { messages } from './messages'
+import { preview } from './preview'
 import { stats } from './stats'
 import { stores } from './stores'
 
@@ -27,6 +28,7 @@ api.use(async (c, next) => {
 api.use(bodyLimit(tooLarge(API_MAX_BYTES)))
 
 api.route('/stores', stores)
+api.route('/stores', preview)
 api.route('/carts', carts)
 api.route('/stats', stats)
 api.route('/messages', messages)
