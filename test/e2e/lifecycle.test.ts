@@ -191,4 +191,109 @@ describe('cart lifecycle over real HTTP', () => {
       { cartId: cart, status: 'recovered', recoveredRevenue: 7195 },
     ])
   })
+
+  it('abandonment → the sequence renders an email and a text into the dev outbox', async () => {
+    const midday = `Etc/GMT${12 - new Date().getUTCHours() >= 0 ? '-' : '+'}${Math.abs(12 - new Date().getUTCHours())}`
+    const created = await api<{ id: string; publishableKey: string; name: string }>('/stores', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'E2E Outfitters',
+        url: `${SHOP}/`,
+        currency: 'USD',
+        allowedOrigins: [SHOP],
+        settings: {
+          inactivitySeconds: 2,
+          sender: {
+            fromEmail: 'shop@outfitters.example',
+            fromName: 'Outfitters',
+            postalAddress: '1 Market St, San Francisco, CA 94105',
+          },
+          sms: { doubleOptIn: false },
+          sequence: [
+            {
+              id: 'email-now',
+              channel: 'email',
+              delaySeconds: 0,
+              windowSeconds: 3600,
+              template: {
+                subject: 'Still thinking, {{firstName}}?',
+                heading: 'Your cart is saved',
+                body: 'Total: {{total}}',
+                buttonLabel: 'Back to my cart',
+              },
+            },
+            {
+              id: 'sms-now',
+              channel: 'sms',
+              delaySeconds: 0,
+              windowSeconds: 3600,
+              template: { body: '{{storeName}}: your cart is saved {{restoreUrl}}' },
+            },
+          ],
+        },
+      }),
+    })
+    expect(created.status).toBe(201)
+    const store = created.body
+    const cart = randomBytes(16).toString('base64url')
+    await beacon({
+      store: store.publishableKey,
+      cart,
+      type: 'contact',
+      items: [{ id: 'tee', name: 'Ocean Tee', price: 2400, quantity: 1 }],
+      contact: {
+        email: 'grace@example.com',
+        phone: '+447911123456',
+        firstName: 'Grace',
+        timezone: midday,
+      },
+      consent: { sms: true, text: 'Text me about my cart. Reply STOP to opt out.' },
+    })
+
+    type Msg = {
+      channel: string
+      provider: string
+      subject?: string
+      html?: string
+      text: string
+      to: string
+    }
+    const sent = await until('both messages in the outbox', async () => {
+      const { body } = await api<{ messages: Msg[] }>(`/messages?store=${store.id}&cart=${cart}`)
+      return body.messages.length === 2 ? body.messages : undefined
+    })
+    const email = sent.find((m) => m.channel === 'email')!
+    const text = sent.find((m) => m.channel === 'sms')!
+    expect(email).toMatchObject({
+      provider: 'outbox',
+      to: 'grace@example.com',
+      subject: 'Still thinking, Grace?',
+    })
+    expect(email.html).toContain('Ocean Tee')
+    expect(email.html).toContain('1 Market St, San Francisco, CA 94105')
+    expect(text).toMatchObject({ provider: 'outbox', to: '+447911123456' })
+    expect(text.text).toMatch(
+      /^E2E Outfitters: your cart is saved http:\/\/127\.0\.0\.1:\d+\/s\/[0-9A-Za-z]{10}\nReply STOP to opt out$/,
+    )
+
+    // The text's short link leads through the signed restore link to the store.
+    const short = /(http:\S+\/s\/[0-9A-Za-z]{10})/.exec(text.text)![1]!
+    const hop = await fetch(short, { redirect: 'manual' })
+    expect(hop.status).toBe(302)
+    const click = await fetch(new URL(hop.headers.get('location')!, short), { redirect: 'manual' })
+    expect(click.status).toBe(302)
+    expect(click.headers.get('location')).toMatch(/^https:\/\/shop\.example\/\?cartback_restore=/)
+    const detail = (
+      await api<Detail & { sequence: { step: string; status: string }[] }>(
+        `/carts/${store.id}/${cart}`,
+      )
+    ).body
+    expect(detail.sequence).toEqual([
+      expect.objectContaining({ step: 'email-now', status: 'sent' }),
+      expect.objectContaining({ step: 'sms-now', status: 'sent' }),
+    ])
+    expect(detail.journal).toContainEqual(
+      expect.objectContaining({ type: 'restore.clicked', step: 'sms-now' }),
+    )
+  })
 })
