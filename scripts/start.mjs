@@ -7,6 +7,43 @@ import { join } from 'node:path'
 import { applyMigrations, ensureDevVars, ROOT, startDevServer } from './lib/dev-server.mjs'
 
 const port = Number(process.env.PORT ?? 8787)
+
+const DEMO_SEQUENCE = [
+  {
+    id: 'email-now',
+    channel: 'email',
+    delaySeconds: 0,
+    windowSeconds: 3600,
+    template: {
+      subject: 'You left something in your cart',
+      preheader: 'Your items are saved.',
+      heading: 'Still thinking it over?',
+      body: 'We saved your cart at {{storeName}}. Your items are waiting whenever you are ready.',
+      buttonLabel: 'Return to my cart',
+    },
+  },
+  {
+    id: 'sms-30s',
+    channel: 'sms',
+    delaySeconds: 30,
+    windowSeconds: 3600,
+    template: {
+      body: '{{storeName}}: your cart ({{total}}) is saved. Finish here: {{restoreUrl}}',
+    },
+  },
+  {
+    id: 'email-90s',
+    channel: 'email',
+    delaySeconds: 90,
+    windowSeconds: 3600,
+    template: {
+      subject: 'Your cart at {{storeName}} is waiting',
+      heading: 'Your items are still here',
+      body: 'Come back and complete your order: your cart total is {{total}}.',
+      buttonLabel: 'Complete my order',
+    },
+  },
+]
 const { vars, added } = ensureDevVars(join(ROOT, '.dev.vars'))
 if (added.length > 0) console.log(`Wrote .dev.vars with new local values for ${added.join(', ')}.`)
 
@@ -33,8 +70,21 @@ async function seedDemoStore() {
       url: `${base}/demo`,
       currency: 'USD',
       allowedOrigins: [base, `http://127.0.0.1:${port}`],
-      // Demo timing: a cart is abandoned after one quiet minute.
-      settings: { inactivitySeconds: 60, attributionWindowSeconds: 86_400 },
+      // Demo timing: a cart is abandoned after one quiet minute, and the sequence plays out
+      // in the next two: an email at once, a text after 30 s, a second email after 90 s.
+      settings: {
+        inactivitySeconds: 60,
+        attributionWindowSeconds: 86_400,
+        sender: {
+          fromName: 'Cartback Demo Store',
+          fromEmail: 'hello@demo.cartback.local',
+          postalAddress: '1 Demo Street, Springfield, CA 90000',
+          accentColor: '#4f46e5',
+        },
+        // The demo has no inbound texts to confirm with YES.
+        sms: { doubleOptIn: false },
+        sequence: DEMO_SEQUENCE,
+      },
     }),
   })
   if (!res.ok) throw new Error(`could not create the demo store: ${res.status} ${await res.text()}`)
@@ -53,7 +103,8 @@ try {
   Owner login (dashboard)     ${vars.OWNER_EMAIL} / ${vars.OWNER_PASSWORD}
 
   Try:  curl -H "Authorization: Bearer ${vars.ADMIN_API_TOKEN}" "${base}/api/v1/carts?store=${store.id}"
-  Add something to the cart at ${base}/demo and leave it for a minute: it becomes abandoned.
+  Add something to the cart at ${base}/demo, type an email (and a phone with the box ticked),
+  and leave it for a minute: it becomes abandoned and the reminders appear at ${base}/demo/outbox.
   Press Ctrl+C to stop.
 `)
 } catch (err) {

@@ -53,6 +53,9 @@ export async function buildMessage(
 ): Promise<Built> {
   const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
   if (!step) return { skip: 'step_removed' }
+  // Coupons are created through the store's WooCommerce API (incentives capability); until a
+  // store can issue one, a step that promises an incentive is skipped rather than sent empty.
+  if (step.incentive) return { skip: 'incentive_unavailable' }
   const id = await messageIdFor(run.key)
   const nowS = Math.floor(now / 1000)
   const claims = { storeId: s.storeId, cartId: s.cartId, step: step.id }

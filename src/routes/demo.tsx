@@ -1,8 +1,10 @@
 import { Hono } from 'hono'
+import { listMessages } from '../db/queries'
 import { listStores } from '../db/stores'
 import { AppError } from '../lib/errors'
 import { DEMO_PRODUCTS, DEMO_SMS_DISCLOSURE, productSvg } from '../ui/demo/catalog'
 import { SHOP_SCRIPT } from '../ui/demo/shop-script'
+import { DemoOutboxPage } from '../ui/pages/demo-outbox'
 import { DemoShopPage } from '../ui/pages/demo-shop'
 import type { AppEnv } from './env'
 
@@ -35,6 +37,12 @@ demo.get('/', async (c) => {
       inactivitySeconds={store.settings.inactivitySeconds}
     />,
   )
+})
+
+// Every message of the local deployment, newest first (the dev outbox, provider "outbox").
+demo.get('/outbox', async (c) => {
+  const messages = await listMessages(c.env.DB, { storeIds: null, limit: 50 })
+  return c.html(<DemoOutboxPage messages={messages} />)
 })
 
 demo.get('/shop.js', (c) => {

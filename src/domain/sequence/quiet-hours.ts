@@ -8,8 +8,8 @@ export const FEDERAL_QUIET_HOURS: QuietHours = { startHour: 8, endHour: 21 }
 
 /**
  * States whose own law ends the window earlier, as data: Florida Telephone Solicitation Act
- * (Fla. Stat. 501.059(8)(a)), Oklahoma Telephone Solicitation Act (15 O.S. 775C.4), Washington
- * (RCW 80.36.390(2)). Each allows 8:00–20:00.
+ * (Fla. Stat. 501.059), Oklahoma Telephone Solicitation Act (2022), Washington (RCW 80.36.390).
+ * Each allows 8:00–20:00.
  */
 export const STATE_QUIET_HOURS: Record<string, QuietHours> = {
   FL: { startHour: 8, endHour: 20 },

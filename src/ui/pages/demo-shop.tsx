@@ -41,7 +41,10 @@ export const DemoShopPage: FC<Props> = ({ storeName, config, inactivitySeconds }
       <header>
         <strong>{storeName}</strong>
         <small>
-          Demo storefront · carts are abandoned after {inactivitySeconds} s of inactivity
+          Demo storefront · carts are abandoned after {inactivitySeconds} s of inactivity ·{' '}
+          <a href="/demo/outbox" style="color:#c7d2fe">
+            dev outbox
+          </a>
         </small>
       </header>
       <main id="shop" data-config={JSON.stringify(config)}>
