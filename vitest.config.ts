@@ -10,6 +10,7 @@ const TEST_SECRETS = {
   // Verifies Twilio's signatures; no account SID, so texts still go to the dev outbox.
   TWILIO_AUTH_TOKEN: 'test-twilio-token',
   PUBLIC_BASE_URL: 'https://cartback.test',
+  RESEND_WEBHOOK_SECRET: `whsec_${Buffer.from('resend-webhook-secret-32-bytes!!').toString('base64')}`,
 }
 
 // Three layers (STYLE.md "Testing habits"): pure domain in Node, Worker code in workerd,

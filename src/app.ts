@@ -10,6 +10,7 @@ import type { AppEnv } from './routes/env'
 import { events } from './routes/events'
 import { restore } from './routes/restore'
 import { unsubscribe } from './routes/unsubscribe'
+import { resend } from './routes/webhooks/resend'
 import { twilio } from './routes/webhooks/twilio'
 import { woocommerce } from './routes/webhooks/woocommerce'
 
@@ -38,6 +39,7 @@ export function createApp() {
   app.route('/', unsubscribe)
   app.route('/webhooks/woocommerce', woocommerce)
   app.route('/webhooks/twilio', twilio)
+  app.route('/webhooks/resend', resend)
   app.route('/api/v1', api)
   app.route('/demo', demo)
 

@@ -22,6 +22,8 @@ const ConfigSchema = z
     EMAIL_ENABLED: flag,
     SMS_ENABLED: flag,
     RESEND_API_KEY: optionalText,
+    /** Verifies Resend's webhooks (Svix, `whsec_…`). */
+    RESEND_WEBHOOK_SECRET: optionalText,
     /** For tests and proxies; Resend's own API by default. */
     RESEND_BASE_URL: z.url().optional(),
     TWILIO_ACCOUNT_SID: optionalText,

@@ -6,6 +6,7 @@ interface Env {
   SMS_ENABLED?: string
   RESEND_API_KEY?: string
   RESEND_BASE_URL?: string
+  RESEND_WEBHOOK_SECRET?: string
   TWILIO_ACCOUNT_SID?: string
   TWILIO_AUTH_TOKEN?: string
   TWILIO_BASE_URL?: string

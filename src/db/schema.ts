@@ -124,6 +124,10 @@ export const messages = sqliteTable(
     error: text('error'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
+    /** Provider events, first time each happened (attribution credits the last click). */
+    deliveredAt: integer('delivered_at'),
+    openedAt: integer('opened_at'),
+    clickedAt: integer('clicked_at'),
   },
   (t) => [
     index('messages_store_created').on(t.storeId, t.createdAt),

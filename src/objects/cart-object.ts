@@ -98,6 +98,12 @@ export class CartObject extends DurableObject<Env> {
     return address ?? null
   }
 
+  /** A provider event about one of this cart's messages, for the timeline. */
+  async noteMessageEvent(e: { messageId: string; step: string; event: string; at: number }) {
+    if (!this.state) return
+    await this.apply(this.state, { type: 'message.event', ...e }, this.policy())
+  }
+
   async act(action: MerchantAction, policy: CartPolicy): Promise<ApplyResult | null> {
     if (!this.state) return null
     return this.apply(this.state, { type: 'merchant.acted', action }, policy)

@@ -125,6 +125,23 @@ export function next(
         now,
         policy,
       )
+    case 'message.event':
+      // Delivery, opens, clicks, bounces: the timeline keeps them; the message row has the state.
+      return finish(
+        state,
+        state,
+        [
+          {
+            at: event.at,
+            type: `message.${event.event}`,
+            source: 'webhook',
+            messageId: event.messageId,
+            step: event.step,
+          },
+        ],
+        now,
+        policy,
+      )
     case 'message.settled': {
       const settled = settleRun(
         state,

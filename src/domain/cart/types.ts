@@ -63,6 +63,7 @@ export type CartEvent =
   | { type: 'order.reported'; order: OrderReport }
   | { type: 'merchant.acted'; action: MerchantAction }
   | { type: 'contact.unsubscribed'; channel: 'email' | 'sms'; source: string }
+  | { type: 'message.event'; messageId: string; step: string; event: string; at: number }
   | {
       type: 'message.settled'
       stepId: string

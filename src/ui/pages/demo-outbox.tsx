@@ -7,7 +7,7 @@ header a{color:#c7d2fe}main{max-width:1000px;margin:0 auto;padding:24px}
 article{background:#fff;border:1px solid #e5e7eb;border-radius:12px;margin:0 0 20px;overflow:hidden}
 .meta{padding:12px 16px;border-bottom:1px solid #f3f4f6;display:flex;gap:12px;flex-wrap:wrap;align-items:baseline}
 .badge{font-size:12px;padding:2px 8px;border-radius:999px;background:#eef2ff;color:#3730a3}.muted{color:#6b7280;font-size:13px}
-iframe{width:100%;height:560px;border:0;display:block;background:#f3f4f6}
+iframe{width:100%;height:780px;border:0;display:block;background:#f3f4f6}
 .sms{padding:16px}.bubble{max-width:360px;white-space:pre-wrap;background:#e5e7eb;border-radius:16px 16px 16px 4px;padding:10px 14px}
 .empty{padding:40px;text-align:center;color:#6b7280}`
 

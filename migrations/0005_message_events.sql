@@ -1,0 +1,3 @@
+ALTER TABLE `messages` ADD `delivered_at` integer;--> statement-breakpoint
+ALTER TABLE `messages` ADD `opened_at` integer;--> statement-breakpoint
+ALTER TABLE `messages` ADD `clicked_at` integer;

@@ -1,0 +1,112 @@
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import { verifySvix } from '../../adapters/email/verify-svix'
+import { suppress } from '../../db/suppressions'
+import { AppError } from '../../lib/errors'
+import { cartStub } from '../../objects/cart-object'
+import type { AppEnv } from '../env'
+import { describeIssues, parseJsonText, tooLarge } from '../validation'
+
+export const resend = new Hono<AppEnv>()
+
+const EVENTS = {
+  'email.sent': 'sent',
+  'email.delivered': 'delivered',
+  'email.delivery_delayed': 'delivery_delayed',
+  'email.opened': 'opened',
+  'email.clicked': 'clicked',
+  'email.bounced': 'bounced',
+  'email.complained': 'complained',
+} as const
+// A status only moves forward: a late "delivered" does not hide a click or a bounce.
+const RANK = {
+  sent: 0,
+  delivery_delayed: 1,
+  delivered: 2,
+  opened: 3,
+  clicked: 4,
+  bounced: 5,
+  complained: 6,
+}
+
+const ResendEvent = z.object({
+  type: z.string().max(64),
+  created_at: z.string().optional(),
+  data: z.object({ email_id: z.string().min(1).max(100) }).loose(),
+})
+
+// Resend's delivery events: verify the Svix signature over the raw body, then record the event
+// on the message, suppress on bounce or complaint, and tell the cart (its timeline).
+resend.post('/', bodyLimit(tooLarge(256 * 1024)), async (c) => {
+  const secret = c.get('config').RESEND_WEBHOOK_SECRET
+  const body = await c.req.text()
+  const ok = secret
+    ? await verifySvix(
+        secret,
+        {
+          id: c.req.header('svix-id'),
+          timestamp: c.req.header('svix-timestamp'),
+          signature: c.req.header('svix-signature'),
+        },
+        body,
+        Date.now(),
+      )
+    : false
+  if (!ok) throw new AppError('UNAUTHORIZED', 'Invalid or missing Svix signature.')
+  const parsed = ResendEvent.safeParse(parseJsonText(body))
+  if (!parsed.success)
+    throw new AppError('BAD_REQUEST', `Invalid event: ${describeIssues(parsed.error)}`)
+  const status = EVENTS[parsed.data.type as keyof typeof EVENTS]
+  if (!status) return c.json({ ok: true, ignored: parsed.data.type })
+
+  const message = await c.env.DB.prepare(
+    'SELECT id, store_id, cart_id, step_id, "to", status FROM messages WHERE provider = \'resend\' AND provider_id = ?',
+  )
+    .bind(parsed.data.data.email_id)
+    .first<{
+      id: string
+      store_id: string
+      cart_id: string
+      step_id: string
+      to: string
+      status: string
+    }>()
+  // Not ours (another app on the same Resend account) or already erased: acknowledge, do nothing.
+  if (!message) return c.json({ ok: true, matched: false })
+
+  const now = Date.now()
+  const at =
+    parsed.data.created_at && Number.isFinite(Date.parse(parsed.data.created_at))
+      ? Date.parse(parsed.data.created_at)
+      : now
+  const stamp = { delivered: 'delivered_at', opened: 'opened_at', clicked: 'clicked_at' }[
+    status as string
+  ]
+  const forward = (RANK[status] ?? 0) >= (RANK[message.status as keyof typeof RANK] ?? -1)
+  await c.env.DB.prepare(
+    `UPDATE messages SET ${forward ? 'status = ?1,' : ''} updated_at = ?2
+       ${stamp ? `, ${stamp} = COALESCE(${stamp}, ?3)` : ''}
+     WHERE id = ?4`,
+  )
+    .bind(status, now, at, message.id)
+    .run()
+  if (status === 'bounced' || status === 'complained') {
+    await suppress(c.env.DB, {
+      storeId: message.store_id,
+      channel: 'email',
+      address: message.to,
+      source: `resend_${status}`,
+    })
+  }
+  await cartStub(c.env.CART, {
+    storeId: message.store_id,
+    cartId: message.cart_id,
+  }).noteMessageEvent({
+    messageId: message.id,
+    step: message.step_id,
+    event: status,
+    at,
+  })
+  return c.json({ ok: true, matched: true, status })
+})
