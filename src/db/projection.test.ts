@@ -28,6 +28,8 @@ function report(o: Partial<CartReport> = {}): CartReport {
     lostAt: null,
     recoveredRevenue: 0,
     revenueCurrency: null,
+    recoveredStep: null,
+    recoveredChannel: null,
     order: null,
     ...o,
   }

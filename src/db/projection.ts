@@ -9,8 +9,10 @@ const NOT_ERASED = `NOT EXISTS (SELECT 1 FROM cart_tombstones t
 
 const UPSERT_CART = `INSERT INTO carts (store_id, cart_id, revision, status, currency, total,
   item_count, email, phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at,
-  recovered_at, converted_at, lost_at, order_id, recovered_revenue, revenue_currency)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20
+  recovered_at, converted_at, lost_at, order_id, recovered_revenue, revenue_currency,
+  recovered_step, recovered_channel)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+  ?21, ?22
 WHERE ${NOT_ERASED}
 ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   status = excluded.status, currency = excluded.currency, total = excluded.total,
@@ -19,7 +21,8 @@ ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   abandoned_at = excluded.abandoned_at, restored_at = excluded.restored_at,
   recovered_at = excluded.recovered_at, converted_at = excluded.converted_at,
   lost_at = excluded.lost_at, order_id = excluded.order_id,
-  recovered_revenue = excluded.recovered_revenue, revenue_currency = excluded.revenue_currency
+  recovered_revenue = excluded.recovered_revenue, revenue_currency = excluded.revenue_currency,
+  recovered_step = excluded.recovered_step, recovered_channel = excluded.recovered_channel
 WHERE excluded.revision > carts.revision`
 
 const UPSERT_ORDER = `INSERT INTO orders (store_id, cart_id, revision, order_id, status, paid,
@@ -77,6 +80,8 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
           r.order?.id ?? null,
           r.recoveredRevenue,
           r.revenueCurrency,
+          r.recoveredStep,
+          r.recoveredChannel,
         ),
     )
     if (r.order) {

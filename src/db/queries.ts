@@ -159,18 +159,26 @@ export async function cartForOrder(
   return row?.cart_id ?? null
 }
 
+type Money = Record<string, number>
+type Recovered = { count: number; revenue: Money }
+
 export type Stats = {
   from: string
   to: string
   carts: { tracked: number; abandoned: number; converted: number; byStatus: Record<string, number> }
   abandonmentRate: number | null
-  recovered: { count: number; revenue: Record<string, number> }
+  recovered: Recovered & {
+    /** Credited to a message of this channel; "none": recovered without a message close enough. */
+    byChannel: Record<string, Recovered>
+    byStep: Record<string, Recovered & { channel: string | null }>
+  }
   recoveryRate: number | null
 }
 
 /**
  * Reporting figures for [from, to): carts tracked (created) and their current statuses,
- * carts abandoned, converted and recovered in the range, and recovered revenue per currency.
+ * carts abandoned, converted and recovered in the range, and recovered revenue per currency,
+ * per channel and per step the recovery is credited to.
  */
 export async function stats(
   db: D1Database,
@@ -181,7 +189,7 @@ export async function stats(
   // null reads every store: an always-true clause keeps the statements alike.
   const ids = storeIds ?? []
   const inStores = storeIds ? `store_id IN (${ids.map(() => '?').join(', ') || "''"})` : '1 = 1'
-  const [byStatus, counts, revenue] = await db.batch<Record<string, number | string>>([
+  const [byStatus, counts, recovered] = await db.batch<Record<string, number | string | null>>([
     db
       .prepare(
         `SELECT status, COUNT(*) AS n FROM carts
@@ -198,10 +206,11 @@ export async function stats(
       .bind(...ids, from, to, ...ids, from, to, ...ids, from, to),
     db
       .prepare(
-        `SELECT COALESCE(revenue_currency, currency) AS currency, COUNT(*) AS n,
+        `SELECT recovered_channel AS channel, recovered_step AS step,
+           COALESCE(revenue_currency, currency) AS currency, COUNT(*) AS n,
            SUM(recovered_revenue) AS revenue FROM carts
          WHERE ${inStores} AND recovered_at >= ? AND recovered_at < ?
-         GROUP BY COALESCE(revenue_currency, currency)`,
+         GROUP BY recovered_channel, recovered_step, COALESCE(revenue_currency, currency)`,
       )
       .bind(...ids, from, to),
   ])
@@ -210,19 +219,36 @@ export async function stats(
   const c = counts?.results[0] ?? {}
   const abandoned = Number(c.abandoned ?? 0)
   const converted = Number(c.converted ?? 0)
-  let recoveredCount = 0
-  const revenueByCurrency: Record<string, number> = {}
-  for (const r of revenue?.results ?? []) {
-    recoveredCount += Number(r.n)
-    revenueByCurrency[String(r.currency)] = Number(r.revenue)
+  const total: Recovered = { count: 0, revenue: {} }
+  const byChannel: Record<string, Recovered> = {}
+  const byStep: Record<string, Recovered & { channel: string | null }> = {}
+  const add = (into: Recovered, n: number, currency: string, revenue: number) => {
+    into.count += n
+    into.revenue[currency] = (into.revenue[currency] ?? 0) + revenue
+  }
+  for (const r of recovered?.results ?? []) {
+    const n = Number(r.n)
+    const currency = String(r.currency)
+    const revenue = Number(r.revenue)
+    const channel = r.channel === null ? 'none' : String(r.channel)
+    add(total, n, currency, revenue)
+    byChannel[channel] ??= { count: 0, revenue: {} }
+    add(byChannel[channel], n, currency, revenue)
+    const step = r.step === null ? 'none' : String(r.step)
+    byStep[step] ??= {
+      channel: r.channel === null ? null : String(r.channel),
+      count: 0,
+      revenue: {},
+    }
+    add(byStep[step], n, currency, revenue)
   }
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
     carts: { tracked: Number(c.tracked ?? 0), abandoned, converted, byStatus: statusCounts },
     abandonmentRate: abandoned + converted > 0 ? abandoned / (abandoned + converted) : null,
-    recovered: { count: recoveredCount, revenue: revenueByCurrency },
-    recoveryRate: abandoned > 0 ? recoveredCount / abandoned : null,
+    recovered: { ...total, byChannel, byStep },
+    recoveryRate: abandoned > 0 ? total.count / abandoned : null,
   }
 }
 

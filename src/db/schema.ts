@@ -44,6 +44,8 @@ export const carts = sqliteTable(
     orderId: text('order_id'),
     recoveredRevenue: integer('recovered_revenue').notNull().default(0),
     revenueCurrency: text('revenue_currency'),
+    recoveredStep: text('recovered_step'),
+    recoveredChannel: text('recovered_channel'),
   },
   (t) => [
     primaryKey({ columns: [t.storeId, t.cartId] }),

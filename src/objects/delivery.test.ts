@@ -322,4 +322,31 @@ describe('sequence delivery', () => {
       reason: 'no_sender_address',
     })
   })
+
+  it('credits a recovered order to the message that led to it, and stats break it down', async () => {
+    const { store, id, stub } = await abandonedCart()
+    await abandon(stub)
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'order',
+      order: { id: 'o-42', total: 6400 },
+    })
+    expect((await stateOf(stub)).attribution).toEqual({
+      step: 'email-now',
+      channel: 'email',
+      via: 'send',
+    })
+    const s = await stateOf(stub)
+    await waitForRow('SELECT 1 FROM carts WHERE cart_id = ? AND revision = ?', id, s.revision)
+    const stats = (await (await api(`/stats?store=${store.id}`)).json()) as {
+      recovered: Record<string, unknown>
+    }
+    expect(stats.recovered).toEqual({
+      count: 1,
+      revenue: { USD: 6400 },
+      byChannel: { email: { count: 1, revenue: { USD: 6400 } } },
+      byStep: { 'email-now': { channel: 'email', count: 1, revenue: { USD: 6400 } } },
+    })
+  })
 })

@@ -10,6 +10,7 @@ const policy: CartPolicy = {
   storeName: 'Acme',
   baseUrl: 'https://cartback.test',
   smsFrom: null,
+  attribution: { emailWindowSeconds: 5 * 86_400, smsWindowSeconds: 86_400 },
   inactivitySeconds: 60,
   attributionWindowSeconds: 3600,
   restoreTtlSeconds: 86_400,

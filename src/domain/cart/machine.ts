@@ -1,6 +1,14 @@
 import type { CartPolicy } from '../store/settings'
 import { STATE_VERSION } from './schema'
-import { cancelRuns, nextRunAt, processDue, settleRun, startRuns } from './sequence'
+import {
+  attribute,
+  cancelRuns,
+  nextRunAt,
+  noteClick,
+  processDue,
+  settleRun,
+  startRuns,
+} from './sequence'
 import type {
   Beacon,
   CartEvent,
@@ -50,6 +58,7 @@ export function newCart(
     heldFrom: null,
     order: null,
     runs: [],
+    attribution: null,
   }
 }
 
@@ -129,7 +138,9 @@ export function next(
       // Delivery, opens, clicks, bounces: the timeline keeps them; the message row has the state.
       return finish(
         state,
-        state,
+        event.event === 'clicked'
+          ? noteClick(state, { messageId: event.messageId }, event.at)
+          : state,
         [
           {
             at: event.at,
@@ -400,9 +411,10 @@ function onRestoreClick(
       s.status === 'lost' ||
       s.status === 'restored' ||
       s.status === 'active')
-  if (!restorable) return finish(s, s, journal, now, policy)
+  const clicked = noteClick(s, { stepId: step }, now)
+  if (!restorable) return finish(s, clicked, journal, now, policy)
   const n: CartState = {
-    ...s,
+    ...clicked,
     status: 'restored',
     restoredAt: now,
     lastActivityAt: now,
@@ -462,15 +474,24 @@ function onOrder(s: CartState, r: OrderReport, now: number, policy: CartPolicy):
     held ? { ...n, ...stamps, heldFrom: status } : { ...n, ...stamps, status }
   if (r.paid && !counted) {
     if (attributable(s, r.placedAt, policy)) {
-      n = settle('recovered', { recoveredAt: now })
-      journal.push({ at: now, type: 'cart.recovered', source, revenue: r.total - r.refunded })
+      const credit = attribute(s, r.placedAt, policy)
+      n = settle('recovered', { recoveredAt: now, attribution: credit })
+      journal.push({
+        at: now,
+        type: 'cart.recovered',
+        source,
+        revenue: r.total - r.refunded,
+        step: credit?.step ?? null,
+        channel: credit?.channel ?? null,
+        via: credit?.via ?? null,
+      })
     } else {
       n = settle('converted', { convertedAt: now })
       journal.push({ at: now, type: 'cart.converted', source })
     }
   } else if (!r.paid && counted) {
     // A cancelled or fully refunded order undoes the recovery it caused.
-    n = settle(statusBefore, { recoveredAt: null, convertedAt: null })
+    n = settle(statusBefore, { recoveredAt: null, convertedAt: null, attribution: null })
     journal.push({ at: now, type: 'order.reverted', source, orderStatus: r.status })
   }
   return finish(s, n, journal, now, policy)
@@ -543,6 +564,7 @@ function onMerchant(
         ...s,
         status: 'recovered',
         recoveredAt: now,
+        attribution: attribute(s, now, policy),
         heldFrom: null,
         order: { ...order, paid: true, statusBefore: s.status },
       }

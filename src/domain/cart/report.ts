@@ -28,6 +28,9 @@ export type CartReport = {
   recoveredRevenue: number
   /** The currency of the recovered revenue: the order's, which may differ from the cart's. */
   revenueCurrency: string | null
+  /** The message the recovery is credited to (null: recovered on its own). */
+  recoveredStep: string | null
+  recoveredChannel: 'email' | 'sms' | null
   order: Pick<
     Order,
     'id' | 'status' | 'paid' | 'total' | 'refunded' | 'currency' | 'source' | 'placedAt'
@@ -57,6 +60,8 @@ export function cartReport(s: CartState): CartReport {
     lostAt: s.lostAt,
     recoveredRevenue: recoveredRevenue(s),
     revenueCurrency: s.recoveredAt !== null && s.order ? s.order.currency : null,
+    recoveredStep: s.recoveredAt !== null ? (s.attribution?.step ?? null) : null,
+    recoveredChannel: s.recoveredAt !== null ? (s.attribution?.channel ?? null) : null,
     order: s.order
       ? {
           id: s.order.id,

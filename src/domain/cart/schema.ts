@@ -78,6 +78,15 @@ export const StepRunSchema = z.object({
   at: z.number().nullable(),
   reason: z.string().nullable(),
   messageId: z.string().nullable(),
+  /** The shopper clicked this step's link (restore link or tracked email click). */
+  clickedAt: z.number().nullable().default(null),
+})
+
+/** The message a recovery is credited to: the last one clicked, else the last one sent. */
+export const AttributionSchema = z.object({
+  step: z.string(),
+  channel: z.enum(['email', 'sms']),
+  via: z.enum(['click', 'send']),
 })
 
 export const CartStateSchema = z.object({
@@ -107,6 +116,7 @@ export const CartStateSchema = z.object({
   order: OrderSchema.nullable(),
   /** The sequence of the current abandonment episode; empty until the cart is abandoned. */
   runs: z.array(StepRunSchema).default([]),
+  attribution: AttributionSchema.nullable().default(null),
 })
 
 /**

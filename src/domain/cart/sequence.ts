@@ -23,7 +23,51 @@ export function startRuns(s: CartState, policy: CartPolicy): StepRun[] {
     at: null,
     reason: null,
     messageId: null,
+    clickedAt: null,
   }))
+}
+
+/** Marks the step whose link the shopper clicked (a restore link, or a tracked email click). */
+export function noteClick(
+  s: CartState,
+  by: { stepId?: string | null; messageId?: string },
+  at: number,
+): CartState {
+  const run = s.runs.find((r) =>
+    by.stepId ? r.id === by.stepId : by.messageId !== undefined && r.messageId === by.messageId,
+  )
+  if (!run || run.status !== 'sent' || (run.clickedAt !== null && run.clickedAt >= at)) return s
+  return update(s, run.id, { clickedAt: at })
+}
+
+/**
+ * The message a recovered order is credited to: of the messages sent before the order, within
+ * their channel's window (counted from the click, else the send), the last one clicked; if none
+ * was clicked, the last one sent. Null when no message is close enough: a recovery on its own.
+ */
+export function attribute(
+  s: CartState,
+  placedAt: number,
+  policy: CartPolicy,
+): CartState['attribution'] {
+  const windowMs = (channel: 'email' | 'sms') =>
+    (channel === 'email'
+      ? policy.attribution.emailWindowSeconds
+      : policy.attribution.smsWindowSeconds) * 1000
+  const sent = s.runs.filter((r) => r.status === 'sent' && r.at !== null && r.at <= placedAt)
+  const clicked = sent
+    .filter(
+      (r) =>
+        r.clickedAt !== null &&
+        r.clickedAt <= placedAt &&
+        placedAt - r.clickedAt <= windowMs(r.channel),
+    )
+    .sort((a, b) => (b.clickedAt ?? 0) - (a.clickedAt ?? 0))[0]
+  if (clicked) return { step: clicked.id, channel: clicked.channel, via: 'click' }
+  const last = sent
+    .filter((r) => placedAt - (r.at ?? 0) <= windowMs(r.channel))
+    .sort((a, b) => (b.at ?? 0) - (a.at ?? 0))[0]
+  return last ? { step: last.id, channel: last.channel, via: 'send' } : null
 }
 
 /** When the sequence next needs the cart awake, or null. */

@@ -118,6 +118,7 @@ export type CartPolicy = Pick<
   | 'sequence'
   | 'quietHours'
   | 'sender'
+  | 'attribution'
 > & {
   storeName: string
   smsDoubleOptIn: boolean
@@ -141,6 +142,7 @@ export function cartPolicy(
     sequence: s.sequence,
     quietHours: s.quietHours,
     sender: s.sender,
+    attribution: s.attribution,
     smsDoubleOptIn: s.sms.doubleOptIn,
     smsFrom: s.sms.messagingServiceSid
       ? { messagingServiceSid: s.sms.messagingServiceSid }
