@@ -5,6 +5,7 @@ import type { MessageReport } from './domain/message/report'
 import { log } from './lib/log'
 
 export { CartObject } from './objects/cart-object'
+export { ContactObject } from './objects/contact-object'
 
 const app = createApp()
 

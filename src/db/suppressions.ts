@@ -24,3 +24,14 @@ export async function isSuppressed(
     .first()
   return row !== null
 }
+
+/** Lifts a suppression (the shopper texted START or YES). */
+export async function unsuppress(
+  db: D1Database,
+  s: { storeId: string; channel: 'email' | 'sms'; address: string },
+): Promise<void> {
+  await db
+    .prepare('DELETE FROM suppressions WHERE store_id = ? AND channel = ? AND address = ?')
+    .bind(s.storeId, s.channel, s.address)
+    .run()
+}

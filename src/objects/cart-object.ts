@@ -15,8 +15,10 @@ import type {
   Refusal,
 } from '../domain/cart/types'
 import type { MessageReport } from '../domain/message/report'
+import type { ContactFacts } from '../domain/sequence/policy'
 import type { CartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
+import { contactStub } from './contact-object'
 import { buildMessage } from './deliver'
 
 /** Identifies a cart; the object's name is derived from it, see `cartStub`. */
@@ -141,7 +143,56 @@ export class CartObject extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     if (!this.state) return
-    await this.apply(this.state, { type: 'timer.fired' }, this.policy())
+    const contact = await this.contactFacts(this.state)
+    await this.apply(this.state, { type: 'timer.fired', contact }, this.policy())
+  }
+
+  /** A newer cart of the same contact took over: this one's sequence stops. */
+  async supersede(by: string): Promise<void> {
+    if (!this.state || by === this.state.cartId) return
+    await this.apply(this.state, { type: 'sequence.superseded', by }, this.policy())
+  }
+
+  /** The shopper answered a text with a keyword (STOP, YES, HELP): for the timeline. */
+  async replied(keyword: string): Promise<void> {
+    if (!this.state) return
+    await this.apply(this.state, { type: 'contact.replied', keyword }, this.policy())
+  }
+
+  /**
+   * What the contact objects know and the cart does not: suppression, reply-YES confirmation,
+   * the latest consent and every text the phone got (any cart). Asked only when the sequence
+   * may act, so an ordinary alarm costs nothing.
+   */
+  private async contactFacts(s: CartState): Promise<Partial<ContactFacts>> {
+    const acting =
+      s.status === 'abandoned' ||
+      s.status === 'restored' ||
+      (s.status === 'active' && s.items.length > 0)
+    if (!acting) return {}
+    const policy = this.policy()
+    const facts: Partial<ContactFacts> = {}
+    const ns = this.env.CONTACT
+    if (s.contact.phone) {
+      const f = await contactStub(ns, {
+        storeId: s.storeId,
+        channel: 'sms',
+        address: s.contact.phone,
+      }).facts()
+      facts.smsSuppressed = f.suppressed
+      facts.smsOptInConfirmed = !policy.smsDoubleOptIn || f.optIn === 'confirmed'
+      if (f.consent) facts.smsConsent = f.consent
+      facts.recentTexts = f.recentTexts
+    }
+    if (s.contact.email) {
+      const f = await contactStub(ns, {
+        storeId: s.storeId,
+        channel: 'email',
+        address: s.contact.email,
+      }).facts()
+      facts.emailSuppressed = f.suppressed
+    }
+    return facts
   }
 
   private async apply(
@@ -331,6 +382,13 @@ export class CartObject extends DurableObject<Env> {
         Date.now(),
       )
     })
+    if (result.ok && built.channel === 'sms') {
+      await contactStub(this.env.CONTACT, {
+        storeId: state.storeId,
+        channel: 'sms',
+        address: built.sms.to,
+      }).recordText(now, state.cartId)
+    }
     await this.settle(
       run.stepId,
       result.ok ? 'sent' : 'failed',

@@ -2,11 +2,12 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { originAllowedByAnyStore, type Store, storeByPublishableKey } from '../db/stores'
-import type { Beacon } from '../domain/cart/types'
-import { cartPolicy } from '../domain/store/settings'
+import type { Beacon, CartState } from '../domain/cart/types'
+import { cartPolicy, contactPolicy } from '../domain/store/settings'
 import { normalizeEmail, normalizePhone } from '../lib/contact'
 import { AppError } from '../lib/errors'
 import { cartStub } from '../objects/cart-object'
+import { contactStub } from '../objects/contact-object'
 import type { AppEnv } from './env'
 import { publicBase } from './links'
 import { type BeaconBody, BeaconSchema } from './schemas/beacon'
@@ -51,14 +52,55 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
   c.header('Access-Control-Allow-Origin', origin)
   c.header('Vary', 'Origin')
   const beacon = toBeacon(body, store, { ip, userAgent: c.req.header('user-agent') })
-  await cartStub(c.env.CART, { storeId: store.id, cartId: body.cart }).ingest(
+  const { state } = await cartStub(c.env.CART, { storeId: store.id, cartId: body.cart }).ingest(
     { storeId: store.id, cartId: body.cart },
     beacon,
     cartPolicy(store, publicBase(c)),
     store.currency,
   )
+  if (beacon.contact?.email || beacon.contact?.phone || beacon.consents?.length) {
+    await linkContacts(c.env, store, state, beacon, publicBase(c))
+  }
   return c.json({ ok: true }, 202)
 })
+
+/**
+ * Hands what concerns the person to their contact objects: consent evidence goes to the ledger
+ * (which may ask for YES), and the cart becomes the contact's active one, stopping the sequence
+ * of the cart it replaces.
+ */
+async function linkContacts(env: Env, store: Store, cart: CartState, beacon: Beacon, base: string) {
+  const policy = contactPolicy(store, base)
+  const addresses = [
+    ['email', cart.contact.email],
+    ['sms', cart.contact.phone],
+  ] as const
+  for (const [channel, address] of addresses) {
+    if (!address) continue
+    const contact = contactStub(env.CONTACT, { storeId: store.id, channel, address })
+    const ref = { storeId: store.id, channel, address }
+    for (const c of beacon.consents ?? []) {
+      if (c.channel !== channel) continue
+      await contact.recordConsent(
+        ref,
+        {
+          granted: c.granted,
+          text: c.text,
+          at: Date.now(),
+          ip: c.ip ?? null,
+          userAgent: c.userAgent ?? null,
+          page: c.page ?? null,
+          cartId: cart.cartId,
+          source: 'storefront',
+        },
+        policy,
+      )
+    }
+    const previous = await contact.registerCart(ref, cart.cartId)
+    if (previous)
+      await cartStub(env.CART, { storeId: store.id, cartId: previous }).supersede(cart.cartId)
+  }
+}
 
 /** Normalises contact details; invalid ones are dropped and noted, never an error. */
 function toBeacon(b: BeaconBody, store: Store, client: { ip: string; userAgent?: string }): Beacon {

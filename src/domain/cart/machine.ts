@@ -1,8 +1,10 @@
+import type { ContactFacts } from '../sequence/policy'
 import type { CartPolicy } from '../store/settings'
 import { STATE_VERSION } from './schema'
 import {
   attribute,
   cancelRuns,
+  factsFromCart,
   nextRunAt,
   noteClick,
   processDue,
@@ -110,7 +112,26 @@ export function next(
     case 'beacon.received':
       return onBeacon(state, event.beacon, now, policy)
     case 'timer.fired':
-      return onTimer(state, now, policy)
+      return onTimer(state, now, policy, event.contact)
+    case 'sequence.superseded': {
+      // A newer cart of the same contact takes over: one sequence per contact at a time.
+      const stopped = cancelRuns(state, 'superseded', now)
+      const entry: JournalEntry = {
+        at: now,
+        type: 'cart.superseded',
+        source: 'storefront',
+        by: event.by,
+      }
+      return finish(state, stopped.state, [entry, ...stopped.journal], now, policy)
+    }
+    case 'contact.replied':
+      return finish(
+        state,
+        state,
+        [{ at: now, type: `sms.${event.keyword}`, source: 'shopper' }],
+        now,
+        policy,
+      )
     case 'restore.clicked':
       return onRestoreClick(state, event.step, now, policy)
     case 'order.reported':
@@ -162,17 +183,9 @@ export function next(
         event.reason,
         now,
       )
-      // The next step may already be due (a deferred one, or one that waited for this send).
-      const more = processDue(settled.state, now, policy)
-      return finish(
-        state,
-        more.state,
-        [...settled.journal, ...more.journal],
-        now,
-        policy,
-        undefined,
-        more.effects,
-      )
+      // A next step already due waits for the alarm (wakeAt is now), which brings the
+      // contact's facts (opt-in, suppression, caps) that the decision needs.
+      return finish(state, settled.state, settled.journal, now, policy)
     }
     default:
       return assertNever(event)
@@ -358,7 +371,12 @@ function sameConsent(a: Consent | undefined, b: Omit<Consent, 'at'>): boolean {
   )
 }
 
-function onTimer(s: CartState, now: number, policy: CartPolicy): Transition {
+function onTimer(
+  s: CartState,
+  now: number,
+  policy: CartPolicy,
+  contact: Partial<ContactFacts> = {},
+): Transition {
   // Alarms are at-least-once and may fire early or late: recompute what is due from the
   // state, never trust the alarm itself. A late alarm may owe several steps at once.
   const journal: JournalEntry[] = []
@@ -386,7 +404,8 @@ function onTimer(s: CartState, now: number, policy: CartPolicy): Transition {
   }
   // Start the sequence if this wake abandoned the cart, then run what is due.
   const started = keepSequence(n, now, policy)
-  const due = processDue(started.state, now, policy)
+  const facts = { ...factsFromCart(started.state, policy), ...contact }
+  const due = processDue(started.state, now, policy, facts)
   return finish(
     s,
     due.state,

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { ContactFacts } from '../sequence/policy'
 import type {
   CartStateSchema,
   ConsentSchema,
@@ -58,7 +59,10 @@ export type MerchantAction = 'archive' | 'ignore' | 'unignore' | 'mark_recovered
 
 export type CartEvent =
   | { type: 'beacon.received'; beacon: Beacon }
-  | { type: 'timer.fired' }
+  /** The alarm; `contact` carries what the contact objects know (suppression, opt-in, caps). */
+  | { type: 'timer.fired'; contact?: Partial<ContactFacts> }
+  | { type: 'sequence.superseded'; by: string }
+  | { type: 'contact.replied'; keyword: string }
   | { type: 'restore.clicked'; step: string | null }
   | { type: 'order.reported'; order: OrderReport }
   | { type: 'merchant.acted'; action: MerchantAction }

@@ -128,6 +128,18 @@ export type CartPolicy = Pick<
   smsFrom: { messagingServiceSid: string } | { number: string } | null
 }
 
+/** What a contact object needs to answer and text for the store. */
+export function contactPolicy(store: { name: string; settings: Settings }, baseUrl: string) {
+  const s = store.settings
+  return {
+    storeName: store.name,
+    doubleOptIn: s.sms.doubleOptIn,
+    smsFrom: cartPolicy(store, baseUrl).smsFrom,
+    baseUrl,
+    support: s.sender.supportEmail ?? s.sender.supportPhone ?? null,
+  }
+}
+
 export function cartPolicy(
   store: { name: string; settings: Settings },
   baseUrl: string,

@@ -5,6 +5,7 @@ import { timingSafeEqualStrings } from '../../lib/hmac'
 import type { AppEnv } from '../env'
 import { tooLarge } from '../validation'
 import { carts } from './carts'
+import { contacts } from './contacts'
 import { messages } from './messages'
 import { preview } from './preview'
 import { stats } from './stats'
@@ -32,3 +33,4 @@ api.route('/stores', preview)
 api.route('/carts', carts)
 api.route('/stats', stats)
 api.route('/messages', messages)
+api.route('/contacts', contacts)

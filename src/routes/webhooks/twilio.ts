@@ -1,9 +1,15 @@
+import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { verifyTwilioSignature } from '../../adapters/sms/verify-signature'
 import { storeById } from '../../db/stores'
+import { contactPolicy } from '../../domain/store/settings'
+import { normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
+import { log } from '../../lib/log'
+import { cartStub } from '../../objects/cart-object'
+import { contactStub } from '../../objects/contact-object'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { describeIssues, tooLarge } from '../validation'
@@ -35,10 +41,14 @@ const StatusCallback = z.object({
   ErrorCode: z.string().max(10).optional(),
 })
 
-// Delivery status of a text we sent: signature first, then the form, then one guarded UPDATE.
-twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
-  const store = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
+const Inbound = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'a Twilio message SID'),
+  From: z.string().min(3).max(40),
+  Body: z.string().max(1600).default(''),
+})
+
+/** Verifies Twilio's signature over the public URL of this request and every posted parameter. */
+async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
   const token = c.get('config').TWILIO_AUTH_TOKEN
   const params = Object.fromEntries(new URLSearchParams(await c.req.text()))
   const url = `${publicBase(c)}${new URL(c.req.url).pathname}`
@@ -48,7 +58,45 @@ twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   ) {
     throw new AppError('UNAUTHORIZED', 'Invalid or missing X-Twilio-Signature.')
   }
-  const parsed = StatusCallback.safeParse(params)
+  return params
+}
+
+// A shopper's text. Answered at once with an empty TwiML response; the contact object handles
+// it afterwards (keywords: STOP family, START/YES, HELP) and replies through the REST API.
+twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
+  const store = await storeById(c.env.DB, c.req.param('storeId'))
+  if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
+  const params = await verified(c)
+  const parsed = Inbound.safeParse(params)
+  if (!parsed.success)
+    throw new AppError('BAD_REQUEST', `Invalid message: ${describeIssues(parsed.error)}`)
+  const from = normalizePhone(parsed.data.From, store.settings.defaultCountry)
+  if (!from) throw new AppError('BAD_REQUEST', 'Invalid message: From is not a phone number.')
+  const ref = { storeId: store.id, channel: 'sms' as const, address: from }
+  const policy = contactPolicy(store, publicBase(c))
+  const work = (async () => {
+    const result = await contactStub(c.env.CONTACT, ref).inbound(
+      ref,
+      { sid: parsed.data.MessageSid, body: parsed.data.Body, at: Date.now() },
+      policy,
+    )
+    if (!result.duplicate && result.keyword && result.activeCart) {
+      await cartStub(c.env.CART, { storeId: store.id, cartId: result.activeCart }).replied(
+        result.keyword,
+      )
+    }
+  })().catch((err) => log('error', 'inbound text failed', { error: String(err) }))
+  c.executionCtx.waitUntil(work)
+  return c.body('<?xml version="1.0" encoding="UTF-8"?><Response/>', 200, {
+    'Content-Type': 'text/xml',
+  })
+})
+
+// Delivery status of a text we sent: signature first, then the form, then one guarded UPDATE.
+twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
+  const store = await storeById(c.env.DB, c.req.param('storeId'))
+  if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
+  const parsed = StatusCallback.safeParse(await verified(c))
   if (!parsed.success)
     throw new AppError('BAD_REQUEST', `Invalid status callback: ${describeIssues(parsed.error)}`)
   const { MessageSid, MessageStatus, ErrorCode } = parsed.data
