@@ -27,6 +27,7 @@ export default defineConfig({
             'src/lib/**/*.test.ts',
             'src/adapters/email/*.test.ts',
             'src/adapters/sms/*.test.ts',
+            'src/adapters/coupons/*.test.ts',
             'test/node/**/*.test.ts',
           ],
         },
@@ -48,7 +49,13 @@ export default defineConfig({
         test: {
           name: 'workers',
           include: ['src/**/*.test.ts', 'src/**/*.test.tsx'],
-          exclude: ['src/domain/**', 'src/lib/**', 'src/adapters/email/**', 'src/adapters/sms/**'],
+          exclude: [
+            'src/domain/**',
+            'src/lib/**',
+            'src/adapters/email/**',
+            'src/adapters/sms/**',
+            'src/adapters/coupons/**',
+          ],
           setupFiles: ['./test/apply-migrations.ts'],
         },
       },

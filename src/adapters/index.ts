@@ -1,5 +1,7 @@
 import { getConfig } from '../config'
 import type { Report } from '../domain/cart/report'
+import type { CouponIssuer } from './coupons/types'
+import { wooCoupons } from './coupons/woocommerce'
 import { outboxEmail } from './email/outbox'
 import { resendEmail } from './email/resend'
 import type { EmailSender } from './email/types'
@@ -10,7 +12,12 @@ import { twilioSms } from './sms/twilio'
 import type { SmsSender } from './sms/types'
 
 /** Every outside system the cart talks to, behind a narrow interface. */
-export type Adapters = { reports: ReportSink; email: EmailSender; sms: SmsSender }
+export type Adapters = {
+  reports: ReportSink
+  email: EmailSender
+  sms: SmsSender
+  coupons: CouponIssuer
+}
 
 /**
  * The one place that picks implementations: the provider when its credentials are set, the dev
@@ -20,6 +27,8 @@ export function createAdapters(env: Env): Adapters {
   const c = getConfig(env)
   return {
     reports: queueReports(env.REPORTS as Queue<Report>),
+    // Each store's own WooCommerce API; its keys come with the store, not the deployment.
+    coupons: wooCoupons(),
     email: c.RESEND_API_KEY
       ? resendEmail({
           apiKey: c.RESEND_API_KEY,

@@ -16,6 +16,8 @@ export const stores = sqliteTable('stores', {
   allowedOrigins: text('allowed_origins', { mode: 'json' }).$type<string[]>().notNull(),
   woocommerceWebhookSecret: text('woocommerce_webhook_secret').notNull(),
   restoreUrlTemplate: text('restore_url_template'),
+  /** WooCommerce REST API keys for coupons, sealed (lib/secret-box); never returned. */
+  woocommerceApi: text('woocommerce_api'),
   settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),

@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { type Settings, SettingsSchema } from '../domain/store/settings'
+import { open } from '../lib/secret-box'
 import { ttlCache } from '../lib/ttl-cache'
 import { stores } from './schema'
 
@@ -14,6 +15,8 @@ export type Store = {
   allowedOrigins: string[]
   woocommerceWebhookSecret: string
   restoreUrlTemplate: string | null
+  /** Whether coupon keys are set (their values never leave the database). */
+  woocommerceApiConfigured: boolean
   settings: Settings
   createdAt: string
   updatedAt: string
@@ -31,6 +34,7 @@ function toStore(row: Row): Store {
     allowedOrigins: row.allowedOrigins,
     woocommerceWebhookSecret: row.woocommerceWebhookSecret,
     restoreUrlTemplate: row.restoreUrlTemplate,
+    woocommerceApiConfigured: row.woocommerceApi !== null,
     // Defaults fill in settings added after the row was written.
     settings: SettingsSchema.parse(row.settings),
     createdAt: new Date(row.createdAt).toISOString(),
@@ -74,7 +78,25 @@ export function originAllowedByAnyStore(db: D1Database, origin: string): Promise
   })
 }
 
-export type NewStore = Omit<Store, 'createdAt' | 'updatedAt'>
+export type NewStore = Omit<Store, 'createdAt' | 'updatedAt' | 'woocommerceApiConfigured'>
+
+/** A store's WooCommerce REST API keys, opened from their sealed column. */
+export async function woocommerceCredentials(
+  db: D1Database,
+  storeId: string,
+  secret: string,
+): Promise<{ url: string; consumerKey: string; consumerSecret: string } | null> {
+  const row = await drizzle(db)
+    .select({ url: stores.url, box: stores.woocommerceApi })
+    .from(stores)
+    .where(eq(stores.id, storeId))
+    .get()
+  if (!row?.box) return null
+  const opened = await open(secret, row.box)
+  if (!opened) return null
+  const keys = JSON.parse(opened) as { consumerKey: string; consumerSecret: string }
+  return { url: row.url, ...keys }
+}
 
 export async function insertStore(db: D1Database, store: NewStore): Promise<Store> {
   const now = Date.now()
@@ -89,7 +111,7 @@ export async function insertStore(db: D1Database, store: NewStore): Promise<Stor
 export async function updateStore(
   db: D1Database,
   id: string,
-  patch: Partial<Omit<NewStore, 'id' | 'publishableKey'>>,
+  patch: Partial<Omit<NewStore, 'id' | 'publishableKey'>> & { woocommerceApi?: string | null },
 ): Promise<Store | null> {
   const row = await drizzle(db)
     .update(stores)

@@ -19,7 +19,7 @@ import type { ContactFacts } from '../domain/sequence/policy'
 import type { CartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { contactStub } from './contact-object'
-import { buildMessage } from './deliver'
+import { buildMessage, issueCoupon } from './deliver'
 
 /** Identifies a cart; the object's name is derived from it, see `cartStub`. */
 export type CartRef = { storeId: string; cartId: string }
@@ -329,14 +329,20 @@ export class CartObject extends DurableObject<Env> {
       now + SENDING_TIMEOUT_MS,
       row.id,
     )
-    const built = await buildMessage(
-      this.env.DB,
-      getConfig(this.env).SIGNING_SECRET,
-      state,
-      policy,
-      run,
-      now,
-    )
+    const secret = getConfig(this.env).SIGNING_SECRET
+    const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
+    const coupon = step
+      ? await issueCoupon(this.env.DB, secret, this.adapters.coupons, state, step, run.key, now)
+      : null
+    if (coupon && !coupon.ok) {
+      if (coupon.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS)
+        return this.retryLater(row, coupon.reason)
+      this.finishRow(row.id, 'failed', coupon.reason)
+      await this.settle(run.stepId, 'skipped', null, coupon.reason)
+      return
+    }
+    const incentive = coupon?.ok ? coupon.incentive : null
+    const built = await buildMessage(this.env.DB, secret, state, policy, run, now, incentive)
     if ('skip' in built) {
       this.finishRow(row.id, 'failed', built.skip)
       await this.settle(run.stepId, 'skipped', null, built.skip)
@@ -394,6 +400,7 @@ export class CartObject extends DurableObject<Env> {
       result.ok ? 'sent' : 'failed',
       result.ok ? report.id : null,
       result.ok ? null : result.code,
+      result.ok ? (incentive?.code ?? null) : null,
     )
   }
 
@@ -402,11 +409,12 @@ export class CartObject extends DurableObject<Env> {
     outcome: 'sent' | 'failed' | 'skipped',
     messageId: string | null,
     reason: string | null,
+    coupon: string | null = null,
   ) {
     if (!this.state) return
     await this.apply(
       this.state,
-      { type: 'message.settled', stepId, outcome, messageId, reason },
+      { type: 'message.settled', stepId, outcome, messageId, reason, coupon },
       this.policy(),
     )
   }

@@ -1,13 +1,16 @@
+import type { CouponIssuer } from '../adapters/coupons/types'
 import type { EmailMessage } from '../adapters/email/types'
 import type { SmsMessage } from '../adapters/sms/types'
+import { woocommerceCredentials } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
 import type { CartState } from '../domain/cart/types'
 import { composeSms, type MessageInput } from '../domain/message/compose'
 import type { MessageReport } from '../domain/message/report'
-import type { EmailStep, SmsStep } from '../domain/sequence/steps'
+import type { EmailStep, SmsStep, Step } from '../domain/sequence/steps'
 import type { CartPolicy } from '../domain/store/settings'
 import { toBase64Url, utf8 } from '../lib/encoding'
 import { hmacSha256 } from '../lib/hmac'
+import { currencyExponent } from '../lib/money'
 import { signLinkToken } from '../lib/restore-token'
 import { renderEmail } from '../ui/email/recovery-email'
 
@@ -50,12 +53,12 @@ export async function buildMessage(
   policy: CartPolicy,
   run: { stepId: string; channel: 'email' | 'sms'; key: string },
   now: number,
+  incentive: MessageInput['incentive'] = null,
 ): Promise<Built> {
   const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
   if (!step) return { skip: 'step_removed' }
-  // Coupons are created through the store's WooCommerce API (incentives capability); until a
-  // store can issue one, a step that promises an incentive is skipped rather than sent empty.
-  if (step.incentive) return { skip: 'incentive_unavailable' }
+  // A step that promises an incentive is never sent without its coupon (see issueCoupon).
+  if (step.incentive && !incentive) return { skip: 'incentive_unavailable' }
   const id = await messageIdFor(run.key)
   const nowS = Math.floor(now / 1000)
   const claims = { storeId: s.storeId, cartId: s.cartId, step: step.id }
@@ -78,8 +81,7 @@ export async function buildMessage(
     total: s.total,
     restoreUrl: `${policy.baseUrl}/r/${restoreToken}`,
     unsubscribeUrl: `${policy.baseUrl}/u/${unsubscribeToken}`,
-    // Coupons are created at send time by the incentives capability; none yet.
-    incentive: null,
+    incentive,
   }
   const base = {
     kind: 'message' as const,
@@ -156,6 +158,54 @@ export async function buildMessage(
       html: null,
     },
   }
+}
+
+/** The coupon code of one send: derived from its key, so a retry asks for the same coupon. */
+export async function couponCode(secret: string, key: string): Promise<string> {
+  const mac = await hmacSha256(secret, `coupon:${key}`)
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
+  let code = 'CB-'
+  for (let i = 0; i < 8; i++) code += alphabet[mac[i]! % alphabet.length]
+  return code
+}
+
+type CouponOutcome =
+  | { ok: true; incentive: NonNullable<MessageInput['incentive']> }
+  | { ok: false; retryable: boolean; reason: string }
+
+/**
+ * Creates the single-use coupon a step promises, through the store's WooCommerce API: percent
+ * or fixed, expiring after the step's validity, restricted to the shopper's email when known.
+ */
+export async function issueCoupon(
+  db: D1Database,
+  secret: string,
+  coupons: CouponIssuer,
+  s: CartState,
+  step: Step,
+  key: string,
+  now: number,
+): Promise<CouponOutcome | null> {
+  if (!step.incentive) return null
+  const shop = await woocommerceCredentials(db, s.storeId, secret)
+  if (!shop) return { ok: false, retryable: false, reason: 'incentive_unavailable' }
+  const code = await couponCode(secret, key)
+  const i = step.incentive
+  const amount =
+    i.kind === 'percent'
+      ? String(i.amount)
+      : (i.amount / 10 ** currencyExponent(s.currency)).toFixed(currencyExponent(s.currency))
+  const result = await coupons.create(shop, {
+    code,
+    kind: i.kind,
+    amount,
+    expiresAt: now + i.validForSeconds * 1000,
+    email: s.contact.email ?? null,
+    description: `Cartback: cart ${s.cartId}, step ${step.id}`,
+  })
+  if (!result.ok)
+    return { ok: false, retryable: result.retryable, reason: `incentive_failed:${result.code}` }
+  return { ok: true, incentive: { kind: i.kind, amount: i.amount, code } }
 }
 
 /** Ten base62 characters derived from the key: the same step always gets the same link. */

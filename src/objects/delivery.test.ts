@@ -6,14 +6,17 @@ import {
   age,
   api,
   beacon,
+  call,
   cartId,
   createStore,
   ITEMS,
   waitForRow,
 } from '../../test/helpers'
 import { createAdapters } from '../adapters'
+import type { CouponIssuer } from '../adapters/coupons/types'
 import type { EmailSender } from '../adapters/email/types'
 import type { SmsSender } from '../adapters/sms/types'
+import { signLinkToken } from '../lib/restore-token'
 import { type CartObject, cartStub } from './cart-object'
 
 // A UK mobile with a browser zone where it is midday now: quiet hours never hold these tests
@@ -90,7 +93,7 @@ const outboxOf = (stub: DurableObjectStub<CartObject>) =>
       .toArray(),
   )
 
-type Patch = { email?: EmailSender; sms?: SmsSender }
+type Patch = { email?: EmailSender; sms?: SmsSender; coupons?: CouponIssuer }
 
 /** Replaces the provider adapters inside the object, as the network they stand for. */
 async function useAdapters(stub: DurableObjectStub<CartObject>, patch: Patch) {
@@ -349,6 +352,128 @@ describe('sequence delivery', () => {
       revenue: { USD: 6400 },
       byChannel: { email: { count: 1, revenue: { USD: 6400 } } },
       byStep: { 'email-now': { channel: 'email', count: 1, revenue: { USD: 6400 } } },
+    })
+  })
+
+  describe('incentives', () => {
+    const incentiveStep = {
+      id: 'email-offer',
+      channel: 'email',
+      delaySeconds: 0,
+      windowSeconds: 86_400,
+      incentive: { kind: 'percent', amount: 15, validForSeconds: 3 * 86_400 },
+      template: {
+        subject: '{{incentive}} at {{storeName}}',
+        heading: 'Use {{incentiveCode}}',
+        body: 'It is applied when you return.',
+        buttonLabel: 'Claim it',
+      },
+    }
+
+    async function offerCart(withKeys: boolean) {
+      const store = await storeWithSequence({ sequence: [incentiveStep] })
+      if (withKeys) {
+        const res = await api(`/stores/${store.id}`, {
+          method: 'PATCH',
+          json: {
+            woocommerceApi: {
+              consumerKey: 'ck_1234567890abcdef',
+              consumerSecret: 'cs_1234567890abcdef',
+            },
+          },
+        })
+        const saved = (await res.json()) as Record<string, unknown>
+        expect(saved.woocommerceApiConfigured).toBe(true)
+        expect(JSON.stringify(saved)).not.toContain('cs_1234567890abcdef')
+      }
+      const id = cartId()
+      await beacon({
+        store: store.publishableKey,
+        cart: id,
+        type: 'contact',
+        items: ITEMS,
+        contact: { email: 'ada@example.com' },
+      })
+      return { store, id, stub: cartStub(env.CART, { storeId: store.id, cartId: id }) }
+    }
+
+    it('skips the step, with the reason, when the store has no WooCommerce keys', async () => {
+      const { stub } = await offerCart(false)
+      await abandon(stub)
+      expect((await stateOf(stub)).runs[0]).toMatchObject({
+        status: 'skipped',
+        reason: 'incentive_unavailable',
+      })
+    })
+
+    it('creates one coupon, shows it in the email and applies it on restore', async () => {
+      const { store, id, stub } = await offerCart(true)
+      const made: {
+        shop: { url: string; consumerKey: string }
+        code: string
+        amount: string
+        email: string | null
+      }[] = []
+      let failOnce = true
+      await abandonWith(stub, {
+        coupons: {
+          async create(shop, coupon) {
+            made.push({ shop, code: coupon.code, amount: coupon.amount, email: coupon.email })
+            if (failOnce) {
+              failOnce = false
+              return { ok: false, retryable: true, code: 'http_503', message: 'busy' }
+            }
+            return { ok: true, code: coupon.code, created: true }
+          },
+        },
+      })
+      await runInDurableObject(stub, (_o, s) =>
+        s.storage.sql.exec("UPDATE outbox SET next_at = 0 WHERE kind = 'message'"),
+      )
+      await runInDurableObject(stub, (o: CartObject) => o.alarm())
+      expect(made).toHaveLength(2)
+      expect(made[0]!.code).toBe(made[1]!.code)
+      expect(made[1]).toMatchObject({
+        amount: '15',
+        email: 'ada@example.com',
+        shop: { url: `${store.url}`, consumerKey: 'ck_1234567890abcdef' },
+      })
+      const code = made[0]!.code
+      expect(code).toMatch(/^CB-[A-Z2-9]{8}$/)
+      const run = (await stateOf(stub)).runs[0]!
+      expect(run).toMatchObject({ status: 'sent', coupon: code })
+      const email = await waitForRow<{ subject: string; html: string }>(
+        'SELECT subject, html FROM messages WHERE cart_id = ?',
+        id,
+      )
+      expect(email.subject).toBe(`15% off at ${store.name}`)
+      expect(email.html).toContain(code)
+      const token = await signLinkToken('test-signing-secret-0123456789abcdef', 'restore', {
+        storeId: store.id,
+        cartId: id,
+        step: 'email-offer',
+        exp: Math.floor(Date.now() / 1000) + 3600,
+      })
+      const restored = (await (await call(`/v1/restore/${token}`)).json()) as { incentive: unknown }
+      expect(restored.incentive).toEqual({ code })
+    })
+
+    it('skips the step when the shop refuses the coupon', async () => {
+      const { stub } = await offerCart(true)
+      await abandonWith(stub, {
+        coupons: {
+          create: async () => ({
+            ok: false,
+            retryable: false,
+            code: 'woocommerce_rest_cannot_create',
+            message: 'no',
+          }),
+        },
+      })
+      expect((await stateOf(stub)).runs[0]).toMatchObject({
+        status: 'skipped',
+        reason: 'incentive_failed:woocommerce_rest_cannot_create',
+      })
     })
   })
 })

@@ -185,6 +185,7 @@ describe('GET /v1/restore/:token', () => {
       currency: 'USD',
       total: 6400,
       items: ITEMS,
+      incentive: null,
     })
     expect(JSON.stringify(body)).not.toContain('shopper@example.com')
   })

@@ -107,7 +107,8 @@ restore.get('/v1/restore/:token', async (c) => {
   }).snapshot()
   if (!snap) throw new AppError('NOT_FOUND', 'This cart is no longer available.')
   const { state } = snap
-  // Items only: a restore never hands personal data to whoever holds the link.
+  const coupon = state.runs.find((run) => run.id === r.claims.step)?.coupon
+  // Items and the coupon only: a restore never hands personal data to whoever holds the link.
   return c.json({
     store: r.store.id,
     cart: state.cartId,
@@ -116,5 +117,7 @@ restore.get('/v1/restore/:token', async (c) => {
     currency: state.currency,
     total: state.total,
     items: state.items,
+    // The coupon this step's message carried, for the storefront to apply.
+    incentive: coupon ? { code: coupon } : null,
   })
 })

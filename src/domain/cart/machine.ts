@@ -182,6 +182,7 @@ export function next(
         event.messageId,
         event.reason,
         now,
+        event.coupon ?? null,
       )
       // A next step already due waits for the alarm (wakeAt is now), which brings the
       // contact's facts (opt-in, suppression, caps) that the decision needs.

@@ -80,6 +80,8 @@ export const StepRunSchema = z.object({
   messageId: z.string().nullable(),
   /** The shopper clicked this step's link (restore link or tracked email click). */
   clickedAt: z.number().nullable().default(null),
+  /** The coupon sent with this step, applied when its restore link is used. */
+  coupon: z.string().nullable().default(null),
 })
 
 /** The message a recovery is credited to: the last one clicked, else the last one sent. */

@@ -24,6 +24,7 @@ export function startRuns(s: CartState, policy: CartPolicy): StepRun[] {
     reason: null,
     messageId: null,
     clickedAt: null,
+    coupon: null,
   }))
 }
 
@@ -217,10 +218,11 @@ export function settleRun(
   messageId: string | null,
   reason: string | null,
   now: number,
+  coupon: string | null = null,
 ): Progress {
   const run = s.runs.find((r) => r.id === stepId)
   if (!run || run.status !== 'sending') return { state: s, effects: [], journal: [] }
-  const state = update(s, stepId, { status: outcome, at: now, messageId, reason })
+  const state = update(s, stepId, { status: outcome, at: now, messageId, reason, coupon })
   const entry: JournalEntry = {
     at: now,
     type: `message.${outcome}`,

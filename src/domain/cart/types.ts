@@ -74,6 +74,7 @@ export type CartEvent =
       outcome: 'sent' | 'failed' | 'skipped'
       messageId: string | null
       reason: string | null
+      coupon?: string | null
     }
 
 /** One line of the cart's timeline. */

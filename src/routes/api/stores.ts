@@ -9,6 +9,7 @@ import { SettingsPatchSchema, SettingsSchema } from '../../domain/store/settings
 import { AppError } from '../../lib/errors'
 import { newId } from '../../lib/ids'
 import { currencyCode, httpUrl } from '../../lib/schemas'
+import { seal } from '../../lib/secret-box'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { jsonBody } from '../validation'
@@ -38,7 +39,18 @@ const CreateStore = StoreFields.extend({
 }).strict()
 
 const PatchStore = StoreFields.partial()
-  .extend({ settings: SettingsPatchSchema.optional() })
+  .extend({
+    settings: SettingsPatchSchema.optional(),
+    /** WooCommerce REST API keys (read/write) for coupons; null removes them. */
+    woocommerceApi: z
+      .object({
+        consumerKey: z.string().regex(/^ck_[A-Za-z0-9]{8,64}$/, 'a consumer key (ck_…)'),
+        consumerSecret: z.string().regex(/^cs_[A-Za-z0-9]{8,64}$/, 'a consumer secret (cs_…)'),
+      })
+      .strict()
+      .nullable()
+      .optional(),
+  })
   .strict()
 
 stores.get('/', async (c) => c.json({ stores: await listStores(c.env.DB) }))
@@ -118,12 +130,19 @@ stores.patch('/:storeId', async (c) => {
   const body = await jsonBody(c, PatchStore)
   const current = await storeById(c.env.DB, c.req.param('storeId'))
   if (!current) throw new AppError('NOT_FOUND', 'No such store.')
-  const { settings, allowedOrigins, ...fields } = body
+  const { settings, allowedOrigins, woocommerceApi, ...fields } = body
   if (settings?.sequence) assertSequenceFits(c, fields.name ?? current.name, settings.sequence)
   const updated = await updateStore(c.env.DB, current.id, {
     ...fields,
     ...(allowedOrigins ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
     ...(settings ? { settings: SettingsSchema.parse({ ...current.settings, ...settings }) } : {}),
+    ...(woocommerceApi !== undefined
+      ? {
+          woocommerceApi: woocommerceApi
+            ? await seal(c.get('config').SIGNING_SECRET, JSON.stringify(woocommerceApi))
+            : null,
+        }
+      : {}),
   })
   if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
   return c.json(updated)

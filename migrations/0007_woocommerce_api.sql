@@ -1,0 +1,1 @@
+ALTER TABLE `stores` ADD `woocommerce_api` text;

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { fakeWooCommerce } from '../../../test/fakes/woocommerce'
+import type { Coupon } from './types'
+import { wooCoupons } from './woocommerce'
+
+let fake: Awaited<ReturnType<typeof fakeWooCommerce>>
+beforeAll(async () => {
+  fake = await fakeWooCommerce()
+})
+afterAll(() => fake.close())
+
+const coupon = (code: string): Coupon => ({
+  code,
+  kind: 'percent',
+  amount: '10',
+  expiresAt: Date.parse('2026-12-01T00:00:00Z'),
+  email: 'ada@example.com',
+  description: 'Cartback: cart recovery, step email-72h',
+})
+const shop = () => ({ url: `${fake.url}/`, consumerKey: 'ck_test', consumerSecret: 'cs_test' })
+
+describe('wooCoupons against a local WooCommerce', () => {
+  it('creates a single-use coupon restricted to the shopper, with its expiry', async () => {
+    expect(await wooCoupons().create(shop(), coupon('CB-AAAA1111'))).toEqual({
+      ok: true,
+      code: 'CB-AAAA1111',
+      created: true,
+    })
+    const req = fake.requests.at(-1)!
+    expect(req.path).toBe('/wp-json/wc/v3/coupons')
+    expect(req.headers.authorization).toBe(
+      `Basic ${Buffer.from('ck_test:cs_test').toString('base64')}`,
+    )
+    expect(JSON.parse(req.body)).toEqual({
+      code: 'CB-AAAA1111',
+      discount_type: 'percent',
+      amount: '10',
+      date_expires_gmt: '2026-12-01T00:00:00',
+      individual_use: true,
+      usage_limit: 1,
+      usage_limit_per_user: 1,
+      email_restrictions: ['ada@example.com'],
+      description: 'Cartback: cart recovery, step email-72h',
+    })
+  })
+
+  it('counts "already exists" as created, so a retry never makes a second coupon', async () => {
+    await wooCoupons().create(shop(), coupon('CB-BBBB2222'))
+    expect(await wooCoupons().create(shop(), coupon('CB-BBBB2222'))).toEqual({
+      ok: true,
+      code: 'CB-BBBB2222',
+      created: false,
+    })
+    expect([...fake.coupons.keys()].filter((k) => k === 'cb-bbbb2222')).toHaveLength(1)
+  })
+
+  it('classifies bad credentials as permanent and an outage as retryable', async () => {
+    const wrong = await wooCoupons().create(
+      { ...shop(), consumerSecret: 'nope' },
+      coupon('CB-CCCC3333'),
+    )
+    expect(wrong).toMatchObject({
+      ok: false,
+      retryable: false,
+      code: 'woocommerce_rest_cannot_create',
+    })
+    expect(await wooCoupons().create(shop(), coupon('DOWN-1'))).toMatchObject({
+      ok: false,
+      retryable: true,
+    })
+  })
+})

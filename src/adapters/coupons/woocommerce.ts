@@ -1,0 +1,50 @@
+import { isRetryableStatus } from '../types'
+import type { CouponIssuer } from './types'
+
+/**
+ * Creates coupons through WooCommerce's REST API (POST /wp-json/wc/v3/coupons, Basic auth with
+ * the store's consumer key and secret). The code is derived from the send's key, so a retry
+ * asks for the same code and "already exists" counts as created: one coupon per send, ever.
+ */
+export function wooCoupons(): CouponIssuer {
+  return {
+    async create(shop, coupon) {
+      const base = shop.url.replace(/\/$/, '')
+      const auth = `Basic ${btoa(`${shop.consumerKey}:${shop.consumerSecret}`)}`
+      let res: Response
+      try {
+        res = await fetch(`${base}/wp-json/wc/v3/coupons`, {
+          method: 'POST',
+          headers: { Authorization: auth, 'Content-Type': 'application/json' },
+          body: JSON.stringify({
+            code: coupon.code,
+            discount_type: coupon.kind === 'percent' ? 'percent' : 'fixed_cart',
+            amount: coupon.amount,
+            date_expires_gmt: new Date(coupon.expiresAt).toISOString().slice(0, 19),
+            individual_use: true,
+            usage_limit: 1,
+            usage_limit_per_user: 1,
+            email_restrictions: coupon.email ? [coupon.email] : [],
+            description: coupon.description,
+          }),
+        })
+      } catch (err) {
+        return { ok: false, retryable: true, code: 'network_error', message: String(err) }
+      }
+      const body = (await res.json().catch(() => null)) as {
+        code?: string
+        message?: string
+      } | null
+      if (res.ok) return { ok: true, code: coupon.code, created: true }
+      if (body?.code === 'woocommerce_rest_coupon_code_already_exists') {
+        return { ok: true, code: coupon.code, created: false }
+      }
+      return {
+        ok: false,
+        retryable: isRetryableStatus(res.status),
+        code: body?.code ?? `http_${res.status}`,
+        message: body?.message ?? res.statusText,
+      }
+    },
+  }
+}
