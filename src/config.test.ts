@@ -10,6 +10,21 @@ describe('getConfig', () => {
     expect(getConfig({ ...env } as Env).SIGNING_SECRET).toBe(env.SIGNING_SECRET)
   })
 
+  it('refuses production without provider credentials for an enabled channel', () => {
+    const prod = {
+      ...env,
+      APP_ENV: 'production',
+      RESEND_API_KEY: undefined,
+      TWILIO_ACCOUNT_SID: undefined,
+      TWILIO_AUTH_TOKEN: undefined,
+    } as unknown as Env
+    expect(() => getConfig(prod)).toThrow(/RESEND_API_KEY.*TWILIO_ACCOUNT_SID/)
+    const emailOnly = { ...prod, RESEND_API_KEY: 're_live', SMS_ENABLED: 'false' } as unknown as Env
+    expect(getConfig(emailOnly).SMS_ENABLED).toBe(false)
+    const neither = { ...prod, EMAIL_ENABLED: 'false', SMS_ENABLED: 'false' } as unknown as Env
+    expect(getConfig(neither).APP_ENV).toBe('production')
+  })
+
   it.each([
     ['a short signing secret', { SIGNING_SECRET: 'short' }, 'SIGNING_SECRET'],
     ['a missing API token', { ADMIN_API_TOKEN: undefined }, 'ADMIN_API_TOKEN'],
