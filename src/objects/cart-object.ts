@@ -2,9 +2,11 @@ import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
 import type { SendResult } from '../adapters/types'
 import { getConfig } from '../config'
+import { writeMessageReports } from '../db/projection'
 import { newCart, next, wakeAt } from '../domain/cart/machine'
 import { cartReport, type Report } from '../domain/cart/report'
 import { parseState } from '../domain/cart/schema'
+import { messageKey, running } from '../domain/cart/sequence'
 import type {
   Beacon,
   CartEvent,
@@ -16,10 +18,16 @@ import type {
 } from '../domain/cart/types'
 import type { MessageReport } from '../domain/message/report'
 import type { ContactFacts } from '../domain/sequence/policy'
+import {
+  effectiveHours,
+  isAllowedAt,
+  locateRecipient,
+  nextAllowedTime,
+} from '../domain/sequence/quiet-hours'
 import type { CartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { contactStub } from './contact-object'
-import { buildMessage, issueCoupon } from './deliver'
+import { buildMessage, issueCoupon, messageIdFor } from './deliver'
 
 /** Identifies a cart; the object's name is derived from it, see `cartStub`. */
 export type CartRef = { storeId: string; cartId: string }
@@ -192,6 +200,9 @@ export class CartObject extends DurableObject<Env> {
       }).facts()
       facts.emailSuppressed = f.suppressed
     }
+    // A beacon may have changed the phone or email while we asked: those facts are not theirs.
+    const now = this.state?.contact
+    if (now?.phone !== s.contact.phone || now?.email !== s.contact.email) return {}
     return facts
   }
 
@@ -271,6 +282,7 @@ export class CartObject extends DurableObject<Env> {
     if (this.flushing) return
     this.flushing = true
     try {
+      await this.reconcile()
       for (let i = 0; i < MAX_ROWS_PER_FLUSH; i++) {
         const row = this.ctx.storage.sql
           .exec<OutboxRow>(
@@ -314,25 +326,37 @@ export class CartObject extends DurableObject<Env> {
    */
   private async deliver(row: OutboxRow): Promise<void> {
     const run = JSON.parse(row.body) as { stepId: string; channel: 'email' | 'sms'; key: string }
-    const state = this.state
-    if (!state) return this.finishRow(row.id, 'failed', 'cart_erased')
-    const policy = this.policy()
     const channel = run.channel === 'email' ? this.adapters.email : this.adapters.sms
+    // Stopped meanwhile (order, opt-out, archive, emptied, superseded, erased): never send.
+    const current = this.liveRun(run)
+    if (!current) return this.finishRow(row.id, 'failed', 'cancelled')
     if (row.state === 'sending' && !channel.idempotent) {
       this.finishRow(row.id, 'failed', 'outcome_unknown')
       await this.settle(run.stepId, 'failed', null, 'outcome_unknown')
       return
     }
-    const now = Date.now()
+    const policy = this.policy()
+    // Links and coupons are made from the time the step was decided, so a retry sends the
+    // very same message under the same key.
+    const decidedAt = current.run.at ?? Date.now()
     this.ctx.storage.sql.exec(
       "UPDATE outbox SET state = 'sending', next_at = ? WHERE id = ?",
-      now + SENDING_TIMEOUT_MS,
+      Date.now() + SENDING_TIMEOUT_MS,
       row.id,
     )
     const secret = getConfig(this.env).SIGNING_SECRET
     const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
     const coupon = step
-      ? await issueCoupon(this.env.DB, secret, this.adapters.coupons, state, step, run.key, now)
+      ? await issueCoupon(
+          this.env.DB,
+          secret,
+          this.adapters.coupons,
+          current.state,
+          step,
+          run.key,
+          decidedAt,
+          policy.currency,
+        )
       : null
     if (coupon && !coupon.ok) {
       if (coupon.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS)
@@ -342,12 +366,35 @@ export class CartObject extends DurableObject<Env> {
       return
     }
     const incentive = coupon?.ok ? coupon.incentive : null
-    const built = await buildMessage(this.env.DB, secret, state, policy, run, now, incentive)
+    const built = await buildMessage(
+      this.env.DB,
+      secret,
+      current.state,
+      policy,
+      run,
+      decidedAt,
+      incentive,
+    )
     if ('skip' in built) {
       this.finishRow(row.id, 'failed', built.skip)
       await this.settle(run.stepId, 'skipped', null, built.skip)
       return
     }
+    // Check again right before the provider: the awaits above let other events run.
+    if (!this.liveRun(run)) return this.finishRow(row.id, 'failed', 'cancelled')
+    if (built.channel === 'sms') {
+      const waitUntil = this.quietUntil(built.sms.to, current.state.contact.timezone)
+      if (waitUntil !== null) {
+        // A retry that drifted into quiet hours waits for morning (no attempt spent).
+        this.ctx.storage.sql.exec(
+          "UPDATE outbox SET state = 'pending', next_at = ? WHERE id = ?",
+          waitUntil,
+          row.id,
+        )
+        return
+      }
+    }
+    const now = Date.now()
     let result: SendResult
     if (built.channel === 'email') {
       result = await this.adapters.email.send(built.email, { idempotencyKey: run.key })
@@ -366,8 +413,9 @@ export class CartObject extends DurableObject<Env> {
       this.retryLater(row, result.code)
       return
     }
-    const provider =
-      built.channel === 'email' ? this.adapters.email.provider : this.adapters.sms.provider
+    const state = this.state
+    if (!state) return // erased while we sent: keep nothing
+    const provider = channel.provider
     const report: MessageReport = {
       ...built.report,
       // Twilio reports queued, sent, delivered later (status callback); the rest is final now.
@@ -378,8 +426,13 @@ export class CartObject extends DurableObject<Env> {
       createdAt: now,
       updatedAt: Date.now(),
     }
-    this.ctx.storage.transactionSync(() => {
-      this.finishRow(row.id, result.ok ? 'sent' : 'failed', result.ok ? null : result.code)
+    this.finishRow(row.id, result.ok ? 'sent' : 'failed', result.ok ? null : result.code)
+    // The row goes to D1 now, so provider webhooks that come back fast find it; the Queue is
+    // the fallback when D1 does not answer.
+    try {
+      await writeMessageReports(this.env.DB, [report])
+    } catch (err) {
+      log('warn', 'message row via queue', { error: String(err) })
       this.ctx.storage.sql.exec(
         `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES (?, 'report', ?, 'pending', 0, ?)
          ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = 'pending', next_at = excluded.next_at`,
@@ -387,8 +440,9 @@ export class CartObject extends DurableObject<Env> {
         JSON.stringify(report),
         Date.now(),
       )
-    })
-    if (result.ok && built.channel === 'sms') {
+    }
+    const unknown = !result.ok && result.code === 'outcome_unknown'
+    if (built.channel === 'sms' && (result.ok || unknown)) {
       await contactStub(this.env.CONTACT, {
         storeId: state.storeId,
         channel: 'sms',
@@ -402,6 +456,55 @@ export class CartObject extends DurableObject<Env> {
       result.ok ? null : result.code,
       result.ok ? (incentive?.code ?? null) : null,
     )
+  }
+
+  /** The run an outbox row is for, if it may still go out: still `sending`, same abandonment. */
+  private liveRun(r: { stepId: string; channel: 'email' | 'sms'; key: string }) {
+    const state = this.state
+    if (!state || !running(state)) return null
+    const run = state.runs.find((x) => x.id === r.stepId && x.channel === r.channel)
+    if (!run || run.status !== 'sending' || messageKey(state, run.id, run.channel) !== r.key)
+      return null
+    return { state, run }
+  }
+
+  /** When a text to this phone may next go out, if not now (quiet hours at send time). */
+  private quietUntil(phone: string, timezone: string | undefined): number | null {
+    const location = locateRecipient(phone, timezone)
+    const hours = effectiveHours(this.policy().quietHours, location.state)
+    const now = Date.now()
+    if (isAllowedAt(now, location, hours)) return null
+    return nextAllowedTime(now, location, hours) ?? now + 3_600_000
+  }
+
+  /**
+   * Settles runs left `sending` whose outbox row already finished (a crash between the two), and
+   * re-queues a run whose row is missing. Runs at the start of every flush.
+   */
+  private async reconcile(): Promise<void> {
+    const state = this.state
+    if (!state) return
+    for (const run of state.runs.filter((r) => r.status === 'sending')) {
+      const key = messageKey(state, run.id, run.channel)
+      const row = this.ctx.storage.sql
+        .exec<{ state: string; last_error: string | null }>(
+          'SELECT state, last_error FROM outbox WHERE id = ?',
+          key,
+        )
+        .toArray()[0]
+      if (!row) {
+        this.ctx.storage.sql.exec(
+          "INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES (?, 'message', ?, 'pending', 0, ?)",
+          key,
+          JSON.stringify({ stepId: run.id, channel: run.channel, key }),
+          Date.now(),
+        )
+      } else if (row.state === 'sent') {
+        await this.settle(run.id, 'sent', await messageIdFor(key), null)
+      } else if (row.state === 'failed') {
+        await this.settle(run.id, 'failed', null, row.last_error ?? 'failed')
+      }
+    }
   }
 
   private async settle(

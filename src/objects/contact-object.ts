@@ -87,8 +87,16 @@ export class ContactObject extends DurableObject<Env> {
     if (ref.channel === 'sms') {
       if (!e.granted) this.kv.put('optIn', 'none')
       else if (policy.doubleOptIn && this.optIn() === 'none' && !this.suppressed()) {
+        // Once per consent record: a new consent after a STOP or a withdrawal asks again.
+        const seq = this.sql.exec<{ seq: number }>('SELECT MAX(seq) AS seq FROM consent').one().seq
         this.kv.put('optIn', 'pending')
-        await this.text(ref, policy, 'optin-request', replies.confirmRequest(policy.storeName))
+        const sent = await this.text(
+          ref,
+          policy,
+          `optin-${seq}`,
+          replies.confirmRequest(policy.storeName),
+        )
+        if (!sent) this.kv.put('optIn', 'none')
       }
     }
     await this.scheduleRetention()
@@ -214,10 +222,14 @@ export class ContactObject extends DurableObject<Env> {
   }
 
   /** Sends a transactional reply (confirmation, help) once per key, and records it. */
-  private async text(ref: ContactRef, policy: ContactPolicy, key: string, body: string) {
+  private async text(
+    ref: ContactRef,
+    policy: ContactPolicy,
+    key: string,
+    body: string,
+  ): Promise<boolean> {
     const id = await messageIdFor(`${ref.storeId}:${ref.address}:${key}`)
-    if (this.sql.exec('SELECT 1 FROM replies WHERE id = ?', id).toArray().length > 0) return
-    this.sql.exec('INSERT INTO replies (id, at) VALUES (?, ?)', id, Date.now())
+    if (this.sql.exec('SELECT 1 FROM replies WHERE id = ?', id).toArray().length > 0) return true
     const sms = this.adapters.sms
     const from = policy.smsFrom ?? (sms.provider === 'outbox' ? { number: 'outbox' } : null)
     const now = Date.now()
@@ -233,6 +245,10 @@ export class ContactObject extends DurableObject<Env> {
         )
       : ({ ok: false, retryable: false, code: 'no_sms_sender', message: 'no sender' } as const)
     if (!result.ok) log('warn', 'contact reply not sent', { code: result.code })
+    // Recorded once it went out (or may have): a refused send can be tried again later.
+    if (result.ok || result.code === 'outcome_unknown') {
+      this.sql.exec('INSERT OR IGNORE INTO replies (id, at) VALUES (?, ?)', id, Date.now())
+    }
     const report: MessageReport = {
       kind: 'message',
       id,
@@ -253,6 +269,7 @@ export class ContactObject extends DurableObject<Env> {
       updatedAt: now,
     }
     await this.adapters.reports.publish(report)
+    return result.ok
   }
 
   private get sql() {

@@ -185,16 +185,16 @@ export async function issueCoupon(
   step: Step,
   key: string,
   now: number,
+  storeCurrency: string,
 ): Promise<CouponOutcome | null> {
   if (!step.incentive) return null
   const shop = await woocommerceCredentials(db, s.storeId, secret)
   if (!shop) return { ok: false, retryable: false, reason: 'incentive_unavailable' }
   const code = await couponCode(secret, key)
   const i = step.incentive
-  const amount =
-    i.kind === 'percent'
-      ? String(i.amount)
-      : (i.amount / 10 ** currencyExponent(s.currency)).toFixed(currencyExponent(s.currency))
+  // A fixed amount is in the store's currency: a cart's (beacon-set) currency must not scale it.
+  const exp = currencyExponent(storeCurrency)
+  const amount = i.kind === 'percent' ? String(i.amount) : (i.amount / 10 ** exp).toFixed(exp)
   const result = await coupons.create(shop, {
     code,
     kind: i.kind,
@@ -205,7 +205,7 @@ export async function issueCoupon(
   })
   if (!result.ok)
     return { ok: false, retryable: result.retryable, reason: `incentive_failed:${result.code}` }
-  return { ok: true, incentive: { kind: i.kind, amount: i.amount, code } }
+  return { ok: true, incentive: { kind: i.kind, amount: i.amount, code, currency: storeCurrency } }
 }
 
 /** Ten base62 characters derived from the key: the same step always gets the same link. */

@@ -2,7 +2,7 @@ import { fakeServer, json } from './http'
 
 /**
  * A local stand-in for Twilio's POST /2010-04-01/Accounts/{sid}/Messages.json. "To" picks the
- * answer: +15005550001 → 400 (21211 invalid number), +15005550009 → 503; otherwise 201 queued.
+ * answer: +15005550001 → 400 (21211 invalid number), +15005550009 → 503, +15005550029 → 429; otherwise 201 queued.
  */
 export async function fakeTwilio(
   accountSid = 'AC00000000000000000000000000000001',
@@ -26,6 +26,8 @@ export async function fakeTwilio(
       })
     if (to === '+15005550009')
       return json(res, 503, { code: 20503, message: 'Service unavailable', status: 503 })
+    if (to === '+15005550029')
+      return json(res, 429, { code: 20429, message: 'Too Many Requests', status: 429 })
     n++
     return json(res, 201, { sid: `SM${String(n).padStart(32, '0')}`, status: 'queued', to })
   })

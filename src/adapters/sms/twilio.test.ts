@@ -50,7 +50,12 @@ describe('twilioSms against a local Twilio', () => {
 
   it.each([
     ['an invalid number as permanent', '+15005550001', { retryable: false, code: 'twilio_21211' }],
-    ['an outage as retryable', '+15005550009', { retryable: true, code: 'twilio_20503' }],
+    [
+      'an outage as an unknown outcome, never retried',
+      '+15005550009',
+      { retryable: false, code: 'outcome_unknown' },
+    ],
+    ['a rate limit as retryable', '+15005550029', { retryable: true, code: 'twilio_20429' }],
   ])('classifies %s', async (_n, to, expected) => {
     const sms = twilioSms({ accountSid: SID, authToken: 'twilio-token', baseUrl: fake.url })
     expect(await sms.send(text(to), { idempotencyKey: 'k' })).toMatchObject({
@@ -59,7 +64,7 @@ describe('twilioSms against a local Twilio', () => {
     })
   })
 
-  it('classifies bad credentials as permanent and an unreachable host as retryable', async () => {
+  it('classifies bad credentials as permanent, and a failed connection as an unknown outcome', async () => {
     const wrong = twilioSms({ accountSid: SID, authToken: 'nope', baseUrl: fake.url })
     expect(await wrong.send(text('+14155552671'), { idempotencyKey: 'k' })).toMatchObject({
       ok: false,
@@ -73,8 +78,8 @@ describe('twilioSms against a local Twilio', () => {
     })
     expect(await nowhere.send(text('+14155552671'), { idempotencyKey: 'k' })).toMatchObject({
       ok: false,
-      retryable: true,
-      code: 'network_error',
+      retryable: false,
+      code: 'outcome_unknown',
     })
   })
 })

@@ -1,4 +1,3 @@
-import { isRetryableStatus } from '../types'
 import type { SmsSender } from './types'
 
 /**
@@ -35,7 +34,8 @@ export function twilioSms(opts: {
           },
         )
       } catch (err) {
-        return { ok: false, retryable: true, code: 'network_error', message: String(err) }
+        // The request may have reached Twilio: without an idempotency key, never retry it.
+        return { ok: false, retryable: false, code: 'outcome_unknown', message: String(err) }
       }
       const body = (await res.json().catch(() => null)) as {
         sid?: string
@@ -43,9 +43,18 @@ export function twilioSms(opts: {
         message?: string
       } | null
       if (res.ok && body?.sid) return { ok: true, providerId: body.sid }
+      // 429 is a refusal (nothing sent): retry. A 5xx may follow an accepted message: unknown.
+      if (res.status >= 500) {
+        return {
+          ok: false,
+          retryable: false,
+          code: 'outcome_unknown',
+          message: body?.message ?? res.statusText,
+        }
+      }
       return {
         ok: false,
-        retryable: isRetryableStatus(res.status),
+        retryable: res.status === 429,
         code: body?.code ? `twilio_${body.code}` : `http_${res.status}`,
         message: body?.message ?? res.statusText,
       }

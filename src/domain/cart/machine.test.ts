@@ -8,6 +8,7 @@ const S = 1000
 // No sequence here: sequence.test.ts covers the steps.
 const policy: CartPolicy = {
   storeName: 'Acme',
+  currency: 'USD',
   baseUrl: 'https://cartback.test',
   smsFrom: null,
   attribution: { emailWindowSeconds: 5 * 86_400, smsWindowSeconds: 86_400 },

@@ -61,6 +61,7 @@ export function newCart(
     order: null,
     runs: [],
     attribution: null,
+    supersededBy: null,
   }
 }
 
@@ -114,8 +115,9 @@ export function next(
     case 'timer.fired':
       return onTimer(state, now, policy, event.contact)
     case 'sequence.superseded': {
-      // A newer cart of the same contact takes over: one sequence per contact at a time.
-      const stopped = cancelRuns(state, 'superseded', now)
+      // A newer cart of the same contact takes over: one sequence per contact at a time, now
+      // and later (this cart starts none while superseded).
+      const stopped = cancelRuns({ ...state, supersededBy: event.by }, 'superseded', now)
       const entry: JournalEntry = {
         at: now,
         type: 'cart.superseded',
@@ -235,6 +237,10 @@ function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Tra
       currency: n.currency,
     })
   }
+  if (b.contact?.email || b.contact?.phone) {
+    // The shopper is back on this cart: it is their active one again (see linkContacts).
+    n.supersededBy = null
+  }
   if (b.contact) {
     const { contact, changed } = mergeContact(n.contact, b.contact)
     if (changed.length > 0) {
@@ -308,7 +314,13 @@ function keepSequence(s: CartState, now: number, policy: CartPolicy) {
   if (s.abandonedAt === null) {
     return { state: s.runs.length > 0 ? { ...s, runs: [] } : s, journal: [] as JournalEntry[] }
   }
-  if (s.status === 'abandoned' && s.runs.length === 0 && policy.sequence.length > 0) {
+  if (
+    s.status === 'abandoned' &&
+    s.runs.length === 0 &&
+    policy.sequence.length > 0 &&
+    s.supersededBy === null &&
+    !orderStands(s)
+  ) {
     const runs = startRuns(s, policy)
     const entry: JournalEntry = {
       at: now,
@@ -319,16 +331,26 @@ function keepSequence(s: CartState, now: number, policy: CartPolicy) {
     return { state: { ...s, runs }, journal: [entry] }
   }
   const reason =
-    s.recoveredAt !== null || s.convertedAt !== null
+    s.recoveredAt !== null || s.convertedAt !== null || orderStands(s)
       ? 'ordered'
-      : s.status === 'archived' || s.status === 'ignored' || s.status === 'lost'
-        ? s.status
-        : s.items.length === 0
-          ? 'emptied'
-          : null
+      : s.supersededBy !== null
+        ? 'superseded'
+        : s.status === 'archived' || s.status === 'ignored' || s.status === 'lost'
+          ? s.status
+          : s.items.length === 0
+            ? 'emptied'
+            : null
   if (reason === null) return { state: s, journal: [] as JournalEntry[] }
   const stopped = cancelRuns(s, reason, now)
   return { state: stopped.state, journal: stopped.journal }
+}
+
+/**
+ * An order that stands, paid or not yet (pending, on hold): reminders would be noise. A failed,
+ * cancelled or refunded one does not stop anything.
+ */
+function orderStands(s: CartState): boolean {
+  return s.order !== null && !['failed', 'cancelled', 'refunded', 'trash'].includes(s.order.status)
 }
 
 /** Activity brings an abandoned or lost cart back to life; an emptied cart has nothing to recover. */

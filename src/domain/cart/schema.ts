@@ -119,6 +119,8 @@ export const CartStateSchema = z.object({
   /** The sequence of the current abandonment episode; empty until the cart is abandoned. */
   runs: z.array(StepRunSchema).default([]),
   attribution: AttributionSchema.nullable().default(null),
+  /** A newer cart of the same contact took over: this one starts no sequence. */
+  supersededBy: z.string().nullable().default(null),
 })
 
 /**

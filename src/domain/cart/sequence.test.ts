@@ -28,6 +28,7 @@ const text = (id: string, delayMin: number, windowMin = 600): Step => ({
 function policy(sequence: Step[], o: Partial<CartPolicy> = {}): CartPolicy {
   return {
     storeName: 'Acme',
+    currency: 'USD',
     baseUrl: 'https://cartback.test',
     smsFrom: null,
     attribution: { emailWindowSeconds: 5 * 86_400, smsWindowSeconds: 86_400 },

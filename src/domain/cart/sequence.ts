@@ -6,8 +6,18 @@ type Progress = { state: CartState; effects: Effect[]; journal: JournalEntry[] }
 
 const OPEN = new Set<StepRun['status']>(['scheduled', 'deferred'])
 
+/**
+ * Texts this abandonment already cost: those sent, and those whose outcome is unknown (a Twilio
+ * call cut off): either may have reached the phone, so both count for the one-text rule and caps.
+ */
+export function textedRuns(s: CartState): StepRun[] {
+  return s.runs.filter(
+    (r) => r.channel === 'sms' && (r.status === 'sent' || r.reason === 'outcome_unknown'),
+  )
+}
+
 /** Whether the sequence may run: only an abandoned or restored cart gets reminders. */
-function running(s: CartState): boolean {
+export function running(s: CartState): boolean {
   return (s.status === 'abandoned' || s.status === 'restored') && s.abandonedAt !== null
 }
 
@@ -85,10 +95,13 @@ export function nextRunAt(s: CartState): number | null {
 
 /** Stops every step still to come, with the reason in the journal. */
 export function cancelRuns(s: CartState, reason: string, now: number): Progress {
-  const open = s.runs.filter((r) => OPEN.has(r.status))
+  // A run still `sending` (a retry waiting in the outbox) is stopped too: the shell checks the
+  // run before every provider call and drops a send whose run is no longer `sending`.
+  const stoppable = (r: StepRun) => OPEN.has(r.status) || r.status === 'sending'
+  const open = s.runs.filter(stoppable)
   if (open.length === 0) return { state: s, effects: [], journal: [] }
   const runs = s.runs.map((r) =>
-    OPEN.has(r.status) ? { ...r, status: 'cancelled' as const, at: now, reason } : r,
+    stoppable(r) ? { ...r, status: 'cancelled' as const, at: now, reason } : r,
   )
   return {
     state: { ...s, runs },
@@ -114,9 +127,7 @@ export function factsFromCart(s: CartState, policy: CartPolicy): ContactFacts {
     smsSuppressed: false,
     smsConsent: consent ? { granted: consent.granted, at: consent.at } : null,
     smsOptInConfirmed: !policy.smsDoubleOptIn,
-    recentTexts: s.runs
-      .filter((r) => r.channel === 'sms' && r.status === 'sent')
-      .map((r) => r.at ?? 0),
+    recentTexts: textedRuns(s).map((r) => r.at ?? 0),
     timezone: s.contact.timezone ?? null,
   }
 }
@@ -173,8 +184,7 @@ export function processDue(
     const decision = decideStep(step, {
       now,
       abandonedAt: n.abandonedAt ?? now,
-      smsSentThisAbandonment: n.runs.filter((r) => r.channel === 'sms' && r.status === 'sent')
-        .length,
+      smsSentThisAbandonment: textedRuns(n).length,
       quietHours: policy.quietHours,
       contact: facts,
     })

@@ -16,7 +16,8 @@ export type MessageInput = {
   total: number
   restoreUrl: string
   unsubscribeUrl: string
-  incentive: { kind: 'percent' | 'fixed'; amount: number; code: string } | null
+  /** `currency`: the store's, for a fixed amount (the cart's otherwise). */
+  incentive: { kind: 'percent' | 'fixed'; amount: number; code: string; currency?: string } | null
 }
 
 export function templateValues(input: MessageInput, firstNameMax = 100): TemplateValues {
@@ -27,7 +28,9 @@ export function templateValues(input: MessageInput, firstNameMax = 100): Templat
     itemCount: String(input.items.reduce((n, i) => n + i.quantity, 0)),
     total: formatMoney(input.total, input.currency, locale),
     restoreUrl: input.restoreUrl,
-    incentive: input.incentive ? describeIncentive(input.incentive, input.currency, locale) : '',
+    incentive: input.incentive
+      ? describeIncentive(input.incentive, input.incentive.currency ?? input.currency, locale)
+      : '',
     incentiveCode: input.incentive?.code ?? '',
   }
 }

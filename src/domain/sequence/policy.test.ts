@@ -110,6 +110,12 @@ describe('decideStep', () => {
       { action: 'send' },
     ],
     [
+      "skips a text abroad when nothing tells the recipient's time zone",
+      sms(),
+      ctx(ABANDONED + H, { phone: '+447911123456', timezone: null }),
+      { action: 'skip', reason: 'location_unknown' },
+    ],
+    [
       'never texts a US number more than 48 h after abandonment',
       sms({ delaySeconds: 50 * 3600 }),
       ctx(ABANDONED + 50 * H),

@@ -44,6 +44,7 @@ export type SkipReason =
   | 'sms_already_sent_for_abandonment'
   | 'sms_after_48h'
   | 'window_passed'
+  | 'location_unknown'
 
 export type Decision =
   | { action: 'send' }
@@ -87,6 +88,9 @@ export function decideStep(step: Step, ctx: StepContext): Decision {
     reason = 'daily_text_cap'
   }
   const location = locateRecipient(c.phone, c.timezone ?? undefined)
+  // Outside North America the number alone does not say where the phone is; without the
+  // browser's time zone there is no recipient-local time to respect.
+  if (location.zones.length === 0) return { action: 'skip', reason: 'location_unknown' }
   const hours = effectiveHours(ctx.quietHours, location.state)
   const at = nextAllowedTime(earliest, location, hours)
   if (at === null || at > latest) {

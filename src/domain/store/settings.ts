@@ -121,6 +121,8 @@ export type CartPolicy = Pick<
   | 'attribution'
 > & {
   storeName: string
+  /** The store's currency: fixed incentives are amounts in it, whatever a cart says. */
+  currency: string
   smsDoubleOptIn: boolean
   /** Public origin of the deployment, for the links in messages. */
   baseUrl: string
@@ -129,7 +131,10 @@ export type CartPolicy = Pick<
 }
 
 /** What a contact object needs to answer and text for the store. */
-export function contactPolicy(store: { name: string; settings: Settings }, baseUrl: string) {
+export function contactPolicy(
+  store: { name: string; currency: string; settings: Settings },
+  baseUrl: string,
+) {
   const s = store.settings
   return {
     storeName: store.name,
@@ -141,12 +146,13 @@ export function contactPolicy(store: { name: string; settings: Settings }, baseU
 }
 
 export function cartPolicy(
-  store: { name: string; settings: Settings },
+  store: { name: string; currency: string; settings: Settings },
   baseUrl: string,
 ): CartPolicy {
   const s = store.settings
   return {
     storeName: store.name,
+    currency: store.currency,
     baseUrl,
     inactivitySeconds: s.inactivitySeconds,
     attributionWindowSeconds: s.attributionWindowSeconds,

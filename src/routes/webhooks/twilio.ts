@@ -7,7 +7,6 @@ import { storeById } from '../../db/stores'
 import { contactPolicy } from '../../domain/store/settings'
 import { normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
-import { log } from '../../lib/log'
 import { cartStub } from '../../objects/cart-object'
 import { contactStub } from '../../objects/contact-object'
 import type { AppEnv } from '../env'
@@ -61,8 +60,8 @@ async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
   return params
 }
 
-// A shopper's text. Answered at once with an empty TwiML response; the contact object handles
-// it afterwards (keywords: STOP family, START/YES, HELP) and replies through the REST API.
+// A shopper's text: signature, then the contact object handles keywords (STOP family, START/YES,
+// HELP) and replies through the REST API; Twilio gets an empty TwiML response.
 twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   const store = await storeById(c.env.DB, c.req.param('storeId'))
   if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
@@ -74,19 +73,18 @@ twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   if (!from) throw new AppError('BAD_REQUEST', 'Invalid message: From is not a phone number.')
   const ref = { storeId: store.id, channel: 'sms' as const, address: from }
   const policy = contactPolicy(store, publicBase(c))
-  const work = (async () => {
-    const result = await contactStub(c.env.CONTACT, ref).inbound(
-      ref,
-      { sid: parsed.data.MessageSid, body: parsed.data.Body, at: Date.now() },
-      policy,
+  // Keywords are handled before answering (fast, and an opt-out must not be lost); answers that
+  // take a model come with two-way SMS and will run after the response.
+  const result = await contactStub(c.env.CONTACT, ref).inbound(
+    ref,
+    { sid: parsed.data.MessageSid, body: parsed.data.Body, at: Date.now() },
+    policy,
+  )
+  if (!result.duplicate && result.keyword && result.activeCart) {
+    await cartStub(c.env.CART, { storeId: store.id, cartId: result.activeCart }).replied(
+      result.keyword,
     )
-    if (!result.duplicate && result.keyword && result.activeCart) {
-      await cartStub(c.env.CART, { storeId: store.id, cartId: result.activeCart }).replied(
-        result.keyword,
-      )
-    }
-  })().catch((err) => log('error', 'inbound text failed', { error: String(err) }))
-  c.executionCtx.waitUntil(work)
+  }
   return c.body('<?xml version="1.0" encoding="UTF-8"?><Response/>', 200, {
     'Content-Type': 'text/xml',
   })

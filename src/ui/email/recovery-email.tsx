@@ -122,7 +122,7 @@ export const RecoveryEmail: FC<{ words: Words; input: MessageInput }> = ({ words
                       >
                         {describeIncentive(
                           input.incentive,
-                          input.currency,
+                          input.incentive.currency ?? input.currency,
                           input.locale ?? undefined,
                         )}{' '}
                         with code <strong style="letter-spacing:1px">{input.incentive.code}</strong>
@@ -187,7 +187,7 @@ export function plainTextEmail(words: Words, input: MessageInput): string {
     '',
     ...(input.incentive
       ? [
-          `${describeIncentive(input.incentive, input.currency, input.locale ?? undefined)} with code ${input.incentive.code}`,
+          `${describeIncentive(input.incentive, input.incentive.currency ?? input.currency, input.locale ?? undefined)} with code ${input.incentive.code}`,
           '',
         ]
       : []),
