@@ -382,3 +382,75 @@ describe('attribution', () => {
     expect(refunded.attribution).toBeNull()
   })
 })
+
+describe('sequence stops and counts', () => {
+  it('starts no sequence on a cart a newer cart of the same contact superseded', () => {
+    const p = policy([email('e1', 60)])
+    const superseded = next(
+      shopper(),
+      { type: 'sequence.superseded', by: 'cart_newer_0000000000' },
+      T0 + M,
+      p,
+    ).state
+    const t = next(superseded, timer, ABANDONED, p)
+    expect(t.state.status).toBe('abandoned')
+    expect(t.state.runs).toEqual([])
+  })
+
+  it('stops reminders once an order is placed, even before it is paid', () => {
+    const p = policy([email('e1', 60)])
+    const onHold = next(
+      abandonedWith(p).state,
+      {
+        type: 'order.reported',
+        order: {
+          id: '9',
+          status: 'on-hold',
+          paid: false,
+          total: 2400,
+          refunded: 0,
+          currency: 'USD',
+          source: 'webhook',
+          placedAt: ABANDONED + M,
+          modifiedAt: null,
+        },
+      },
+      ABANDONED + M,
+      p,
+    )
+    expect(onHold.state.runs[0]).toMatchObject({ status: 'cancelled', reason: 'ordered' })
+  })
+
+  it('stops a send waiting for a retry', () => {
+    const p = policy([email('e1', 60)])
+    const sending = next(abandonedWith(p).state, timer, ABANDONED + H, p).state
+    const archived = next(
+      sending,
+      { type: 'merchant.acted', action: 'archive' },
+      ABANDONED + H + M,
+      p,
+    ).state
+    expect(archived.runs[0]).toMatchObject({ status: 'cancelled', reason: 'archived' })
+  })
+
+  it('counts a text of unknown outcome as sent for the one-text rule', () => {
+    const p = policy([text('s1', 60), text('s2', 120)])
+    const sending = next(abandonedWith(p).state, timer, ABANDONED + H, p).state
+    const unknown = next(
+      sending,
+      {
+        type: 'message.settled',
+        stepId: 's1',
+        outcome: 'failed',
+        messageId: null,
+        reason: 'outcome_unknown',
+      },
+      ABANDONED + H,
+      p,
+    ).state
+    expect(next(unknown, timer, ABANDONED + 2 * H, p).state.runs[1]).toMatchObject({
+      status: 'skipped',
+      reason: 'sms_already_sent_for_abandonment',
+    })
+  })
+})
