@@ -68,7 +68,8 @@ export async function buildMessage(
   })
   const unsubscribeToken = await signLinkToken(secret, 'unsubscribe', {
     ...claims,
-    step: run.channel,
+    // The message id names the address this email went to, whatever the cart holds later.
+    step: id,
     exp: nowS + YEAR_S,
   })
   const input: MessageInput = {

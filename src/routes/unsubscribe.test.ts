@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { abandon, beacon, call, cartId, createStore, ITEMS } from '../../test/helpers'
+import { abandon, beacon, call, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
 import { isSuppressed } from '../db/suppressions'
 import { signLinkToken } from '../lib/restore-token'
 import { cartStub } from '../objects/cart-object'
@@ -100,6 +100,31 @@ describe('unsubscribe links', () => {
       expect(res.status).toBe(400)
       expect(res.headers.get('content-type')).toMatch(/^text\/html/)
     }
+  })
+})
+
+describe('the link in a sent email', () => {
+  it('unsubscribes the address the email went to, even after the cart changed it', async () => {
+    const { store, id, email, stub } = await cartWithEmail()
+    await abandon(stub)
+    const row = await waitForRow<{ html: string }>(
+      'SELECT html FROM messages WHERE cart_id = ?',
+      id,
+    )
+    const link = /href="https:\/\/cartback\.test(\/u\/[^"]+)"/.exec(row.html)![1]!
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'contact',
+      contact: { email: 'someone.else@example.com' },
+    })
+    const page = await call(link)
+    expect(await page.text()).toContain('no more emails')
+    expect((await call(link, { method: 'POST', body: 'List-Unsubscribe=One-Click' })).status).toBe(
+      200,
+    )
+    expect(await isSuppressed(env.DB, store.id, 'email', email)).toBe(true)
+    expect(await isSuppressed(env.DB, store.id, 'email', 'someone.else@example.com')).toBe(false)
   })
 })
 

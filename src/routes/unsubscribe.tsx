@@ -11,52 +11,94 @@ import type { AppEnv } from './env'
 /** Unsubscribe links: GET shows a one-button page, POST (the button, or RFC 8058 one-click) acts. */
 export const unsubscribe = new Hono<AppEnv>()
 
-async function resolve(c: Context<AppEnv>) {
+type Target = {
+  storeId: string
+  storeName: string
+  cartId: string
+  channel: 'email' | 'sms'
+  address: string | null
+}
+
+/**
+ * What a link unsubscribes: the address its message went to (the token names the message), so
+ * an edited or deleted cart cannot redirect it. Tokens naming only a channel read the cart.
+ */
+async function resolve(c: Context<AppEnv>): Promise<Target | null> {
   const claims = await verifyLinkToken(
     c.get('config').SIGNING_SECRET,
     'unsubscribe',
     c.req.param('token') ?? '',
     Date.now(),
   )
-  if (!claims.ok || (claims.step !== 'email' && claims.step !== 'sms')) return null
+  if (!claims.ok || !claims.step) return null
   const store = await storeById(c.env.DB, claims.storeId)
-  const channel: 'email' | 'sms' = claims.step
-  return store ? { store, cartId: claims.cartId, channel } : null
+  if (!store) return null
+  const base = { storeId: store.id, storeName: store.name, cartId: claims.cartId }
+  if (claims.step.startsWith('msg_')) {
+    const row = await c.env.DB.prepare(
+      'SELECT channel, "to" FROM messages WHERE id = ? AND store_id = ? AND cart_id = ?',
+    )
+      .bind(claims.step, store.id, claims.cartId)
+      .first<{ channel: 'email' | 'sms'; to: string }>()
+    return row
+      ? { ...base, channel: row.channel, address: row.to }
+      : { ...base, channel: 'email', address: null }
+  }
+  if (claims.step !== 'email' && claims.step !== 'sms') return null
+  return { ...base, channel: claims.step, address: null }
 }
 
 const invalid = (c: Context<AppEnv>) =>
   c.html(
     <NoticePage
       title="This link is not valid"
-      message="Reply to the email you received and the store will take you off its list."
+      message="Reply to the message you received and the store will take you off its list."
     />,
     400,
   )
 
+const what = (channel: 'email' | 'sms') => (channel === 'email' ? 'emails' : 'texts')
+
 // A GET never unsubscribes: mail scanners open links.
 unsubscribe.get('/u/:token', async (c) => {
   c.header('Cache-Control', 'no-store')
-  const r = await resolve(c)
-  if (!r) return invalid(c)
-  return c.html(<UnsubscribePage storeName={r.store.name} action={new URL(c.req.url).pathname} />)
+  const t = await resolve(c)
+  if (!t) return invalid(c)
+  return c.html(
+    <UnsubscribePage
+      storeName={t.storeName}
+      what={what(t.channel)}
+      action={new URL(c.req.url).pathname}
+    />,
+  )
 })
 
 unsubscribe.post('/u/:token', async (c) => {
   c.header('Cache-Control', 'no-store')
-  const r = await resolve(c)
-  if (!r) return invalid(c)
+  const t = await resolve(c)
+  if (!t) return invalid(c)
   const oneClick = (await c.req.text()).includes('List-Unsubscribe=One-Click')
   const source = oneClick ? 'one_click' : 'unsubscribe_link'
-  const address = await cartStub(c.env.CART, {
-    storeId: r.store.id,
-    cartId: r.cartId,
-  }).unsubscribed(r.channel, source)
-  if (address)
-    await suppress(c.env.DB, { storeId: r.store.id, channel: r.channel, address, source })
+  // The cart journals it (and supplies the address for tokens that do not name a message).
+  const fromCart = await cartStub(c.env.CART, {
+    storeId: t.storeId,
+    cartId: t.cartId,
+  }).unsubscribed(t.channel, source)
+  const address = t.address ?? fromCart
+  if (!address) {
+    return c.html(
+      <NoticePage
+        title="We could not find this address"
+        message={`Reply to the message you received and ${t.storeName} will take you off its list.`}
+      />,
+      404,
+    )
+  }
+  await suppress(c.env.DB, { storeId: t.storeId, channel: t.channel, address, source })
   return c.html(
     <NoticePage
       title="You are unsubscribed"
-      message={`${r.store.name} will not email you about your cart again.`}
+      message={`${t.storeName} will not send you ${what(t.channel)} about your cart again.`}
     />,
   )
 })

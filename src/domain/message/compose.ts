@@ -1,6 +1,6 @@
 import type { Item } from '../cart/types'
 import type { EmailStep, Sender, SmsStep } from '../sequence/steps'
-import { describeIncentive, formatMoney } from './format'
+import { describeIncentive, formatMoney, formatMoneyForText } from './format'
 import { countSegments } from './segments'
 import { MAX_SMS_SEGMENTS, SMS_FIRST_NAME_MAX, STOP_FOOTER } from './sms'
 import { fill, type TemplateValues } from './template'
@@ -20,13 +20,18 @@ export type MessageInput = {
   incentive: { kind: 'percent' | 'fixed'; amount: number; code: string; currency?: string } | null
 }
 
-export function templateValues(input: MessageInput, firstNameMax = 100): TemplateValues {
+export function templateValues(
+  input: MessageInput,
+  firstNameMax = 100,
+  forText = false,
+): TemplateValues {
   const locale = input.locale ?? 'en-US'
+  const money = forText ? formatMoneyForText : formatMoney
   return {
     storeName: input.storeName,
     firstName: (input.firstName ?? '').slice(0, firstNameMax),
     itemCount: String(input.items.reduce((n, i) => n + i.quantity, 0)),
-    total: formatMoney(input.total, input.currency, locale),
+    total: money(input.total, input.currency, locale),
     restoreUrl: input.restoreUrl,
     incentive: input.incentive
       ? describeIncentive(input.incentive, input.incentive.currency ?? input.currency, locale)
@@ -61,7 +66,8 @@ export function composeSms(step: SmsStep, input: MessageInput, firstText: boolea
   const footer = firstText ? STOP_FOOTER : ''
   for (const firstName of [input.firstName, null]) {
     const text =
-      fill(step.template.body, templateValues({ ...input, firstName }, SMS_FIRST_NAME_MAX)) + footer
+      fill(step.template.body, templateValues({ ...input, firstName }, SMS_FIRST_NAME_MAX, true)) +
+      footer
     const { segments } = countSegments(text)
     if (segments <= MAX_SMS_SEGMENTS) return { text, segments }
     if (firstName === null) return { error: 'too_long', segments }

@@ -20,7 +20,8 @@ export function worstCaseSms(
     storeName: opts.storeName,
     firstName: 'X'.repeat(SMS_FIRST_NAME_MAX),
     itemCount: '999',
-    total: '$999,999.99',
+    // The longest a total gets in a text: an ISO code when the symbol is not GSM.
+    total: 'USD 999,999.99',
     restoreUrl: 'x'.repeat(opts.linkLength),
     incentive: '$1,000.00 off',
     incentiveCode: 'X'.repeat(12),

@@ -31,3 +31,22 @@ describe('templates', () => {
     expect(fill('{{firstName}}', { ...values, firstName: '<b>x</b>' })).toBe('<b>x</b>')
   })
 })
+
+describe('money in texts', () => {
+  it('keeps totals in the GSM alphabet whatever the locale', async () => {
+    const { formatMoneyForText } = await import('./format')
+    const { countSegments } = await import('./segments')
+    for (const [currency, locale] of [
+      ['EUR', 'fr-FR'],
+      ['CHF', 'de-CH'],
+      ['INR', 'en-IN'],
+      ['PLN', 'pl-PL'],
+      ['USD', 'en-US'],
+    ] as const) {
+      const text = formatMoneyForText(123456, currency, locale)
+      expect(countSegments(text).encoding, `${currency} ${locale}: ${text}`).toBe('GSM-7')
+    }
+    expect(formatMoneyForText(123456, 'INR', 'en-IN')).toBe('INR 1,234.56')
+    expect(formatMoneyForText(123456, 'EUR', 'fr-FR')).toBe('1 234,56 €')
+  })
+})

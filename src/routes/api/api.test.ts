@@ -94,6 +94,44 @@ describe('stores', () => {
     expect(updated.publishableKey).toBe(store.publishableKey)
   })
 
+  it('merges a partial settings object with what is set', async () => {
+    const store = await createStore()
+    const sid = `MG${'a'.repeat(32)}`
+    const res = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { settings: { sms: { messagingServiceSid: sid } } },
+    })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as Store).settings.sms).toEqual({
+      doubleOptIn: true,
+      messagingServiceSid: sid,
+    })
+  })
+
+  it('refuses a new store name that would push a text past two segments', async () => {
+    const store = await createStore()
+    await api(`/stores/${store.id}/sequence`, {
+      method: 'PUT',
+      json: {
+        sequence: [
+          {
+            id: 's',
+            channel: 'sms',
+            delaySeconds: 0,
+            windowSeconds: 3600,
+            template: { body: `{{storeName}} ${'x'.repeat(200)} {{restoreUrl}}` },
+          },
+        ],
+      },
+    })
+    const res = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { name: 'A much longer store name than before, really very long' },
+    })
+    expect(res.status).toBe(400)
+    expect((await errorOf(res)).message).toContain('step s')
+  })
+
   it('applies new allowed origins to beacons at once', async () => {
     const store = await createStore()
     const id = cartId()

@@ -12,7 +12,7 @@ import { currencyCode, httpUrl } from '../../lib/schemas'
 import { seal } from '../../lib/secret-box'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
-import { jsonBody } from '../validation'
+import { jsonBody, parseOrThrow } from '../validation'
 
 export const stores = new Hono<AppEnv>()
 
@@ -40,7 +40,8 @@ const CreateStore = StoreFields.extend({
 
 const PatchStore = StoreFields.partial()
   .extend({
-    settings: SettingsPatchSchema.optional(),
+    /** Any subset of the settings; objects (sender, sms, …) merge with what is set. */
+    settings: z.record(z.string(), z.unknown()).optional(),
     /** WooCommerce REST API keys (read/write) for coupons; null removes them. */
     woocommerceApi: z
       .object({
@@ -126,16 +127,35 @@ stores.get('/:storeId', async (c) => {
   return c.json(store)
 })
 
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Top-level keys replace; objects (sender, sms, quietHours, attribution) merge one level. */
+function mergeSettings(current: Record<string, unknown>, patch: Record<string, unknown>) {
+  const out: Record<string, unknown> = { ...current }
+  for (const [k, v] of Object.entries(patch)) {
+    const was = current[k]
+    out[k] = isObject(v) && isObject(was) ? { ...was, ...v } : v
+  }
+  return out
+}
+
 stores.patch('/:storeId', async (c) => {
   const body = await jsonBody(c, PatchStore)
   const current = await storeById(c.env.DB, c.req.param('storeId'))
   if (!current) throw new AppError('NOT_FOUND', 'No such store.')
-  const { settings, allowedOrigins, woocommerceApi, ...fields } = body
-  if (settings?.sequence) assertSequenceFits(c, fields.name ?? current.name, settings.sequence)
+  const { settings: patch, allowedOrigins, woocommerceApi, ...fields } = body
+  const settings = patch
+    ? parseOrThrow(SettingsSchema, mergeSettings(current.settings, patch), 'settings')
+    : null
+  // A new name or new texts: every text must still fit two segments.
+  if (settings || fields.name) {
+    assertSequenceFits(c, fields.name ?? current.name, (settings ?? current.settings).sequence)
+  }
   const updated = await updateStore(c.env.DB, current.id, {
     ...fields,
     ...(allowedOrigins ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
-    ...(settings ? { settings: SettingsSchema.parse({ ...current.settings, ...settings }) } : {}),
+    ...(settings ? { settings } : {}),
     ...(woocommerceApi !== undefined
       ? {
           woocommerceApi: woocommerceApi

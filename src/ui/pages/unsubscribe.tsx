@@ -1,8 +1,9 @@
 import type { FC } from 'hono/jsx'
 
 /** Asks before unsubscribing: a plain form that POSTs, so nothing happens on a mere visit. */
-export const UnsubscribePage: FC<{ storeName: string; action: string }> = ({
+export const UnsubscribePage: FC<{ storeName: string; what: string; action: string }> = ({
   storeName,
+  what,
   action,
 }) => (
   <html lang="en">
@@ -16,7 +17,9 @@ export const UnsubscribePage: FC<{ storeName: string; action: string }> = ({
     <body>
       <main>
         <h1>Unsubscribe from {storeName}?</h1>
-        <p>You will get no more emails about your cart from {storeName}.</p>
+        <p>
+          You will get no more {what} about your cart from {storeName}.
+        </p>
         <form method="post" action={action}>
           <input type="hidden" name="List-Unsubscribe" value="One-Click" />
           <button type="submit">Unsubscribe</button>
