@@ -182,22 +182,16 @@ export class CartObject extends DurableObject<Env> {
     const facts: Partial<ContactFacts> = {}
     const ns = this.env.CONTACT
     if (s.contact.phone) {
-      const f = await contactStub(ns, {
-        storeId: s.storeId,
-        channel: 'sms',
-        address: s.contact.phone,
-      }).facts()
+      const ref = { storeId: s.storeId, channel: 'sms' as const, address: s.contact.phone }
+      const f = await contactStub(ns, ref).facts(ref)
       facts.smsSuppressed = f.suppressed
       facts.smsOptInConfirmed = !policy.smsDoubleOptIn || f.optIn === 'confirmed'
       if (f.consent) facts.smsConsent = f.consent
       facts.recentTexts = f.recentTexts
     }
     if (s.contact.email) {
-      const f = await contactStub(ns, {
-        storeId: s.storeId,
-        channel: 'email',
-        address: s.contact.email,
-      }).facts()
+      const ref = { storeId: s.storeId, channel: 'email' as const, address: s.contact.email }
+      const f = await contactStub(ns, ref).facts(ref)
       facts.emailSuppressed = f.suppressed
     }
     // A beacon may have changed the phone or email while we asked: those facts are not theirs.

@@ -278,6 +278,39 @@ describe('consent evidence export', () => {
     expect(json.records).toHaveLength(1)
   })
 
+  it('purges consent records once they are four years old, and only those', async () => {
+    const store = await textingStore(false)
+    await consentingCart(store)
+    const contact = contactStub(env.CONTACT, { storeId: store.id, channel: 'sms', address: PHONE })
+    const fiveYears = Date.now() - 5 * 365 * 86_400_000
+    await runInDurableObject(contact, (_o, s) => {
+      s.storage.sql.exec(
+        "INSERT INTO consent (at, granted, text, ip, user_agent, page, cart_id, source) VALUES (?, 1, 'old', NULL, NULL, NULL, 'c', 'storefront')",
+        fiveYears,
+      )
+    })
+    expect(await contact.ledger()).toHaveLength(2)
+    const { runDurableObjectAlarm } = await import('cloudflare:test')
+    expect(await runDurableObjectAlarm(contact)).toBe(true)
+    const left = await contact.ledger()
+    expect(left.map((r) => r.text)).toEqual([DISCLOSURE])
+  })
+
+  it('knows an address suppressed by an unsubscribe link or a bounce', async () => {
+    const store = await textingStore(false)
+    const { suppress } = await import('../db/suppressions')
+    await suppress(env.DB, {
+      storeId: store.id,
+      channel: 'email',
+      address: 'bounced@example.com',
+      source: 'resend_bounced',
+    })
+    const ref = { storeId: store.id, channel: 'email' as const, address: 'bounced@example.com' }
+    expect((await contactStub(env.CONTACT, ref).facts(ref)).suppressed).toBe(true)
+    const other = { ...ref, address: 'fine@example.com' }
+    expect((await contactStub(env.CONTACT, other).facts(other)).suppressed).toBe(false)
+  })
+
   it('refuses a query without an address, or with both', async () => {
     const store = await textingStore(false)
     expect((await api(`/contacts/${store.id}/consent`)).status).toBe(400)

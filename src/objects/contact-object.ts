@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
-import { suppress, unsuppress } from '../db/suppressions'
+import { isSuppressed, suppress, unsuppress } from '../db/suppressions'
 import { keywordOf, replies } from '../domain/contact/keywords'
 import type { MessageReport } from '../domain/message/report'
 import { log } from '../lib/log'
@@ -103,7 +103,7 @@ export class ContactObject extends DurableObject<Env> {
     return this.facts()
   }
 
-  async facts(): Promise<ContactFactsView> {
+  async facts(asked?: ContactRef): Promise<ContactFactsView> {
     const latest = this.sql
       .exec<{ granted: number; at: number }>(
         'SELECT granted, at FROM consent ORDER BY seq DESC LIMIT 1',
@@ -113,8 +113,14 @@ export class ContactObject extends DurableObject<Env> {
       .exec<{ at: number }>('SELECT at FROM texts WHERE at > ? ORDER BY at', Date.now() - DAY)
       .toArray()
       .map((r) => r.at)
+    // Suppression has one source of truth for every channel and origin (reply, link, bounce):
+    // the D1 row; the object's own flag answers without a read after a STOP it handled.
+    const ref = asked ?? this.kv.get<ContactRef>('ref')
+    const suppressed =
+      this.suppressed() ||
+      (ref ? await isSuppressed(this.env.DB, ref.storeId, ref.channel, ref.address) : false)
     return {
-      suppressed: this.suppressed(),
+      suppressed,
       optIn: this.optIn(),
       consent: latest ? { granted: Boolean(latest.granted), at: latest.at } : null,
       recentTexts: recent,
