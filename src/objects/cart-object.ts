@@ -86,7 +86,16 @@ export class CartObject extends DurableObject<Env> {
     const extra: JournalEntry[] = created
       ? [{ at: Date.now(), type: 'cart.created', source: 'storefront' }]
       : []
-    return this.apply(state, { type: 'beacon.received', beacon }, policy, extra)
+    const result = await this.apply(state, { type: 'beacon.received', beacon }, policy, extra)
+    // The contact objects need to hear of this beacon only when it says something new about
+    // the person: an address, consent, or the shopper back on a superseded cart.
+    const after = result.state.contact
+    const linkContacts =
+      after.email !== state.contact.email ||
+      after.phone !== state.contact.phone ||
+      (beacon.consents?.length ?? 0) > 0 ||
+      (state.supersededBy !== null && result.state.supersededBy === null)
+    return { ...result, linkContacts }
   }
 
   /** The shopper opened a restore link. Null when the cart does not exist (erased). */

@@ -52,15 +52,16 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
   c.header('Access-Control-Allow-Origin', origin)
   c.header('Vary', 'Origin')
   const beacon = toBeacon(body, store, { ip, userAgent: c.req.header('user-agent') })
-  const { state } = await cartStub(c.env.CART, { storeId: store.id, cartId: body.cart }).ingest(
+  const { state, linkContacts: link } = await cartStub(c.env.CART, {
+    storeId: store.id,
+    cartId: body.cart,
+  }).ingest(
     { storeId: store.id, cartId: body.cart },
     beacon,
     cartPolicy(store, publicBase(c)),
     store.currency,
   )
-  if (beacon.contact?.email || beacon.contact?.phone || beacon.consents?.length) {
-    await linkContacts(c.env, store, state, beacon, publicBase(c))
-  }
+  if (link) await linkContacts(c.env, store, state, beacon, publicBase(c))
   return c.json({ ok: true }, 202)
 })
 
