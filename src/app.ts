@@ -9,6 +9,7 @@ import { demo } from './routes/demo'
 import type { AppEnv } from './routes/env'
 import { events } from './routes/events'
 import { restore } from './routes/restore'
+import { script } from './routes/script'
 import { unsubscribe } from './routes/unsubscribe'
 import { resend } from './routes/webhooks/resend'
 import { twilio } from './routes/webhooks/twilio'
@@ -35,6 +36,7 @@ export function createApp() {
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.route('/v1', events)
+  app.route('/v1', script)
   app.route('/', restore)
   app.route('/', unsubscribe)
   app.route('/webhooks/woocommerce', woocommerce)

@@ -1,0 +1,183 @@
+// The storefront script in a real browser (Debian's Chromium through playwright-core) against a
+// running Worker: a page on its own origin loads /v1/cartback.js and uses window.Cartback.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { type Browser, chromium } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { applyMigrations, freePort, secret, startDevServer } from '../../scripts/lib/dev-server.mjs'
+
+// The page's globals, for the callbacks that run in the browser (the DOM library is not
+// loaded into this Worker-typed project).
+type CartbackApi = {
+  v: string
+  id(): string
+  cart(d: object): void
+  contact(d: object): void
+  order(d: object): void
+}
+declare const window: { Cartback?: CartbackApi }
+
+const TOKEN = `cb_admin_${secret(16)}`
+let server: { url: string; stop: () => Promise<void>; output: () => string }
+let persistTo: string
+let shop: Server
+let shopUrl: string
+let browser: Browser
+let store: { id: string; publishableKey: string }
+
+const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
+  const res = await fetch(`${server.url}/api/v1${path}`, {
+    ...init,
+    headers: {
+      Authorization: `Bearer ${TOKEN}`,
+      'Content-Type': 'application/json',
+      ...init.headers,
+    },
+  })
+  return (await res.json()) as T
+}
+
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 20_000,
+): Promise<T> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    const value = await probe().catch(() => undefined)
+    if (value !== undefined) return value
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`timed out waiting for ${what}`)
+}
+
+beforeAll(async () => {
+  persistTo = mkdtempSync(join(tmpdir(), 'cartback-store-'))
+  applyMigrations({ persistTo })
+  server = await startDevServer({
+    port: await freePort(),
+    persistTo,
+    vars: {
+      ADMIN_API_TOKEN: TOKEN,
+      SIGNING_SECRET: secret(32),
+      OWNER_EMAIL: 'o@example.com',
+      OWNER_PASSWORD: secret(12),
+    },
+  })
+  shop = createServer((req, res) => {
+    const q = new URL(req.url ?? '/', 'http://x').searchParams
+    res.writeHead(200, { 'Content-Type': 'text/html' })
+    res.end(
+      `<!doctype html><html><head><title>Shop</title>
+       <script async src="${server.url}/v1/cartback.js" data-store="${q.get('key')}"${q.has('gpc') ? ' data-respect-gpc' : ''}></script>
+       </head><body><h1>Shop</h1></body></html>`,
+    )
+  })
+  await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r))
+  shopUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}`
+  store = await api('/stores', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'Browser Shop',
+      url: `${shopUrl}/`,
+      currency: 'USD',
+      allowedOrigins: [shopUrl],
+    }),
+  })
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  })
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await new Promise((r) => shop?.close(r))
+  await server?.stop()
+  if (persistTo) rmSync(persistTo, { recursive: true, force: true })
+})
+
+type Detail = {
+  status: string
+  items: { id: string }[]
+  contact: { email?: string }
+  total: number
+}
+
+describe('cartback.js in a browser', () => {
+  it('keeps a first-party cart id and beacons the cart and the contact', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
+    await page.evaluate(() => {
+      window.Cartback!.cart({
+        items: [{ id: 'tee', name: 'Ocean Tee', price: 2400, quantity: 2 }],
+        currency: 'USD',
+      })
+      window.Cartback!.contact({ contact: { email: 'Browser.Shopper@Example.com' } })
+    })
+    const detail = await until('the cart with its contact', async () => {
+      const d = await api<Detail>(`/carts/${store.id}/${id}`)
+      return d.items?.length === 1 && d.contact?.email ? d : undefined
+    })
+    expect(detail).toMatchObject({
+      status: 'active',
+      total: 4800,
+      contact: { email: 'browser.shopper@example.com' },
+    })
+    // The id survives a reload: it is kept first-party.
+    await page.reload()
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    expect(await page.evaluate(() => window.Cartback!.id())).toBe(id)
+    await page.close()
+  })
+
+  it('reports the order and starts a new cart id', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.evaluate(() =>
+      window.Cartback!.cart({ items: [{ id: 'mug', name: 'Mug', price: 1600, quantity: 1 }] }),
+    )
+    await until('the cart', async () =>
+      (await api<Detail>(`/carts/${store.id}/${id}`)).items?.length ? true : undefined,
+    )
+    const next = await page.evaluate(() => {
+      window.Cartback!.order({ order: { id: `o-${Date.now()}`, total: 1600 } })
+      return window.Cartback!.id()
+    })
+    expect(next).not.toBe(id)
+    const ordered = await until('the order', async () => {
+      const d = await api<Detail>(`/carts/${store.id}/${id}`)
+      return d.status === 'converted' ? d : undefined
+    })
+    expect(ordered.status).toBe('converted')
+    await page.close()
+  })
+
+  it('sends nothing for a shopper with Global Privacy Control when the store honours it', async () => {
+    const page = await browser.newPage()
+    await page.addInitScript(() =>
+      Object.defineProperty(navigator, 'globalPrivacyControl', { value: true }),
+    )
+    const seen: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/events')) seen.push(r.url())
+    })
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}&gpc`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await page.evaluate(() =>
+      window.Cartback!.cart({ items: [{ id: 'x', name: 'X', price: 100, quantity: 1 }] }),
+    )
+    await page.waitForTimeout(800)
+    expect(seen).toEqual([])
+    await page.close()
+  })
+})
