@@ -8,9 +8,6 @@
 
 type Json = Record<string, unknown>
 
-// A module (for the global declarations below); esbuild wraps it in an IIFE.
-export {}
-
 declare global {
   interface Navigator {
     globalPrivacyControl?: boolean
@@ -25,6 +22,8 @@ declare global {
     }
   }
 }
+
+import { woocommerce } from './woocommerce'
 
 const VERSION = '__VERSION__'
 const ID = 'cartback_cart'
@@ -59,6 +58,10 @@ const DEBOUNCE_MS = 400
     else document.cookie = `${k}=${v}; path=/; max-age=31536000; samesite=lax`
   }
 
+  function rotate() {
+    cartId = newId()
+    write(ID, cartId)
+  }
   const newId = () => {
     const b = crypto.getRandomValues(new Uint8Array(16))
     return btoa(String.fromCharCode(...b))
@@ -114,7 +117,16 @@ const DEBOUNCE_MS = 400
   }
   const send = (type: string, data: Json, now = false) => {
     if (off) return
-    pending[type] = { ...pending[type], ...data, store, cart: cartId, type, page: location.href }
+    // Merged one level deep: fields typed one after another (email, phone, name) all go out.
+    const was = pending[type] ?? {}
+    const merged: Json = { ...was }
+    for (const [k, v] of Object.entries(data)) {
+      merged[k] =
+        v && typeof v === 'object' && !Array.isArray(v)
+          ? { ...(was[k] as Json), ...(v as Json) }
+          : v
+    }
+    pending[type] = { ...merged, store, cart: cartId, type, page: location.href }
     clearTimeout(timer)
     if (now) flush()
     else timer = setTimeout(flush, DEBOUNCE_MS)
@@ -133,9 +145,9 @@ const DEBOUNCE_MS = 400
     order: (d) => {
       send('order', d, true)
       // A new cart after an order: the next purchase is a new story.
-      cartId = newId()
-      write(ID, cartId)
+      rotate()
     },
   }
+  if (tag.dataset.platform === 'woocommerce' && !off) woocommerce(send, rotate, storage)
   dispatchEvent(new Event('cartback:ready'))
 })()

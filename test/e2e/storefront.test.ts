@@ -9,6 +9,7 @@ import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { applyMigrations, freePort, secret, startDevServer } from '../../scripts/lib/dev-server.mjs'
+import { fakeWooStore } from '../fakes/woo-store'
 
 // The page's globals, for the callbacks that run in the browser (the DOM library is not
 // loaded into this Worker-typed project).
@@ -28,6 +29,8 @@ let shop: Server
 let shopUrl: string
 let browser: Browser
 let store: { id: string; publishableKey: string }
+let woo: Awaited<ReturnType<typeof fakeWooStore>>
+let wooStore: { id: string; publishableKey: string }
 
 const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
   const res = await fetch(`${server.url}/api/v1${path}`, {
@@ -88,6 +91,19 @@ beforeAll(async () => {
       allowedOrigins: [shopUrl],
     }),
   })
+  woo = await fakeWooStore({
+    scriptUrl: `${server.url}/v1/cartback.js`,
+    storeKey: () => wooStore.publishableKey,
+  })
+  wooStore = await api('/stores', {
+    method: 'POST',
+    body: JSON.stringify({
+      name: 'Woo Shop',
+      url: `${woo.url}/`,
+      currency: 'USD',
+      allowedOrigins: [woo.url],
+    }),
+  })
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -96,6 +112,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close()
+  await woo?.close()
   await new Promise((r) => shop?.close(r))
   await server?.stop()
   if (persistTo) rmSync(persistTo, { recursive: true, force: true })
@@ -178,6 +195,79 @@ describe('cartback.js in a browser', () => {
     )
     await page.waitForTimeout(800)
     expect(seen).toEqual([])
+    await page.close()
+  })
+})
+
+describe('WooCommerce capture in a browser', () => {
+  type WooDetail = Detail & {
+    items: { id: string; name: string; price: number; quantity: number; image?: string }[]
+    contact: Record<string, string>
+    order: { id: string } | null
+  }
+  const detailOf = (id: string) => api<WooDetail>(`/carts/${wooStore.id}/${id}`)
+
+  it('reads the cart from the Store API after a classic add-to-cart and sends billing fields', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${woo.url}/classic`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.click('#add')
+    await page.fill('#billing_email', 'Classic@Example.com')
+    await page.fill('#billing_phone', '(415) 555-2671')
+    await page.fill('#billing_first_name', 'Ada')
+    await page.click('body')
+    const d = await until('the classic cart and contact', async () => {
+      const x = await detailOf(id)
+      return x.items?.length && x.contact?.phone && x.contact?.firstName ? x : undefined
+    })
+    expect(d.items[0]).toMatchObject({
+      id: '11',
+      name: 'Ocean Tee',
+      price: 2400,
+      quantity: 1,
+      image: expect.stringContaining('/img/11.png'),
+    })
+    expect(d.contact).toMatchObject({
+      email: 'classic@example.com',
+      phone: '+14155552671',
+      firstName: 'Ada',
+    })
+    await page.close()
+  })
+
+  it('follows a Blocks add-to-cart and the Blocks checkout fields', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${woo.url}/blocks`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.click('#add')
+    await page.fill('#email', 'blocks@example.com')
+    await page.fill('#billing-first_name', 'Grace')
+    await page.click('body')
+    const d = await until('the blocks cart and contact', async () => {
+      const x = await detailOf(id)
+      return x.items?.some((i) => i.id === '12') && x.contact?.firstName === 'Grace' ? x : undefined
+    })
+    expect(d.contact.email).toBe('blocks@example.com')
+    await page.close()
+  })
+
+  it('reports the order from the order-received page and starts a new cart', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${woo.url}/blocks`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.click('#add')
+    await until('the cart', async () => ((await detailOf(id)).items?.length ? true : undefined))
+    await page.goto(`${woo.url}/checkout/order-received/4242/`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    expect(await page.evaluate(() => window.Cartback!.id())).not.toBe(id)
+    const d = await until('the order', async () => {
+      const x = await detailOf(id)
+      return x.order ? x : undefined
+    })
+    expect(d.order?.id).toBe('4242')
     await page.close()
   })
 })
