@@ -32,6 +32,9 @@ export function woocommerce(send: Send, newCart: () => void, store: Storage | nu
       .then((cart) => {
         if (!cart) return
         const beacon = toBeaconCart(cart)
+        // A visitor who never had anything in the cart is not a cart: send nothing. An emptied
+        // cart is sent (it stops the sequence).
+        if (beacon.items.length === 0 && !store?.getItem(TOTAL)) return
         store?.setItem(TOTAL, String(beacon.total))
         send('cart', beacon)
       })
@@ -62,6 +65,7 @@ export function woocommerce(send: Send, newCart: () => void, store: Storage | nu
   const placed = /\/checkout\/order-received\/(\d+)/.exec(location.pathname)
   if (placed) {
     send('order', { order: { id: placed[1], total: Number(store?.getItem(TOTAL) ?? 0) } }, true)
+    store?.removeItem(TOTAL)
     newCart()
   } else sync()
 }

@@ -128,6 +128,11 @@ type Detail = {
 describe('cartback.js in a browser', () => {
   it('keeps a first-party cart id and beacons the cart and the contact', async () => {
     const page = await browser.newPage()
+    // The same watch the "sends nothing" tests rely on: it does see the script's beacons.
+    const beacons: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/events')) beacons.push(r.method())
+    })
     await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
     await page.waitForFunction(() => window.Cartback !== undefined)
     const id = await page.evaluate(() => window.Cartback!.id())
@@ -143,6 +148,7 @@ describe('cartback.js in a browser', () => {
       const d = await api<Detail>(`/carts/${store.id}/${id}`)
       return d.items?.length === 1 && d.contact?.email ? d : undefined
     })
+    expect(beacons.length).toBeGreaterThan(0)
     expect(detail).toMatchObject({
       status: 'active',
       total: 4800,
@@ -200,6 +206,21 @@ describe('cartback.js in a browser', () => {
 })
 
 describe('WooCommerce capture in a browser', () => {
+  it('creates no cart for a visitor who never adds anything', async () => {
+    const page = await browser.newPage()
+    const beacons: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/events')) beacons.push(r.url())
+    })
+    // A fresh visitor on a store whose cart is empty.
+    woo.lines.length = 0
+    await page.goto(`${woo.url}/blocks`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await page.waitForTimeout(800)
+    expect(beacons).toEqual([])
+    await page.close()
+  })
+
   type WooDetail = Detail & {
     items: { id: string; name: string; price: number; quantity: number; image?: string }[]
     contact: Record<string, string>
