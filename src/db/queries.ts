@@ -1,4 +1,5 @@
 import type { CartStatus } from '../domain/cart/types'
+import { iso } from '../lib/time'
 
 /** A cart row as the list API returns it. */
 export type CartSummary = {
@@ -38,8 +39,6 @@ type CartRow = {
   recovered_revenue: number
   order_id: string | null
 }
-
-const iso = (ms: number) => new Date(ms).toISOString()
 
 function toSummary(r: CartRow): CartSummary {
   const s: CartSummary = {

@@ -161,13 +161,26 @@ export async function buildMessage(
   }
 }
 
-/** The coupon code of one send: derived from its key, so a retry asks for the same coupon. */
-export async function couponCode(secret: string, key: string): Promise<string> {
-  const mac = await hmacSha256(secret, `coupon:${key}`)
-  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789'
-  let code = 'CB-'
-  for (let i = 0; i < 8; i++) code += alphabet[mac[i]! % alphabet.length]
+/**
+ * A code derived from a send's key (HMAC, so not guessable from the key): a retry of the same
+ * send gets the same code, whatever it names (a short link, a coupon).
+ */
+async function derivedCode(
+  secret: string,
+  label: string,
+  key: string,
+  alphabet: string,
+  length: number,
+) {
+  const mac = await hmacSha256(secret, `${label}:${key}`)
+  let code = ''
+  for (let i = 0; i < length; i++) code += alphabet[mac[i]! % alphabet.length]
   return code
+}
+
+/** The coupon code of one send: no look-alike characters, so shoppers can type it. */
+export async function couponCode(secret: string, key: string): Promise<string> {
+  return `CB-${await derivedCode(secret, 'coupon', key, 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789', 8)}`
 }
 
 type CouponOutcome =
@@ -209,11 +222,13 @@ export async function issueCoupon(
   return { ok: true, incentive: { kind: i.kind, amount: i.amount, code, currency: storeCurrency } }
 }
 
-/** Ten base62 characters derived from the key: the same step always gets the same link. */
-async function shortCode(secret: string, key: string): Promise<string> {
-  const mac = await hmacSha256(secret, `short:${key}`)
-  const alphabet = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ'
-  let code = ''
-  for (let i = 0; i < 10; i++) code += alphabet[mac[i]! % 62]
-  return code
+/** Ten base62 characters: the same step always gets the same short link. */
+function shortCode(secret: string, key: string): Promise<string> {
+  return derivedCode(
+    secret,
+    'short',
+    key,
+    '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
+    10,
+  )
 }

@@ -1,8 +1,8 @@
 import type { CartSummary, MessageView } from '../../db/queries'
 import { recoveredRevenue } from '../../domain/cart/machine'
 import type { CartState, JournalEntry } from '../../domain/cart/types'
+import { iso } from '../../lib/time'
 
-const iso = (ms: number) => new Date(ms).toISOString()
 const isoOrUndefined = (ms: number | null) => (ms === null ? undefined : iso(ms))
 
 /** The list shape, built from the cart's own state (detail and action responses). */
