@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { age, api, beacon, call, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
+import { middayZone } from '../../test/zones'
 import type { Store } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
 import { type CartObject, cartStub } from './cart-object'
@@ -10,7 +11,7 @@ import { contactStub } from './contact-object'
 
 // A UK mobile with a browser zone where it is midday now, so quiet hours never interfere.
 const PHONE = '+447911123456'
-const MIDDAY = `Etc/GMT${12 - new Date().getUTCHours() >= 0 ? '-' : '+'}${Math.abs(12 - new Date().getUTCHours())}`
+const MIDDAY = middayZone()
 const DISCLOSURE = 'Text me cart reminders from Acme. Reply STOP to opt out.'
 
 async function textingStore(doubleOptIn = true): Promise<Store> {

@@ -12,6 +12,7 @@ import {
   ITEMS,
   waitForRow,
 } from '../../test/helpers'
+import { middayZone } from '../../test/zones'
 import { createAdapters } from '../adapters'
 import type { CouponIssuer } from '../adapters/coupons/types'
 import type { EmailSender } from '../adapters/email/types'
@@ -22,7 +23,7 @@ import { type CartObject, cartStub } from './cart-object'
 // A UK mobile with a browser zone where it is midday now: quiet hours never hold these tests
 // back, whatever time the suite runs (US quiet hours are covered with a fixed clock in policy).
 const PHONE = '+447911123456'
-const MIDDAY = `Etc/GMT${12 - new Date().getUTCHours() >= 0 ? '-' : '+'}${Math.abs(12 - new Date().getUTCHours())}`
+const MIDDAY = middayZone()
 const DISCLOSURE = 'Text me cart reminders. Reply STOP to opt out.'
 
 /** A store whose sequence starts right at abandonment: an email, then a text. */

@@ -1,73 +1,32 @@
 // End to end over real HTTP against `wrangler dev`: real Durable Object alarms, real D1 with
 // the real migrations, the real Queue consumer. The webhook is signed with node:crypto.
 import { createHmac, randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-// @ts-expect-error plain ESM helper shared with `npm start`
-import { applyMigrations, freePort, secret, startDevServer } from '../../scripts/lib/dev-server.mjs'
+import { startWorker, until as until_, type Worker } from '../worker'
+import { middayZone } from '../zones'
 
 const SHOP = 'https://shop.example'
-const TOKEN = `cb_admin_${secret(16)}`
-let server: { url: string; stop: () => Promise<void>; output: () => string }
-let persistTo: string
+let worker: Worker
 
 beforeAll(async () => {
-  persistTo = mkdtempSync(join(tmpdir(), 'cartback-e2e-'))
-  applyMigrations({ persistTo })
-  server = await startDevServer({
-    port: await freePort(),
-    persistTo,
-    vars: {
-      ADMIN_API_TOKEN: TOKEN,
-      SIGNING_SECRET: secret(32),
-      OWNER_EMAIL: 'owner@example.com',
-      OWNER_PASSWORD: secret(12),
-    },
-  })
+  worker = await startWorker()
 })
 
 afterAll(async () => {
-  await server?.stop()
-  if (persistTo) rmSync(persistTo, { recursive: true, force: true })
+  await worker?.stop()
 })
 
-const api = async <T>(
-  path: string,
-  init: RequestInit = {},
-): Promise<{ status: number; body: T }> => {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    ...init,
-    headers: {
-      Authorization: `Bearer ${TOKEN}`,
-      'Content-Type': 'application/json',
-      ...init.headers,
-    },
-  })
-  return { status: res.status, body: (await res.json()) as T }
-}
+const api = <T>(path: string, init: RequestInit = {}) => worker.api<T>(path, init)
 
 const beacon = (body: object) =>
-  fetch(`${server.url}/v1/events`, {
+  fetch(`${worker.url}/v1/events`, {
     method: 'POST',
     headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: SHOP },
     body: JSON.stringify(body),
   })
 
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  ms = 30_000,
-): Promise<T> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    const value = await probe()
-    if (value !== undefined) return value
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`timed out waiting for ${what}\n${server.output().slice(-3000)}`)
-}
+const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
+  until_(what, probe, 30_000, worker.output().slice(-3000))
 
 type Detail = {
   status: string
@@ -134,7 +93,7 @@ describe('cart lifecycle over real HTTP', () => {
     const landing = new URL(click.headers.get('location')!)
     expect(landing.origin).toBe(SHOP)
     const token = landing.searchParams.get('cartback_restore')!
-    const rebuilt = await fetch(`${server.url}/v1/restore/${token}`, { headers: { Origin: SHOP } })
+    const rebuilt = await fetch(`${worker.url}/v1/restore/${token}`, { headers: { Origin: SHOP } })
     expect(rebuilt.headers.get('access-control-allow-origin')).toBe(SHOP)
     expect(((await rebuilt.json()) as { items: unknown }).items).toEqual(items)
     expect((await api<Detail>(`/carts/${store.id}/${cart}`)).body.status).toBe('restored')
@@ -149,7 +108,7 @@ describe('cart lifecycle over real HTTP', () => {
       billing: { email: 'shopper@example.com' },
       meta_data: [{ id: 1, key: '_cartback_cart', value: cart }],
     })
-    const hook = await fetch(`${server.url}/webhooks/woocommerce/${store.id}`, {
+    const hook = await fetch(`${worker.url}/webhooks/woocommerce/${store.id}`, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json',
@@ -193,7 +152,7 @@ describe('cart lifecycle over real HTTP', () => {
   })
 
   it('abandonment → the sequence renders an email and a text into the dev outbox', async () => {
-    const midday = `Etc/GMT${12 - new Date().getUTCHours() >= 0 ? '-' : '+'}${Math.abs(12 - new Date().getUTCHours())}`
+    const midday = middayZone()
     const created = await api<{ id: string; publishableKey: string; name: string }>('/stores', {
       method: 'POST',
       body: JSON.stringify({

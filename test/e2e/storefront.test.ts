@@ -1,15 +1,11 @@
 // The storefront script in a real browser (Debian's Chromium through playwright-core) against a
 // running Worker: a page on its own origin loads /v1/cartback.js and uses window.Cartback.
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { type Browser, chromium } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-// @ts-expect-error plain ESM helper shared with `npm start`
-import { applyMigrations, freePort, secret, startDevServer } from '../../scripts/lib/dev-server.mjs'
 import { fakeWooStore } from '../fakes/woo-store'
+import { startWorker, until as until_, type Worker } from '../worker'
 
 // The page's globals, for the callbacks that run in the browser (the DOM library is not
 // loaded into this Worker-typed project).
@@ -22,9 +18,7 @@ type CartbackApi = {
 }
 declare const window: { Cartback?: CartbackApi }
 
-const TOKEN = `cb_admin_${secret(16)}`
-let server: { url: string; stop: () => Promise<void>; output: () => string }
-let persistTo: string
+let worker: Worker
 let shop: Server
 let shopUrl: string
 let browser: Browser
@@ -32,51 +26,18 @@ let store: { id: string; publishableKey: string }
 let woo: Awaited<ReturnType<typeof fakeWooStore>>
 let wooStore: { id: string; publishableKey: string }
 
-const api = async <T>(path: string, init: RequestInit = {}): Promise<T> => {
-  const res = await fetch(`${server.url}/api/v1${path}`, {
-    ...init,
-    headers: {
-      Authorization: `Bearer ${TOKEN}`,
-      'Content-Type': 'application/json',
-      ...init.headers,
-    },
-  })
-  return (await res.json()) as T
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  ms = 20_000,
-): Promise<T> {
-  const end = Date.now() + ms
-  while (Date.now() < end) {
-    const value = await probe().catch(() => undefined)
-    if (value !== undefined) return value
-    await new Promise((r) => setTimeout(r, 200))
-  }
-  throw new Error(`timed out waiting for ${what}`)
-}
+const api = async <T>(path: string, init: RequestInit = {}): Promise<T> =>
+  (await worker.api<T>(path, init)).body
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => until_(what, probe, 20_000)
 
 beforeAll(async () => {
-  persistTo = mkdtempSync(join(tmpdir(), 'cartback-store-'))
-  applyMigrations({ persistTo })
-  server = await startDevServer({
-    port: await freePort(),
-    persistTo,
-    vars: {
-      ADMIN_API_TOKEN: TOKEN,
-      SIGNING_SECRET: secret(32),
-      OWNER_EMAIL: 'o@example.com',
-      OWNER_PASSWORD: secret(12),
-    },
-  })
+  worker = await startWorker()
   shop = createServer((req, res) => {
     const q = new URL(req.url ?? '/', 'http://x').searchParams
     res.writeHead(200, { 'Content-Type': 'text/html' })
     res.end(
       `<!doctype html><html><head><title>Shop</title>
-       <script async src="${server.url}/v1/cartback.js" data-store="${q.get('key')}"${q.has('gpc') ? ' data-respect-gpc' : ''}></script>
+       <script async src="${worker.url}/v1/cartback.js" data-store="${q.get('key')}"${q.has('gpc') ? ' data-respect-gpc' : ''}></script>
        </head><body><h1>Shop</h1></body></html>`,
     )
   })
@@ -92,7 +53,7 @@ beforeAll(async () => {
     }),
   })
   woo = await fakeWooStore({
-    scriptUrl: `${server.url}/v1/cartback.js`,
+    scriptUrl: `${worker.url}/v1/cartback.js`,
     storeKey: () => wooStore.publishableKey,
   })
   wooStore = await api('/stores', {
@@ -114,8 +75,7 @@ afterAll(async () => {
   await browser?.close()
   await woo?.close()
   await new Promise((r) => shop?.close(r))
-  await server?.stop()
-  if (persistTo) rmSync(persistTo, { recursive: true, force: true })
+  await worker?.stop()
 })
 
 type Detail = {

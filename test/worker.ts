@@ -1,0 +1,65 @@
+// Shared by the end-to-end tests: a real Worker under `wrangler dev` on a fresh local database.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+// @ts-expect-error plain ESM helper shared with `npm start`
+import { applyMigrations, freePort, secret, startDevServer } from '../scripts/lib/dev-server.mjs'
+
+export type Worker = {
+  url: string
+  /** The merchant API with the admin token: status and parsed body. */
+  api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>
+  output(): string
+  stop(): Promise<void>
+}
+
+export async function startWorker(): Promise<Worker> {
+  const token = `cb_admin_${secret(16)}`
+  const persistTo = mkdtempSync(join(tmpdir(), 'cartback-e2e-'))
+  applyMigrations({ persistTo })
+  const server = await startDevServer({
+    port: await freePort(),
+    persistTo,
+    vars: {
+      ADMIN_API_TOKEN: token,
+      SIGNING_SECRET: secret(32),
+      OWNER_EMAIL: 'owner@example.com',
+      OWNER_PASSWORD: secret(12),
+    },
+  })
+  return {
+    url: server.url,
+    output: server.output,
+    async api<T>(path: string, init: RequestInit = {}) {
+      const res = await fetch(`${server.url}/api/v1${path}`, {
+        ...init,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          'Content-Type': 'application/json',
+          ...init.headers,
+        },
+      })
+      return { status: res.status, body: (await res.json()) as T }
+    },
+    async stop() {
+      await server.stop()
+      rmSync(persistTo, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Polls `probe` until it returns a value; the message names what never came. */
+export async function until<T>(
+  what: string,
+  probe: () => Promise<T | undefined>,
+  ms = 30_000,
+  context = '',
+): Promise<T> {
+  const end = Date.now() + ms
+  while (Date.now() < end) {
+    const value = await probe().catch(() => undefined)
+    if (value !== undefined) return value
+    await new Promise((r) => setTimeout(r, 200))
+  }
+  throw new Error(`timed out waiting for ${what}\n${context}`)
+}
