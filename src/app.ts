@@ -10,6 +10,7 @@ import type { AppEnv } from './routes/env'
 import { events } from './routes/events'
 import { restore } from './routes/restore'
 import { script } from './routes/script'
+import { storefrontConfigRoute } from './routes/storefront-config'
 import { unsubscribe } from './routes/unsubscribe'
 import { resend } from './routes/webhooks/resend'
 import { twilio } from './routes/webhooks/twilio'
@@ -37,6 +38,7 @@ export function createApp() {
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.route('/v1', events)
   app.route('/v1', script)
+  app.route('/v1', storefrontConfigRoute)
   app.route('/', restore)
   app.route('/', unsubscribe)
   app.route('/webhooks/woocommerce', woocommerce)

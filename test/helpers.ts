@@ -51,9 +51,10 @@ export function cartId(): string {
 
 export function beacon(
   body: Record<string, unknown>,
-  init: { origin?: string; type?: string; ip?: string } = {},
+  init: { origin?: string; type?: string; ip?: string; headers?: Record<string, string> } = {},
 ) {
   const headers: Record<string, string> = {
+    ...init.headers,
     'Content-Type': init.type ?? 'text/plain;charset=UTF-8',
     // Each beacon from its own documentation-range address, unless a test names one: the
     // limiter counts per client address.

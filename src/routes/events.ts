@@ -51,6 +51,11 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
   }
   c.header('Access-Control-Allow-Origin', origin)
   c.header('Vary', 'Origin')
+  // Browsers with Global Privacy Control send Sec-GPC on every request: a store that honours it
+  // keeps nothing, whatever the page's script did.
+  if (store.settings.storefront.respectGpc && c.req.header('sec-gpc') === '1') {
+    return c.json({ ok: true, ignored: 'gpc' }, 202)
+  }
   const beacon = toBeacon(body, store, { ip, userAgent: c.req.header('user-agent') })
   const { state, linkContacts: link } = await cartStub(c.env.CART, {
     storeId: store.id,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DEFAULT_SEQUENCE, SenderSchema, SequenceSchema } from '../sequence/steps'
+import { StorefrontSchema } from './storefront'
 
 const DAY = 86_400
 
@@ -68,6 +69,8 @@ const fields = {
         .max(30 * DAY),
     })
     .strict(),
+  /** The storefront script: consent checkbox, exit-intent popup, Global Privacy Control. */
+  storefront: StorefrontSchema,
 }
 
 export const DEFAULT_SETTINGS = {
@@ -98,6 +101,7 @@ export const SettingsSchema = z
     sender: fields.sender.default({ accentColor: '#4f46e5' }),
     sms: fields.sms.default(DEFAULT_SETTINGS.sms),
     attribution: fields.attribution.default(DEFAULT_SETTINGS.attribution),
+    storefront: fields.storefront.prefault({}),
   })
   .strict()
 

@@ -40,7 +40,8 @@ const CreateStore = StoreFields.extend({
 
 const PatchStore = StoreFields.partial()
   .extend({
-    /** Any subset of the settings; objects (sender, sms, …) merge with what is set. */
+    /** Any subset of the settings; objects (sender, sms, storefront.popup, …) merge,
+     * at any depth, with what is set; lists (the sequence) are replaced whole. */
     settings: z.record(z.string(), z.unknown()).optional(),
     /** WooCommerce REST API keys (read/write) for coupons; null removes them. */
     woocommerceApi: z
@@ -130,12 +131,12 @@ stores.get('/:storeId', async (c) => {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v)
 
-/** Top-level keys replace; objects (sender, sms, quietHours, attribution) merge one level. */
+/** Objects merge key by key at any depth; anything else (lists included) replaces. */
 function mergeSettings(current: Record<string, unknown>, patch: Record<string, unknown>) {
   const out: Record<string, unknown> = { ...current }
   for (const [k, v] of Object.entries(patch)) {
     const was = current[k]
-    out[k] = isObject(v) && isObject(was) ? { ...was, ...v } : v
+    out[k] = isObject(v) && isObject(was) ? mergeSettings(was, v) : v
   }
   return out
 }
