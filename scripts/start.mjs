@@ -84,6 +84,9 @@ async function seedDemoStore() {
         // The demo has no inbound texts to confirm with YES.
         sms: { doubleOptIn: false },
         sequence: DEMO_SEQUENCE,
+        // Shows off the exit-intent popup: move the pointer out through the top with something
+        // in the cart (once a day per browser).
+        storefront: { popup: { enabled: true, everyDays: 1 } },
       },
     }),
   })

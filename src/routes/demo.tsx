@@ -1,8 +1,9 @@
 import { Hono } from 'hono'
 import { listMessages } from '../db/queries'
 import { listStores } from '../db/stores'
+import { disclosure } from '../domain/store/storefront'
 import { AppError } from '../lib/errors'
-import { DEMO_PRODUCTS, DEMO_SMS_DISCLOSURE, productSvg } from '../ui/demo/catalog'
+import { DEMO_PRODUCTS, productSvg } from '../ui/demo/catalog'
 import { SHOP_SCRIPT } from '../ui/demo/shop-script'
 import { DemoOutboxPage } from '../ui/pages/demo-outbox'
 import { DemoShopPage } from '../ui/pages/demo-shop'
@@ -31,7 +32,8 @@ demo.get('/', async (c) => {
       config={{
         key: store.publishableKey,
         currency: store.currency,
-        disclosure: DEMO_SMS_DISCLOSURE,
+        // The store's own disclosure, as the script's checkbox and popup show it.
+        disclosure: disclosure(store),
         products: DEMO_PRODUCTS.map(({ id, name, price }) => ({ id, name, price })),
       }}
       inactivitySeconds={store.settings.inactivitySeconds}

@@ -6,6 +6,11 @@
  * queue in localStorage. `window.Cartback` is the public API for any storefront.
  */
 
+import type { StorefrontConfig } from '../domain/store/storefront'
+import type { Restored } from './restore'
+import { cookie, KEY, local, read, write } from './storage'
+import { woocommerce } from './woocommerce'
+
 type Json = Record<string, unknown>
 
 declare global {
@@ -19,15 +24,17 @@ declare global {
       contact(d: Json): void
       order(d: Json): void
       id(): string
+      /** The store's storefront settings, once loaded (the popup reads them). */
+      config?: StorefrontConfig
+      /** A restore in progress, for cartback-restore.js: the cart, or why it failed. */
+      restored?: (Restored & { checkout: string }) | { error?: { message: string } }
     }
   }
 }
 
-import { woocommerce } from './woocommerce'
-
 const VERSION = '__VERSION__'
-const ID = 'cartback_cart'
-const QUEUE = 'cartback_queue'
+const POPUP_VERSION = '__POPUP_VERSION__'
+const RESTORE_VERSION = '__RESTORE_VERSION__'
 const DEBOUNCE_MS = 400
 
 ;(() => {
@@ -35,33 +42,15 @@ const DEBOUNCE_MS = 400
   const tag = document.currentScript as HTMLScriptElement | null
   const store = tag?.dataset.store
   if (!tag || !store) return
-  const endpoint = new URL('/v1/events', tag.src).href
-  // The store can ask to honour Global Privacy Control: then nothing is tracked or sent.
-  const off = tag.dataset.respectGpc !== undefined && navigator.globalPrivacyControl === true
+  const url = (path: string) => new URL(path, tag.src).href
+  const endpoint = url('/v1/events')
+  const woo = tag.dataset.platform === 'woocommerce'
+  const gpc = navigator.globalPrivacyControl === true
+  // Global Privacy Control: honoured when the tag or the store's settings say so. With the
+  // signal on, nothing leaves until the store's settings are known.
+  let off = gpc && tag.dataset.respectGpc !== undefined
+  let hold = gpc && !off
 
-  const storage = (() => {
-    try {
-      localStorage.setItem('cartback_t', '1')
-      localStorage.removeItem('cartback_t')
-      return localStorage
-    } catch {
-      return null
-    }
-  })()
-
-  const read = (k: string) =>
-    storage
-      ? storage.getItem(k)
-      : (document.cookie.match(new RegExp(`(?:^|; )${k}=([^;]*)`))?.[1] ?? null)
-  const write = (k: string, v: string) => {
-    if (storage) storage.setItem(k, v)
-    else document.cookie = `${k}=${v}; path=/; max-age=31536000; samesite=lax`
-  }
-
-  function rotate() {
-    cartId = newId()
-    write(ID, cartId)
-  }
   const newId = () => {
     const b = crypto.getRandomValues(new Uint8Array(16))
     return btoa(String.fromCharCode(...b))
@@ -69,22 +58,33 @@ const DEBOUNCE_MS = 400
       .replace(/\//g, '_')
       .replace(/=+$/, '')
   }
-  let cartId = read(ID) ?? ''
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(cartId)) {
-    cartId = newId()
-    write(ID, cartId)
+  // The id is also a first-party cookie, so the store's own checkout code can read it (the
+  // `_cartback_cart` order meta of the README's WooCommerce snippet).
+  const setId = (id: string) => {
+    cartId = id
+    write(KEY.id, id)
+    cookie(KEY.id, id)
+  }
+  let cartId = read(KEY.id) ?? ''
+  setId(/^[A-Za-z0-9_-]{16,64}$/.test(cartId) ? cartId : newId())
+  const rotate = () => {
+    setId(newId())
+    write(KEY.items, '0')
   }
 
   const queued = (): Json[] => {
     try {
-      return JSON.parse(storage?.getItem(QUEUE) ?? '[]') as Json[]
+      return JSON.parse(local?.getItem(KEY.queue) ?? '[]') as Json[]
     } catch {
       return []
     }
   }
-  const keep = (q: Json[]) => storage?.setItem(QUEUE, JSON.stringify(q.slice(-20)))
+  const keep = (q: Json[]) => local?.setItem(KEY.queue, JSON.stringify(q.slice(-20)))
+  const later = (body: Json) => keep([...queued(), body])
 
   const post = (body: Json) => {
+    // Offline, sendBeacon still says yes and the browser drops the request: queue it instead.
+    if (navigator.onLine === false) return later(body)
     const data = JSON.stringify(body)
     if (navigator.sendBeacon?.(endpoint, new Blob([data], { type: 'text/plain' }))) return
     fetch(endpoint, {
@@ -94,12 +94,13 @@ const DEBOUNCE_MS = 400
       headers: { 'Content-Type': 'text/plain' },
     })
       .then((r) => {
-        if (r.status >= 500 || r.status === 429) keep([...queued(), body])
+        if (r.status >= 500 || r.status === 429) later(body)
       })
-      .catch(() => keep([...queued(), body]))
+      .catch(() => later(body))
   }
 
   const flushQueue = () => {
+    if (off || hold) return
     const q = queued()
     keep([])
     for (const body of q) post(body)
@@ -110,13 +111,16 @@ const DEBOUNCE_MS = 400
   let timer: ReturnType<typeof setTimeout> | undefined
   const flush = () => {
     clearTimeout(timer)
+    if (hold) return
     for (const k of Object.keys(pending)) {
-      post(pending[k] as Json)
+      if (!off) post(pending[k] as Json)
       delete pending[k]
     }
   }
   const send = (type: string, data: Json, now = false) => {
     if (off) return
+    if (Array.isArray(data.items)) write(KEY.items, String(data.items.length))
+    if ((data.contact as Json | undefined)?.phone) write(KEY.phone, '1')
     // Merged one level deep: fields typed one after another (email, phone, name) all go out.
     const was = pending[type] ?? {}
     const merged: Json = { ...was }
@@ -135,9 +139,8 @@ const DEBOUNCE_MS = 400
   // Leaving the page sends what is still waiting (sendBeacon survives the unload).
   addEventListener('pagehide', flush)
   addEventListener('online', flushQueue)
-  flushQueue()
 
-  window.Cartback = {
+  const api: NonNullable<Window['Cartback']> = {
     v: VERSION,
     id: () => cartId,
     cart: (d) => send('cart', d),
@@ -148,6 +151,59 @@ const DEBOUNCE_MS = 400
       rotate()
     },
   }
-  if (tag.dataset.platform === 'woocommerce' && !off) woocommerce(send, rotate, storage)
+  window.Cartback = api
+
+  // Optional parts, each loaded only when a page needs it.
+  const extra = (name: string, version: string) => {
+    const s = document.createElement('script')
+    s.async = true
+    s.src = url(`/v1/${name}.js?v=${version}`)
+    document.head.append(s)
+  }
+
+  // A restore link lands here with `cartback_restore=<token>`: adopt the cart it names, then
+  // rebuild it (cartback-restore.js, WooCommerce) or hand it to the page (`cartback:restore`).
+  // Never any personal data.
+  const here = new URL(location.href)
+  const token = here.searchParams.get('cartback_restore')
+  if (token) {
+    here.searchParams.delete('cartback_restore')
+    history.replaceState(history.state, '', here.href)
+    fetch(url(`/v1/restore/${encodeURIComponent(token)}`))
+      .then(async (r) => {
+        const d = (await r.json()) as Restored & { error?: { message: string } }
+        if (r.ok) {
+          setId(d.cart)
+          dispatchEvent(new CustomEvent('cartback:restore', { detail: d }))
+        }
+        if (!r.ok || woo) {
+          api.restored = r.ok ? { ...d, checkout: tag.dataset.checkout ?? '/checkout/' } : d
+          extra('cartback-restore', RESTORE_VERSION)
+        }
+      })
+      .catch(() => {})
+  } else {
+    // A restore on the page before left a notice for this one (the shopper is now at checkout).
+    try {
+      if (sessionStorage.getItem(KEY.notice)) extra('cartback-restore', RESTORE_VERSION)
+    } catch {}
+  }
+
+  const started = (config: StorefrontConfig | null) => {
+    // Settings unreachable: a shopper who signals GPC is not tracked.
+    if (gpc && (config?.respectGpc ?? true)) off = true
+    hold = false
+    flush()
+    flushQueue()
+    if (off) return
+    if (config) api.config = config
+    // On a restore landing the page is about to move on to checkout: nothing to sync here.
+    const capture = () => woocommerce(send, rotate, config?.consent ?? null, !token)
+    if (woo) document.body ? capture() : addEventListener('DOMContentLoaded', capture)
+    if (config?.popup) extra('cartback-popup', POPUP_VERSION)
+  }
+  fetch(url(`/v1/config/${encodeURIComponent(store)}`))
+    .then((r) => (r.ok ? (r.json() as Promise<StorefrontConfig>) : null))
+    .then(started, () => started(null))
   dispatchEvent(new Event('cartback:ready'))
 })()

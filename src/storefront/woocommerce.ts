@@ -1,31 +1,39 @@
 /**
  * WooCommerce capture, on when the tag says `data-platform="woocommerce"`: the cart is read from
  * the Store API after every change (Blocks and classic events), checkout fields are sent as the
- * shopper leaves them, and the order-received page reports the order.
+ * shopper leaves them, an SMS consent checkbox sits beside the phone field (unless the store has
+ * its own), and the order-received page reports the order.
  */
 
 import { type StoreApiCart, toBeaconCart } from './map'
+import { local as store } from './storage'
 
 type Send = (type: string, data: Record<string, unknown>, now?: boolean) => void
 
-const FIELDS: Record<string, [string, string]> = {
+const FIELDS: Record<string, string> = {
   // Classic checkout
-  '#billing_email': ['email', 'contact'],
-  '#billing_phone': ['phone', 'contact'],
-  '#billing_first_name': ['firstName', 'contact'],
-  '#billing_last_name': ['lastName', 'contact'],
+  '#billing_email': 'email',
+  '#billing_phone': 'phone',
+  '#billing_first_name': 'firstName',
+  '#billing_last_name': 'lastName',
   // Blocks checkout
-  '#email': ['email', 'contact'],
-  '#billing-phone': ['phone', 'contact'],
-  '#shipping-phone': ['phone', 'contact'],
-  '#billing-first_name': ['firstName', 'contact'],
-  '#billing-last_name': ['lastName', 'contact'],
-  '#shipping-first_name': ['firstName', 'contact'],
+  '#email': 'email',
+  '#billing-phone': 'phone',
+  '#shipping-phone': 'phone',
+  '#billing-first_name': 'firstName',
+  '#billing-last_name': 'lastName',
+  '#shipping-first_name': 'firstName',
 }
 
 const TOTAL = 'cartback_total'
+const PHONES = ['#billing_phone', '#billing-phone', '#shipping-phone']
 
-export function woocommerce(send: Send, newCart: () => void, store: Storage | null) {
+export function woocommerce(
+  send: Send,
+  newCart: () => void,
+  consent: string | null,
+  syncNow: boolean,
+) {
   const sync = () =>
     fetch('/wp-json/wc/store/v1/cart', { credentials: 'same-origin' })
       .then((r) => (r.ok ? (r.json() as Promise<StoreApiCart>) : null))
@@ -51,12 +59,17 @@ export function woocommerce(send: Send, newCart: () => void, store: Storage | nu
     sync,
   )
 
+  const ticked = consent ? consentBoxes(consent, send) : () => false
   const field = (ev: Event) => {
     const el = ev.target as HTMLInputElement
     for (const selector of Object.keys(FIELDS)) {
       if (!el.matches?.(selector) || !el.value) continue
-      const [key] = FIELDS[selector] as [string, string]
-      send('contact', { contact: { [key]: el.value.trim() } })
+      const key = FIELDS[selector] as string
+      send('contact', {
+        contact: { [key]: el.value.trim() },
+        // A number changed after the box was ticked: the consent follows the new number.
+        ...(key === 'phone' && ticked() ? { consent: { sms: true, text: consent } } : {}),
+      })
     }
   }
   document.addEventListener('change', field, true)
@@ -67,5 +80,50 @@ export function woocommerce(send: Send, newCart: () => void, store: Storage | nu
     send('order', { order: { id: placed[1], total: Number(store?.getItem(TOTAL) ?? 0) } }, true)
     store?.removeItem(TOTAL)
     newCart()
-  } else sync()
+  } else if (syncNow) sync()
+}
+
+/**
+ * An unchecked consent checkbox with the store's exact disclosure under each phone field. Blocks
+ * checkouts render (and re-render) their fields late, so a MutationObserver puts it back.
+ * Returns whether the shopper ticked it.
+ */
+function consentBoxes(text: string, send: Send) {
+  let ticked = false
+  const place = () => {
+    for (const selector of PHONES) {
+      const phone = document.querySelector<HTMLInputElement>(selector)
+      if (!phone) continue
+      const anchor = phone.closest('.form-row, .wc-block-components-text-input') ?? phone
+      if (anchor.nextElementSibling?.classList.contains('cartback-consent')) continue
+      const wrap = document.createElement('div')
+      wrap.className = 'cartback-consent'
+      wrap.style.cssText = 'margin:8px 0 16px;font-size:.875em;line-height:1.45'
+      const label = document.createElement('label')
+      label.style.cssText = 'display:flex;gap:8px;align-items:flex-start;cursor:pointer'
+      const box = document.createElement('input')
+      box.type = 'checkbox'
+      box.id = `cartback-consent-${phone.id}`
+      box.checked = ticked
+      // Themes often style every input (width:100%): the box keeps its own size.
+      box.style.cssText = 'display:inline-block;width:auto;height:auto;margin:.2em 0 0;flex:none'
+      const span = document.createElement('span')
+      span.textContent = text
+      label.append(box, span)
+      wrap.append(label)
+      anchor.after(wrap)
+      box.addEventListener('change', () => {
+        ticked = box.checked
+        const number = phone.value.trim()
+        send(
+          'contact',
+          { contact: number ? { phone: number } : {}, consent: { sms: ticked, text } },
+          true,
+        )
+      })
+    }
+  }
+  place()
+  new MutationObserver(place).observe(document.body, { childList: true, subtree: true })
+  return () => ticked
 }

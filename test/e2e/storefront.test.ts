@@ -2,20 +2,13 @@
 // running Worker: a page on its own origin loads /v1/cartback.js and uses window.Cartback.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { type Browser, chromium } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { fakeWooStore } from '../fakes/woo-store'
+import { type CartbackApi, launchChromium, shot } from '../browser'
 import { startWorker, until as until_, type Worker } from '../worker'
 
 // The page's globals, for the callbacks that run in the browser (the DOM library is not
 // loaded into this Worker-typed project).
-type CartbackApi = {
-  v: string
-  id(): string
-  cart(d: object): void
-  contact(d: object): void
-  order(d: object): void
-}
 declare const window: { Cartback?: CartbackApi }
 
 let worker: Worker
@@ -23,8 +16,8 @@ let shop: Server
 let shopUrl: string
 let browser: Browser
 let store: { id: string; publishableKey: string }
-let woo: Awaited<ReturnType<typeof fakeWooStore>>
-let wooStore: { id: string; publishableKey: string }
+let gpcStore: { id: string; publishableKey: string }
+let popupStore: { id: string; publishableKey: string }
 
 const api = async <T>(path: string, init: RequestInit = {}): Promise<T> =>
   (await worker.api<T>(path, init)).body
@@ -38,7 +31,8 @@ beforeAll(async () => {
     res.end(
       `<!doctype html><html><head><title>Shop</title>
        <script async src="${worker.url}/v1/cartback.js" data-store="${q.get('key')}"${q.has('gpc') ? ' data-respect-gpc' : ''}></script>
-       </head><body><h1>Shop</h1></body></html>`,
+       </head><body><h1>Shop</h1><p id="below">Fresh coffee, roasted daily. <a id="more" href="#below">More</a></p>
+       ${q.has('tall') ? '<div style="height:4000px"></div>' : ''}</body></html>`,
     )
   })
   await new Promise<void>((r) => shop.listen(0, '127.0.0.1', r))
@@ -52,28 +46,27 @@ beforeAll(async () => {
       allowedOrigins: [shopUrl],
     }),
   })
-  woo = await fakeWooStore({
-    scriptUrl: `${worker.url}/v1/cartback.js`,
-    storeKey: () => wooStore.publishableKey,
+  const create = (name: string, settings: object) =>
+    api<{ id: string; publishableKey: string }>('/stores', {
+      method: 'POST',
+      body: JSON.stringify({
+        name,
+        url: `${shopUrl}/`,
+        currency: 'USD',
+        allowedOrigins: [shopUrl],
+        settings,
+      }),
+    })
+  gpcStore = await create('Private Shop', { storefront: { respectGpc: true } })
+  popupStore = await create('Popup Shop', {
+    sender: { accentColor: '#0f766e' },
+    storefront: { popup: { enabled: true, askEmail: true, everyDays: 3 } },
   })
-  wooStore = await api('/stores', {
-    method: 'POST',
-    body: JSON.stringify({
-      name: 'Woo Shop',
-      url: `${woo.url}/`,
-      currency: 'USD',
-      allowedOrigins: [woo.url],
-    }),
-  })
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
   await browser?.close()
-  await woo?.close()
   await new Promise((r) => shop?.close(r))
   await worker?.stop()
 })
@@ -165,90 +158,283 @@ describe('cartback.js in a browser', () => {
   })
 })
 
-describe('WooCommerce capture in a browser', () => {
-  it('creates no cart for a visitor who never adds anything', async () => {
+describe('cart identity and transport', () => {
+  it('keeps the cart id in a first-party cookie where localStorage is blocked', async () => {
+    const context = await browser.newContext()
+    await context.addInitScript(() =>
+      Object.defineProperty(window, 'localStorage', {
+        get() {
+          throw new Error('SecurityError: access denied')
+        },
+      }),
+    )
+    const page = await context.newPage()
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    const cookie = (await context.cookies()).find((c) => c.name === 'cartback_cart')
+    expect(cookie?.value).toBe(id)
+    await page.reload()
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    expect(await page.evaluate(() => window.Cartback!.id())).toBe(id)
+    await page.evaluate(() =>
+      window.Cartback!.cart({ items: [{ id: 'c', name: 'Cookie Jar', price: 900, quantity: 1 }] }),
+    )
+    await until('the cart', async () =>
+      (await api<Detail>(`/carts/${store.id}/${id}`)).items?.length ? true : undefined,
+    )
+    await context.close()
+  })
+
+  it('falls back to fetch with keepalive where sendBeacon is missing', async () => {
     const page = await browser.newPage()
-    const beacons: string[] = []
+    await page.addInitScript('delete Navigator.prototype.sendBeacon')
+    const sent: string[] = []
     page.on('request', (r) => {
-      if (r.url().includes('/v1/events')) beacons.push(r.url())
+      if (r.url().includes('/v1/events')) sent.push(r.resourceType())
     })
-    // A fresh visitor on a store whose cart is empty.
-    woo.lines.length = 0
-    await page.goto(`${woo.url}/blocks`)
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
     await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.evaluate(() =>
+      window.Cartback!.cart({ items: [{ id: 'f', name: 'Fetch Mug', price: 1300, quantity: 1 }] }),
+    )
+    await until('the cart', async () =>
+      (await api<Detail>(`/carts/${store.id}/${id}`)).items?.length ? true : undefined,
+    )
+    expect(sent).toEqual(['fetch'])
+    await page.close()
+  })
+
+  it('queues events while offline and sends them when the browser is back online', async () => {
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await context.setOffline(true)
+    await page.evaluate(() =>
+      window.Cartback!.cart({
+        items: [{ id: 'o', name: 'Offline Mug', price: 1200, quantity: 1 }],
+      }),
+    )
+    await page.waitForTimeout(700)
+    const queued = await page.evaluate(() => localStorage.getItem('cartback_queue'))
+    expect(JSON.parse(queued ?? '[]')).toEqual([
+      expect.objectContaining({ cart: id, type: 'cart', items: [expect.anything()] }),
+    ])
+    expect((await worker.api(`/carts/${store.id}/${id}`)).status).toBe(404)
+    await context.setOffline(false)
+    await until('the queued cart', async () =>
+      (await api<Detail>(`/carts/${store.id}/${id}`)).items?.length ? true : undefined,
+    )
+    expect(await page.evaluate(() => localStorage.getItem('cartback_queue'))).toBe('[]')
+    await context.close()
+  })
+
+  it('honours Global Privacy Control when the store settings say so', async () => {
+    const page = await browser.newPage()
+    await page.addInitScript(() =>
+      Object.defineProperty(navigator, 'globalPrivacyControl', { value: true }),
+    )
+    const seen: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/events')) seen.push(r.url())
+    })
+    await page.goto(`${shopUrl}/?key=${gpcStore.publishableKey}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await page.evaluate(() =>
+      window.Cartback!.cart({ items: [{ id: 'x', name: 'X', price: 100, quantity: 1 }] }),
+    )
     await page.waitForTimeout(800)
-    expect(beacons).toEqual([])
+    expect(seen).toEqual([])
+    // The same shopper on a store that does not honour it is tracked as usual.
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await page.evaluate(() =>
+      window.Cartback!.cart({ items: [{ id: 'x', name: 'X', price: 100, quantity: 1 }] }),
+    )
+    await expect.poll(() => seen.length, { timeout: 5000 }).toBeGreaterThan(0)
     await page.close()
   })
+})
 
-  type WooDetail = Detail & {
-    items: { id: string; name: string; price: number; quantity: number; image?: string }[]
-    contact: Record<string, string>
-    order: { id: string } | null
+describe('the exit-intent popup', () => {
+  type Root = { activeElement: { id: string } | null }
+  const DISCLOSURE =
+    'Text me reminders about my cart and offers from Popup Shop. Up to 3 msgs per cart; msg frequency varies. Msg & data rates may apply. Consent is not a condition of purchase. Reply STOP to cancel, HELP for help.'
+
+  /** A shopper on the popup store with something in the cart, the popup script loaded. */
+  async function shopper(page: Page, path = '') {
+    await page.goto(`${shopUrl}/?key=${popupStore.publishableKey}${path}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await page.evaluate(() =>
+      window.Cartback!.cart({
+        items: [{ id: 'p', name: 'Pour-over Kettle', price: 4500, quantity: 1 }],
+      }),
+    )
+    await page.waitForSelector('script[src*="/v1/cartback-popup.js?v="]', { state: 'attached' })
+    await page.waitForTimeout(200)
+    return page.evaluate(() => window.Cartback!.id())
   }
-  const detailOf = (id: string) => api<WooDetail>(`/carts/${wooStore.id}/${id}`)
+  const dialog = (page: Page) => page.getByRole('dialog', { name: 'Save your cart?' })
+  const leaveThroughTheTop = async (page: Page) => {
+    await page.mouse.move(400, 300)
+    await page.mouse.move(400, 5, { steps: 5 })
+    await page.mouse.move(400, -20)
+  }
 
-  it('reads the cart from the Store API after a classic add-to-cart and sends billing fields', async () => {
+  it('asks for a phone number with the consent text as the pointer leaves through the top', async () => {
     const page = await browser.newPage()
-    await page.goto(`${woo.url}/classic`)
-    await page.waitForFunction(() => window.Cartback !== undefined)
-    const id = await page.evaluate(() => window.Cartback!.id())
-    await page.click('#add')
-    await page.fill('#billing_email', 'Classic@Example.com')
-    await page.fill('#billing_phone', '(415) 555-2671')
-    await page.fill('#billing_first_name', 'Ada')
-    await page.click('body')
-    const d = await until('the classic cart and contact', async () => {
-      const x = await detailOf(id)
-      return x.items?.length && x.contact?.phone && x.contact?.firstName ? x : undefined
+    const id = await shopper(page)
+    const before = await page.locator('#below').boundingBox()
+    await leaveThroughTheTop(page)
+    await dialog(page).waitFor()
+    await page.screenshot({ path: shot('popup-desktop') })
+    // Above the page, not in it: nothing on the page moved.
+    expect(await page.locator('#below').boundingBox()).toEqual(before)
+    // Labelled fields; focus starts on the phone number and stays in the dialog.
+    const phone = page.getByLabel('Mobile number')
+    expect(
+      await phone.evaluate((el) => (el.getRootNode() as unknown as Root).activeElement?.id),
+    ).toBe('cb-phone')
+    for (let i = 0; i < 7; i++) await page.keyboard.press('Tab')
+    // Still inside the dialog's shadow root (the page's body would have no shadow root).
+    const focused = await page.evaluate('document.activeElement.shadowRoot?.activeElement?.tagName')
+    expect(['BUTTON', 'INPUT']).toContain(focused)
+    // The consent box is unchecked and required.
+    await phone.fill('(415) 555-0166')
+    await page.getByRole('button', { name: 'Text me my cart' }).click()
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('Tick the box')
+    expect(await page.getByLabel(DISCLOSURE).getAttribute('aria-invalid')).toBe('true')
+    await page.getByLabel(DISCLOSURE).check()
+    await page.getByLabel('Email (optional)').fill('kettle@example.com')
+    await page.getByRole('button', { name: 'Text me my cart' }).click()
+    await expect.poll(() => dialog(page).textContent()).toContain('reply YES to confirm')
+    const records = await until('the popup consent', async () => {
+      const r = await api<{ records: { granted: boolean; text: string }[] }>(
+        `/contacts/${popupStore.id}/consent?phone=%2B14155550166&format=json`,
+      )
+      return r.records.length ? r.records : undefined
     })
-    expect(d.items[0]).toMatchObject({
-      id: '11',
-      name: 'Ocean Tee',
-      price: 2400,
-      quantity: 1,
-      image: expect.stringContaining('/img/11.png'),
-    })
-    expect(d.contact).toMatchObject({
-      email: 'classic@example.com',
-      phone: '+14155552671',
-      firstName: 'Ada',
-    })
+    expect(records[0]).toMatchObject({ granted: true, text: DISCLOSURE })
+    const d = await api<Detail & { contact: { phone?: string } }>(`/carts/${popupStore.id}/${id}`)
+    expect(d.contact).toMatchObject({ phone: '+14155550166', email: 'kettle@example.com' })
     await page.close()
   })
 
-  it('follows a Blocks add-to-cart and the Blocks checkout fields', async () => {
+  it('closes on Escape, gives focus back, and waits the configured days before asking again', async () => {
     const page = await browser.newPage()
-    await page.goto(`${woo.url}/blocks`)
-    await page.waitForFunction(() => window.Cartback !== undefined)
-    const id = await page.evaluate(() => window.Cartback!.id())
-    await page.click('#add')
-    await page.fill('#email', 'blocks@example.com')
-    await page.fill('#billing-first_name', 'Grace')
-    await page.click('body')
-    const d = await until('the blocks cart and contact', async () => {
-      const x = await detailOf(id)
-      return x.items?.some((i) => i.id === '12') && x.contact?.firstName === 'Grace' ? x : undefined
-    })
-    expect(d.contact.email).toBe('blocks@example.com')
+    await shopper(page)
+    await page.locator('#more').focus()
+    await leaveThroughTheTop(page)
+    await dialog(page).waitFor()
+    await page.keyboard.press('Escape')
+    expect(await dialog(page).count()).toBe(0)
+    expect(await page.evaluate('document.activeElement.id')).toBe('more')
+    await page.reload()
+    await shopper(page)
+    await leaveThroughTheTop(page)
+    await page.waitForTimeout(500)
+    expect(await dialog(page).count()).toBe(0)
+    // Three days later (the store's setting), it may ask again.
+    await page.evaluate(() =>
+      localStorage.setItem('cartback_popup', String(Date.now() - 3 * 86_400_000 - 1000)),
+    )
+    await leaveThroughTheTop(page)
+    await dialog(page).waitFor()
     await page.close()
   })
 
-  it('reports the order from the order-received page and starts a new cart', async () => {
+  it('does not ask a shopper with an empty cart', async () => {
     const page = await browser.newPage()
-    await page.goto(`${woo.url}/blocks`)
-    await page.waitForFunction(() => window.Cartback !== undefined)
-    const id = await page.evaluate(() => window.Cartback!.id())
-    await page.click('#add')
-    await until('the cart', async () => ((await detailOf(id)).items?.length ? true : undefined))
-    await page.goto(`${woo.url}/checkout/order-received/4242/`)
-    await page.waitForFunction(() => window.Cartback !== undefined)
-    expect(await page.evaluate(() => window.Cartback!.id())).not.toBe(id)
-    const d = await until('the order', async () => {
-      const x = await detailOf(id)
-      return x.order ? x : undefined
-    })
-    expect(d.order?.id).toBe('4242')
+    await page.goto(`${shopUrl}/?key=${popupStore.publishableKey}`)
+    await page.waitForSelector('script[src*="/v1/cartback-popup.js"]', { state: 'attached' })
+    await page.waitForTimeout(300)
+    await leaveThroughTheTop(page)
+    await page.waitForTimeout(500)
+    expect(await dialog(page).count()).toBe(0)
     await page.close()
+  })
+
+  it('on a phone, opens after a fast scroll back up or when the shopper returns to the tab', async () => {
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      hasTouch: true,
+      isMobile: true,
+    })
+    const page = await context.newPage()
+    await shopper(page, '&tall')
+    await page.evaluate('window.scrollTo(0, 2000)')
+    await page.waitForTimeout(500)
+    await page.evaluate(`(async () => {
+      for (const y of [1800, 1600, 1400, 1200]) {
+        window.scrollTo(0, y)
+        await new Promise((r) => requestAnimationFrame(r))
+      }
+    })()`)
+    await dialog(page).waitFor()
+    await page.screenshot({ path: shot('popup-phone') })
+    await page.keyboard.press('Escape')
+    // Another visit (the popup's days reset): the tab hidden and shown again.
+    await page.evaluate(() => localStorage.removeItem('cartback_popup'))
+    await page.reload()
+    await shopper(page, '&tall')
+    await page.evaluate(`for (const v of ['hidden', 'visible']) {
+      Object.defineProperty(document, 'visibilityState', { value: v, configurable: true })
+      document.dispatchEvent(new Event('visibilitychange'))
+    }`)
+    await dialog(page).waitFor()
+    await context.close()
+  })
+
+  it('is not loaded at all for a store that leaves it off', async () => {
+    const page = await browser.newPage()
+    const loaded: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('cartback-popup')) loaded.push(r.url())
+    })
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
+    await page.waitForFunction(
+      () => (window.Cartback as CartbackApi & { config?: object }).config !== undefined,
+    )
+    await page.waitForTimeout(300)
+    expect(loaded).toEqual([])
+    await page.close()
+  })
+})
+
+describe('the demo storefront (npm start)', () => {
+  it('reports its cart through the real script and rebuilds it from a restore link', async () => {
+    const demo = await api<{ id: string }>('/stores', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Demo Shop',
+        url: `${worker.url}/demo`,
+        currency: 'USD',
+        allowedOrigins: [worker.url],
+      }),
+    })
+    const page = await browser.newPage()
+    await page.goto(`${worker.url}/demo`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await page.click('[data-add="tee-ocean"]')
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await expect.poll(() => page.locator('#cart-id').textContent()).toBe(id)
+    const { restoreUrl } = await until('the demo cart', async () => {
+      const d = await api<Detail & { restoreUrl: string }>(`/carts/${demo.id}/${id}`)
+      return d.items?.[0]?.id === 'tee-ocean' ? d : undefined
+    })
+    await page.screenshot({ path: shot('demo-shop'), fullPage: true })
+    await page.close()
+
+    // Another browser: the restore link brings the same cart back into the demo shop's cart.
+    const other = await browser.newPage()
+    await other.goto(restoreUrl)
+    await expect.poll(() => other.locator('#notice').textContent()).toContain('Welcome back!')
+    expect(await other.locator('#lines').textContent()).toContain('1 × Ocean Tee')
+    expect(await other.evaluate(() => window.Cartback!.id())).toBe(id)
+    expect(other.url()).toBe(`${worker.url}/demo`)
+    await other.close()
   })
 })

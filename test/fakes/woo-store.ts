@@ -1,95 +1,311 @@
+import { createHmac, randomBytes } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { createServer } from 'node:http'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
 
 const require = createRequire(import.meta.url)
 const JQUERY = readFileSync(require.resolve('jquery/dist/jquery.min.js'), 'utf8')
 
-type Line = { id: number; name: string; price: number; quantity: number }
+type Product = { id: number; name: string; price: number; inStock: boolean }
+type Line = { id: number; quantity: number }
+type Session = { lines: Line[]; coupons: string[] }
+export type PlacedOrder = { id: number; total: number; cartbackCart: string | null }
+
+const STORE_API = '/wp-json/wc/store/v1/cart'
 
 /**
- * A local fake WooCommerce storefront: classic pages (jQuery events, `#billing_*` fields),
- * Blocks pages (`wc-blocks_*` DOM events, `#email`, `#billing-phone`…), the order-received page,
- * and the Store API cart in its real shape (prices as strings in minor units).
+ * A local fake WooCommerce storefront, as close to the real one as the script can tell:
+ * - sessions by cookie (`wp_woocommerce_session_fake`) or `Cart-Token` header;
+ * - the Store API cart (prices as strings in minor units), `add-item` and `apply-coupon`, which
+ *   refuse a POST without a valid `Nonce` (cookie session) or `Cart-Token`, as WooCommerce does;
+ * - the REST API's `POST /wp-json/wc/v3/coupons` (Basic auth) for Cartback's incentive coupons;
+ * - classic pages (jQuery events, `#billing_*` fields inside `p.form-row`), Blocks pages
+ *   (`wc-blocks_*` DOM events, fields rendered late like React's), the order-received page;
+ * - placing an order stores `_cartback_cart` from the cookie (what the README's PHP snippet
+ *   does) and, when a webhook is configured, sends the signed `order.created` webhook.
  */
-export async function fakeWooStore(opts: { scriptUrl: string; storeKey: () => string }) {
-  const lines: Line[] = []
-  const catalog: Record<string, Line> = {
-    '11': { id: 11, name: 'Ocean Tee', price: 2400, quantity: 1 },
-    '12': { id: 12, name: 'Sunrise Mug', price: 1600, quantity: 1 },
+export async function fakeWooStore(opts: {
+  scriptUrl: string
+  storeKey: () => string
+  consumer?: { key: string; secret: string }
+  webhook?: () => { url: string; secret: string } | null
+}) {
+  const catalog: Record<string, Product> = {
+    '11': { id: 11, name: 'Ocean Tee', price: 2400, inStock: true },
+    '12': { id: 12, name: 'Sunrise Mug', price: 1600, inStock: true },
+    '13': { id: 13, name: 'Harbor Cap', price: 1800, inStock: true },
   }
+  const sessions = new Map<string, Session>()
+  const nonces = new Set<string>()
+  const coupons = new Map<string, { amount: string; discount_type: string }>()
+  const orders: PlacedOrder[] = []
+  /** `cookieless`: sessions only by Cart-Token, as for a browser that keeps no cookies. */
+  const mode = { cookieless: false }
+  const webhooks: { status: number }[] = []
+  let orderId = 4000
+
   const page = (body: string, jquery = false) => `<!doctype html><html><head><title>Woo</title>
+    <meta name="viewport" content="width=device-width, initial-scale=1">
     ${jquery ? '<script src="/jquery.js"></script>' : ''}
     <script async src="${opts.scriptUrl}" data-store="${opts.storeKey()}" data-platform="woocommerce"></script>
+    <style>body{font:16px/1.5 system-ui;margin:24px;max-width:640px}input{display:block;padding:6px;margin:4px 0 12px;width:100%}.wc-block-components-text-input{display:flex;flex-direction:column-reverse}</style>
     </head><body class="woocommerce">${body}</body></html>`
-  const add = (id: string) => {
-    const line = lines.find((l) => String(l.id) === id)
-    if (line) line.quantity++
-    else if (catalog[id]) lines.push({ ...catalog[id] })
+
+  const cookies = (req: IncomingMessage) =>
+    Object.fromEntries(
+      (req.headers.cookie ?? '').split(/;\s*/).map((c) => c.split('=') as [string, string]),
+    )
+  /** The shopper's session: by Cart-Token, else by cookie, else a new one (cookie set). */
+  const session = (req: IncomingMessage, res: ServerResponse): [string, Session] => {
+    const token = req.headers['cart-token']
+    const id =
+      typeof token === 'string' && sessions.has(token.replace(/^ct_/, ''))
+        ? token.replace(/^ct_/, '')
+        : mode.cookieless
+          ? undefined
+          : cookies(req).wp_woocommerce_session_fake
+    if (id && sessions.has(id)) return [id, sessions.get(id) as Session]
+    const fresh = randomBytes(8).toString('hex')
+    sessions.set(fresh, { lines: [], coupons: [] })
+    if (!mode.cookieless)
+      res.setHeader('Set-Cookie', `wp_woocommerce_session_fake=${fresh}; Path=/; SameSite=Lax`)
+    return [fresh, sessions.get(fresh) as Session]
   }
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x')
-    const html = (s: string) => {
-      res.writeHead(200, { 'Content-Type': 'text/html' })
-      res.end(s)
+  const cartJson = (host: string, s: Session) => {
+    const items = s.lines.map((l) => {
+      const p = catalog[String(l.id)] as Product
+      return {
+        id: p.id,
+        name: p.name,
+        quantity: l.quantity,
+        permalink: `http://${host}/product/${p.id}`,
+        images: [{ src: `http://${host}/img/${p.id}.png` }],
+        variation: [],
+        prices: { price: String(p.price), currency_code: 'USD', currency_minor_unit: 2 },
+      }
+    })
+    const subtotal = items.reduce((t, i) => t + Number(i.prices.price) * i.quantity, 0)
+    const discount = s.coupons.reduce((d, code) => {
+      const c = coupons.get(code)
+      if (!c) return d
+      return (
+        d +
+        (c.discount_type === 'percent'
+          ? Math.round((subtotal * Number(c.amount)) / 100)
+          : Math.round(Number(c.amount) * 100))
+      )
+    }, 0)
+    return {
+      items,
+      coupons: s.coupons.map((code) => ({ code, totals: { total_discount: String(discount) } })),
+      totals: {
+        total_items: String(subtotal),
+        total_discount: String(discount),
+        total_price: String(Math.max(0, subtotal - discount)),
+        currency_code: 'USD',
+        currency_minor_unit: 2,
+      },
     }
-    if (url.pathname === '/jquery.js') {
-      res.writeHead(200, { 'Content-Type': 'text/javascript' })
-      return res.end(JQUERY)
+  }
+  const error = (res: ServerResponse, status: number, code: string, message: string) => {
+    res.writeHead(status, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify({ code, message, data: { status } }))
+  }
+  const issueNonce = (res: ServerResponse, sid: string) => {
+    res.setHeader('Cart-Token', `ct_${sid}`)
+    // A cookieless (token) session has no nonce: the Cart-Token alone authorises its POSTs.
+    if (mode.cookieless) return
+    const nonce = randomBytes(5).toString('hex')
+    nonces.add(nonce)
+    res.setHeader('Nonce', nonce)
+  }
+
+  const storeApi = (req: IncomingMessage, res: ServerResponse, path: string, body: string) => {
+    const [sid, s] = session(req, res)
+    const host = req.headers.host ?? ''
+    if (req.method === 'POST') {
+      // Cookie sessions need the Nonce; a Cart-Token stands in for it (headless clients).
+      const nonce = req.headers.nonce
+      const token = req.headers['cart-token']
+      if (token !== `ct_${sid}`) {
+        if (typeof nonce !== 'string')
+          return error(res, 401, 'woocommerce_rest_missing_nonce', 'Missing the Nonce header.')
+        if (!nonces.has(nonce))
+          return error(res, 403, 'woocommerce_rest_invalid_nonce', 'Nonce is invalid.')
+      }
     }
-    if (url.pathname === '/wp-json/wc/store/v1/cart') {
+    issueNonce(res, sid)
+    const input = body ? (JSON.parse(body) as Record<string, unknown>) : {}
+    if (path === '' && req.method === 'GET') {
       res.writeHead(200, { 'Content-Type': 'application/json' })
-      return res.end(
-        JSON.stringify({
-          items: lines.map((l) => ({
-            id: l.id,
-            name: l.name,
-            quantity: l.quantity,
-            permalink: `http://${req.headers.host}/product/${l.id}`,
-            images: [{ src: `http://${req.headers.host}/img/${l.id}.png` }],
-            variation: [],
-            prices: { price: String(l.price), currency_code: 'USD', currency_minor_unit: 2 },
-          })),
-          totals: {
-            total_price: String(lines.reduce((s, l) => s + l.price * l.quantity, 0)),
-            currency_code: 'USD',
-            currency_minor_unit: 2,
-          },
-        }),
-      )
+      return res.end(JSON.stringify(cartJson(host, s)))
     }
-    if (url.pathname === '/add' && req.method === 'POST') {
-      add(url.searchParams.get('id') ?? '')
-      res.writeHead(204)
-      return res.end()
+    if (path === '/add-item' && req.method === 'POST') {
+      const p = catalog[String(input.id)]
+      if (!p) return error(res, 400, 'woocommerce_rest_cart_invalid_product', 'No such product.')
+      if (!p.inStock) {
+        return error(
+          res,
+          400,
+          'woocommerce_rest_product_out_of_stock',
+          `You cannot add &quot;${p.name}&quot; to the cart because the product is out of stock.`,
+        )
+      }
+      const line = s.lines.find((l) => l.id === p.id)
+      const quantity = Number(input.quantity ?? 1)
+      if (line) line.quantity += quantity
+      else s.lines.push({ id: p.id, quantity })
+      res.writeHead(201, { 'Content-Type': 'application/json' })
+      return res.end(JSON.stringify(cartJson(host, s)))
     }
-    if (url.pathname === '/classic') {
-      return html(
-        page(
-          `<button id="add" onclick="fetch('/add?id=11',{method:'POST'}).then(()=>jQuery(document.body).trigger('added_to_cart'))">Add</button>
-           <form><input id="billing_email"><input id="billing_phone"><input id="billing_first_name"><input id="billing_last_name"></form>`,
-          true,
-        ),
-      )
+    if (path === '/apply-coupon' && req.method === 'POST') {
+      const code = String(input.code ?? '').toLowerCase()
+      if (!coupons.has(code))
+        return error(
+          res,
+          400,
+          'woocommerce_rest_cart_coupon_error',
+          `Coupon "${code}" does not exist!`,
+        )
+      if (!s.coupons.includes(code)) s.coupons.push(code)
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      return res.end(JSON.stringify(cartJson(host, s)))
     }
-    if (url.pathname === '/blocks') {
-      return html(
-        page(`<button id="add" onclick="fetch('/add?id=12',{method:'POST'}).then(()=>document.body.dispatchEvent(new Event('wc-blocks_added_to_cart')))">Add</button>
-           <form><input id="email"><input id="billing-phone"><input id="billing-first_name"><input id="billing-last_name"></form>`),
-      )
+    return error(res, 404, 'rest_no_route', 'No route was found.')
+  }
+
+  const restCoupons = (req: IncomingMessage, res: ServerResponse, body: string) => {
+    const c = opts.consumer
+    const auth = c ? `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString('base64')}` : null
+    if (!auth || req.headers.authorization !== auth)
+      return error(res, 401, 'woocommerce_rest_cannot_create', 'Sorry, you are not allowed.')
+    const input = JSON.parse(body) as { code: string; amount: string; discount_type: string }
+    coupons.set(input.code.toLowerCase(), input)
+    res.writeHead(201, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify({ id: coupons.size, ...input }))
+  }
+
+  const placeOrder = async (req: IncomingMessage, res: ServerResponse) => {
+    const [sid, s] = session(req, res)
+    const total = Number(cartJson(req.headers.host ?? '', s).totals.total_price)
+    const cartbackCart = cookies(req).cartback_cart ?? null
+    const order = { id: ++orderId, total, cartbackCart }
+    orders.push(order)
+    sessions.set(sid, { lines: [], coupons: [] })
+    const hook = opts.webhook?.()
+    if (hook) {
+      const payload = JSON.stringify({
+        id: order.id,
+        status: 'processing',
+        currency: 'USD',
+        total: (total / 100).toFixed(2),
+        date_paid_gmt: new Date().toISOString().slice(0, 19),
+        billing: {},
+        meta_data: cartbackCart ? [{ id: 1, key: '_cartback_cart', value: cartbackCart }] : [],
+      })
+      const r = await fetch(hook.url, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          'X-WC-Webhook-Topic': 'order.created',
+          'X-WC-Webhook-Signature': createHmac('sha256', hook.secret)
+            .update(payload)
+            .digest('base64'),
+        },
+        body: payload,
+      })
+      webhooks.push({ status: r.status })
     }
-    if (url.pathname.startsWith('/checkout/order-received/')) {
-      lines.length = 0
-      return html(page('<h1>Order received</h1>'))
-    }
-    res.writeHead(404)
+    res.writeHead(303, { Location: `/checkout/order-received/${order.id}/?key=wc_order_x` })
     res.end()
+  }
+
+  // The Blocks checkout renders its form after the scripts run, as React does.
+  const blocksCheckout = `<h1>Checkout</h1><div id="checkout"></div>
+    <script>setTimeout(() => { document.getElementById('checkout').innerHTML = \`
+      <form method="post" action="/place-order">
+        <div class="wc-block-components-text-input"><input id="email" type="email"><label for="email">Email address</label></div>
+        <div class="wc-block-components-text-input"><input id="billing-first_name"><label for="billing-first_name">First name</label></div>
+        <div class="wc-block-components-text-input wc-block-components-address-form__phone"><input id="billing-phone" type="tel"><label for="billing-phone">Phone</label></div>
+        <button id="place">Place order</button>
+      </form>\` }, 300)</script>`
+  const classicCheckout = `<h1>Checkout</h1><form method="post" action="/place-order">
+      <p class="form-row" id="billing_email_field"><label for="billing_email">Email</label><span class="woocommerce-input-wrapper"><input id="billing_email" type="email"></span></p>
+      <p class="form-row" id="billing_first_name_field"><label for="billing_first_name">First name</label><span class="woocommerce-input-wrapper"><input id="billing_first_name"></span></p>
+      <p class="form-row" id="billing_last_name_field"><label for="billing_last_name">Last name</label><span class="woocommerce-input-wrapper"><input id="billing_last_name"></span></p>
+      <p class="form-row" id="billing_phone_field"><label for="billing_phone">Phone</label><span class="woocommerce-input-wrapper"><input id="billing_phone" type="tel"></span></p>
+      <button id="place">Place order</button></form>`
+
+  const server = createServer((req, res) => {
+    let body = ''
+    req.on('data', (c) => {
+      body += c
+    })
+    req.on('end', () => {
+      const url = new URL(req.url ?? '/', 'http://x')
+      const html = (s: string) => {
+        res.writeHead(200, { 'Content-Type': 'text/html' })
+        res.end(s)
+      }
+      const path = url.pathname
+      if (path === '/jquery.js') {
+        res.writeHead(200, { 'Content-Type': 'text/javascript' })
+        return res.end(JQUERY)
+      }
+      if (path.startsWith(STORE_API)) return storeApi(req, res, path.slice(STORE_API.length), body)
+      if (path === '/wp-json/wc/v3/coupons' && req.method === 'POST')
+        return restCoupons(req, res, body)
+      if (path === '/add' && req.method === 'POST') {
+        const [, s] = session(req, res)
+        const id = Number(url.searchParams.get('id'))
+        const line = s.lines.find((l) => l.id === id)
+        if (line) line.quantity++
+        else if (catalog[String(id)]) s.lines.push({ id, quantity: 1 })
+        res.writeHead(204)
+        return res.end()
+      }
+      if (path === '/remove' && req.method === 'POST') {
+        const [, s] = session(req, res)
+        const id = Number(url.searchParams.get('id'))
+        s.lines = s.lines.filter((l) => l.id !== id)
+        res.writeHead(204)
+        return res.end()
+      }
+      if (path === '/place-order' && req.method === 'POST') return void placeOrder(req, res)
+      if (path === '/classic')
+        return html(
+          page(
+            `<h1>Ocean Tee</h1><button id="add" onclick="fetch('/add?id=11',{method:'POST'}).then(()=>jQuery(document.body).trigger('added_to_cart'))">Add to cart</button>
+             ${classicCheckout}`,
+            true,
+          ),
+        )
+      if (path === '/blocks')
+        return html(
+          page(`<h1>Sunrise Mug</h1><button id="add" onclick="fetch('/add?id=12',{method:'POST'}).then(()=>document.body.dispatchEvent(new Event('wc-blocks_added_to_cart')))">Add to cart</button>
+             <button id="remove" onclick="fetch('/remove?id=12',{method:'POST'}).then(()=>document.body.dispatchEvent(new Event('wc-blocks_removed_from_cart')))">Remove</button>
+             <form><input id="email"><input id="billing-phone"><input id="billing-first_name"><input id="billing-last_name"></form>`),
+        )
+      if (path === '/checkout/') return html(page(blocksCheckout))
+      if (path === '/classic-checkout/') return html(page(classicCheckout, true))
+      if (path.startsWith('/checkout/order-received/'))
+        return html(page('<h1>Order received</h1><p>Thank you.</p>'))
+      if (path === '/') return html(page('<h1>Welcome to the Woo Shop</h1>'))
+      res.writeHead(404)
+      res.end()
+    })
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    lines,
+    catalog,
+    coupons,
+    mode,
+    /** Every session's cart, for assertions on a session the page cannot show. */
+    carts: () => [...sessions.values()],
+    orders,
+    webhooks,
     close: () => new Promise<void>((r) => server.close(() => r())),
   }
 }

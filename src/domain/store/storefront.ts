@@ -59,6 +59,11 @@ export type StorefrontConfig = {
   }
 }
 
+/** The SMS disclosure exactly as shoppers see it: `{store}` replaced by the store's name. */
+export function disclosure(store: { name: string; settings: { storefront: StorefrontSettings } }) {
+  return store.settings.storefront.smsDisclosure.replaceAll('{store}', store.name)
+}
+
 /** The public storefront configuration of a store, with the disclosure rendered. */
 export function storefrontConfig(store: {
   name: string
@@ -69,15 +74,15 @@ export function storefrontConfig(store: {
   }
 }): StorefrontConfig {
   const s = store.settings.storefront
-  const disclosure = s.smsDisclosure.replaceAll('{store}', store.name)
+  const text = disclosure(store)
   const { enabled, ...popup } = s.popup
   return {
     respectGpc: s.respectGpc,
-    consent: s.consentCheckbox ? disclosure : null,
+    consent: s.consentCheckbox ? text : null,
     popup: enabled
       ? {
           ...popup,
-          consent: disclosure,
+          consent: text,
           accentColor: store.settings.sender.accentColor,
           doubleOptIn: store.settings.sms.doubleOptIn,
         }

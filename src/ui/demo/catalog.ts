@@ -6,11 +6,6 @@ export const DEMO_PRODUCTS = [
   { id: 'tote-berry', name: 'Berry Tote', price: 1900, color: '#db2777' },
 ] as const
 
-export const DEMO_SMS_DISCLOSURE =
-  'Text me cart reminders and offers from Cartback Demo Store at the number provided. ' +
-  'Consent is not a condition of purchase. Up to 3 msgs/cart. Msg & data rates may apply. ' +
-  'Reply STOP to opt out, HELP for help.'
-
 /** A flat product picture, so the demo works offline. */
 export function productSvg(color: string, label: string): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" width="240" height="180" viewBox="0 0 240 180"><rect width="240" height="180" rx="16" fill="${color}"/><text x="120" y="100" font-family="system-ui,sans-serif" font-size="22" fill="#fff" text-anchor="middle">${label}</text></svg>`

@@ -1,28 +1,20 @@
 /**
- * Client script of the dev-only demo storefront. It posts real events to /v1/events the way
- * a storefront does (text/plain, like sendBeacon). The production storefront script is
- * `/v1/cartback.js` (storefront issue); this page only exercises the API.
+ * Client script of the dev-only demo storefront: a custom storefront that keeps its own cart and
+ * reports it through the real storefront script's public API (`window.Cartback`), and rebuilds a
+ * restored cart from the `cartback:restore` event, as the README shows.
  */
 export const SHOP_SCRIPT = `(() => {
   const root = document.getElementById('shop');
   const cfg = JSON.parse(root.dataset.config);
   const fmt = new Intl.NumberFormat('en-US', { style: 'currency', currency: cfg.currency });
   const $ = (id) => document.getElementById(id);
-  const newId = () => {
-    const b = crypto.getRandomValues(new Uint8Array(16));
-    return btoa(String.fromCharCode(...b)).replace(/\\+/g, '-').replace(/\\//g, '_').replace(/=+$/, '');
-  };
-  let cartId = localStorage.getItem('cartback_demo_cart') || newId();
-  localStorage.setItem('cartback_demo_cart', cartId);
   let lines = JSON.parse(localStorage.getItem('cartback_demo_lines') || '{}');
 
-  const send = async (type, extra) => {
-    const body = JSON.stringify({ store: cfg.key, cart: cartId, type, page: location.href, ...extra });
-    const res = await fetch('/v1/events', { method: 'POST', headers: { 'Content-Type': 'text/plain' }, body, keepalive: true });
-    const log = $('log');
+  const send = (type, extra) => {
+    Cartback[type](extra);
     const li = document.createElement('li');
-    li.textContent = new Date().toLocaleTimeString() + ' ' + type + ' → ' + res.status;
-    log.prepend(li);
+    li.textContent = new Date().toLocaleTimeString() + ' ' + type + ' → sent';
+    $('log').prepend(li);
   };
   const items = () => cfg.products.filter((p) => lines[p.id]).map((p) => ({
     id: p.id, name: p.name, price: p.price, quantity: lines[p.id], image: location.origin + '/demo/img/' + p.id + '.svg', url: location.origin + '/demo',
@@ -48,7 +40,7 @@ export const SHOP_SCRIPT = `(() => {
     $('empty').hidden = items().length > 0;
     $('total').textContent = fmt.format(total() / 100);
     $('place').disabled = items().length === 0;
-    $('cart-id').textContent = cartId;
+    $('cart-id').textContent = Cartback.id();
   };
   document.querySelectorAll('[data-add]').forEach((b) => b.addEventListener('click', () => {
     const id = b.dataset.add;
@@ -65,32 +57,26 @@ export const SHOP_SCRIPT = `(() => {
   };
   ['email', 'phone', 'first'].forEach((id) => $(id).addEventListener('change', () => contact(false)));
   $('consent').addEventListener('change', () => contact(true));
-  $('checkout').addEventListener('submit', async (e) => {
+  $('checkout').addEventListener('submit', (e) => {
     e.preventDefault();
     const orderId = 'demo-' + Date.now();
-    await send('order', { order: { id: orderId, total: total() }, items: items(), currency: cfg.currency, total: total() });
+    send('cart', { items: items(), currency: cfg.currency, total: total() });
+    // Also starts a new cart id.
+    send('order', { order: { id: orderId, total: total() } });
     $('notice').textContent = 'Order ' + orderId + ' placed. Thank you! A new cart starts now.';
     $('notice').hidden = false;
     lines = {};
-    cartId = newId();
-    localStorage.setItem('cartback_demo_cart', cartId);
     render();
   });
-  const token = new URLSearchParams(location.search).get('cartback_restore');
-  if (token) {
-    fetch('/v1/restore/' + encodeURIComponent(token)).then(async (res) => {
-      const data = await res.json();
-      if (!res.ok) { $('notice').textContent = 'This restore link cannot be used: ' + data.error.message; $('notice').hidden = false; return; }
-      cartId = data.cart;
-      localStorage.setItem('cartback_demo_cart', cartId);
-      lines = {};
-      for (const i of data.items) lines[i.id] = i.quantity;
-      render();
-      $('notice').textContent = 'Welcome back! Your cart has been restored.';
-      $('notice').hidden = false;
-      history.replaceState(null, '', location.pathname);
-      send('cart', { items: items(), currency: cfg.currency, total: total() });
-    });
-  }
+  // A restore link: the script has adopted the cart; put its items back in this shop's cart.
+  addEventListener('cartback:restore', (e) => {
+    lines = {};
+    for (const i of e.detail.items) if (cfg.products.some((p) => p.id === i.id)) lines[i.id] = i.quantity;
+    render();
+    $('notice').textContent = 'Welcome back! Your cart has been restored.' +
+      (e.detail.incentive ? ' Your code ' + e.detail.incentive.code + ' is applied.' : '');
+    $('notice').hidden = false;
+    send('cart', { items: items(), currency: cfg.currency, total: total() });
+  });
   render();
 })();`

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import { DEMO_PRODUCTS, DEMO_SMS_DISCLOSURE } from '../demo/catalog'
+import { DEMO_PRODUCTS } from '../demo/catalog'
 
 type Props = {
   storeName: string
@@ -83,7 +83,7 @@ export const DemoShopPage: FC<Props> = ({ storeName, config, inactivitySeconds }
               <input id="phone" type="tel" autocomplete="tel" />
               <label class="consent" for="consent">
                 <input id="consent" type="checkbox" />
-                <span>{DEMO_SMS_DISCLOSURE}</span>
+                <span>{config.disclosure}</span>
               </label>
               <p>
                 <button id="place" type="submit" disabled>
@@ -99,6 +99,8 @@ export const DemoShopPage: FC<Props> = ({ storeName, config, inactivitySeconds }
           </div>
         </aside>
       </main>
+      {/* The real storefront script, then the shop's own code that reports to it. */}
+      <script src="/v1/cartback.js" data-store={config.key} defer />
       <script src="/demo/shop.js" defer />
     </body>
   </html>

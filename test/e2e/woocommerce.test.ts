@@ -1,0 +1,420 @@
+// WooCommerce in a real browser: the storefront script on a fake WooCommerce store (classic and
+// Blocks markup, the Store API with its nonces, the REST API for coupons, signed order webhooks)
+// against a running Worker, from the first add-to-cart to the recovered order.
+import { randomBytes } from 'node:crypto'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { type CartbackApi, launchChromium, shot } from '../browser'
+import { fakeWooStore } from '../fakes/woo-store'
+import { startWorker, until as until_, type Worker } from '../worker'
+
+declare const window: { Cartback?: CartbackApi }
+declare function fetch(url: string): Promise<{ json(): Promise<unknown> }>
+
+type Store = { id: string; publishableKey: string; woocommerceWebhookSecret: string; name: string }
+type Detail = {
+  status: string
+  items: { id: string; name: string; price: number; quantity: number; image?: string }[]
+  contact: Record<string, string>
+  order: { id: string } | null
+  total: number
+  restoreUrl: string
+}
+type WooCart = { items: { id: number; quantity: number }[]; coupons: { code: string }[] }
+
+let worker: Worker
+let browser: Browser
+let woo: Awaited<ReturnType<typeof fakeWooStore>>
+let shop: Store
+let ownConsentShop: Store
+let key: () => string
+
+const api = async <T>(path: string, init: RequestInit = {}): Promise<T> =>
+  (await worker.api<T>(path, init)).body
+const until = <T>(what: string, probe: () => Promise<T | undefined>) => until_(what, probe, 30_000)
+const detailOf = (s: Store, id: string) => api<Detail>(`/carts/${s.id}/${id}`)
+const consentOf = (s: Store, phone: string) =>
+  api<{ records: { granted: boolean; text: string; page: string | null; source: string }[] }>(
+    `/contacts/${s.id}/consent?phone=${encodeURIComponent(phone)}&format=json`,
+  )
+
+async function open(path: string): Promise<Page> {
+  const page = await browser.newPage()
+  await page.goto(`${woo.url}${path}`)
+  await page.waitForFunction(() => window.Cartback !== undefined)
+  return page
+}
+
+beforeAll(async () => {
+  worker = await startWorker()
+  woo = await fakeWooStore({
+    scriptUrl: `${worker.url}/v1/cartback.js`,
+    storeKey: () => key(),
+    consumer: { key: 'ck_fakeshop1234', secret: 'cs_fakeshop1234' },
+    webhook: () => ({
+      url: `${worker.url}/webhooks/woocommerce/${shop.id}`,
+      secret: shop.woocommerceWebhookSecret,
+    }),
+  })
+  const create = (name: string, settings: object) =>
+    api<Store>('/stores', {
+      method: 'POST',
+      body: JSON.stringify({
+        name,
+        url: `${woo.url}/`,
+        currency: 'USD',
+        allowedOrigins: [woo.url],
+        settings,
+      }),
+    })
+  shop = await create('Harbor Goods', {
+    inactivitySeconds: 2,
+    sender: { fromEmail: 'shop@harbor.example', postalAddress: '1 Pier Rd, Portland, ME 04101' },
+    sequence: [
+      {
+        id: 'email-offer',
+        channel: 'email',
+        delaySeconds: 0,
+        windowSeconds: 3600,
+        incentive: { kind: 'percent', amount: 10, validForSeconds: 86_400 },
+        template: {
+          subject: '{{incentive}} your cart',
+          heading: 'Your cart is saved',
+          body: 'Use code {{incentiveCode}}.',
+          buttonLabel: 'Back to my cart',
+        },
+      },
+    ],
+  })
+  await api(`/stores/${shop.id}`, {
+    method: 'PATCH',
+    body: JSON.stringify({
+      woocommerceApi: { consumerKey: 'ck_fakeshop1234', consumerSecret: 'cs_fakeshop1234' },
+    }),
+  })
+  ownConsentShop = await create('Own Consent Co', { storefront: { consentCheckbox: false } })
+  key = () => shop.publishableKey
+  browser = await launchChromium()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await woo?.close()
+  await worker?.stop()
+})
+
+describe('WooCommerce capture', () => {
+  it('creates no cart for a visitor who never adds anything', async () => {
+    const beacons: string[] = []
+    const page = await browser.newPage()
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/events')) beacons.push(r.url())
+    })
+    await page.goto(`${woo.url}/blocks`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await page.waitForTimeout(800)
+    expect(beacons).toEqual([])
+    await page.close()
+  })
+
+  it('reads the cart from the Store API after a classic add-to-cart and sends billing fields', async () => {
+    const page = await open('/classic')
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.click('#add')
+    await page.fill('#billing_email', 'Classic@Example.com')
+    await page.fill('#billing_phone', '(415) 555-2671')
+    await page.fill('#billing_first_name', 'Ada')
+    await page.click('h1')
+    const d = await until('the classic cart and contact', async () => {
+      const x = await detailOf(shop, id)
+      return x.items?.length && x.contact?.phone && x.contact?.firstName ? x : undefined
+    })
+    expect(d.items[0]).toMatchObject({
+      id: '11',
+      name: 'Ocean Tee',
+      price: 2400,
+      quantity: 1,
+      image: expect.stringContaining('/img/11.png'),
+    })
+    expect(d.contact).toMatchObject({
+      email: 'classic@example.com',
+      phone: '+14155552671',
+      firstName: 'Ada',
+    })
+    // No box ticked: no consent recorded for the number.
+    expect((await consentOf(shop, '+14155552671')).records).toEqual([])
+    await page.close()
+  })
+
+  it('follows a Blocks add-to-cart and the Blocks checkout fields', async () => {
+    const page = await open('/blocks')
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.click('#add')
+    await page.fill('#email', 'blocks@example.com')
+    await page.fill('#billing-first_name', 'Grace')
+    await page.click('h1')
+    const d = await until('the blocks cart and contact', async () => {
+      const x = await detailOf(shop, id)
+      return x.items?.some((i) => i.id === '12') && x.contact?.firstName === 'Grace' ? x : undefined
+    })
+    expect(d.contact.email).toBe('blocks@example.com')
+    // Removing the item empties the cart (which stops any sequence).
+    await page.click('#remove')
+    await until('the emptied cart', async () => {
+      const x = await detailOf(shop, id)
+      return x.items.length === 0 ? x : undefined
+    })
+    await page.close()
+  })
+
+  it('reports the order from the order-received page and starts a new cart', async () => {
+    const page = await open('/blocks')
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.click('#add')
+    await until('the cart', async () =>
+      (await detailOf(shop, id)).items?.length ? true : undefined,
+    )
+    await page.goto(`${woo.url}/checkout/order-received/4242/`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    expect(await page.evaluate(() => window.Cartback!.id())).not.toBe(id)
+    const d = await until('the order', async () => {
+      const x = await detailOf(shop, id)
+      return x.order ? x : undefined
+    })
+    expect(d.order?.id).toBe('4242')
+    await page.close()
+  })
+})
+
+describe('SMS consent at checkout', () => {
+  const disclosure = (store: string) =>
+    `Text me reminders about my cart and offers from ${store}. Up to 3 msgs per cart; msg frequency varies. Msg & data rates may apply. Consent is not a condition of purchase. Reply STOP to cancel, HELP for help.`
+
+  it('adds an unchecked box under the classic phone field and records consent with its text', async () => {
+    const page = await open('/classic')
+    const box = page.locator('#cartback-consent-billing_phone')
+    await box.waitFor()
+    expect(await box.isChecked()).toBe(false)
+    // Right under the phone row, labelled by the store's exact disclosure.
+    expect(await page.locator('#billing_phone_field + .cartback-consent').count()).toBe(1)
+    await expect.poll(() => page.getByLabel(disclosure('Harbor Goods')).count()).toBe(1)
+    await page.click('#add')
+    await page.fill('#billing_phone', '(415) 555-0134')
+    await box.check()
+    await page.screenshot({ path: shot('consent-classic'), fullPage: true })
+    const { records } = await until('the consent record', async () => {
+      const r = await consentOf(shop, '+14155550134')
+      return r.records.length ? r : undefined
+    })
+    expect(records[0]).toMatchObject({
+      granted: true,
+      text: disclosure('Harbor Goods'),
+      source: 'storefront',
+      page: expect.stringContaining('/classic'),
+    })
+    // Unticking withdraws it.
+    await box.uncheck()
+    const after = await until('the withdrawal', async () => {
+      const r = await consentOf(shop, '+14155550134')
+      return r.records.length === 2 ? r : undefined
+    })
+    expect(after.records[1]).toMatchObject({ granted: false, text: disclosure('Harbor Goods') })
+    await page.close()
+  })
+
+  it('finds the Blocks phone field rendered late, and moves the consent to a number typed after the tick', async () => {
+    const page = await open('/checkout/')
+    const box = page.locator('#cartback-consent-billing-phone')
+    await box.waitFor()
+    await box.check()
+    await page.fill('#billing-phone', '+1 415 555 0188')
+    await page.click('h1')
+    const { records } = await until('the consent record', async () => {
+      const r = await consentOf(shop, '+14155550188')
+      return r.records.length ? r : undefined
+    })
+    expect(records[0]).toMatchObject({ granted: true, text: disclosure('Harbor Goods') })
+    await page.close()
+  })
+
+  it('adds no box for a store that collects consent itself', async () => {
+    key = () => ownConsentShop.publishableKey
+    try {
+      const page = await open('/classic')
+      await page.waitForFunction(
+        () => (window.Cartback as CartbackApi & { config?: object }).config !== undefined,
+      )
+      await page.waitForTimeout(300)
+      expect(await page.locator('.cartback-consent').count()).toBe(0)
+      await page.close()
+    } finally {
+      key = () => shop.publishableKey
+    }
+  })
+})
+
+describe('restore on the store', () => {
+  const beacon = (body: object) =>
+    globalThis.fetch(`${worker.url}/v1/events`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'text/plain',
+        Origin: woo.url,
+        'CF-Connecting-IP': `2001:db8::${randomBytes(2).toString('hex')}`,
+      },
+      body: JSON.stringify(body),
+    })
+
+  it('rebuilds what it can and tells the shopper what is gone or re-priced', async () => {
+    const id = randomBytes(16).toString('base64url')
+    const res = await beacon({
+      store: shop.publishableKey,
+      cart: id,
+      type: 'contact',
+      currency: 'USD',
+      items: [
+        { id: '11', name: 'Ocean Tee', price: 2000, quantity: 2 },
+        { id: '13', name: 'Harbor Cap', price: 1800, quantity: 1 },
+      ],
+      contact: { email: 'private@example.com', firstName: 'Private' },
+    })
+    expect(res.status).toBe(202)
+    const { restoreUrl } = await until('the cart', async () => {
+      const d = await detailOf(shop, id)
+      return d.items?.length === 2 ? d : undefined
+    })
+    ;(woo.catalog['13'] as { inStock: boolean }).inStock = false
+    try {
+      const page = await browser.newPage()
+      await page.goto(restoreUrl)
+      await page.waitForURL(/\/checkout\/$/)
+      const notice = page.locator('.cartback-notice')
+      await expect.poll(() => notice.textContent()).toContain('Welcome back')
+      const text = await notice.textContent()
+      expect(text).toContain('Harbor Cap is no longer available.')
+      expect(text).toContain('Ocean Tee now costs $24.00 (was $20.00).')
+      await page.screenshot({ path: shot('restore-notice') })
+      const cart = (await page.evaluate(() =>
+        fetch('/wp-json/wc/store/v1/cart').then((r) => r.json()),
+      )) as WooCart
+      expect(cart.items).toEqual([expect.objectContaining({ id: 11, quantity: 2 })])
+      // The cart id is the restored one, and nothing personal reached the page.
+      expect(await page.evaluate(() => window.Cartback!.id())).toBe(id)
+      await page.locator('#email').waitFor()
+      expect(await page.inputValue('#email')).toBe('')
+      expect(await page.content()).not.toContain('private@example.com')
+      await page.getByRole('button', { name: 'Dismiss' }).click()
+      expect(await notice.count()).toBe(0)
+      await page.close()
+    } finally {
+      ;(woo.catalog['13'] as { inStock: boolean }).inStock = true
+    }
+  })
+
+  it('rebuilds a cookieless session through its Cart-Token', async () => {
+    const id = randomBytes(16).toString('base64url')
+    await beacon({
+      store: shop.publishableKey,
+      cart: id,
+      type: 'cart',
+      currency: 'USD',
+      items: [{ id: '13', name: 'Harbor Cap', price: 1800, quantity: 3 }],
+    })
+    const { restoreUrl } = await until('the cart', async () => {
+      const d = await detailOf(shop, id)
+      return d.items?.length ? d : undefined
+    })
+    woo.mode.cookieless = true
+    try {
+      const page = await browser.newPage()
+      await page.goto(restoreUrl)
+      await page.waitForURL(/\/checkout\/$/)
+      // No nonce was ever offered: the add-item went through on the Cart-Token alone.
+      expect(woo.carts().some((c) => c.lines.some((l) => l.id === 13 && l.quantity === 3))).toBe(
+        true,
+      )
+      await page.close()
+    } finally {
+      woo.mode.cookieless = false
+    }
+  })
+
+  it('tells the shopper when a link is not valid, and changes nothing', async () => {
+    const page = await open('/?cartback_restore=not-a-real-token')
+    const notice = page.locator('.cartback-notice')
+    await expect.poll(() => notice.textContent()).toContain('This link is not valid')
+    // The parameter is gone from the address bar, so a reload does not try again.
+    expect(page.url()).toBe(`${woo.url}/`)
+    await page.close()
+  })
+})
+
+describe('the whole story in a browser', () => {
+  it('add to cart → consent → abandoned → restore with the coupon → order → recovered', async () => {
+    // The shopper fills the cart and the Blocks checkout, ticks the box, and leaves.
+    const page = await open('/blocks')
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.click('#add')
+    await until('the cart beacon', async () =>
+      (await detailOf(shop, id)).items?.length ? true : undefined,
+    )
+    await page.goto(`${woo.url}/checkout/`)
+    await page.locator('#cartback-consent-billing-phone').waitFor()
+    await page.fill('#email', 'shopper@example.com')
+    await page.fill('#billing-phone', '(415) 555-0199')
+    await page.check('#cartback-consent-billing-phone')
+    await page.screenshot({ path: shot('consent-blocks') })
+    const consent = await until('contact and consent', async () => {
+      const [d, c] = await Promise.all([detailOf(shop, id), consentOf(shop, '+14155550199')])
+      return d.contact?.email && c.records.length ? c : undefined
+    })
+    expect(consent.records[0]?.text).toContain('Harbor Goods')
+    await page.close()
+
+    // Two seconds of quiet: abandoned, and the email with its coupon goes out.
+    type Msg = { channel: string; status: string; text: string; to: string }
+    const email = await until('the recovery email', async () => {
+      const { messages } = await api<{ messages: Msg[] }>(`/messages?store=${shop.id}&cart=${id}`)
+      return messages.find((m) => m.channel === 'email' && m.status === 'sent')
+    })
+    expect(email.to).toBe('shopper@example.com')
+    expect((await detailOf(shop, id)).status).toBe('abandoned')
+    const code = /Use code (CB-[A-Z0-9]+)/.exec(email.text)?.[1]
+    expect(code).toBeDefined()
+    expect(woo.coupons.has(code!.toLowerCase())).toBe(true)
+    const link = /(http:\/\/\S+\/r\/[^\s"<>)]+)/.exec(email.text)?.[1]
+    expect(link).toBeDefined()
+
+    // The link opens on another device: the cart is rebuilt there, with the coupon.
+    const phone = await browser.newPage()
+    await phone.goto(link!)
+    await phone.waitForURL(/\/checkout\/$/)
+    await expect
+      .poll(() => phone.locator('.cartback-notice').textContent())
+      .toContain(`Welcome back: your cart is ready. Code ${code} is applied.`)
+    const cart = (await phone.evaluate(() =>
+      fetch('/wp-json/wc/store/v1/cart').then((r) => r.json()),
+    )) as WooCart
+    expect(cart.items).toEqual([expect.objectContaining({ id: 12, quantity: 1 })])
+    expect(cart.coupons.map((c) => c.code)).toEqual([code!.toLowerCase()])
+    expect(await phone.evaluate(() => window.Cartback!.id())).toBe(id)
+    await phone.locator('#email').waitFor()
+    expect(await phone.inputValue('#email')).toBe('')
+    expect(await phone.inputValue('#billing-phone')).toBe('')
+    expect((await detailOf(shop, id)).status).toBe('restored')
+
+    // The order: the webhook names the cart (the _cartback_cart meta from the cookie) and the
+    // order-received page reports it too.
+    await phone.click('#place')
+    await phone.waitForURL(/\/checkout\/order-received\/\d+\//)
+    const placed = woo.orders.at(-1)!
+    expect(placed.cartbackCart).toBe(id)
+    expect(woo.webhooks.at(-1)?.status).toBe(200)
+    const done = await until('the recovered cart', async () => {
+      const d = await detailOf(shop, id)
+      return d.status === 'recovered' ? d : undefined
+    })
+    expect(done.order?.id).toBe(String(placed.id))
+    await phone.close()
+  })
+})
