@@ -195,7 +195,8 @@ const DEBOUNCE_MS = 400
     hold = false
     flush()
     flushQueue()
-    if (off) return
+    // Not tracked: nothing kept either.
+    if (off) return local?.removeItem(KEY.queue)
     if (config) api.config = config
     // On a restore landing the page is about to move on to checkout: nothing to sync here.
     const capture = () => woocommerce(send, rotate, config?.consent ?? null, !token)

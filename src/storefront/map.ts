@@ -65,7 +65,8 @@ export function toBeaconCart(cart: StoreApiCart) {
 export function restoreReport(
   wanted: BeaconItem[],
   cart: StoreApiCart | null,
-  failed: string[],
+  /** Item id → the Store API's error code for each item that could not be added. */
+  failed: Record<string, string>,
   coupon: { code: string; applied: boolean } | null,
   locale?: string,
 ): string[] {
@@ -75,11 +76,16 @@ export function restoreReport(
       minor / 10 ** isoDigits(currency),
     )
   const out = [
-    failed.length < wanted.length ? 'Welcome back: your cart is ready.' : 'Welcome back.',
+    Object.keys(failed).length < wanted.length
+      ? 'Welcome back: your cart is ready.'
+      : 'Welcome back.',
   ]
   for (const w of wanted) {
-    if (failed.includes(w.id)) {
-      out.push(`${w.name} is no longer available.`)
+    const why = failed[w.id]
+    if (why !== undefined) {
+      out.push(
+        `${w.name} ${why.includes('out_of_stock') ? 'is out of stock' : 'is no longer available'}.`,
+      )
       continue
     }
     const now = cart?.items.find((i) => String(i.id) === w.id)

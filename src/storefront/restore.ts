@@ -22,7 +22,8 @@ const API = '/wp-json/wc/store/v1/cart'
 export async function rebuild(data: Restored, checkout: string) {
   let nonce = ''
   let token = ''
-  const call = async (path: string, body?: object): Promise<[boolean, StoreApiCart | null]> => {
+  type Reply = { ok: boolean; cart: StoreApiCart | null; code: string; status: number }
+  const once = async (path: string, body?: object): Promise<Reply> => {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' }
     if (nonce) headers.Nonce = nonce
     else if (token) headers['Cart-Token'] = token
@@ -34,28 +35,39 @@ export async function rebuild(data: Restored, checkout: string) {
     })
     nonce = r.headers.get('Nonce') ?? nonce
     token = r.headers.get('Cart-Token') ?? token
-    return [r.ok, await r.json().catch(() => null)]
+    const json = await r.json().catch(() => null)
+    return r.ok
+      ? { ok: true, cart: json, code: '', status: r.status }
+      : { ok: false, cart: null, code: String(json?.code ?? ''), status: r.status }
   }
-  let [, cart] = await call('')
-  const failed: string[] = []
+  const call = async (path: string, body?: object): Promise<Reply> => {
+    const first = await once(path, body)
+    // A stale nonce (the page sat open for hours): refresh it with a read, then try once more.
+    if (!body || (first.status !== 401 && first.status !== 403)) return first
+    await once('')
+    return once(path, body)
+  }
+  let { cart } = await call('')
+  // Item id → the Store API's error code, for what could not be added.
+  const failed: Record<string, string> = {}
   for (const item of data.items) {
     // The shopper may still have part of it in this browser's cart: add only what is missing.
     const have = cart?.items.find((i) => String(i.id) === item.id)?.quantity ?? 0
     if (have >= item.quantity) continue
     const id = Number(item.id)
-    const [ok, next] = Number.isInteger(id)
+    const r = Number.isInteger(id)
       ? await call('/add-item', { id, quantity: item.quantity - have })
-      : [false, null]
-    if (ok && next) cart = next
-    else failed.push(item.id)
+      : { ok: false, cart: null, code: '' }
+    if (r.ok && r.cart) cart = r.cart
+    else failed[item.id] = r.code
   }
   let coupon: { code: string; applied: boolean } | null = null
   const code = data.incentive?.code
   if (code) {
     const applied = cart?.coupons?.some((c) => c.code.toLowerCase() === code.toLowerCase())
-    const [ok, next] = applied ? [true, null] : await call('/apply-coupon', { code })
-    if (next) cart = next
-    coupon = { code, applied: ok }
+    const r = applied ? null : await call('/apply-coupon', { code })
+    if (r?.cart) cart = r.cart
+    coupon = { code, applied: r ? r.ok : true }
   }
   try {
     sessionStorage.setItem(KEY.notice, restoreReport(data.items, cart, failed, coupon).join(' '))

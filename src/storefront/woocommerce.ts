@@ -94,8 +94,9 @@ function consentBoxes(text: string, send: Send) {
     for (const selector of PHONES) {
       const phone = document.querySelector<HTMLInputElement>(selector)
       if (!phone) continue
+      // Already there (Blocks may have re-rendered the field but kept our box, or not).
+      if (document.getElementById(`cartback-consent-${phone.id}`)) continue
       const anchor = phone.closest('.form-row, .wc-block-components-text-input') ?? phone
-      if (anchor.nextElementSibling?.classList.contains('cartback-consent')) continue
       const wrap = document.createElement('div')
       wrap.className = 'cartback-consent'
       wrap.style.cssText = 'margin:8px 0 16px;font-size:.875em;line-height:1.45'
@@ -114,7 +115,12 @@ function consentBoxes(text: string, send: Send) {
       anchor.after(wrap)
       box.addEventListener('change', () => {
         ticked = box.checked
-        const number = phone.value.trim()
+        // One choice, however many phone fields show a box.
+        document.querySelectorAll<HTMLInputElement>('.cartback-consent input').forEach((b) => {
+          b.checked = ticked
+        })
+        // The field as it is now: React may have replaced the element since.
+        const number = document.querySelector<HTMLInputElement>(selector)?.value.trim()
         send(
           'contact',
           { contact: number ? { phone: number } : {}, consent: { sms: ticked, text } },

@@ -291,7 +291,7 @@ describe('restore on the store', () => {
       const notice = page.locator('.cartback-notice')
       await expect.poll(() => notice.textContent()).toContain('Welcome back')
       const text = await notice.textContent()
-      expect(text).toContain('Harbor Cap is no longer available.')
+      expect(text).toContain('Harbor Cap is out of stock.')
       expect(text).toContain('Ocean Tee now costs $24.00 (was $20.00).')
       await page.screenshot({ path: shot('restore-notice') })
       const cart = (await page.evaluate(() =>
@@ -337,6 +337,35 @@ describe('restore on the store', () => {
     } finally {
       woo.mode.cookieless = false
     }
+  })
+
+  it('asks for a fresh nonce and tries again when the Store API refuses a stale one', async () => {
+    const id = randomBytes(16).toString('base64url')
+    await beacon({
+      store: shop.publishableKey,
+      cart: id,
+      type: 'cart',
+      currency: 'USD',
+      items: [{ id: '12', name: 'Sunrise Mug', price: 1600, quantity: 2 }],
+    })
+    const { restoreUrl } = await until('the cart', async () => {
+      const d = await detailOf(shop, id)
+      return d.items?.length ? d : undefined
+    })
+    woo.mode.refuseNextNonce = true
+    const page = await browser.newPage()
+    await page.goto(restoreUrl)
+    await page.waitForURL(/\/checkout\/$/)
+    expect(woo.mode.refuseNextNonce).toBe(false)
+    const cart = (await page.evaluate(() =>
+      fetch('/wp-json/wc/store/v1/cart').then((r) => r.json()),
+    )) as WooCart
+    expect(cart.items).toEqual([expect.objectContaining({ id: 12, quantity: 2 })])
+    await expect
+      .poll(() => page.locator('.cartback-notice').textContent())
+      .toContain('Welcome back: your cart is ready.')
+    expect(await page.locator('.cartback-notice').textContent()).not.toContain('available')
+    await page.close()
   })
 
   it('tells the shopper when a link is not valid, and changes nothing', async () => {

@@ -40,8 +40,11 @@ export async function fakeWooStore(opts: {
   const nonces = new Set<string>()
   const coupons = new Map<string, { amount: string; discount_type: string }>()
   const orders: PlacedOrder[] = []
-  /** `cookieless`: sessions only by Cart-Token, as for a browser that keeps no cookies. */
-  const mode = { cookieless: false }
+  /**
+   * `cookieless`: sessions only by Cart-Token, as for a browser that keeps no cookies.
+   * `refuseNextNonce`: the next nonce-checked POST fails as a stale nonce does.
+   */
+  const mode = { cookieless: false, refuseNextNonce: false }
   const webhooks: { status: number }[] = []
   let orderId = 4000
 
@@ -131,8 +134,10 @@ export async function fakeWooStore(opts: {
       if (token !== `ct_${sid}`) {
         if (typeof nonce !== 'string')
           return error(res, 401, 'woocommerce_rest_missing_nonce', 'Missing the Nonce header.')
-        if (!nonces.has(nonce))
+        if (!nonces.has(nonce) || mode.refuseNextNonce) {
+          mode.refuseNextNonce = false
           return error(res, 403, 'woocommerce_rest_invalid_nonce', 'Nonce is invalid.')
+        }
       }
     }
     issueNonce(res, sid)

@@ -64,7 +64,7 @@ describe('restoreReport', () => {
           { id: 1, price: 4500 },
           { id: 2, price: 1500 },
         ]),
-        [],
+        {},
         null,
         'en-US',
       ),
@@ -72,18 +72,30 @@ describe('restoreReport', () => {
   })
 
   it('names what is gone and what now costs something else, in the store currency', () => {
-    expect(restoreReport(wanted, cartWith([{ id: 1, price: 3900 }]), ['2'], null, 'en-US')).toEqual(
-      [
-        'Welcome back: your cart is ready.',
-        'Linen Shirt now costs €39.00 (was €45.00).',
-        'Canvas Tote is no longer available.',
-      ],
-    )
+    expect(
+      restoreReport(
+        wanted,
+        cartWith([{ id: 1, price: 3900 }]),
+        { '2': 'woocommerce_rest_product_out_of_stock' },
+        null,
+        'en-US',
+      ),
+    ).toEqual([
+      'Welcome back: your cart is ready.',
+      'Linen Shirt now costs €39.00 (was €45.00).',
+      'Canvas Tote is out of stock.',
+    ])
   })
 
   it('does not call an empty cart ready, and says whether the code was applied', () => {
     expect(
-      restoreReport(wanted, cartWith([]), ['1', '2'], { code: 'CB-ABC', applied: false }, 'en-US'),
+      restoreReport(
+        wanted,
+        cartWith([]),
+        { '1': 'woocommerce_rest_cart_invalid_product', '2': '' },
+        { code: 'CB-ABC', applied: false },
+        'en-US',
+      ),
     ).toEqual([
       'Welcome back.',
       'Linen Shirt is no longer available.',
@@ -97,7 +109,7 @@ describe('restoreReport', () => {
           { id: 1, price: 4500 },
           { id: 2, price: 1500 },
         ]),
-        [],
+        {},
         { code: 'CB-ABC', applied: true },
         'en-US',
       ).at(-1),
