@@ -1,7 +1,7 @@
 // Builds the storefront script (src/storefront/index.ts) and its optional parts, the exit-intent
-// popup (popup.ts) and the restore on the store (restore.ts), into a string module the Worker
-// serves at /v1/cartback.js, /v1/cartback-popup.js and /v1/cartback-restore.js, and fails when
-// any grows past its gzipped budget.
+// popup (popup.ts), the restore on the store (restore.ts) and WooCommerce capture
+// (woocommerce.ts), into a string module the Worker serves at /v1/cartback.js and
+// /v1/cartback-{popup,restore,woo}.js, and fails when any grows past its gzipped budget.
 import { createHash } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
@@ -36,11 +36,20 @@ async function bundle(entry, replace = {}) {
 export async function buildStorefront() {
   const popup = await bundle('popup.ts')
   const restore = await bundle('restore.ts')
+  const woo = await bundle('woocommerce.ts')
   const core = await bundle('index.ts', {
     __POPUP_VERSION__: popup.version,
     __RESTORE_VERSION__: restore.version,
+    __WOO_VERSION__: woo.version,
   })
-  return { ...core, extras: { 'cartback-popup.js': popup, 'cartback-restore.js': restore } }
+  return {
+    ...core,
+    extras: {
+      'cartback-popup.js': popup,
+      'cartback-restore.js': restore,
+      'cartback-woo.js': woo,
+    },
+  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -27,7 +27,7 @@ describe('GET /v1/cartback.js', () => {
 describe('the optional parts', () => {
   it('serves the popup and the restore scripts at the versions the core script names', async () => {
     const core = await (await call('/v1/cartback.js')).text()
-    for (const name of ['cartback-popup.js', 'cartback-restore.js']) {
+    for (const name of ['cartback-popup.js', 'cartback-restore.js', 'cartback-woo.js']) {
       const { version } = SCRIPTS[name] as { version: string }
       expect(core).toContain(`${name.replace('.js', '')}`)
       expect(core).toContain(version)

@@ -5,7 +5,7 @@ import type { AppEnv } from './env'
 
 /**
  * The storefront script and its optional parts (the exit-intent popup, the restore on the
- * store), which it loads only where needed. `?v=<version>` is immutable; the bare URL
+ * store, WooCommerce capture), which it loads only where needed. `?v=<version>` is immutable; the bare URL
  * revalidates every 5 minutes.
  */
 export const script = new Hono<AppEnv>()
@@ -26,7 +26,7 @@ function serve(c: Context<AppEnv>, code: string, version: string) {
   return c.body(code)
 }
 
-script.get('/:file{cartback(?:-popup|-restore)?\\.js}', (c) => {
+script.get('/:file{cartback(?:-popup|-restore|-woo)?\\.js}', (c) => {
   const bundle = SCRIPTS[c.req.param('file')]
   if (!bundle) return c.notFound()
   return serve(c, bundle.code, bundle.version)

@@ -8,8 +8,7 @@
 
 import type { StorefrontConfig } from '../domain/store/storefront'
 import type { Restored } from './restore'
-import { cookie, KEY, local, read, write } from './storage'
-import { woocommerce } from './woocommerce'
+import { cookie, forget, KEY, local, read, write } from './storage'
 
 type Json = Record<string, unknown>
 
@@ -26,6 +25,8 @@ declare global {
       id(): string
       /** The store's storefront settings, once loaded (the popup reads them). */
       config?: StorefrontConfig
+      /** This page is a restore landing (cartback-woo.js leaves the cart alone there). */
+      restoring?: boolean
       /** A restore in progress, for cartback-restore.js: the cart, or why it failed. */
       restored?: (Restored & { checkout: string }) | { error?: { message: string } }
     }
@@ -35,6 +36,7 @@ declare global {
 const VERSION = '__VERSION__'
 const POPUP_VERSION = '__POPUP_VERSION__'
 const RESTORE_VERSION = '__RESTORE_VERSION__'
+const WOO_VERSION = '__WOO_VERSION__'
 const DEBOUNCE_MS = 400
 
 ;(() => {
@@ -59,9 +61,11 @@ const DEBOUNCE_MS = 400
       .replace(/=+$/, '')
   }
   // The id is also a first-party cookie, so the store's own checkout code can read it (the
-  // `_cartback_cart` order meta of the README's WooCommerce snippet).
+  // `_cartback_cart` order meta of the README's WooCommerce snippet). Kept only for shoppers
+  // who are tracked: with GPC, not before the store's settings say so.
   const setId = (id: string) => {
     cartId = id
+    if (hold || off) return
     write(KEY.id, id)
     cookie(KEY.id, id)
   }
@@ -130,7 +134,14 @@ const DEBOUNCE_MS = 400
           ? { ...(was[k] as Json), ...(v as Json) }
           : v
     }
-    pending[type] = { ...merged, store, cart: cartId, type, page: location.href }
+    // The page without its query: an order-received URL's `?key=` opens the order's details.
+    pending[type] = {
+      ...merged,
+      store,
+      cart: cartId,
+      type,
+      page: location.origin + location.pathname,
+    }
     clearTimeout(timer)
     if (now) flush()
     else timer = setTimeout(flush, DEBOUNCE_MS)
@@ -166,22 +177,26 @@ const DEBOUNCE_MS = 400
   // Never any personal data.
   const here = new URL(location.href)
   const token = here.searchParams.get('cartback_restore')
+  api.restoring = token !== null
   if (token) {
     here.searchParams.delete('cartback_restore')
     history.replaceState(history.state, '', here.href)
+    const failed = { error: { message: 'Your cart could not be restored. Please try again.' } }
     fetch(url(`/v1/restore/${encodeURIComponent(token)}`))
       .then(async (r) => {
         const d = (await r.json()) as Restored & { error?: { message: string } }
+        // Also kept on `Cartback.restored`, for page code that starts after the event.
+        api.restored = r.ok ? { ...d, checkout: tag.dataset.checkout ?? '/checkout/' } : d
         if (r.ok) {
           setId(d.cart)
           dispatchEvent(new CustomEvent('cartback:restore', { detail: d }))
         }
-        if (!r.ok || woo) {
-          api.restored = r.ok ? { ...d, checkout: tag.dataset.checkout ?? '/checkout/' } : d
-          extra('cartback-restore', RESTORE_VERSION)
-        }
+        if (!r.ok || woo) extra('cartback-restore', RESTORE_VERSION)
       })
-      .catch(() => {})
+      .catch(() => {
+        api.restored = failed
+        extra('cartback-restore', RESTORE_VERSION)
+      })
   } else {
     // A restore on the page before left a notice for this one (the shopper is now at checkout).
     try {
@@ -195,12 +210,14 @@ const DEBOUNCE_MS = 400
     hold = false
     flush()
     flushQueue()
-    // Not tracked: nothing kept either.
-    if (off) return local?.removeItem(KEY.queue)
+    // Not tracked: nothing kept either (not even what was kept before GPC was turned on).
+    if (off) {
+      for (const k of [KEY.id, KEY.queue, KEY.items, KEY.phone]) forget(k)
+      return
+    }
+    setId(cartId)
     if (config) api.config = config
-    // On a restore landing the page is about to move on to checkout: nothing to sync here.
-    const capture = () => woocommerce(send, rotate, config?.consent ?? null, !token)
-    if (woo) document.body ? capture() : addEventListener('DOMContentLoaded', capture)
+    if (woo) extra('cartback-woo', WOO_VERSION)
     if (config?.popup) extra('cartback-popup', POPUP_VERSION)
   }
   fetch(url(`/v1/config/${encodeURIComponent(store)}`))

@@ -15,7 +15,25 @@ export type StoreApiCart = {
 }
 
 /** An item as the beacon sends it and a restore returns it (price in minor units). */
-export type BeaconItem = { id: string; name: string; price: number; quantity: number }
+export type BeaconItem = {
+  id: string
+  name: string
+  price: number
+  quantity: number
+  variant?: string
+}
+
+/**
+ * The Store API's `variation` attributes back from the beacon's variant text ("Size: M,
+ * Colour: Blue"), for add-item: a variation with "any" attributes needs them.
+ */
+export function variationOf(variant: string | undefined) {
+  return (variant ?? '')
+    .split(', ')
+    .map((pair) => pair.split(': '))
+    .filter((p): p is [string, string] => p.length === 2 && p[0] !== '' && p[1] !== '')
+    .map(([attribute, value]) => ({ attribute, value }))
+}
 
 /** ISO 4217 decimals of a currency: 2 for USD, 0 for JPY, 3 for KWD. */
 export function isoDigits(currency: string): number {

@@ -5,9 +5,10 @@
  * last response gave. What could not be restored is told on the next page.
  */
 
-import { type BeaconItem, restoreReport, type StoreApiCart } from './map'
+import { type BeaconItem, restoreReport, type StoreApiCart, variationOf } from './map'
 import { showNotice } from './notice'
 import { KEY } from './storage'
+import { cartApi } from './store-api'
 
 /** What `GET /v1/restore/:token` answers. */
 export type Restored = {
@@ -17,8 +18,6 @@ export type Restored = {
   incentive: { code: string } | null
 }
 
-const API = '/wp-json/wc/store/v1/cart'
-
 export async function rebuild(data: Restored, checkout: string) {
   let nonce = ''
   let token = ''
@@ -27,7 +26,7 @@ export async function rebuild(data: Restored, checkout: string) {
     const headers: Record<string, string> = { 'Content-Type': 'application/json' }
     if (nonce) headers.Nonce = nonce
     else if (token) headers['Cart-Token'] = token
-    const r = await fetch(API + path, {
+    const r = await fetch(cartApi(path), {
       method: body ? 'POST' : 'GET',
       credentials: 'same-origin',
       headers,
@@ -56,7 +55,11 @@ export async function rebuild(data: Restored, checkout: string) {
     if (have >= item.quantity) continue
     const id = Number(item.id)
     const r = Number.isInteger(id)
-      ? await call('/add-item', { id, quantity: item.quantity - have })
+      ? await call('/add-item', {
+          id,
+          quantity: item.quantity - have,
+          variation: variationOf(item.variant),
+        })
       : { ok: false, cart: null, code: '' }
     if (r.ok && r.cart) cart = r.cart
     else failed[item.id] = r.code
@@ -77,7 +80,8 @@ export async function rebuild(data: Restored, checkout: string) {
 // cartback-restore.js: loaded by cartback.js on a restore landing, or on the page after one.
 ;(() => {
   const r = window.Cartback?.restored
-  if (r && 'cart' in r) return void rebuild(r, r.checkout)
+  const broken = () => showNotice('Your cart could not be restored. Please try again.')
+  if (r && 'cart' in r) return void rebuild(r, r.checkout).catch(broken)
   if (r) return showNotice(r.error?.message ?? 'This link no longer works.')
   try {
     const notice = sessionStorage.getItem(KEY.notice)

@@ -12,8 +12,14 @@ export const local = (() => {
   }
 })()
 
-export const cookie = (k: string, v: string) => {
-  document.cookie = `${k}=${v}; path=/; max-age=31536000; samesite=lax`
+export const cookie = (k: string, v: string, maxAge = 31536000) => {
+  document.cookie = `${k}=${v}; path=/; max-age=${maxAge}; samesite=lax`
+}
+
+/** Removes a key wherever it may be kept. */
+export const forget = (k: string) => {
+  local?.removeItem(k)
+  cookie(k, '', 0)
 }
 
 export const read = (k: string) =>

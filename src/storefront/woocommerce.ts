@@ -1,14 +1,17 @@
 /**
- * WooCommerce capture, on when the tag says `data-platform="woocommerce"`: the cart is read from
- * the Store API after every change (Blocks and classic events), checkout fields are sent as the
- * shopper leaves them, an SMS consent checkbox sits beside the phone field (unless the store has
- * its own), and the order-received page reports the order.
+ * WooCommerce capture (`/v1/cartback-woo.js`), loaded by cartback.js when the tag says
+ * `data-platform="woocommerce"` and the shopper is tracked. It reports through the public API
+ * (`window.Cartback`), like any storefront: the cart is read from the Store API after every
+ * change (Blocks and classic events), checkout fields are sent as the shopper leaves them, an SMS
+ * consent checkbox sits beside the phone field (unless the store has its own), and the
+ * order-received page reports the order.
  */
 
 import { type StoreApiCart, toBeaconCart } from './map'
 import { local as store } from './storage'
+import { cartApi } from './store-api'
 
-type Send = (type: string, data: Record<string, unknown>, now?: boolean) => void
+type Send = (type: 'cart' | 'contact', data: Record<string, unknown>) => void
 
 const FIELDS: Record<string, string> = {
   // Classic checkout
@@ -26,24 +29,34 @@ const FIELDS: Record<string, string> = {
 }
 
 const TOTAL = 'cartback_total'
+
+type WpData = {
+  data: {
+    subscribe?(fn: () => void): void
+    select(
+      store: string,
+    ): { getCartData?(): { items?: { key: string; quantity: number }[] } } | undefined
+  }
+}
 const PHONES = ['#billing_phone', '#billing-phone', '#shipping-phone']
 
-export function woocommerce(
+function woocommerce(
   send: Send,
-  newCart: () => void,
+  order: (d: Record<string, unknown>) => void,
   consent: string | null,
   syncNow: boolean,
 ) {
   const sync = () =>
-    fetch('/wp-json/wc/store/v1/cart', { credentials: 'same-origin' })
+    fetch(cartApi(), { credentials: 'same-origin' })
       .then((r) => (r.ok ? (r.json() as Promise<StoreApiCart>) : null))
       .then((cart) => {
         if (!cart) return
         const beacon = toBeaconCart(cart)
         // A visitor who never had anything in the cart is not a cart: send nothing. An emptied
-        // cart is sent (it stops the sequence).
+        // cart is sent once (it stops the sequence).
         if (beacon.items.length === 0 && !store?.getItem(TOTAL)) return
-        store?.setItem(TOTAL, String(beacon.total))
+        if (beacon.items.length) store?.setItem(TOTAL, String(beacon.total))
+        else store?.removeItem(TOTAL)
         send('cart', beacon)
       })
       .catch(() => {})
@@ -58,6 +71,22 @@ export function woocommerce(
     'added_to_cart removed_from_cart updated_cart_totals updated_checkout',
     sync,
   )
+  // Blocks cart quantity changes raise no DOM event: watch the cart in the Blocks data store.
+  const wp = (window as unknown as { wp?: WpData }).wp
+  const lines = () =>
+    JSON.stringify(
+      wp?.data
+        .select('wc/store/cart')
+        ?.getCartData?.()
+        ?.items?.map((i) => [i.key, i.quantity]),
+    )
+  let seen = lines()
+  wp?.data?.subscribe?.(() => {
+    const now = lines()
+    if (now === seen) return
+    seen = now
+    sync()
+  })
 
   const ticked = consent ? consentBoxes(consent, send) : () => false
   const field = (ev: Event) => {
@@ -75,13 +104,27 @@ export function woocommerce(
   document.addEventListener('change', field, true)
   document.addEventListener('focusout', field, true)
 
-  const placed = /\/checkout\/order-received\/(\d+)/.exec(location.pathname)
+  // Pretty permalinks (any checkout slug) or plain ones (`?order-received=123`).
+  const placed =
+    /\/order-received\/(\d+)/.exec(location.pathname)?.[1] ??
+    new URLSearchParams(location.search).get('order-received')
   if (placed) {
-    send('order', { order: { id: placed[1], total: Number(store?.getItem(TOTAL) ?? 0) } }, true)
+    // Also starts a new cart id.
+    order({ order: { id: placed, total: Number(store?.getItem(TOTAL) ?? 0) } })
     store?.removeItem(TOTAL)
-    newCart()
   } else if (syncNow) sync()
 }
+
+;(() => {
+  const cb = window.Cartback
+  if (!cb) return
+  // After parsing, so that a theme's footer scripts (jQuery, the Blocks data store) exist. On a
+  // restore landing the page is about to move on to checkout: nothing to sync there.
+  const start = () =>
+    woocommerce((type, d) => cb[type](d), cb.order, cb.config?.consent ?? null, !cb.restoring)
+  if (document.readyState === 'loading') addEventListener('DOMContentLoaded', start)
+  else start()
+})()
 
 /**
  * An unchecked consent checkbox with the store's exact disclosure under each phone field. Blocks
@@ -121,11 +164,10 @@ function consentBoxes(text: string, send: Send) {
         })
         // The field as it is now: React may have replaced the element since.
         const number = document.querySelector<HTMLInputElement>(selector)?.value.trim()
-        send(
-          'contact',
-          { contact: number ? { phone: number } : {}, consent: { sms: ticked, text } },
-          true,
-        )
+        send('contact', {
+          contact: number ? { phone: number } : {},
+          consent: { sms: ticked, text },
+        })
       })
     }
   }

@@ -248,6 +248,9 @@ describe('cart identity and transport', () => {
     )
     await page.waitForTimeout(800)
     expect(seen).toEqual([])
+    // Nothing kept either: no cart id in storage or in a cookie.
+    expect(await page.evaluate(() => localStorage.getItem('cartback_cart'))).toBeNull()
+    expect((await page.context().cookies()).map((c) => c.name)).not.toContain('cartback_cart')
     // The same shopper on a store that does not honour it is tracked as usual.
     await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
     await page.waitForFunction(() => window.Cartback !== undefined)

@@ -158,12 +158,27 @@ describe('WooCommerce capture', () => {
       return x.items?.some((i) => i.id === '12') && x.contact?.firstName === 'Grace' ? x : undefined
     })
     expect(d.contact.email).toBe('blocks@example.com')
+    // A quantity change in the Blocks cart raises no DOM event; the data store shows it.
+    await page.click('#more')
+    await until('the new quantity', async () => {
+      const x = await detailOf(shop, id)
+      return x.items?.[0]?.quantity === 2 ? x : undefined
+    })
     // Removing the item empties the cart (which stops any sequence).
     await page.click('#remove')
     await until('the emptied cart', async () => {
       const x = await detailOf(shop, id)
       return x.items.length === 0 ? x : undefined
     })
+    // Once: the next pages send nothing for the empty cart.
+    const later: string[] = []
+    page.on('request', (r) => {
+      if (r.url().includes('/v1/events')) later.push(r.url())
+    })
+    await page.reload()
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await page.waitForTimeout(800)
+    expect(later).toEqual([])
     await page.close()
   })
 
@@ -182,6 +197,28 @@ describe('WooCommerce capture', () => {
       return x.order ? x : undefined
     })
     expect(d.order?.id).toBe('4242')
+    await page.close()
+  })
+
+  it('finds the Store API on a site with plain permalinks and reads ?order-received= orders', async () => {
+    const page = await open('/blocks')
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.click('#add')
+    await until('the cart', async () =>
+      (await detailOf(shop, id)).items?.length ? true : undefined,
+    )
+    const before = woo.apiHits.length
+    await page.goto(`${woo.url}/?plain`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    await expect.poll(() => woo.apiHits.slice(before)).toContain('rest_route=/wc/store/v1/cart')
+    await page.goto(`${woo.url}/?order-received=4343&key=wc_order_secretkey`)
+    const d = await until('the order', async () => {
+      const x = await detailOf(shop, id)
+      return x.order ? x : undefined
+    })
+    expect(d.order?.id).toBe('4343')
+    // The order key (it opens the order's page) never reaches Cartback.
+    expect(JSON.stringify(d)).not.toContain('wc_order_secretkey')
     await page.close()
   })
 })

@@ -48,8 +48,15 @@ export async function fakeWooStore(opts: {
   const webhooks: { status: number }[] = []
   let orderId = 4000
 
-  const page = (body: string, jquery = false) => `<!doctype html><html><head><title>Woo</title>
+  /** Every Store API path the pages asked for (plain permalinks show as `rest_route`). */
+  const apiHits: string[] = []
+  const page = (
+    body: string,
+    jquery = false,
+    plain = false,
+  ) => `<!doctype html><html><head><title>Woo</title>
     <meta name="viewport" content="width=device-width, initial-scale=1">
+    <link rel="https://api.w.org/" href="${plain ? '/?rest_route=/' : '/wp-json/'}">
     ${jquery ? '<script src="/jquery.js"></script>' : ''}
     <script async src="${opts.scriptUrl}" data-store="${opts.storeKey()}" data-platform="woocommerce"></script>
     <style>body{font:16px/1.5 system-ui;margin:24px;max-width:640px}input{display:block;padding:6px;margin:4px 0 12px;width:100%}.wc-block-components-text-input{display:flex;flex-direction:column-reverse}</style>
@@ -258,7 +265,15 @@ export async function fakeWooStore(opts: {
         res.writeHead(200, { 'Content-Type': 'text/javascript' })
         return res.end(JQUERY)
       }
-      if (path.startsWith(STORE_API)) return storeApi(req, res, path.slice(STORE_API.length), body)
+      const route = url.searchParams.get('rest_route')
+      if (path.startsWith(STORE_API)) {
+        apiHits.push(path)
+        return storeApi(req, res, path.slice(STORE_API.length), body)
+      }
+      if (route?.startsWith('/wc/store/v1/cart')) {
+        apiHits.push(`rest_route=${route}`)
+        return storeApi(req, res, route.slice('/wc/store/v1/cart'.length), body)
+      }
       if (path === '/wp-json/wc/v3/coupons' && req.method === 'POST')
         return restCoupons(req, res, body)
       if (path === '/add' && req.method === 'POST') {
@@ -290,13 +305,27 @@ export async function fakeWooStore(opts: {
         return html(
           page(`<h1>Sunrise Mug</h1><button id="add" onclick="fetch('/add?id=12',{method:'POST'}).then(()=>document.body.dispatchEvent(new Event('wc-blocks_added_to_cart')))">Add to cart</button>
              <button id="remove" onclick="fetch('/remove?id=12',{method:'POST'}).then(()=>document.body.dispatchEvent(new Event('wc-blocks_removed_from_cart')))">Remove</button>
+             <button id="more" onclick="fetch('/add?id=12',{method:'POST'}).then(load)">+1 (Blocks cart, no DOM event)</button>
+             <script>
+               // The Blocks data store (wp.data 'wc/store/cart'): hydrated at load, updated by the
+               // cart block's quantity buttons, which raise no DOM event.
+               window.wp = { data: (() => {
+                 const subs = []; let data = { items: [] }
+                 return { subscribe: (f) => subs.push(f), select: () => ({ getCartData: () => data }),
+                   set: (d) => { data = d; subs.forEach((f) => f()) } }
+               })() }
+               const load = () => fetch('/wp-json/wc/store/v1/cart').then((r) => r.json())
+                 .then((c) => wp.data.set({ items: c.items.map((i) => ({ key: 'k' + i.id, quantity: i.quantity })) }))
+               addEventListener('load', load)
+             </script>
              <form><input id="email"><input id="billing-phone"><input id="billing-first_name"><input id="billing-last_name"></form>`),
         )
       if (path === '/checkout/') return html(page(blocksCheckout))
       if (path === '/classic-checkout/') return html(page(classicCheckout, true))
       if (path.startsWith('/checkout/order-received/'))
         return html(page('<h1>Order received</h1><p>Thank you.</p>'))
-      if (path === '/') return html(page('<h1>Welcome to the Woo Shop</h1>'))
+      if (path === '/')
+        return html(page('<h1>Welcome to the Woo Shop</h1>', false, url.searchParams.has('plain')))
       res.writeHead(404)
       res.end()
     })
@@ -307,6 +336,7 @@ export async function fakeWooStore(opts: {
     catalog,
     coupons,
     mode,
+    apiHits,
     /** Every session's cart, for assertions on a session the page cannot show. */
     carts: () => [...sessions.values()],
     orders,

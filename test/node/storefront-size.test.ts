@@ -17,12 +17,16 @@ describe('cartback.js', () => {
     expect(code).not.toMatch(/__[A-Z_]+VERSION__/)
   })
 
-  it('keeps the popup and the restore out of the core, each within its own budget', async () => {
+  it('keeps the popup, the restore and WooCommerce out of the core, each within its own budget', async () => {
     const { code, extras } = (await buildStorefront()) as {
       code: string
       extras: Record<string, Bundle>
     }
-    expect(Object.keys(extras).sort()).toEqual(['cartback-popup.js', 'cartback-restore.js'])
+    expect(Object.keys(extras).sort()).toEqual([
+      'cartback-popup.js',
+      'cartback-restore.js',
+      'cartback-woo.js',
+    ])
     for (const [name, b] of Object.entries(extras)) {
       expect(b.gzip, name).toBeLessThanOrEqual(EXTRA_BUDGET_GZIP_BYTES)
       expect(b.code).not.toMatch(/\beval\(|new Function\(/)
@@ -31,5 +35,6 @@ describe('cartback.js', () => {
     }
     expect(code).not.toContain('aria-modal')
     expect(code).not.toContain('apply-coupon')
+    expect(code).not.toContain('wc-blocks')
   })
 })

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest'
-import { restoreReport, type StoreApiCart, toBeaconCart, toMinor } from '../../src/storefront/map'
+import {
+  restoreReport,
+  type StoreApiCart,
+  toBeaconCart,
+  toMinor,
+  variationOf,
+} from '../../src/storefront/map'
 
 describe('toBeaconCart', () => {
   it("maps the Store API cart, whose prices are already minor units, to the beacon's shape", () => {
@@ -131,5 +137,34 @@ describe('toMinor', () => {
     // A store with more decimals than the currency has rounds to the nearest minor unit.
     expect(toMinor('12345', cart('EUR', 3))).toBe(1235)
     expect(toMinor('1250', cart('KWD', 3))).toBe(1250)
+  })
+})
+
+describe('variationOf', () => {
+  it('gives back the attributes toBeaconCart wrote into the variant text', () => {
+    const variant = toBeaconCart({
+      items: [
+        {
+          id: 9,
+          name: 'Hoodie',
+          quantity: 1,
+          variation: [
+            { attribute: 'Size', value: 'M' },
+            { attribute: 'Colour', value: 'Sea Blue' },
+          ],
+          prices: { price: '100', currency_code: 'USD' },
+        },
+      ],
+      totals: { total_price: '100', currency_code: 'USD' },
+    }).items[0]?.variant
+    expect(variationOf(variant)).toEqual([
+      { attribute: 'Size', value: 'M' },
+      { attribute: 'Colour', value: 'Sea Blue' },
+    ])
+  })
+
+  it('is empty for a simple product or a variant it cannot read', () => {
+    expect(variationOf(undefined)).toEqual([])
+    expect(variationOf('Large')).toEqual([])
   })
 })

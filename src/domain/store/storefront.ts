@@ -61,7 +61,8 @@ export type StorefrontConfig = {
 
 /** The SMS disclosure exactly as shoppers see it: `{store}` replaced by the store's name. */
 export function disclosure(store: { name: string; settings: { storefront: StorefrontSettings } }) {
-  return store.settings.storefront.smsDisclosure.replaceAll('{store}', store.name)
+  // A function, so `$&` or `$'` in a store's name is text, not a replacement pattern.
+  return store.settings.storefront.smsDisclosure.replaceAll('{store}', () => store.name)
 }
 
 /** The public storefront configuration of a store, with the disclosure rendered. */
