@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { DEFAULT_SEQUENCE, SenderSchema, SequenceSchema } from '../sequence/steps'
+import { AssistantSchema, KnowledgeBaseSchema } from './assistant'
 import { StorefrontSchema } from './storefront'
 
 const DAY = 86_400
@@ -71,6 +72,10 @@ const fields = {
     .strict(),
   /** The storefront script: consent checkbox, exit-intent popup, Global Privacy Control. */
   storefront: StorefrontSchema,
+  /** What replies to shoppers' texts may say about the store. */
+  knowledgeBase: KnowledgeBaseSchema,
+  /** Replies to shoppers' texts: on or off, the model, the incentive it may offer, handoff. */
+  ai: AssistantSchema,
 }
 
 export const DEFAULT_SETTINGS = {
@@ -102,6 +107,8 @@ export const SettingsSchema = z
     sms: fields.sms.default(DEFAULT_SETTINGS.sms),
     attribution: fields.attribution.default(DEFAULT_SETTINGS.attribution),
     storefront: fields.storefront.prefault({}),
+    knowledgeBase: fields.knowledgeBase.prefault({}),
+    ai: fields.ai.prefault({}),
   })
   .strict()
 

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+import { countSegments } from '../message/segments'
+import { DISCLOSURE, type GuardContext, guardReply } from './guard'
+
+const LINK = 'https://cartback.example/s/Ab12Cd34Ef'
+const ctx: GuardContext = {
+  currency: 'USD',
+  restoreUrl: LINK,
+  allowedMoney: [2400, 1600, 4000],
+  allowedPercents: [10],
+  allowedCodes: ['CB-K7M2P9QX'],
+  allowedContacts: ['+14155550123', 'help@harbor.example'],
+  firstAiMessage: false,
+  knownText:
+    'Ocean Tee. Sunrise Mug. Free shipping on orders over $50. Returns within 30 days. We ship to Canada in 5-8 business days.',
+}
+
+describe('guardReply', () => {
+  it('passes a reply that sticks to the cart, the facts and the restore link', () => {
+    const text = `Yes, we ship to Canada in 5-8 business days, free over $50. Your Ocean Tee ($24.00) is saved: ${LINK}`
+    expect(guardReply(text, ctx)).toEqual({ ok: true, text, repairs: [] })
+  })
+
+  it('says the first AI message of a thread is automated', () => {
+    const r = guardReply('Your cart total is $40.00.', { ...ctx, firstAiMessage: true })
+    expect(r).toEqual({
+      ok: true,
+      text: `${DISCLOSURE}Your cart total is $40.00.`,
+      repairs: ['disclosure'],
+    })
+    // Already said: left alone.
+    expect(
+      guardReply('(Automated reply) Your cart total is $40.00.', { ...ctx, firstAiMessage: true }),
+    ).toMatchObject({ ok: true, repairs: [] })
+  })
+
+  it('refuses an invented discount: a percentage, an amount or a code the store never gave', () => {
+    expect(guardReply('Good news: take 50% off today!', ctx)).toEqual({
+      ok: false,
+      problems: ['unknown_percent'],
+    })
+    expect(guardReply('I can knock $15.00 off your order.', ctx)).toEqual({
+      ok: false,
+      problems: ['unknown_amount'],
+    })
+    expect(guardReply('Use code SAVE50 at checkout.', ctx)).toEqual({
+      ok: false,
+      problems: ['unknown_code'],
+    })
+    expect(guardReply('Use code cb-k7m2p9qx for 10% off.', ctx)).toMatchObject({ ok: true })
+  })
+
+  it('refuses any link but the restore link', () => {
+    for (const text of [
+      'Order here: https://cheap-tees.example/buy',
+      'See www.other-shop.com for more',
+      'go to bit.ly/xyz',
+    ]) {
+      expect(guardReply(text, ctx), text).toEqual({ ok: false, problems: ['foreign_link'] })
+    }
+  })
+
+  it("refuses another person's email or phone number, and keeps the store's own", () => {
+    expect(
+      guardReply('Another shopper, jane@example.com, bought the same tee.', ctx),
+    ).toMatchObject({ ok: false, problems: ['foreign_contact'] })
+    expect(guardReply('Call Jane at +1 (212) 555-0188.', ctx)).toMatchObject({
+      ok: false,
+      problems: ['foreign_contact'],
+    })
+    expect(guardReply('Write to help@harbor.example or call +1 415-555-0123.', ctx)).toMatchObject({
+      ok: true,
+    })
+    // A date or an order number is not a phone number.
+    expect(guardReply('Order 4242 ships on 2026-11-24.', ctx)).toMatchObject({ ok: true })
+  })
+
+  it('cuts a 600-character reply to two segments at a sentence, keeping the restore link', () => {
+    const long = `${'We love that you picked the Ocean Tee, it is one of our favourites. '.repeat(9)}Your cart: ${LINK}`
+    expect(long.length).toBeGreaterThan(600)
+    const r = guardReply(long, ctx)
+    if (!r.ok) throw new Error('expected a repair')
+    expect(r.repairs).toEqual(['shortened'])
+    expect(countSegments(r.text).segments).toBeLessThanOrEqual(2)
+    expect(r.text.endsWith(LINK)).toBe(true)
+    expect(r.text).toMatch(/favourites\. https/)
+  })
+
+  it('refuses an empty reply', () => {
+    expect(guardReply('  ""  ', ctx)).toEqual({ ok: false, problems: ['empty'] })
+  })
+})
