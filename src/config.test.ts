@@ -19,10 +19,34 @@ describe('getConfig', () => {
       TWILIO_AUTH_TOKEN: undefined,
     } as unknown as Env
     expect(() => getConfig(prod)).toThrow(/RESEND_API_KEY.*TWILIO_ACCOUNT_SID/)
-    const emailOnly = { ...prod, RESEND_API_KEY: 're_live', SMS_ENABLED: 'false' } as unknown as Env
+    const emailOnly = {
+      ...prod,
+      AI: {},
+      RESEND_API_KEY: 're_live',
+      SMS_ENABLED: 'false',
+    } as unknown as Env
     expect(getConfig(emailOnly).SMS_ENABLED).toBe(false)
-    const neither = { ...prod, EMAIL_ENABLED: 'false', SMS_ENABLED: 'false' } as unknown as Env
+    const neither = {
+      ...prod,
+      AI: {},
+      EMAIL_ENABLED: 'false',
+      SMS_ENABLED: 'false',
+    } as unknown as Env
     expect(getConfig(neither).APP_ENV).toBe('production')
+  })
+
+  it('answers texts with Workers AI in production, and refuses it without the AI binding', () => {
+    const prod = {
+      ...env,
+      APP_ENV: 'production',
+      EMAIL_ENABLED: 'false',
+      SMS_ENABLED: 'false',
+    } as unknown as Env
+    expect(() => getConfig(prod)).toThrow(/AI: the AI binding is required/)
+    expect(getConfig({ ...prod, AI: {} } as unknown as Env).AI_PROVIDER).toBe('workers-ai')
+    // The offline responder on purpose, or anywhere but production by default.
+    expect(getConfig({ ...prod, AI_PROVIDER: 'local' } as unknown as Env).AI_PROVIDER).toBe('local')
+    expect(getConfig(env).AI_PROVIDER).toBe('local')
   })
 
   it.each([

@@ -29,7 +29,17 @@ const ConfigSchema = z
     TWILIO_ACCOUNT_SID: optionalText,
     TWILIO_AUTH_TOKEN: optionalText,
     TWILIO_BASE_URL: z.url().optional(),
+    /**
+     * Who answers shoppers' texts: Workers AI through the AI binding (the default in
+     * production) or the offline, rule-based responder (the default elsewhere).
+     */
+    AI_PROVIDER: z.enum(['workers-ai', 'local']).optional(),
+    AI: z.custom<Ai>((v) => typeof v === 'object' && v !== null).optional(),
   })
+  .transform((c) => ({
+    ...c,
+    AI_PROVIDER: c.AI_PROVIDER ?? (c.APP_ENV === 'production' ? 'workers-ai' : 'local'),
+  }))
   .superRefine((c, ctx) => {
     // In production an enabled channel must reach its provider: no silent dev outbox.
     if (c.APP_ENV !== 'production') return
@@ -38,6 +48,14 @@ const ConfigSchema = z
         code: 'custom',
         path: ['RESEND_API_KEY'],
         message: 'required in production while email is enabled (or set EMAIL_ENABLED=false)',
+      })
+    }
+    if (c.AI_PROVIDER === 'workers-ai' && !c.AI) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AI'],
+        message:
+          'the AI binding is required for AI_PROVIDER=workers-ai (add it to wrangler.jsonc, or set AI_PROVIDER=local)',
       })
     }
     if (c.SMS_ENABLED && !(c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN)) {

@@ -10,4 +10,6 @@ interface Env {
   TWILIO_ACCOUNT_SID?: string
   TWILIO_AUTH_TOKEN?: string
   TWILIO_BASE_URL?: string
+  /** "workers-ai" or "local"; see src/config.ts. (The AI binding itself comes from wrangler.jsonc.) */
+  AI_PROVIDER?: string
 }

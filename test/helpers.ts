@@ -3,6 +3,7 @@ import { env, exports } from 'cloudflare:workers'
 import type { Store } from '../src/db/stores'
 import type { CartState } from '../src/domain/cart/types'
 import type { CartObject } from '../src/objects/cart-object'
+import { twilioSignature } from './twilio-sign'
 
 export const ORIGIN = 'https://shop.example'
 export const TOKEN = 'test-admin-token'
@@ -115,4 +116,32 @@ export async function abandon(stub: DurableObjectStub<CartObject>, inactivityMs 
   await runDurableObjectAlarm(stub)
   const status = (await stub.snapshot())?.state.status
   if (status !== 'abandoned') throw new Error(`cart not abandoned: ${status}`)
+}
+
+let inboundSids = 0
+
+/** A shopper's text as Twilio posts it, signed with the test auth token over the public URL. */
+export function twilioInbound(
+  storeId: string,
+  body: string,
+  from: string,
+  sid = `SM${String(++inboundSids).padStart(8, '0')}${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`,
+) {
+  const path = `/webhooks/twilio/${storeId}`
+  const params: Record<string, string> = {
+    MessageSid: sid,
+    From: from,
+    To: '+14155550000',
+    Body: body,
+    AccountSid: 'AC1',
+  }
+  const signature = twilioSignature('test-twilio-token', `https://cartback.test${path}`, params)
+  return call(path, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Twilio-Signature': signature,
+    },
+    body: new URLSearchParams(params).toString(),
+  })
 }

@@ -5,6 +5,9 @@ import { join } from 'node:path'
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { applyMigrations, freePort, secret, startDevServer } from '../scripts/lib/dev-server.mjs'
 
+/** The auth token the end-to-end Worker verifies Twilio's signatures with. */
+export const TWILIO_TEST_TOKEN = 'e2e-twilio-auth-token'
+
 export type Worker = {
   url: string
   /** The merchant API with the admin token: status and parsed body. */
@@ -25,6 +28,8 @@ export async function startWorker(): Promise<Worker> {
       SIGNING_SECRET: secret(32),
       OWNER_EMAIL: 'owner@example.com',
       OWNER_PASSWORD: secret(12),
+      // Verifies inbound texts; without an account SID, texts still go to the dev outbox.
+      TWILIO_AUTH_TOKEN: TWILIO_TEST_TOKEN,
     },
   })
   return {

@@ -91,7 +91,9 @@ export function applyMigrations({ persistTo } = {}) {
  * --var (tests) or come from .dev.vars (npm start).
  */
 export async function startDevServer({ port, persistTo, vars = {}, log = () => {} }) {
-  const args = [WRANGLER, 'dev', '--ip', '127.0.0.1', '--port', String(port)]
+  // --local: remote bindings off. The AI binding only exists remotely; offline, the rule-based
+  // responder answers texts instead (AI_PROVIDER defaults to "local" outside production).
+  const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port)]
   args.push('--show-interactive-dev-session=false', '--log-level', 'warn')
   if (persistTo) args.push('--persist-to', persistTo)
   for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`)

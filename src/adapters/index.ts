@@ -1,5 +1,8 @@
 import { getConfig } from '../config'
 import type { Report } from '../domain/cart/report'
+import type { Responder } from '../domain/reply/types'
+import { localResponder } from './ai/local'
+import { workersAiResponder } from './ai/model'
 import type { CouponIssuer } from './coupons/types'
 import { wooCoupons } from './coupons/woocommerce'
 import { outboxEmail } from './email/outbox'
@@ -17,6 +20,8 @@ export type Adapters = {
   email: EmailSender
   sms: SmsSender
   coupons: CouponIssuer
+  /** Who answers a shopper's text, with the store's chosen model. */
+  responder(model: string): Responder
 }
 
 /**
@@ -27,6 +32,8 @@ export function createAdapters(env: Env): Adapters {
   const c = getConfig(env)
   return {
     reports: queueReports(env.REPORTS as Queue<Report>),
+    responder: (model) =>
+      c.AI_PROVIDER === 'workers-ai' && c.AI ? workersAiResponder(c.AI, model) : localResponder(),
     // Each store's own WooCommerce API; its keys come with the store, not the deployment.
     coupons: wooCoupons(),
     email: c.RESEND_API_KEY

@@ -34,3 +34,13 @@ export function fromBase64(text: string): Uint8Array | null {
 }
 
 export const utf8 = new TextEncoder()
+
+/** Text for HTML: the five characters that could open markup or an attribute, escaped. */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;')
+}

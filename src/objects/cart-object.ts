@@ -171,9 +171,17 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /** The shopper answered a text with a keyword (STOP, YES, HELP): for the timeline. */
-  async replied(keyword: string): Promise<void> {
+  /** The shopper's text and what came of it, for the timeline (`sms.<keyword>`). */
+  async replied(
+    keyword: string,
+    detail?: Record<string, string | number | boolean | null>,
+  ): Promise<void> {
     if (!this.state) return
-    await this.apply(this.state, { type: 'contact.replied', keyword }, this.policy())
+    await this.apply(
+      this.state,
+      { type: 'contact.replied', keyword, ...(detail ? { detail } : {}) },
+      this.policy(),
+    )
   }
 
   /**

@@ -1,8 +1,17 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { age, api, beacon, call, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
+import {
+  age,
+  api,
+  beacon,
+  call,
+  cartId,
+  createStore,
+  ITEMS,
+  twilioInbound,
+  waitForRow,
+} from '../../test/helpers'
 import { middayZone } from '../../test/zones'
 import type { Store } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
@@ -55,37 +64,12 @@ async function abandonNow(stub: DurableObjectStub<CartObject>) {
 }
 
 let sids = 0
-function reply(
+const reply = (
   store: Store,
   body: string,
   from = PHONE,
   sid = `SM${String(++sids).padStart(32, '0')}`,
-) {
-  const path = `/webhooks/twilio/${store.id}`
-  const params: Record<string, string> = {
-    MessageSid: sid,
-    From: from,
-    To: '+14155550000',
-    Body: body,
-    AccountSid: 'AC1',
-  }
-  const signature = createHmac('sha1', 'test-twilio-token')
-    .update(
-      `https://cartback.test${path}${Object.keys(params)
-        .sort()
-        .map((k) => k + params[k])
-        .join('')}`,
-    )
-    .digest('base64')
-  return call(path, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Twilio-Signature': signature,
-    },
-    body: new URLSearchParams(params).toString(),
-  })
-}
+) => twilioInbound(store.id, body, from, sid)
 
 const textsTo = async (store: Store, step: string) => {
   const { results } = await env.DB.prepare(

@@ -1,9 +1,12 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
 import { isSuppressed, suppress, unsuppress } from '../db/suppressions'
-import { keywordOf, replies } from '../domain/contact/keywords'
+import { replies } from '../domain/contact/keywords'
 import type { MessageReport } from '../domain/message/report'
+import type { Turn } from '../domain/reply/types'
+import type { ContactPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
+import { type ConversationHost, handleInbound, type InboundRow, sendDeferred } from './converse'
 import { messageIdFor } from './deliver'
 
 /** One person's address at one store: `sms` + E.164 phone, or `email` + normalised address. */
@@ -18,15 +21,6 @@ export type ConsentEvidence = {
   page: string | null
   cartId: string
   source: string
-}
-
-/** What a store tells a contact so it can answer and text on its behalf. */
-export type ContactPolicy = {
-  storeName: string
-  doubleOptIn: boolean
-  smsFrom: { messagingServiceSid: string } | { number: string } | null
-  baseUrl: string
-  support: string | null
 }
 
 export type ContactFactsView = {
@@ -99,7 +93,7 @@ export class ContactObject extends DurableObject<Env> {
         if (!sent) this.kv.put('optIn', 'none')
       }
     }
-    await this.scheduleRetention()
+    await this.schedule()
     return this.facts()
   }
 
@@ -142,43 +136,64 @@ export class ContactObject extends DurableObject<Env> {
   }
 
   /**
-   * A text from this phone. Keywords first (STOP family, START/YES, HELP), each answered once
-   * and journaled by the caller; other text is left for two-way SMS. De-duplicated by SID.
+   * A text from this phone, as Twilio delivered it: de-duplicated by SID, kept with the thread,
+   * and handled right after by the alarm (keywords, opt-outs, an answer), so the webhook answers
+   * at once and nothing is lost if handling fails (the alarm retries).
    */
-  async inbound(
+  async receive(
     ref: ContactRef,
     msg: { sid: string; body: string; at: number },
     policy: ContactPolicy,
-  ) {
+  ): Promise<{ duplicate: boolean }> {
     this.remember(ref)
     const seen = this.sql.exec('SELECT 1 FROM inbound WHERE sid = ?', msg.sid).toArray().length > 0
-    if (seen) return { duplicate: true, keyword: null }
-    this.sql.exec('INSERT INTO inbound (sid, at) VALUES (?, ?)', msg.sid, msg.at)
-    const keyword = keywordOf(msg.body)
-    if (keyword === 'opt_out') {
-      this.kv.put('suppressed', true)
-      this.kv.put('optIn', 'none')
-      await suppress(this.env.DB, {
-        storeId: ref.storeId,
-        channel: 'sms',
-        address: ref.address,
-        source: 'reply_stop',
-      })
-      await this.text(ref, policy, `stop-${msg.sid}`, replies.optedOut(policy.storeName))
-    } else if (keyword === 'opt_in') {
-      this.kv.put('suppressed', false)
-      this.kv.put('optIn', 'confirmed')
-      await unsuppress(this.env.DB, { storeId: ref.storeId, channel: 'sms', address: ref.address })
-      await this.text(ref, policy, `start-${msg.sid}`, replies.confirmed(policy.storeName))
-    } else if (keyword === 'help') {
-      await this.text(
-        ref,
-        policy,
-        `help-${msg.sid}`,
-        replies.help(policy.storeName, policy.support),
-      )
-    }
-    return { duplicate: false, keyword, activeCart: this.kv.get<string>('activeCart') ?? null }
+    if (seen) return { duplicate: true }
+    const cart = this.kv.get<string>('activeCart') ?? null
+    this.sql.exec(
+      'INSERT INTO inbound (sid, at, body, pending, cart_id) VALUES (?, ?, ?, 1, ?)',
+      msg.sid,
+      msg.at,
+      msg.body,
+      cart,
+    )
+    this.addTurn(
+      `in-${msg.sid}`,
+      { at: msg.at, author: 'shopper', text: msg.body, model: null },
+      cart,
+    )
+    this.kv.put('policy', policy)
+    await this.schedule()
+    return { duplicate: false }
+  }
+
+  /** The conversation of one cart, oldest first, and whether a person has it. */
+  async conversation(cartId: string): Promise<{ state: 'ai' | 'needs_human'; turns: Turn[] }> {
+    return { state: this.thread(), turns: this.turns(cartId) }
+  }
+
+  /** The code a reply offered on this cart, if any (a restore from the reply's link applies it). */
+  async incentiveFor(cartId: string): Promise<string | null> {
+    return this.kv.get<{ code: string }>(`incentive:${cartId}`)?.code ?? null
+  }
+
+  /** The merchant takes the thread back from a handoff: the assistant answers again. */
+  async resumeAi(): Promise<void> {
+    this.kv.put('thread', 'ai')
+  }
+
+  /** The merchant's own reply, sent as a text and kept in the thread. */
+  async merchantReply(
+    ref: ContactRef,
+    text: string,
+    policy: ContactPolicy,
+  ): Promise<{ sent: boolean; reason?: string }> {
+    this.remember(ref)
+    if ((await this.facts(ref)).suppressed) return { sent: false, reason: 'suppressed' }
+    const key = `merchant-${crypto.randomUUID()}`
+    const cart = this.kv.get<string>('activeCart') ?? null
+    const sent = await this.text(ref, policy, key, text)
+    if (sent) this.addTurn(key, { at: Date.now(), author: 'merchant', text, model: null }, cart)
+    return sent ? { sent } : { sent, reason: 'not_sent' }
   }
 
   /** Every consent record, oldest first: the evidence a merchant exports. */
@@ -213,18 +228,122 @@ export class ContactObject extends DurableObject<Env> {
       }))
   }
 
-  /** Drops consent records past retention; the alarm runs once a day while any is left. */
+  /**
+   * Handles the texts received (oldest first) and sends replies that waited for daytime, then
+   * drops consent records past retention. A failure leaves the rest pending for the retry.
+   */
   override async alarm(): Promise<void> {
+    const ref = this.kv.get<ContactRef>('ref')
+    const policy = this.kv.get<ContactPolicy>('policy')
+    if (ref && policy) {
+      const host = this.host(ref, policy)
+      const pending = this.sql
+        .exec<InboundRow>(
+          'SELECT sid, at, body, cart_id FROM inbound WHERE pending = 1 ORDER BY at, sid',
+        )
+        .toArray()
+      for (const row of pending) {
+        await handleInbound(host, row)
+        this.sql.exec('UPDATE inbound SET pending = 0 WHERE sid = ?', row.sid)
+      }
+      await sendDeferred(host)
+    }
     this.sql.exec('DELETE FROM consent WHERE at < ?', Date.now() - RETENTION_MS)
-    await this.scheduleRetention()
+    await this.schedule()
   }
 
-  private async scheduleRetention() {
+  /** One alarm for everything: a pending text now, a deferred reply, or the retention purge. */
+  private async schedule() {
+    const pending = this.sql.exec('SELECT 1 FROM inbound WHERE pending = 1 LIMIT 1').toArray()
+    const deferred = this.sql
+      .exec<{ at: number | null }>('SELECT MIN(send_at) AS at FROM outgoing')
+      .one().at
     const oldest = this.sql
       .exec<{ at: number | null }>('SELECT MIN(at) AS at FROM consent')
       .one().at
-    if (oldest === null) await this.ctx.storage.deleteAlarm()
-    else await this.ctx.storage.setAlarm(oldest + RETENTION_MS)
+    const times = [
+      pending.length > 0 ? Date.now() : null,
+      deferred,
+      oldest === null ? null : oldest + RETENTION_MS,
+    ].filter((t): t is number => t !== null)
+    if (times.length === 0) await this.ctx.storage.deleteAlarm()
+    else await this.ctx.storage.setAlarm(Math.min(...times))
+  }
+
+  /** What the conversation code may use of this object. */
+  private host(ref: ContactRef, policy: ContactPolicy): ConversationHost {
+    return {
+      env: this.env,
+      adapters: this.adapters,
+      ref,
+      policy,
+      sql: this.sql,
+      thread: () => this.thread(),
+      setThread: (t) => this.kv.put('thread', t),
+      suppressed: async () => (await this.facts(ref)).suppressed,
+      optOut: (sid) => this.optOut(ref, policy, sid),
+      keyword: (k, sid) => this.keyword(ref, policy, k, sid),
+      text: (key, body) => this.text(ref, policy, key, body),
+      addTurn: (key, turn, cart) => this.addTurn(key, turn, cart),
+      turns: (cart) => this.turns(cart),
+      incentive: {
+        get: (cart) =>
+          this.kv.get<{ code: string; description: string }>(`incentive:${cart}`) ?? null,
+        set: (cart, v) => this.kv.put(`incentive:${cart}`, v),
+      },
+    }
+  }
+
+  /** STOP and its natural-language kin: suppressed everywhere at once, confirmed once. */
+  private async optOut(ref: ContactRef, policy: ContactPolicy, sid: string) {
+    this.kv.put('suppressed', true)
+    this.kv.put('optIn', 'none')
+    await suppress(this.env.DB, {
+      storeId: ref.storeId,
+      channel: 'sms',
+      address: ref.address,
+      source: 'reply_stop',
+    })
+    await this.text(ref, policy, `stop-${sid}`, replies.optedOut(policy.storeName))
+  }
+
+  /** START/UNSTOP/YES and HELP, answered once each. */
+  private async keyword(ref: ContactRef, policy: ContactPolicy, k: 'opt_in' | 'help', sid: string) {
+    if (k === 'opt_in') {
+      this.kv.put('suppressed', false)
+      this.kv.put('optIn', 'confirmed')
+      await unsuppress(this.env.DB, { storeId: ref.storeId, channel: 'sms', address: ref.address })
+      await this.text(ref, policy, `start-${sid}`, replies.confirmed(policy.storeName))
+    } else {
+      await this.text(ref, policy, `help-${sid}`, replies.help(policy.storeName, policy.support))
+    }
+  }
+
+  private addTurn(key: string, t: Turn, cart: string | null) {
+    this.sql.exec(
+      'INSERT OR IGNORE INTO turns (key, at, author, text, model, cart_id) VALUES (?, ?, ?, ?, ?, ?)',
+      key,
+      t.at,
+      t.author,
+      t.text,
+      t.model,
+      cart,
+    )
+  }
+
+  private turns(cart: string | null): Turn[] {
+    const rows =
+      cart === null
+        ? this.sql.exec<Turn>('SELECT at, author, text, model FROM turns ORDER BY seq')
+        : this.sql.exec<Turn>(
+            'SELECT at, author, text, model FROM turns WHERE cart_id = ? ORDER BY seq',
+            cart,
+          )
+    return rows.toArray().map((r) => ({ ...r }))
+  }
+
+  private thread(): 'ai' | 'needs_human' {
+    return this.kv.get<'ai' | 'needs_human'>('thread') ?? 'ai'
   }
 
   /** Sends a transactional reply (confirmation, help) once per key, and records it. */
@@ -304,6 +423,32 @@ export class ContactObject extends DurableObject<Env> {
       CREATE TABLE IF NOT EXISTS inbound (sid TEXT PRIMARY KEY, at INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS replies (id TEXT PRIMARY KEY, at INTEGER NOT NULL);
     `)
-    this.kv.put('schemaVersion', 1)
+    // v2 (two-way SMS): the text of each message and whether it is handled; the thread; replies
+    // waiting for daytime.
+    if ((this.kv.get<number>('schemaVersion') ?? 0) < 2) {
+      const columns = this.sql
+        .exec<{ name: string }>('PRAGMA table_info(inbound)')
+        .toArray()
+        .map((c) => c.name)
+      if (!columns.includes('body')) {
+        this.sql.exec(`
+          ALTER TABLE inbound ADD COLUMN body TEXT NOT NULL DEFAULT '';
+          ALTER TABLE inbound ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
+          ALTER TABLE inbound ADD COLUMN cart_id TEXT;
+        `)
+      }
+      this.sql.exec(`
+        CREATE TABLE IF NOT EXISTS turns (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL,
+          author TEXT NOT NULL, text TEXT NOT NULL, model TEXT, cart_id TEXT
+        );
+        CREATE INDEX IF NOT EXISTS turns_cart ON turns (cart_id, seq);
+        CREATE TABLE IF NOT EXISTS outgoing (
+          key TEXT PRIMARY KEY, send_at INTEGER NOT NULL, text TEXT NOT NULL, model TEXT,
+          cart_id TEXT, detail TEXT NOT NULL
+        );
+      `)
+    }
+    this.kv.put('schemaVersion', 2)
   }
 }

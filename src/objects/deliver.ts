@@ -127,14 +127,14 @@ export async function buildMessage(
   if (!to) return { skip: 'no_phone' }
   if (await isSuppressed(db, s.storeId, 'sms', to)) return { skip: 'sms_suppressed' }
   // Texts carry a short link: /s/<code> stands for the signed restore link.
-  const code = await shortCode(secret, run.key)
-  await db
-    .prepare(
-      `INSERT INTO short_links (code, store_id, cart_id, token, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
-       ON CONFLICT (code) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at`,
-    )
-    .bind(code, s.storeId, s.cartId, restoreToken, (nowS + policy.restoreTtlSeconds) * 1000)
-    .run()
+  const code = await saveShortLink(
+    db,
+    secret,
+    s,
+    run.key,
+    restoreToken,
+    (nowS + policy.restoreTtlSeconds) * 1000,
+  )
   const firstText = !s.runs.some((r) => r.channel === 'sms' && r.status === 'sent')
   const composed = composeSms(
     step as SmsStep,
@@ -196,7 +196,8 @@ export async function issueCoupon(
   secret: string,
   coupons: CouponIssuer,
   s: CartState,
-  step: Step,
+  /** A sequence step, or any other offer with an id (the SMS assistant's `sms-reply`). */
+  step: Pick<Step, 'id' | 'incentive'>,
   key: string,
   now: number,
   storeCurrency: string,
@@ -231,4 +232,27 @@ function shortCode(secret: string, key: string): Promise<string> {
     '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
     10,
   )
+}
+
+/**
+ * Stores the short link `/s/<code>` that stands for a signed restore token, and returns its
+ * code. The code is derived from `key`: the same send (or reply) always gets the same link.
+ */
+export async function saveShortLink(
+  db: D1Database,
+  secret: string,
+  cart: { storeId: string; cartId: string },
+  key: string,
+  token: string,
+  expiresAt: number,
+): Promise<string> {
+  const code = await shortCode(secret, key)
+  await db
+    .prepare(
+      `INSERT INTO short_links (code, store_id, cart_id, token, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)
+       ON CONFLICT (code) DO UPDATE SET token = excluded.token, expires_at = excluded.expires_at`,
+    )
+    .bind(code, cart.storeId, cart.cartId, token, expiresAt)
+    .run()
+  return code
 }

@@ -5,6 +5,8 @@ import { cartPolicy } from '../domain/store/settings'
 import { AppError } from '../lib/errors'
 import { type VerifyResult, verifyRestoreToken } from '../lib/restore-token'
 import { cartStub } from '../objects/cart-object'
+import { contactStub } from '../objects/contact-object'
+import { REPLY_STEP } from '../objects/reply-context'
 import { NoticePage } from '../ui/pages/notice'
 import type { AppEnv } from './env'
 import { publicBase, storeRestoreUrl } from './links'
@@ -107,7 +109,12 @@ restore.get('/v1/restore/:token', async (c) => {
   }).snapshot()
   if (!snap) throw new AppError('NOT_FOUND', 'This cart is no longer available.')
   const { state } = snap
-  const coupon = state.runs.find((run) => run.id === r.claims.step)?.coupon
+  let coupon = state.runs.find((run) => run.id === r.claims.step)?.coupon
+  // A reply's link: the code the SMS assistant offered on this cart, kept by the phone's contact.
+  if (!coupon && r.claims.step === REPLY_STEP && state.contact.phone) {
+    const ref = { storeId: r.store.id, channel: 'sms' as const, address: state.contact.phone }
+    coupon = (await contactStub(c.env.CONTACT, ref).incentiveFor(state.cartId)) ?? undefined
+  }
   // Items and the coupon only: a restore never hands personal data to whoever holds the link.
   return c.json({
     store: r.store.id,

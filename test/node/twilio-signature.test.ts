@@ -1,20 +1,12 @@
-// Twilio signatures checked against vectors computed with node:crypto, independently of the
-// WebCrypto code the Worker runs (Twilio documents the algorithm; twilio-node does the same).
-import { createHmac } from 'node:crypto'
+// Twilio signatures: the WebCrypto check the Worker runs, against vectors computed with
+// node:crypto and against the official twilio package's own signing and validation.
+import twilio from 'twilio'
 import { describe, expect, it } from 'vitest'
 import { verifyTwilioSignature } from '../../src/adapters/sms/verify-signature'
+import { twilioSignature } from '../twilio-sign'
 
 const TOKEN = '12345'
-const sign = (url: string, params: Record<string, string>) =>
-  createHmac('sha1', TOKEN)
-    .update(
-      url +
-        Object.keys(params)
-          .sort()
-          .map((k) => k + params[k])
-          .join(''),
-    )
-    .digest('base64')
+const sign = (url: string, params: Record<string, string>) => twilioSignature(TOKEN, url, params)
 
 const URL_ = 'https://cartback.example/webhooks/twilio/st_1/status'
 const PARAMS = {
@@ -43,5 +35,44 @@ describe('verifyTwilioSignature', () => {
     expect(await verifyTwilioSignature('54321', URL_, PARAMS, sig)).toBe(false)
     expect(await verifyTwilioSignature(TOKEN, `${URL_}x`, PARAMS, sig)).toBe(false)
     expect(await verifyTwilioSignature(TOKEN, URL_, PARAMS, undefined)).toBe(false)
+  })
+})
+
+describe('against the official twilio package', () => {
+  const url = 'https://cartback.example/webhooks/twilio/st_1'
+  const params = {
+    MessageSid: 'SM0123456789abcdef0123456789abcdef',
+    AccountSid: 'AC0123456789abcdef0123456789abcdef',
+    From: '+14155552671',
+    To: '+14155550000',
+    Body: 'do you ship to Canada? ¿y a México? 🚚',
+    NumMedia: '0',
+  }
+
+  it("accepts the signature twilio's getExpectedTwilioSignature computes", async () => {
+    const sig = twilio.getExpectedTwilioSignature(TOKEN, url, params)
+    expect(await verifyTwilioSignature(TOKEN, url, params, sig)).toBe(true)
+    // And ours agrees with twilio's own validateRequest on the same inputs.
+    expect(twilio.validateRequest(TOKEN, sig, url, params)).toBe(true)
+  })
+
+  it('agrees with validateRequest when Twilio signed the URL with its default port, or without', async () => {
+    const withPort = 'https://cartback.example:443/webhooks/twilio/st_1'
+    for (const [signed, received] of [
+      [withPort, url],
+      [url, withPort],
+    ] as const) {
+      const sig = twilio.getExpectedTwilioSignature(TOKEN, signed, params)
+      expect(twilio.validateRequest(TOKEN, sig, received, params)).toBe(true)
+      expect(await verifyTwilioSignature(TOKEN, received, params, sig)).toBe(true)
+    }
+  })
+
+  it('refuses what validateRequest refuses: another body, another token', async () => {
+    const sig = twilio.getExpectedTwilioSignature(TOKEN, url, params)
+    const changed = { ...params, Body: 'STOP' }
+    expect(twilio.validateRequest(TOKEN, sig, url, changed)).toBe(false)
+    expect(await verifyTwilioSignature(TOKEN, url, changed, sig)).toBe(false)
+    expect(await verifyTwilioSignature('another-token', url, params, sig)).toBe(false)
   })
 })

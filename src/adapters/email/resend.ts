@@ -20,7 +20,9 @@ export function resendEmail(opts: { apiKey: string; baseUrl?: string }): EmailSe
           html: message.html,
           text: message.text,
           ...(message.replyTo ? { replyTo: message.replyTo } : {}),
-          headers: unsubscribeHeaders(message.unsubscribeUrl),
+          ...(message.unsubscribeUrl
+            ? { headers: unsubscribeHeaders(message.unsubscribeUrl) }
+            : {}),
         },
         { idempotencyKey },
       )

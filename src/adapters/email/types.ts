@@ -7,8 +7,11 @@ export type EmailMessage = {
   subject: string
   html: string
   text: string
-  /** RFC 8058 one-click unsubscribe (the URL answers a POST). */
-  unsubscribeUrl: string
+  /**
+   * RFC 8058 one-click unsubscribe (the URL answers a POST). Every message to a shopper has one;
+   * a note to the merchant (a handoff) has none.
+   */
+  unsubscribeUrl?: string
 }
 
 /** Sends one email. `idempotent`: the provider drops a repeat of the same key. */

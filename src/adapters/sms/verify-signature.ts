@@ -31,12 +31,15 @@ export async function verifyTwilioSignature(
   return false
 }
 
-/** The URL as given, with the scheme's default port added, and with it removed. */
+/**
+ * The URL as given, with the scheme's default port added, and with it removed. Works on the
+ * text, not on `new URL()`, which drops a default port and so cannot tell the two apart.
+ */
 function urlVariants(url: string): string[] {
-  const u = new URL(url)
-  const port = u.protocol === 'https:' ? '443' : '80'
-  const variants = new Set([url])
-  if (!u.port) variants.add(url.replace(u.host, `${u.hostname}:${port}`))
-  else if (u.port === port) variants.add(url.replace(`:${port}`, ''))
-  return [...variants]
+  const m = /^(https?:\/\/)([^/?#:]+)(?::(\d+))?(.*)$/i.exec(url)
+  if (!m) return [url]
+  const [, scheme = '', host = '', port, rest = ''] = m
+  const standard = scheme.toLowerCase() === 'https://' ? '443' : '80'
+  if (port && port !== standard) return [url]
+  return [...new Set([url, `${scheme}${host}${rest}`, `${scheme}${host}:${standard}${rest}`])]
 }

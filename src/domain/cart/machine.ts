@@ -130,7 +130,7 @@ export function next(
       return finish(
         state,
         state,
-        [{ at: now, type: `sms.${event.keyword}`, source: 'shopper' }],
+        [{ ...event.detail, at: now, type: `sms.${event.keyword}`, source: 'shopper' }],
         now,
         policy,
       )

@@ -62,7 +62,13 @@ export type CartEvent =
   /** The alarm; `contact` carries what the contact objects know (suppression, opt-in, caps). */
   | { type: 'timer.fired'; contact?: Partial<ContactFacts> }
   | { type: 'sequence.superseded'; by: string }
-  | { type: 'contact.replied'; keyword: string }
+  | {
+      type: 'contact.replied'
+      /** What the text was: a keyword, a natural opt-out, an answer sent, a handoff… */
+      keyword: string
+      /** Details for the timeline (model, attempts, reason). */
+      detail?: Record<string, string | number | boolean | null>
+    }
   | { type: 'restore.clicked'; step: string | null }
   | { type: 'order.reported'; order: OrderReport }
   | { type: 'merchant.acted'; action: MerchantAction }

@@ -141,18 +141,47 @@ export type CartPolicy = Pick<
   smsFrom: { messagingServiceSid: string } | { number: string } | null
 }
 
-/** What a contact object needs to answer and text for the store. */
+/** What a contact object needs to answer and text for the store (a copy it keeps). */
+export type ContactPolicy = {
+  storeName: string
+  doubleOptIn: boolean
+  smsFrom: { messagingServiceSid: string } | { number: string } | null
+  baseUrl: string
+  /** Named in the HELP answer. */
+  support: string | null
+  currency: string
+  quietHours: Settings['quietHours']
+  restoreTtlSeconds: number
+  knowledgeBase: Settings['knowledgeBase']
+  ai: Settings['ai']
+  /** Where a handoff to a person is emailed, and from which address; null when not set. */
+  handoff: { to: string; from: string } | null
+  /** Addresses a reply may give: the store's own. */
+  supportContacts: string[]
+}
+
 export function contactPolicy(
   store: { name: string; currency: string; settings: Settings },
   baseUrl: string,
-) {
+): ContactPolicy {
   const s = store.settings
+  const to = s.ai.handoffEmail ?? s.sender.supportEmail ?? s.sender.replyTo
+  const name = (s.sender.fromName ?? store.name).replace(/["<>\r\n]/g, '')
   return {
     storeName: store.name,
     doubleOptIn: s.sms.doubleOptIn,
     smsFrom: cartPolicy(store, baseUrl).smsFrom,
     baseUrl,
     support: s.sender.supportEmail ?? s.sender.supportPhone ?? null,
+    currency: store.currency,
+    quietHours: s.quietHours,
+    restoreTtlSeconds: s.restoreTtlSeconds,
+    knowledgeBase: s.knowledgeBase,
+    ai: s.ai,
+    handoff: to && s.sender.fromEmail ? { to, from: `"${name}" <${s.sender.fromEmail}>` } : null,
+    supportContacts: [s.sender.supportEmail, s.sender.supportPhone, s.sender.replyTo].filter(
+      (x): x is string => Boolean(x),
+    ),
   }
 }
 

@@ -5,11 +5,12 @@ import { eraseCartRows } from '../../db/projection'
 import { type CartCursor, listCarts, listMessages } from '../../db/queries'
 import { storeById } from '../../db/stores'
 import { CART_STATUSES } from '../../domain/cart/schema'
-import { cartPolicy } from '../../domain/store/settings'
+import { cartPolicy, contactPolicy } from '../../domain/store/settings'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
 import { fromBase64Url, toBase64Url, utf8 } from '../../lib/encoding'
 import { AppError } from '../../lib/errors'
 import { cartStub } from '../../objects/cart-object'
+import { contactStub } from '../../objects/contact-object'
 import type { AppEnv } from '../env'
 import { publicBase, restoreLink } from '../links'
 import { CartIdSchema } from '../schemas/beacon'
@@ -77,15 +78,61 @@ carts.get('/:storeId/:cartId', async (c) => {
   const snap = await stub.snapshot()
   if (!snap) throw new AppError('NOT_FOUND', 'No such cart.')
   const sent = await listMessages(c.env.DB, { storeIds: [store.id], cartId, limit: 200 })
-  return c.json(detailOf(snap.state, snap.journal, await restoreLink(c, store, cartId), sent))
+  const phone = snap.state.contact.phone
+  const conversation = phone
+    ? await contactStub(c.env.CONTACT, smsRef(store.id, phone)).conversation(cartId)
+    : null
+  return c.json(
+    detailOf(snap.state, snap.journal, await restoreLink(c, store, cartId), sent, conversation),
+  )
+})
+
+const smsRef = (storeId: string, address: string) => ({
+  storeId,
+  channel: 'sms' as const,
+  address,
 })
 
 const Action = z
-  .object({ action: z.enum(['archive', 'ignore', 'unignore', 'delete', 'mark_recovered']) })
+  .object({
+    action: z.enum(['archive', 'ignore', 'unignore', 'delete', 'mark_recovered', 'resume_ai']),
+  })
   .strict()
+
+/** The phone's contact object of a cart that has one; 409 otherwise. */
+async function phoneOf(c: Context<AppEnv>) {
+  const { store, cartId, stub } = await resolveCart(c)
+  const snap = await stub.snapshot()
+  if (!snap) throw new AppError('NOT_FOUND', 'No such cart.')
+  const phone = snap.state.contact.phone
+  if (!phone) throw new AppError('CONFLICT', 'This cart has no phone number.')
+  const ref = smsRef(store.id, phone)
+  return { store, cartId, ref, contact: contactStub(c.env.CONTACT, ref) }
+}
+
+// The merchant answers the shopper by hand: sent as a text, kept in the thread as `merchant`.
+carts.post('/:storeId/:cartId/reply', async (c) => {
+  const { text } = await jsonBody(
+    c,
+    z.object({ text: z.string().trim().min(1).max(1000) }).strict(),
+  )
+  const { store, cartId, ref, contact } = await phoneOf(c)
+  const result = await contact.merchantReply(ref, text, contactPolicy(store, publicBase(c)))
+  if (!result.sent) {
+    throw result.reason === 'suppressed'
+      ? new AppError('CONFLICT', 'This number opted out of texts.')
+      : new AppError('PROVIDER_UNAVAILABLE', 'The text could not be sent; try again.')
+  }
+  return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
+})
 
 carts.post('/:storeId/:cartId/actions', async (c) => {
   const { action } = await jsonBody(c, Action)
+  if (action === 'resume_ai') {
+    const { cartId, contact } = await phoneOf(c)
+    await contact.resumeAi()
+    return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
+  }
   const { store, cartId, stub } = await resolveCart(c)
   if (action === 'delete') {
     const erased = await stub.erase()

@@ -1,6 +1,7 @@
 import type { CartSummary, MessageView } from '../../db/queries'
 import { recoveredRevenue } from '../../domain/cart/machine'
 import type { CartState, JournalEntry } from '../../domain/cart/types'
+import type { Turn } from '../../domain/reply/types'
 import { iso } from '../../lib/time'
 
 const isoOrUndefined = (ms: number | null) => (ms === null ? undefined : iso(ms))
@@ -39,6 +40,7 @@ export function detailOf(
   journal: JournalEntry[],
   restoreUrl: string,
   messages: MessageView[],
+  conversation: { state: 'ai' | 'needs_human'; turns: Turn[] } | null = null,
 ) {
   return {
     ...summaryOf(s),
@@ -58,6 +60,14 @@ export function detailOf(
       messageId: r.messageId ?? undefined,
     })),
     restoreUrl,
+    // The SMS thread of this cart (null without a phone): who wrote what, and whether a person
+    // has it (`needs_human`: the assistant is silent until the merchant resumes it).
+    conversation: conversation
+      ? {
+          state: conversation.state,
+          turns: conversation.turns.map((t) => ({ ...t, at: iso(t.at) })),
+        }
+      : null,
     order: s.order
       ? {
           ...s.order,

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
-import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { call, cartId, createStore, errorOf } from '../../../test/helpers'
+import { twilioSignature } from '../../../test/twilio-sign'
 import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
 
@@ -40,15 +40,7 @@ function post(
 ) {
   const path = `/webhooks/twilio/${store.id}/status`
   const url = opts.url ?? `https://cartback.test${path}`
-  const signature = createHmac('sha1', opts.token ?? TOKEN)
-    .update(
-      url +
-        Object.keys(params)
-          .sort()
-          .map((k) => k + params[k])
-          .join(''),
-    )
-    .digest('base64')
+  const signature = twilioSignature(opts.token ?? TOKEN, url, params)
   return call(path, {
     method: 'POST',
     headers: {

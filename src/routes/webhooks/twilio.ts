@@ -7,7 +7,6 @@ import { storeById } from '../../db/stores'
 import { contactPolicy } from '../../domain/store/settings'
 import { normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
-import { cartStub } from '../../objects/cart-object'
 import { contactStub } from '../../objects/contact-object'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
@@ -60,8 +59,8 @@ async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
   return params
 }
 
-// A shopper's text: signature, then the contact object handles keywords (STOP family, START/YES,
-// HELP) and replies through the REST API; Twilio gets an empty TwiML response.
+// A shopper's text: signature, then the form, then the contact object keeps it; Twilio gets an
+// empty TwiML response while the contact object answers through the REST API.
 twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   const store = await storeById(c.env.DB, c.req.param('storeId'))
   if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
@@ -72,19 +71,13 @@ twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   const from = normalizePhone(parsed.data.From, store.settings.defaultCountry)
   if (!from) throw new AppError('BAD_REQUEST', 'Invalid message: From is not a phone number.')
   const ref = { storeId: store.id, channel: 'sms' as const, address: from }
-  const policy = contactPolicy(store, publicBase(c))
-  // Keywords are handled before answering (fast, and an opt-out must not be lost); answers that
-  // take a model come with two-way SMS and will run after the response.
-  const result = await contactStub(c.env.CONTACT, ref).inbound(
+  // Kept durably in the shopper's contact object, which handles it right after from its alarm
+  // (keywords, opt-outs, the AI's answer through the REST API): Twilio gets its answer at once.
+  await contactStub(c.env.CONTACT, ref).receive(
     ref,
     { sid: parsed.data.MessageSid, body: parsed.data.Body, at: Date.now() },
-    policy,
+    contactPolicy(store, publicBase(c)),
   )
-  if (!result.duplicate && result.keyword && result.activeCart) {
-    await cartStub(c.env.CART, { storeId: store.id, cartId: result.activeCart }).replied(
-      result.keyword,
-    )
-  }
   return c.body('<?xml version="1.0" encoding="UTF-8"?><Response/>', 200, {
     'Content-Type': 'text/xml',
   })

@@ -1,0 +1,302 @@
+// Two-way SMS through the real webhook, contact object, cart object and D1: the offline
+// responder answers (the AI binding never runs in tests), coupons go to an injected issuer (the
+// network it stands for).
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import {
+  age,
+  api,
+  beacon,
+  call,
+  cartId,
+  createStore,
+  ITEMS,
+  twilioInbound,
+  waitForRow,
+} from '../../test/helpers'
+import { middayZone } from '../../test/zones'
+import { createAdapters } from '../adapters'
+import type { CouponIssuer } from '../adapters/coupons/types'
+import type { Store } from '../db/stores'
+import { isSuppressed } from '../db/suppressions'
+import { type CartObject, cartStub } from './cart-object'
+import { type ContactObject, contactStub } from './contact-object'
+
+const PHONE = '+447911123456'
+const MIDDAY = middayZone()
+
+async function assistantStore(over: Record<string, unknown> = {}): Promise<Store> {
+  const store = await createStore({
+    name: 'Harbor Goods',
+    settings: {
+      inactivitySeconds: 60,
+      sms: { doubleOptIn: false },
+      sender: {
+        fromEmail: 'shop@harbor.example',
+        supportEmail: 'help@harbor.example',
+        postalAddress: '1 Pier Rd, Portland, ME 04101',
+      },
+      knowledgeBase: {
+        shipping: 'We ship to the US and Canada; Canada takes 5-8 business days.',
+        returns: 'Returns are free within 30 days.',
+      },
+      ai: { incentive: { kind: 'percent', amount: 10, validForSeconds: 86_400 } },
+      sequence: [
+        {
+          id: 'sms-later',
+          channel: 'sms',
+          delaySeconds: 0,
+          windowSeconds: 86_400,
+          template: { body: '{{storeName}}: your cart is waiting {{restoreUrl}}' },
+        },
+      ],
+      ...over,
+    },
+  })
+  await api(`/stores/${store.id}`, {
+    method: 'PATCH',
+    json: {
+      woocommerceApi: { consumerKey: 'ck_1234567890abcdef', consumerSecret: 'cs_1234567890abcdef' },
+    },
+  })
+  return store
+}
+
+async function cartWithPhone(store: Store) {
+  const id = cartId()
+  const res = await beacon({
+    store: store.publishableKey,
+    cart: id,
+    type: 'contact',
+    items: ITEMS,
+    currency: 'USD',
+    contact: { phone: PHONE, email: 'ada@example.com', timezone: MIDDAY },
+    consent: { sms: true, text: 'Text me about my cart. Reply STOP to opt out.' },
+  })
+  expect(res.status).toBe(202)
+  return { id, stub: cartStub(env.CART, { storeId: store.id, cartId: id }) }
+}
+
+const contactOf = (store: Store) =>
+  contactStub(env.CONTACT, { storeId: store.id, channel: 'sms', address: PHONE })
+
+/** A text from the shopper, answered (`<Response/>`) and then handled by the contact's alarm. */
+async function text(store: Store, body: string) {
+  const res = await twilioInbound(store.id, body, PHONE)
+  expect(res.status).toBe(200)
+  expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>')
+  await runDurableObjectAlarm(contactOf(store)).catch(() => false)
+}
+
+type Sent = { text: string; step_id: string; channel: string; to: string; subject: string | null }
+async function sentTexts(store: Store, step = 'ai'): Promise<Sent[]> {
+  const { results } = await env.DB.prepare(
+    'SELECT text, step_id, channel, "to", subject FROM messages WHERE store_id = ? AND step_id = ? ORDER BY created_at',
+  )
+    .bind(store.id, step)
+    .all<Sent>()
+  return results
+}
+
+type Detail = {
+  conversation: {
+    state: string
+    turns: { author: string; text: string; model: string | null; at: string }[]
+  } | null
+  journal: { type: string; [k: string]: unknown }[]
+}
+const detailOf = async (store: Store, id: string) =>
+  (await (await api(`/carts/${store.id}/${id}`)).json()) as Detail
+/** The assistant's replies in the cart's thread (the object's record, not the eventual D1 rows). */
+const aiReplies = async (store: Store, id: string) =>
+  ((await detailOf(store, id)).conversation?.turns ?? [])
+    .filter((t) => t.author === 'ai')
+    .map((t) => t.text)
+
+describe('answers to texts', () => {
+  it('answers a question from the knowledge base with the cart link, and says it is automated', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    await text(store, 'do you ship to Canada?')
+    const reply = await waitForRow<Sent>(
+      "SELECT text FROM messages WHERE store_id = ? AND step_id = 'ai'",
+      store.id,
+    )
+    expect(reply.text).toMatch(
+      /^\(Automated reply\) We ship to the US and Canada; Canada takes 5-8 business days\. Your cart: https:\/\/cartback\.test\/s\/[0-9A-Za-z]{10}$/,
+    )
+    const d = await detailOf(store, id)
+    expect(d.conversation?.state).toBe('ai')
+    expect(d.conversation?.turns.map((t) => [t.author, t.model])).toEqual([
+      ['shopper', null],
+      ['ai', 'local'],
+    ])
+    expect(d.conversation?.turns[0]?.text).toBe('do you ship to Canada?')
+    expect(d.journal.find((j) => j.type === 'sms.answered')).toMatchObject({
+      model: 'local',
+      attempts: 1,
+    })
+    // Only the first AI message of the thread says it.
+    await text(store, 'and returns?')
+    expect((await aiReplies(store, id))[1]).toMatch(/^Returns are free within 30 days\./)
+  })
+
+  it('offers the allowed incentive once per cart, and the reply link applies it on restore', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    const made: string[] = []
+    const coupons: CouponIssuer = {
+      async create(_shop, coupon) {
+        made.push(coupon.code)
+        return { ok: true, code: coupon.code, created: true }
+      },
+    }
+    await runInDurableObject(contactOf(store), (o: ContactObject) => {
+      Object.assign(o, { adapters: { ...createAdapters(env), coupons } })
+    })
+    await text(store, 'is there a discount?')
+    await text(store, 'any coupon code?')
+    const replies = await aiReplies(store, id)
+    expect(made).toHaveLength(1)
+    const code = made[0]!
+    expect(replies.map((r) => r.includes(`use code ${code}`))).toEqual([true, true])
+    // The short link in the reply leads to a restore that carries the code.
+    const short = /\/s\/([0-9A-Za-z]{10})/.exec(replies[0]!)![1]!
+    const row = await env.DB.prepare('SELECT token FROM short_links WHERE code = ?')
+      .bind(short)
+      .first<{ token: string }>()
+    const restore = await call(`/v1/restore/${row!.token}`)
+    expect(((await restore.json()) as { incentive: { code: string } }).incentive).toEqual({ code })
+  })
+
+  it('hands off to a person: emails the merchant and stays silent until resumed', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    await text(store, 'can I talk to a real person please')
+    expect((await aiReplies(store, id))[0]).toContain('someone from the Harbor Goods team')
+    const email = await waitForRow<Sent>(
+      'SELECT text, "to", subject FROM messages WHERE store_id = ? AND step_id = \'handoff\'',
+      store.id,
+    )
+    expect(email).toMatchObject({
+      to: 'help@harbor.example',
+      subject: 'Harbor Goods: a shopper asked for a person',
+    })
+    expect(email.text).toContain(PHONE)
+    expect(email.text).toContain('can I talk to a real person please')
+    expect((await detailOf(store, id)).conversation?.state).toBe('needs_human')
+
+    await text(store, 'hello? do you ship to Canada?')
+    expect(await aiReplies(store, id)).toHaveLength(1)
+    expect((await detailOf(store, id)).journal.at(-1)).toMatchObject({
+      type: 'sms.received',
+      answered: false,
+      reason: 'needs_human',
+    })
+
+    // The merchant answers by hand, then gives the thread back.
+    const manual = await api(`/carts/${store.id}/${id}/reply`, {
+      method: 'POST',
+      json: { text: 'Hi, this is Sam from Harbor Goods. Yes, we do!' },
+    })
+    expect(manual.status).toBe(200)
+    const resumed = await api(`/carts/${store.id}/${id}/actions`, {
+      method: 'POST',
+      json: { action: 'resume_ai' },
+    })
+    expect(
+      ((await resumed.json()) as Detail['conversation'] & { conversation: { state: string } })
+        .conversation.state,
+    ).toBe('ai')
+    await text(store, 'and returns?')
+    const d = await detailOf(store, id)
+    expect(d.conversation?.turns.map((t) => t.author)).toEqual([
+      'shopper',
+      'ai',
+      'shopper',
+      'merchant',
+      'shopper',
+      'ai',
+    ])
+  })
+
+  it('hands off honestly when the knowledge base has no answer', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    await text(store, 'what is the meaning of life')
+    expect((await aiReplies(store, id))[0]).toBe(
+      '(Automated reply) Let me check with the team and get back to you.',
+    )
+    expect((await detailOf(store, id)).conversation?.state).toBe('needs_human')
+  })
+
+  it('stops answering after ten replies in an hour (auto-responder loops end)', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    for (let i = 0; i < 11; i++) await text(store, `how much is my cart? (${i})`)
+    expect(await aiReplies(store, id)).toHaveLength(10)
+    expect((await detailOf(store, id)).journal.at(-1)).toMatchObject({
+      type: 'sms.received',
+      reason: 'reply_cap',
+    })
+  })
+
+  it('keeps texts for the merchant, unanswered, when the store turns the assistant off', async () => {
+    const store = await assistantStore({ ai: { enabled: false } })
+    const { id } = await cartWithPhone(store)
+    await text(store, 'do you ship to Canada?')
+    expect(await aiReplies(store, id)).toEqual([])
+    const d = await detailOf(store, id)
+    expect(d.conversation?.turns.map((t) => t.author)).toEqual(['shopper'])
+    expect(d.journal.at(-1)).toMatchObject({ reason: 'assistant_off' })
+  })
+})
+
+describe('opt-outs in plain words', () => {
+  it('"stop texting me" suppresses the number, confirms once, and no reminder follows', async () => {
+    const store = await assistantStore()
+    const { id, stub } = await cartWithPhone(store)
+    await text(store, 'Stop texting me')
+    expect(await isSuppressed(env.DB, store.id, 'sms', PHONE)).toBe(true)
+    const stop = await waitForRow<Sent>(
+      "SELECT text FROM messages WHERE store_id = ? AND step_id = 'stop'",
+      store.id,
+    )
+    expect(stop.text).toContain('unsubscribed')
+    expect(await aiReplies(store, id)).toEqual([])
+    expect((await detailOf(store, id)).journal.find((j) => j.type === 'sms.opt_out')).toMatchObject(
+      { via: 'words' },
+    )
+    // The abandoned cart's text step is skipped.
+    await age(stub, 61_000)
+    await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    expect((await stub.snapshot())!.state.runs[0]).toMatchObject({
+      status: 'skipped',
+      reason: 'sms_suppressed',
+    })
+    // Anything but a keyword gets nothing now.
+    await text(store, 'why?')
+    expect(await aiReplies(store, id)).toEqual([])
+    expect((await detailOf(store, id)).journal.at(-1)).toMatchObject({ reason: 'opted_out' })
+    await new Promise((r) => setTimeout(r, 2500))
+    expect(await sentTexts(store, 'stop')).toHaveLength(1)
+  })
+
+  it('"no más" in Spanish too', async () => {
+    const store = await assistantStore()
+    await cartWithPhone(store)
+    await text(store, 'No más, gracias')
+    expect(await isSuppressed(env.DB, store.id, 'sms', PHONE)).toBe(true)
+  })
+
+  it('treats an unsure message as an opt-out when nothing can tell otherwise', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    await text(store, 'please remove this')
+    expect(await isSuppressed(env.DB, store.id, 'sms', PHONE)).toBe(true)
+    expect((await detailOf(store, id)).journal.find((j) => j.type === 'sms.opt_out')).toMatchObject(
+      { via: 'doubt' },
+    )
+  })
+})
