@@ -15,11 +15,12 @@ import {
   twilioInbound,
   waitForRow,
 } from '../../test/helpers'
-import { middayZone } from '../../test/zones'
+import { middayZone, nightZone } from '../../test/zones'
 import { createAdapters } from '../adapters'
 import type { CouponIssuer } from '../adapters/coupons/types'
-import type { Store } from '../db/stores'
+import { type Store, storeById } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
+import { contactPolicy } from '../domain/store/settings'
 import { type CartObject, cartStub } from './cart-object'
 import { type ContactObject, contactStub } from './contact-object'
 
@@ -63,7 +64,7 @@ async function assistantStore(over: Record<string, unknown> = {}): Promise<Store
   return store
 }
 
-async function cartWithPhone(store: Store) {
+async function cartWithPhone(store: Store, timezone = MIDDAY) {
   const id = cartId()
   const res = await beacon({
     store: store.publishableKey,
@@ -71,7 +72,7 @@ async function cartWithPhone(store: Store) {
     type: 'contact',
     items: ITEMS,
     currency: 'USD',
-    contact: { phone: PHONE, email: 'ada@example.com', timezone: MIDDAY },
+    contact: { phone: PHONE, email: 'ada@example.com', timezone },
     consent: { sms: true, text: 'Text me about my cart. Reply STOP to opt out.' },
   })
   expect(res.status).toBe(202)
@@ -81,12 +82,33 @@ async function cartWithPhone(store: Store) {
 const contactOf = (store: Store) =>
   contactStub(env.CONTACT, { storeId: store.id, channel: 'sms', address: PHONE })
 
+/**
+ * Runs the contact's alarm and waits until every text it holds is handled (the alarm may also
+ * have fired on its own, and still be running).
+ */
+async function settle(store: Store) {
+  const stub = contactOf(store)
+  await runDurableObjectAlarm(stub).catch(() => false)
+  for (let i = 0; i < 100; i++) {
+    const pending = await runInDurableObject(
+      stub,
+      (_o, state) =>
+        state.storage.sql
+          .exec<{ n: number }>('SELECT COUNT(*) AS n FROM inbound WHERE pending = 1')
+          .one().n,
+    )
+    if (pending === 0) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error('the texts were never handled')
+}
+
 /** A text from the shopper, answered (`<Response/>`) and then handled by the contact's alarm. */
 async function text(store: Store, body: string) {
   const res = await twilioInbound(store.id, body, PHONE)
   expect(res.status).toBe(200)
   expect(await res.text()).toBe('<?xml version="1.0" encoding="UTF-8"?><Response/>')
-  await runDurableObjectAlarm(contactOf(store)).catch(() => false)
+  await settle(store)
 }
 
 type Sent = { text: string; step_id: string; channel: string; to: string; subject: string | null }
@@ -298,5 +320,51 @@ describe('opt-outs in plain words', () => {
     expect((await detailOf(store, id)).journal.find((j) => j.type === 'sms.opt_out')).toMatchObject(
       { via: 'doubt' },
     )
+  })
+})
+
+describe('answers and quiet hours', () => {
+  const nightCart = async (store: Store) => (await cartWithPhone(store, nightZone())).id
+  const receive = async (store: Store, askedAgoMs: number) => {
+    const ref = { storeId: store.id, channel: 'sms' as const, address: PHONE }
+    const current = (await storeById(env.DB, store.id))!
+    await contactOf(store).receive(
+      ref,
+      {
+        sid: `SM${crypto.randomUUID().replace(/-/g, '')}`,
+        body: 'do you ship to Canada?',
+        at: Date.now() - askedAgoMs,
+      },
+      contactPolicy(current, 'https://cartback.test'),
+    )
+    await settle(store)
+  }
+
+  it('answers at night when the shopper wrote less than 15 minutes ago', async () => {
+    const store = await assistantStore()
+    const id = await nightCart(store)
+    await receive(store, 60_000)
+    expect(await aiReplies(store, id)).toHaveLength(1)
+  })
+
+  it('holds a later answer until morning at the shopper, then sends it', async () => {
+    const store = await assistantStore()
+    const id = await nightCart(store)
+    await receive(store, 20 * 60_000)
+    expect(await aiReplies(store, id)).toEqual([])
+    const deferred = (await detailOf(store, id)).journal.find(
+      (j) => j.type === 'sms.answer_deferred',
+    )
+    expect(deferred).toMatchObject({ model: 'local' })
+    const until = Date.parse(String(deferred?.until))
+    expect(until - Date.now()).toBeGreaterThan(4 * 3_600_000)
+    // Morning comes.
+    await runInDurableObject(contactOf(store), (_o, state) => {
+      state.storage.sql.exec('UPDATE outgoing SET send_at = 0')
+    })
+    await runDurableObjectAlarm(contactOf(store)).catch(() => false)
+    const replies = await aiReplies(store, id)
+    expect(replies).toHaveLength(1)
+    expect(replies[0]).toMatch(/^\(Automated reply\) We ship to the US and Canada/)
   })
 })
