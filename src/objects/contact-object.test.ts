@@ -167,10 +167,11 @@ describe('replies', () => {
       401,
     ],
     ['a sender that is not a number', (s: Store) => reply(s, 'STOP', 'not-a-number'), 400],
+    ['an unknown store', () => twilioInbound('st_missing', 'STOP', PHONE), 404],
     [
-      'an unknown store',
+      'an unsigned request for an unknown store (before any lookup)',
       () => call('/webhooks/twilio/st_missing', { method: 'POST', body: 'Body=STOP' }),
-      404,
+      401,
     ],
   ])('refuses %s and changes nothing', async (_n, send, status) => {
     const store = await textingStore(false)

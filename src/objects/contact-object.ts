@@ -296,6 +296,8 @@ export class ContactObject extends DurableObject<Env> {
 
   /** STOP and its natural-language kin: suppressed everywhere at once, confirmed once. */
   private async optOut(ref: ContactRef, policy: ContactPolicy, sid: string) {
+    // One confirmation: a second STOP from a number already opted out gets none.
+    const already = (await this.facts(ref)).suppressed
     this.kv.put('suppressed', true)
     this.kv.put('optIn', 'none')
     await suppress(this.env.DB, {
@@ -304,7 +306,7 @@ export class ContactObject extends DurableObject<Env> {
       address: ref.address,
       source: 'reply_stop',
     })
-    await this.text(ref, policy, `stop-${sid}`, replies.optedOut(policy.storeName))
+    if (!already) await this.text(ref, policy, `stop-${sid}`, replies.optedOut(policy.storeName))
   }
 
   /** START/UNSTOP/YES and HELP, answered once each. */

@@ -368,3 +368,15 @@ describe('answers and quiet hours', () => {
     expect(replies[0]).toMatch(/^\(Automated reply\) We ship to the US and Canada/)
   })
 })
+
+describe('one confirmation', () => {
+  it('confirms the first STOP only; a second STOP from an opted-out number gets nothing', async () => {
+    const store = await assistantStore()
+    await cartWithPhone(store)
+    await text(store, 'STOP')
+    await text(store, 'stop')
+    await waitForRow("SELECT 1 FROM messages WHERE store_id = ? AND step_id = 'stop'", store.id)
+    await new Promise((r) => setTimeout(r, 2500))
+    expect(await sentTexts(store, 'stop')).toHaveLength(1)
+  })
+})

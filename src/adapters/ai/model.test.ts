@@ -153,6 +153,12 @@ describe('AI replies behind the guardrails', () => {
     expect(out).toMatchObject({ kind: 'reply', handoff: 'asked for a manager' })
   })
 
+  it('hands off when the model promises to check with the team, even without the tool', async () => {
+    const m = model(says('Good question! Let me check with the team and get back to you.'))
+    const out = await respond(input, modelResponder(m, 'm'), tools().t, guard())
+    expect(out).toMatchObject({ kind: 'reply', handoff: 'unanswered_question' })
+  })
+
   it('falls back when the model errors, and says why', async () => {
     const m = new MockLanguageModelV4({
       doGenerate: async () => {

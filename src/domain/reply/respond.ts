@@ -71,6 +71,10 @@ export async function respond(
       return fallback(input, 'model_error', [], err instanceof Error ? err.message : String(err))
     }
     const checked = guardReply(draft, guard(did.issued?.code ?? null))
+    // "Let me check with the team" is a promise: a person must get the thread, tool call or not.
+    if (checked.ok && /check with (the|our) team/i.test(checked.text)) {
+      did.handoff ??= 'unanswered_question'
+    }
     if (checked.ok) {
       return {
         kind: 'reply',

@@ -96,10 +96,20 @@ describe('POST /webhooks/twilio/:storeId/status', () => {
     const store = await createStore()
     const res = await post(store, { MessageSid: 'nope', MessageStatus: 'delivered' })
     expect(res.status).toBe(400)
-    const missing = await call('/webhooks/twilio/st_missing/status', {
+    // Signed for a store that does not exist: 404. Unsigned: 401 before any lookup, so an
+    // unsigned request cannot tell which store ids exist.
+    const params = { MessageSid: `SM${'a'.repeat(32)}`, MessageStatus: 'delivered' }
+    const path = '/webhooks/twilio/st_missing/status'
+    const missing = await call(path, {
       method: 'POST',
-      body: 'MessageSid=x',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': twilioSignature(TOKEN, `https://cartback.test${path}`, params),
+      },
+      body: new URLSearchParams(params).toString(),
     })
     expect(missing.status).toBe(404)
+    const unsigned = await call(path, { method: 'POST', body: 'MessageSid=x' })
+    expect(unsigned.status).toBe(401)
   })
 })

@@ -62,9 +62,10 @@ async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
 // A shopper's text: signature, then the form, then the contact object keeps it; Twilio gets an
 // empty TwiML response while the contact object answers through the REST API.
 twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
+  // The signature before anything else (one Twilio account signs for every store).
+  const params = await verified(c)
   const store = await storeById(c.env.DB, c.req.param('storeId'))
   if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
-  const params = await verified(c)
   const parsed = Inbound.safeParse(params)
   if (!parsed.success)
     throw new AppError('BAD_REQUEST', `Invalid message: ${describeIssues(parsed.error)}`)
@@ -85,9 +86,10 @@ twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
 
 // Delivery status of a text we sent: signature first, then the form, then one guarded UPDATE.
 twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
+  const params = await verified(c)
   const store = await storeById(c.env.DB, c.req.param('storeId'))
   if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
-  const parsed = StatusCallback.safeParse(await verified(c))
+  const parsed = StatusCallback.safeParse(params)
   if (!parsed.success)
     throw new AppError('BAD_REQUEST', `Invalid status callback: ${describeIssues(parsed.error)}`)
   const { MessageSid, MessageStatus, ErrorCode } = parsed.data
