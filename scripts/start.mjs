@@ -87,6 +87,15 @@ async function seedDemoStore() {
         // Shows off the exit-intent popup: move the pointer out through the top with something
         // in the cart (once a day per browser).
         storefront: { popup: { enabled: true, everyDays: 1 } },
+        // What the SMS assistant may say; reply to a text from the dev outbox to try it.
+        knowledgeBase: {
+          shipping: 'We ship across the US in 2-4 business days, free on orders over $50.',
+          returns: 'Returns are free within 30 days.',
+          payment: 'We take cards, Apple Pay and PayPal.',
+          faq: [{ q: 'Is the Ocean Tee organic cotton?', a: 'Yes, 100% organic cotton.' }],
+          tone: 'warm and brief',
+        },
+        ai: { incentive: { kind: 'percent', amount: 10, validForSeconds: 259_200 } },
       },
     }),
   })

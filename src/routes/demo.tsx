@@ -1,13 +1,18 @@
 import { Hono } from 'hono'
+import { z } from 'zod'
 import { listMessages } from '../db/queries'
-import { listStores } from '../db/stores'
+import { listStores, storeById } from '../db/stores'
+import { contactPolicy } from '../domain/store/settings'
 import { disclosure } from '../domain/store/storefront'
+import { normalizePhone } from '../lib/contact'
 import { AppError } from '../lib/errors'
+import { contactStub } from '../objects/contact-object'
 import { DEMO_PRODUCTS, productSvg } from '../ui/demo/catalog'
 import { SHOP_SCRIPT } from '../ui/demo/shop-script'
 import { DemoOutboxPage } from '../ui/pages/demo-outbox'
 import { DemoShopPage } from '../ui/pages/demo-shop'
 import type { AppEnv } from './env'
+import { publicBase } from './links'
 
 /** Dev-only demo storefront (`npm start`): a few products and a checkout that post real events. */
 export const demo = new Hono<AppEnv>()
@@ -45,6 +50,31 @@ demo.get('/', async (c) => {
 demo.get('/outbox', async (c) => {
   const messages = await listMessages(c.env.DB, { storeIds: null, limit: 50 })
   return c.html(<DemoOutboxPage messages={messages} />)
+})
+
+// The outbox's "reply as the shopper": a text from the demo phone, into the same contact object
+// the Twilio webhook feeds (no signature: development only), then back to the outbox.
+const DemoReply = z.object({
+  store: z.string().min(1).max(64),
+  phone: z.string().min(3).max(40),
+  text: z.string().trim().min(1).max(1600),
+})
+
+demo.post('/reply', async (c) => {
+  const parsed = DemoReply.safeParse(await c.req.parseBody())
+  if (!parsed.success) throw new AppError('BAD_REQUEST', 'A store, a phone and a text are needed.')
+  const store = await storeById(c.env.DB, parsed.data.store)
+  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  const phone = normalizePhone(parsed.data.phone, store.settings.defaultCountry)
+  if (!phone) throw new AppError('BAD_REQUEST', 'Not a phone number.')
+  const ref = { storeId: store.id, channel: 'sms' as const, address: phone }
+  const sid = `SM${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')}`
+  await contactStub(c.env.CONTACT, ref).receive(
+    ref,
+    { sid, body: parsed.data.text, at: Date.now() },
+    contactPolicy(store, publicBase(c)),
+  )
+  return c.redirect('/demo/outbox', 303)
 })
 
 demo.get('/shop.js', (c) => {

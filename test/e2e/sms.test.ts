@@ -3,12 +3,14 @@
 // number, is confirmed, and the abandoned cart's reminder never goes.
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, shot } from '../browser'
 import { twilioSignature } from '../twilio-sign'
 import { startWorker, TWILIO_TEST_TOKEN, until, type Worker } from '../worker'
 import { middayZone } from '../zones'
 
 const SHOP = 'https://shop.example'
 const PHONE = '+447911123456'
+const OTHER_PHONE = '+447911123457'
 let worker: Worker
 let store: { id: string; publishableKey: string }
 
@@ -115,6 +117,44 @@ describe('two-way SMS through a running Worker', () => {
     })
     expect(detail).toMatchObject({ status: 'skipped', reason: 'sms_suppressed' })
     expect((await messages(cart)).filter((m) => m.step === 'sms-reminder')).toEqual([])
+  })
+
+  it('lets a developer reply as the shopper from the dev outbox, in a browser', async () => {
+    const cart = randomBytes(16).toString('base64url')
+    await fetch(`${worker.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: SHOP },
+      body: JSON.stringify({
+        store: store.publishableKey,
+        cart,
+        type: 'contact',
+        items: [{ id: 'mug', name: 'Sunrise Mug', price: 1600, quantity: 1 }],
+        contact: { phone: OTHER_PHONE, timezone: middayZone() },
+        consent: { sms: true, text: 'Text me about my cart. Reply STOP to opt out.' },
+      }),
+    })
+    // A first text to that phone, so the outbox has a conversation to answer.
+    await until('the reminder', async () =>
+      (await messages(cart)).find((m) => m.step === 'sms-reminder'),
+    )
+    const browser = await launchChromium()
+    try {
+      const page = await browser.newPage()
+      await page.goto(`${worker.url}/demo/outbox`)
+      const form = page.locator('form.reply').first()
+      await form.getByLabel('Reply as the shopper').fill('how much is my cart?')
+      await form.getByRole('button', { name: 'Send' }).click()
+      await page.waitForURL(`${worker.url}/demo/outbox`)
+      const answer = await until('the answer', async () =>
+        (await messages(cart)).find((m) => m.step === 'ai'),
+      )
+      expect(answer.text).toContain('$16.00')
+      await page.reload()
+      await expect.poll(() => page.locator('.bubble').first().textContent()).toContain('$16.00')
+      await page.screenshot({ path: shot('dev-outbox'), fullPage: true })
+    } finally {
+      await browser.close()
+    }
   })
 
   it('refuses a text with a bad signature', async () => {

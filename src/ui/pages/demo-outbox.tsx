@@ -9,7 +9,16 @@ article{background:#fff;border:1px solid #e5e7eb;border-radius:12px;margin:0 0 2
 .badge{font-size:12px;padding:2px 8px;border-radius:999px;background:#eef2ff;color:#3730a3}.muted{color:#6b7280;font-size:13px}
 iframe{width:100%;height:780px;border:0;display:block;background:#f3f4f6}
 .sms{padding:16px}.bubble{max-width:360px;white-space:pre-wrap;background:#e5e7eb;border-radius:16px 16px 16px 4px;padding:10px 14px}
-.empty{padding:40px;text-align:center;color:#6b7280}`
+.empty{padding:40px;text-align:center;color:#6b7280}
+.reply{display:flex;gap:8px;align-items:center;margin-top:12px;flex-wrap:wrap}.reply label{font-size:13px;color:#4b5563}
+.reply input{flex:1;min-width:200px;padding:8px 10px;border:1px solid #d1d5db;border-radius:8px;font:inherit}
+.reply button{font:inherit;border:0;border-radius:8px;padding:8px 14px;background:#4f46e5;color:#fff;cursor:pointer}`
+
+// Reloads every 10 s, unless the developer is typing a reply.
+const REFRESH = `setInterval(() => {
+  const busy = [...document.querySelectorAll('input[name=text]')].some((i) => i.value || i === document.activeElement)
+  if (!busy) location.reload()
+}, 10000)`
 
 /** The dev outbox: every message exactly as the shopper would get it (email in a sandboxed frame). */
 export const DemoOutboxPage: FC<{ messages: MessageView[] }> = ({ messages }) => (
@@ -17,7 +26,6 @@ export const DemoOutboxPage: FC<{ messages: MessageView[] }> = ({ messages }) =>
     <head>
       <meta charset="utf-8" />
       <meta name="viewport" content="width=device-width, initial-scale=1" />
-      <meta http-equiv="refresh" content="10" />
       <title>Dev outbox · Cartback</title>
       <style>{CSS}</style>
     </head>
@@ -47,12 +55,23 @@ export const DemoOutboxPage: FC<{ messages: MessageView[] }> = ({ messages }) =>
               ) : (
                 <div class="sms">
                   <div class="bubble">{m.text}</div>
+                  {/* Stands in for the shopper's phone: the text goes to the same contact object
+                      the Twilio webhook feeds, minus the signature (development only). */}
+                  <form class="reply" method="post" action="/demo/reply">
+                    <input type="hidden" name="store" value={m.storeId} />
+                    <input type="hidden" name="phone" value={m.to} />
+                    <label for={`reply-${m.id}`}>Reply as the shopper</label>
+                    <input id={`reply-${m.id}`} name="text" maxlength={1600} required />
+                    <button type="submit">Send</button>
+                  </form>
                 </div>
               )}
             </article>
           ))
         )}
       </main>
+      {/* A constant written here, no data in it. */}
+      <script dangerouslySetInnerHTML={{ __html: REFRESH }} />
     </body>
   </html>
 )
