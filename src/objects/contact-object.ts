@@ -1,12 +1,20 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
+import type { SendResult } from '../adapters/types'
 import { isSuppressed, suppress, unsuppress } from '../db/suppressions'
-import { replies } from '../domain/contact/keywords'
+import { keywordOf, replies } from '../domain/contact/keywords'
 import type { MessageReport } from '../domain/message/report'
+import { optOutVerdict } from '../domain/reply/opt-out'
 import type { Turn } from '../domain/reply/types'
 import type { ContactPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
-import { type ConversationHost, handleInbound, type InboundRow, sendDeferred } from './converse'
+import {
+  type ConversationHost,
+  giveUp,
+  handleInbound,
+  type InboundRow,
+  sendDeferred,
+} from './converse'
 import { messageIdFor } from './deliver'
 
 /** One person's address at one store: `sms` + E.164 phone, or `email` + normalised address. */
@@ -33,6 +41,10 @@ export type ContactFactsView = {
 const DAY = 86_400_000
 /** Consent evidence is kept four years (TCPA limitation period), apart from cart data. */
 const RETENTION_MS = 4 * 365 * DAY
+/** The SMS thread is kept a year. */
+const TURN_RETENTION_MS = 365 * DAY
+/** A text whose handling fails this many times goes to a person. */
+const MAX_ATTEMPTS = 5
 
 /** The stub of the object that owns one address of one store. */
 export function contactStub(ns: DurableObjectNamespace<ContactObject>, ref: ContactRef) {
@@ -90,7 +102,7 @@ export class ContactObject extends DurableObject<Env> {
           `optin-${seq}`,
           replies.confirmRequest(policy.storeName),
         )
-        if (!sent) this.kv.put('optIn', 'none')
+        if (!sent.ok) this.kv.put('optIn', 'none')
       }
     }
     await this.schedule()
@@ -138,7 +150,9 @@ export class ContactObject extends DurableObject<Env> {
   /**
    * A text from this phone, as Twilio delivered it: de-duplicated by SID, kept with the thread,
    * and handled right after by the alarm (keywords, opt-outs, an answer), so the webhook answers
-   * at once and nothing is lost if handling fails (the alarm retries).
+   * at once and nothing is lost if handling fails (the alarm retries). A sure opt-out takes
+   * effect here, before anything else can be sent: an answer already on its way and the next
+   * reminder both see it.
    */
   async receive(
     ref: ContactRef,
@@ -149,13 +163,18 @@ export class ContactObject extends DurableObject<Env> {
     const seen = this.sql.exec('SELECT 1 FROM inbound WHERE sid = ?', msg.sid).toArray().length > 0
     if (seen) return { duplicate: true }
     const cart = this.kv.get<string>('activeCart') ?? null
+    const wasSuppressed = (await this.facts(ref)).suppressed
+    const stop = keywordOf(msg.body) === 'opt_out' || optOutVerdict(msg.body) === 'opt_out'
     this.sql.exec(
-      'INSERT INTO inbound (sid, at, body, pending, cart_id) VALUES (?, ?, ?, 1, ?)',
+      'INSERT INTO inbound (sid, at, body, pending, cart_id, was_suppressed, opt_out) VALUES (?, ?, ?, 1, ?, ?, ?)',
       msg.sid,
       msg.at,
       msg.body,
       cart,
+      wasSuppressed ? 1 : 0,
+      stop ? 1 : 0,
     )
+    if (stop) this.kv.put('suppressed', true)
     this.addTurn(
       `in-${msg.sid}`,
       { at: msg.at, author: 'shopper', text: msg.body, model: null },
@@ -181,19 +200,28 @@ export class ContactObject extends DurableObject<Env> {
     this.kv.put('thread', 'ai')
   }
 
-  /** The merchant's own reply, sent as a text and kept in the thread. */
+  /** A deleted cart takes its part of the conversation and its offered code with it. */
+  async forgetCart(cartId: string): Promise<void> {
+    this.sql.exec('DELETE FROM turns WHERE cart_id = ?', cartId)
+    this.sql.exec("UPDATE inbound SET body = '', cart_id = NULL WHERE cart_id = ?", cartId)
+    this.sql.exec('DELETE FROM outgoing WHERE cart_id = ?', cartId)
+    this.kv.delete(`incentive:${cartId}`)
+  }
+
+  /** The merchant's own reply to the shopper about one cart, sent and kept in its thread. */
   async merchantReply(
     ref: ContactRef,
+    cartId: string,
     text: string,
     policy: ContactPolicy,
   ): Promise<{ sent: boolean; reason?: string }> {
     this.remember(ref)
     if ((await this.facts(ref)).suppressed) return { sent: false, reason: 'suppressed' }
     const key = `merchant-${crypto.randomUUID()}`
-    const cart = this.kv.get<string>('activeCart') ?? null
     const sent = await this.text(ref, policy, key, text)
-    if (sent) this.addTurn(key, { at: Date.now(), author: 'merchant', text, model: null }, cart)
-    return sent ? { sent } : { sent, reason: 'not_sent' }
+    if (sent.ok)
+      this.addTurn(key, { at: Date.now(), author: 'merchant', text, model: null }, cartId)
+    return sent.ok ? { sent: true } : { sent: false, reason: 'not_sent' }
   }
 
   /** Every consent record, oldest first: the evidence a merchant exports. */
@@ -235,21 +263,54 @@ export class ContactObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const ref = this.kv.get<ContactRef>('ref')
     const policy = this.kv.get<ContactPolicy>('policy')
-    if (ref && policy) {
-      const host = this.host(ref, policy)
-      const pending = this.sql
-        .exec<InboundRow>(
-          'SELECT sid, at, body, cart_id FROM inbound WHERE pending = 1 ORDER BY at, sid',
-        )
-        .toArray()
-      for (const row of pending) {
+    try {
+      if (ref && policy) await this.work(this.host(ref, policy))
+    } finally {
+      this.sql.exec('DELETE FROM consent WHERE at < ?', Date.now() - RETENTION_MS)
+      // The thread is kept a year, like the cart data it belongs to.
+      this.sql.exec('DELETE FROM turns WHERE at < ?', Date.now() - TURN_RETENTION_MS)
+      await this.schedule()
+    }
+  }
+
+  /**
+   * The texts received, opt-outs first, then the rest in order; then replies that waited for
+   * daytime. A text whose handling fails stays pending and is tried again a minute later (every
+   * step is keyed, so nothing goes out twice); after five failures it goes to a person.
+   */
+  private async work(host: ConversationHost) {
+    const pending = this.sql
+      .exec<InboundRow & { attempts: number }>(
+        `SELECT sid, at, body, cart_id, was_suppressed, opt_out, attempts FROM inbound
+         WHERE pending = 1 ORDER BY opt_out DESC, at, sid`,
+      )
+      .toArray()
+    let failed = false
+    for (const row of pending) {
+      try {
         await handleInbound(host, row)
         this.sql.exec('UPDATE inbound SET pending = 0 WHERE sid = ?', row.sid)
+      } catch (err) {
+        failed = true
+        const attempts = row.attempts + 1
+        log('error', 'text handling failed', { attempts, error: String(err) })
+        this.sql.exec(
+          'UPDATE inbound SET attempts = ?, pending = ? WHERE sid = ?',
+          attempts,
+          attempts >= MAX_ATTEMPTS ? 0 : 1,
+          row.sid,
+        )
+        if (attempts >= MAX_ATTEMPTS) await giveUp(host, row).catch(() => {})
       }
-      await sendDeferred(host)
     }
-    this.sql.exec('DELETE FROM consent WHERE at < ?', Date.now() - RETENTION_MS)
-    await this.schedule()
+    try {
+      await sendDeferred(host)
+    } catch (err) {
+      failed = true
+      log('error', 'deferred replies failed', { error: String(err) })
+    }
+    if (failed) this.kv.put('retryAt', Date.now() + 60_000)
+    else this.kv.delete('retryAt')
   }
 
   /** One alarm for everything: a pending text now, a deferred reply, or the retention purge. */
@@ -261,10 +322,15 @@ export class ContactObject extends DurableObject<Env> {
     const oldest = this.sql
       .exec<{ at: number | null }>('SELECT MIN(at) AS at FROM consent')
       .one().at
+    const oldestTurn = this.sql
+      .exec<{ at: number | null }>('SELECT MIN(at) AS at FROM turns')
+      .one().at
+    const retryAt = this.kv.get<number>('retryAt') ?? 0
     const times = [
-      pending.length > 0 ? Date.now() : null,
-      deferred,
+      pending.length > 0 ? Math.max(Date.now(), retryAt) : null,
+      deferred === null ? null : Math.max(deferred, retryAt),
       oldest === null ? null : oldest + RETENTION_MS,
+      oldestTurn === null ? null : oldestTurn + TURN_RETENTION_MS,
     ].filter((t): t is number => t !== null)
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
     else await this.ctx.storage.setAlarm(Math.min(...times))
@@ -281,7 +347,8 @@ export class ContactObject extends DurableObject<Env> {
       thread: () => this.thread(),
       setThread: (t) => this.kv.put('thread', t),
       suppressed: async () => (await this.facts(ref)).suppressed,
-      optOut: (sid) => this.optOut(ref, policy, sid),
+      optOut: (sid, already) => this.optOut(ref, policy, sid, already),
+      optInState: () => this.optIn(),
       keyword: (k, sid) => this.keyword(ref, policy, k, sid),
       text: (key, body) => this.text(ref, policy, key, body),
       addTurn: (key, turn, cart) => this.addTurn(key, turn, cart),
@@ -295,9 +362,8 @@ export class ContactObject extends DurableObject<Env> {
   }
 
   /** STOP and its natural-language kin: suppressed everywhere at once, confirmed once. */
-  private async optOut(ref: ContactRef, policy: ContactPolicy, sid: string) {
-    // One confirmation: a second STOP from a number already opted out gets none.
-    const already = (await this.facts(ref)).suppressed
+  private async optOut(ref: ContactRef, policy: ContactPolicy, sid: string, already: boolean) {
+    // One confirmation: a STOP from a number already opted out when it arrived gets none.
     this.kv.put('suppressed', true)
     this.kv.put('optIn', 'none')
     await suppress(this.env.DB, {
@@ -354,9 +420,10 @@ export class ContactObject extends DurableObject<Env> {
     policy: ContactPolicy,
     key: string,
     body: string,
-  ): Promise<boolean> {
+  ): Promise<SendResult> {
     const id = await messageIdFor(`${ref.storeId}:${ref.address}:${key}`)
-    if (this.sql.exec('SELECT 1 FROM replies WHERE id = ?', id).toArray().length > 0) return true
+    if (this.sql.exec('SELECT 1 FROM replies WHERE id = ?', id).toArray().length > 0)
+      return { ok: true, providerId: 'already-sent' }
     const sms = this.adapters.sms
     const from = policy.smsFrom ?? (sms.provider === 'outbox' ? { number: 'outbox' } : null)
     const now = Date.now()
@@ -396,7 +463,7 @@ export class ContactObject extends DurableObject<Env> {
       updatedAt: now,
     }
     await this.adapters.reports.publish(report)
-    return result.ok
+    return result
   }
 
   private get sql() {
@@ -432,12 +499,16 @@ export class ContactObject extends DurableObject<Env> {
         .exec<{ name: string }>('PRAGMA table_info(inbound)')
         .toArray()
         .map((c) => c.name)
-      if (!columns.includes('body')) {
-        this.sql.exec(`
-          ALTER TABLE inbound ADD COLUMN body TEXT NOT NULL DEFAULT '';
-          ALTER TABLE inbound ADD COLUMN pending INTEGER NOT NULL DEFAULT 0;
-          ALTER TABLE inbound ADD COLUMN cart_id TEXT;
-        `)
+      const added: Record<string, string> = {
+        body: "TEXT NOT NULL DEFAULT ''",
+        pending: 'INTEGER NOT NULL DEFAULT 0',
+        cart_id: 'TEXT',
+        was_suppressed: 'INTEGER NOT NULL DEFAULT 0',
+        opt_out: 'INTEGER NOT NULL DEFAULT 0',
+        attempts: 'INTEGER NOT NULL DEFAULT 0',
+      }
+      for (const [name, type] of Object.entries(added)) {
+        if (!columns.includes(name)) this.sql.exec(`ALTER TABLE inbound ADD COLUMN ${name} ${type}`)
       }
       this.sql.exec(`
         CREATE TABLE IF NOT EXISTS turns (

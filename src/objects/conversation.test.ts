@@ -380,3 +380,115 @@ describe('one confirmation', () => {
     expect(await sentTexts(store, 'stop')).toHaveLength(1)
   })
 })
+
+describe('failures', () => {
+  it('keeps a text whose handling failed, tries again a minute later, and answers once', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    const base = createAdapters(env)
+    let calls = 0
+    await runInDurableObject(contactOf(store), (o: ContactObject) => {
+      Object.assign(o, {
+        adapters: {
+          ...base,
+          sms: {
+            ...base.sms,
+            async send(...args: Parameters<typeof base.sms.send>) {
+              calls++
+              if (calls === 1) throw new Error('socket hang up')
+              return base.sms.send(...args)
+            },
+          },
+        },
+      })
+    })
+    const res = await twilioInbound(store.id, 'do you ship to Canada?', PHONE)
+    expect(res.status).toBe(200)
+    // The first attempt: the alarm set for now, fired by the runtime or by hand.
+    for (let i = 0; i < 40 && calls === 0; i++) await new Promise((r) => setTimeout(r, 50))
+    if (calls === 0) await runDurableObjectAlarm(contactOf(store))
+    expect(calls).toBe(1)
+    const after = await runInDurableObject(contactOf(store), async (_o, state) => ({
+      pending: state.storage.sql
+        .exec<{ n: number }>('SELECT COUNT(*) AS n FROM inbound WHERE pending = 1')
+        .one().n,
+      alarm: await state.storage.getAlarm(),
+    }))
+    expect(after.pending).toBe(1)
+    expect((after.alarm ?? 0) - Date.now()).toBeGreaterThan(30_000)
+    await settle(store)
+    expect(await aiReplies(store, id)).toHaveLength(1)
+    expect(calls).toBe(2)
+  })
+})
+
+describe('races and edges', () => {
+  const ref = (store: Store) => ({ storeId: store.id, channel: 'sms' as const, address: PHONE })
+  const policyOf = async (store: Store) =>
+    contactPolicy((await storeById(env.DB, store.id))!, 'https://cartback.test')
+  const sid = () => `SM${crypto.randomUUID().replace(/-/g, '')}`
+
+  it('sends no answer to a question when STOP arrived before it was answered', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    const policy = await policyOf(store)
+    const now = Date.now()
+    await contactOf(store).receive(
+      ref(store),
+      { sid: sid(), body: 'do you ship?', at: now },
+      policy,
+    )
+    await contactOf(store).receive(ref(store), { sid: sid(), body: 'STOP', at: now + 1 }, policy)
+    await settle(store)
+    expect(await aiReplies(store, id)).toEqual([])
+    expect(await isSuppressed(env.DB, store.id, 'sms', PHONE)).toBe(true)
+    await waitForRow("SELECT 1 FROM messages WHERE store_id = ? AND step_id = 'stop'", store.id)
+  })
+
+  it('takes a plain "yes" in a conversation as an answer, not as a subscription', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    await text(store, 'yes')
+    expect(await aiReplies(store, id)).toHaveLength(1)
+    expect((await detailOf(store, id)).journal.map((j) => j.type)).not.toContain('sms.opt_in')
+  })
+
+  it('drops a held answer the merchant already gave by hand', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store, nightZone())
+    const policy = await policyOf(store)
+    await contactOf(store).receive(
+      ref(store),
+      { sid: sid(), body: 'do you ship to Canada?', at: Date.now() - 20 * 60_000 },
+      policy,
+    )
+    await settle(store)
+    const manual = await api(`/carts/${store.id}/${id}/reply`, {
+      method: 'POST',
+      json: { text: 'Yes we do, Sam here.' },
+    })
+    expect(manual.status).toBe(200)
+    await runInDurableObject(contactOf(store), (_o, state) => {
+      state.storage.sql.exec('UPDATE outgoing SET send_at = 0')
+    })
+    await runDurableObjectAlarm(contactOf(store)).catch(() => false)
+    expect(await aiReplies(store, id)).toEqual([])
+    expect((await detailOf(store, id)).journal.at(-1)).toMatchObject({
+      reason: 'answered_by_merchant',
+    })
+  })
+
+  it("forgets a deleted cart's thread (the consent ledger stays)", async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    await text(store, 'do you ship to Canada?')
+    expect((await contactOf(store).conversation(id)).turns).toHaveLength(2)
+    const res = await api(`/carts/${store.id}/${id}/actions`, {
+      method: 'POST',
+      json: { action: 'delete' },
+    })
+    expect(res.status).toBe(200)
+    expect((await contactOf(store).conversation(id)).turns).toEqual([])
+    expect(await contactOf(store).ledger()).toHaveLength(1)
+  })
+})

@@ -1,4 +1,5 @@
 import type { Adapters } from '../adapters'
+import type { SendResult } from '../adapters/types'
 import { getConfig } from '../config'
 import type { CartState } from '../domain/cart/types'
 import { keywordOf } from '../domain/contact/keywords'
@@ -16,10 +17,20 @@ import { issueCoupon, messageIdFor } from './deliver'
 import { guardContext, handoffEmail, REPLY_STEP, replyInput, replyLink } from './reply-context'
 
 /** A text as the contact object keeps it until handled. */
-export type InboundRow = { sid: string; at: number; body: string; cart_id: string | null }
+export type InboundRow = {
+  sid: string
+  at: number
+  body: string
+  cart_id: string | null
+  /** The number was opted out already when the text arrived (a second STOP is not confirmed). */
+  was_suppressed: number
+  /** A sure opt-out (keyword or plain words), already in effect since it arrived. */
+  opt_out: number
+}
 
 type Detail = Record<string, string | number | boolean | null>
 type Offer = { code: string; description: string }
+type Note = (what: string, detail?: Detail) => Promise<void>
 
 /** What handling a text may use of the contact object that received it. */
 export type ConversationHost = {
@@ -31,48 +42,56 @@ export type ConversationHost = {
   thread(): 'ai' | 'needs_human'
   setThread(t: 'ai' | 'needs_human'): void
   suppressed(): Promise<boolean>
-  optOut(sid: string): Promise<void>
+  optOut(sid: string, alreadySuppressed: boolean): Promise<void>
+  optInState(): 'none' | 'pending' | 'confirmed'
   keyword(k: 'opt_in' | 'help', sid: string): Promise<void>
-  /** Sends a text once per key (records and reports it); true when it went out. */
-  text(key: string, body: string): Promise<boolean>
+  /** Sends a text once per key (records and reports it). */
+  text(key: string, body: string): Promise<SendResult>
   addTurn(key: string, turn: Turn, cart: string | null): void
   turns(cart: string | null): Turn[]
   incentive: { get(cart: string): Offer | null; set(cart: string, v: Offer): void }
 }
 
+const noteFor =
+  (h: ConversationHost, cartId: string | null): Note =>
+  async (what, detail) => {
+    if (cartId) await cartStub(h.env.CART, { storeId: h.ref.storeId, cartId }).replied(what, detail)
+  }
+
 /**
- * One text from the shopper. Keywords first (STOP family, START/YES, HELP), then opt-outs in
- * plain words (rules, then the model's opinion, doubt counting as an opt-out), then nothing more
- * for an opted-out number; otherwise an answer, unless the assistant is off, a person has the
- * thread or the hourly cap is reached. Every outcome is journaled on the cart.
+ * One text from the shopper. Opt-outs first (a keyword or plain words, already in effect since
+ * the text arrived), then START/YES and HELP, then nothing more for an opted-out number; then
+ * unsure wording (the model's opinion, doubt counting as an opt-out); otherwise an answer, unless
+ * the assistant is off, a person has the thread or the hourly cap is reached. Every outcome is
+ * journaled on the cart.
  */
 export async function handleInbound(h: ConversationHost, row: InboundRow): Promise<void> {
-  const cart = row.cart_id
-    ? cartStub(h.env.CART, { storeId: h.ref.storeId, cartId: row.cart_id })
-    : null
-  const note = async (what: string, detail?: Detail) => {
-    await cart?.replied(what, detail)
-  }
+  const note = noteFor(h, row.cart_id)
   const keyword = keywordOf(row.body)
-  if (keyword === 'opt_out') {
-    await h.optOut(row.sid)
-    return note('opt_out', { via: 'keyword' })
+  if (row.opt_out) {
+    await h.optOut(row.sid, row.was_suppressed === 1)
+    return note('opt_out', { via: keyword === 'opt_out' ? 'keyword' : 'words' })
   }
-  if (keyword) {
-    await h.keyword(keyword, row.sid)
-    return note(keyword)
+  // "Yes" is the double opt-in answer, or a re-subscription after STOP; in a conversation it is
+  // just yes.
+  const justYes =
+    keyword === 'opt_in' &&
+    /^\s*(yes|y)[.!\s]*$/i.test(row.body) &&
+    h.optInState() !== 'pending' &&
+    !row.was_suppressed
+  if (keyword === 'opt_in' || keyword === 'help') {
+    if (!justYes) {
+      await h.keyword(keyword, row.sid)
+      return note(keyword)
+    }
   }
   // After STOP a number gets nothing but the answers to its keywords.
   if (await h.suppressed()) return note('received', { answered: false, reason: 'opted_out' })
-  const verdict = optOutVerdict(row.body)
-  if (verdict !== 'keep') {
-    const opinion =
-      verdict === 'opt_out'
-        ? true
-        : await h.adapters.responder(h.policy.ai.model).isOptOut(row.body)
+  if (optOutVerdict(row.body) === 'unsure') {
+    const opinion = await h.adapters.responder(h.policy.ai.model).isOptOut(row.body)
     if (opinion !== false) {
-      await h.optOut(row.sid)
-      return note('opt_out', { via: verdict === 'opt_out' ? 'words' : opinion ? 'model' : 'doubt' })
+      await h.optOut(row.sid, row.was_suppressed === 1)
+      return note('opt_out', { via: opinion ? 'model' : 'doubt' })
     }
   }
   if (!h.policy.ai.enabled) return note('received', { answered: false, reason: 'assistant_off' })
@@ -81,7 +100,7 @@ export async function handleInbound(h: ConversationHost, row: InboundRow): Promi
   const now = Date.now()
   if (!underReplyCap(aiTimes(h), now))
     return note('received', { answered: false, reason: 'reply_cap' })
-  await answer(h, row, cart, note, now)
+  await answer(h, row, note, now)
 }
 
 const aiTimes = (h: ConversationHost) =>
@@ -90,13 +109,10 @@ const aiTimes = (h: ConversationHost) =>
     .filter((t) => t.author === 'ai')
     .map((t) => t.at)
 
-async function answer(
-  h: ConversationHost,
-  row: InboundRow,
-  stub: ReturnType<typeof cartStub> | null,
-  note: (what: string, detail?: Detail) => Promise<void>,
-  now: number,
-) {
+async function answer(h: ConversationHost, row: InboundRow, note: Note, now: number) {
+  const stub = row.cart_id
+    ? cartStub(h.env.CART, { storeId: h.ref.storeId, cartId: row.cart_id })
+    : null
   const cart = stub ? ((await stub.snapshot())?.state ?? null) : null
   const secret = getConfig(h.env).SIGNING_SECRET
   const link =
@@ -146,8 +162,12 @@ async function answer(
   const location = locateRecipient(h.ref.address, cart?.contact.timezone ?? undefined)
   const at = replyTime(now, row.at, location, effectiveHours(h.policy.quietHours, location.state))
   const key = `ai-${row.sid}`
-  if (at === null) await note('received', { answered: false, reason: 'quiet_hours' })
-  else if (at > now) {
+  let handoff = outcome.handoff
+  if (at === null) {
+    // No daytime within reach: a person answers instead.
+    await note('received', { answered: false, reason: 'quiet_hours' })
+    handoff ??= 'quiet_hours'
+  } else if (at > now) {
     h.sql.exec(
       'INSERT OR IGNORE INTO outgoing (key, send_at, text, model, cart_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
       key,
@@ -155,13 +175,20 @@ async function answer(
       outcome.text,
       model,
       row.cart_id,
-      JSON.stringify(detail),
+      JSON.stringify({ detail, askedAt: row.at }),
     )
     await note('answer_deferred', { ...detail, until: new Date(at).toISOString() })
-  } else await deliver(h, key, outcome.text, model, row.cart_id, detail, note)
-  if (outcome.handoff) await handOff(h, row, outcome.handoff, note)
+  } else if (!(await deliver(h, key, outcome.text, model, row.cart_id, detail, note))) {
+    handoff ??= 'send_failed'
+  }
+  if (handoff) await handOff(h, row, handoff, note)
 }
 
+/**
+ * Sends one answer, unless the number opted out meanwhile. A refusal worth retrying (429, 5xx,
+ * no answer) throws, so the text stays pending and is tried again; any other failure is
+ * journaled and returns false (the caller hands the thread to a person).
+ */
 async function deliver(
   h: ConversationHost,
   key: string,
@@ -169,14 +196,26 @@ async function deliver(
   model: string,
   cart: string | null,
   detail: Detail,
-  note: (what: string, detail?: Detail) => Promise<void>,
-) {
+  note: Note,
+): Promise<boolean> {
+  if (await h.suppressed()) {
+    await note('received', { answered: false, reason: 'opted_out' })
+    return true
+  }
   const sent = await h.text(key, text)
-  if (sent) h.addTurn(key, { at: Date.now(), author: 'ai', text, model }, cart)
-  await note(sent ? 'answered' : 'answer_failed', detail)
+  if (!sent.ok && sent.retryable) throw new Error(`answer not sent, will retry: ${sent.code}`)
+  if (sent.ok) h.addTurn(key, { at: Date.now(), author: 'ai', text, model }, cart)
+  await note(
+    sent.ok ? 'answered' : 'answer_failed',
+    sent.ok ? detail : { ...detail, error: sent.code },
+  )
+  return sent.ok
 }
 
-/** Replies that waited for the shopper's daytime, sent unless the thread changed meanwhile. */
+/**
+ * Replies that waited for the shopper's daytime. Dropped when the number opted out, a person has
+ * the thread, the assistant was turned off, or the merchant answered since.
+ */
 export async function sendDeferred(h: ConversationHost): Promise<void> {
   const due = h.sql
     .exec<{
@@ -191,25 +230,29 @@ export async function sendDeferred(h: ConversationHost): Promise<void> {
     )
     .toArray()
   for (const r of due) {
-    const stub = r.cart_id
-      ? cartStub(h.env.CART, { storeId: h.ref.storeId, cartId: r.cart_id })
-      : null
-    const note = async (what: string, detail?: Detail) => {
-      await stub?.replied(what, detail)
+    const note = noteFor(h, r.cart_id)
+    const { detail, askedAt } = JSON.parse(r.detail) as { detail: Detail; askedAt: number }
+    const answeredByHand = h.turns(r.cart_id).some((t) => t.author === 'merchant' && t.at > askedAt)
+    const stale = !h.policy.ai.enabled
+      ? 'assistant_off'
+      : h.thread() === 'needs_human'
+        ? 'needs_human'
+        : answeredByHand
+          ? 'answered_by_merchant'
+          : null
+    if (stale) await note('received', { answered: false, reason: stale })
+    else if (!(await deliver(h, r.key, r.text, r.model ?? 'template', r.cart_id, detail, note))) {
+      await handOff(h, { sid: r.key, cart_id: r.cart_id }, 'send_failed', note)
     }
-    if (await h.suppressed()) await note('received', { answered: false, reason: 'opted_out' })
-    else
-      await deliver(
-        h,
-        r.key,
-        r.text,
-        r.model ?? 'template',
-        r.cart_id,
-        JSON.parse(r.detail) as Detail,
-        note,
-      )
     h.sql.exec('DELETE FROM outgoing WHERE key = ?', r.key)
   }
+}
+
+/** A text that could not be handled after every retry: a person takes it. */
+export async function giveUp(h: ConversationHost, row: InboundRow): Promise<void> {
+  const note = noteFor(h, row.cart_id)
+  await note('received', { answered: false, reason: 'handling_failed' })
+  await handOff(h, row, 'handling_failed', note)
 }
 
 /** The store's allowed incentive for this cart: issued once, the same code ever after. */
@@ -245,9 +288,9 @@ async function offer(
 /** A person takes over: the assistant goes silent on the thread and the merchant is emailed. */
 async function handOff(
   h: ConversationHost,
-  row: InboundRow,
+  row: Pick<InboundRow, 'sid' | 'cart_id'>,
   reason: string,
-  note: (what: string, detail?: Detail) => Promise<void>,
+  note: Note,
 ) {
   h.setThread('needs_human')
   let emailed = false

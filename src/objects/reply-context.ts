@@ -87,11 +87,13 @@ export function guardContext(
     ],
     allowedPercents: incentive?.kind === 'percent' ? [incentive.amount] : [],
     allowedCodes: code ? [code] : [],
-    allowedContacts: [phone, cart?.contact.email ?? '', ...policy.supportContacts].filter(Boolean),
+    // The shopper's own number (they hold it) and the store's contacts; never the cart's email:
+    // whoever texts from this phone must not learn it.
+    allowedContacts: [phone, ...policy.supportContacts],
     firstAiMessage,
+    // The merchant's words only: item names come from the public beacon.
     knownText: [
       policy.storeName,
-      ...items.map((i) => i.name),
       kb.shipping,
       kb.returns,
       kb.payment,

@@ -86,6 +86,32 @@ describe('guardReply', () => {
     expect(r.text).toMatch(/favourites\. https/)
   })
 
+  it.each([
+    ['60 € off today', 'unknown_amount'],
+    ['take 60$ off', 'unknown_amount'],
+    ['USD 60 off for you', 'unknown_amount'],
+    ['50 pct off', 'unknown_percent'],
+    ['５０% off', 'unknown_percent'],
+    ['half off everything!', 'unknown_percent'],
+    ['use code SUMMER at checkout', 'unknown_code'],
+    ['try save20 at checkout', 'unknown_code'],
+    ['see evil.xyz/x', 'foreign_link'],
+    ['deals at shop.example.de/deal', 'foreign_link'],
+    ['go to hxxp://evil[.]com', 'foreign_link'],
+    ['visit evil(dot)com', 'foreign_link'],
+  ] as const)('sees through %j', (text, problem) => {
+    const r = guardReply(text, ctx)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.problems).toContain(problem)
+  })
+
+  it("allows the store's own link when its facts give it, and nothing planted in a cart", () => {
+    const facts = { ...ctx, knownText: `${ctx.knownText} Size guide: harbor.example/sizes.` }
+    expect(guardReply('Our size guide: harbor.example/sizes', facts)).toMatchObject({ ok: true })
+    // An item name is the shopper's text, not the store's: its "code" is not allowed.
+    expect(guardReply('Use code FREE50 for 50% off', ctx)).toMatchObject({ ok: false })
+  })
+
   it('refuses an empty reply', () => {
     expect(guardReply('  ""  ', ctx)).toEqual({ ok: false, problems: ['empty'] })
   })

@@ -39,13 +39,19 @@ export type Guarded =
 export const DISCLOSURE = '(Automated reply) '
 
 const URL_RE =
-  /\b(?:https?:\/\/|www\.)[^\s<>"')]+|\b[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|net|org|io|co|shop|store|ly|me|app|biz|info|us|uk)(?:\/[^\s<>"')]*)?/gi
-const MONEY_RE =
-  /(?:[$€£¥]\s?(\d[\d,]*(?:\.\d+)?))|(?:\b(\d[\d,]*(?:\.\d+)?)\s?(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds?)\b)/gi
-const PERCENT_RE = /(\d+(?:\.\d+)?)\s?(?:%|percent\b|por ciento\b)/gi
-const CODE_TOKEN_RE = /\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*\b/g
+  /\b(?:h[tx]{2}ps?:\/\/|www\.)[^\s<>"')]+|\b(?:[a-z0-9-]+(?:\.|\[\.\]|\(dot\)|\[dot\]))+[a-z]{2,}\b(?:\/[^\s<>"')]*)?/gi
+const NUM = '(\\d[\\d,]*(?:\\.\\d+)?)'
+const CUR = '(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds?|d[oó]lares)'
+const MONEY_RE = new RegExp(
+  `[$€£¥]\\s?${NUM}|${NUM}\\s?(?:[$€£¥]|${CUR}\\b)|\\b(?:usd|eur|gbp|cad|aud)\\s?${NUM}`,
+  'gi',
+)
+const PERCENT_RE = /(\d+(?:\.\d+)?)\s?(?:%|percent\b|pct\b|por ciento\b)/gi
+const HALF_RE = /\bhalf (?:off|price)\b|\bmitad de precio\b|\b2 ?for ?1\b/gi
+const CODE_TOKEN_RE =
+  /\b(?=[A-Za-z0-9-]*\d)(?=[A-Za-z0-9-]*[A-Za-z])[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*\b/g
 const CODE_WORD_RE =
-  /\b(?:code|coupon|c[oó]digo|cup[oó]n)\b:?\s+["']?([A-Za-z0-9][A-Za-z0-9-]{2,})/gi
+  /\b(?:code|coupon|promo|c[oó]digo|cup[oó]n)\b:?\s+["']?([A-Za-z0-9][A-Za-z0-9-]{2,})/gi
 const EMAIL_RE = /[^\s@<>()"']+@[^\s@<>()"']+\.[a-z]{2,}/gi
 const PHONE_RE = /\+?\d[\d\s().-]{6,}\d/g
 const DISCLOSED =
@@ -56,14 +62,18 @@ const digits = (s: string) => s.replace(/\D/g, '')
 /** Every money amount written in `text`, in minor units of `currency`. */
 export function amountsIn(text: string, currency: string): number[] {
   const exp = currencyExponent(currency)
-  return [...text.matchAll(MONEY_RE)].map((m) =>
-    Math.round(Number((m[1] ?? m[2] ?? '').replace(/,/g, '')) * 10 ** exp),
+  return [...text.normalize('NFKC').matchAll(MONEY_RE)].map((m) =>
+    Math.round(Number((m[1] ?? m[2] ?? m[3] ?? '').replace(/,/g, '')) * 10 ** exp),
   )
 }
 
-/** Every percentage written in `text`. */
+/** Every percentage written in `text` ("half off" is 50). */
 export function percentsIn(text: string): number[] {
-  return [...text.matchAll(PERCENT_RE)].map((m) => Number(m[1]))
+  const t = text.normalize('NFKC')
+  return [
+    ...[...t.matchAll(PERCENT_RE)].map((m) => Number(m[1])),
+    ...[...t.matchAll(HALF_RE)].map(() => 50),
+  ]
 }
 
 /**
@@ -73,7 +83,9 @@ export function percentsIn(text: string): number[] {
  * addresses cannot be repaired: the reply is refused with the problems found.
  */
 export function guardReply(draft: string, ctx: GuardContext): Guarded {
+  // NFKC first: full-width digits and letters ("５０%") read as what they look like.
   let text = draft
+    .normalize('NFKC')
     .replace(/\s+/g, ' ')
     .trim()
     .replace(/^["']|["']$/g, '')
@@ -81,10 +93,14 @@ export function guardReply(draft: string, ctx: GuardContext): Guarded {
   const problems = new Set<Problem>()
   const withoutLink = text.split(ctx.restoreUrl).join(' ')
 
+  const bare = (link: string) => link.toLowerCase().replace(/[.,;:!?]+$/, '')
+  const knownLinks = new Set([...ctx.knownText.matchAll(URL_RE)].map((m) => bare(m[0])))
   for (const m of withoutLink.matchAll(URL_RE)) {
-    // An email address's domain is not a link (it is checked below as a contact).
+    // An email address's domain is not a link (it is checked below as a contact), and the
+    // store's own links, as written in its facts, may be repeated.
     const before = withoutLink.slice(0, m.index)
-    if (!/@[^\s]*$/.test(before)) problems.add('foreign_link')
+    if (/@[^\s]*$/.test(before) || knownLinks.has(bare(m[0]))) continue
+    problems.add('foreign_link')
   }
   const money = new Set([...ctx.allowedMoney, ...amountsIn(ctx.knownText, ctx.currency)])
   for (const minor of amountsIn(withoutLink, ctx.currency)) {
@@ -105,9 +121,10 @@ export function guardReply(draft: string, ctx: GuardContext): Guarded {
     if (m[0].length >= 5 && !codes.has(m[0].toUpperCase())) problems.add('unknown_code')
   }
   for (const m of withoutLink.matchAll(CODE_WORD_RE)) {
-    const word = (m[1] ?? '').toUpperCase()
-    // "code at checkout" is not a code; a code-looking word after "code" is.
-    if (/\d/.test(word) && !codes.has(word)) problems.add('unknown_code')
+    const word = m[1] ?? ''
+    // "code at checkout" is not a code; a word after "code" with a digit, or in capitals, is.
+    const looksLikeCode = /\d/.test(word) || (word.length >= 4 && word === word.toUpperCase())
+    if (looksLikeCode && !codes.has(word.toUpperCase())) problems.add('unknown_code')
   }
   const known = ctx.allowedContacts.map((a) => a.toLowerCase())
   const knownDigits = ctx.allowedContacts.map(digits).filter((d) => d.length >= 7)

@@ -23,6 +23,9 @@ describe('opt-outs in plain words', () => {
     'quiero darme de baja',
     'Basta ya',
     'para de escribirme',
+    'No quiero más mensajes',
+    'no more please',
+    'ＳＴＯＰ',
   ])('"%s" is an opt-out', (body) => {
     expect(optOutVerdict(body)).toBe('opt_out')
   })
@@ -31,6 +34,8 @@ describe('opt-outs in plain words', () => {
     'Can I stop by the store to pick it up?',
     'how do I cancel my order?',
     'I want to remove the mug from my cart',
+    'Can I stop by the store now?',
+    '¿El tacón es alto?',
   ])('"%s" is unsure: the model decides, and doubt means opt-out', (body) => {
     expect(optOutVerdict(body)).toBe('unsure')
   })
@@ -40,6 +45,8 @@ describe('opt-outs in plain words', () => {
     'is there a discount?',
     'yes I still want it',
     '¿Hacen envíos a México?',
+    '¿Es para niños?',
+    "Don't send the blue one, I want the red",
     'thanks!',
   ])('"%s" is not an opt-out', (body) => {
     expect(optOutVerdict(body)).toBe('keep')

@@ -9,6 +9,7 @@ export type OptOutVerdict = 'opt_out' | 'unsure' | 'keep'
 /** Lower case, accents and apostrophes stripped, punctuation to spaces. */
 function normalise(body: string): string {
   return ` ${body
+    .normalize('NFKC')
     .toLowerCase()
     .normalize('NFD')
     .replace(/\p{M}/gu, '')
@@ -22,23 +23,26 @@ function normalise(body: string): string {
 const SURE: RegExp[] = [
   // English
   /\b(stop|quit|cease|end|halt|discontinue)( \w+)? (texting|messaging|txting|texts|messages|contacting|sending|spamming|bothering)\b/,
-  /\b(dont|do not|never) (text|message|msg|contact|send|sms)( me| this number| to me)?\b/,
+  /\b(dont|do not|never|stop) (text|txt|message|msg|sms|contact|call)(ing)? (me|this number)\b/,
+  /\b(dont|do not|never) send me (any )?(more )?(texts|messages|msgs|sms)\b/,
   /\bno (more )?(texts|messages|msgs|sms)\b/,
+  /^ no more( please| thanks| thank you)? $/,
   /\b(unsubscribe|opt me out|opt out|optout|remove me|take me off|delete my (number|info)|leave me alone|lose my number)\b/,
   /\b(wrong number|who is this stop|not interested stop)\b/,
-  /\bstop\b.*\b(please|pls|now)\b/,
-  /^ stop( \w+){0,2} $/,
+  /^ stop( please| pls| now| it| this| all| texting| messaging)*( thanks| thank you)? $/,
   // Spanish
-  /\bno mas( mensajes| textos| sms)?\b/,
+  /^ no mas( mensajes| textos| sms)?( por favor| gracias)? $/,
+  /\bno mas (mensajes|textos|sms)\b/,
+  /\bno quiero (mas |recibir )*(mensajes|textos|sms)\b/,
   /\b(para|pare|paren|deja|dejen|deje) de (enviar|mandar|escribir|contactar|molestar)/,
-  /\bno (me )?(envie|envien|envies|mandes|manden|mande|escribas|escriban|contacten|contactes)\b/,
-  /\b(darme de baja|dame de baja|de baja|baja|cancelar suscripcion|eliminar mi numero|borrar mi numero)\b/,
-  /\b(alto|basta)( ya| por favor)?\b/,
+  /\bno (me )?(envie|envien|envies|mandes|manden|mande|escribas|escriban|contacten|contactes)( mas)?( mensajes| textos)?\b/,
+  /\b(darme de baja|dame de baja|denme de baja|cancelar (la )?suscripcion|eliminar mi numero|borrar mi numero)\b/,
+  /^ (alto|basta|baja)( ya| por favor| gracias)? $/,
 ]
 
 /** Words that smell of an opt-out without a sure pattern: "stop by the store?", "cancel my order". */
 const VOCABULARY =
-  /\b(stop|quit|cancel|unsubscribe|remove|block|spam|report|annoying|harass\w*|parar|para|cancela\w*|detener|bloquear|molest\w*)\b/
+  /\b(stop\w*|quit|cancel\w*|unsubscribe|remove|block|spam|report|annoying|harass\w*|no more|enough|parar|pare|cancela\w*|detener|bloquear|molest\w*|no mas|baja|alto|basta)\b/
 
 /** Whether a reply asks to stop receiving texts. */
 export function optOutVerdict(body: string): OptOutVerdict {

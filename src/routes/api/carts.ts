@@ -117,7 +117,7 @@ carts.post('/:storeId/:cartId/reply', async (c) => {
     z.object({ text: z.string().trim().min(1).max(1000) }).strict(),
   )
   const { store, cartId, ref, contact } = await phoneOf(c)
-  const result = await contact.merchantReply(ref, text, contactPolicy(store, publicBase(c)))
+  const result = await contact.merchantReply(ref, cartId, text, contactPolicy(store, publicBase(c)))
   if (!result.sent) {
     throw result.reason === 'suppressed'
       ? new AppError('CONFLICT', 'This number opted out of texts.')
@@ -135,6 +135,9 @@ carts.post('/:storeId/:cartId/actions', async (c) => {
   }
   const { store, cartId, stub } = await resolveCart(c)
   if (action === 'delete') {
+    // The SMS thread of this cart goes with it (the consent ledger stays: it is kept 4 years).
+    const phone = (await stub.snapshot())?.state.contact.phone
+    if (phone) await contactStub(c.env.CONTACT, smsRef(store.id, phone)).forgetCart(cartId)
     const erased = await stub.erase()
     if (!erased) throw new AppError('NOT_FOUND', 'No such cart.')
     await eraseCartRows(c.env.DB, store.id, cartId, erased.revision)
