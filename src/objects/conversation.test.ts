@@ -422,6 +422,41 @@ describe('failures', () => {
   })
 })
 
+describe('giving up', () => {
+  it('hands a text to a person after five failed attempts, and stops retrying it', async () => {
+    const store = await assistantStore()
+    const { id } = await cartWithPhone(store)
+    const base = createAdapters(env)
+    await runInDurableObject(contactOf(store), (o: ContactObject) => {
+      Object.assign(o, {
+        adapters: {
+          ...base,
+          sms: {
+            ...base.sms,
+            async send() {
+              throw new Error('network down')
+            },
+          },
+        },
+      })
+    })
+    await twilioInbound(store.id, 'do you ship to Canada?', PHONE)
+    for (let i = 0; i < 6; i++) await runDurableObjectAlarm(contactOf(store)).catch(() => false)
+    const row = await runInDurableObject(contactOf(store), (_o, state) =>
+      state.storage.sql
+        .exec<{ pending: number; attempts: number }>('SELECT pending, attempts FROM inbound')
+        .one(),
+    )
+    expect(row).toEqual({ pending: 0, attempts: 5 })
+    const d = await detailOf(store, id)
+    expect(d.conversation?.state).toBe('needs_human')
+    expect(d.journal.find((j) => j.type === 'sms.handoff')).toMatchObject({
+      reason: 'handling_failed',
+      emailed: true,
+    })
+  })
+})
+
 describe('races and edges', () => {
   const ref = (store: Store) => ({ storeId: store.id, channel: 'sms' as const, address: PHONE })
   const policyOf = async (store: Store) =>
