@@ -107,6 +107,7 @@ try {
   const store = await seedDemoStore()
   console.log(`
   Cartback is running at      ${base}
+  Dashboard                   ${base}/login
   Demo storefront             ${base}/demo
   API token (Bearer)          ${vars.ADMIN_API_TOKEN}
   Demo store id               ${store.id}

@@ -5,6 +5,7 @@ import { AppError, type ErrorCode, errorBody } from './lib/errors'
 import { newId } from './lib/ids'
 import { log } from './lib/log'
 import { api } from './routes/api'
+import { dashboard } from './routes/dashboard'
 import { demo } from './routes/demo'
 import type { AppEnv } from './routes/env'
 import { events } from './routes/events'
@@ -33,7 +34,6 @@ export function createApp() {
     }),
   )
 
-  app.get('/', (c) => c.json({ name: 'cartback', ok: true }))
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/favicon.ico', (c) => c.body(null, 204))
   app.route('/v1', events)
@@ -46,6 +46,7 @@ export function createApp() {
   app.route('/webhooks/resend', resend)
   app.route('/api/v1', api)
   app.route('/demo', demo)
+  app.route('/', dashboard)
 
   app.notFound((c) => {
     const requestId = c.get('requestId') ?? 'req_none'

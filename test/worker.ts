@@ -14,10 +14,13 @@ export type Worker = {
   api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>
   output(): string
   stop(): Promise<void>
+  /** The dashboard owner this Worker creates on first login. */
+  owner: { email: string; password: string }
 }
 
 export async function startWorker(): Promise<Worker> {
   const token = `cb_admin_${secret(16)}`
+  const owner = { email: 'owner@example.com', password: secret(12) }
   const persistTo = mkdtempSync(join(tmpdir(), 'cartback-e2e-'))
   applyMigrations({ persistTo })
   const server = await startDevServer({
@@ -26,13 +29,14 @@ export async function startWorker(): Promise<Worker> {
     vars: {
       ADMIN_API_TOKEN: token,
       SIGNING_SECRET: secret(32),
-      OWNER_EMAIL: 'owner@example.com',
-      OWNER_PASSWORD: secret(12),
+      OWNER_EMAIL: owner.email,
+      OWNER_PASSWORD: owner.password,
       // Verifies inbound texts; without an account SID, texts still go to the dev outbox.
       TWILIO_AUTH_TOKEN: TWILIO_TEST_TOKEN,
     },
   })
   return {
+    owner,
     url: server.url,
     output: server.output,
     async api<T>(path: string, init: RequestInit = {}) {

@@ -176,3 +176,36 @@ export const cartTombstones = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.storeId, t.cartId] })],
 )
+
+/** Dashboard users: the owner, created on first run from OWNER_EMAIL / OWNER_PASSWORD. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  /** `pbkdf2-sha256$<iterations>$<salt>$<hash>` (base64url). */
+  passwordHash: text('password_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+/** Dashboard sessions: the cookie carries the id, signed; logout and expiry end them here. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+)
+
+/** API tokens the owner creates for /api/v1; only a SHA-256 of each is kept. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** The first characters, to tell tokens apart in the list. */
+  prefix: text('prefix').notNull(),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+})

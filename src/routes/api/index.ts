@@ -1,5 +1,6 @@
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { apiTokenValid } from '../../db/auth'
 import { AppError } from '../../lib/errors'
 import { timingSafeEqualStrings } from '../../lib/hmac'
 import type { AppEnv } from '../env'
@@ -13,13 +14,20 @@ import { stores } from './stores'
 
 const API_MAX_BYTES = 64 * 1024
 
-/** The merchant JSON API. Every route needs `Authorization: Bearer <ADMIN_API_TOKEN>`. */
+/**
+ * The merchant JSON API. Every route needs `Authorization: Bearer <token>`: the deployment's
+ * ADMIN_API_TOKEN, or a token the owner created in the dashboard (and has not revoked).
+ */
 export const api = new Hono<AppEnv>()
 
 api.use(async (c, next) => {
   const header = c.req.header('authorization') ?? ''
-  const match = /^Bearer\s+(\S+)$/i.exec(header)
-  if (!match?.[1] || !(await timingSafeEqualStrings(match[1], c.get('config').ADMIN_API_TOKEN))) {
+  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
+  const ok =
+    token !== undefined &&
+    ((await timingSafeEqualStrings(token, c.get('config').ADMIN_API_TOKEN)) ||
+      (await apiTokenValid(c.env.DB, token)))
+  if (!ok) {
     c.header('WWW-Authenticate', 'Bearer realm="cartback"')
     throw new AppError('UNAUTHORIZED', 'Missing or invalid API token.')
   }

@@ -1,0 +1,132 @@
+import { and, desc, eq, gt, isNull } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { toBase64Url, utf8 } from '../lib/encoding'
+import { randomToken } from '../lib/ids'
+import { hashPassword, verifyPassword } from '../lib/password'
+import { apiTokens, sessions, users } from './schema'
+
+const sha256 = async (text: string) =>
+  toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(text))))
+
+/**
+ * Creates the owner from OWNER_EMAIL / OWNER_PASSWORD when there is no user yet (first run).
+ * Later changes to those secrets do not touch an existing owner.
+ */
+export async function ensureOwner(db: D1Database, email: string, password: string): Promise<void> {
+  const any = await drizzle(db).select({ id: users.id }).from(users).limit(1).get()
+  if (any) return
+  await drizzle(db)
+    .insert(users)
+    .values({
+      id: `usr_${randomToken(22)}`,
+      email: email.trim().toLowerCase(),
+      passwordHash: await hashPassword(password),
+      createdAt: Date.now(),
+    })
+    .onConflictDoNothing()
+    .run()
+}
+
+/** The user whose email and password match, or null (same work either way). */
+export async function checkLogin(db: D1Database, email: string, password: string) {
+  const user = await drizzle(db)
+    .select()
+    .from(users)
+    .where(eq(users.email, email.trim().toLowerCase()))
+    .get()
+  // An unknown email still costs a hash, so timing does not tell which emails exist.
+  const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH)
+  return ok && user ? { id: user.id, email: user.email } : null
+}
+
+// A valid hash of a random password: compared against when the email is unknown.
+const DUMMY_HASH =
+  'pbkdf2-sha256$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+
+export async function createSession(db: D1Database, userId: string, ttlMs: number) {
+  const id = randomToken(32)
+  const now = Date.now()
+  await drizzle(db)
+    .insert(sessions)
+    .values({ id, userId, createdAt: now, expiresAt: now + ttlMs })
+    .run()
+  return { id, expiresAt: now + ttlMs }
+}
+
+/** The signed-in user of a live session, or null. */
+export async function sessionUser(db: D1Database, id: string) {
+  return (
+    (await drizzle(db)
+      .select({ id: users.id, email: users.email })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(and(eq(sessions.id, id), gt(sessions.expiresAt, Date.now())))
+      .get()) ?? null
+  )
+}
+
+export async function endSession(db: D1Database, id: string): Promise<void> {
+  await drizzle(db).delete(sessions).where(eq(sessions.id, id)).run()
+}
+
+export type ApiTokenView = {
+  id: string
+  name: string
+  prefix: string
+  createdAt: number
+  lastUsedAt: number | null
+  revokedAt: number | null
+}
+
+/** A new API token: the secret is returned once and only its hash is kept. */
+export async function createApiToken(db: D1Database, name: string) {
+  const token = `cb_live_${randomToken(32)}`
+  const id = `tok_${randomToken(16)}`
+  await drizzle(db)
+    .insert(apiTokens)
+    .values({
+      id,
+      name,
+      tokenHash: await sha256(token),
+      prefix: token.slice(0, 12),
+      createdAt: Date.now(),
+    })
+    .run()
+  return { id, token }
+}
+
+export async function listApiTokens(db: D1Database): Promise<ApiTokenView[]> {
+  return drizzle(db)
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      prefix: apiTokens.prefix,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .orderBy(desc(apiTokens.createdAt))
+    .all()
+}
+
+export async function revokeApiToken(db: D1Database, id: string): Promise<boolean> {
+  const res = await drizzle(db)
+    .update(apiTokens)
+    .set({ revokedAt: Date.now() })
+    .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt)))
+    .run()
+  return res.meta.changes > 0
+}
+
+/** Whether a bearer token is a live owner-created token (and notes its use). */
+export async function apiTokenValid(db: D1Database, token: string): Promise<boolean> {
+  if (!token.startsWith('cb_live_')) return false
+  const hash = await sha256(token)
+  const res = await drizzle(db)
+    .update(apiTokens)
+    .set({ lastUsedAt: Date.now() })
+    .where(and(eq(apiTokens.tokenHash, hash), isNull(apiTokens.revokedAt)))
+    .run()
+  return res.meta.changes > 0
+}

@@ -1,0 +1,91 @@
+const DAY = 86_400_000
+
+export type DayPoint = { day: string; abandoned: number; recovered: number }
+export type Funnel = {
+  abandoned: number
+  messaged: number
+  clicked: number
+  restored: number
+  recovered: number
+}
+
+/**
+ * What the overview adds to the stats: abandoned and recovered carts per UTC day, the value still
+ * at risk (abandoned or restored, not yet ordered) per currency, and the funnel abandoned →
+ * messaged → clicked → restored → recovered, all for carts abandoned in `[from, to)`.
+ */
+export async function overview(
+  db: D1Database,
+  storeIds: string[] | null,
+  from: number,
+  to: number,
+) {
+  const ids = storeIds ?? []
+  const inStores = (col = 'store_id') =>
+    storeIds ? `${col} IN (${ids.map(() => '?').join(', ') || "''"})` : '1 = 1'
+  const [abandonedDays, recoveredDays, risk, funnel] = await db.batch<
+    Record<string, number | string | null>
+  >([
+    db
+      .prepare(
+        `SELECT abandoned_at / ${DAY} AS day, COUNT(*) AS n FROM carts
+         WHERE ${inStores()} AND abandoned_at >= ? AND abandoned_at < ? GROUP BY day`,
+      )
+      .bind(...ids, from, to),
+    db
+      .prepare(
+        `SELECT recovered_at / ${DAY} AS day, COUNT(*) AS n FROM carts
+         WHERE ${inStores()} AND recovered_at >= ? AND recovered_at < ? GROUP BY day`,
+      )
+      .bind(...ids, from, to),
+    db
+      .prepare(
+        `SELECT currency, SUM(total) AS value, COUNT(*) AS n FROM carts
+         WHERE ${inStores()} AND abandoned_at >= ? AND abandoned_at < ?
+           AND status IN ('abandoned', 'restored') GROUP BY currency`,
+      )
+      .bind(...ids, from, to),
+    db
+      .prepare(
+        `SELECT
+           COUNT(*) AS abandoned,
+           SUM(EXISTS (SELECT 1 FROM messages m WHERE m.store_id = c.store_id
+             AND m.cart_id = c.cart_id AND m.status != 'failed')) AS messaged,
+           SUM(EXISTS (SELECT 1 FROM messages m WHERE m.store_id = c.store_id
+             AND m.cart_id = c.cart_id AND m.clicked_at IS NOT NULL)) AS clicked,
+           SUM(c.restored_at IS NOT NULL) AS restored,
+           SUM(c.recovered_at IS NOT NULL) AS recovered
+         FROM carts c WHERE ${inStores('c.store_id')} AND c.abandoned_at >= ? AND c.abandoned_at < ?`,
+      )
+      .bind(...ids, from, to),
+  ])
+  const days: DayPoint[] = []
+  const index = new Map<number, DayPoint>()
+  for (let t = Math.floor(from / DAY); t * DAY < to; t++) {
+    const point = { day: new Date(t * DAY).toISOString().slice(0, 10), abandoned: 0, recovered: 0 }
+    days.push(point)
+    index.set(t, point)
+  }
+  for (const r of abandonedDays?.results ?? []) {
+    const p = index.get(Number(r.day))
+    if (p) p.abandoned = Number(r.n)
+  }
+  for (const r of recoveredDays?.results ?? []) {
+    const p = index.get(Number(r.day))
+    if (p) p.recovered = Number(r.n)
+  }
+  const valueAtRisk: Record<string, number> = {}
+  for (const r of risk?.results ?? []) valueAtRisk[String(r.currency)] = Number(r.value)
+  const f = funnel?.results[0] ?? {}
+  return {
+    days,
+    valueAtRisk,
+    funnel: {
+      abandoned: Number(f.abandoned ?? 0),
+      messaged: Number(f.messaged ?? 0),
+      clicked: Number(f.clicked ?? 0),
+      restored: Number(f.restored ?? 0),
+      recovered: Number(f.recovered ?? 0),
+    } satisfies Funnel,
+  }
+}

@@ -1,0 +1,192 @@
+import { describe, expect, it } from 'vitest'
+import { api, call, createStore } from '../../../test/helpers'
+
+const OWNER = { email: 'owner@example.com', password: 'test-owner-password' }
+let ips = 0
+const ip = () => `2001:db8:1::${(++ips).toString(16)}`
+
+/** Cookies from Set-Cookie headers, as a browser would send them back. */
+function jar(res: Response, into: Record<string, string> = {}) {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(';')
+    const [name, value] = (pair ?? '').split('=')
+    if (name) into[name] = value ?? ''
+  }
+  return into
+}
+const cookieHeader = (cookies: Record<string, string>) =>
+  Object.entries(cookies)
+    .filter(([, v]) => v)
+    .map(([k, v]) => `${k}=${v}`)
+    .join('; ')
+const hidden = (html: string, name: string) =>
+  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
+
+async function loginForm(from = ip()) {
+  const res = await call('/login', { headers: { 'CF-Connecting-IP': from } })
+  const html = await res.text()
+  return { res, html, cookies: jar(res), csrf: hidden(html, '_csrf') }
+}
+
+async function postLogin(
+  f: { cookies: Record<string, string>; csrf: string },
+  fields: Record<string, string>,
+  from = ip(),
+) {
+  return call('/login', {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Cookie: cookieHeader(f.cookies),
+      'CF-Connecting-IP': from,
+    },
+    body: new URLSearchParams({ _csrf: f.csrf, ...fields }).toString(),
+  })
+}
+
+async function signIn() {
+  const f = await loginForm()
+  const res = await postLogin(f, OWNER)
+  expect(res.status).toBe(303)
+  return jar(res, f.cookies)
+}
+
+const get = (path: string, cookies: Record<string, string>) =>
+  call(path, { redirect: 'manual', headers: { Cookie: cookieHeader(cookies) } })
+
+async function post(path: string, cookies: Record<string, string>, fields: Record<string, string>) {
+  return call(path, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      Cookie: cookieHeader(cookies),
+    },
+    body: new URLSearchParams(fields).toString(),
+  })
+}
+
+describe('dashboard login', () => {
+  it('sends a visitor without a session to the login page, and back after logging in', async () => {
+    const res = await call('/tokens', { redirect: 'manual' })
+    expect(res.status).toBe(303)
+    expect(res.headers.get('location')).toBe('/login?next=%2Ftokens')
+    const f = await loginForm()
+    const ok = await postLogin(f, { ...OWNER, next: '/tokens' })
+    expect(ok.headers.get('location')).toBe('/tokens')
+  })
+
+  it('serves the login page with a nonce-based CSP and a CSRF token', async () => {
+    const { res, html, csrf } = await loginForm()
+    expect(res.status).toBe(200)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1]
+    expect(nonce).toBeTruthy()
+    expect(csp).toContain("frame-ancestors 'none'")
+    expect(csp).not.toContain('unsafe-inline')
+    expect(html).toContain(`<style nonce="${nonce}">`)
+    expect(csrf).toMatch(/^[\w-]{43}$/)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+  })
+
+  it('sets a signed, HttpOnly, Secure, SameSite session cookie with an expiry', async () => {
+    const f = await loginForm()
+    const res = await postLogin(f, OWNER)
+    expect(res.status).toBe(303)
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-cb_session='))
+    expect(cookie).toMatch(/; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Lax/)
+    const page = await get('/', jar(res, f.cookies))
+    expect(page.status).toBe(200)
+    expect(await page.text()).toContain('<h1>Overview</h1>')
+  })
+
+  it('refuses a wrong password with 401 and no session, and a tampered cookie', async () => {
+    const f = await loginForm()
+    const res = await postLogin(f, { ...OWNER, password: 'wrong' })
+    expect(res.status).toBe(401)
+    expect(await res.text()).toContain('That email and password do not match.')
+    expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-cb_session='))).toBe(false)
+    const cookies = await signIn()
+    const forged = {
+      ...cookies,
+      '__Host-cb_session': `${cookies['__Host-cb_session']?.split('.')[0]}.AAAA`,
+    }
+    expect((await get('/', forged)).status).toBe(303)
+  })
+
+  it('refuses a login form that did not come from the login page', async () => {
+    const f = await loginForm()
+    expect((await postLogin({ ...f, csrf: 'forged' }, OWNER)).status).toBe(403)
+    expect((await postLogin({ cookies: {}, csrf: f.csrf }, OWNER)).status).toBe(403)
+  })
+
+  it('slows down password guessing: the sixth try in a minute gets 429', async () => {
+    const from = ip()
+    const f = await loginForm(from)
+    const statuses: number[] = []
+    for (let i = 0; i < 6; i++)
+      statuses.push((await postLogin(f, { ...OWNER, password: `guess${i}` }, from)).status)
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429])
+  })
+
+  it('never redirects to another site after login', async () => {
+    for (const next of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
+      const f = await loginForm()
+      const res = await postLogin(f, { ...OWNER, next })
+      expect(res.headers.get('location'), next).toBe('/')
+    }
+  })
+
+  it('logs out with a CSRF-protected form, and the session is over', async () => {
+    const cookies = await signIn()
+    // A forged form without the token: refused, still signed in.
+    expect((await post('/logout', cookies, {})).status).toBe(403)
+    expect((await get('/', cookies)).status).toBe(200)
+    const page = await (await get('/', cookies)).text()
+    const out = await post('/logout', cookies, { _csrf: hidden(page, '_csrf') })
+    expect(out.status).toBe(303)
+    expect((await get('/', cookies)).status).toBe(303)
+  })
+})
+
+describe('overview', () => {
+  it('shows store names as text, never as markup', async () => {
+    await createStore({ name: '<script>alert(1)</script>"><img src=x onerror=alert(2)>' })
+    const html = await (await get('/', await signIn())).text()
+    expect(html).not.toContain('<script>alert(1)</script>')
+    expect(html).not.toContain('<img src=x')
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+  })
+
+  it('answers a bad date range with the default range rather than an error', async () => {
+    const res = await get('/?from=2026-13-40&to=nope&store=st_missing', await signIn())
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('Abandoned and recovered per day')
+  })
+})
+
+describe('API tokens', () => {
+  it('creates a token shown once, which the API accepts until it is revoked', async () => {
+    const cookies = await signIn()
+    const page = await (await get('/tokens', cookies)).text()
+    const csrf = hidden(page, '_csrf')
+    const created = await post('/tokens', cookies, { _csrf: csrf, name: 'Exports' })
+    const html = await created.text()
+    const token = /<code id="new-token">([^<]+)<\/code>/.exec(html)?.[1]
+    expect(token).toMatch(/^cb_live_[0-9A-Za-z]{32}$/)
+    const asToken = (t: string) =>
+      call('/api/v1/stores', { headers: { Authorization: `Bearer ${t}` } })
+    expect((await asToken(token!)).status).toBe(200)
+    const id = /action="\/tokens\/(tok_[^/]+)\/revoke"/.exec(html)?.[1]
+    expect((await post(`/tokens/${id}/revoke`, cookies, { _csrf: csrf })).status).toBe(303)
+    expect((await asToken(token!)).status).toBe(401)
+    // The admin token still works.
+    expect((await api('/stores')).status).toBe(200)
+  })
+
+  it('refuses a token form without the CSRF token', async () => {
+    const cookies = await signIn()
+    expect((await post('/tokens', cookies, { name: 'Sneaky' })).status).toBe(403)
+  })
+})

@@ -1,0 +1,226 @@
+import { type Context, Hono, type MiddlewareHandler } from 'hono'
+import type { Child } from 'hono/jsx'
+import { jsxRenderer } from 'hono/jsx-renderer'
+import { NONCE, secureHeaders } from 'hono/secure-headers'
+import { z } from 'zod'
+import {
+  checkLogin,
+  createApiToken,
+  createSession,
+  endSession,
+  ensureOwner,
+  listApiTokens,
+  revokeApiToken,
+  sessionUser,
+} from '../../db/auth'
+import { overview } from '../../db/overview'
+import { stats } from '../../db/queries'
+import { listStores } from '../../db/stores'
+import { Layout, type Section } from '../../ui/dashboard/layout'
+import { LoginPage } from '../../ui/dashboard/login'
+import { OverviewPage } from '../../ui/dashboard/overview'
+import { TokensPage } from '../../ui/dashboard/tokens'
+import type { AppEnv } from '../env'
+import {
+  clearSession,
+  loginCsrf,
+  loginCsrfValid,
+  requireCsrf,
+  requireUser,
+  SESSION_TTL_MS,
+  sessionIdOf,
+  startSession,
+} from './session'
+
+type PageProps = { title: string; section?: Section }
+
+/**
+ * `c.render` with the layout's props. (hono 4.13 re-exports `ContextRenderer` as a type, so the
+ * documented module augmentation no longer compiles; this one typed door does the same.)
+ */
+const render = (c: Context<AppEnv>, content: Child, props: PageProps) =>
+  (c.render as unknown as (content: Child, props: PageProps) => Response | Promise<Response>)(
+    content,
+    props,
+  )
+
+/**
+ * The merchant dashboard, server-rendered (DESIGN §6): login, overview, API tokens. Pages get a
+ * strict CSP with a per-response nonce; forms behind login carry a CSRF token.
+ */
+export const dashboard = new Hono<AppEnv>()
+
+const headers = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'", NONCE],
+    styleSrc: ["'self'", NONCE],
+    imgSrc: ["'self'", 'data:', 'https:'],
+    frameSrc: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    objectSrc: ["'none'"],
+  },
+  crossOriginResourcePolicy: 'same-origin',
+  referrerPolicy: 'no-referrer',
+})
+
+const renderer = jsxRenderer((props, c) => {
+  const { children, title, section } = props as unknown as PageProps & { children?: Child }
+  const user = c.get('user')
+  const csrf = c.get('csrf')
+  return (
+    <Layout
+      title={title}
+      nonce={c.get('secureHeadersNonce') ?? ''}
+      session={
+        user && csrf ? { email: user.email, csrf, section: section ?? 'overview' } : undefined
+      }
+    >
+      {children}
+    </Layout>
+  )
+})
+
+const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
+  await next()
+  c.header('Cache-Control', 'no-store')
+}
+const page = [noStore, headers, renderer] as const
+const signedIn = [...page, requireUser(), requireCsrf()] as const
+
+/** A local path to go back to after login (never another site). */
+const safeNext = (next: unknown) =>
+  typeof next === 'string' && /^\/(?!\/)[^\s\\]*$/.test(next) ? next : '/'
+
+dashboard.get('/login', ...page, async (c) => {
+  await ensureOwner(c.env.DB, c.env.OWNER_EMAIL, c.env.OWNER_PASSWORD)
+  // Already signed in (a live session, not just a validly signed cookie): straight on.
+  const id = await sessionIdOf(c)
+  if (id && (await sessionUser(c.env.DB, id))) return c.redirect(safeNext(c.req.query('next')), 303)
+  return render(c, <LoginPage csrf={await loginCsrf(c)} next={safeNext(c.req.query('next'))} />, {
+    title: 'Log in',
+  })
+})
+
+const LoginForm = z.object({
+  email: z.string().trim().max(254),
+  password: z.string().max(1024),
+  next: z.string().max(2048).optional(),
+  _csrf: z.string().max(200),
+})
+
+dashboard.post('/login', ...page, async (c) => {
+  const parsed = LoginForm.safeParse(await c.req.parseBody())
+  if (!parsed.success || !(await loginCsrfValid(c, parsed.data._csrf))) {
+    return c.text(
+      'This form has expired or did not come from Cartback. Go back and try again.',
+      403,
+    )
+  }
+  const { email, password, next } = parsed.data
+  const again = async (status: 401 | 429, error: string) => {
+    c.status(status)
+    return render(
+      c,
+      <LoginPage csrf={await loginCsrf(c)} next={safeNext(next)} email={email} error={error} />,
+      { title: 'Log in' },
+    )
+  }
+  const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
+  const { success } = await c.env.LOGIN_LIMITER.limit({ key: `${ip}:${email.toLowerCase()}` })
+  if (!success) return again(429, 'Too many attempts. Wait a minute and try again.')
+  await ensureOwner(c.env.DB, c.env.OWNER_EMAIL, c.env.OWNER_PASSWORD)
+  const user = await checkLogin(c.env.DB, email, password)
+  if (!user) return again(401, 'That email and password do not match.')
+  const session = await createSession(c.env.DB, user.id, SESSION_TTL_MS)
+  await startSession(c, session.id, session.expiresAt)
+  return c.redirect(safeNext(next), 303)
+})
+
+dashboard.post('/logout', ...signedIn, async (c) => {
+  const id = c.get('sessionId')
+  if (id) await endSession(c.env.DB, id)
+  clearSession(c)
+  return c.redirect('/login', 303)
+})
+
+const DAY = 86_400_000
+const day = (t: number) => new Date(t).toISOString().slice(0, 10)
+const OverviewQuery = z.object({
+  store: z.string().max(64).optional(),
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+})
+
+dashboard.get('/', ...signedIn, async (c) => {
+  const q = OverviewQuery.safeParse(c.req.query())
+  const query = q.success ? q.data : {}
+  const stores = await listStores(c.env.DB)
+  const store = stores.find((s) => s.id === query.store)?.id ?? null
+  // Whole UTC days, `to` included; at most 400 days.
+  const toDay = query.to ? Date.parse(query.to) : Date.parse(day(Date.now()))
+  let fromDay = query.from ? Date.parse(query.from) : toDay - 29 * DAY
+  if (fromDay > toDay || toDay - fromDay > 399 * DAY) fromDay = toDay - 29 * DAY
+  const from = fromDay
+  const to = toDay + DAY
+  const ids = store ? [store] : null
+  const [s, o] = await Promise.all([
+    stats(c.env.DB, ids, from, to),
+    overview(c.env.DB, ids, from, to),
+  ])
+  return render(
+    c,
+    <OverviewPage
+      stores={stores.map((st) => ({ id: st.id, name: st.name }))}
+      store={store}
+      from={day(from)}
+      to={day(toDay)}
+      stats={s}
+      days={o.days}
+      valueAtRisk={o.valueAtRisk}
+      funnel={o.funnel}
+    />,
+    { title: 'Overview', section: 'overview' },
+  )
+})
+
+dashboard.get('/tokens', ...signedIn, async (c) =>
+  render(c, <TokensPage tokens={await listApiTokens(c.env.DB)} csrf={c.get('csrf') ?? ''} />, {
+    title: 'API tokens',
+    section: 'tokens',
+  }),
+)
+
+dashboard.post('/tokens', ...signedIn, async (c) => {
+  const body = await c.req.parseBody()
+  const name = typeof body.name === 'string' ? body.name.trim() : ''
+  const csrf = c.get('csrf') ?? ''
+  if (!name || name.length > 60) {
+    c.status(400)
+    return render(
+      c,
+      <TokensPage
+        tokens={await listApiTokens(c.env.DB)}
+        csrf={csrf}
+        error="Give the token a name of up to 60 characters."
+      />,
+      { title: 'API tokens', section: 'tokens' },
+    )
+  }
+  const { token } = await createApiToken(c.env.DB, name)
+  return render(
+    c,
+    <TokensPage tokens={await listApiTokens(c.env.DB)} csrf={csrf} created={token} />,
+    {
+      title: 'API tokens',
+      section: 'tokens',
+    },
+  )
+})
+
+dashboard.post('/tokens/:id/revoke', ...signedIn, async (c) => {
+  await revokeApiToken(c.env.DB, c.req.param('id'))
+  return c.redirect('/tokens', 303)
+})

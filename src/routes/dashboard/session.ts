@@ -1,0 +1,102 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { sessionUser } from '../../db/auth'
+import { fromBase64Url, toBase64Url } from '../../lib/encoding'
+import { hmacSha256, verifyHmacSha256 } from '../../lib/hmac'
+import type { AppEnv } from '../env'
+
+/** `__Host-`: Secure, path /, no Domain, so no subdomain can set or read it. */
+export const SESSION_COOKIE = '__Host-cb_session'
+export const SESSION_TTL_MS = 12 * 3_600_000
+
+const sign = async (c: Context<AppEnv>, label: string, value: string) =>
+  toBase64Url(await hmacSha256(c.get('config').SIGNING_SECRET, `${label}:${value}`))
+
+const verify = async (c: Context<AppEnv>, label: string, value: string, tag: string) => {
+  const bytes = fromBase64Url(tag)
+  return bytes
+    ? verifyHmacSha256(c.get('config').SIGNING_SECRET, `${label}:${value}`, bytes)
+    : false
+}
+
+/** Sets the signed session cookie: HttpOnly, Secure, SameSite=Lax, expiring with the session. */
+export async function startSession(c: Context<AppEnv>, id: string, expiresAt: number) {
+  setCookie(c, SESSION_COOKIE, `${id}.${await sign(c, 'session', id)}`, {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Lax',
+    path: '/',
+    expires: new Date(expiresAt),
+  })
+}
+
+export function clearSession(c: Context<AppEnv>) {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: true })
+}
+
+/** The session id in a validly signed cookie, or null. */
+export async function sessionIdOf(c: Context<AppEnv>): Promise<string | null> {
+  const raw = getCookie(c, SESSION_COOKIE)
+  const [id, tag] = raw?.split('.') ?? []
+  return id && tag && (await verify(c, 'session', id, tag)) ? id : null
+}
+
+/**
+ * Pages behind login: the signed-in user, or a redirect to the login page that comes back here.
+ */
+export function requireUser(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const id = await sessionIdOf(c)
+    const user = id ? await sessionUser(c.env.DB, id) : null
+    if (!id || !user) {
+      const here = new URL(c.req.url)
+      const back = `${here.pathname}${here.search}`
+      return c.redirect(`/login${back === '/' ? '' : `?next=${encodeURIComponent(back)}`}`, 303)
+    }
+    c.set('user', user)
+    c.set('sessionId', id)
+    c.set('csrf', await sign(c, 'csrf', id))
+    await next()
+  }
+}
+
+/**
+ * Every form post behind login carries `_csrf`, a MAC of the session id: a page on another site
+ * cannot know it. 403 otherwise, before the handler runs.
+ */
+export function requireCsrf(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.req.method !== 'POST') return next()
+    const body = await c.req.parseBody()
+    const token = typeof body._csrf === 'string' ? body._csrf : ''
+    const id = c.get('sessionId')
+    if (!id || !token || !(await verify(c, 'csrf', id, token))) {
+      return c.text(
+        'This form has expired or did not come from Cartback. Go back and try again.',
+        403,
+      )
+    }
+    await next()
+  }
+}
+
+/** The login form's own CSRF token: a MAC of a random value kept in a short-lived cookie. */
+export async function loginCsrf(c: Context<AppEnv>): Promise<string> {
+  let nonce = getCookie(c, '__Host-cb_login')
+  if (!nonce || !/^[\w-]{16,64}$/.test(nonce)) {
+    nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(18)))
+    setCookie(c, '__Host-cb_login', nonce, {
+      httpOnly: true,
+      secure: true,
+      sameSite: 'Strict',
+      path: '/',
+      maxAge: 3600,
+    })
+  }
+  return sign(c, 'login', nonce)
+}
+
+export async function loginCsrfValid(c: Context<AppEnv>, token: string): Promise<boolean> {
+  const nonce = getCookie(c, '__Host-cb_login')
+  return Boolean(nonce && token && (await verify(c, 'login', nonce, token)))
+}

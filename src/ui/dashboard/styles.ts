@@ -1,0 +1,42 @@
+/** The dashboard's one stylesheet (served inline with the CSP nonce). */
+export const DASHBOARD_CSS = `
+:root{--ink:#0f172a;--muted:#64748b;--line:#e2e8f0;--bg:#f8fafc;--card:#fff;--accent:#4f46e5;--accent-ink:#fff;--ok:#047857;--warn:#b45309;--bad:#b91c1c}
+*{box-sizing:border-box}html{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);background:var(--bg)}
+body{margin:0}a{color:var(--accent)}h1{font-size:1.5rem;margin:0 0 4px}h2{font-size:1.05rem;margin:0 0 12px}
+.skip{position:absolute;left:-9999px}.skip:focus{left:16px;top:8px;background:#fff;padding:8px;z-index:10}
+.top{display:flex;align-items:center;gap:24px;padding:0 24px;height:56px;background:var(--ink);color:#fff}
+.top .brand{font-weight:700;color:#fff;text-decoration:none;letter-spacing:.2px}
+.top nav{display:flex;gap:4px;flex:1;overflow-x:auto}.top nav a{color:#cbd5e1;text-decoration:none;padding:6px 10px;border-radius:6px;white-space:nowrap}
+.top nav a[aria-current=page],.top nav a:hover{color:#fff;background:rgba(255,255,255,.1)}
+.top form{margin:0}.top .who{color:#94a3b8;font-size:.85rem}
+.linkish{background:none;border:0;color:#cbd5e1;font:inherit;cursor:pointer;padding:6px 8px;border-radius:6px}.linkish:hover{color:#fff;background:rgba(255,255,255,.1)}
+main{max-width:1180px;margin:0 auto;padding:28px 24px 48px}
+.head{display:flex;flex-wrap:wrap;align-items:flex-end;justify-content:space-between;gap:16px;margin-bottom:20px}
+.sub{color:var(--muted);margin:0}
+.filters{display:flex;flex-wrap:wrap;gap:12px;align-items:flex-end}
+label{display:block;font-size:.8rem;font-weight:600;color:#334155;margin-bottom:4px}
+input,select,textarea{font:inherit;color:inherit;padding:8px 10px;border:1px solid #cbd5e1;border-radius:8px;background:#fff;min-width:0}
+input:focus-visible,select:focus-visible,textarea:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid #a5b4fc;outline-offset:1px}
+.btn{font:inherit;font-weight:600;border:0;border-radius:8px;padding:9px 14px;background:var(--accent);color:var(--accent-ink);cursor:pointer;text-decoration:none;display:inline-block}
+.btn.secondary{background:#fff;color:var(--ink);border:1px solid #cbd5e1}.btn.danger{background:#fff;color:var(--bad);border:1px solid #fecaca}
+.grid{display:grid;gap:16px}.grid+.grid{margin-top:16px}select{max-width:300px}.kpis{grid-template-columns:repeat(auto-fill,minmax(180px,1fr))}.two{grid-template-columns:repeat(auto-fit,minmax(320px,1fr))}
+.card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:18px}
+.kpi .label{color:var(--muted);font-size:.82rem;font-weight:600}.kpi .value{font-size:1.6rem;font-weight:700;margin-top:4px;font-variant-numeric:tabular-nums}
+.kpi .hint{color:var(--muted);font-size:.8rem}
+table{width:100%;border-collapse:collapse;font-variant-numeric:tabular-nums}th,td{text-align:left;padding:10px 12px;border-bottom:1px solid var(--line);vertical-align:top}
+th{font-size:.78rem;text-transform:uppercase;letter-spacing:.04em;color:var(--muted);font-weight:600}td.num,th.num{text-align:right}
+.empty{color:var(--muted);text-align:center;padding:28px}
+.badge{display:inline-block;font-size:.75rem;font-weight:600;padding:2px 8px;border-radius:999px;background:#eef2ff;color:#3730a3}
+.badge.ok{background:#ecfdf5;color:var(--ok)}.badge.warn{background:#fffbeb;color:var(--warn)}.badge.bad{background:#fef2f2;color:var(--bad)}.badge.muted{background:#f1f5f9;color:#475569}
+.chart{width:100%;height:auto;display:block}.legend{display:flex;gap:16px;font-size:.82rem;color:var(--muted);margin-top:8px}
+.swatch{display:inline-block;width:10px;height:10px;border-radius:2px;margin-right:6px;vertical-align:middle}.sw-a{background:#f59e0b}.sw-r{background:#10b981}
+.funnel{display:grid;gap:10px}.funnel .row{display:grid;grid-template-columns:110px 1fr 70px;gap:12px;align-items:center;font-size:.9rem}
+.funnel meter{width:100%;height:14px}.funnel .num{text-align:right;font-variant-numeric:tabular-nums}
+.bar{height:12px;border-radius:999px;background:#eef2ff;overflow:hidden}.bar span{display:block;height:100%;background:var(--accent)}
+.notice{background:#ecfdf5;border:1px solid #a7f3d0;color:#065f46;padding:12px 14px;border-radius:10px;margin-bottom:16px}
+.error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:12px 14px;border-radius:10px;margin-bottom:16px}
+code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88em}
+.login{max-width:380px;margin:10vh auto;padding:0 16px}.login .card{padding:28px}.login .field{margin-bottom:14px}.login input{width:100%}
+.stack>*+*{margin-top:16px}
+@media (max-width:700px){.top{gap:12px;padding:0 12px}.top .who{display:none}main{padding:20px 14px}}
+`
