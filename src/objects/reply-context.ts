@@ -79,7 +79,7 @@ export function guardContext(
   const items = cart?.items ?? []
   return {
     currency: cart?.currency ?? policy.currency,
-    restoreUrl: link ?? `${policy.baseUrl}/s/`,
+    restoreUrl: link,
     allowedMoney: [
       ...items.flatMap((i) => [i.price, i.price * i.quantity]),
       ...(cart ? [cart.total] : []),

@@ -112,6 +112,16 @@ describe('guardReply', () => {
     expect(guardReply('Use code FREE50 for 50% off', ctx)).toMatchObject({ ok: false })
   })
 
+  it("allows no link at all when there is no cart link, not even another cart's short link", () => {
+    const noCart = { ...ctx, restoreUrl: null }
+    const r = guardReply('Your cart: https://cartback.example/s/Zz99Yy88Xx', noCart)
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.problems).toContain('foreign_link')
+    expect(guardReply('We ship to Canada in 5-8 business days.', noCart)).toMatchObject({
+      ok: true,
+    })
+  })
+
   it('refuses an empty reply', () => {
     expect(guardReply('  ""  ', ctx)).toEqual({ ok: false, problems: ['empty'] })
   })

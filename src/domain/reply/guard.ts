@@ -5,8 +5,8 @@ import { MAX_SMS_SEGMENTS } from '../message/sms'
 /** What a reply may mention: everything else is a problem (invented, foreign or leaked). */
 export type GuardContext = {
   currency: string
-  /** The one link a reply may carry. */
-  restoreUrl: string
+  /** The one link a reply may carry; null when the shopper has no cart to go back to. */
+  restoreUrl: string | null
   /** Amounts in minor units: the cart's prices and totals, the incentive, the store's facts. */
   allowedMoney: number[]
   allowedPercents: number[]
@@ -91,7 +91,7 @@ export function guardReply(draft: string, ctx: GuardContext): Guarded {
     .replace(/^["']|["']$/g, '')
   if (!text) return { ok: false, problems: ['empty'] }
   const problems = new Set<Problem>()
-  const withoutLink = text.split(ctx.restoreUrl).join(' ')
+  const withoutLink = ctx.restoreUrl ? text.split(ctx.restoreUrl).join(' ') : text
 
   const bare = (link: string) => link.toLowerCase().replace(/[.,;:!?]+$/, '')
   const knownLinks = new Set([...ctx.knownText.matchAll(URL_RE)].map((m) => bare(m[0])))
@@ -154,12 +154,10 @@ export function guardReply(draft: string, ctx: GuardContext): Guarded {
 const fits = (t: string) => countSegments(t).segments <= MAX_SMS_SEGMENTS
 
 /** Whole sentences while they fit, the restore link kept when the reply had it. */
-function shorten(text: string, link: string): string {
-  const hadLink = text.includes(link)
+function shorten(text: string, link: string | null): string {
+  const hadLink = link !== null && text.includes(link)
   const tail = hadLink ? ` ${link}` : ''
-  const sentences = text
-    .split(link)
-    .join(' ')
+  const sentences = (hadLink ? text.split(link).join(' ') : text)
     .split(/(?<=[.!?])\s+/)
     .map((s) => s.trim())
     .filter(Boolean)
