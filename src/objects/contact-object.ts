@@ -163,8 +163,9 @@ export class ContactObject extends DurableObject<Env> {
     const seen = this.sql.exec('SELECT 1 FROM inbound WHERE sid = ?', msg.sid).toArray().length > 0
     if (seen) return { duplicate: true }
     const cart = this.kv.get<string>('activeCart') ?? null
-    const wasSuppressed = (await this.facts(ref)).suppressed
     const stop = keywordOf(msg.body) === 'opt_out' || optOutVerdict(msg.body) === 'opt_out'
+    // Only a STOP needs to know (for its one confirmation): other texts skip the D1 read.
+    const wasSuppressed = stop && (await this.facts(ref)).suppressed
     this.sql.exec(
       'INSERT INTO inbound (sid, at, body, pending, cart_id, was_suppressed, opt_out) VALUES (?, ?, ?, 1, ?, ?, ?)',
       msg.sid,
