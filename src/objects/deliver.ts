@@ -7,7 +7,7 @@ import type { CartState } from '../domain/cart/types'
 import { composeSms, type MessageInput } from '../domain/message/compose'
 import type { MessageReport } from '../domain/message/report'
 import type { EmailStep, SmsStep, Step } from '../domain/sequence/steps'
-import type { CartPolicy } from '../domain/store/settings'
+import { type CartPolicy, senderFrom } from '../domain/store/settings'
 import { toBase64Url, utf8 } from '../lib/encoding'
 import { hmacSha256 } from '../lib/hmac'
 import { currencyExponent } from '../lib/money'
@@ -96,14 +96,13 @@ export async function buildMessage(
     const to = s.contact.email
     if (!to) return { skip: 'no_email' }
     if (await isSuppressed(db, s.storeId, 'email', to)) return { skip: 'email_suppressed' }
-    const fromEmail = policy.sender.fromEmail
-    if (!fromEmail) return { skip: 'no_sender_address' }
+    const from = senderFrom(policy.sender, policy.storeName)
+    if (!from) return { skip: 'no_sender_address' }
     const rendered = await renderEmail(step as EmailStep, input)
-    const fromName = (policy.sender.fromName ?? policy.storeName).replace(/["<>\r\n]/g, '')
     return {
       channel: 'email',
       email: {
-        from: `"${fromName}" <${fromEmail}>`,
+        from,
         to,
         ...(policy.sender.replyTo ? { replyTo: policy.sender.replyTo } : {}),
         subject: rendered.subject,

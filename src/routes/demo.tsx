@@ -68,7 +68,7 @@ demo.post('/reply', async (c) => {
   const phone = normalizePhone(parsed.data.phone, store.settings.defaultCountry)
   if (!phone) throw new AppError('BAD_REQUEST', 'Not a phone number.')
   const ref = { storeId: store.id, channel: 'sms' as const, address: phone }
-  const sid = `SM${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, '0')).join('')}`
+  const sid = `SM${crypto.randomUUID().replaceAll('-', '')}`
   await contactStub(c.env.CONTACT, ref).receive(
     ref,
     { sid, body: parsed.data.text, at: Date.now() },

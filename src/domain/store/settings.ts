@@ -160,17 +160,30 @@ export type ContactPolicy = {
   supportContacts: string[]
 }
 
+/** The email From line for a store's sender: `"Name" <address>`, or null without an address. */
+export function senderFrom(sender: Settings['sender'], storeName: string): string | null {
+  if (!sender.fromEmail) return null
+  const name = (sender.fromName ?? storeName).replace(/["<>\r\n]/g, '')
+  return `"${name}" <${sender.fromEmail}>`
+}
+
+/** Where a store's texts come from: its Messaging Service, else its number, else nothing. */
+function smsFromOf(sms: Settings['sms']): CartPolicy['smsFrom'] {
+  if (sms.messagingServiceSid) return { messagingServiceSid: sms.messagingServiceSid }
+  return sms.fromNumber ? { number: sms.fromNumber } : null
+}
+
 export function contactPolicy(
   store: { name: string; currency: string; settings: Settings },
   baseUrl: string,
 ): ContactPolicy {
   const s = store.settings
   const to = s.ai.handoffEmail ?? s.sender.supportEmail ?? s.sender.replyTo
-  const name = (s.sender.fromName ?? store.name).replace(/["<>\r\n]/g, '')
+  const from = senderFrom(s.sender, store.name)
   return {
     storeName: store.name,
     doubleOptIn: s.sms.doubleOptIn,
-    smsFrom: cartPolicy(store, baseUrl).smsFrom,
+    smsFrom: smsFromOf(s.sms),
     baseUrl,
     support: s.sender.supportEmail ?? s.sender.supportPhone ?? null,
     currency: store.currency,
@@ -178,7 +191,7 @@ export function contactPolicy(
     restoreTtlSeconds: s.restoreTtlSeconds,
     knowledgeBase: s.knowledgeBase,
     ai: s.ai,
-    handoff: to && s.sender.fromEmail ? { to, from: `"${name}" <${s.sender.fromEmail}>` } : null,
+    handoff: to && from ? { to, from } : null,
     supportContacts: [s.sender.supportEmail, s.sender.supportPhone, s.sender.replyTo].filter(
       (x): x is string => Boolean(x),
     ),
@@ -202,10 +215,6 @@ export function cartPolicy(
     sender: s.sender,
     attribution: s.attribution,
     smsDoubleOptIn: s.sms.doubleOptIn,
-    smsFrom: s.sms.messagingServiceSid
-      ? { messagingServiceSid: s.sms.messagingServiceSid }
-      : s.sms.fromNumber
-        ? { number: s.sms.fromNumber }
-        : null,
+    smsFrom: smsFromOf(s.sms),
   }
 }
