@@ -302,24 +302,33 @@ describe('restore on the store', () => {
       body: JSON.stringify(body),
     })
 
-  it('rebuilds what it can and tells the shopper what is gone or re-priced', async () => {
+  /** A cart sent by beacon, and the merchant's restore link for it once it exists. */
+  async function restorable(items: object[], extra: object = {}) {
     const id = randomBytes(16).toString('base64url')
     const res = await beacon({
       store: shop.publishableKey,
       cart: id,
-      type: 'contact',
+      type: 'cart',
       currency: 'USD',
-      items: [
-        { id: '11', name: 'Ocean Tee', price: 2000, quantity: 2 },
-        { id: '13', name: 'Harbor Cap', price: 1800, quantity: 1 },
-      ],
-      contact: { email: 'private@example.com', firstName: 'Private' },
+      items,
+      ...extra,
     })
     expect(res.status).toBe(202)
     const { restoreUrl } = await until('the cart', async () => {
       const d = await detailOf(shop, id)
-      return d.items?.length === 2 ? d : undefined
+      return d.items?.length === items.length ? d : undefined
     })
+    return { id, restoreUrl }
+  }
+
+  it('rebuilds what it can and tells the shopper what is gone or re-priced', async () => {
+    const { id, restoreUrl } = await restorable(
+      [
+        { id: '11', name: 'Ocean Tee', price: 2000, quantity: 2 },
+        { id: '13', name: 'Harbor Cap', price: 1800, quantity: 1 },
+      ],
+      { type: 'contact', contact: { email: 'private@example.com', firstName: 'Private' } },
+    )
     ;(woo.catalog['13'] as { inStock: boolean }).inStock = false
     try {
       const page = await browser.newPage()
@@ -349,18 +358,9 @@ describe('restore on the store', () => {
   })
 
   it('rebuilds a cookieless session through its Cart-Token', async () => {
-    const id = randomBytes(16).toString('base64url')
-    await beacon({
-      store: shop.publishableKey,
-      cart: id,
-      type: 'cart',
-      currency: 'USD',
-      items: [{ id: '13', name: 'Harbor Cap', price: 1800, quantity: 3 }],
-    })
-    const { restoreUrl } = await until('the cart', async () => {
-      const d = await detailOf(shop, id)
-      return d.items?.length ? d : undefined
-    })
+    const { restoreUrl } = await restorable([
+      { id: '13', name: 'Harbor Cap', price: 1800, quantity: 3 },
+    ])
     woo.mode.cookieless = true
     try {
       const page = await browser.newPage()
@@ -377,18 +377,9 @@ describe('restore on the store', () => {
   })
 
   it('asks for a fresh nonce and tries again when the Store API refuses a stale one', async () => {
-    const id = randomBytes(16).toString('base64url')
-    await beacon({
-      store: shop.publishableKey,
-      cart: id,
-      type: 'cart',
-      currency: 'USD',
-      items: [{ id: '12', name: 'Sunrise Mug', price: 1600, quantity: 2 }],
-    })
-    const { restoreUrl } = await until('the cart', async () => {
-      const d = await detailOf(shop, id)
-      return d.items?.length ? d : undefined
-    })
+    const { restoreUrl } = await restorable([
+      { id: '12', name: 'Sunrise Mug', price: 1600, quantity: 2 },
+    ])
     woo.mode.refuseNextNonce = true
     const page = await browser.newPage()
     await page.goto(restoreUrl)
