@@ -21,8 +21,8 @@ export async function overview(
   to: number,
 ) {
   const ids = storeIds ?? []
-  const inStores = (col = 'store_id') =>
-    storeIds ? `${col} IN (${ids.map(() => '?').join(', ') || "''"})` : '1 = 1'
+  const inStores = () =>
+    storeIds ? `store_id IN (${ids.map(() => '?').join(', ') || "''"})` : '1 = 1'
   const [abandonedDays, recoveredDays, risk, funnel] = await db.batch<
     Record<string, number | string | null>
   >([
@@ -49,13 +49,11 @@ export async function overview(
       .prepare(
         `SELECT
            COUNT(*) AS abandoned,
-           SUM(EXISTS (SELECT 1 FROM messages m WHERE m.store_id = c.store_id
-             AND m.cart_id = c.cart_id AND m.status != 'failed')) AS messaged,
-           SUM(EXISTS (SELECT 1 FROM messages m WHERE m.store_id = c.store_id
-             AND m.cart_id = c.cart_id AND m.clicked_at IS NOT NULL)) AS clicked,
-           SUM(c.restored_at IS NOT NULL) AS restored,
-           SUM(c.recovered_at IS NOT NULL) AS recovered
-         FROM carts c WHERE ${inStores('c.store_id')} AND c.abandoned_at >= ? AND c.abandoned_at < ?`,
+           SUM(channels != 0) AS messaged,
+           SUM(clicked_at IS NOT NULL) AS clicked,
+           SUM(restored_at IS NOT NULL) AS restored,
+           SUM(recovered_at IS NOT NULL) AS recovered
+         FROM carts WHERE ${inStores()} AND abandoned_at >= ? AND abandoned_at < ?`,
       )
       .bind(...ids, from, to),
   ])

@@ -30,6 +30,11 @@ function report(o: Partial<CartReport> = {}): CartReport {
     revenueCurrency: null,
     recoveredStep: null,
     recoveredChannel: null,
+    channels: 0,
+    clickedAt: null,
+    stepId: null,
+    stepsDone: 0,
+    stepsTotal: 0,
     order: null,
     ...o,
   }

@@ -38,6 +38,35 @@ type CartRow = {
   recovered_at: number | null
   recovered_revenue: number
   order_id: string | null
+  channels: number
+  step_id: string | null
+  steps_done: number
+  steps_total: number
+}
+
+/** A list row for the dashboard: the summary plus the contact (to mask) and sequence progress. */
+export type CartListRow = CartSummary & {
+  email: string | null
+  phone: string | null
+  channels: ('email' | 'sms')[]
+  stepId: string | null
+  stepsDone: number
+  stepsTotal: number
+}
+
+function toListRow(r: CartRow): CartListRow {
+  const channels: ('email' | 'sms')[] = []
+  if (r.channels & 1) channels.push('email')
+  if (r.channels & 2) channels.push('sms')
+  return {
+    ...toSummary(r),
+    email: r.email,
+    phone: r.phone,
+    channels,
+    stepId: r.step_id,
+    stepsDone: r.steps_done,
+    stepsTotal: r.steps_total,
+  }
 }
 
 function toSummary(r: CartRow): CartSummary {
@@ -70,6 +99,13 @@ export type CartFilter = {
   /** The stores to read; null for every store (only for callers that may see all of them). */
   storeIds: string[] | null
   status?: CartStatus
+  /** Last updated in [from, to), epoch ms. */
+  from?: number
+  to?: number
+  /** Carts that were sent a message on this channel. */
+  channel?: 'email' | 'sms'
+  /** Carts with (true) or without (false) an email or phone. */
+  hasContact?: boolean
   /** Already normalised by the route: an email, an E.164 phone, or an order or cart id. */
   search?: { email?: string; phone?: string; id?: string }
   cursor?: CartCursor
@@ -91,6 +127,22 @@ export async function listCarts(db: D1Database, f: CartFilter) {
   if (f.status) {
     where.push('status = ?')
     params.push(f.status)
+  }
+  if (f.from !== undefined) {
+    where.push('updated_at >= ?')
+    params.push(f.from)
+  }
+  if (f.to !== undefined) {
+    where.push('updated_at < ?')
+    params.push(f.to)
+  }
+  if (f.channel) where.push(`(channels & ${f.channel === 'email' ? 1 : 2}) != 0`)
+  if (f.hasContact !== undefined) {
+    where.push(
+      f.hasContact
+        ? '(email IS NOT NULL OR phone IS NOT NULL)'
+        : '(email IS NULL AND phone IS NULL)',
+    )
   }
   const search = f.search
   if (search?.email) {
@@ -120,7 +172,7 @@ export async function listCarts(db: D1Database, f: CartFilter) {
     results.length > f.limit && last
       ? { updatedAt: last.updated_at, storeId: last.store_id, cartId: last.cart_id }
       : null
-  return { carts: page.map(toSummary), next }
+  return { carts: page.map(toListRow), next }
 }
 
 /** The cart a paid order belongs to when it carries no cart id: the contact's latest cart. */

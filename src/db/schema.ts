@@ -48,6 +48,14 @@ export const carts = sqliteTable(
     revenueCurrency: text('revenue_currency'),
     recoveredStep: text('recovered_step'),
     recoveredChannel: text('recovered_channel'),
+    /** Channels a message went out on: 1 email, 2 SMS (bit mask), for the list's channel filter. */
+    channels: integer('channels').notNull().default(0),
+    /** The first click on any of the cart's links (the funnel's "clicked"). */
+    clickedAt: integer('clicked_at'),
+    /** Sequence progress: the last step sent, steps settled (sent, skipped, failed) and planned. */
+    stepId: text('step_id'),
+    stepsDone: integer('steps_done').notNull().default(0),
+    stepsTotal: integer('steps_total').notNull().default(0),
   },
   (t) => [
     primaryKey({ columns: [t.storeId, t.cartId] }),

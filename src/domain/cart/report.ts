@@ -31,6 +31,14 @@ export type CartReport = {
   /** The message the recovery is credited to (null: recovered on its own). */
   recoveredStep: string | null
   recoveredChannel: 'email' | 'sms' | null
+  /** Channels a message was sent on: 1 email, 2 SMS. */
+  channels: number
+  /** The first click on one of the cart's links. */
+  clickedAt: number | null
+  /** The last step sent, and how far the sequence got (settled of planned steps). */
+  stepId: string | null
+  stepsDone: number
+  stepsTotal: number
   order: Pick<
     Order,
     'id' | 'status' | 'paid' | 'total' | 'refunded' | 'currency' | 'source' | 'placedAt'
@@ -62,6 +70,7 @@ export function cartReport(s: CartState): CartReport {
     revenueCurrency: s.recoveredAt !== null && s.order ? s.order.currency : null,
     recoveredStep: s.recoveredAt !== null ? (s.attribution?.step ?? null) : null,
     recoveredChannel: s.recoveredAt !== null ? (s.attribution?.channel ?? null) : null,
+    ...progressOf(s),
     order: s.order
       ? {
           id: s.order.id,
@@ -75,6 +84,28 @@ export function cartReport(s: CartState): CartReport {
         }
       : null,
   }
+}
+
+const CHANNEL_BIT = { email: 1, sms: 2 } as const
+const SETTLED = new Set(['sent', 'skipped', 'failed'])
+
+/** Which channels reached the shopper, the first click, and the sequence's progress. */
+function progressOf(s: CartState) {
+  let channels = 0
+  let clickedAt: number | null = null
+  let stepId: string | null = null
+  let stepsDone = 0
+  for (const r of s.runs) {
+    if (r.status === 'sent') {
+      channels |= CHANNEL_BIT[r.channel]
+      stepId = r.id
+    }
+    if (SETTLED.has(r.status)) stepsDone++
+    if (r.clickedAt !== null && (clickedAt === null || r.clickedAt < clickedAt)) {
+      clickedAt = r.clickedAt
+    }
+  }
+  return { channels, clickedAt, stepId, stepsDone, stepsTotal: s.runs.length }
 }
 
 /** What the reporting Queue carries. */

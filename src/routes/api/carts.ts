@@ -24,6 +24,10 @@ const ListQuery = z.object({
   store: z.string().max(64).optional(),
   status: z.enum(CART_STATUSES).optional(),
   q: z.string().trim().min(1).max(320).optional(),
+  from: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  to: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
+  channel: z.enum(['email', 'sms']).optional(),
+  hasContact: z.enum(['true', 'false']).optional(),
   cursor: z.string().max(400).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
@@ -59,6 +63,10 @@ carts.get('/', async (c) => {
   const page = await listCarts(c.env.DB, {
     storeIds: store ? [store.id] : null,
     ...(q.status ? { status: q.status } : {}),
+    ...(q.from ? { from: Date.parse(q.from) } : {}),
+    ...(q.to ? { to: Date.parse(q.to) } : {}),
+    ...(q.channel ? { channel: q.channel } : {}),
+    ...(q.hasContact ? { hasContact: q.hasContact === 'true' } : {}),
     ...(search ? { search } : {}),
     ...(q.cursor ? { cursor: decodeCursor(q.cursor) } : {}),
     limit: q.limit,
