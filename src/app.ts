@@ -6,6 +6,7 @@ import { newId } from './lib/ids'
 import { log } from './lib/log'
 import { api } from './routes/api'
 import { dashboard } from './routes/dashboard'
+import { pageError } from './routes/dashboard/page'
 import { demo } from './routes/demo'
 import type { AppEnv } from './routes/env'
 import { events } from './routes/events'
@@ -69,6 +70,7 @@ export function createApp() {
     }
     if (status >= 500)
       log('error', 'request failed', { requestId, code, error: String(err), stack: err.stack })
+    if (c.get('page')) return pageError(c, status, message)
     const res = c.json(errorBody(code, message, requestId), status as 500)
     res.headers.set('X-Request-Id', requestId)
     return res

@@ -321,6 +321,10 @@ export type MessageView = {
   error?: string
   createdAt: string
   updatedAt: string
+  /** Provider events, the first time each happened. */
+  deliveredAt?: string
+  openedAt?: string
+  clickedAt?: string
 }
 
 type MessageRow = {
@@ -340,6 +344,9 @@ type MessageRow = {
   error: string | null
   created_at: number
   updated_at: number
+  delivered_at: number | null
+  opened_at: number | null
+  clicked_at: number | null
 }
 
 function toMessage(r: MessageRow): MessageView {
@@ -361,6 +368,9 @@ function toMessage(r: MessageRow): MessageView {
   if (r.html !== null) m.html = r.html
   if (r.provider_id !== null) m.providerId = r.provider_id
   if (r.error !== null) m.error = r.error
+  if (r.delivered_at !== null) m.deliveredAt = iso(r.delivered_at)
+  if (r.opened_at !== null) m.openedAt = iso(r.opened_at)
+  if (r.clicked_at !== null) m.clickedAt = iso(r.clicked_at)
   return m
 }
 

@@ -10,6 +10,8 @@ export type AppEnv = {
     user?: { id: string; email: string }
     sessionId?: string
     csrf?: string
+    /** Set on dashboard pages: errors render as a page in the layout, not as JSON. */
+    page?: boolean
     /** The CSP nonce for this response's inline script and style (hono/secure-headers). */
     secureHeadersNonce?: string
   }

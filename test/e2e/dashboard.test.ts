@@ -1,16 +1,138 @@
 // The dashboard in a real browser against `wrangler dev`: log in, read the overview, create an
 // API token, and hostile names stay text. Screenshots go to screenshots/ for a person to look at.
-import type { Browser, Page } from 'playwright-core'
+import { randomBytes } from 'node:crypto'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, shot } from '../browser'
-import { startWorker, type Worker } from '../worker'
+import { twilioSignature } from '../twilio-sign'
+import { startWorker, TWILIO_TEST_TOKEN, until, type Worker } from '../worker'
+import { middayZone } from '../zones'
 
 let worker: Worker
 let browser: Browser
+const SHOP = 'https://shop.example'
+const HOSTILE = '<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+const PHONE = '+447911123456'
+type Store = { id: string; publishableKey: string }
+let shop: Store
+const carts = {
+  hostile: randomBytes(16).toString('base64url'),
+  plain: randomBytes(16).toString('base64url'),
+  anonymous: randomBytes(16).toString('base64url'),
+}
+
+const beacon = (cart: string, body: Record<string, unknown>) =>
+  fetch(`${worker.url}/v1/events`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain', Origin: SHOP },
+    body: JSON.stringify({ store: shop.publishableKey, cart, type: 'contact', ...body }),
+  })
+
+/** A text from the shopper, signed as Twilio signs it. */
+function inbound(body: string) {
+  const url = `${worker.url}/webhooks/twilio/${shop.id}`
+  const params: Record<string, string> = {
+    MessageSid: `SM${randomBytes(16).toString('hex')}`,
+    AccountSid: `AC${randomBytes(16).toString('hex')}`,
+    From: PHONE,
+    To: '+14155550000',
+    Body: body,
+  }
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Twilio-Signature': twilioSignature(TWILIO_TEST_TOKEN, url, params),
+    },
+    body: new URLSearchParams(params),
+  })
+}
+
+/** Carts in every state the pages show: hostile names, a text thread handed to a person. */
+async function seedCarts() {
+  shop = (
+    await worker.api<Store>('/stores', {
+      method: 'POST',
+      body: JSON.stringify({
+        name: 'Tide & Co',
+        url: `${SHOP}/`,
+        currency: 'USD',
+        allowedOrigins: [SHOP],
+        settings: {
+          inactivitySeconds: 3,
+          sender: {
+            fromEmail: 'hello@tide.example',
+            fromName: 'Tide & Co',
+            postalAddress: '1 Harbor Way, Portland, ME 04101',
+          },
+          sms: { doubleOptIn: false },
+          sequence: [
+            {
+              id: 'email-now',
+              channel: 'email',
+              delaySeconds: 0,
+              windowSeconds: 3600,
+              template: {
+                subject: 'Your cart',
+                heading: 'Still there?',
+                body: 'Come back',
+                buttonLabel: 'Back to my cart',
+              },
+            },
+          ],
+        },
+      }),
+    })
+  ).body
+  const sent = await Promise.all([
+    beacon(carts.hostile, {
+      items: [
+        { id: 'a', name: '<script>alert(5)</script>', price: 2400, quantity: 1 },
+        { id: 'b', name: '"><img src=x onerror=alert(6)>', price: 1000, quantity: 2 },
+      ],
+      contact: {
+        email: 'ada@example.com',
+        phone: PHONE,
+        firstName: '<script>alert(3)</script>',
+        lastName: '"><img src=x onerror=alert(4)>',
+        timezone: middayZone(),
+      },
+      consent: { sms: true, text: 'Text me <b>offers</b>. Reply STOP to opt out.' },
+    }),
+    beacon(carts.plain, {
+      items: [{ id: 'c', name: 'Linen Shirt', price: 5900, quantity: 1 }],
+      contact: { email: 'grace@example.com' },
+    }),
+    beacon(carts.anonymous, {
+      type: 'cart',
+      items: [{ id: 'd', name: 'Canvas Tote', price: 1800, quantity: 1 }],
+    }),
+  ])
+  expect(sent.map((r) => r.status)).toEqual([202, 202, 202])
+  // Abandoned after 3 s; the email goes out; the shopper asks for a person.
+  await until('the reminder email of the hostile cart', async () => {
+    const { body } = await worker.api<{ messages: { step: string }[] }>(
+      `/messages?store=${shop.id}&cart=${carts.hostile}`,
+    )
+    return body.messages.find((m) => m.step === 'email-now')
+  })
+  expect((await inbound('can I talk to a real person please')).status).toBe(200)
+  await until('the handoff', async () => {
+    const { body } = await worker.api<{ conversation: { state: string } | null }>(
+      `/carts/${shop.id}/${carts.hostile}`,
+    )
+    return body.conversation?.state === 'needs_human' ? true : undefined
+  })
+  // Every cart in the list (the projection is written by the queue consumer).
+  await until('three carts in the list', async () => {
+    const { body } = await worker.api<{ carts: { status: string }[] }>(`/carts?store=${shop.id}`)
+    return body.carts.filter((c) => c.status === 'abandoned').length === 3 ? true : undefined
+  })
+}
 
 beforeAll(async () => {
   worker = await startWorker()
-  for (const name of ['Harbor Goods', '<script>alert(1)</script>"><img src=x onerror=alert(2)>']) {
+  for (const name of ['Harbor Goods', HOSTILE]) {
     await worker.api('/stores', {
       method: 'POST',
       body: JSON.stringify({
@@ -22,9 +144,11 @@ beforeAll(async () => {
     })
   }
   browser = await launchChromium()
-})
+  await seedCarts()
+}, 90_000)
 
 afterAll(async () => {
+  await session?.close()
   await browser?.close()
   await worker?.stop()
 })
@@ -54,7 +178,7 @@ describe('the dashboard in a browser', () => {
       'API tokens',
     )
     const options = await page.locator('#store option').allTextContents()
-    expect(options).toContain('<script>alert(1)</script>"><img src=x onerror=alert(2)>')
+    expect(options).toContain(HOSTILE)
     expect(await page.locator('img[src=x]').count()).toBe(0)
     await page.screenshot({ path: shot('dashboard-overview'), fullPage: true })
     expect(dialogs).toEqual([])
@@ -76,6 +200,139 @@ describe('the dashboard in a browser', () => {
     await page.screenshot({ path: shot('dashboard-tokens'), fullPage: true })
     await page.getByRole('button', { name: 'Log out' }).click()
     await page.waitForURL(/\/login$/)
+    await page.close()
+  })
+})
+
+let session: BrowserContext | undefined
+
+/**
+ * A signed-in page that records every dialog (a script that ran would open one). The pages share
+ * one session: logging in for each would run into the login rate limit (5 a minute).
+ */
+async function signedIn() {
+  if (!session) {
+    session = await browser.newContext({ viewport: { width: 1280, height: 900 } })
+    await logIn(await session.newPage())
+  }
+  const page = await session.newPage()
+  const dialogs: string[] = []
+  page.on('dialog', (d) => {
+    dialogs.push(d.message())
+    void d.dismiss()
+  })
+  await page.goto(`${worker.url}/`)
+  return { page, dialogs }
+}
+
+describe('carts in a browser', () => {
+  it('filters and searches the list, with contacts masked and names inert', async () => {
+    const { page, dialogs } = await signedIn()
+    await page.getByRole('link', { name: 'Carts' }).click()
+    await page.getByLabel('Store').selectOption({ label: 'Tide & Co' })
+    await page.getByLabel('Status').selectOption('abandoned')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.waitForURL(/status=abandoned/)
+    const rows = page.locator('#carts-table tbody tr')
+    expect(await rows.count()).toBe(3)
+    const text = await page.locator('#carts-table').textContent()
+    expect(text).toContain('a••@example.com')
+    expect(text).toContain('+44 ••• ••• 3456')
+    expect(text).not.toContain('ada@example.com')
+    await page.screenshot({ path: shot('dashboard-carts'), fullPage: true })
+
+    await page.getByLabel('Contact').selectOption('no')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.waitForURL(/contact=no/)
+    expect(await rows.count()).toBe(1)
+    expect(await rows.first().textContent()).toContain(carts.anonymous.slice(0, 12))
+
+    await page.getByRole('link', { name: 'Clear' }).click()
+    await page.getByLabel('Search').fill('GRACE@example.com')
+    await page.getByRole('button', { name: 'Filter' }).click()
+    await page.waitForURL(/q=GRACE/)
+    expect(await rows.count()).toBe(1)
+    expect(await rows.first().textContent()).toContain(carts.plain.slice(0, 12))
+    expect(dialogs).toEqual([])
+    await page.close()
+  })
+
+  it("opens a cart's whole story and acts on it", async () => {
+    const { page, dialogs } = await signedIn()
+    await page.goto(`${worker.url}/carts?store=${shop.id}&contact=yes`)
+    await page.getByRole('link', { name: `${carts.hostile.slice(0, 12)}…` }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toContain('abandoned')
+    // Shopper and product names are text, never markup.
+    const items = await page.locator('.card', { hasText: 'Items' }).first().textContent()
+    expect(items).toContain('<script>alert(5)</script>')
+    expect(items).toContain('"><img src=x onerror=alert(6)>')
+    expect(await page.locator('dd', { hasText: '<script>alert(3)</script>' }).count()).toBe(1)
+    expect(await page.locator('img[src=x]').count()).toBe(0)
+    expect(await page.locator('blockquote').first().textContent()).toBe(
+      'Text me <b>offers</b>. Reply STOP to opt out.',
+    )
+    expect(await page.locator('#restore-link').inputValue()).toMatch(/\/r\/[\w-]+\.[\w-]+/)
+    expect(await page.locator('.timeline').textContent()).toContain('cart.abandoned')
+    expect(await page.locator('.message', { hasText: 'Your cart' }).textContent()).toContain(
+      'email-now · to ada@example.com',
+    )
+    await expect.poll(() => page.locator('#conversation').textContent()).toContain('Needs a person')
+    await page.screenshot({ path: shot('dashboard-cart'), fullPage: true })
+
+    // Reply by hand: sent as a text, kept in the thread as the merchant's.
+    await page.getByLabel('Reply by hand').fill('Hi, this is Sam from Tide & Co. How can I help?')
+    await page.getByRole('button', { name: 'Send text' }).click()
+    await expect.poll(() => page.locator('.notice').textContent()).toBe('Text sent.')
+    expect(await page.locator('.turn.merchant').last().textContent()).toContain('Sam from Tide')
+    await page.getByRole('button', { name: 'Let the assistant answer again' }).click()
+    await expect.poll(() => page.locator('#conversation').textContent()).toContain('answers')
+
+    await page.getByRole('button', { name: 'Archive' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toContain('archived')
+    const detail = await worker.api<{ status: string }>(`/carts/${shop.id}/${carts.hostile}`)
+    expect(detail.body.status).toBe('archived')
+    expect(dialogs).toEqual([])
+    await page.close()
+  })
+
+  it('ignores selected carts in bulk and exports the filter as CSV', async () => {
+    const { page } = await signedIn()
+    await page.goto(`${worker.url}/carts?store=${shop.id}&q=grace%40example.com`)
+    await page.getByLabel(`Select cart ${carts.plain}`).check()
+    await page.getByLabel('With selected').selectOption('ignore')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await expect.poll(() => page.locator('.notice').textContent()).toBe('1 cart ignored.')
+    expect(page.url()).toContain('q=grace')
+    const detail = await worker.api<{ status: string }>(`/carts/${shop.id}/${carts.plain}`)
+    expect(detail.body.status).toBe('ignored')
+
+    // The export reads the reporting rows, which follow the cart through the queue.
+    const lines = await until('the ignored cart in the export', async () => {
+      const csv = await page.request.get(`${worker.url}/carts/export.csv?store=${shop.id}`)
+      expect(csv.status()).toBe(200)
+      expect(csv.headers()['content-disposition']).toMatch(/^attachment; filename="carts-/)
+      const lines = (await csv.text()).trimEnd().split('\r\n')
+      return lines.some((l) => l.includes(`"${carts.plain}","ignored"`)) ? lines : undefined
+    })
+    expect(lines[0]).toMatch(/^"store_id","cart_id","status","currency","total"/)
+    expect(lines).toHaveLength(4)
+    expect(lines.find((l) => l.includes(carts.plain))).toContain(
+      '"ignored","USD","59.00","1","grace@example.com"',
+    )
+    await page.close()
+  })
+
+  it('rejects a forged form that lacks the CSRF token', async () => {
+    const { page } = await signedIn()
+    await page.goto(`${worker.url}/carts`)
+    // Same origin, same session cookie, everything but the token: refused, nothing changed.
+    const status = await page.evaluate(async (cart) => {
+      const body = new URLSearchParams({ action: 'delete', confirm: 'yes', cart })
+      return (await fetch('/carts/bulk', { method: 'POST', body })).status
+    }, `${shop.id}/${carts.anonymous}`)
+    expect(status).toBe(403)
+    const still = await worker.api<{ cartId: string }>(`/carts/${shop.id}/${carts.anonymous}`)
+    expect(still.status).toBe(200)
     await page.close()
   })
 })

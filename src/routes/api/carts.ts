@@ -1,22 +1,24 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { eraseCartRows } from '../../db/projection'
-import { type CartCursor, listCarts, listMessages } from '../../db/queries'
-import { storeById } from '../../db/stores'
+import { type CartCursor, listCarts } from '../../db/queries'
 import { CART_STATUSES } from '../../domain/cart/schema'
-import { cartPolicy, contactPolicy } from '../../domain/store/settings'
-import { normalizeEmail, normalizePhone } from '../../lib/contact'
-import { fromBase64Url, toBase64Url, utf8 } from '../../lib/encoding'
 import { AppError } from '../../lib/errors'
-import { cartStub } from '../../objects/cart-object'
-import { contactStub } from '../../objects/contact-object'
+import { cartsCsv, csvHeaders } from '../carts/csv'
+import { decodeCursor, encodeCursor } from '../carts/cursor'
+import {
+  actOnCart,
+  cartDetail,
+  deleteCart,
+  phoneContact,
+  replyByHand,
+  resolveCart,
+  searchOf,
+} from '../carts/ops'
+import { summaryOf } from '../carts/views'
 import type { AppEnv } from '../env'
-import { publicBase, restoreLink } from '../links'
-import { CartIdSchema } from '../schemas/beacon'
-import { jsonBody, parseOrThrow, queryOf } from '../validation'
+import { jsonBody, queryOf } from '../validation'
 import { scopeOf } from './scope'
-import { detailOf, summaryOf } from './views'
 
 export const carts = new Hono<AppEnv>()
 
@@ -32,35 +34,12 @@ const ListQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
 })
 
-const Cursor = z.object({ u: z.number().int(), s: z.string(), c: z.string() })
-
-function decodeCursor(text: string): CartCursor {
-  const bytes = fromBase64Url(text)
-  let value: unknown = null
-  try {
-    value = bytes ? JSON.parse(new TextDecoder().decode(bytes)) : null
-  } catch {}
-  const parsed = Cursor.safeParse(value)
-  if (!parsed.success) throw new AppError('BAD_REQUEST', 'Invalid cursor.')
-  return { updatedAt: parsed.data.u, storeId: parsed.data.s, cartId: parsed.data.c }
-}
-
-function encodeCursor(c: CartCursor): string {
-  return toBase64Url(utf8.encode(JSON.stringify({ u: c.updatedAt, s: c.storeId, c: c.cartId })))
-}
-
-carts.get('/', async (c) => {
-  const q = queryOf(c, ListQuery)
+/** The list's filter from its query (shared by the list and the CSV export). */
+async function filterOf(c: Context<AppEnv>, q: z.output<typeof ListQuery>) {
   const store = await scopeOf(c, q.store)
   // Phones typed without a country code read in the store's region when one store is named.
-  const region = store?.settings.defaultCountry ?? 'US'
-  let search: { email?: string; phone?: string; id?: string } | undefined
-  if (q.q) {
-    const email = q.q.includes('@') ? normalizeEmail(q.q) : null
-    const phone = /^[+\d][\d\s().-]{5,}$/.test(q.q) ? normalizePhone(q.q, region) : null
-    search = email ? { email } : phone ? { phone } : { id: q.q }
-  }
-  const page = await listCarts(c.env.DB, {
+  const search = q.q ? searchOf(q.q, store?.settings.defaultCountry ?? 'US') : undefined
+  return {
     storeIds: store ? [store.id] : null,
     ...(q.status ? { status: q.status } : {}),
     ...(q.from ? { from: Date.parse(q.from) } : {}),
@@ -68,37 +47,33 @@ carts.get('/', async (c) => {
     ...(q.channel ? { channel: q.channel } : {}),
     ...(q.hasContact ? { hasContact: q.hasContact === 'true' } : {}),
     ...(search ? { search } : {}),
+  }
+}
+
+carts.get('/', async (c) => {
+  const q = queryOf(c, ListQuery)
+  const page = await listCarts(c.env.DB, {
+    ...(await filterOf(c, q)),
     ...(q.cursor ? { cursor: decodeCursor(q.cursor) } : {}),
     limit: q.limit,
   })
   return c.json({ carts: page.carts, nextCursor: page.next ? encodeCursor(page.next) : null })
 })
 
-async function resolveCart(c: Context<AppEnv>) {
-  const store = await storeById(c.env.DB, c.req.param('storeId') ?? '')
-  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
-  const cartId = parseOrThrow(CartIdSchema, c.req.param('cartId'), 'cart id')
-  return { store, cartId, stub: cartStub(c.env.CART, { storeId: store.id, cartId }) }
-}
-
-carts.get('/:storeId/:cartId', async (c) => {
-  const { store, cartId, stub } = await resolveCart(c)
-  const snap = await stub.snapshot()
-  if (!snap) throw new AppError('NOT_FOUND', 'No such cart.')
-  const sent = await listMessages(c.env.DB, { storeIds: [store.id], cartId, limit: 200 })
-  const phone = snap.state.contact.phone
-  const conversation = phone
-    ? await contactStub(c.env.CONTACT, smsRef(store.id, phone)).conversation(cartId)
-    : null
-  return c.json(
-    detailOf(snap.state, snap.journal, await restoreLink(c, store, cartId), sent, conversation),
-  )
+// Every cart the filter matches, as CSV (streamed; formula-looking text defused).
+carts.get('/export.csv', async (c) => {
+  const filter = await filterOf(c, queryOf(c, ListQuery))
+  return c.body(cartsCsv(c.env.DB, filter), 200, csvHeaders('carts.csv'))
 })
 
-const smsRef = (storeId: string, address: string) => ({
-  storeId,
-  channel: 'sms' as const,
-  address,
+const named = (c: Context<AppEnv>) =>
+  resolveCart(c, c.req.param('storeId') ?? '', c.req.param('cartId') ?? '')
+
+carts.get('/:storeId/:cartId', async (c) => {
+  const { store, cartId } = await named(c)
+  const detail = await cartDetail(c, store, cartId)
+  if (!detail) throw new AppError('NOT_FOUND', 'No such cart.')
+  return c.json(detail)
 })
 
 const Action = z
@@ -107,52 +82,28 @@ const Action = z
   })
   .strict()
 
-/** The phone's contact object of a cart that has one; 409 otherwise. */
-async function phoneOf(c: Context<AppEnv>) {
-  const { store, cartId, stub } = await resolveCart(c)
-  const snap = await stub.snapshot()
-  if (!snap) throw new AppError('NOT_FOUND', 'No such cart.')
-  const phone = snap.state.contact.phone
-  if (!phone) throw new AppError('CONFLICT', 'This cart has no phone number.')
-  const ref = smsRef(store.id, phone)
-  return { store, cartId, ref, contact: contactStub(c.env.CONTACT, ref) }
-}
-
 // The merchant answers the shopper by hand: sent as a text, kept in the thread as `merchant`.
 carts.post('/:storeId/:cartId/reply', async (c) => {
   const { text } = await jsonBody(
     c,
     z.object({ text: z.string().trim().min(1).max(1000) }).strict(),
   )
-  const { store, cartId, ref, contact } = await phoneOf(c)
-  const result = await contact.merchantReply(ref, cartId, text, contactPolicy(store, publicBase(c)))
-  if (!result.sent) {
-    throw result.reason === 'suppressed'
-      ? new AppError('CONFLICT', 'This number opted out of texts.')
-      : new AppError('PROVIDER_UNAVAILABLE', 'The text could not be sent; try again.')
-  }
+  const { store, cartId } = await named(c)
+  const contact = await replyByHand(c, store, cartId, text)
   return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
 })
 
 carts.post('/:storeId/:cartId/actions', async (c) => {
   const { action } = await jsonBody(c, Action)
+  const { store, cartId } = await named(c)
   if (action === 'resume_ai') {
-    const { cartId, contact } = await phoneOf(c)
+    const { contact } = await phoneContact(c, store, cartId)
     await contact.resumeAi()
     return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
   }
-  const { store, cartId, stub } = await resolveCart(c)
   if (action === 'delete') {
-    // The SMS thread of this cart goes with it (the consent ledger stays: it is kept 4 years).
-    const phone = (await stub.snapshot())?.state.contact.phone
-    if (phone) await contactStub(c.env.CONTACT, smsRef(store.id, phone)).forgetCart(cartId)
-    const erased = await stub.erase()
-    if (!erased) throw new AppError('NOT_FOUND', 'No such cart.')
-    await eraseCartRows(c.env.DB, store.id, cartId, erased.revision)
+    if (!(await deleteCart(c, store, cartId))) throw new AppError('NOT_FOUND', 'No such cart.')
     return c.json({ ok: true, deleted: true, storeId: store.id, cartId })
   }
-  const result = await stub.act(action, cartPolicy(store, publicBase(c)))
-  if (!result) throw new AppError('NOT_FOUND', 'No such cart.')
-  if (result.refused) throw new AppError(result.refused.code, result.refused.message)
-  return c.json(summaryOf(result.state))
+  return c.json(summaryOf(await actOnCart(c, store, cartId, action)))
 })

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { z } from 'zod'
 import { storeById } from '../../db/stores'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
+import { csvField } from '../../lib/csv'
 import { AppError } from '../../lib/errors'
 import { contactStub } from '../../objects/contact-object'
 import type { AppEnv } from '../env'
@@ -29,13 +30,6 @@ const COLUMNS = [
   'cartId',
   'source',
 ] as const
-
-/** One CSV field: quoted, quotes doubled, and formula-looking text defused with a leading '. */
-function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value)
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`
-  return `"${text.replaceAll('"', '""')}"`
-}
 
 // The consent evidence of one address: every record, as kept (4 years, apart from cart data).
 contacts.get('/:storeId/consent', async (c) => {

@@ -1,71 +1,17 @@
 import { describe, expect, it } from 'vitest'
+import {
+  cookieHeader,
+  get,
+  hidden,
+  ip,
+  jar,
+  loginForm,
+  OWNER,
+  post,
+  postLogin,
+  signIn,
+} from '../../../test/dashboard-session'
 import { api, call, createStore } from '../../../test/helpers'
-
-const OWNER = { email: 'owner@example.com', password: 'test-owner-password' }
-let ips = 0
-const ip = () => `2001:db8:1::${(++ips).toString(16)}`
-
-/** Cookies from Set-Cookie headers, as a browser would send them back. */
-function jar(res: Response, into: Record<string, string> = {}) {
-  for (const line of res.headers.getSetCookie()) {
-    const [pair] = line.split(';')
-    const [name, value] = (pair ?? '').split('=')
-    if (name) into[name] = value ?? ''
-  }
-  return into
-}
-const cookieHeader = (cookies: Record<string, string>) =>
-  Object.entries(cookies)
-    .filter(([, v]) => v)
-    .map(([k, v]) => `${k}=${v}`)
-    .join('; ')
-const hidden = (html: string, name: string) =>
-  new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
-
-async function loginForm(from = ip()) {
-  const res = await call('/login', { headers: { 'CF-Connecting-IP': from } })
-  const html = await res.text()
-  return { res, html, cookies: jar(res), csrf: hidden(html, '_csrf') }
-}
-
-async function postLogin(
-  f: { cookies: Record<string, string>; csrf: string },
-  fields: Record<string, string>,
-  from = ip(),
-) {
-  return call('/login', {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Cookie: cookieHeader(f.cookies),
-      'CF-Connecting-IP': from,
-    },
-    body: new URLSearchParams({ _csrf: f.csrf, ...fields }).toString(),
-  })
-}
-
-async function signIn() {
-  const f = await loginForm()
-  const res = await postLogin(f, OWNER)
-  expect(res.status).toBe(303)
-  return jar(res, f.cookies)
-}
-
-const get = (path: string, cookies: Record<string, string>) =>
-  call(path, { redirect: 'manual', headers: { Cookie: cookieHeader(cookies) } })
-
-async function post(path: string, cookies: Record<string, string>, fields: Record<string, string>) {
-  return call(path, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      Cookie: cookieHeader(cookies),
-    },
-    body: new URLSearchParams(fields).toString(),
-  })
-}
 
 describe('dashboard login', () => {
   it('sends a visitor without a session to the login page, and back after logging in', async () => {

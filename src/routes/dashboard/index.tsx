@@ -1,7 +1,4 @@
-import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import type { Child } from 'hono/jsx'
-import { jsxRenderer } from 'hono/jsx-renderer'
-import { NONCE, secureHeaders } from 'hono/secure-headers'
+import { Hono } from 'hono'
 import { z } from 'zod'
 import {
   checkLogin,
@@ -16,79 +13,26 @@ import {
 import { overview } from '../../db/overview'
 import { stats } from '../../db/queries'
 import { listStores } from '../../db/stores'
-import { Layout, type Section } from '../../ui/dashboard/layout'
 import { LoginPage } from '../../ui/dashboard/login'
 import { OverviewPage } from '../../ui/dashboard/overview'
 import { TokensPage } from '../../ui/dashboard/tokens'
 import type { AppEnv } from '../env'
+import { cartPages } from './carts'
+import { page, render, signedIn } from './page'
 import {
   clearSession,
   loginCsrf,
   loginCsrfValid,
-  requireCsrf,
-  requireUser,
   SESSION_TTL_MS,
   sessionIdOf,
   startSession,
 } from './session'
-
-type PageProps = { title: string; section?: Section }
-
-/**
- * `c.render` with the layout's props. (hono 4.13 re-exports `ContextRenderer` as a type, so the
- * documented module augmentation no longer compiles; this one typed door does the same.)
- */
-const render = (c: Context<AppEnv>, content: Child, props: PageProps) =>
-  (c.render as unknown as (content: Child, props: PageProps) => Response | Promise<Response>)(
-    content,
-    props,
-  )
 
 /**
  * The merchant dashboard, server-rendered (DESIGN §6): login, overview, API tokens. Pages get a
  * strict CSP with a per-response nonce; forms behind login carry a CSRF token.
  */
 export const dashboard = new Hono<AppEnv>()
-
-const headers = secureHeaders({
-  contentSecurityPolicy: {
-    defaultSrc: ["'self'"],
-    scriptSrc: ["'self'", NONCE],
-    styleSrc: ["'self'", NONCE],
-    imgSrc: ["'self'", 'data:', 'https:'],
-    frameSrc: ["'self'"],
-    formAction: ["'self'"],
-    frameAncestors: ["'none'"],
-    baseUri: ["'none'"],
-    objectSrc: ["'none'"],
-  },
-  crossOriginResourcePolicy: 'same-origin',
-  referrerPolicy: 'no-referrer',
-})
-
-const renderer = jsxRenderer((props, c) => {
-  const { children, title, section } = props as unknown as PageProps & { children?: Child }
-  const user = c.get('user')
-  const csrf = c.get('csrf')
-  return (
-    <Layout
-      title={title}
-      nonce={c.get('secureHeadersNonce') ?? ''}
-      session={
-        user && csrf ? { email: user.email, csrf, section: section ?? 'overview' } : undefined
-      }
-    >
-      {children}
-    </Layout>
-  )
-})
-
-const noStore: MiddlewareHandler<AppEnv> = async (c, next) => {
-  await next()
-  c.header('Cache-Control', 'no-store')
-}
-const page = [noStore, headers, renderer] as const
-const signedIn = [...page, requireUser(), requireCsrf()] as const
 
 /** A local path to go back to after login (never another site). */
 const safeNext = (next: unknown) =>
@@ -224,3 +168,5 @@ dashboard.post('/tokens/:id/revoke', ...signedIn, async (c) => {
   await revokeApiToken(c.env.DB, c.req.param('id'))
   return c.redirect('/tokens', 303)
 })
+
+dashboard.route('/', cartPages)

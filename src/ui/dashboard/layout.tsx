@@ -1,4 +1,5 @@
 import type { Child, FC } from 'hono/jsx'
+import { DASHBOARD_JS } from './script'
 import { DASHBOARD_CSS } from './styles'
 
 export type Section = 'overview' | 'carts' | 'sequences' | 'settings' | 'outbox' | 'tokens'
@@ -6,6 +7,7 @@ export type Section = 'overview' | 'carts' | 'sequences' | 'settings' | 'outbox'
 // The pages built so far; carts, sequences, settings and the outbox join as they land.
 const NAV: [Section, string, string][] = [
   ['overview', 'Overview', '/'],
+  ['carts', 'Carts', '/carts'],
   ['tokens', 'API tokens', '/tokens'],
 ]
 
@@ -54,6 +56,7 @@ export const Layout: FC<Props> = ({ title, nonce, children, session }) => (
         </header>
       ) : null}
       <main id="main">{children}</main>
+      <script nonce={nonce} dangerouslySetInnerHTML={{ __html: DASHBOARD_JS }} />
     </body>
   </html>
 )

@@ -36,7 +36,32 @@ th{font-size:.78rem;text-transform:uppercase;letter-spacing:.04em;color:var(--mu
 .notice{background:#ecfdf5;border:1px solid #a7f3d0;color:#065f46;padding:12px 14px;border-radius:10px;margin-bottom:16px}
 .error{background:#fef2f2;border:1px solid #fecaca;color:#991b1b;padding:12px 14px;border-radius:10px;margin-bottom:16px}
 code,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,monospace;font-size:.88em}
-.login{max-width:380px;margin:10vh auto;padding:0 16px}.login .card{padding:28px}.login .field{margin-bottom:14px}.login input{width:100%}
+.login{max-width:380px;margin:10vh auto;padding:0 16px}.login .card{padding:28px}.login .field{margin-bottom:14px}.login input{width:100%}textarea{width:100%;resize:vertical}
 .stack>*+*{margin-top:16px}
+.grow{flex:1 1 220px}.grow input{width:100%}.actions{display:flex;flex-wrap:wrap;gap:8px;align-items:center}.actions form{margin:0}
+.filters.card{margin-bottom:16px}.filters .actions{align-self:flex-end}
+.card.flush{padding:0;overflow:hidden}.toolbar{display:flex;flex-wrap:wrap;gap:10px;align-items:center;padding:12px 16px;border-bottom:1px solid var(--line);background:#fbfdff}
+label.inline{display:inline-flex;align-items:center;gap:6px;margin:0;font-weight:600}
+.scroll{overflow-x:auto}.flush table td:first-child,.flush table th:first-child{padding-left:16px}
+td.pick,th.pick{width:36px}td.pick input{width:18px;height:18px}
+.faint{color:var(--muted);font-size:.85rem}.small{font-size:.75rem}.strong{font-weight:700}
+.pager{display:flex;justify-content:space-between;align-items:center;margin-top:16px}
+.narrow{max-width:560px;margin:0 auto}.crumbs{margin:0 0 8px}.crumbs a{text-decoration:none}
+h3{font-size:.9rem;margin:18px 0 8px}.row-between{display:flex;justify-content:space-between;align-items:flex-start;gap:12px}
+.facts{display:grid;grid-template-columns:110px 1fr;gap:6px 12px;margin:0}.facts dt{color:var(--muted);font-size:.85rem}.facts dd{margin:0;overflow-wrap:anywhere}
+.plain{list-style:none;margin:0;padding:0}.plain>li+li{border-top:1px solid var(--line);margin-top:12px;padding-top:12px}
+blockquote{margin:6px 0;padding:6px 10px;border-left:3px solid #c7d2fe;background:#f8fafc;font-size:.9rem}
+.events{display:flex;flex-wrap:wrap;gap:4px 14px;font-size:.82rem;color:var(--muted);margin:4px 0}
+pre.wrap{white-space:pre-wrap;overflow-wrap:anywhere;background:#f8fafc;padding:10px;border-radius:8px;font-size:.85rem}
+details summary{cursor:pointer;color:var(--accent);font-size:.85rem}
+.thread{list-style:none;margin:0 0 16px;padding:0;display:flex;flex-direction:column;gap:10px}
+.turn{max-width:85%;padding:8px 12px;border-radius:12px;background:#f1f5f9;overflow-wrap:anywhere}.turn.ai,.turn.merchant{align-self:flex-end;background:#eef2ff}.turn.merchant{background:#ecfdf5}
+.turn .who{font-size:.75rem;color:var(--muted);margin-bottom:2px}
+.timeline{list-style:none;margin:0;padding:0}.timeline li{padding:8px 0;border-bottom:1px solid var(--line);display:grid;grid-template-columns:auto 1fr auto;gap:2px 10px;align-items:baseline}.timeline li .faint:last-child{grid-column:1/-1}
+.timeline .event{font-weight:600;font-size:.9rem}
+.copy-row{margin-bottom:16px}.copy-row input{font-size:.8rem}
+.thumb{width:56px}.thumb img{border-radius:6px;object-fit:cover;display:block;background:#f1f5f9}
+.badge.info{background:#e0f2fe;color:#075985}
+tfoot th,tfoot td{border-bottom:0}
 @media (max-width:700px){.top{gap:12px;padding:0 12px}.top .who{display:none}main{padding:20px 14px}}
 `

@@ -79,3 +79,6 @@ export function detailOf(
     lostAt: isoOrUndefined(s.lostAt),
   }
 }
+
+/** What the detail endpoint and page show. */
+export type CartDetail = ReturnType<typeof detailOf>

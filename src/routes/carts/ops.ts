@@ -1,0 +1,105 @@
+import type { Context } from 'hono'
+import { eraseCartRows } from '../../db/projection'
+import { listMessages } from '../../db/queries'
+import { type Store, storeById } from '../../db/stores'
+import type { MerchantAction } from '../../domain/cart/types'
+import { cartPolicy, contactPolicy } from '../../domain/store/settings'
+import { normalizeEmail, normalizePhone } from '../../lib/contact'
+import { AppError } from '../../lib/errors'
+import { cartStub } from '../../objects/cart-object'
+import { contactStub } from '../../objects/contact-object'
+import type { AppEnv } from '../env'
+import { publicBase, restoreLink } from '../links'
+import { CartIdSchema } from '../schemas/beacon'
+import { parseOrThrow } from '../validation'
+import { detailOf } from './views'
+
+// What the merchant can do to a cart, shared by the JSON API and the dashboard so that both
+// go through the same objects and the same refusals.
+
+/** The store and cart a request names (404 for an unknown store, 400 for a malformed id). */
+export async function resolveCart(c: Context<AppEnv>, storeId: string, rawCartId: string) {
+  const store = await storeById(c.env.DB, storeId)
+  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  const cartId = parseOrThrow(CartIdSchema, rawCartId, 'cart id')
+  return { store, cartId, stub: cartStub(c.env.CART, { storeId: store.id, cartId }) }
+}
+
+const smsRef = (storeId: string, address: string) => ({
+  storeId,
+  channel: 'sms' as const,
+  address,
+})
+
+/** `CartDetail`: the object's state and journal, its messages, restore link and SMS thread. */
+export async function cartDetail(c: Context<AppEnv>, store: Store, cartId: string) {
+  const snap = await cartStub(c.env.CART, { storeId: store.id, cartId }).snapshot()
+  if (!snap) return null
+  const sent = await listMessages(c.env.DB, { storeIds: [store.id], cartId, limit: 200 })
+  const phone = snap.state.contact.phone
+  const conversation = phone
+    ? await contactStub(c.env.CONTACT, smsRef(store.id, phone)).conversation(cartId)
+    : null
+  return detailOf(snap.state, snap.journal, await restoreLink(c, store, cartId), sent, conversation)
+}
+
+/** Erases a cart: its object, its reporting rows and its SMS thread (not the consent ledger). */
+export async function deleteCart(c: Context<AppEnv>, store: Store, cartId: string) {
+  const stub = cartStub(c.env.CART, { storeId: store.id, cartId })
+  // The consent ledger stays: it is kept 4 years, apart from cart data.
+  const phone = (await stub.snapshot())?.state.contact.phone
+  if (phone) await contactStub(c.env.CONTACT, smsRef(store.id, phone)).forgetCart(cartId)
+  const erased = await stub.erase()
+  if (!erased) return false
+  await eraseCartRows(c.env.DB, store.id, cartId, erased.revision)
+  return true
+}
+
+/** Archive, ignore, unignore or mark recovered; throws the machine's refusal as a 409. */
+export async function actOnCart(
+  c: Context<AppEnv>,
+  store: Store,
+  cartId: string,
+  action: MerchantAction,
+) {
+  const result = await cartStub(c.env.CART, { storeId: store.id, cartId }).act(
+    action,
+    cartPolicy(store, publicBase(c)),
+  )
+  if (!result) throw new AppError('NOT_FOUND', 'No such cart.')
+  if (result.refused) throw new AppError(result.refused.code, result.refused.message)
+  return result.state
+}
+
+/** The contact object of a cart's phone; 404 without the cart, 409 without a phone. */
+export async function phoneContact(c: Context<AppEnv>, store: Store, cartId: string) {
+  const snap = await cartStub(c.env.CART, { storeId: store.id, cartId }).snapshot()
+  if (!snap) throw new AppError('NOT_FOUND', 'No such cart.')
+  const phone = snap.state.contact.phone
+  if (!phone) throw new AppError('CONFLICT', 'This cart has no phone number.')
+  const ref = smsRef(store.id, phone)
+  return { ref, contact: contactStub(c.env.CONTACT, ref) }
+}
+
+/** The merchant answers the shopper by hand: sent as a text, kept in the thread as `merchant`. */
+export async function replyByHand(c: Context<AppEnv>, store: Store, cartId: string, text: string) {
+  const { ref, contact } = await phoneContact(c, store, cartId)
+  const result = await contact.merchantReply(ref, cartId, text, contactPolicy(store, publicBase(c)))
+  if (!result.sent) {
+    throw result.reason === 'suppressed'
+      ? new AppError('CONFLICT', 'This number opted out of texts.')
+      : new AppError('PROVIDER_UNAVAILABLE', 'The text could not be sent; try again.')
+  }
+  return contact
+}
+
+/**
+ * A search box's text as a filter: an email, a phone number (read in `region` when typed
+ * without a country code), or else an order or cart id.
+ */
+export function searchOf(q: string, region: string) {
+  const email = q.includes('@') ? normalizeEmail(q) : null
+  if (email) return { email }
+  const phone = /^[+\d][\d\s().-]{5,}$/.test(q) ? normalizePhone(q, region) : null
+  return phone ? { phone } : { id: q }
+}

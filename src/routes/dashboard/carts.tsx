@@ -1,0 +1,278 @@
+import { type Context, Hono } from 'hono'
+import { z } from 'zod'
+import { type CartFilter, listCarts } from '../../db/queries'
+import { listStores, type Store, storeById } from '../../db/stores'
+import { CART_STATUSES } from '../../domain/cart/schema'
+import { AppError } from '../../lib/errors'
+import { CartPage } from '../../ui/dashboard/cart'
+import { type CartFilterForm, CartsPage, ConfirmDelete } from '../../ui/dashboard/carts'
+import { cartsCsv, csvHeaders } from '../carts/csv'
+import { decodeCursor, encodeCursor } from '../carts/cursor'
+import {
+  actOnCart,
+  cartDetail,
+  deleteCart,
+  phoneContact,
+  replyByHand,
+  resolveCart,
+  searchOf,
+} from '../carts/ops'
+import type { AppEnv } from '../env'
+import { CartIdSchema } from '../schemas/beacon'
+import { render, signedIn } from './page'
+
+/** Dashboard: the cart list, its bulk actions and its CSV export. */
+export const cartPages = new Hono<AppEnv>()
+
+const blank = <T extends z.ZodType>(schema: T) => schema.or(z.literal('')).default('')
+
+const FilterQuery = z.object({
+  store: z.string().max(64).default(''),
+  status: blank(z.enum(CART_STATUSES)),
+  channel: blank(z.enum(['email', 'sms'])),
+  contact: blank(z.enum(['yes', 'no'])),
+  from: blank(z.iso.date()),
+  to: blank(z.iso.date()),
+  q: z.string().trim().max(320).default(''),
+})
+
+const EMPTY: CartFilterForm = {
+  store: '',
+  status: '',
+  channel: '',
+  contact: '',
+  from: '',
+  to: '',
+  q: '',
+}
+
+const DAY = 86_400_000
+
+/** The form's query string: only the fields in use, in a stable order. */
+const queryOf = (form: CartFilterForm) =>
+  new URLSearchParams(Object.entries(form).filter(([, v]) => v !== '')).toString()
+
+/** The filter a query string asks for, or the reason it is not one (shown on the page). */
+async function readFilter(c: Context<AppEnv>, params: Record<string, string>) {
+  const parsed = FilterQuery.safeParse(params)
+  if (!parsed.success) {
+    return { form: EMPTY, error: 'That filter is not valid: check the dates and try again.' }
+  }
+  const form = parsed.data as CartFilterForm
+  let store: Store | null = null
+  if (form.store) {
+    store = await storeById(c.env.DB, form.store)
+    if (!store) return { form: { ...form, store: '' }, error: 'There is no such store.' }
+  }
+  if (form.from && form.to && form.from > form.to) {
+    return { form, error: 'The start date is after the end date.' }
+  }
+  const filter: Omit<CartFilter, 'cursor' | 'limit'> = {
+    storeIds: store ? [store.id] : null,
+    ...(form.status ? { status: form.status as CartFilter['status'] } : {}),
+    ...(form.from ? { from: Date.parse(form.from) } : {}),
+    // `to` is a whole day, included.
+    ...(form.to ? { to: Date.parse(form.to) + DAY } : {}),
+    ...(form.channel ? { channel: form.channel as 'email' | 'sms' } : {}),
+    ...(form.contact ? { hasContact: form.contact === 'yes' } : {}),
+    ...(form.q ? { search: searchOf(form.q, store?.settings.defaultCountry ?? 'US') } : {}),
+  }
+  return { form, filter }
+}
+
+const PAGE_SIZE = 50
+
+/** The list page for a query string; `extra` carries a notice or an error and its status. */
+async function listPage(
+  c: Context<AppEnv>,
+  params: Record<string, string>,
+  extra: { notice?: string; error?: string; status?: 400 } = {},
+) {
+  const [stores, read] = await Promise.all([listStores(c.env.DB), readFilter(c, params)])
+  let rows: Awaited<ReturnType<typeof listCarts>> = { carts: [], next: null }
+  let error = extra.error
+  if (read.filter) {
+    const cursor = params.cursor ? decodeCursor(params.cursor) : undefined
+    rows = await listCarts(c.env.DB, {
+      ...read.filter,
+      ...(cursor ? { cursor } : {}),
+      limit: PAGE_SIZE,
+    })
+  } else error ??= read.error
+  if (extra.status || !read.filter) c.status(400)
+  return render(
+    c,
+    <CartsPage
+      stores={stores.map((s) => ({ id: s.id, name: s.name }))}
+      form={read.form}
+      rows={rows.carts}
+      query={queryOf(read.form)}
+      nextCursor={rows.next ? encodeCursor(rows.next) : null}
+      paged={Boolean(params.cursor)}
+      csrf={c.get('csrf') ?? ''}
+      {...(extra.notice ? { notice: extra.notice } : {})}
+      {...(error ? { error } : {})}
+    />,
+    { title: 'Carts', section: 'carts' },
+  )
+}
+
+const DONE: Record<string, string> = {
+  archive: 'archived',
+  ignore: 'ignored',
+  delete: 'deleted',
+}
+
+cartPages.get('/carts', ...signedIn, async (c) => {
+  const params = c.req.query()
+  const n = Number(params.n ?? 0)
+  const skipped = Number(params.skipped ?? 0)
+  const done = params.done ? DONE[params.done] : undefined
+  const notice =
+    done && Number.isSafeInteger(n)
+      ? `${n} cart${n === 1 ? '' : 's'} ${done}.${skipped > 0 ? ` ${skipped} could not be (see each cart).` : ''}`
+      : undefined
+  return listPage(c, params, notice ? { notice } : {})
+})
+
+cartPages.get('/carts/export.csv', ...signedIn, async (c) => {
+  const read = await readFilter(c, c.req.query())
+  if (!read.filter) throw new AppError('BAD_REQUEST', read.error)
+  const name = `carts-${new Date().toISOString().slice(0, 10)}.csv`
+  return c.body(cartsCsv(c.env.DB, read.filter), 200, csvHeaders(name))
+})
+
+const Selected = z
+  .string()
+  .max(200)
+  .transform((v) => {
+    const slash = v.indexOf('/')
+    return { storeId: v.slice(0, slash), cartId: v.slice(slash + 1) }
+  })
+  .refine((v) => v.storeId.length > 0 && CartIdSchema.safeParse(v.cartId).success)
+
+const Bulk = z.object({
+  action: z.enum(['archive', 'ignore', 'delete']),
+  cart: z.array(Selected).min(1).max(200),
+  confirm: z.literal('yes').optional(),
+  back: z.string().max(2000).default(''),
+})
+
+cartPages.post('/carts/bulk', ...signedIn, async (c) => {
+  const body = await c.req.parseBody({ all: true })
+  const cart = body.cart === undefined ? [] : [body.cart].flat()
+  const back = typeof body.back === 'string' ? body.back : ''
+  const backParams = Object.fromEntries(new URLSearchParams(back))
+  const parsed = Bulk.safeParse({ ...body, cart, back })
+  if (!parsed.success) {
+    const error =
+      cart.length === 0
+        ? 'Select at least one cart first.'
+        : cart.length > 200
+          ? 'Select at most 200 carts at a time.'
+          : 'That request was not valid.'
+    return listPage(c, backParams, { error, status: 400 })
+  }
+  const { action, confirm } = parsed.data
+  // A clean query string to go back to (the filter is re-read, never trusted as a URL).
+  const query = queryOf((await readFilter(c, backParams)).form)
+  if (action === 'delete' && confirm !== 'yes') {
+    return render(
+      c,
+      <ConfirmDelete carts={cart.map(String)} back={query} csrf={c.get('csrf') ?? ''} />,
+      { title: 'Delete carts', section: 'carts' },
+    )
+  }
+  const results = await Promise.allSettled(
+    parsed.data.cart.map(async ({ storeId, cartId }) => {
+      const { store } = await resolveCart(c, storeId, cartId)
+      if (action === 'delete') {
+        if (!(await deleteCart(c, store, cartId))) throw new AppError('NOT_FOUND', 'gone')
+      } else await actOnCart(c, store, cartId, action)
+    }),
+  )
+  const ok = results.filter((r) => r.status === 'fulfilled').length
+  const tail = `done=${action}&n=${ok}&skipped=${results.length - ok}`
+  return c.redirect(`/carts?${query ? `${query}&` : ''}${tail}`, 303)
+})
+
+const ACTED: Record<string, string> = {
+  archive: 'Archived: no more messages go to this cart.',
+  ignore: 'Ignored: no more messages go to this cart.',
+  unignore: 'No longer ignored.',
+  mark_recovered: 'Marked recovered.',
+  resume_ai: 'The assistant answers this shopper again.',
+  replied: 'Text sent.',
+}
+
+/** The detail page of the cart a path names (404 page when there is none). */
+async function cartPage(
+  c: Context<AppEnv>,
+  extra: { notice?: string; error?: string; draft?: string } = {},
+) {
+  const { store, cartId } = await resolveCart(
+    c,
+    c.req.param('storeId') ?? '',
+    c.req.param('cartId') ?? '',
+  )
+  const detail = await cartDetail(c, store, cartId)
+  if (!detail) throw new AppError('NOT_FOUND', 'There is no such cart (it may have been deleted).')
+  return render(
+    c,
+    <CartPage cart={detail} storeName={store.name} csrf={c.get('csrf') ?? ''} {...extra} />,
+    { title: `Cart ${cartId.slice(0, 12)}`, section: 'carts' },
+  )
+}
+
+const detailPath = (storeId: string, cartId: string) =>
+  `/carts/${encodeURIComponent(storeId)}/${encodeURIComponent(cartId)}`
+
+cartPages.get('/carts/:storeId/:cartId', ...signedIn, async (c) => {
+  const done = c.req.query('done')
+  return cartPage(c, done && ACTED[done] ? { notice: ACTED[done] } : {})
+})
+
+const Act = z.object({
+  action: z.enum(['archive', 'ignore', 'unignore', 'mark_recovered', 'resume_ai']),
+})
+
+cartPages.post('/carts/:storeId/:cartId/act', ...signedIn, async (c) => {
+  const parsed = Act.safeParse(await c.req.parseBody())
+  const { store, cartId } = await resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
+  if (!parsed.success) {
+    c.status(400)
+    return cartPage(c, { error: 'That is not an action a cart has.' })
+  }
+  const { action } = parsed.data
+  try {
+    if (action === 'resume_ai') await (await phoneContact(c, store, cartId)).contact.resumeAi()
+    else await actOnCart(c, store, cartId, action)
+  } catch (err) {
+    // The machine's refusal (already archived…) or no phone: said on the page, nothing changed.
+    if (!(err instanceof AppError) || err.status === 404) throw err
+    c.status(err.status as 409)
+    return cartPage(c, { error: err.message })
+  }
+  return c.redirect(`${detailPath(store.id, cartId)}?done=${action}`, 303)
+})
+
+cartPages.post('/carts/:storeId/:cartId/reply', ...signedIn, async (c) => {
+  const body = await c.req.parseBody()
+  const text = typeof body.text === 'string' ? body.text.trim() : ''
+  const { store, cartId } = await resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
+  if (!text || text.length > 1000) {
+    c.status(400)
+    return cartPage(c, {
+      error: 'Write a reply of 1 to 1,000 characters.',
+      draft: text.slice(0, 1000),
+    })
+  }
+  try {
+    await replyByHand(c, store, cartId, text)
+  } catch (err) {
+    if (!(err instanceof AppError) || err.status === 404) throw err
+    c.status(err.status as 409)
+    return cartPage(c, { error: err.message, draft: text })
+  }
+  return c.redirect(`${detailPath(store.id, cartId)}?done=replied#conversation`, 303)
+})
