@@ -336,3 +336,47 @@ describe('carts in a browser', () => {
     await page.close()
   })
 })
+
+describe('the sequence editor in a browser', () => {
+  it('previews live, refuses a text that is too long inline, saves and sends a test', async () => {
+    const { page, dialogs } = await signedIn()
+    await page.goto(`${worker.url}/sequences?store=${shop.id}`)
+    const email = page.frameLocator('iframe[name="preview-0"]')
+    await expect.poll(() => email.locator('.bar b').textContent()).toBe('Your cart')
+    // The preview follows the typing, before anything is saved.
+    await page.getByLabel('Subject').fill('Forgot something, {{firstName}}?')
+    await expect.poll(() => email.locator('.bar b').textContent()).toBe('Forgot something, Ada?')
+
+    await page.getByRole('button', { name: 'Add a text step' }).click()
+    await expect.poll(() => page.locator('fieldset[data-step]').count()).toBe(2)
+    const sms = page.frameLocator('iframe[name="preview-1"]')
+    await expect.poll(() => sms.locator('.meta').first().textContent()).toMatch(/1 segment of 2/)
+    await page.locator('#s-1-body').fill(`{{storeName}}: ${'Your cart misses you. '.repeat(14)}`)
+    await expect.poll(() => sms.locator('body').textContent()).toMatch(/too long|at most 2/)
+    await page.screenshot({ path: shot('dashboard-sequence'), fullPage: true })
+    await page.getByRole('button', { name: 'Save sequence' }).click()
+    await expect.poll(() => page.locator('.error').textContent()).toContain('Nothing was saved')
+    expect(await page.locator('#s-1-body-error').textContent()).toContain('Too long')
+    // What was typed is still there, and the subject edit too.
+    expect(await page.getByLabel('Subject').inputValue()).toBe('Forgot something, {{firstName}}?')
+
+    await page.locator('#s-1-body').fill('{{storeName}}: your cart is saved {{restoreUrl}}')
+    await page.getByRole('button', { name: 'Save sequence' }).click()
+    await expect.poll(() => page.locator('.notice').textContent()).toBe('Sequence saved.')
+    const saved = await worker.api<{ sequence: { id: string; channel: string }[] }>(
+      `/stores/${shop.id}/sequence`,
+    )
+    expect(saved.body.sequence.map((s) => s.channel)).toEqual(['email', 'sms'])
+
+    await page.getByRole('button', { name: 'Send me a test' }).first().click()
+    await expect
+      .poll(() => page.locator('.notice').textContent())
+      .toContain(`Test email sent to ${worker.owner.email}`)
+    const { body } = await worker.api<{ messages: { subject?: string; cartId: string }[] }>(
+      `/messages?store=${shop.id}&cart=cartback-test-send`,
+    )
+    expect(body.messages[0]?.subject).toBe('[Test] Forgot something, Ada?')
+    expect(dialogs).toEqual([])
+    await page.close()
+  })
+})

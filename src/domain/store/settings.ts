@@ -168,7 +168,7 @@ export function senderFrom(sender: Settings['sender'], storeName: string): strin
 }
 
 /** Where a store's texts come from: its Messaging Service, else its number, else nothing. */
-function smsFromOf(sms: Settings['sms']): CartPolicy['smsFrom'] {
+export function smsFromOf(sms: Settings['sms']): CartPolicy['smsFrom'] {
   if (sms.messagingServiceSid) return { messagingServiceSid: sms.messagingServiceSid }
   return sms.fromNumber ? { number: sms.fromNumber } : null
 }

@@ -19,6 +19,7 @@ import { TokensPage } from '../../ui/dashboard/tokens'
 import type { AppEnv } from '../env'
 import { cartPages } from './carts'
 import { page, render, signedIn } from './page'
+import { sequencePages } from './sequences'
 import {
   clearSession,
   loginCsrf,
@@ -170,3 +171,4 @@ dashboard.post('/tokens/:id/revoke', ...signedIn, async (c) => {
 })
 
 dashboard.route('/', cartPages)
+dashboard.route('/', sequencePages)

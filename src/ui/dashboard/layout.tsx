@@ -8,6 +8,7 @@ export type Section = 'overview' | 'carts' | 'sequences' | 'settings' | 'outbox'
 const NAV: [Section, string, string][] = [
   ['overview', 'Overview', '/'],
   ['carts', 'Carts', '/carts'],
+  ['sequences', 'Sequence', '/sequences'],
   ['tokens', 'API tokens', '/tokens'],
 ]
 

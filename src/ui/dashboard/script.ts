@@ -11,6 +11,33 @@ export const DASHBOARD_JS = `(() => {
     const boxes = () => [...document.querySelectorAll('input[name="cart"][type="checkbox"]')]
     all.addEventListener('change', () => { for (const b of boxes()) b.checked = all.checked })
   }
+  // Sequence editor: a step's preview follows its fields (debounced), and unsaved steps render
+  // once on load. Without script, each step's Preview button does the same.
+  // A form holds one pending submission at a time, so previews go one after another.
+  const queue = []
+  let busy = false
+  const pump = () => {
+    const next = queue.shift()
+    if (!next) { busy = false; return }
+    busy = true
+    const done = () => { clearTimeout(guard); setTimeout(pump, 0) }
+    const guard = setTimeout(done, 3000)
+    next.frame.addEventListener('load', done, { once: true })
+    next.button.form.requestSubmit(next.button)
+  }
+  const preview = (item) => {
+    if (!queue.includes(item)) queue.push(item)
+    if (!busy) pump()
+  }
+  for (const step of document.querySelectorAll('fieldset[data-step]')) {
+    const item = { button: step.querySelector('[data-preview]'), frame: step.querySelector('iframe') }
+    if (!item.button || !item.frame) continue
+    let timer
+    const refresh = () => { clearTimeout(timer); timer = setTimeout(() => preview(item), 400) }
+    step.addEventListener('input', refresh)
+    step.addEventListener('change', refresh)
+    if (item.frame.getAttribute('src') === 'about:blank') preview(item)
+  }
   for (const button of document.querySelectorAll('[data-copy]')) {
     const source = document.getElementById(button.dataset.copy)
     if (!source || !navigator.clipboard) continue

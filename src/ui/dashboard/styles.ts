@@ -63,5 +63,14 @@ details summary{cursor:pointer;color:var(--accent);font-size:.85rem}
 .thumb{width:56px}.thumb img{border-radius:6px;object-fit:cover;display:block;background:#f1f5f9}
 .badge.info{background:#e0f2fe;color:#075985}
 tfoot th,tfoot td{border-bottom:0}
+fieldset.step{margin:0;min-width:0}fieldset.step legend{font-weight:700;padding:0 6px}
+.step-grid{display:grid;grid-template-columns:minmax(0,1fr) 380px;gap:20px}.step-fields{display:flex;flex-direction:column;gap:12px;min-width:0}
+.step-fields input:not([type=checkbox]),.step-fields select{width:100%}.row3{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:12px}
+.joined{display:flex;gap:6px}.joined input{flex:1 1 60px}.joined select{flex:0 0 110px}
+.step-preview iframe{width:100%;height:560px;border:1px solid var(--line);border-radius:10px;background:#fff}
+.field-error{color:var(--bad);font-size:.82rem;margin-top:4px;font-weight:600}.invalid input,.invalid textarea,.invalid select{border-color:#f87171;background:#fff7f7}
+.sticky{position:sticky;bottom:0;z-index:2;box-shadow:0 -4px 16px rgba(15,23,42,.06)}.sticky input{width:180px}
+.remove{margin-left:auto;color:var(--muted);font-weight:500}
+@media (max-width:960px){.step-grid{grid-template-columns:1fr}.row3{grid-template-columns:1fr}}
 @media (max-width:700px){.top{gap:12px;padding:0 12px}.top .who{display:none}main{padding:20px 14px}}
 `

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest'
+import { get, post, signIn } from '../../../test/dashboard-session'
+import { api, createStore } from '../../../test/helpers'
+import { DEFAULT_SEQUENCE } from '../../domain/sequence/steps'
+import { formOfStep } from './sequence-form'
+
+const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+
+async function editor(storeId: string) {
+  const cookies = await signIn()
+  const res = await get(`/sequences?store=${storeId}`, cookies)
+  expect(res.status).toBe(200)
+  return { cookies, csrf: csrfOf(await res.text()) }
+}
+
+/** The default sequence as the editor posts it, with `change` applied to step `i`. */
+function fields(csrf: string, change: Record<string, string> = {}) {
+  const body = new URLSearchParams({ _csrf: csrf })
+  DEFAULT_SEQUENCE.forEach((s, i) => {
+    for (const [k, v] of Object.entries(formOfStep(s, 'USD'))) body.set(`s.${i}.${k}`, v)
+  })
+  for (const [k, v] of Object.entries(change)) body.set(k, v)
+  return body
+}
+
+describe('dashboard sequence editor', () => {
+  it('saves a valid sequence and keeps a bad one out, with the form as typed', async () => {
+    const store = await createStore()
+    const { cookies, csrf } = await editor(store.id)
+    const bad = await post(
+      `/sequences/${store.id}`,
+      cookies,
+      fields(csrf, { 's.0.subject': 'Hello {{nickname}}', 's.1.delay': 'later' }),
+    )
+    expect(bad.status).toBe(400)
+    const html = await bad.text()
+    expect(html).toContain('Unknown variable: {{nickname}}')
+    expect(html).toContain('value="Hello {{nickname}}"')
+    expect(html).toContain('aria-invalid="true"')
+    const before = await (await api(`/stores/${store.id}/sequence`)).json<{ sequence: unknown[] }>()
+    expect(before.sequence).toEqual(DEFAULT_SEQUENCE)
+
+    const good = await post(
+      `/sequences/${store.id}`,
+      cookies,
+      fields(csrf, { 's.0.subject': 'Back soon?', 's.3.remove': 'on' }),
+    )
+    expect(good.status).toBe(303)
+    const after = await (await api(`/stores/${store.id}/sequence`)).json<{
+      sequence: { id: string; template: { subject?: string } }[]
+    }>()
+    expect(after.sequence.map((s) => s.id)).toEqual(['email-1h', 'sms-3h', 'email-24h'])
+    expect(after.sequence[0]?.template.subject).toBe('Back soon?')
+  })
+
+  it('renders a preview in its own sandboxed document, and only for a signed-in form', async () => {
+    const store = await createStore()
+    const { cookies, csrf } = await editor(store.id)
+    const res = await post(
+      `/sequences/${store.id}/preview`,
+      cookies,
+      fields(csrf, { preview: '1' }),
+    )
+    expect(res.status).toBe(200)
+    const csp = res.headers.get('content-security-policy') ?? ''
+    expect(csp).toMatch(/^sandbox; default-src 'none'/)
+    expect(csp).toContain("frame-ancestors 'self'")
+    const html = await res.text()
+    expect(html).toContain('segment')
+    expect(html).not.toContain('<script')
+    const forged = await post(
+      `/sequences/${store.id}/preview`,
+      cookies,
+      fields('', { preview: '1' }),
+    )
+    expect(forged.status).toBe(403)
+    const missing = await get(`/sequences/${store.id}/preview/nope`, cookies)
+    expect(missing.status).toBe(404)
+  })
+
+  it('sends a test email to the owner through the outbox', async () => {
+    const store = await createStore({
+      settings: { sender: { fromEmail: 'shop@example.com', postalAddress: '1 Main St' } },
+    })
+    const { cookies, csrf } = await editor(store.id)
+    const res = await post(`/sequences/${store.id}/test`, cookies, fields(csrf, { test: '0' }))
+    expect(res.status).toBe(200)
+    expect(await res.text()).toContain('Test email sent to owner@example.com')
+    const text = await post(`/sequences/${store.id}/test`, cookies, fields(csrf, { test: '1' }))
+    expect(text.status).toBe(400)
+    expect(await text.text()).toContain('Type the phone number test texts should go to.')
+    const { messages } = await (
+      await api(`/messages?store=${store.id}&cart=cartback-test-send`)
+    ).json<{ messages: { subject: string; to: string; provider: string }[] }>()
+    expect(messages).toHaveLength(1)
+    expect(messages[0]).toMatchObject({ to: 'owner@example.com', provider: 'outbox' })
+    expect(messages[0]?.subject).toMatch(/^\[Test\] /)
+  })
+})
