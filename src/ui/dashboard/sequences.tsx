@@ -250,7 +250,7 @@ export const SequencesPage: FC<Props> = (p) => (
     >
       <input type="hidden" name="_csrf" value={p.csrf} />
       {/* Enter in a field saves (the first submit button is the form's default). */}
-      <button class="skip" type="submit" name="save" value="1" tabindex={-1} aria-hidden="true">
+      <button class="skip" type="submit" name="save" value="1" tabindex={-1}>
         Save
       </button>
       {p.forms.length ? (
