@@ -382,6 +382,8 @@ export async function listMessages(
     cartId?: string
     channel?: string
     provider?: string
+    /** Older than this message (keyset on created_at, id), for the next page. */
+    before?: { createdAt: number; id: string }
     limit: number
   },
 ): Promise<MessageView[]> {
@@ -400,6 +402,10 @@ export async function listMessages(
     if (value === undefined) continue
     where.push(`${column} = ?`)
     params.push(value)
+  }
+  if (f.before) {
+    where.push('(created_at, id) < (?, ?)')
+    params.push(f.before.createdAt, f.before.id)
   }
   const { results } = await db
     .prepare(

@@ -380,3 +380,61 @@ describe('the sequence editor in a browser', () => {
     await page.close()
   })
 })
+
+describe('settings and the outbox in a browser', () => {
+  it('edits quiet hours and the knowledge base, and shows secrets only as set or not', async () => {
+    const { page, dialogs } = await signedIn()
+    await page.getByRole('link', { name: 'Settings' }).click()
+    await page.getByLabel('Store').first().selectOption({ label: 'Tide & Co' })
+    await page.getByRole('button', { name: 'Open' }).click()
+    await page.waitForURL(/store=/)
+    expect(await page.locator('#twilio-url').inputValue()).toBe(
+      `${worker.url}/webhooks/twilio/${shop.id}`,
+    )
+    await page.getByLabel('Not after').selectOption('20')
+    await page.getByRole('button', { name: 'Save quiet hours' }).click()
+    await expect.poll(() => page.locator('.notice').textContent()).toBe('Saved.')
+    expect(await page.locator('#quiet').textContent()).toContain('20:00')
+
+    await page.getByLabel('Shipping').fill('We ship to Canada in 5-8 business days.')
+    await page.getByLabel('Question 1').fill('<script>alert(7)</script>')
+    await page.getByLabel('Answer 1').fill('"><img src=x onerror=alert(8)>')
+    await page.getByLabel('Workers AI model').fill('not a model')
+    await page.getByRole('button', { name: 'Save text replies' }).click()
+    await expect.poll(() => page.locator('#assistant .error').textContent()).toContain('Nothing')
+    expect(await page.locator('#ai-model-error').textContent()).toMatch(/Workers AI model id/)
+    await page.getByLabel('Workers AI model').fill('@cf/meta/llama-3.3-70b-instruct-fp8-fast')
+    await page.getByRole('button', { name: 'Save text replies' }).click()
+    await expect.poll(() => page.locator('.notice').textContent()).toBe('Saved.')
+    expect(await page.getByLabel('Question 1').inputValue()).toBe('<script>alert(7)</script>')
+    const { body } = await worker.api<{ settings: { knowledgeBase: { shipping: string } } }>(
+      `/stores/${shop.id}`,
+    )
+    expect(body.settings.knowledgeBase.shipping).toBe('We ship to Canada in 5-8 business days.')
+    expect(await page.locator('#secrets').textContent()).not.toContain(TWILIO_TEST_TOKEN)
+    expect(await page.locator('img[src=x]').count()).toBe(0)
+    await page.screenshot({ path: shot('dashboard-settings'), fullPage: true })
+    expect(dialogs).toEqual([])
+    await page.close()
+  })
+
+  it('shows outbox emails in a sandboxed frame and texts as the shopper reads them', async () => {
+    const { page, dialogs } = await signedIn()
+    await page.getByRole('link', { name: 'Outbox' }).click()
+    await page.getByLabel('Store').selectOption({ label: 'Tide & Co' })
+    await page.getByRole('button', { name: 'Show' }).click()
+    const email = page.getByRole('article', { name: 'Email to ada@example.com' })
+    expect(await email.locator('iframe').getAttribute('sandbox')).toBe('')
+    // The reminder shows the cart's lines, hostile names as text.
+    const frame = email.frameLocator('iframe')
+    await expect
+      .poll(() => frame.locator('body').textContent())
+      .toContain('<script>alert(5)</script>')
+    expect(await frame.locator('img[src=x]').count()).toBe(0)
+    const text = page.getByRole('article', { name: `Text to ${PHONE}` }).first()
+    expect(await text.locator('.bubble').textContent()).toContain('Sam from Tide')
+    await page.screenshot({ path: shot('dashboard-outbox') })
+    expect(dialogs).toEqual([])
+    await page.close()
+  })
+})

@@ -18,6 +18,7 @@ import { OverviewPage } from '../../ui/dashboard/overview'
 import { TokensPage } from '../../ui/dashboard/tokens'
 import type { AppEnv } from '../env'
 import { cartPages } from './carts'
+import { outboxPages } from './outbox'
 import { page, render, signedIn } from './page'
 import { sequencePages } from './sequences'
 import {
@@ -28,6 +29,7 @@ import {
   sessionIdOf,
   startSession,
 } from './session'
+import { settingsPages } from './settings'
 
 /**
  * The merchant dashboard, server-rendered (DESIGN §6): login, overview, API tokens. Pages get a
@@ -172,3 +174,5 @@ dashboard.post('/tokens/:id/revoke', ...signedIn, async (c) => {
 
 dashboard.route('/', cartPages)
 dashboard.route('/', sequencePages)
+dashboard.route('/', settingsPages)
+dashboard.route('/', outboxPages)

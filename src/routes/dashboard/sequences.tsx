@@ -144,12 +144,13 @@ sequencePages.post('/sequences/:storeId', ...signedIn, async (c) => {
 
 // Previews render inside a sandboxed frame: the email's own inline styles need their own CSP
 // (no script at all, framed only by the dashboard), so these skip the pages' stricter one.
+/** A rendered email in a frame: no script at all, its inline styles, framed by us only. */
+export const EMAIL_FRAME_CSP =
+  "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; frame-ancestors 'self'"
+
 const previewHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
   await next()
-  c.header(
-    'Content-Security-Policy',
-    "sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src https: http: data:; frame-ancestors 'self'",
-  )
+  c.header('Content-Security-Policy', EMAIL_FRAME_CSP)
   c.header('X-Frame-Options', 'SAMEORIGIN')
   c.header('Cache-Control', 'no-store')
 }

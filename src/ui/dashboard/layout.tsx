@@ -9,6 +9,8 @@ const NAV: [Section, string, string][] = [
   ['overview', 'Overview', '/'],
   ['carts', 'Carts', '/carts'],
   ['sequences', 'Sequence', '/sequences'],
+  ['settings', 'Settings', '/settings'],
+  ['outbox', 'Outbox', '/outbox'],
   ['tokens', 'API tokens', '/tokens'],
 ]
 

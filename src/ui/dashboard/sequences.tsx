@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx'
 import type { FormErrors, StepForm, Unit } from '../../routes/dashboard/sequence-form'
+import { Field } from './field'
 import { channelName } from './format'
 
 type Props = {
@@ -17,37 +18,6 @@ type Props = {
 }
 
 const VARIABLES = '{{firstName}} {{storeName}} {{total}} {{itemCount}} {{restoreUrl}} {{coupon}}'
-
-/** A labelled field with its error under it, tied together for screen readers. */
-const Field: FC<{
-  name: string
-  label: string
-  errors: FormErrors
-  hint?: string
-  children: (id: string, describedBy?: string) => unknown
-}> = ({ name, label, errors, hint, children }) => {
-  const id = name.replaceAll('.', '-')
-  const error = errors[name]
-  const describedBy = [error ? `${id}-error` : '', hint ? `${id}-hint` : '']
-    .filter(Boolean)
-    .join(' ')
-  return (
-    <div class={`field${error ? ' invalid' : ''}`}>
-      <label for={id}>{label}</label>
-      {children(id, describedBy || undefined) as never}
-      {hint ? (
-        <div class="faint small" id={`${id}-hint`}>
-          {hint}
-        </div>
-      ) : null}
-      {error ? (
-        <div class="field-error" id={`${id}-error`}>
-          {error}
-        </div>
-      ) : null}
-    </div>
-  )
-}
 
 const UnitSelect: FC<{ name: string; value: Unit; label: string }> = ({ name, value, label }) => (
   <select name={name} aria-label={label}>

@@ -71,6 +71,12 @@ fieldset.step{margin:0;min-width:0}fieldset.step legend{font-weight:700;padding:
 .field-error{color:var(--bad);font-size:.82rem;margin-top:4px;font-weight:600}.invalid input,.invalid textarea,.invalid select{border-color:#f87171;background:#fff7f7}
 .sticky{position:sticky;bottom:0;z-index:2;box-shadow:0 -4px 16px rgba(15,23,42,.06)}.sticky input{width:180px}
 .remove{margin-left:auto;color:var(--muted);font-weight:500}
+.toc{display:flex;flex-wrap:wrap;gap:6px 16px;padding:12px 18px;margin-bottom:16px}.toc a{text-decoration:none;font-weight:600;font-size:.9rem}
+.three{grid-template-columns:repeat(auto-fit,minmax(220px,1fr))}.field input:not([type=checkbox]),.field textarea,.field select{width:100%}
+.facts.wide{grid-template-columns:220px 1fr}span.label{display:block;font-size:.8rem;font-weight:600;color:#334155;margin-bottom:4px}
+section.card{scroll-margin-top:12px}.faq{margin-bottom:4px}
+.outbox-item .subject{font-size:1.05rem;margin:4px 0 2px}.email-frame{width:100%;height:640px;border:1px solid var(--line);border-radius:10px;margin:12px 0;background:#fff}
+.bubble{margin-top:10px;background:#e2e8f0;border-radius:16px;padding:10px 14px;max-width:360px;white-space:pre-wrap;overflow-wrap:anywhere}
 @media (max-width:960px){.step-grid{grid-template-columns:1fr}.row3{grid-template-columns:1fr}}
 @media (max-width:700px){.top{gap:12px;padding:0 12px}.top .who{display:none}main{padding:20px 14px}}
 `

@@ -1,0 +1,193 @@
+import { z } from 'zod'
+import type { Store } from '../../db/stores'
+import { type Settings, SettingsSchema } from '../../domain/store/settings'
+import { decimalToMinor } from '../../lib/money'
+import { httpUrl } from '../../lib/schemas'
+
+// The settings page's forms, one per section. Field names are the settings' own paths
+// (`sender.fromEmail`), so a schema problem lands on its field; the few fields shown in other
+// units than stored (minutes, days) are mapped both ways below.
+
+export const SECTIONS = ['store', 'timing', 'quiet', 'sender', 'assistant'] as const
+export type Section = (typeof SECTIONS)[number]
+
+type Body = Record<string, string | File | (string | File)[]>
+const text = (body: Body, k: string) => {
+  const v = body[k]
+  return typeof v === 'string' ? v.trim() : ''
+}
+/** An optional text: blank means "not set". */
+const opt = (body: Body, k: string) => text(body, k) || undefined
+const num = (body: Body, k: string) => {
+  const v = text(body, k)
+  return /^\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN
+}
+
+const DAY = 86_400
+/** Fields shown in a unit other than seconds: form name → [settings path, seconds per unit]. */
+const UNITS: Record<string, [string, number, string]> = {
+  inactivityMinutes: ['inactivitySeconds', 60, 'minutes'],
+  restoreTtlDays: ['restoreTtlSeconds', DAY, 'days'],
+  attributionWindowDays: ['attributionWindowSeconds', DAY, 'days'],
+  'attribution.emailWindowHours': ['attribution.emailWindowSeconds', 3600, 'hours'],
+  'attribution.smsWindowHours': ['attribution.smsWindowSeconds', 3600, 'hours'],
+  'ai.incentiveDays': ['ai.incentive.validForSeconds', DAY, 'days'],
+}
+const FIELD_OF_PATH = Object.fromEntries(Object.entries(UNITS).map(([f, [p]]) => [p, f]))
+
+/** The value a unit field shows for the stored seconds. */
+export function inUnits(settings: Settings, field: string): string {
+  const [path, per] = UNITS[field] ?? ['', 1]
+  let v: unknown = settings
+  for (const k of path.split('.')) v = (v as Record<string, unknown> | null)?.[k]
+  return typeof v === 'number' ? String(Math.round((v / per) * 100) / 100) : ''
+}
+
+const origin = z
+  .string()
+  .refine(
+    (v) => URL.canParse(v) && new URL(v).origin === v,
+    'Give origins such as https://shop.example, one per line.',
+  )
+
+const StoreSection = z.object({
+  name: z.string().trim().min(1, 'A store needs a name.').max(200),
+  url: httpUrl,
+  allowedOrigins: z.array(origin).max(50),
+  restoreUrlTemplate: httpUrl.nullable(),
+})
+
+export type Draft = {
+  fields?: Partial<Pick<Store, 'name' | 'url' | 'allowedOrigins' | 'restoreUrlTemplate'>>
+  settings?: Settings
+  errors: Record<string, string>
+}
+
+/** Reads one section's form into store fields and whole new settings, validated. */
+export function readSection(section: Section, body: Body, store: Store): Draft {
+  const errors: Record<string, string> = {}
+  if (section === 'store') {
+    const origins = text(body, 'allowedOrigins')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((o) => o.replace(/\/$/, ''))
+    const parsed = StoreSection.safeParse({
+      name: text(body, 'name'),
+      url: text(body, 'url'),
+      allowedOrigins: [...new Set(origins)],
+      restoreUrlTemplate: opt(body, 'restoreUrlTemplate') ?? null,
+    })
+    if (parsed.success) return { fields: parsed.data, errors }
+    for (const issue of parsed.error.issues) {
+      errors[String(issue.path[0])] ??= sentence(issue.message)
+    }
+    return { errors }
+  }
+  const s = structuredClone(store.settings) as Record<string, unknown> & Settings
+  const seconds = (field: string) => {
+    const [, per] = UNITS[field] ?? ['', 1]
+    const v = num(body, field)
+    if (Number.isNaN(v)) errors[field] = 'Enter a number.'
+    return Math.round(v * per)
+  }
+  if (section === 'timing') {
+    s.inactivitySeconds = seconds('inactivityMinutes')
+    s.restoreTtlSeconds = seconds('restoreTtlDays')
+    s.attributionWindowSeconds = seconds('attributionWindowDays')
+    s.attribution = {
+      emailWindowSeconds: seconds('attribution.emailWindowHours'),
+      smsWindowSeconds: seconds('attribution.smsWindowHours'),
+    }
+    s.defaultCountry = text(body, 'defaultCountry').toUpperCase()
+  } else if (section === 'quiet') {
+    s.quietHours = {
+      startHour: num(body, 'quietHours.startHour'),
+      endHour: num(body, 'quietHours.endHour'),
+    }
+  } else if (section === 'sender') {
+    const sender: Record<string, string | undefined> = {}
+    for (const k of [
+      'fromName',
+      'fromEmail',
+      'replyTo',
+      'postalAddress',
+      'logoUrl',
+      'accentColor',
+      'supportEmail',
+      'supportPhone',
+    ]) {
+      const v = opt(body, `sender.${k}`)
+      if (v !== undefined) sender[k] = v
+    }
+    s.sender = sender as Settings['sender']
+    const sms: Record<string, unknown> = { doubleOptIn: text(body, 'sms.doubleOptIn') === 'on' }
+    for (const k of ['messagingServiceSid', 'fromNumber']) {
+      const v = opt(body, `sms.${k}`)
+      if (v !== undefined) sms[k] = v
+    }
+    s.sms = sms as Settings['sms']
+  } else if (section === 'assistant') {
+    const kind = text(body, 'ai.incentiveKind')
+    let incentive: Record<string, unknown> | null = null
+    if (kind === 'percent' || kind === 'fixed') {
+      const raw = text(body, 'ai.incentive.amount')
+      const amount =
+        kind === 'percent' ? num(body, 'ai.incentive.amount') : decimalToMinor(raw, store.currency)
+      if (amount === null || Number.isNaN(amount))
+        errors['ai.incentive.amount'] = 'Enter an amount.'
+      incentive = { kind, amount, validForSeconds: seconds('ai.incentiveDays') }
+    }
+    s.ai = {
+      enabled: text(body, 'ai.enabled') === 'on',
+      model: text(body, 'ai.model'),
+      incentive,
+      ...(opt(body, 'ai.handoffEmail') ? { handoffEmail: opt(body, 'ai.handoffEmail') } : {}),
+    } as Settings['ai']
+    const faq: { q: string; a: string }[] = []
+    for (let i = 0; i < 40; i++) {
+      const q = text(body, `knowledgeBase.faq.${i}.q`)
+      const a = text(body, `knowledgeBase.faq.${i}.a`)
+      if (!(`knowledgeBase.faq.${i}.q` in body)) break
+      if (q || a) faq.push({ q, a })
+    }
+    const kb: Record<string, unknown> = { faq }
+    for (const k of ['shipping', 'returns', 'payment', 'tone']) {
+      const v = opt(body, `knowledgeBase.${k}`)
+      if (v !== undefined) kb[k] = v
+    }
+    s.knowledgeBase = kb as Settings['knowledgeBase']
+  }
+  const parsed = SettingsSchema.safeParse(s)
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const path = issue.path.join('.')
+      const field = FIELD_OF_PATH[path]
+      errors[field ?? path] ??= field
+        ? inUnitsMessage(issue.message, field)
+        : sentence(issue.message)
+    }
+  }
+  return Object.keys(errors).length > 0 || !parsed.success
+    ? { errors }
+    : { settings: parsed.data, errors }
+}
+
+/** A bound in seconds, said in the field's unit ("At least 1 minutes" → minutes shown). */
+function inUnitsMessage(message: string, field: string) {
+  const [, per, unit] = UNITS[field] ?? ['', 1, 'seconds']
+  const m = /([<>])=(\d+)/.exec(message)
+  if (!m) return sentence(message)
+  const n = Math.round((Number(m[2]) / per) * 100) / 100
+  return `${m[1] === '>' ? 'At least' : 'At most'} ${n} ${unit}.`
+}
+
+/** Zod's messages, readable: bounds of numbers said plainly, a capital and a full stop. */
+function sentence(message: string) {
+  const m = message
+    .replace(/^Too small: expected number to be >=(\S+)$/, 'At least $1.')
+    .replace(/^Too big: expected number to be <=(\S+)$/, 'At most $1.')
+    .replace(/^Too small: expected string to have >=1 characters?$/, 'This cannot be empty.')
+    .replace(/^Invalid email address$/, 'Enter an email address such as shop@example.com.')
+  const s = m.charAt(0).toUpperCase() + m.slice(1)
+  return /[.!?]$/.test(s) ? s : `${s}.`
+}

@@ -1,0 +1,162 @@
+import { type Context, Hono } from 'hono'
+import { listStores, updateStore } from '../../db/stores'
+import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
+import { AppError } from '../../lib/errors'
+import { currencyExponent } from '../../lib/money'
+import { type SecretState, SettingsPage } from '../../ui/dashboard/settings'
+import type { AppEnv } from '../env'
+import { publicBase } from '../links'
+import { render, signedIn } from './page'
+import { inUnits, readSection, SECTIONS, type Section } from './settings-form'
+
+/** Dashboard: a store's settings, one form per section. */
+export const settingsPages = new Hono<AppEnv>()
+
+const UNIT_FIELDS = [
+  'inactivityMinutes',
+  'restoreTtlDays',
+  'attributionWindowDays',
+  'attribution.emailWindowHours',
+  'attribution.smsWindowHours',
+  'ai.incentiveDays',
+]
+
+/** Which deployment secrets are set (never their values), and which providers are in use. */
+function deployment(c: Context<AppEnv>) {
+  const cfg = c.get('config')
+  const secrets: SecretState[] = [
+    {
+      name: 'ADMIN_API_TOKEN',
+      set: Boolean(cfg.ADMIN_API_TOKEN),
+      what: 'the JSON API’s admin bearer token',
+    },
+    {
+      name: 'SIGNING_SECRET',
+      set: Boolean(cfg.SIGNING_SECRET),
+      what: 'signs restore links, sessions and forms',
+    },
+    {
+      name: 'OWNER_EMAIL / OWNER_PASSWORD',
+      set: Boolean(c.env.OWNER_EMAIL && c.env.OWNER_PASSWORD),
+      what: 'the dashboard owner, created on first login',
+    },
+    {
+      name: 'RESEND_API_KEY',
+      set: Boolean(cfg.RESEND_API_KEY),
+      what: 'sends email through Resend',
+    },
+    {
+      name: 'RESEND_WEBHOOK_SECRET',
+      set: Boolean(cfg.RESEND_WEBHOOK_SECRET),
+      what: 'verifies Resend’s delivery, open and click events',
+    },
+    {
+      name: 'TWILIO_ACCOUNT_SID',
+      set: Boolean(cfg.TWILIO_ACCOUNT_SID),
+      what: 'sends texts through Twilio',
+    },
+    {
+      name: 'TWILIO_AUTH_TOKEN',
+      set: Boolean(cfg.TWILIO_AUTH_TOKEN),
+      what: 'sends texts and verifies Twilio’s webhooks',
+    },
+    { name: 'AI (binding)', set: Boolean(cfg.AI), what: 'Workers AI for text replies' },
+  ]
+  return {
+    secrets,
+    modes: {
+      email: cfg.RESEND_API_KEY ? 'Resend' : 'the dev outbox (no RESEND_API_KEY)',
+      sms:
+        cfg.TWILIO_ACCOUNT_SID && cfg.TWILIO_AUTH_TOKEN
+          ? 'Twilio'
+          : 'the dev outbox (no Twilio account)',
+      ai:
+        cfg.AI_PROVIDER === 'workers-ai' && cfg.AI
+          ? 'Workers AI, the model below'
+          : 'the local responder (no AI binding here), from the same facts',
+    },
+  }
+}
+
+type Failed = { section: Section; values: Record<string, string>; errors: Record<string, string> }
+
+async function settingsPage(
+  c: Context<AppEnv>,
+  storeId: string | undefined,
+  failed?: Failed,
+  notice?: string,
+) {
+  const stores = await listStores(c.env.DB)
+  const store = storeId ? stores.find((s) => s.id === storeId) : stores[0]
+  if (!store)
+    throw new AppError('NOT_FOUND', storeId ? 'There is no such store.' : 'Create a store first.')
+  const units: Record<string, string> = {}
+  for (const f of UNIT_FIELDS) units[f] = inUnits(store.settings, f)
+  const inc = store.settings.ai.incentive
+  if (inc) {
+    const exp = currencyExponent(store.currency)
+    units['ai.incentive.amount'] =
+      inc.kind === 'percent' ? String(inc.amount) : (inc.amount / 10 ** exp).toFixed(exp)
+  }
+  if (failed) c.status(400)
+  return render(
+    c,
+    <SettingsPage
+      stores={stores.map((s) => ({ id: s.id, name: s.name }))}
+      store={store}
+      values={failed?.values ?? {}}
+      units={units}
+      errors={failed?.errors ?? {}}
+      section={failed?.section ?? null}
+      base={publicBase(c)}
+      {...deployment(c)}
+      csrf={c.get('csrf') ?? ''}
+      {...(notice ? { notice } : {})}
+    />,
+    { title: 'Settings', section: 'settings' },
+  )
+}
+
+settingsPages.get('/settings', ...signedIn, (c) => {
+  const saved = c.req.query('saved')
+  const section = SECTIONS.find((s) => s === saved)
+  return settingsPage(
+    c,
+    c.req.query('store') || undefined,
+    undefined,
+    section ? 'Saved.' : undefined,
+  )
+})
+
+settingsPages.post('/settings/:storeId', ...signedIn, async (c) => {
+  const stores = await listStores(c.env.DB)
+  const store = stores.find((s) => s.id === c.req.param('storeId'))
+  if (!store) throw new AppError('NOT_FOUND', 'There is no such store.')
+  const body = await c.req.parseBody()
+  const section = SECTIONS.find((s) => s === body.section)
+  if (!section) throw new AppError('BAD_REQUEST', 'That is not a settings section.')
+  const draft = readSection(section, body, store)
+  // A new name changes every text: each must still fit two segments.
+  if (draft.fields?.name && draft.fields.name !== store.name) {
+    const problems = checkSequence(store.settings.sequence, {
+      storeName: draft.fields.name,
+      linkLength: shortLinkLength(publicBase(c)),
+    })
+    if (problems.length) {
+      draft.errors.name = `With this name, step ${problems[0]?.stepId}'s text gets too long: shorten the text first.`
+    }
+  }
+  if (Object.keys(draft.errors).length > 0) {
+    const values: Record<string, string> = {}
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v
+    return settingsPage(c, store.id, { section, values, errors: draft.errors })
+  }
+  await updateStore(c.env.DB, store.id, {
+    ...(draft.fields ?? {}),
+    ...(draft.settings ? { settings: draft.settings } : {}),
+  })
+  return c.redirect(
+    `/settings?store=${encodeURIComponent(store.id)}&saved=${section}#${section}`,
+    303,
+  )
+})
