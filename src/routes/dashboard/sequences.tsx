@@ -1,7 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { createAdapters } from '../../adapters'
 import { writeMessageReports } from '../../db/projection'
-import { listStores, type Store, storeById, updateStore } from '../../db/stores'
+import { listStores, type Store, updateStore } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { StepSchema } from '../../domain/sequence/steps'
 import { SettingsSchema, senderFrom, smsFromOf } from '../../domain/store/settings'
