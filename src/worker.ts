@@ -2,6 +2,7 @@ import { createApp } from './app'
 import { writeCartReports, writeMessageReports } from './db/projection'
 import type { CartReport, Report } from './domain/cart/report'
 import type { MessageReport } from './domain/message/report'
+import { sweepRetention } from './jobs/retention'
 import { log } from './lib/log'
 
 export { CartObject } from './objects/cart-object'
@@ -25,5 +26,10 @@ export default {
       sent: messages.length,
     })
     batch.ackAll()
+  },
+
+  /** Hourly: erases carts past their store's retention (see jobs/retention.ts). */
+  async scheduled(_controller, env, ctx) {
+    ctx.waitUntil(sweepRetention(env, Date.now()))
   },
 } satisfies ExportedHandler<Env, Report>

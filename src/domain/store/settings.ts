@@ -25,6 +25,11 @@ const fields = {
     .int()
     .min(60)
     .max(90 * DAY),
+  /**
+   * Carts, their messages and timelines are erased this many days after their last change
+   * (null: kept until deleted). Consent records follow their own 4-year rule.
+   */
+  retentionDays: z.number().int().min(30).max(3650).nullable(),
   /** Region used to read phone numbers typed without a country code (ISO 3166-1 alpha-2). */
   defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'two capital letters, such as US'),
   /** The recovery steps, in order of delay from abandonment. */
@@ -83,6 +88,7 @@ export const DEFAULT_SETTINGS = {
   restoreTtlSeconds: 14 * DAY,
   attributionWindowSeconds: 7 * DAY,
   defaultCountry: 'US',
+  retentionDays: 730,
   quietHours: { startHour: 8, endHour: 21 },
   sms: { doubleOptIn: true },
   attribution: { emailWindowSeconds: 5 * DAY, smsWindowSeconds: DAY },
@@ -101,6 +107,7 @@ export const SettingsSchema = z
       DEFAULT_SETTINGS.attributionWindowSeconds,
     ),
     defaultCountry: fields.defaultCountry.default(DEFAULT_SETTINGS.defaultCountry),
+    retentionDays: fields.retentionDays.default(DEFAULT_SETTINGS.retentionDays),
     sequence: fields.sequence.default(DEFAULT_SEQUENCE),
     quietHours: fields.quietHours.default(DEFAULT_SETTINGS.quietHours),
     sender: fields.sender.default({ accentColor: '#4f46e5' }),

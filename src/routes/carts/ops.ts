@@ -43,15 +43,25 @@ export async function cartDetail(c: Context<AppEnv>, store: Store, cartId: strin
   return detailOf(snap.state, snap.journal, await restoreLink(c, store, cartId), sent, conversation)
 }
 
-/** Erases a cart: its object, its reporting rows and its SMS thread (not the consent ledger). */
-export async function deleteCart(c: Context<AppEnv>, store: Store, cartId: string) {
-  const stub = cartStub(c.env.CART, { storeId: store.id, cartId })
+/**
+ * Erases a cart: its object, its reporting rows and its SMS thread (not the consent ledger).
+ * `unchangedSince`: only if the cart's own state was last changed before then (retention).
+ */
+export async function deleteCart(
+  env: Env,
+  store: Pick<Store, 'id'>,
+  cartId: string,
+  unchangedSince?: number,
+) {
+  const stub = cartStub(env.CART, { storeId: store.id, cartId })
+  const snap = await stub.snapshot()
+  if (unchangedSince !== undefined && snap && snap.state.updatedAt >= unchangedSince) return false
   // The consent ledger stays: it is kept 4 years, apart from cart data.
-  const phone = (await stub.snapshot())?.state.contact.phone
-  if (phone) await contactStub(c.env.CONTACT, smsRef(store.id, phone)).forgetCart(cartId)
+  const phone = snap?.state.contact.phone
+  if (phone) await contactStub(env.CONTACT, smsRef(store.id, phone)).forgetCart(cartId)
   const erased = await stub.erase()
   if (!erased) return false
-  await eraseCartRows(c.env.DB, store.id, cartId, erased.revision)
+  await eraseCartRows(env.DB, store.id, cartId, erased.revision)
   return true
 }
 

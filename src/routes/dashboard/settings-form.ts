@@ -99,6 +99,10 @@ export function readSection(section: Section, body: Body, store: Store): Draft {
       smsWindowSeconds: seconds('attribution.smsWindowHours'),
     }
     s.defaultCountry = text(body, 'defaultCountry').toUpperCase()
+    const keep = text(body, 'retentionDays')
+    s.retentionDays = keep === '' ? null : num(body, 'retentionDays')
+    if (Number.isNaN(s.retentionDays))
+      errors.retentionDays = 'Enter a number of days, or leave it empty.'
   } else if (section === 'quiet') {
     s.quietHours = {
       startHour: num(body, 'quietHours.startHour'),

@@ -41,6 +41,7 @@ describe('dashboard settings', () => {
       'attribution.emailWindowHours': '120',
       'attribution.smsWindowHours': '24',
       defaultCountry: 'gb',
+      retentionDays: '',
     }
     const ok = await post(`/settings/${store.id}`, cookies, timing)
     expect(ok.status).toBe(303)
@@ -49,6 +50,7 @@ describe('dashboard settings', () => {
       inactivitySeconds: 2700,
       restoreTtlSeconds: 864_000,
       defaultCountry: 'GB',
+      retentionDays: null,
     })
     const bad = await post(`/settings/${store.id}`, cookies, {
       ...timing,

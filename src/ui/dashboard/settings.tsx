@@ -284,6 +284,13 @@ export const SettingsPage: FC<Props> = (p) => {
               max={2}
               hint="Two letters, such as US."
             />
+            <Text
+              name="retentionDays"
+              label="Erase carts after (days unchanged)"
+              value={v('timing', 'retentionDays', s.retentionDays)}
+              errors={errs('timing')}
+              hint="30 to 3,650; empty keeps carts until you delete them."
+            />
           </div>
         </Section>
 
@@ -563,8 +570,10 @@ export const SettingsPage: FC<Props> = (p) => {
             <dd>1 year from each message.</dd>
             <dt>Carts, messages, timelines</dt>
             <dd>
-              Until you delete them (Carts → select → Delete, or the API); deleting a cart erases
-              its messages and thread too.
+              {s.retentionDays === null
+                ? 'Until you delete them'
+                : `${s.retentionDays} days after their last change (set under Timing), or sooner if you delete them`}
+              ; erasing a cart erases its messages and text thread too (checked hourly).
             </dd>
             <dt>Opt-outs</dt>
             <dd>Kept for good, so no one who opted out is messaged again.</dd>
