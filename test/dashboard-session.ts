@@ -23,6 +23,9 @@ export const cookieHeader = (cookies: Record<string, string>) =>
 export const hidden = (html: string, name: string) =>
   new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? ''
 
+/** The CSRF token of the first form on a page, as a browser would post it back. */
+export const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
+
 export async function loginForm(from = ip()) {
   const res = await call('/login', { headers: { 'CF-Connecting-IP': from } })
   const html = await res.text()

@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { get, post, signIn } from '../../../test/dashboard-session'
+import { csrfOf, get, post, signIn } from '../../../test/dashboard-session'
 import { api, beacon, cartId, createStore, ITEMS, waitForRow } from '../../../test/helpers'
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
 
 /** A signed-in session and its CSRF token, read from a page as a browser would. */
 async function session() {

@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { get, post, signIn } from '../../../test/dashboard-session'
+import { csrfOf, get, post, signIn } from '../../../test/dashboard-session'
 import { api, createStore } from '../../../test/helpers'
 import { DEFAULT_SEQUENCE } from '../../domain/sequence/steps'
 import { formOfStep } from './sequence-form'
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
 
 async function editor(storeId: string) {
   const cookies = await signIn()

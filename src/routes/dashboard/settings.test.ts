@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { get, post, signIn } from '../../../test/dashboard-session'
+import { csrfOf, get, post, signIn } from '../../../test/dashboard-session'
 import { api, createStore } from '../../../test/helpers'
 import type { Store } from '../../db/stores'
-
-const csrfOf = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
 
 async function page(storeId: string) {
   const cookies = await signIn()

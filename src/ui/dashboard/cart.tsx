@@ -2,6 +2,7 @@ import type { FC } from 'hono/jsx'
 import { formatMoney } from '../../domain/message/format'
 import type { CartDetail } from '../../routes/carts/views'
 import { channelName, STATUS_TONE, when } from './format'
+import { Flash } from './parts'
 
 type Props = {
   cart: CartDetail
@@ -310,16 +311,7 @@ export const CartPage: FC<Props> = ({ cart, storeName, csrf, notice, error, draf
           </form>
         </div>
       </div>
-      {notice ? (
-        <p class="notice" role="status">
-          {notice}
-        </p>
-      ) : null}
-      {error ? (
-        <p class="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <Flash notice={notice} error={error} />
       <div class="card copy-row">
         <label for="restore-link">Restore link (signed; share it with this shopper only)</label>
         <div class="actions">

@@ -3,6 +3,7 @@ import type { CartListRow } from '../../db/queries'
 import { CART_STATUSES } from '../../domain/cart/schema'
 import { formatMoney } from '../../domain/message/format'
 import { channelName, maskEmail, maskPhone, STATUS_TONE, when } from './format'
+import { Flash } from './parts'
 
 /** The list's filters as the form shows them (strings, as typed). */
 export type CartFilterForm = {
@@ -185,16 +186,7 @@ export const CartsPage: FC<Props> = (p) => {
           Export CSV
         </a>
       </div>
-      {p.notice ? (
-        <p class="notice" role="status">
-          {p.notice}
-        </p>
-      ) : null}
-      {p.error ? (
-        <p class="error" role="alert">
-          {p.error}
-        </p>
-      ) : null}
+      <Flash notice={p.notice} error={p.error} />
       <Filters stores={p.stores} form={p.form} />
       <form class="card flush" method="post" action="/carts/bulk" id="bulk">
         <input type="hidden" name="_csrf" value={p.csrf} />

@@ -2,6 +2,7 @@ import type { FC } from 'hono/jsx'
 import type { FormErrors, StepForm, Unit } from '../../routes/dashboard/sequence-form'
 import { Field } from './field'
 import { channelName } from './format'
+import { Flash, StorePicker } from './parts'
 
 type Props = {
   stores: { id: string; name: string }[]
@@ -28,6 +29,38 @@ const UnitSelect: FC<{ name: string; value: Unit; label: string }> = ({ name, va
     ))}
   </select>
 )
+
+/** A number and its unit: the step's delay or its window. */
+const Duration: FC<{
+  f: StepForm
+  i: number
+  e: FormErrors
+  which: 'delay' | 'window'
+  label: string
+}> = ({ f, i, e, which, label }) => {
+  const name = `s.${i}.${which}`
+  return (
+    <Field name={name} label={label} errors={e}>
+      {(id, by) => (
+        <div class="joined">
+          <input
+            id={id}
+            name={name}
+            value={f[which]}
+            inputmode="decimal"
+            aria-describedby={by}
+            aria-invalid={e[name] ? 'true' : undefined}
+          />
+          <UnitSelect
+            name={`${name}Unit`}
+            value={which === 'delay' ? f.delayUnit : f.windowUnit}
+            label={`${label}: unit`}
+          />
+        </div>
+      )}
+    </Field>
+  )
+}
 
 const StepCard: FC<{ f: StepForm; i: number; p: Props }> = ({ f, i, p }) => {
   const n = (k: string) => `s.${i}.${k}`
@@ -60,34 +93,8 @@ const StepCard: FC<{ f: StepForm; i: number; p: Props }> = ({ f, i, p }) => {
         <div class="step-fields">
           <div class="row3">
             {text('id', 'Step id', 32, 'lower-case, digits, dashes')}
-            <Field name={n('delay')} label="Send after abandonment" errors={e}>
-              {(id, by) => (
-                <div class="joined">
-                  <input
-                    id={id}
-                    name={n('delay')}
-                    value={f.delay}
-                    inputmode="decimal"
-                    aria-describedby={by}
-                  />
-                  <UnitSelect name={n('delayUnit')} value={f.delayUnit} label="Delay unit" />
-                </div>
-              )}
-            </Field>
-            <Field name={n('window')} label="Latest send (window)" errors={e}>
-              {(id, by) => (
-                <div class="joined">
-                  <input
-                    id={id}
-                    name={n('window')}
-                    value={f.window}
-                    inputmode="decimal"
-                    aria-describedby={by}
-                  />
-                  <UnitSelect name={n('windowUnit')} value={f.windowUnit} label="Window unit" />
-                </div>
-              )}
-            </Field>
+            <Duration f={f} i={i} e={e} which="delay" label="Send after abandonment" />
+            <Duration f={f} i={i} e={e} which="window" label="Latest send (window)" />
           </div>
           {f.channel === 'email' ? (
             <>
@@ -183,34 +190,9 @@ export const SequencesPage: FC<Props> = (p) => (
           rule apply to every step.
         </p>
       </div>
-      {p.stores.length > 1 ? (
-        <form method="get" action="/sequences" class="filters">
-          <div>
-            <label for="store">Store</label>
-            <select id="store" name="store">
-              {p.stores.map((s) => (
-                <option value={s.id} selected={s.id === p.store.id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </div>
-          <button class="btn secondary" type="submit">
-            Open
-          </button>
-        </form>
-      ) : null}
+      <StorePicker action="/sequences" stores={p.stores} current={p.store.id} />
     </div>
-    {p.notice ? (
-      <p class="notice" role="status">
-        {p.notice}
-      </p>
-    ) : null}
-    {p.error || p.errors.sequence ? (
-      <p class="error" role="alert">
-        {p.error ?? p.errors.sequence}
-      </p>
-    ) : null}
+    <Flash notice={p.notice} error={p.error ?? p.errors.sequence} />
     <form
       method="post"
       action={`/sequences/${encodeURIComponent(p.store.id)}`}

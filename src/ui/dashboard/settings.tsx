@@ -1,6 +1,7 @@
 import type { Child, FC } from 'hono/jsx'
 import type { Store } from '../../db/stores'
 import { Field, Text } from './field'
+import { Flash, StorePicker } from './parts'
 
 export type SecretState = { name: string; set: boolean; what: string }
 
@@ -94,29 +95,9 @@ export const SettingsPage: FC<Props> = (p) => {
           <h1>Settings</h1>
           <p class="sub">{p.store.name}: how Cartback installs, times, sends and answers.</p>
         </div>
-        {p.stores.length > 1 ? (
-          <form method="get" action="/settings" class="filters">
-            <div>
-              <label for="store">Store</label>
-              <select id="store" name="store">
-                {p.stores.map((st) => (
-                  <option value={st.id} selected={st.id === p.store.id}>
-                    {st.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <button class="btn secondary" type="submit">
-              Open
-            </button>
-          </form>
-        ) : null}
+        <StorePicker action="/settings" stores={p.stores} current={p.store.id} />
       </div>
-      {p.notice ? (
-        <p class="notice" role="status">
-          {p.notice}
-        </p>
-      ) : null}
+      <Flash notice={p.notice} />
       <nav class="card toc" aria-label="Sections">
         {[
           ['install', 'Install and webhooks'],
