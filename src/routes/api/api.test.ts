@@ -400,6 +400,34 @@ describe('carts', () => {
     })
   })
 
+  it('filters by contact and last update, and exports the filter as CSV', async () => {
+    const store = await createStore()
+    const known = await trackedCart(store, { contact: { email: 'csv@example.com' } })
+    const anonymous = await trackedCart(store)
+    await projected(store, known.id)
+    await projected(store, anonymous.id)
+    const ids = async (q: string) =>
+      (
+        (await (await api(`/carts?store=${store.id}&${q}`)).json()) as {
+          carts: { cartId: string }[]
+        }
+      ).carts.map((c) => c.cartId)
+    expect(await ids('hasContact=true')).toEqual([known.id])
+    expect(await ids('hasContact=false')).toEqual([anonymous.id])
+    expect(await ids('channel=email')).toEqual([])
+    expect(await ids('to=2020-01-01')).toEqual([])
+    expect((await ids('from=2020-01-01')).sort()).toEqual([known.id, anonymous.id].sort())
+    const csv = await api(`/carts/export.csv?store=${store.id}&hasContact=true`)
+    expect(csv.status).toBe(200)
+    expect(csv.headers.get('content-disposition')).toBe('attachment; filename="carts.csv"')
+    const lines = (await csv.text()).trimEnd().split('\r\n')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain(
+      `"${store.id}","${known.id}","active","USD","64.00","3","csv@example.com"`,
+    )
+    expect((await api('/carts/export.csv?hasContact=maybe')).status).toBe(400)
+  })
+
   it.each([
     ['an unknown status', 'status=gone'],
     ['a forged cursor', 'cursor=eyJ1IjoiYSJ9'],
