@@ -1,3 +1,5 @@
+import { storeFilter } from './store-filter'
+
 const DAY = 86_400_000
 
 export type DayPoint = { day: string; abandoned: number; recovered: number }
@@ -20,28 +22,30 @@ export async function overview(
   from: number,
   to: number,
 ) {
-  const ids = storeIds ?? []
-  const inStores = () =>
-    storeIds ? `store_id IN (${ids.map(() => '?').join(', ') || "''"})` : '1 = 1'
-  const [abandonedDays, recoveredDays, risk, funnel] = await db.batch<
-    Record<string, number | string | null>
-  >([
+  const stores = storeFilter(storeIds)
+  const ids = stores.params
+  const inStores = stores.sql
+  const first = Math.floor(from / DAY)
+  const [perDay, risk, funnel] = await db.batch<Record<string, number | string | null>>([
+    // Per UTC day, two counted index ranges (no row read, no sort): carts abandoned that day
+    // and carts recovered that day, each clipped to [from, to).
     db
       .prepare(
-        `SELECT abandoned_at / ${DAY} AS day, COUNT(*) AS n FROM carts
-         WHERE ${inStores()} AND abandoned_at >= ? AND abandoned_at < ? GROUP BY day`,
+        `WITH RECURSIVE days(t) AS (
+           SELECT ? UNION ALL SELECT t + 1 FROM days WHERE (t + 1) * ${DAY} < ?
+         )
+         SELECT t AS day,
+           (SELECT COUNT(*) FROM carts WHERE ${inStores}
+             AND abandoned_at >= MAX(t * ${DAY}, ?) AND abandoned_at < MIN((t + 1) * ${DAY}, ?)) AS abandoned,
+           (SELECT COUNT(*) FROM carts WHERE ${inStores}
+             AND recovered_at >= MAX(t * ${DAY}, ?) AND recovered_at < MIN((t + 1) * ${DAY}, ?)) AS recovered
+         FROM days`,
       )
-      .bind(...ids, from, to),
-    db
-      .prepare(
-        `SELECT recovered_at / ${DAY} AS day, COUNT(*) AS n FROM carts
-         WHERE ${inStores()} AND recovered_at >= ? AND recovered_at < ? GROUP BY day`,
-      )
-      .bind(...ids, from, to),
+      .bind(first, to, ...ids, from, to, ...ids, from, to),
     db
       .prepare(
         `SELECT currency, SUM(total) AS value, COUNT(*) AS n FROM carts
-         WHERE ${inStores()} AND abandoned_at >= ? AND abandoned_at < ?
+         WHERE ${inStores} AND abandoned_at >= ? AND abandoned_at < ?
            AND status IN ('abandoned', 'restored') GROUP BY currency`,
       )
       .bind(...ids, from, to),
@@ -53,24 +57,23 @@ export async function overview(
            SUM(clicked_at IS NOT NULL) AS clicked,
            SUM(restored_at IS NOT NULL) AS restored,
            SUM(recovered_at IS NOT NULL) AS recovered
-         FROM carts WHERE ${inStores()} AND abandoned_at >= ? AND abandoned_at < ?`,
+         FROM carts WHERE ${inStores} AND abandoned_at >= ? AND abandoned_at < ?`,
       )
       .bind(...ids, from, to),
   ])
   const days: DayPoint[] = []
   const index = new Map<number, DayPoint>()
-  for (let t = Math.floor(from / DAY); t * DAY < to; t++) {
+  for (let t = first; t * DAY < to; t++) {
     const point = { day: new Date(t * DAY).toISOString().slice(0, 10), abandoned: 0, recovered: 0 }
     days.push(point)
     index.set(t, point)
   }
-  for (const r of abandonedDays?.results ?? []) {
+  for (const r of perDay?.results ?? []) {
     const p = index.get(Number(r.day))
-    if (p) p.abandoned = Number(r.n)
-  }
-  for (const r of recoveredDays?.results ?? []) {
-    const p = index.get(Number(r.day))
-    if (p) p.recovered = Number(r.n)
+    if (p) {
+      p.abandoned = Number(r.abandoned)
+      p.recovered = Number(r.recovered)
+    }
   }
   const valueAtRisk: Record<string, number> = {}
   for (const r of risk?.results ?? []) valueAtRisk[String(r.currency)] = Number(r.value)

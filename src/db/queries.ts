@@ -1,5 +1,7 @@
+import { CART_STATUSES } from '../domain/cart/schema'
 import type { CartStatus } from '../domain/cart/types'
 import { iso } from '../lib/time'
+import { storeFilter } from './store-filter'
 
 /** A cart row as the list API returns it. */
 export type CartSummary = {
@@ -120,9 +122,22 @@ export async function listCarts(db: D1Database, f: CartFilter) {
   if (f.storeIds?.length === 0) return { carts: [], next: null }
   const where: string[] = []
   const params: (string | number)[] = []
-  if (f.storeIds) {
-    where.push(`store_id IN (${f.storeIds.map(() => '?').join(', ')})`)
-    params.push(...f.storeIds)
+  const search = f.search
+  const stores = storeFilter(f.storeIds)
+  const id = search?.email || search?.phone ? undefined : search?.id
+  if (id) {
+    // An order id or a cart id, each found through its own index (store_id, order_id) or the
+    // primary key. Written as an OR, the planner would only use them with statistics.
+    where.push(
+      `rowid IN (SELECT rowid FROM carts WHERE ${stores.sql} AND order_id = ?
+        UNION ALL SELECT rowid FROM carts WHERE ${stores.sql} AND cart_id = ?)`,
+    )
+    params.push(...stores.params, id, ...stores.params, id)
+  } else if (f.storeIds || search) {
+    // Every store, when searching: the search indexes begin with store_id. Otherwise no store
+    // condition, and the list reads carts_updated or carts_status_updated in order.
+    where.push(stores.sql)
+    params.push(...stores.params)
   }
   if (f.status) {
     where.push('status = ?')
@@ -137,32 +152,30 @@ export async function listCarts(db: D1Database, f: CartFilter) {
     params.push(f.to)
   }
   if (f.channel) where.push(`(channels & ${f.channel === 'email' ? 1 : 2}) != 0`)
+  // As one expression, not `email IS NULL AND phone IS NULL`: a plain IS NULL term would let the
+  // planner pick the email index (every cart without one) and sort them all.
   if (f.hasContact !== undefined) {
-    where.push(
-      f.hasContact
-        ? '(email IS NOT NULL OR phone IS NOT NULL)'
-        : '(email IS NULL AND phone IS NULL)',
-    )
+    where.push(`COALESCE(email, phone) IS ${f.hasContact ? 'NOT NULL' : 'NULL'}`)
   }
-  const search = f.search
   if (search?.email) {
     where.push('email = ?')
     params.push(search.email)
   } else if (search?.phone) {
     where.push('phone = ?')
     params.push(search.phone)
-  } else if (search?.id) {
-    where.push('(order_id = ? OR cart_id = ?)')
-    params.push(search.id, search.id)
   }
   if (f.cursor) {
     where.push('(updated_at, store_id, cart_id) < (?, ?, ?)')
     params.push(f.cursor.updatedAt, f.cursor.storeId, f.cursor.cartId)
   }
+  // A search matches a handful of carts: sort those. The unary + keeps the planner from walking
+  // a whole store in list order instead, hoping to meet them early, which it does when D1 has
+  // no statistics telling it how big a store is.
+  const order = search ? '+updated_at DESC' : 'updated_at DESC'
   const { results } = await db
     .prepare(
       `SELECT * FROM carts ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-       ORDER BY updated_at DESC, store_id DESC, cart_id DESC LIMIT ?`,
+       ORDER BY ${order}, store_id DESC, cart_id DESC LIMIT ?`,
     )
     .bind(...params, f.limit + 1)
     .all<CartRow>()
@@ -237,24 +250,27 @@ export async function stats(
   from: number,
   to: number,
 ): Promise<Stats> {
-  // null reads every store: an always-true clause keeps the statements alike.
-  const ids = storeIds ?? []
-  const inStores = storeIds ? `store_id IN (${ids.map(() => '?').join(', ') || "''"})` : '1 = 1'
+  const stores = storeFilter(storeIds)
+  const ids = stores.params
+  const inStores = stores.sql
   const [byStatus, counts, recovered] = await db.batch<Record<string, number | string | null>>([
+    // One counted range per status (statuses are a closed set), not one GROUP BY over every
+    // cart in the range: counting an index range reads no row and needs no sort.
     db
       .prepare(
-        `SELECT status, COUNT(*) AS n FROM carts
-         WHERE ${inStores} AND created_at >= ? AND created_at < ? GROUP BY status`,
+        `WITH statuses(status) AS (VALUES ${CART_STATUSES.map(() => '(?)').join(', ')})
+         SELECT status, (SELECT COUNT(*) FROM carts c WHERE ${inStores}
+           AND c.status = statuses.status AND c.created_at >= ? AND c.created_at < ?) AS n
+         FROM statuses`,
       )
-      .bind(...ids, from, to),
+      .bind(...CART_STATUSES, ...ids, from, to),
     db
       .prepare(
         `SELECT
-           (SELECT COUNT(*) FROM carts WHERE ${inStores} AND created_at >= ? AND created_at < ?) AS tracked,
            (SELECT COUNT(*) FROM carts WHERE ${inStores} AND abandoned_at >= ? AND abandoned_at < ?) AS abandoned,
            (SELECT COUNT(*) FROM carts WHERE ${inStores} AND converted_at >= ? AND converted_at < ?) AS converted`,
       )
-      .bind(...ids, from, to, ...ids, from, to, ...ids, from, to),
+      .bind(...ids, from, to, ...ids, from, to),
     db
       .prepare(
         `SELECT recovered_channel AS channel, recovered_step AS step,
@@ -266,7 +282,12 @@ export async function stats(
       .bind(...ids, from, to),
   ])
   const statusCounts: Record<string, number> = {}
-  for (const r of byStatus?.results ?? []) statusCounts[String(r.status)] = Number(r.n)
+  let tracked = 0
+  for (const r of byStatus?.results ?? []) {
+    const n = Number(r.n)
+    if (n > 0) statusCounts[String(r.status)] = n
+    tracked += n
+  }
   const c = counts?.results[0] ?? {}
   const abandoned = Number(c.abandoned ?? 0)
   const converted = Number(c.converted ?? 0)
@@ -296,7 +317,7 @@ export async function stats(
   return {
     from: new Date(from).toISOString(),
     to: new Date(to).toISOString(),
-    carts: { tracked: Number(c.tracked ?? 0), abandoned, converted, byStatus: statusCounts },
+    carts: { tracked, abandoned, converted, byStatus: statusCounts },
     abandonmentRate: abandoned + converted > 0 ? abandoned / (abandoned + converted) : null,
     recovered: { ...total, byChannel, byStep },
     recoveryRate: abandoned > 0 ? total.count / abandoned : null,

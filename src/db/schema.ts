@@ -59,19 +59,47 @@ export const carts = sqliteTable(
   },
   (t) => [
     primaryKey({ columns: [t.storeId, t.cartId] }),
-    // Cart list: newest first, keyset-paginated on (updated_at, cart_id), optionally by status.
-    index('carts_store_updated').on(t.storeId, t.updatedAt, t.cartId),
-    index('carts_store_status_updated').on(t.storeId, t.status, t.updatedAt, t.cartId),
-    // Cart list across every store.
-    index('carts_updated').on(t.updatedAt, t.storeId, t.cartId),
-    // Stats over a time range.
-    index('carts_store_created').on(t.storeId, t.createdAt),
-    index('carts_store_abandoned').on(t.storeId, t.abandonedAt),
-    index('carts_store_recovered').on(t.storeId, t.recoveredAt),
-    // Search.
-    index('carts_store_email').on(t.storeId, t.email),
-    index('carts_store_phone').on(t.storeId, t.phone),
-    index('carts_store_order').on(t.storeId, t.orderId),
+    // Why each index, its query plan and its size: docs/design/dashboard-speed.md.
+    // Cart list, newest first, keyset on (updated_at, store_id, cart_id): one index per
+    // combination of store and status, each in list order (no sort), each ending in `channels` so
+    // the channel filter is read from the index, not the row.
+    index('carts_store_updated').on(t.storeId, t.updatedAt, t.cartId, t.channels),
+    index('carts_store_status_updated').on(t.storeId, t.status, t.updatedAt, t.cartId, t.channels),
+    index('carts_updated').on(t.updatedAt, t.storeId, t.cartId, t.channels),
+    index('carts_status_updated').on(t.status, t.updatedAt, t.storeId, t.cartId, t.channels),
+    // Stats and overview over a time range: counted from the index alone (covering).
+    index('carts_store_status_created').on(t.storeId, t.status, t.createdAt),
+    index('carts_store_abandoned')
+      .on(
+        t.storeId,
+        t.abandonedAt,
+        t.status,
+        t.currency,
+        t.total,
+        t.channels,
+        t.clickedAt,
+        t.restoredAt,
+        t.recoveredAt,
+      )
+      .where(sql`abandoned_at IS NOT NULL`),
+    index('carts_store_converted')
+      .on(t.storeId, t.convertedAt)
+      .where(sql`converted_at IS NOT NULL`),
+    index('carts_store_recovered')
+      .on(
+        t.storeId,
+        t.recoveredAt,
+        t.recoveredChannel,
+        t.recoveredStep,
+        t.revenueCurrency,
+        t.currency,
+        t.recoveredRevenue,
+      )
+      .where(sql`recovered_at IS NOT NULL`),
+    // Search: only the carts that have the value.
+    index('carts_store_email').on(t.storeId, t.email).where(sql`email IS NOT NULL`),
+    index('carts_store_phone').on(t.storeId, t.phone).where(sql`phone IS NOT NULL`),
+    index('carts_store_order').on(t.storeId, t.orderId).where(sql`order_id IS NOT NULL`),
   ],
 )
 
