@@ -123,11 +123,18 @@ try {
   await cartsPage.arrayBuffer()
   if (cartsPage.status === 200) {
     targets.push(
-      ['carts page, first page', '/carts', page],
-      ['carts page, big store, abandoned', `/carts?store=${big}&status=abandoned`, page],
-      ['carts page, 30 days, sms', `/carts?from=${monthAgo}&to=${today}&channel=sms`, page],
-      ['carts page, no contact', '/carts?contact=no', page],
-      ['carts page, search email', `/carts?q=${encodeURIComponent(sample.email)}`, page],
+      ['carts page, first page', '/carts', page, 'Carts'],
+      ['carts page, big store, abandoned', `/carts?store=${big}&status=abandoned`, page, 'Carts'],
+      [
+        'carts page, 30 days, sms',
+        `/carts?from=${monthAgo}&to=${today}&channel=sms`,
+        page,
+        'Carts',
+      ],
+      ['carts page, no contact', '/carts?contact=no', page, 'Carts'],
+      ['carts page, archived, no contact', '/carts?status=archived&contact=no', page, 'Carts'],
+      ['carts page, search email', `/carts?q=${encodeURIComponent(sample.email)}`, page, 'Carts'],
+      ['carts page, page 21 (cursor)', `/carts?cursor=${cursor}`, page, 'Carts'],
     )
   } else {
     console.log(`GET /carts answered ${cartsPage.status}: the carts page is not built yet`)
