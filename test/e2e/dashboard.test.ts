@@ -438,3 +438,22 @@ describe('settings and the outbox in a browser', () => {
     await page.close()
   })
 })
+
+describe('the dashboard on a phone', () => {
+  it('fits a narrow screen: nothing scrolls sideways but the carts table itself', async () => {
+    if (!session) await signedIn().then(({ page }) => page.close())
+    const page = await session!.newPage()
+    await page.setViewportSize({ width: 390, height: 844 })
+    const sideways = () =>
+      page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth')
+    for (const path of ['/', '/carts', `/carts/${shop.id}/${carts.hostile}`, '/settings']) {
+      await page.goto(`${worker.url}${path}`)
+      expect(await sideways(), path).toBeLessThanOrEqual(0)
+    }
+    await page.goto(`${worker.url}/carts`)
+    await page.screenshot({ path: shot('dashboard-carts-phone'), fullPage: true })
+    await page.goto(`${worker.url}/carts/${shop.id}/${carts.hostile}`)
+    await page.screenshot({ path: shot('dashboard-cart-phone'), fullPage: true })
+    await page.close()
+  })
+})

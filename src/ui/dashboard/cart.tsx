@@ -131,30 +131,32 @@ const Sequence: FC<{ cart: CartDetail }> = ({ cart }) => (
   <div class="card">
     <h2>Sequence</h2>
     {cart.sequence.length ? (
-      <table>
-        <thead>
-          <tr>
-            <th>Step</th>
-            <th>Channel</th>
-            <th>Status</th>
-            <th>Due (UTC)</th>
-            <th>Note</th>
-          </tr>
-        </thead>
-        <tbody>
-          {cart.sequence.map((r) => (
+      <div class="scroll">
+        <table>
+          <thead>
             <tr>
-              <td class="mono">{r.step}</td>
-              <td>{channelName(r.channel)}</td>
-              <td>
-                <span class={RUN_TONE[r.status] ?? 'badge'}>{r.status}</span>
-              </td>
-              <td>{when(r.notBefore ?? r.dueAt)}</td>
-              <td class="faint">{r.reason ?? (r.at ? `at ${when(r.at)}` : '')}</td>
+              <th>Step</th>
+              <th>Channel</th>
+              <th>Status</th>
+              <th>Due (UTC)</th>
+              <th>Note</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {cart.sequence.map((r) => (
+              <tr>
+                <td class="mono">{r.step}</td>
+                <td>{channelName(r.channel)}</td>
+                <td>
+                  <span class={RUN_TONE[r.status] ?? 'badge'}>{r.status}</span>
+                </td>
+                <td>{when(r.notBefore ?? r.dueAt)}</td>
+                <td class="faint">{r.reason ?? (r.at ? `at ${when(r.at)}` : '')}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
     ) : (
       <p class="faint">No sequence: it starts when the cart is abandoned.</p>
     )}

@@ -19,7 +19,7 @@ input,select,textarea{font:inherit;color:inherit;padding:8px 10px;border:1px sol
 input:focus-visible,select:focus-visible,textarea:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid #a5b4fc;outline-offset:1px}
 .btn{font:inherit;font-weight:600;border:0;border-radius:8px;padding:9px 14px;background:var(--accent);color:var(--accent-ink);cursor:pointer;text-decoration:none;display:inline-block}
 .btn.secondary{background:#fff;color:var(--ink);border:1px solid #cbd5e1}.btn.danger{background:#fff;color:var(--bad);border:1px solid #fecaca}
-.grid{display:grid;gap:16px}.grid+.grid{margin-top:16px}select{max-width:300px}.kpis{grid-template-columns:repeat(auto-fill,minmax(180px,1fr))}.two{grid-template-columns:repeat(auto-fit,minmax(320px,1fr))}
+.grid{display:grid;gap:16px}.grid+.grid{margin-top:16px}select{max-width:300px}.kpis{grid-template-columns:repeat(auto-fill,minmax(180px,1fr))}.two{grid-template-columns:repeat(auto-fit,minmax(min(320px,100%),1fr))}.grid>*{min-width:0}
 .card{background:var(--card);border:1px solid var(--line);border-radius:12px;padding:18px}
 .kpi .label{color:var(--muted);font-size:.82rem;font-weight:600}.kpi .value{font-size:1.6rem;font-weight:700;margin-top:4px;font-variant-numeric:tabular-nums}
 .kpi .hint{color:var(--muted);font-size:.8rem}
@@ -47,7 +47,7 @@ td.pick,th.pick{width:36px}td.pick input{width:18px;height:18px}
 .faint{color:var(--muted);font-size:.85rem}.small{font-size:.75rem}.strong{font-weight:700}
 .pager{display:flex;justify-content:space-between;align-items:center;margin-top:16px}
 .narrow{max-width:560px;margin:0 auto}.crumbs{margin:0 0 8px}.crumbs a{text-decoration:none}
-h3{font-size:.9rem;margin:18px 0 8px}.row-between{display:flex;justify-content:space-between;align-items:flex-start;gap:12px}
+h3{font-size:.9rem;margin:18px 0 8px}.row-between{display:flex;flex-wrap:wrap;justify-content:space-between;align-items:flex-start;gap:12px}
 .facts{display:grid;grid-template-columns:110px 1fr;gap:6px 12px;margin:0}.facts dt{color:var(--muted);font-size:.85rem}.facts dd{margin:0;overflow-wrap:anywhere}
 .plain{list-style:none;margin:0;padding:0}.plain>li+li{border-top:1px solid var(--line);margin-top:12px;padding-top:12px}
 blockquote{margin:6px 0;padding:6px 10px;border-left:3px solid #c7d2fe;background:#f8fafc;font-size:.9rem}
