@@ -1,3 +1,4 @@
+import { overviewRowsByDay, wholeDays } from './rollups'
 import { storeFilter } from './store-filter'
 
 const DAY = 86_400_000
@@ -11,22 +12,18 @@ export type Funnel = {
   recovered: number
 }
 
-/**
- * What the overview adds to the stats: abandoned and recovered carts per UTC day, the value still
- * at risk (abandoned or restored, not yet ordered) per currency, and the funnel abandoned →
- * messaged → clicked → restored → recovered, all for carts abandoned in `[from, to)`.
- */
-export async function overview(
+/** `overview()`'s rows read from the carts themselves: any range, to the millisecond. */
+export async function overviewRowsByCart(
   db: D1Database,
   storeIds: string[] | null,
   from: number,
   to: number,
 ) {
+  const first = Math.floor(from / DAY)
   const stores = storeFilter(storeIds)
   const ids = stores.params
   const inStores = stores.sql
-  const first = Math.floor(from / DAY)
-  const [perDay, risk, funnel] = await db.batch<Record<string, number | string | null>>([
+  return db.batch<Record<string, number | string | null>>([
     // Per UTC day, two counted index ranges (no row read, no sort): carts abandoned that day
     // and carts recovered that day, each clipped to [from, to).
     db
@@ -61,6 +58,23 @@ export async function overview(
       )
       .bind(...ids, from, to),
   ])
+}
+
+/**
+ * What the overview adds to the stats: abandoned and recovered carts per UTC day, the value still
+ * at risk (abandoned or restored, not yet ordered) per currency, and the funnel abandoned →
+ * messaged → clicked → restored → recovered, all for carts abandoned in `[from, to)`.
+ */
+export async function overview(
+  db: D1Database,
+  storeIds: string[] | null,
+  from: number,
+  to: number,
+) {
+  const first = Math.floor(from / DAY)
+  const [perDay, risk, funnel] = wholeDays(from, to)
+    ? await overviewRowsByDay(db, storeIds, from, to)
+    : await overviewRowsByCart(db, storeIds, from, to)
   const days: DayPoint[] = []
   const index = new Map<number, DayPoint>()
   for (let t = first; t * DAY < to; t++) {

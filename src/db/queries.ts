@@ -1,6 +1,7 @@
 import { CART_STATUSES } from '../domain/cart/schema'
 import type { CartStatus } from '../domain/cart/types'
 import { iso } from '../lib/time'
+import { statsRowsByDay, wholeDays } from './rollups'
 import { storeFilter } from './store-filter'
 
 /** A cart row as the list API returns it. */
@@ -239,21 +240,17 @@ export type Stats = {
   recoveryRate: number | null
 }
 
-/**
- * Reporting figures for [from, to): carts tracked (created) and their current statuses,
- * carts abandoned, converted and recovered in the range, and recovered revenue per currency,
- * per channel and per step the recovery is credited to.
- */
-export async function stats(
+/** `stats()`'s rows read from the carts themselves: any range, to the millisecond. */
+export async function statsRowsByCart(
   db: D1Database,
   storeIds: string[] | null,
   from: number,
   to: number,
-): Promise<Stats> {
+) {
   const stores = storeFilter(storeIds)
   const ids = stores.params
   const inStores = stores.sql
-  const [byStatus, counts, recovered] = await db.batch<Record<string, number | string | null>>([
+  return db.batch<Record<string, number | string | null>>([
     // One counted range per status (statuses are a closed set), not one GROUP BY over every
     // cart in the range: counting an index range reads no row and needs no sort.
     db
@@ -281,6 +278,22 @@ export async function stats(
       )
       .bind(...ids, from, to),
   ])
+}
+
+/**
+ * Reporting figures for [from, to): carts tracked (created) and their current statuses,
+ * carts abandoned, converted and recovered in the range, and recovered revenue per currency,
+ * per channel and per step the recovery is credited to.
+ */
+export async function stats(
+  db: D1Database,
+  storeIds: string[] | null,
+  from: number,
+  to: number,
+): Promise<Stats> {
+  const [byStatus, counts, recovered] = wholeDays(from, to)
+    ? await statsRowsByDay(db, storeIds, from, to)
+    : await statsRowsByCart(db, storeIds, from, to)
   const statusCounts: Record<string, number> = {}
   let tracked = 0
   for (const r of byStatus?.results ?? []) {

@@ -143,6 +143,34 @@ export const contacts = sqliteTable(
   ],
 )
 
+/**
+ * What the overview and the stats sum, per store and UTC day (`day` = epoch ms / 86,400,000),
+ * kept by triggers on `carts` (migration 0011) in the same transaction as every carts write, so
+ * a long date range sums a few hundred rows instead of reading a million carts. One row per kind:
+ * `created` (d1 = status), `abandoned` (d1 = currency; the funnel and the value at risk),
+ * `converted`, `recovered` (d1 = channel, d2 = step, d3 = revenue currency; '' for none).
+ */
+export const cartDays = sqliteTable(
+  'cart_days',
+  {
+    storeId: text('store_id').notNull(),
+    kind: text('kind', { enum: ['created', 'abandoned', 'converted', 'recovered'] }).notNull(),
+    day: integer('day').notNull(),
+    d1: text('d1').notNull().default(''),
+    d2: text('d2').notNull().default(''),
+    d3: text('d3').notNull().default(''),
+    n: integer('n').notNull().default(0),
+    /** `abandoned`: the total of carts still at risk; `recovered`: the revenue. */
+    value: integer('value').notNull().default(0),
+    atRisk: integer('at_risk').notNull().default(0),
+    messaged: integer('messaged').notNull().default(0),
+    clicked: integer('clicked').notNull().default(0),
+    restored: integer('restored').notNull().default(0),
+    recovered: integer('recovered').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.kind, t.day, t.d1, t.d2, t.d3] })],
+)
+
 /** Every message a cart sent (or tried to), fully rendered: the dev outbox reads it too. */
 export const messages = sqliteTable(
   'messages',

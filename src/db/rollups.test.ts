@@ -1,0 +1,154 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import type { CartReport } from '../domain/cart/report'
+import type { CartStatus } from '../domain/cart/types'
+import { overviewRowsByCart } from './overview'
+import { eraseCartRows, writeCartReports } from './projection'
+import { statsRowsByCart } from './queries'
+import { overviewRowsByDay, statsRowsByDay } from './rollups'
+
+const DAY = 86_400_000
+const T0 = Date.UTC(2026, 9, 1)
+
+/** A small seeded PRNG, so a failure replays. */
+function random(seed: number) {
+  let s = seed
+  return () => {
+    s = (s * 1_103_515_245 + 12_345) % 2 ** 31
+    return s / 2 ** 31
+  }
+}
+
+const STATUSES: CartStatus[] = ['active', 'abandoned', 'restored', 'recovered', 'converted', 'lost']
+
+/** Any cart at all: the rollups must follow whatever the carts table holds. */
+function randomReport(r: () => number, storeId: string, cartId: string, revision: number) {
+  const at = (p: number) => (r() < p ? T0 + Math.floor(r() * 12 * DAY) : null)
+  const recoveredAt = at(0.3)
+  const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)] as T
+  return {
+    kind: 'cart',
+    storeId,
+    cartId,
+    revision,
+    status: pick(STATUSES),
+    currency: pick(['USD', 'EUR']),
+    total: Math.floor(r() * 10_000),
+    itemCount: 1,
+    email: null,
+    phone: null,
+    createdAt: T0 + Math.floor(r() * 12 * DAY),
+    updatedAt: T0 + revision,
+    lastActivityAt: T0,
+    abandonedAt: at(0.7),
+    restoredAt: at(0.3),
+    recoveredAt,
+    convertedAt: at(0.2),
+    lostAt: null,
+    recoveredRevenue: recoveredAt ? Math.floor(r() * 5000) : 0,
+    revenueCurrency: recoveredAt && r() < 0.2 ? 'GBP' : null,
+    recoveredStep: recoveredAt && r() < 0.7 ? pick(['email-1h', 'sms-3h']) : null,
+    recoveredChannel: recoveredAt && r() < 0.7 ? pick(['email', 'sms'] as const) : null,
+    channels: Math.floor(r() * 4),
+    clickedAt: at(0.3),
+    stepId: null,
+    stepsDone: 0,
+    stepsTotal: 0,
+    order: null,
+  } satisfies CartReport
+}
+
+/** cart_days computed afresh from carts (the migration's backfill), non-zero rows only. */
+async function recomputed(stores: string[]) {
+  const q = (sql: string) =>
+    env.DB.prepare(sql.replaceAll('$S', stores.map(() => '?').join(', ')))
+      .bind(...stores, ...stores)
+      .all()
+      .then((r) => r.results)
+  const fresh = await q(
+    `SELECT store_id, 'created' AS kind, created_at / ${DAY} AS day, status AS d1, '' AS d2, '' AS d3,
+       COUNT(*) AS n, 0 AS value, 0 AS at_risk, 0 AS messaged, 0 AS clicked, 0 AS restored, 0 AS recovered
+     FROM carts WHERE store_id IN ($S) GROUP BY 1, 3, 4
+     UNION ALL SELECT store_id, 'abandoned', abandoned_at / ${DAY}, currency, '', '', COUNT(*),
+       SUM(CASE WHEN status IN ('abandoned', 'restored') THEN total ELSE 0 END),
+       SUM(status IN ('abandoned', 'restored')), SUM(channels != 0), SUM(clicked_at IS NOT NULL),
+       SUM(restored_at IS NOT NULL), SUM(recovered_at IS NOT NULL)
+     FROM carts WHERE store_id IN ($S) AND abandoned_at IS NOT NULL GROUP BY 1, 3, 4
+     ORDER BY 1, 2, 3, 4`,
+  )
+  const kept = await q(
+    `SELECT store_id, kind, day, d1, d2, d3, n, value, at_risk, messaged, clicked, restored,
+       recovered FROM cart_days WHERE store_id IN ($S) AND kind IN ('created', 'abandoned')
+       AND (n != 0 OR value != 0) AND store_id IN ($S) ORDER BY 1, 2, 3, 4`,
+  )
+  return { fresh, kept }
+}
+
+const sorted = (rows: Record<string, unknown>[]) => rows.map((r) => JSON.stringify(r)).sort()
+
+describe('cart_days rollups', () => {
+  it('follow inserts, newer and older reports, replays and erasures exactly', async () => {
+    const r = random(7)
+    const stores = ['st_roll_a', 'st_roll_b']
+    const ids = Array.from({ length: 60 }, (_, i) => `cart_rollup_${String(i).padStart(8, '0')}`)
+    const store = (i: number) => stores[i % 2] as string
+    const first = ids.map((id, i) => randomReport(r, store(i), id, 1))
+    await writeCartReports(env.DB, first)
+    await writeCartReports(env.DB, first) // a replay changes nothing
+    // Newer revisions for most carts, a late older one for some, in mixed batches.
+    const newer = ids
+      .filter(() => r() < 0.7)
+      .map((id) => randomReport(r, store(ids.indexOf(id)), id, 3))
+    const older = ids
+      .filter(() => r() < 0.3)
+      .map((id) => randomReport(r, store(ids.indexOf(id)), id, 2))
+    await writeCartReports(env.DB, [...newer.slice(0, 20), ...older])
+    await writeCartReports(env.DB, newer.slice(20))
+    // Changes to one column only (the shopper edits a restored cart; a late click).
+    const touched = newer.filter(() => r() < 0.5)
+    await writeCartReports(
+      env.DB,
+      touched.map((c) => ({ ...c, revision: 4, total: c.total + 100 })),
+    )
+    await writeCartReports(
+      env.DB,
+      touched.map((c) => ({ ...c, revision: 5, total: c.total + 100, clickedAt: T0 + DAY })),
+    )
+    for (const id of ids.filter(() => r() < 0.2)) {
+      await eraseCartRows(env.DB, store(ids.indexOf(id)), id, 3)
+    }
+    const { fresh, kept } = await recomputed(stores)
+    expect(kept.length).toBeGreaterThan(20)
+    expect(kept).toEqual(fresh)
+
+    // The dashboard's answers from the rollups equal those read from the carts.
+    for (const [set, from, to] of [
+      [stores, T0, T0 + 12 * DAY],
+      [[stores[0] as string], T0 + 2 * DAY, T0 + 5 * DAY],
+      [[], T0, T0 + DAY],
+    ] as const) {
+      const ids = [...set]
+      const [byDay, byCart] = [
+        await statsRowsByDay(env.DB, ids, from, to),
+        await statsRowsByCart(env.DB, ids, from, to),
+      ]
+      const nonZero = (rows: Record<string, unknown>[]) => rows.filter((x) => Number(x.n) !== 0)
+      expect(sorted(nonZero(byDay[0]?.results ?? []))).toEqual(
+        sorted(nonZero(byCart[0]?.results ?? [])),
+      )
+      expect(byDay[1]?.results).toEqual(byCart[1]?.results)
+      expect(sorted(byDay[2]?.results ?? [])).toEqual(sorted(byCart[2]?.results ?? []))
+      const [o1, o2] = [
+        await overviewRowsByDay(env.DB, ids, from, to),
+        await overviewRowsByCart(env.DB, ids, from, to),
+      ]
+      const busy = (rows: Record<string, unknown>[]) =>
+        rows.filter((x) => Number(x.abandoned) + Number(x.recovered) > 0)
+      expect(sorted(busy(o1[0]?.results ?? []))).toEqual(sorted(busy(o2[0]?.results ?? [])))
+      expect(sorted(o1[1]?.results ?? [])).toEqual(sorted(o2[1]?.results ?? []))
+      const funnel = (x: Record<string, unknown> | undefined) =>
+        Object.fromEntries(Object.entries(x ?? {}).map(([k, v]) => [k, Number(v ?? 0)]))
+      expect(funnel(o1[2]?.results[0])).toEqual(funnel(o2[2]?.results[0]))
+    }
+  })
+})
