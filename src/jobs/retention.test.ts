@@ -33,6 +33,21 @@ describe('retention', () => {
     expect(row).toBeNull()
   })
 
+  it('drops an old row whose object holds nothing, so it cannot block later sweeps', async () => {
+    const store = await createStore({ settings: { retentionDays: 30 } })
+    await env.DB.prepare(
+      `INSERT INTO carts (store_id, cart_id, revision, status, currency, total, item_count,
+         created_at, updated_at, last_activity_at) VALUES (?, ?, 3, 'active', 'USD', 0, 0, 0, 0, 0)`,
+    )
+      .bind(store.id, 'cart_orphan_000000000')
+      .run()
+    expect(await sweepRetention(env, Date.now(), 1000)).toBeGreaterThanOrEqual(1)
+    const row = await env.DB.prepare('SELECT 1 FROM carts WHERE store_id = ?')
+      .bind(store.id)
+      .first()
+    expect(row).toBeNull()
+  })
+
   it('keeps a cart whose own state changed after the D1 row said it was old', async () => {
     const store = await createStore({ settings: { retentionDays: 30 } })
     const id = await cartIn(store)

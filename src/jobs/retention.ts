@@ -1,5 +1,7 @@
+import { eraseCartRows } from '../db/projection'
 import { listStores } from '../db/stores'
 import { log } from '../lib/log'
+import { cartStub } from '../objects/cart-object'
 import { deleteCart } from '../routes/carts/ops'
 
 const DAY = 86_400_000
@@ -17,13 +19,19 @@ export async function sweepRetention(env: Env, now: number, budget = 200) {
     if (days === null || erased >= budget) continue
     const cutoff = now - days * DAY
     const { results } = await env.DB.prepare(
-      `SELECT cart_id FROM carts WHERE store_id = ? AND updated_at < ?
+      `SELECT cart_id, revision FROM carts WHERE store_id = ? AND updated_at < ?
        ORDER BY updated_at LIMIT ?`,
     )
       .bind(store.id, cutoff, budget - erased)
-      .all<{ cart_id: string }>()
-    for (const { cart_id } of results) {
+      .all<{ cart_id: string; revision: number }>()
+    for (const { cart_id, revision } of results) {
       if (await deleteCart(env, store, cart_id, cutoff)) erased++
+      else if (!(await cartStub(env.CART, { storeId: store.id, cartId: cart_id }).snapshot())) {
+        // A row whose object holds nothing (it can only be stale): drop it, or it would head
+        // every sweep's list and use up the budget forever.
+        await eraseCartRows(env.DB, store.id, cart_id, revision)
+        erased++
+      }
     }
   }
   if (erased > 0) log('info', 'retention: carts erased', { erased })

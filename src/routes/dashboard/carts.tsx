@@ -146,10 +146,14 @@ const Selected = z
   .string()
   .max(200)
   .transform((v) => {
-    const slash = v.indexOf('/')
+    // `storeId/cartId`; without a slash the store is empty and the check below refuses it.
+    const slash = Math.max(0, v.indexOf('/'))
     return { storeId: v.slice(0, slash), cartId: v.slice(slash + 1) }
   })
-  .refine((v) => v.storeId.length > 0 && CartIdSchema.safeParse(v.cartId).success)
+  .refine(
+    (v) =>
+      v.storeId.length > 0 && v.storeId.length < 64 && CartIdSchema.safeParse(v.cartId).success,
+  )
 
 const Bulk = z.object({
   action: z.enum(['archive', 'ignore', 'delete']),
