@@ -306,6 +306,16 @@ describe('carts in a browser', () => {
     const detail = await worker.api<{ status: string }>(`/carts/${shop.id}/${carts.plain}`)
     expect(detail.body.status).toBe('ignored')
 
+    // Delete asks first; Cancel goes back to the same filter with nothing deleted.
+    await page.getByLabel(`Select cart ${carts.plain}`).check()
+    await page.getByLabel('With selected').selectOption('delete')
+    await page.getByRole('button', { name: 'Apply' }).click()
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Delete 1 cart?')
+    await page.screenshot({ path: shot('dashboard-confirm-delete') })
+    await page.getByRole('link', { name: 'Cancel' }).click()
+    await page.waitForURL(/\/carts\?.*q=grace/)
+    expect((await worker.api(`/carts/${shop.id}/${carts.plain}`)).status).toBe(200)
+
     // The export reads the reporting rows, which follow the cart through the queue.
     const lines = await until('the ignored cart in the export', async () => {
       const csv = await page.request.get(`${worker.url}/carts/export.csv?store=${shop.id}`)
