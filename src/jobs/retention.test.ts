@@ -33,6 +33,18 @@ describe('retention', () => {
     expect(row).toBeNull()
   })
 
+  it('never erases a cart whose links or attribution window may still be used', async () => {
+    const store = await createStore({
+      settings: { retentionDays: 30, attributionWindowSeconds: 60 * 86_400 },
+    })
+    const id = await cartIn(store)
+    // 31 days: past retention, inside 60 days of attribution + 14 of restore links.
+    await sweepRetention(env, Date.now() + 31 * DAY, 1000)
+    expect((await api(`/carts/${store.id}/${id}`)).status).toBe(200)
+    await sweepRetention(env, Date.now() + 75 * DAY, 1000)
+    expect((await api(`/carts/${store.id}/${id}`)).status).toBe(404)
+  })
+
   it('drops an old row whose object holds nothing, so it cannot block later sweeps', async () => {
     const store = await createStore({ settings: { retentionDays: 30 } })
     await env.DB.prepare(

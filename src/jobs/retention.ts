@@ -1,7 +1,6 @@
 import { eraseCartRows } from '../db/projection'
 import { listStores } from '../db/stores'
 import { log } from '../lib/log'
-import { cartStub } from '../objects/cart-object'
 import { deleteCart } from '../routes/carts/ops'
 
 const DAY = 86_400_000
@@ -15,9 +14,15 @@ const DAY = 86_400_000
 export async function sweepRetention(env: Env, now: number, budget = 200) {
   let erased = 0
   for (const store of await listStores(env.DB)) {
-    const days = store.settings.retentionDays
-    if (days === null || erased >= budget) continue
-    const cutoff = now - days * DAY
+    const { retentionDays, attributionWindowSeconds, restoreTtlSeconds } = store.settings
+    if (retentionDays === null || erased >= budget) continue
+    // Never while a cart can still be restored or credited: its links and its "lost" timer
+    // outlive a short retention (a cart's last change can be its last reminder).
+    const keepMs = Math.max(
+      retentionDays * DAY,
+      (attributionWindowSeconds + restoreTtlSeconds) * 1000,
+    )
+    const cutoff = now - keepMs
     const { results } = await env.DB.prepare(
       `SELECT cart_id, revision FROM carts WHERE store_id = ? AND updated_at < ?
        ORDER BY updated_at LIMIT ?`,
@@ -25,12 +30,21 @@ export async function sweepRetention(env: Env, now: number, budget = 200) {
       .bind(store.id, cutoff, budget - erased)
       .all<{ cart_id: string; revision: number }>()
     for (const { cart_id, revision } of results) {
-      if (await deleteCart(env, store, cart_id, cutoff)) erased++
-      else if (!(await cartStub(env.CART, { storeId: store.id, cartId: cart_id }).snapshot())) {
-        // A row whose object holds nothing (it can only be stale): drop it, or it would head
-        // every sweep's list and use up the budget forever.
-        await eraseCartRows(env.DB, store.id, cart_id, revision)
-        erased++
+      try {
+        const outcome = await deleteCart(env, store, cart_id, cutoff)
+        if (outcome === 'missing') {
+          // A row whose object holds nothing (it can only be stale): drop it, or it would head
+          // every sweep's list and use up the budget forever.
+          await eraseCartRows(env.DB, store.id, cart_id, revision)
+        }
+        if (outcome !== 'kept') erased++
+      } catch (err) {
+        // One cart that fails must not stop the others (nor every later store, every hour).
+        log('error', 'retention: erase failed', {
+          storeId: store.id,
+          cartId: cart_id,
+          error: String(err),
+        })
       }
     }
   }

@@ -121,11 +121,11 @@ describe('CartObject erase', () => {
     const { store, id, stub } = await newCartIn()
     const old = cartReport((await stub.snapshot())!.state)
     await waitForRow('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?', store.id, id)
-    const erased = await stub.erase()
+    const erased = (await stub.erase()) as { revision: number }
     expect(erased).toEqual({ revision: old.revision })
     expect(await stub.snapshot()).toBeNull()
     expect(await alarmOf(stub)).toBeNull()
-    await eraseCartRows(env.DB, store.id, id, erased!.revision)
+    await eraseCartRows(env.DB, store.id, id, erased.revision)
     await writeCartReports(env.DB, [old])
     const row = await env.DB.prepare('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?')
       .bind(store.id, id)
@@ -135,7 +135,7 @@ describe('CartObject erase', () => {
 
   it('starts a reused cart id above the erased revision so its reports land', async () => {
     const { store, id, stub } = await newCartIn()
-    const erased = (await stub.erase())!
+    const erased = (await stub.erase()) as { revision: number }
     await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
     const again = (await stub.snapshot())!.state
     expect(again.revision).toBe(erased.revision + 1)

@@ -143,19 +143,30 @@ export class CartObject extends DurableObject<Env> {
    * Erases everything this cart holds (state, journal, consent, outbox, alarm). Keeps only a
    * revision floor so a reused cart id starts above every report already in flight.
    */
-  async erase(): Promise<{ revision: number } | null> {
+  async erase(
+    opts: { unchangedSince?: number } = {},
+  ): Promise<{ revision: number; phone?: string } | { kept: true } | null> {
     // Erasing again answers with the same floor, so a caller can retry the D1 part.
     if (!this.state) {
       const floor = this.ctx.storage.kv.get<number>('revisionFloor')
-      return floor === undefined ? null : { revision: floor }
+      const phone = this.ctx.storage.kv.get<string>('erasedPhone')
+      if (floor === undefined) return null
+      return phone ? { revision: floor, phone } : { revision: floor }
+    }
+    // Retention: checked here, in the same turn as the erase, so no event slips in between.
+    if (opts.unchangedSince !== undefined && this.state.updatedAt >= opts.unchangedSince) {
+      return { kept: true }
     }
     const revision = this.state.revision
+    const phone = this.state.contact.phone
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
     this.migrate()
     this.ctx.storage.kv.put('revisionFloor', revision)
+    // Kept so that a retried delete can still forget the SMS thread (the phone alone, no cart).
+    if (phone) this.ctx.storage.kv.put('erasedPhone', phone)
     this.state = null
-    return { revision }
+    return phone ? { revision, phone } : { revision }
   }
 
   override async alarm(): Promise<void> {

@@ -102,7 +102,8 @@ carts.post('/:storeId/:cartId/actions', async (c) => {
     return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
   }
   if (action === 'delete') {
-    if (!(await deleteCart(c.env, store, cartId))) throw new AppError('NOT_FOUND', 'No such cart.')
+    if ((await deleteCart(c.env, store, cartId)) !== 'erased')
+      throw new AppError('NOT_FOUND', 'No such cart.')
     return c.json({ ok: true, deleted: true, storeId: store.id, cartId })
   }
   return c.json(summaryOf(await actOnCart(c, store, cartId, action)))

@@ -45,24 +45,26 @@ export async function cartDetail(c: Context<AppEnv>, store: Store, cartId: strin
 
 /**
  * Erases a cart: its object, its reporting rows and its SMS thread (not the consent ledger).
- * `unchangedSince`: only if the cart's own state was last changed before then (retention).
+ * `unchangedSince` (retention): only if the cart's own state was last changed before then.
+ * Returns `erased`, `kept` (changed since) or `missing` (the object holds nothing).
  */
 export async function deleteCart(
   env: Env,
   store: Pick<Store, 'id'>,
   cartId: string,
   unchangedSince?: number,
-) {
-  const stub = cartStub(env.CART, { storeId: store.id, cartId })
-  const snap = await stub.snapshot()
-  if (unchangedSince !== undefined && snap && snap.state.updatedAt >= unchangedSince) return false
+): Promise<'erased' | 'kept' | 'missing'> {
+  const erased = await cartStub(env.CART, { storeId: store.id, cartId }).erase(
+    unchangedSince === undefined ? {} : { unchangedSince },
+  )
+  if (!erased) return 'missing'
+  if ('kept' in erased) return 'kept'
   // The consent ledger stays: it is kept 4 years, apart from cart data.
-  const phone = snap?.state.contact.phone
-  if (phone) await contactStub(env.CONTACT, smsRef(store.id, phone)).forgetCart(cartId)
-  const erased = await stub.erase()
-  if (!erased) return false
+  if (erased.phone) {
+    await contactStub(env.CONTACT, smsRef(store.id, erased.phone)).forgetCart(cartId)
+  }
   await eraseCartRows(env.DB, store.id, cartId, erased.revision)
-  return true
+  return 'erased'
 }
 
 /** Archive, ignore, unignore or mark recovered; throws the machine's refusal as a 409. */

@@ -191,7 +191,8 @@ cartPages.post('/carts/bulk', ...signedIn, async (c) => {
     parsed.data.cart.map(async ({ storeId, cartId }) => {
       const { store } = await resolveCart(c, storeId, cartId)
       if (action === 'delete') {
-        if (!(await deleteCart(c.env, store, cartId))) throw new AppError('NOT_FOUND', 'gone')
+        if ((await deleteCart(c.env, store, cartId)) !== 'erased')
+          throw new AppError('NOT_FOUND', 'gone')
       } else await actOnCart(c, store, cartId, action)
     }),
   )

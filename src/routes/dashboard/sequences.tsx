@@ -171,7 +171,10 @@ function previewDocument(p: Preview): string {
   if (p.channel === 'email') {
     const bar = `<div class="bar"><b>${escapeHtml(p.subject)}</b><span>${escapeHtml(p.preheader)}</span></div>`
     const style = `<style>${DOC_STYLE}</style>`
-    return p.html.replace(/<head>/i, `<head>${style}`).replace(/<body([^>]*)>/i, `<body$1>${bar}`)
+    // Functions, not strings, as replacements: a subject such as "Save $15" has `$` patterns.
+    return p.html
+      .replace(/<head>/i, (head) => `${head}${style}`)
+      .replace(/<body([^>]*)>/i, (body) => `${body}${bar}`)
   }
   if ('error' in p) {
     return doc(

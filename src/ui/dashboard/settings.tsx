@@ -270,7 +270,7 @@ export const SettingsPage: FC<Props> = (p) => {
               label="Erase carts after (days unchanged)"
               value={v('timing', 'retentionDays', s.retentionDays)}
               errors={errs('timing')}
-              hint="30 to 3,650; empty keeps carts until you delete them."
+              hint="30 to 3,650; empty keeps carts until you delete them. Never sooner than the attribution window plus the restore-link lifetime."
             />
           </div>
         </Section>
