@@ -337,6 +337,12 @@ export async function stats(
   }
 }
 
+/**
+ * The cart id the sequence editor's test sends are filed under: not a valid storefront cart id
+ * (it has a colon), so no shopper's cart can ever share it.
+ */
+export const TEST_SEND_CART = 'test:send'
+
 /** A message as the API returns it (DESIGN §6 `Message`). */
 export type MessageView = {
   id: string

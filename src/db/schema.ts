@@ -23,6 +23,8 @@ export const stores = sqliteTable('stores', {
   updatedAt: integer('updated_at').notNull(),
 })
 
+// Triggers on this table (migration 0011) keep `cart_days`; drizzle-kit does not know them: a
+// migration that rebuilds `carts` must create them again (docs/design/dashboard.md).
 export const carts = sqliteTable(
   'carts',
   {

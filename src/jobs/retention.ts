@@ -1,4 +1,5 @@
 import { eraseCartRows } from '../db/projection'
+import { TEST_SEND_CART } from '../db/queries'
 import { listStores } from '../db/stores'
 import { log } from '../lib/log'
 import { deleteCart } from '../routes/carts/ops'
@@ -29,6 +30,12 @@ export async function sweepRetention(env: Env, now: number, budget = 200) {
     )
       .bind(store.id, cutoff, budget - erased)
       .all<{ cart_id: string; revision: number }>()
+    // Test sends from the sequence editor belong to no cart: they age out on their own.
+    await env.DB.prepare(
+      'DELETE FROM messages WHERE store_id = ? AND cart_id = ? AND created_at < ?',
+    )
+      .bind(store.id, TEST_SEND_CART, cutoff)
+      .run()
     for (const { cart_id, revision } of results) {
       try {
         const outcome = await deleteCart(env, store, cart_id, cutoff)

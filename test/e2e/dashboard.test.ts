@@ -383,7 +383,7 @@ describe('the sequence editor in a browser', () => {
       .poll(() => page.locator('.notice').textContent())
       .toContain(`Test email sent to ${worker.owner.email}`)
     const { body } = await worker.api<{ messages: { subject?: string; cartId: string }[] }>(
-      `/messages?store=${shop.id}&cart=cartback-test-send`,
+      `/messages?store=${shop.id}&cart=test:send`,
     )
     expect(body.messages[0]?.subject).toBe('[Test] Forgot something, Ada?')
     expect(dialogs).toEqual([])

@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { listMessages } from '../../db/queries'
+import { listMessages, TEST_SEND_CART } from '../../db/queries'
 import type { AppEnv } from '../env'
 import { CartIdSchema } from '../schemas/beacon'
 import { queryOf } from '../validation'
@@ -10,7 +10,8 @@ export const messages = new Hono<AppEnv>()
 
 const MessagesQuery = z.object({
   store: z.string().max(64).optional(),
-  cart: CartIdSchema.optional(),
+  /** A cart, or `test:send` for the sequence editor's test sends. */
+  cart: CartIdSchema.or(z.literal(TEST_SEND_CART)).optional(),
   channel: z.enum(['email', 'sms']).optional(),
   provider: z.enum(['resend', 'twilio', 'outbox']).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),

@@ -6,7 +6,11 @@ import { blankStep, formOfStep, readStepForms, type StepForm, stepsOf } from './
 function posted(forms: StepForm[], extra: Record<string, string> = {}) {
   const body: Record<string, string> = { ...extra }
   forms.forEach((f, i) => {
-    for (const [k, v] of Object.entries(f)) body[`s.${i}.${k}`] = v
+    for (const [k, v] of Object.entries(f)) {
+      if (k === 'remove') {
+        if (v) body[`s.${i}.remove`] = 'on'
+      } else body[`s.${i}.${k}`] = String(v)
+    }
   })
   return body
 }
@@ -22,13 +26,27 @@ describe('sequence form', () => {
 
   it('reads a fixed incentive in the currency and days into seconds', () => {
     const form = { ...blankStep('email', []), incentiveKind: 'fixed' as const }
-    const out = stepsOf([{ ...form, incentiveAmount: '5.50', incentiveDays: '3' }], 'EUR')
+    const out = stepsOf([{ ...form, incentiveAmount: '5.50', incentiveValid: '3' }], 'EUR')
     expect(out.steps?.[0]?.incentive).toEqual({
       kind: 'fixed',
       amount: 550,
       validForSeconds: 3 * 86_400,
     })
-    expect(formOfStep(out.steps![0]!, 'EUR')).toMatchObject({ incentiveAmount: '5.50' })
+    expect(formOfStep(out.steps![0]!, 'EUR')).toMatchObject({
+      incentiveAmount: '5.50',
+      incentiveValid: '3',
+      incentiveValidUnit: 'days',
+    })
+    // 36 hours stays 36 hours (not rounded to whole days) when the form is saved unchanged.
+    const hours = stepsOf(
+      [{ ...form, incentiveAmount: '1', incentiveValid: '36', incentiveValidUnit: 'hours' }],
+      'EUR',
+    )
+    expect(hours.steps?.[0]?.incentive?.validForSeconds).toBe(36 * 3600)
+    expect(formOfStep(hours.steps![0]!, 'EUR')).toMatchObject({
+      incentiveValid: '36',
+      incentiveValidUnit: 'hours',
+    })
   })
 
   it('pins every problem to its own field', () => {

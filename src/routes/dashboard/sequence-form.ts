@@ -1,12 +1,10 @@
 import { formatMoney } from '../../domain/message/format'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
+import { readDuration, splitDuration, UNITS, type Unit } from '../../lib/duration'
 import { currencyExponent, decimalToMinor } from '../../lib/money'
 
 // The sequence editor's form: steps as flat fields (`s.<index>.<field>`), read back into steps
 // and validated by the same schema the API uses, with each problem pinned to its field.
-
-export const UNITS = { minutes: 60, hours: 3600, days: 86_400 } as const
-export type Unit = keyof typeof UNITS
 
 /** One step as the form shows it: every value a string, as typed. */
 export type StepForm = {
@@ -23,23 +21,20 @@ export type StepForm = {
   buttonLabel: string
   incentiveKind: '' | 'percent' | 'fixed'
   incentiveAmount: string
-  incentiveDays: string
+  incentiveValid: string
+  incentiveValidUnit: Unit
+  /** Ticked "Remove this step" (kept while a preview or a test send re-renders the form). */
+  remove: boolean
 }
 
 /** Field errors keyed `s.<index>.<field>`, plus `sequence` for the whole list. */
 export type FormErrors = Record<string, string>
 
-/** Seconds in the largest unit that divides them evenly (90 min, 3 h, 2 days). */
-function split(seconds: number): [string, Unit] {
-  if (seconds > 0 && seconds % UNITS.days === 0) return [String(seconds / UNITS.days), 'days']
-  if (seconds % UNITS.hours === 0 && seconds > 0) return [String(seconds / UNITS.hours), 'hours']
-  return [String(seconds / UNITS.minutes), 'minutes']
-}
-
 /** A saved step as form values; a fixed incentive in the store's currency as a decimal. */
 export function formOfStep(step: Step, currency: string): StepForm {
-  const [delay, delayUnit] = split(step.delaySeconds)
-  const [window, windowUnit] = split(step.windowSeconds)
+  const [delay, delayUnit] = splitDuration(step.delaySeconds)
+  const [window, windowUnit] = splitDuration(step.windowSeconds)
+  const [valid, validUnit] = splitDuration(step.incentive?.validForSeconds ?? 7 * 86_400)
   const t = step.template as Partial<Record<string, string>>
   const i = step.incentive
   const exp = currencyExponent(currency)
@@ -61,7 +56,9 @@ export function formOfStep(step: Step, currency: string): StepForm {
         ? String(i.amount)
         : (i.amount / 10 ** exp).toFixed(exp)
       : '',
-    incentiveDays: i ? String(Math.round(i.validForSeconds / UNITS.days)) : '7',
+    incentiveValid: valid,
+    incentiveValidUnit: validUnit,
+    remove: false,
   }
 }
 
@@ -86,7 +83,9 @@ export function blankStep(channel: 'email' | 'sms', taken: string[]): StepForm {
     buttonLabel: channel === 'email' ? 'Return to my cart' : '',
     incentiveKind: '',
     incentiveAmount: '',
-    incentiveDays: '7',
+    incentiveValid: '7',
+    incentiveValidUnit: 'days',
+    remove: false,
   }
 }
 
@@ -118,7 +117,9 @@ export function readStepForms(body: Body, keepRemoved = false): StepForm[] {
       buttonLabel: f('buttonLabel'),
       incentiveKind: kind === 'percent' || kind === 'fixed' ? kind : '',
       incentiveAmount: f('incentiveAmount').trim(),
-      incentiveDays: f('incentiveDays').trim(),
+      incentiveValid: f('incentiveValid').trim(),
+      incentiveValidUnit: unit(f('incentiveValidUnit')),
+      remove: f('remove') === 'on',
     })
   }
   return forms
@@ -129,7 +130,7 @@ const FIELD: Record<string, string> = {
   delaySeconds: 'delay',
   windowSeconds: 'window',
   amount: 'incentiveAmount',
-  validForSeconds: 'incentiveDays',
+  validForSeconds: 'incentiveValid',
   kind: 'incentiveKind',
 }
 
@@ -148,8 +149,8 @@ export function stepsOf(
     const at = (field: string, message: string) => {
       errors[`s.${i}.${field}`] ??= message
     }
-    const delay = number(f.delay)
-    const window = number(f.window)
+    const delay = readDuration(f.delay, f.delayUnit)
+    const window = readDuration(f.window, f.windowUnit)
     if (Number.isNaN(delay)) at('delay', 'Enter a number, such as 1 or 2.5.')
     if (Number.isNaN(window)) at('window', 'Enter a number, such as 12.')
     let incentive: Record<string, unknown> | undefined
@@ -158,7 +159,7 @@ export function stepsOf(
         f.incentiveKind === 'percent'
           ? number(f.incentiveAmount)
           : decimalToMinor(f.incentiveAmount, currency)
-      const days = number(f.incentiveDays)
+      const valid = readDuration(f.incentiveValid, f.incentiveValidUnit)
       if (amount === null || Number.isNaN(amount) || !Number.isInteger(amount)) {
         at(
           'incentiveAmount',
@@ -167,8 +168,8 @@ export function stepsOf(
             : `Enter an amount such as ${formatMoney(500, currency)}.`,
         )
       }
-      if (Number.isNaN(days)) at('incentiveDays', 'Enter a number of days.')
-      incentive = { kind: f.incentiveKind, amount, validForSeconds: Math.round(days * UNITS.days) }
+      if (Number.isNaN(valid)) at('incentiveValid', 'Enter a number, such as 7.')
+      incentive = { kind: f.incentiveKind, amount, validForSeconds: valid }
     }
     const template =
       f.channel === 'sms'
@@ -183,8 +184,8 @@ export function stepsOf(
     return {
       id: f.id,
       channel: f.channel,
-      delaySeconds: Math.round(delay * UNITS[f.delayUnit]),
-      windowSeconds: Math.round(window * UNITS[f.windowUnit]),
+      delaySeconds: delay,
+      windowSeconds: window,
       template,
       ...(incentive ? { incentive } : {}),
     }

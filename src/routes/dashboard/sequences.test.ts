@@ -15,7 +15,9 @@ async function editor(storeId: string) {
 function fields(csrf: string, change: Record<string, string> = {}) {
   const body = new URLSearchParams({ _csrf: csrf })
   DEFAULT_SEQUENCE.forEach((s, i) => {
-    for (const [k, v] of Object.entries(formOfStep(s, 'USD'))) body.set(`s.${i}.${k}`, v)
+    for (const [k, v] of Object.entries(formOfStep(s, 'USD'))) {
+      if (k !== 'remove') body.set(`s.${i}.${k}`, String(v))
+    }
   })
   for (const [k, v] of Object.entries(change)) body.set(k, v)
   return body
@@ -81,15 +83,23 @@ describe('dashboard sequence editor', () => {
       settings: { sender: { fromEmail: 'shop@example.com', postalAddress: '1 Main St' } },
     })
     const { cookies, csrf } = await editor(store.id)
-    const res = await post(`/sequences/${store.id}/test`, cookies, fields(csrf, { test: '0' }))
+    const res = await post(
+      `/sequences/${store.id}/test`,
+      cookies,
+      fields(csrf, { test: '0', 's.3.remove': 'on' }),
+    )
     expect(res.status).toBe(200)
-    expect(await res.text()).toContain('Test email sent to owner@example.com')
+    const page = await res.text()
+    expect(page).toContain('Test email sent to owner@example.com')
+    // The form comes back as it was: the step ticked for removal is still ticked.
+    expect(page).toMatch(/name="s\.3\.remove" checked/)
+    expect(page).not.toMatch(/name="s\.2\.remove" checked/)
     const text = await post(`/sequences/${store.id}/test`, cookies, fields(csrf, { test: '1' }))
     expect(text.status).toBe(400)
     expect(await text.text()).toContain('Type the phone number test texts should go to.')
-    const { messages } = await (
-      await api(`/messages?store=${store.id}&cart=cartback-test-send`)
-    ).json<{ messages: { subject: string; to: string; provider: string }[] }>()
+    const { messages } = await (await api(`/messages?store=${store.id}&cart=test:send`)).json<{
+      messages: { subject: string; to: string; provider: string }[]
+    }>()
     expect(messages).toHaveLength(1)
     expect(messages[0]).toMatchObject({ to: 'owner@example.com', provider: 'outbox' })
     expect(messages[0]?.subject).toMatch(/^\[Test\] /)

@@ -1,6 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { createAdapters } from '../../adapters'
 import { writeMessageReports } from '../../db/projection'
+import { TEST_SEND_CART } from '../../db/queries'
 import { listStores, type Store, updateStore } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { StepSchema } from '../../domain/sequence/steps'
@@ -321,9 +322,6 @@ async function sendTest(
     notice: `Test text sent to ${to}${adapters.sms.provider === 'outbox' ? ' (in the Outbox: no SMS provider is set).' : '.'}`,
   }
 }
-
-/** The cart id test sends are filed under (a valid id no storefront makes: it has no randomness). */
-export const TEST_SEND_CART = 'cartback-test-send'
 
 /** Keeps a test send with the store's messages, so the Outbox and the API show it. */
 async function record(

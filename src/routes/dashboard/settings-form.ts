@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Store } from '../../db/stores'
 import { type Settings, SettingsSchema } from '../../domain/store/settings'
+import { describeDuration, readDuration, splitDuration, type Unit } from '../../lib/duration'
 import { decimalToMinor } from '../../lib/money'
 import { httpUrl } from '../../lib/schemas'
 
@@ -23,25 +24,27 @@ const num = (body: Body, k: string) => {
   return /^\d+(\.\d+)?$/.test(v) ? Number(v) : Number.NaN
 }
 
-const DAY = 86_400
-/** Fields shown in a unit other than seconds: form name → [settings path, seconds per unit]. */
-const UNITS: Record<string, [string, number, string]> = {
-  inactivityMinutes: ['inactivitySeconds', 60, 'minutes'],
-  restoreTtlDays: ['restoreTtlSeconds', DAY, 'days'],
-  attributionWindowDays: ['attributionWindowSeconds', DAY, 'days'],
-  'attribution.emailWindowHours': ['attribution.emailWindowSeconds', 3600, 'hours'],
-  'attribution.smsWindowHours': ['attribution.smsWindowSeconds', 3600, 'hours'],
-  'ai.incentiveDays': ['ai.incentive.validForSeconds', DAY, 'days'],
+/** Duration fields (a number and a unit each): form name → settings path, in seconds. */
+const DURATIONS: Record<string, string> = {
+  inactivity: 'inactivitySeconds',
+  restoreTtl: 'restoreTtlSeconds',
+  attributionWindow: 'attributionWindowSeconds',
+  'attribution.emailWindow': 'attribution.emailWindowSeconds',
+  'attribution.smsWindow': 'attribution.smsWindowSeconds',
+  'ai.incentiveValid': 'ai.incentive.validForSeconds',
 }
-const FIELD_OF_PATH = Object.fromEntries(Object.entries(UNITS).map(([f, [p]]) => [p, f]))
+const FIELD_OF_PATH = Object.fromEntries(Object.entries(DURATIONS).map(([f, p]) => [p, f]))
 
-/** The value a unit field shows for the stored seconds. */
-export function inUnits(settings: Settings, field: string): string {
-  const [path, per] = UNITS[field] ?? ['', 1]
+/** A duration field's value and unit for the stored seconds (exact: saving it back is a no-op). */
+export function durationOf(settings: Settings, field: string): [string, Unit] | null {
   let v: unknown = settings
-  for (const k of path.split('.')) v = (v as Record<string, unknown> | null)?.[k]
-  return typeof v === 'number' ? String(Math.round((v / per) * 100) / 100) : ''
+  for (const k of (DURATIONS[field] ?? '').split('.'))
+    v = (v as Record<string, unknown> | null)?.[k]
+  return typeof v === 'number' ? splitDuration(v) : null
 }
+
+/** Every duration field's form name. */
+export const DURATION_FIELDS = Object.keys(DURATIONS)
 
 const origin = z
   .string()
@@ -66,6 +69,8 @@ export type Draft = {
 /** Reads one section's form into store fields and whole new settings, validated. */
 export function readSection(section: Section, body: Body, store: Store): Draft {
   const errors: Record<string, string> = {}
+  // Blank FAQ rows are skipped: the form row of each entry kept, to put its error on it.
+  const faqRow: number[] = []
   if (section === 'store') {
     const origins = text(body, 'allowedOrigins')
       .split(/[\s,]+/)
@@ -85,18 +90,17 @@ export function readSection(section: Section, body: Body, store: Store): Draft {
   }
   const s = structuredClone(store.settings) as Record<string, unknown> & Settings
   const seconds = (field: string) => {
-    const [, per] = UNITS[field] ?? ['', 1]
-    const v = num(body, field)
+    const v = readDuration(text(body, field), text(body, `${field}Unit`))
     if (Number.isNaN(v)) errors[field] = 'Enter a number.'
-    return Math.round(v * per)
+    return v
   }
   if (section === 'timing') {
-    s.inactivitySeconds = seconds('inactivityMinutes')
-    s.restoreTtlSeconds = seconds('restoreTtlDays')
-    s.attributionWindowSeconds = seconds('attributionWindowDays')
+    s.inactivitySeconds = seconds('inactivity')
+    s.restoreTtlSeconds = seconds('restoreTtl')
+    s.attributionWindowSeconds = seconds('attributionWindow')
     s.attribution = {
-      emailWindowSeconds: seconds('attribution.emailWindowHours'),
-      smsWindowSeconds: seconds('attribution.smsWindowHours'),
+      emailWindowSeconds: seconds('attribution.emailWindow'),
+      smsWindowSeconds: seconds('attribution.smsWindow'),
     }
     s.defaultCountry = text(body, 'defaultCountry').toUpperCase()
     const keep = text(body, 'retentionDays')
@@ -139,7 +143,7 @@ export function readSection(section: Section, body: Body, store: Store): Draft {
         kind === 'percent' ? num(body, 'ai.incentive.amount') : decimalToMinor(raw, store.currency)
       if (amount === null || Number.isNaN(amount))
         errors['ai.incentive.amount'] = 'Enter an amount.'
-      incentive = { kind, amount, validForSeconds: seconds('ai.incentiveDays') }
+      incentive = { kind, amount, validForSeconds: seconds('ai.incentiveValid') }
     }
     s.ai = {
       enabled: text(body, 'ai.enabled') === 'on',
@@ -152,7 +156,10 @@ export function readSection(section: Section, body: Body, store: Store): Draft {
       const q = text(body, `knowledgeBase.faq.${i}.q`)
       const a = text(body, `knowledgeBase.faq.${i}.a`)
       if (!(`knowledgeBase.faq.${i}.q` in body)) break
-      if (q || a) faq.push({ q, a })
+      if (q || a) {
+        faq.push({ q, a })
+        faqRow.push(i)
+      }
     }
     const kb: Record<string, unknown> = { faq }
     for (const k of ['shipping', 'returns', 'payment', 'tone']) {
@@ -164,11 +171,13 @@ export function readSection(section: Section, body: Body, store: Store): Draft {
   const parsed = SettingsSchema.safeParse(s)
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      const path = issue.path.join('.')
+      const [top, list, k, ...rest] = issue.path
+      const path =
+        top === 'knowledgeBase' && list === 'faq' && typeof k === 'number'
+          ? ['knowledgeBase', 'faq', faqRow[k] ?? k, ...rest].join('.')
+          : issue.path.join('.')
       const field = FIELD_OF_PATH[path]
-      errors[field ?? path] ??= field
-        ? inUnitsMessage(issue.message, field)
-        : sentence(issue.message)
+      errors[field ?? path] ??= field ? inUnitsMessage(issue.message) : sentence(issue.message)
     }
   }
   return Object.keys(errors).length > 0 || !parsed.success
@@ -176,13 +185,11 @@ export function readSection(section: Section, body: Body, store: Store): Draft {
     : { settings: parsed.data, errors }
 }
 
-/** A bound in seconds, said in the field's unit ("At least 1 minutes" → minutes shown). */
-function inUnitsMessage(message: string, field: string) {
-  const [, per, unit] = UNITS[field] ?? ['', 1, 'seconds']
+/** A bound in seconds, said as a duration ("At least 1 minute.", "At most 90 days."). */
+function inUnitsMessage(message: string) {
   const m = /([<>])=(\d+)/.exec(message)
   if (!m) return sentence(message)
-  const n = Math.round((Number(m[2]) / per) * 100) / 100
-  return `${m[1] === '>' ? 'At least' : 'At most'} ${n} ${unit}.`
+  return `${m[1] === '>' ? 'At least' : 'At most'} ${describeDuration(Number(m[2]))}.`
 }
 
 /** Zod's messages, readable: bounds of numbers said plainly, a capital and a full stop. */

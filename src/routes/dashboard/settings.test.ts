@@ -33,11 +33,16 @@ describe('dashboard settings', () => {
     const timing = {
       _csrf: csrf,
       section: 'timing',
-      inactivityMinutes: '45',
-      restoreTtlDays: '10',
-      attributionWindowDays: '7',
-      'attribution.emailWindowHours': '120',
-      'attribution.smsWindowHours': '24',
+      inactivity: '45',
+      inactivityUnit: 'minutes',
+      restoreTtl: '10',
+      restoreTtlUnit: 'days',
+      attributionWindow: '7',
+      attributionWindowUnit: 'days',
+      'attribution.emailWindow': '120',
+      'attribution.emailWindowUnit': 'hours',
+      'attribution.smsWindow': '24',
+      'attribution.smsWindowUnit': 'hours',
       defaultCountry: 'gb',
       retentionDays: '',
     }
@@ -52,8 +57,8 @@ describe('dashboard settings', () => {
     })
     const bad = await post(`/settings/${store.id}`, cookies, {
       ...timing,
-      inactivityMinutes: 'soon',
-      restoreTtlDays: '365',
+      inactivity: 'soon',
+      restoreTtl: '365',
     })
     expect(bad.status).toBe(400)
     const html = await bad.text()
@@ -62,6 +67,30 @@ describe('dashboard settings', () => {
     expect(html).toContain('At most 90 days.')
     expect(html).toContain('value="soon"')
     expect((await stored(store.id)).settings.inactivitySeconds).toBe(2700)
+  })
+
+  it('saves a value set through the API back unchanged when the form is saved as shown', async () => {
+    const store = await createStore({
+      settings: { restoreTtlSeconds: 3600, inactivitySeconds: 90 },
+    })
+    const { cookies, csrf, html } = await page(store.id)
+    // Post the timing form exactly as the page shows it.
+    const form = /<form[^>]*#timing[^>]*>([\s\S]*?)<\/form>/.exec(html)?.[1] ?? ''
+    const body: Record<string, string> = { _csrf: csrf }
+    for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"/g)) {
+      body[m[1] as string] = m[2] as string
+    }
+    for (const m of form.matchAll(
+      /<select[^>]*name="([^"]+)"[^>]*>[\s\S]*?<option value="([^"]+)" selected/g,
+    )) {
+      body[m[1] as string] = m[2] as string
+    }
+    expect(body.restoreTtlUnit).toBe('hours')
+    const res = await post(`/settings/${store.id}`, cookies, body)
+    expect(res.status).toBe(303)
+    const { settings } = await stored(store.id)
+    expect(settings.restoreTtlSeconds).toBe(3600)
+    expect(settings.inactivitySeconds).toBe(90)
   })
 
   it('clears a sender field left blank and keeps the knowledge base the form sends', async () => {
@@ -87,7 +116,8 @@ describe('dashboard settings', () => {
       'ai.model': '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
       'ai.incentiveKind': 'percent',
       'ai.incentive.amount': '10',
-      'ai.incentiveDays': '3',
+      'ai.incentiveValid': '3',
+      'ai.incentiveValidUnit': 'days',
       'knowledgeBase.shipping': 'We ship to Canada in 5-8 days.',
       'knowledgeBase.faq.0.q': 'Gift wrap?',
       'knowledgeBase.faq.0.a': 'Yes, free.',
@@ -101,6 +131,25 @@ describe('dashboard settings', () => {
       faq: [{ q: 'Gift wrap?', a: 'Yes, free.' }],
     })
     expect(after.ai.incentive).toEqual({ kind: 'percent', amount: 10, validForSeconds: 259_200 })
+  })
+
+  it("puts an FAQ entry's error on its own row, blank rows above it notwithstanding", async () => {
+    const store = await createStore()
+    const { cookies, csrf } = await page(store.id)
+    const res = await post(`/settings/${store.id}`, cookies, {
+      _csrf: csrf,
+      section: 'assistant',
+      'ai.enabled': 'on',
+      'ai.model': '@cf/meta/llama-3.3-70b-instruct-fp8-fast',
+      'knowledgeBase.faq.0.q': '',
+      'knowledgeBase.faq.0.a': '',
+      'knowledgeBase.faq.1.q': '',
+      'knowledgeBase.faq.1.a': 'An answer without its question',
+    })
+    expect(res.status).toBe(400)
+    const html = await res.text()
+    expect(html).toContain('id="knowledgeBase-faq-1-q-error"')
+    expect(html).not.toContain('id="knowledgeBase-faq-0-q-error"')
   })
 
   it('refuses an origin that is not one, and an unknown section', async () => {

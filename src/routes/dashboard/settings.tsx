@@ -7,19 +7,10 @@ import { type SecretState, SettingsPage } from '../../ui/dashboard/settings'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { render, signedIn } from './page'
-import { inUnits, readSection, SECTIONS, type Section } from './settings-form'
+import { DURATION_FIELDS, durationOf, readSection, SECTIONS, type Section } from './settings-form'
 
 /** Dashboard: a store's settings, one form per section. */
 export const settingsPages = new Hono<AppEnv>()
-
-const UNIT_FIELDS = [
-  'inactivityMinutes',
-  'restoreTtlDays',
-  'attributionWindowDays',
-  'attribution.emailWindowHours',
-  'attribution.smsWindowHours',
-  'ai.incentiveDays',
-]
 
 /** Which deployment secrets are set (never their values), and which providers are in use. */
 function deployment(c: Context<AppEnv>) {
@@ -91,7 +82,12 @@ async function settingsPage(
   if (!store)
     throw new AppError('NOT_FOUND', storeId ? 'There is no such store.' : 'Create a store first.')
   const units: Record<string, string> = {}
-  for (const f of UNIT_FIELDS) units[f] = inUnits(store.settings, f)
+  // Durations as a number and a unit each (`<name>` and `<name>Unit`).
+  for (const f of DURATION_FIELDS) {
+    const [value, unit] = durationOf(store.settings, f) ?? ['7', 'days']
+    units[f] = value
+    units[`${f}Unit`] = unit
+  }
   const inc = store.settings.ai.incentive
   if (inc) {
     const exp = currencyExponent(store.currency)

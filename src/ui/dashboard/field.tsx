@@ -1,4 +1,5 @@
 import type { FC } from 'hono/jsx'
+import { UNITS, type Unit } from '../../lib/duration'
 
 /**
  * A labelled field with its hint and error under it, tied to the control for screen readers:
@@ -58,6 +59,38 @@ export const Text: FC<{
         aria-describedby={by}
         aria-invalid={p.errors[p.name] ? 'true' : undefined}
       />
+    )}
+  </Field>
+)
+
+/** A duration: a number and its unit (`<name>` and `<name>Unit`), in a Field. */
+export const Duration: FC<{
+  name: string
+  label: string
+  value: string
+  unit: Unit
+  errors: Record<string, string>
+  hint?: string
+}> = (p) => (
+  <Field name={p.name} label={p.label} errors={p.errors} {...(p.hint ? { hint: p.hint } : {})}>
+    {(id, by) => (
+      <div class="joined">
+        <input
+          id={id}
+          name={p.name}
+          value={p.value}
+          inputmode="decimal"
+          aria-describedby={by}
+          aria-invalid={p.errors[p.name] ? 'true' : undefined}
+        />
+        <select name={`${p.name}Unit`} aria-label={`${p.label}: unit`}>
+          {(Object.keys(UNITS) as Unit[]).map((u) => (
+            <option value={u} selected={u === p.unit}>
+              {u}
+            </option>
+          ))}
+        </select>
+      </div>
     )}
   </Field>
 )

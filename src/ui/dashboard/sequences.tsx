@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx'
-import type { FormErrors, StepForm, Unit } from '../../routes/dashboard/sequence-form'
-import { Field } from './field'
+import type { FormErrors, StepForm } from '../../routes/dashboard/sequence-form'
+import { Duration, Field } from './field'
 import { channelName } from './format'
 import { Flash, StorePicker } from './parts'
 
@@ -20,52 +20,15 @@ type Props = {
 
 const VARIABLES = '{{firstName}} {{storeName}} {{total}} {{itemCount}} {{restoreUrl}} {{coupon}}'
 
-const UnitSelect: FC<{ name: string; value: Unit; label: string }> = ({ name, value, label }) => (
-  <select name={name} aria-label={label}>
-    {(['minutes', 'hours', 'days'] as const).map((u) => (
-      <option value={u} selected={u === value}>
-        {u}
-      </option>
-    ))}
-  </select>
-)
-
-/** A number and its unit: the step's delay or its window. */
-const Duration: FC<{
-  f: StepForm
-  i: number
-  e: FormErrors
-  which: 'delay' | 'window'
-  label: string
-}> = ({ f, i, e, which, label }) => {
-  const name = `s.${i}.${which}`
-  return (
-    <Field name={name} label={label} errors={e}>
-      {(id, by) => (
-        <div class="joined">
-          <input
-            id={id}
-            name={name}
-            value={f[which]}
-            inputmode="decimal"
-            aria-describedby={by}
-            aria-invalid={e[name] ? 'true' : undefined}
-          />
-          <UnitSelect
-            name={`${name}Unit`}
-            value={which === 'delay' ? f.delayUnit : f.windowUnit}
-            label={`${label}: unit`}
-          />
-        </div>
-      )}
-    </Field>
-  )
-}
-
 const StepCard: FC<{ f: StepForm; i: number; p: Props }> = ({ f, i, p }) => {
   const n = (k: string) => `s.${i}.${k}`
   const e = p.errors
-  const text = (k: keyof StepForm, label: string, max: number, hint?: string) => (
+  const text = (
+    k: Exclude<keyof StepForm, 'remove'>,
+    label: string,
+    max: number,
+    hint?: string,
+  ) => (
     <Field name={n(k)} label={label} errors={e} {...(hint ? { hint } : {})}>
       {(id, by) => (
         <input
@@ -93,8 +56,20 @@ const StepCard: FC<{ f: StepForm; i: number; p: Props }> = ({ f, i, p }) => {
         <div class="step-fields">
           <div class="row3">
             {text('id', 'Step id', 32, 'lower-case, digits, dashes')}
-            <Duration f={f} i={i} e={e} which="delay" label="Send after abandonment" />
-            <Duration f={f} i={i} e={e} which="window" label="Latest send (window)" />
+            <Duration
+              name={n('delay')}
+              label="Send after abandonment"
+              value={f.delay}
+              unit={f.delayUnit}
+              errors={e}
+            />
+            <Duration
+              name={n('window')}
+              label="Latest send (window)"
+              value={f.window}
+              unit={f.windowUnit}
+              errors={e}
+            />
           </div>
           {f.channel === 'email' ? (
             <>
@@ -137,7 +112,13 @@ const StepCard: FC<{ f: StepForm; i: number; p: Props }> = ({ f, i, p }) => {
               )}
             </Field>
             {text('incentiveAmount', 'Amount', 12)}
-            {text('incentiveDays', 'Coupon valid (days)', 4)}
+            <Duration
+              name={n('incentiveValid')}
+              label="Coupon valid for"
+              value={f.incentiveValid}
+              unit={f.incentiveValidUnit}
+              errors={e}
+            />
           </div>
           <div class="actions">
             <button
@@ -161,7 +142,7 @@ const StepCard: FC<{ f: StepForm; i: number; p: Props }> = ({ f, i, p }) => {
               Send me a test
             </button>
             <label class="inline remove">
-              <input type="checkbox" name={n('remove')} /> Remove this step
+              <input type="checkbox" name={n('remove')} checked={f.remove} /> Remove this step
             </label>
           </div>
         </div>

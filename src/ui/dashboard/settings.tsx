@@ -1,6 +1,7 @@
 import type { Child, FC } from 'hono/jsx'
 import type { Store } from '../../db/stores'
-import { Field, Text } from './field'
+import type { Unit } from '../../lib/duration'
+import { Duration, Field, Text } from './field'
 import { Flash, StorePicker } from './parts'
 
 export type SecretState = { name: string; set: boolean; what: string }
@@ -84,7 +85,11 @@ export const SettingsPage: FC<Props> = (p) => {
       : saved === null || saved === undefined
         ? ''
         : String(saved)
-  const unit = (section: string, name: string) => v(section, name, p.units[name])
+  const unit = (section: string, name: string) => v(section, name, p.units[name]) ?? ''
+  const unitOf = (section: string, name: string) => {
+    const u = v(section, `${name}Unit`, p.units[`${name}Unit`])
+    return (u === 'minutes' || u === 'hours' || u === 'days' ? u : 'days') as Unit
+  }
   const id = encodeURIComponent(p.store.id)
   const faq = [...s.knowledgeBase.faq, { q: '', a: '' }, { q: '', a: '' }]
   const scriptTag = `<script async src="${p.base}/v1/cartback.js" data-store="${p.store.publishableKey}"></script>`
@@ -227,34 +232,39 @@ export const SettingsPage: FC<Props> = (p) => {
           intro="When a cart counts as abandoned, how long links last, and how long a recovery is credited."
         >
           <div class="grid three">
-            <Text
-              name="inactivityMinutes"
-              label="Abandoned after (minutes idle)"
-              value={unit('timing', 'inactivityMinutes')}
+            <Duration
+              name="inactivity"
+              label="Abandoned after this long idle"
+              value={unit('timing', 'inactivity')}
+              unit={unitOf('timing', 'inactivity')}
               errors={errs('timing')}
             />
-            <Text
-              name="restoreTtlDays"
-              label="Restore links valid (days)"
-              value={unit('timing', 'restoreTtlDays')}
+            <Duration
+              name="restoreTtl"
+              label="Restore links valid for"
+              value={unit('timing', 'restoreTtl')}
+              unit={unitOf('timing', 'restoreTtl')}
               errors={errs('timing')}
             />
-            <Text
-              name="attributionWindowDays"
-              label="Order counts as recovered within (days)"
-              value={unit('timing', 'attributionWindowDays')}
+            <Duration
+              name="attributionWindow"
+              label="Order counts as recovered within"
+              value={unit('timing', 'attributionWindow')}
+              unit={unitOf('timing', 'attributionWindow')}
               errors={errs('timing')}
             />
-            <Text
-              name="attribution.emailWindowHours"
-              label="Credit an email within (hours)"
-              value={unit('timing', 'attribution.emailWindowHours')}
+            <Duration
+              name="attribution.emailWindow"
+              label="Credit an email clicked or sent within"
+              value={unit('timing', 'attribution.emailWindow')}
+              unit={unitOf('timing', 'attribution.emailWindow')}
               errors={errs('timing')}
             />
-            <Text
-              name="attribution.smsWindowHours"
-              label="Credit a text within (hours)"
-              value={unit('timing', 'attribution.smsWindowHours')}
+            <Duration
+              name="attribution.smsWindow"
+              label="Credit a text within"
+              value={unit('timing', 'attribution.smsWindow')}
+              unit={unitOf('timing', 'attribution.smsWindow')}
               errors={errs('timing')}
             />
             <Text
@@ -462,10 +472,11 @@ export const SettingsPage: FC<Props> = (p) => {
               value={v('assistant', 'ai.incentive.amount', p.units['ai.incentive.amount'])}
               errors={errs('assistant')}
             />
-            <Text
-              name="ai.incentiveDays"
-              label="Coupon valid (days)"
-              value={unit('assistant', 'ai.incentiveDays') || '7'}
+            <Duration
+              name="ai.incentiveValid"
+              label="Coupon valid for"
+              value={unit('assistant', 'ai.incentiveValid')}
+              unit={unitOf('assistant', 'ai.incentiveValid')}
               errors={errs('assistant')}
             />
           </div>
@@ -496,6 +507,11 @@ export const SettingsPage: FC<Props> = (p) => {
             placeholder="warm and brief"
           />
           <h3>Questions and answers</h3>
+          {errs('assistant')['knowledgeBase.faq'] ? (
+            <p class="field-error" role="alert">
+              {errs('assistant')['knowledgeBase.faq']}
+            </p>
+          ) : null}
           {faq.map((f, i) => (
             <div class="grid two faq">
               <Text
