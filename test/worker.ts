@@ -1,9 +1,11 @@
 // Shared by the end-to-end tests: a real Worker under `wrangler dev` on a fresh local database.
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 // @ts-expect-error plain ESM helper shared with `npm start`
 import { applyMigrations, freePort, secret, startDevServer } from '../scripts/lib/dev-server.mjs'
+import { twilioSignature } from './twilio-sign'
 
 /** The auth token the end-to-end Worker verifies Twilio's signatures with. */
 export const TWILIO_TEST_TOKEN = 'e2e-twilio-auth-token'
@@ -71,4 +73,25 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 200))
   }
   throw new Error(`timed out waiting for ${what}\n${context}`)
+}
+
+/** A text from `from` to the store's webhook, signed as Twilio signs it (end-to-end tests). */
+export function textFromShopper(worker: Worker, storeId: string, from: string, body: string) {
+  const url = `${worker.url}/webhooks/twilio/${storeId}`
+  const params: Record<string, string> = {
+    MessageSid: `SM${randomBytes(16).toString('hex')}`,
+    AccountSid: `AC${randomBytes(16).toString('hex')}`,
+    From: from,
+    To: '+14155550000',
+    Body: body,
+    NumMedia: '0',
+  }
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/x-www-form-urlencoded',
+      'X-Twilio-Signature': twilioSignature(TWILIO_TEST_TOKEN, url, params),
+    },
+    body: new URLSearchParams(params),
+  })
 }

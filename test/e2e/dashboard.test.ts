@@ -4,8 +4,7 @@ import { randomBytes } from 'node:crypto'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, shot } from '../browser'
-import { twilioSignature } from '../twilio-sign'
-import { startWorker, TWILIO_TEST_TOKEN, until, type Worker } from '../worker'
+import { startWorker, TWILIO_TEST_TOKEN, textFromShopper, until, type Worker } from '../worker'
 import { middayZone } from '../zones'
 
 let worker: Worker
@@ -28,25 +27,7 @@ const beacon = (cart: string, body: Record<string, unknown>) =>
     body: JSON.stringify({ store: shop.publishableKey, cart, type: 'contact', ...body }),
   })
 
-/** A text from the shopper, signed as Twilio signs it. */
-function inbound(body: string) {
-  const url = `${worker.url}/webhooks/twilio/${shop.id}`
-  const params: Record<string, string> = {
-    MessageSid: `SM${randomBytes(16).toString('hex')}`,
-    AccountSid: `AC${randomBytes(16).toString('hex')}`,
-    From: PHONE,
-    To: '+14155550000',
-    Body: body,
-  }
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Twilio-Signature': twilioSignature(TWILIO_TEST_TOKEN, url, params),
-    },
-    body: new URLSearchParams(params),
-  })
-}
+const inbound = (body: string) => textFromShopper(worker, shop.id, PHONE, body)
 
 /** Carts in every state the pages show: hostile names, a text thread handed to a person. */
 async function seedCarts() {

@@ -4,8 +4,7 @@
 import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, shot } from '../browser'
-import { twilioSignature } from '../twilio-sign'
-import { startWorker, TWILIO_TEST_TOKEN, until, type Worker } from '../worker'
+import { startWorker, textFromShopper, until, type Worker } from '../worker'
 import { middayZone } from '../zones'
 
 const SHOP = 'https://shop.example'
@@ -17,27 +16,7 @@ let store: { id: string; publishableKey: string }
 const api = async <T>(path: string, init: RequestInit = {}) =>
   (await worker.api<T>(path, init)).body
 
-/** Posts a text as Twilio does: form-encoded, signed over the public URL and every parameter. */
-async function inbound(body: string) {
-  const url = `${worker.url}/webhooks/twilio/${store.id}`
-  const params: Record<string, string> = {
-    MessageSid: `SM${randomBytes(16).toString('hex')}`,
-    AccountSid: `AC${randomBytes(16).toString('hex')}`,
-    From: PHONE,
-    To: '+14155550000',
-    Body: body,
-    NumMedia: '0',
-  }
-  const signature = twilioSignature(TWILIO_TEST_TOKEN, url, params)
-  return fetch(url, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Twilio-Signature': signature,
-    },
-    body: new URLSearchParams(params),
-  })
-}
+const inbound = (body: string) => textFromShopper(worker, store.id, PHONE, body)
 
 type Msg = { channel: string; step: string; text: string; provider: string; to: string }
 const messages = async (cart: string) =>

@@ -71,6 +71,20 @@ const Section: FC<{ id: string; title: string; p: Props; intro?: string; childre
   </section>
 )
 
+/** The sender section's text fields: form name (the settings path), label, input extras. */
+const SENDER_FIELDS: [string, string, { type?: string; hint?: string; placeholder?: string }][] = [
+  ['sender.fromName', 'From name', {}],
+  ['sender.fromEmail', 'From email', { type: 'email', hint: 'On a domain verified in Resend.' }],
+  ['sender.replyTo', 'Reply-to email', { type: 'email' }],
+  ['sender.postalAddress', 'Postal address (email footer)', {}],
+  ['sender.logoUrl', 'Logo URL', { type: 'url' }],
+  ['sender.accentColor', 'Accent colour', { placeholder: '#4f46e5' }],
+  ['sender.supportEmail', 'Support email', { type: 'email' }],
+  ['sender.supportPhone', 'Support phone', {}],
+  ['sms.messagingServiceSid', 'Twilio Messaging Service SID', { placeholder: 'MG…' }],
+  ['sms.fromNumber', '…or sending number', { placeholder: '+14155550123' }],
+]
+
 const HOURS = (from: number, to: number) =>
   Array.from({ length: to - from + 1 }, (_, i) => from + i)
 
@@ -328,74 +342,19 @@ export const SettingsPage: FC<Props> = (p) => {
           intro="Who emails and texts come from, and what every email's footer says."
         >
           <div class="grid two">
-            <Text
-              name="sender.fromName"
-              label="From name"
-              value={v('sender', 'sender.fromName', s.sender.fromName)}
-              errors={errs('sender')}
-            />
-            <Text
-              name="sender.fromEmail"
-              label="From email"
-              value={v('sender', 'sender.fromEmail', s.sender.fromEmail)}
-              errors={errs('sender')}
-              type="email"
-              hint="On a domain verified in Resend."
-            />
-            <Text
-              name="sender.replyTo"
-              label="Reply-to email"
-              value={v('sender', 'sender.replyTo', s.sender.replyTo)}
-              errors={errs('sender')}
-              type="email"
-            />
-            <Text
-              name="sender.postalAddress"
-              label="Postal address (email footer)"
-              value={v('sender', 'sender.postalAddress', s.sender.postalAddress)}
-              errors={errs('sender')}
-            />
-            <Text
-              name="sender.logoUrl"
-              label="Logo URL"
-              value={v('sender', 'sender.logoUrl', s.sender.logoUrl)}
-              errors={errs('sender')}
-              type="url"
-            />
-            <Text
-              name="sender.accentColor"
-              label="Accent colour"
-              value={v('sender', 'sender.accentColor', s.sender.accentColor)}
-              errors={errs('sender')}
-              placeholder="#4f46e5"
-            />
-            <Text
-              name="sender.supportEmail"
-              label="Support email"
-              value={v('sender', 'sender.supportEmail', s.sender.supportEmail)}
-              errors={errs('sender')}
-              type="email"
-            />
-            <Text
-              name="sender.supportPhone"
-              label="Support phone"
-              value={v('sender', 'sender.supportPhone', s.sender.supportPhone)}
-              errors={errs('sender')}
-            />
-            <Text
-              name="sms.messagingServiceSid"
-              label="Twilio Messaging Service SID"
-              value={v('sender', 'sms.messagingServiceSid', s.sms.messagingServiceSid)}
-              errors={errs('sender')}
-              placeholder="MG…"
-            />
-            <Text
-              name="sms.fromNumber"
-              label="…or sending number"
-              value={v('sender', 'sms.fromNumber', s.sms.fromNumber)}
-              errors={errs('sender')}
-              placeholder="+14155550123"
-            />
+            {SENDER_FIELDS.map(([name, label, extra]) => {
+              const [group, key] = name.split('.') as ['sender' | 'sms', string]
+              const saved = (s[group] as Record<string, string | undefined>)[key]
+              return (
+                <Text
+                  name={name}
+                  label={label}
+                  value={v('sender', name, saved)}
+                  errors={errs('sender')}
+                  {...extra}
+                />
+              )
+            })}
           </div>
           <label class="inline">
             <input
