@@ -187,9 +187,13 @@ cartPages.post('/carts/bulk', ...signedIn, async (c) => {
       { title: 'Delete carts', section: 'carts' },
     )
   }
+  // The stores read once, not once per cart: a bulk action stays well inside a request's
+  // subrequest budget (each cart is then one or two object calls and one D1 batch).
+  const stores = new Map((await listStores(c.env.DB)).map((s) => [s.id, s]))
   const results = await Promise.allSettled(
     parsed.data.cart.map(async ({ storeId, cartId }) => {
-      const { store } = await resolveCart(c, storeId, cartId)
+      const store = stores.get(storeId)
+      if (!store) throw new AppError('NOT_FOUND', 'No such store.')
       if (action === 'delete') {
         if ((await deleteCart(c.env, store, cartId)) !== 'erased')
           throw new AppError('NOT_FOUND', 'gone')
