@@ -368,6 +368,11 @@ describe('the sequence editor in a browser', () => {
       `/messages?store=${shop.id}&cart=test:send`,
     )
     expect(body.messages[0]?.subject).toBe('[Test] Forgot something, Ada?')
+
+    // Switching a step's channel brings that channel's fields at once (nothing saved yet).
+    await page.locator('#s-1-channel').selectOption('email')
+    await expect.poll(() => page.locator('#s-1-subject').count()).toBe(1)
+    expect(await page.locator('[data-refresh-button]').first().isVisible()).toBe(false)
     expect(dialogs).toEqual([])
     await page.close()
   })

@@ -53,6 +53,23 @@ describe('dashboard sequence editor', () => {
     expect(after.sequence[0]?.template.subject).toBe('Back soon?')
   })
 
+  it("changes a step's channel without saving: the form comes back with that channel's fields", async () => {
+    const store = await createStore()
+    const { cookies, csrf } = await editor(store.id)
+    const res = await post(
+      `/sequences/${store.id}`,
+      cookies,
+      fields(csrf, { 's.0.channel': 'sms', refresh: '1' }),
+    )
+    expect(res.status).toBe(200)
+    const html = await res.text()
+    expect(html).not.toContain('name="s.0.subject"')
+    expect(html).toContain('name="s.2.subject"')
+    expect(html).toMatch(/<option value="sms" selected="">Text<\/option>/)
+    const saved = await (await api(`/stores/${store.id}/sequence`)).json<{ sequence: unknown[] }>()
+    expect(saved.sequence).toEqual(DEFAULT_SEQUENCE)
+  })
+
   it('renders a preview in its own sandboxed document, and only for a signed-in form', async () => {
     const store = await createStore()
     const { cookies, csrf } = await editor(store.id)

@@ -104,6 +104,8 @@ sequencePages.post('/sequences/:storeId', ...signedIn, async (c) => {
   const body = await c.req.parseBody()
   const forms = readStepForms(body)
   const testPhone = typeof body.testPhone === 'string' ? body.testPhone.slice(0, 40) : ''
+  // A step's channel changed: the form again with that channel's fields, nothing saved.
+  if (body.refresh) return editor(c, store.id, { forms, testPhone })
   if (body.add === 'email' || body.add === 'sms') {
     if (forms.length >= 10) {
       return editor(c, store.id, {

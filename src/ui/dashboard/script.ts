@@ -38,6 +38,13 @@ export const DASHBOARD_JS = `(() => {
     step.addEventListener('change', refresh)
     if (item.frame.getAttribute('src') === 'about:blank') preview(item)
   }
+  // A step's channel: the page comes back with that channel's fields (the Update button's job).
+  for (const select of document.querySelectorAll('select[data-refresh]')) {
+    const update = select.parentElement.querySelector('[data-refresh-button]')
+    if (!update) continue
+    update.hidden = true
+    select.addEventListener('change', () => update.form.requestSubmit(update))
+  }
   for (const button of document.querySelectorAll('[data-copy]')) {
     const source = document.getElementById(button.dataset.copy)
     if (!source || !navigator.clipboard) continue

@@ -51,11 +51,35 @@ const StepCard: FC<{ f: StepForm; i: number; p: Props }> = ({ f, i, p }) => {
       <legend>
         Step {i + 1} · {channelName(f.channel)}
       </legend>
-      <input type="hidden" name={n('channel')} value={f.channel} />
       <div class="step-grid">
         <div class="step-fields">
           <div class="row3">
             {text('id', 'Step id', 32, 'lower-case, digits, dashes')}
+            <Field name={n('channel')} label="Channel" errors={e}>
+              {(id, by) => (
+                <div class="joined">
+                  <select id={id} name={n('channel')} aria-describedby={by} data-refresh>
+                    <option value="email" selected={f.channel === 'email'}>
+                      Email
+                    </option>
+                    <option value="sms" selected={f.channel === 'sms'}>
+                      Text
+                    </option>
+                  </select>
+                  <button
+                    class="btn secondary"
+                    type="submit"
+                    name="refresh"
+                    value="1"
+                    data-refresh-button
+                  >
+                    Update
+                  </button>
+                </div>
+              )}
+            </Field>
+          </div>
+          <div class="row3">
             <Duration
               name={n('delay')}
               label="Send after abandonment"

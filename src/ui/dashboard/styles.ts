@@ -1,7 +1,7 @@
 /** The dashboard's one stylesheet (served inline with the CSP nonce). */
 export const DASHBOARD_CSS = `
 :root{--ink:#0f172a;--muted:#64748b;--line:#e2e8f0;--bg:#f8fafc;--card:#fff;--accent:#4f46e5;--accent-ink:#fff;--ok:#047857;--warn:#b45309;--bad:#b91c1c}
-*{box-sizing:border-box}html{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);background:var(--bg)}
+[hidden]{display:none!important}*{box-sizing:border-box}html{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--ink);background:var(--bg)}
 body{margin:0}a{color:var(--accent)}h1{font-size:1.5rem;margin:0 0 4px}h2{font-size:1.05rem;margin:0 0 12px}
 .skip{position:absolute;left:-9999px}.skip:focus{left:16px;top:8px;background:#fff;padding:8px;z-index:10}
 .top{display:flex;align-items:center;gap:24px;padding:0 24px;height:56px;background:var(--ink);color:#fff}
