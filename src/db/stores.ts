@@ -1,6 +1,7 @@
 import { eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { type Settings, SettingsSchema } from '../domain/store/settings'
+import { newId } from '../lib/ids'
 import { open } from '../lib/secret-box'
 import { ttlCache } from '../lib/ttl-cache'
 import { stores } from './schema'
@@ -106,6 +107,27 @@ export async function insertStore(db: D1Database, store: NewStore): Promise<Stor
     .returning()
     .get()
   return toStore(row)
+}
+
+/** A new store with fresh ids and keys (`st_…`, `pk_…`, `whsec_…`); settings default. */
+export function createStore(
+  db: D1Database,
+  fields: Pick<Store, 'name' | 'url' | 'currency' | 'allowedOrigins'> & {
+    restoreUrlTemplate?: string | null
+    settings?: Store['settings']
+  },
+): Promise<Store> {
+  return insertStore(db, {
+    id: newId('st'),
+    name: fields.name,
+    url: fields.url,
+    currency: fields.currency,
+    publishableKey: newId('pk'),
+    allowedOrigins: [...new Set(fields.allowedOrigins)],
+    woocommerceWebhookSecret: newId('whsec'),
+    restoreUrlTemplate: fields.restoreUrlTemplate ?? null,
+    settings: fields.settings ?? SettingsSchema.parse({}),
+  })
 }
 
 export async function updateStore(

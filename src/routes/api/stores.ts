@@ -1,13 +1,12 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { insertStore, listStores, type Store, storeById, updateStore } from '../../db/stores'
+import { createStore, listStores, type Store, storeById, updateStore } from '../../db/stores'
 import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
 import { SettingsPatchSchema, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
-import { newId } from '../../lib/ids'
 import { currencyCode, httpUrl } from '../../lib/schemas'
 import { seal } from '../../lib/secret-box'
 import type { AppEnv } from '../env'
@@ -60,15 +59,8 @@ stores.get('/', async (c) => c.json({ stores: await listStores(c.env.DB) }))
 stores.post('/', async (c) => {
   const body = await jsonBody(c, CreateStore)
   if (body.settings?.sequence) assertSequenceFits(c, body.name, body.settings.sequence)
-  const store = await insertStore(c.env.DB, {
-    id: newId('st'),
-    name: body.name,
-    url: body.url,
-    currency: body.currency,
-    publishableKey: newId('pk'),
-    allowedOrigins: [...new Set(body.allowedOrigins)],
-    woocommerceWebhookSecret: newId('whsec'),
-    restoreUrlTemplate: body.restoreUrlTemplate ?? null,
+  const store = await createStore(c.env.DB, {
+    ...body,
     settings: SettingsSchema.parse(body.settings ?? {}),
   })
   return c.json(store, 201)

@@ -3,7 +3,7 @@ import type { Store } from '../../db/stores'
 import { type Settings, SettingsSchema } from '../../domain/store/settings'
 import { describeDuration, readDuration, splitDuration, type Unit } from '../../lib/duration'
 import { decimalToMinor } from '../../lib/money'
-import { httpUrl } from '../../lib/schemas'
+import { currencyCode, httpUrl } from '../../lib/schemas'
 
 // The settings page's forms, one per section. Field names are the settings' own paths
 // (`sender.fromEmail`), so a schema problem lands on its field; the few fields shown in other
@@ -59,6 +59,31 @@ const StoreSection = z.object({
   allowedOrigins: z.array(origin).max(50),
   restoreUrlTemplate: httpUrl.nullable(),
 })
+
+const NewStore = StoreSection.extend({ currency: currencyCode }).omit({ restoreUrlTemplate: true })
+
+/** The "add a store" form: a new store's fields, or errors by field. */
+export function readNewStore(body: Body) {
+  const url = text(body, 'url')
+  const typed = text(body, 'allowedOrigins')
+  // The store's own origin when none is given: where the script will run, usually.
+  const origins = (typed || (URL.canParse(url) ? new URL(url).origin : ''))
+    .split(/[\s,]+/)
+    .filter(Boolean)
+    .map((o) => o.replace(/\/$/, ''))
+  const parsed = NewStore.safeParse({
+    name: text(body, 'name'),
+    url,
+    currency: text(body, 'currency').toUpperCase(),
+    allowedOrigins: [...new Set(origins)],
+  })
+  if (parsed.success) return { store: parsed.data, errors: {} }
+  const errors: Record<string, string> = {}
+  for (const issue of parsed.error.issues) {
+    errors[String(issue.path[0])] ??= sentence(issue.message)
+  }
+  return { store: null, errors }
+}
 
 export type Draft = {
   fields?: Partial<Pick<Store, 'name' | 'url' | 'allowedOrigins' | 'restoreUrlTemplate'>>

@@ -152,6 +152,39 @@ describe('dashboard settings', () => {
     expect(html).not.toContain('id="knowledgeBase-faq-0-q-error"')
   })
 
+  it('adds a store with fresh keys, its own origin allowed, and refuses a bad one', async () => {
+    const store = await createStore()
+    const { cookies, csrf } = await page(store.id)
+    const bad = await post('/settings/new', cookies, {
+      _csrf: csrf,
+      name: 'Second shop',
+      url: 'not a url',
+      currency: 'ABC',
+    })
+    expect(bad.status).toBe(400)
+    const html = await bad.text()
+    expect(html).toContain('The store was not created')
+    expect(html).toContain('id="currency-error"')
+    expect(html).toContain('value="Second shop"')
+    const ok = await post('/settings/new', cookies, {
+      _csrf: csrf,
+      name: 'Second shop',
+      url: 'https://second.example/shop/',
+      currency: 'eur',
+    })
+    expect(ok.status).toBe(303)
+    const id = /store=([\w-]+)/.exec(ok.headers.get('location') ?? '')?.[1] ?? ''
+    const created = await stored(id)
+    expect(created).toMatchObject({
+      name: 'Second shop',
+      currency: 'EUR',
+      allowedOrigins: ['https://second.example'],
+    })
+    expect(created.publishableKey).toMatch(/^pk_/)
+    const shown = await (await get(ok.headers.get('location') ?? '', cookies)).text()
+    expect(shown).toContain('Store created.')
+  })
+
   it('refuses an origin that is not one, and an unknown section', async () => {
     const store = await createStore()
     const { cookies, csrf } = await page(store.id)

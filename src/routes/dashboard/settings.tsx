@@ -1,13 +1,20 @@
 import { type Context, Hono } from 'hono'
-import { listStores, updateStore } from '../../db/stores'
+import { createStore, listStores, updateStore } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { AppError } from '../../lib/errors'
 import { currencyExponent } from '../../lib/money'
-import { type SecretState, SettingsPage } from '../../ui/dashboard/settings'
+import { NewStoreForm, type SecretState, SettingsPage } from '../../ui/dashboard/settings'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { render, signedIn } from './page'
-import { DURATION_FIELDS, durationOf, readSection, SECTIONS, type Section } from './settings-form'
+import {
+  DURATION_FIELDS,
+  durationOf,
+  readNewStore,
+  readSection,
+  SECTIONS,
+  type Section,
+} from './settings-form'
 
 /** Dashboard: a store's settings, one form per section. */
 export const settingsPages = new Hono<AppEnv>()
@@ -69,7 +76,11 @@ function deployment(c: Context<AppEnv>) {
   }
 }
 
-type Failed = { section: Section; values: Record<string, string>; errors: Record<string, string> }
+type Failed = {
+  section: Section | 'new'
+  values: Record<string, string>
+  errors: Record<string, string>
+}
 
 async function settingsPage(
   c: Context<AppEnv>,
@@ -79,8 +90,29 @@ async function settingsPage(
 ) {
   const stores = await listStores(c.env.DB)
   const store = storeId ? stores.find((s) => s.id === storeId) : stores[0]
-  if (!store)
-    throw new AppError('NOT_FOUND', storeId ? 'There is no such store.' : 'Create a store first.')
+  if (!store && storeId) throw new AppError('NOT_FOUND', 'There is no such store.')
+  if (!store) {
+    // No store yet: the one thing to do here is to add one.
+    if (failed) c.status(400)
+    return render(
+      c,
+      <>
+        <div class="head">
+          <div>
+            <h1>Settings</h1>
+            <p class="sub">Add your first store to get its script tag and webhook URLs.</p>
+          </div>
+        </div>
+        <NewStoreForm
+          csrf={c.get('csrf') ?? ''}
+          values={failed?.values ?? {}}
+          errors={failed?.errors ?? {}}
+          open
+        />
+      </>,
+      { title: 'Settings', section: 'settings' },
+    )
+  }
   const units: Record<string, string> = {}
   // Durations as a number and a unit each (`<name>` and `<name>Unit`).
   for (const f of DURATION_FIELDS) {
@@ -116,12 +148,25 @@ async function settingsPage(
 settingsPages.get('/settings', ...signedIn, (c) => {
   const saved = c.req.query('saved')
   const section = SECTIONS.find((s) => s === saved)
-  return settingsPage(
-    c,
-    c.req.query('store') || undefined,
-    undefined,
-    section ? 'Saved.' : undefined,
-  )
+  const notice =
+    saved === 'new'
+      ? 'Store created. Add the script tag below to its pages, then the webhooks.'
+      : section
+        ? 'Saved.'
+        : undefined
+  return settingsPage(c, c.req.query('store') || undefined, undefined, notice)
+})
+
+settingsPages.post('/settings/new', ...signedIn, async (c) => {
+  const body = await c.req.parseBody()
+  const read = readNewStore(body)
+  if (!read.store) {
+    const values: Record<string, string> = {}
+    for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v
+    return settingsPage(c, undefined, { section: 'new', values, errors: read.errors })
+  }
+  const store = await createStore(c.env.DB, read.store)
+  return c.redirect(`/settings?store=${encodeURIComponent(store.id)}&saved=new#install`, 303)
 })
 
 settingsPages.post('/settings/:storeId', ...signedIn, async (c) => {

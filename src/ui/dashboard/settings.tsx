@@ -117,6 +117,12 @@ export const SettingsPage: FC<Props> = (p) => {
         <StorePicker action="/settings" stores={p.stores} current={p.store.id} />
       </div>
       <Flash notice={p.notice} />
+      <NewStoreForm
+        csrf={p.csrf}
+        values={p.section === 'new' ? p.values : {}}
+        errors={p.section === 'new' ? p.errors : {}}
+        open={p.section === 'new'}
+      />
       <nav class="card toc" aria-label="Sections">
         {[
           ['install', 'Install and webhooks'],
@@ -539,3 +545,61 @@ export const SettingsPage: FC<Props> = (p) => {
     </>
   )
 }
+
+/** Adds a store: name, URL, currency and where its script may run; keys are generated. */
+export const NewStoreForm: FC<{
+  csrf: string
+  values: Record<string, string>
+  errors: Record<string, string>
+  open: boolean
+}> = ({ csrf, values, errors, open }) => (
+  <details class="card" id="new-store" open={open}>
+    <summary>
+      <strong>Add a store</strong>
+    </summary>
+    <form method="post" action="/settings/new" class="stack" novalidate>
+      <input type="hidden" name="_csrf" value={csrf} />
+      {Object.keys(errors).length ? (
+        <p class="error" role="alert">
+          The store was not created: fix the fields marked below.
+        </p>
+      ) : null}
+      <div class="grid three">
+        <Text name="name" label="Store name" value={values.name} errors={errors} max={200} />
+        <Text
+          name="url"
+          label="Store URL"
+          value={values.url}
+          errors={errors}
+          type="url"
+          placeholder="https://shop.example/"
+        />
+        <Text
+          name="currency"
+          label="Currency"
+          value={values.currency ?? 'USD'}
+          errors={errors}
+          max={3}
+          hint="ISO 4217, such as USD or EUR."
+        />
+      </div>
+      <Field
+        name="allowedOrigins"
+        label="Allowed origins (optional, one per line)"
+        errors={errors}
+        hint="Default: the store URL's origin."
+      >
+        {(fid, by) => (
+          <textarea id={fid} name="allowedOrigins" rows={2} aria-describedby={by}>
+            {values.allowedOrigins ?? ''}
+          </textarea>
+        )}
+      </Field>
+      <div class="actions">
+        <button class="btn" type="submit">
+          Create store
+        </button>
+      </div>
+    </form>
+  </details>
+)
