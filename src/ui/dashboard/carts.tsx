@@ -3,7 +3,7 @@ import type { CartListRow } from '../../db/queries'
 import { CART_STATUSES } from '../../domain/cart/schema'
 import { formatMoney } from '../../domain/message/format'
 import { channelName, maskEmail, maskPhone, STATUS_TONE, when } from './format'
-import { Flash } from './parts'
+import { Flash, StoreSelect } from './parts'
 
 /** The list's filters as the form shows them (strings, as typed). */
 export type CartFilterForm = {
@@ -53,17 +53,7 @@ const Filters: FC<{ stores: Props['stores']; form: CartFilterForm }> = ({ stores
         placeholder="Email, phone, order or cart id"
       />
     </div>
-    <div>
-      <label for="store">Store</label>
-      <select id="store" name="store">
-        <option value="">All stores</option>
-        {stores.map((s) => (
-          <option value={s.id} selected={s.id === form.store}>
-            {s.name}
-          </option>
-        ))}
-      </select>
-    </div>
+    <StoreSelect stores={stores} current={form.store} />
     <div>
       <label for="status">Status</label>
       <select id="status" name="status">

@@ -1,6 +1,7 @@
 import type { FC } from 'hono/jsx'
 import type { MessageView } from '../../db/queries'
 import { channelName, when } from './format'
+import { StoreSelect } from './parts'
 
 type Props = {
   stores: { id: string; name: string }[]
@@ -69,17 +70,7 @@ export const OutboxPage: FC<Props> = (p) => (
         </p>
       </div>
       <form method="get" action="/outbox" class="filters">
-        <div>
-          <label for="store">Store</label>
-          <select id="store" name="store">
-            <option value="">All stores</option>
-            {p.stores.map((s) => (
-              <option value={s.id} selected={s.id === p.store}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </div>
+        <StoreSelect stores={p.stores} current={p.store} />
         <div>
           <label for="channel">Channel</label>
           <select id="channel" name="channel">

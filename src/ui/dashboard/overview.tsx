@@ -2,6 +2,7 @@ import type { FC } from 'hono/jsx'
 import type { DayPoint, Funnel } from '../../db/overview'
 import type { Stats } from '../../db/queries'
 import { formatMoney } from '../../domain/message/format'
+import { StoreSelect } from './parts'
 
 type Props = {
   stores: { id: string; name: string }[]
@@ -133,17 +134,7 @@ export const OverviewPage: FC<Props> = (p) => {
           </p>
         </div>
         <form class="filters" method="get" action="/">
-          <div>
-            <label for="store">Store</label>
-            <select id="store" name="store">
-              <option value="">All stores</option>
-              {p.stores.map((st) => (
-                <option value={st.id} selected={st.id === p.store}>
-                  {st.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <StoreSelect stores={p.stores} current={p.store} />
           <div>
             <label for="from">From</label>
             <input id="from" name="from" type="date" value={p.from} />

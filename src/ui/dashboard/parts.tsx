@@ -42,3 +42,21 @@ export const Flash: FC<{ notice?: string | undefined; error?: string | undefined
     ) : null}
   </>
 )
+
+/** A filter form's store field: every store, or one. */
+export const StoreSelect: FC<{
+  stores: { id: string; name: string }[]
+  current: string | null
+}> = ({ stores, current }) => (
+  <div>
+    <label for="store">Store</label>
+    <select id="store" name="store">
+      <option value="">All stores</option>
+      {stores.map((s) => (
+        <option value={s.id} selected={s.id === current}>
+          {s.name}
+        </option>
+      ))}
+    </select>
+  </div>
+)
