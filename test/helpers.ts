@@ -127,20 +127,25 @@ export function twilioInbound(
   from: string,
   sid = `SM${String(++inboundSids).padStart(8, '0')}${crypto.randomUUID().replace(/-/g, '').slice(0, 24)}`,
 ) {
-  const path = `/webhooks/twilio/${storeId}`
-  const params: Record<string, string> = {
-    MessageSid: sid,
-    From: from,
-    To: '+14155550000',
-    Body: body,
-    AccountSid: 'AC1',
-  }
-  const signature = twilioSignature('test-twilio-token', `https://cartback.test${path}`, params)
+  const params = { MessageSid: sid, From: from, To: '+14155550000', Body: body, AccountSid: 'AC1' }
+  return twilioPost(`/webhooks/twilio/${storeId}`, params)
+}
+
+/**
+ * A form POST as Twilio sends it, signed with `token` (the test auth token by default) over
+ * `url` (the public URL of `path` by default) and every parameter.
+ */
+export function twilioPost(
+  path: string,
+  params: Record<string, string>,
+  opts: { token?: string; url?: string } = {},
+) {
+  const url = opts.url ?? `https://cartback.test${path}`
   return call(path, {
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Twilio-Signature': signature,
+      'X-Twilio-Signature': twilioSignature(opts.token ?? 'test-twilio-token', url, params),
     },
     body: new URLSearchParams(params).toString(),
   })

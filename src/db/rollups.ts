@@ -4,6 +4,8 @@
 // same rows as its carts-reading twin, so one shaping serves both (src/db/queries.ts,
 // src/db/overview.ts); src/db/rollups.test.ts proves the twins agree.
 
+import { storeFilter } from './store-filter'
+
 type Row = Record<string, number | string | null>
 
 const DAY = 86_400_000
@@ -11,12 +13,12 @@ const DAY = 86_400_000
 /** True when `[from, to)` is whole UTC days, which the rollups can answer. */
 export const wholeDays = (from: number, to: number) => from % DAY === 0 && to % DAY === 0
 
-/** The stores condition over cart_days (a small table: every store is a plain scan). */
-function inStores(storeIds: string[] | null) {
-  if (storeIds === null) return { sql: '1 = 1', params: [] as string[] }
-  if (storeIds.length === 0) return { sql: "store_id IN ('')", params: [] as string[] }
-  return { sql: `store_id IN (${storeIds.map(() => '?').join(', ')})`, params: storeIds }
-}
+/**
+ * The stores condition over cart_days: the carts' own for named stores; every store is a plain
+ * scan (a small table), not storeFilter's walk over the carts' store ids.
+ */
+const inStores = (storeIds: string[] | null) =>
+  storeIds === null ? { sql: '1 = 1', params: [] as string[] } : storeFilter(storeIds)
 
 /** `stats()`'s three result sets from the rollups: by status, abandoned/converted, recovered. */
 export async function statsRowsByDay(

@@ -46,8 +46,12 @@ type View = {
   status?: 400 | 409
 }
 
-async function editor(c: Context<AppEnv>, storeId: string | undefined, v: View = {}) {
-  const { stores, store } = await storeOf(c, storeId)
+/** The editor page for the stores `storeOf` found (read once per request). */
+async function editor(
+  c: Context<AppEnv>,
+  { stores, store }: Awaited<ReturnType<typeof storeOf>>,
+  v: View = {},
+) {
   const saved = store.settings.sequence
   const forms = v.forms ?? saved.map((s) => formOfStep(s, store.currency))
   // A step previews from its saved copy only while the form still shows exactly that.
@@ -78,10 +82,10 @@ async function editor(c: Context<AppEnv>, storeId: string | undefined, v: View =
   )
 }
 
-sequencePages.get('/sequences', ...signedIn, (c) =>
+sequencePages.get('/sequences', ...signedIn, async (c) =>
   editor(
     c,
-    c.req.query('store') || undefined,
+    await storeOf(c, c.req.query('store') || undefined),
     c.req.query('saved') ? { notice: 'Sequence saved.' } : {},
   ),
 )
@@ -100,15 +104,16 @@ function sequenceFits(c: Context<AppEnv>, store: Store, forms: StepForm[], error
 }
 
 sequencePages.post('/sequences/:storeId', ...signedIn, async (c) => {
-  const { store } = await storeOf(c, c.req.param('storeId'))
+  const found = await storeOf(c, c.req.param('storeId'))
+  const { store } = found
   const body = await c.req.parseBody()
   const forms = readStepForms(body)
   const testPhone = typeof body.testPhone === 'string' ? body.testPhone.slice(0, 40) : ''
   // A step's channel changed: the form again with that channel's fields, nothing saved.
-  if (body.refresh) return editor(c, store.id, { forms, testPhone })
+  if (body.refresh) return editor(c, found, { forms, testPhone })
   if (body.add === 'email' || body.add === 'sms') {
     if (forms.length >= 10) {
-      return editor(c, store.id, {
+      return editor(c, found, {
         forms,
         testPhone,
         error: 'A sequence has at most 10 steps.',
@@ -121,7 +126,7 @@ sequencePages.post('/sequences/:storeId', ...signedIn, async (c) => {
         forms.map((f) => f.id),
       ),
     )
-    return editor(c, store.id, {
+    return editor(c, found, {
       forms,
       testPhone,
       notice: 'Step added below: fill it in, then save.',
@@ -130,7 +135,7 @@ sequencePages.post('/sequences/:storeId', ...signedIn, async (c) => {
   const result = stepsOf(forms, store.currency)
   sequenceFits(c, store, forms, result.errors)
   if (!result.steps || Object.keys(result.errors).length > 0) {
-    return editor(c, store.id, {
+    return editor(c, found, {
       forms,
       testPhone,
       errors: result.errors,
@@ -235,12 +240,13 @@ sequencePages.get('/sequences/:storeId/preview/:stepId', ...framed, async (c) =>
 })
 
 sequencePages.post('/sequences/:storeId/test', ...signedIn, async (c) => {
-  const { store } = await storeOf(c, c.req.param('storeId'))
+  const found = await storeOf(c, c.req.param('storeId'))
+  const { store } = found
   const body = await c.req.parseBody()
   const forms = readStepForms(body, true)
   const testPhone = typeof body.testPhone === 'string' ? body.testPhone.slice(0, 40) : ''
   const picked = stepAt(body, 'test', forms, store.currency)
-  const again = (v: View) => editor(c, store.id, { forms, testPhone, ...v })
+  const again = (v: View) => editor(c, found, { forms, testPhone, ...v })
   if (!picked.step) {
     return again({
       errors: picked.errors,

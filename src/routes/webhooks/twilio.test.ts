@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { call, cartId, createStore, errorOf } from '../../../test/helpers'
+import { call, cartId, createStore, errorOf, twilioPost } from '../../../test/helpers'
 import { twilioSignature } from '../../../test/twilio-sign'
 import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
@@ -33,23 +33,11 @@ async function twilioMessage(store: Store, providerId: string) {
   ])
 }
 
-function post(
+const post = (
   store: Store,
   params: Record<string, string>,
   opts: { token?: string; url?: string } = {},
-) {
-  const path = `/webhooks/twilio/${store.id}/status`
-  const url = opts.url ?? `https://cartback.test${path}`
-  const signature = twilioSignature(opts.token ?? TOKEN, url, params)
-  return call(path, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Twilio-Signature': signature,
-    },
-    body: new URLSearchParams(params).toString(),
-  })
-}
+) => twilioPost(`/webhooks/twilio/${store.id}/status`, params, { token: TOKEN, ...opts })
 
 const statusOf = async (providerId: string) =>
   (await env.DB.prepare('SELECT status, error FROM messages WHERE provider_id = ?')

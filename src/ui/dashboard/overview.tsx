@@ -1,7 +1,7 @@
 import type { FC } from 'hono/jsx'
 import type { DayPoint, Funnel } from '../../db/overview'
 import type { Stats } from '../../db/queries'
-import { formatMoney } from '../../domain/message/format'
+import { moneyOf } from './format'
 import { StoreSelect } from './parts'
 
 type Props = {
@@ -16,10 +16,6 @@ type Props = {
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`)
-const money = (byCurrency: Record<string, number>) => {
-  const parts = Object.entries(byCurrency).map(([cur, v]) => formatMoney(v, cur))
-  return parts.length ? parts.join(' · ') : formatMoney(0, 'USD')
-}
 
 /** Abandoned (amber) against recovered (green) carts per day, as a server-rendered SVG. */
 const DailyChart: FC<{ days: DayPoint[] }> = ({ days }) => {
@@ -100,7 +96,7 @@ const RevenueTable: FC<{
             <tr>
               <td>{name}</td>
               <td class="num">{r.count}</td>
-              <td class="num">{money(r.revenue)}</td>
+              <td class="num">{moneyOf(r.revenue)}</td>
             </tr>
           ))}
         </tbody>
@@ -160,7 +156,7 @@ export const OverviewPage: FC<Props> = (p) => {
         </div>
         <div class="card kpi">
           <div class="label">Value at risk</div>
-          <div class="value">{money(p.valueAtRisk)}</div>
+          <div class="value">{moneyOf(p.valueAtRisk)}</div>
           <div class="hint">abandoned, not ordered yet</div>
         </div>
         <div class="card kpi">
@@ -170,7 +166,7 @@ export const OverviewPage: FC<Props> = (p) => {
         </div>
         <div class="card kpi">
           <div class="label">Recovered revenue</div>
-          <div class="value">{money(s.recovered.revenue)}</div>
+          <div class="value">{moneyOf(s.recovered.revenue)}</div>
         </div>
       </section>
       <section class="grid two" aria-label="Trends">

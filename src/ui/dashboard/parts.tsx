@@ -8,16 +8,7 @@ export const StorePicker: FC<{
 }> = ({ action, stores, current }) =>
   stores.length > 1 ? (
     <form method="get" action={action} class="filters">
-      <div>
-        <label for="store">Store</label>
-        <select id="store" name="store">
-          {stores.map((s) => (
-            <option value={s.id} selected={s.id === current}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <StoreSelect stores={stores} current={current} all={false} />
       <button class="btn secondary" type="submit">
         Open
       </button>
@@ -43,15 +34,16 @@ export const Flash: FC<{ notice?: string | undefined; error?: string | undefined
   </>
 )
 
-/** A filter form's store field: every store, or one. */
+/** A form's store field: one store, or (`all`, the default) every store as well. */
 export const StoreSelect: FC<{
   stores: { id: string; name: string }[]
   current: string | null
-}> = ({ stores, current }) => (
+  all?: boolean
+}> = ({ stores, current, all = true }) => (
   <div>
     <label for="store">Store</label>
     <select id="store" name="store">
-      <option value="">All stores</option>
+      {all ? <option value="">All stores</option> : null}
       {stores.map((s) => (
         <option value={s.id} selected={s.id === current}>
           {s.name}

@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx'
 import type { ApiTokenView } from '../../db/auth'
+import { Flash } from './parts'
 
 const when = (t: number | null) =>
   t === null ? '—' : new Date(t).toISOString().slice(0, 16).replace('T', ' ')
@@ -25,11 +26,7 @@ export const TokensPage: FC<{
         New token (shown once): <code id="new-token">{created}</code>
       </div>
     ) : null}
-    {error ? (
-      <p class="error" role="alert">
-        {error}
-      </p>
-    ) : null}
+    <Flash error={error} />
     <div class="card stack">
       <form method="post" action="/tokens" class="filters">
         <input type="hidden" name="_csrf" value={csrf} />
