@@ -6,7 +6,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { applyMigrations, freePort, ROOT, secret, startDevServer } from './lib/dev-server.mjs'
+import {
+  applyMigrations,
+  freePort,
+  ROOT,
+  sandbox,
+  secret,
+  startDevServer,
+} from './lib/dev-server.mjs'
 import { d1File, STORES, seedCarts } from './lib/seed-carts.mjs'
 
 const CARTS = Number(process.env.BENCH_CARTS ?? 1_000_000)
@@ -59,6 +66,7 @@ async function signIn(url) {
 }
 
 let server = null
+let box = null
 try {
   const t0 = performance.now()
   applyMigrations({ persistTo })
@@ -67,16 +75,16 @@ try {
   const seededS = (performance.now() - t0) / 1000
   console.log(`${CARTS.toLocaleString('en')} carts seeded in ${seededS.toFixed(1)} s`)
 
-  server = await startDevServer({
-    port: await freePort(),
-    persistTo,
-    vars: {
-      ADMIN_API_TOKEN: token,
-      SIGNING_SECRET: secret(32),
-      OWNER_EMAIL: owner.email,
-      OWNER_PASSWORD: owner.password,
-    },
+  // Secrets reach the Worker from a .dev.vars, as under npm start.
+
+  box = sandbox({
+    ADMIN_API_TOKEN: token,
+    SIGNING_SECRET: secret(32),
+    OWNER_EMAIL: owner.email,
+    OWNER_PASSWORD: owner.password,
   })
+
+  server = await startDevServer({ port: await freePort(), dir: box.dir, persistTo })
   const url = server.url
   const cookie = await signIn(url)
   const page = { headers: { Cookie: cookie } }
@@ -207,6 +215,7 @@ try {
   console.log(`${ROUNDS} rounds, one request at a time; written to .bench/dashboard.json`)
 } finally {
   await server?.stop()
+  box?.remove()
   if (KEEP) console.log(`kept the database under ${persistTo}`)
   else rmSync(persistTo, { recursive: true, force: true })
 }

@@ -1,12 +1,15 @@
 // `npm start`: Cartback locally, offline, with no Cloudflare account.
-//  1. writes .dev.vars with random local secrets when absent
+//  1. writes .dev.vars with random local secrets when absent (keeping every key already there)
 //  2. applies the D1 migrations to the local database
-//  3. runs wrangler dev and seeds the demo store (idempotent)
+//  3. runs wrangler dev (the "development" environment of wrangler.jsonc) and seeds the demo
+//     store (idempotent)
 //  4. prints the URLs, the API token and the demo store key
+// CARTBACK_DIR runs it in another folder laid out like this checkout (the tests use a sandbox).
 import { join } from 'node:path'
 import { applyMigrations, ensureDevVars, ROOT, startDevServer } from './lib/dev-server.mjs'
 
 const port = Number(process.env.PORT ?? 8787)
+const dir = process.env.CARTBACK_DIR ?? ROOT
 
 const DEMO_SEQUENCE = [
   {
@@ -44,15 +47,17 @@ const DEMO_SEQUENCE = [
     },
   },
 ]
-const { vars, added } = ensureDevVars(join(ROOT, '.dev.vars'))
+const { vars, added } = ensureDevVars(join(dir, '.dev.vars'))
 if (added.length > 0) console.log(`Wrote .dev.vars with new local values for ${added.join(', ')}.`)
 
 console.log('Applying D1 migrations to the local database…')
-applyMigrations()
+applyMigrations({ dir })
 
 console.log('Starting the Worker (wrangler dev)…')
-const server = await startDevServer({ port, log: (line) => process.stdout.write(line) })
+const server = await startDevServer({ port, dir, log: (line) => process.stdout.write(line) })
 const base = `http://localhost:${port}`
+// Where providers reach this Worker: PUBLIC_BASE_URL (a tunnel, say) when .dev.vars sets it.
+const publicBase = (vars.PUBLIC_BASE_URL || base).replace(/\/+$/, '')
 const headers = {
   Authorization: `Bearer ${vars.ADMIN_API_TOKEN}`,
   'Content-Type': 'application/json',
@@ -114,6 +119,8 @@ try {
   Demo store key              ${store.publishableKey}
   WooCommerce webhook secret  ${store.woocommerceWebhookSecret}
   Owner login (dashboard)     ${vars.OWNER_EMAIL} / ${vars.OWNER_PASSWORD}
+  Twilio inbound webhook      ${publicBase}/webhooks/twilio/${store.id}
+  Resend webhook              ${publicBase}/webhooks/resend
 
   Try:  curl -H "Authorization: Bearer ${vars.ADMIN_API_TOKEN}" "${base}/api/v1/carts?store=${store.id}"
   Add something to the cart at ${base}/demo, type an email (and a phone with the box ticked),

@@ -1,14 +1,22 @@
 import { z } from 'zod'
 import { AppError } from './lib/errors'
+import { log } from './lib/log'
 
-const optionalText = z
-  .string()
-  .optional()
-  .transform((v) => (v?.trim() ? v.trim() : undefined))
-const flag = z
-  .enum(['true', 'false'])
-  .optional()
-  .transform((v) => v !== 'false')
+/**
+ * An optional setting: empty or blank means unset. The development environment in
+ * wrangler.jsonc names every setting with an empty value so that wrangler loads each one from
+ * .dev.vars; an empty value must read exactly as an absent one.
+ */
+const unset = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema)
+
+const optionalText = unset(z.string().trim().optional())
+const flag = unset(
+  z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => v !== 'false'),
+)
 
 /** The environment, validated once. Bad config is a startup error, never a silent default. */
 const ConfigSchema = z
@@ -17,7 +25,7 @@ const ConfigSchema = z
     ADMIN_API_TOKEN: z.string().min(16, 'ADMIN_API_TOKEN must be at least 16 characters'),
     SIGNING_SECRET: z.string().min(32, 'SIGNING_SECRET must be at least 32 characters'),
     /** Public origin of this deployment, for links; defaults to the request's origin. */
-    PUBLIC_BASE_URL: z.url().optional(),
+    PUBLIC_BASE_URL: unset(z.url().optional()),
     /** Channels can be switched off per deployment ("false"); on by default. */
     EMAIL_ENABLED: flag,
     SMS_ENABLED: flag,
@@ -25,20 +33,25 @@ const ConfigSchema = z
     /** Verifies Resend's webhooks (Svix, `whsec_…`). */
     RESEND_WEBHOOK_SECRET: optionalText,
     /** For tests and proxies; Resend's own API by default. */
-    RESEND_BASE_URL: z.url().optional(),
+    RESEND_BASE_URL: unset(z.url().optional()),
     TWILIO_ACCOUNT_SID: optionalText,
     TWILIO_AUTH_TOKEN: optionalText,
-    TWILIO_BASE_URL: z.url().optional(),
+    TWILIO_BASE_URL: unset(z.url().optional()),
     /**
      * Who answers shoppers' texts: Workers AI through the AI binding (the default in
      * production) or the offline, rule-based responder (the default elsewhere).
      */
-    AI_PROVIDER: z.enum(['workers-ai', 'local']).optional(),
+    AI_PROVIDER: unset(z.enum(['workers-ai', 'local']).optional()),
     AI: z.custom<Ai>((v) => typeof v === 'object' && v !== null).optional(),
   })
   .transform((c) => ({
     ...c,
     AI_PROVIDER: c.AI_PROVIDER ?? (c.APP_ENV === 'production' ? 'workers-ai' : 'local'),
+    // A channel switched off never reads its provider's secrets: wrangler deploy requires every
+    // secret the config lists, so a merchant without that provider sets a placeholder, which
+    // must never become a signing key (a forged inbound text) or an API key.
+    ...(c.EMAIL_ENABLED ? {} : { RESEND_API_KEY: undefined, RESEND_WEBHOOK_SECRET: undefined }),
+    ...(c.SMS_ENABLED ? {} : { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }),
   }))
   .superRefine((c, ctx) => {
     // In production an enabled channel must reach its provider: no silent dev outbox.
@@ -82,5 +95,35 @@ export function getConfig(env: Env): Config {
     throw new AppError('BAD_ENVIRONMENT', `Invalid configuration: ${fields}`)
   }
   cache.set(env, parsed.data)
+  announceSinks(parsed.data)
   return parsed.data
+}
+
+const announced = new Set<string>()
+
+/**
+ * Outside production, says once per isolate (in effect, at startup) which enabled channel falls
+ * back to the dev outbox, so that a mistyped or dropped provider key is seen, not silent.
+ */
+function announceSinks(c: Config): void {
+  if (c.APP_ENV === 'production') return
+  for (const line of devOutboxChannels(c)) {
+    if (announced.has(line)) continue
+    announced.add(line)
+    log('warn', line, { appEnv: c.APP_ENV })
+  }
+}
+
+/** The enabled channels that go to the dev outbox under this config, said plainly. */
+export function devOutboxChannels(c: Config): string[] {
+  const lines: string[] = []
+  if (c.EMAIL_ENABLED && !c.RESEND_API_KEY) {
+    lines.push('email goes to the dev outbox: RESEND_API_KEY is not set')
+  }
+  if (c.SMS_ENABLED && !(c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN)) {
+    lines.push(
+      'texts go to the dev outbox: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not both set',
+    )
+  }
+  return lines
 }

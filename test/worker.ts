@@ -1,11 +1,13 @@
 // Shared by the end-to-end tests: a real Worker under `wrangler dev` on a fresh local database.
 import { randomBytes } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-// @ts-expect-error plain ESM helper shared with `npm start`
-import { applyMigrations, freePort, secret, startDevServer } from '../scripts/lib/dev-server.mjs'
-import { twilioSignature } from './twilio-sign'
+import twilio from 'twilio'
+import {
+  applyMigrations,
+  freePort,
+  sandbox,
+  secret,
+  startDevServer,
+} from '../scripts/lib/dev-server.mjs'
 
 /** The auth token the end-to-end Worker verifies Twilio's signatures with. */
 export const TWILIO_TEST_TOKEN = 'e2e-twilio-auth-token'
@@ -20,22 +22,28 @@ export type Worker = {
   owner: { email: string; password: string }
 }
 
-export async function startWorker(): Promise<Worker> {
+/**
+ * Starts the Worker as `npm start` does: the development environment of the shipped
+ * wrangler.jsonc, secrets read by wrangler from a `.dev.vars` (in a sandbox folder, so that a
+ * developer's own stays untouched), a fresh local database with the migrations applied.
+ */
+export async function startWorker(extraVars: Record<string, string> = {}): Promise<Worker> {
   const token = `cb_admin_${secret(16)}`
   const owner = { email: 'owner@example.com', password: secret(12) }
-  const persistTo = mkdtempSync(join(tmpdir(), 'cartback-e2e-'))
-  applyMigrations({ persistTo })
+  const box = sandbox({
+    ADMIN_API_TOKEN: token,
+    SIGNING_SECRET: secret(32),
+    OWNER_EMAIL: owner.email,
+    OWNER_PASSWORD: owner.password,
+    // Verifies inbound texts; without an account SID, texts still go to the dev outbox.
+    TWILIO_AUTH_TOKEN: TWILIO_TEST_TOKEN,
+    ...extraVars,
+  })
+  applyMigrations({ dir: box.dir, persistTo: box.persistTo })
   const server = await startDevServer({
     port: await freePort(),
-    persistTo,
-    vars: {
-      ADMIN_API_TOKEN: token,
-      SIGNING_SECRET: secret(32),
-      OWNER_EMAIL: owner.email,
-      OWNER_PASSWORD: owner.password,
-      // Verifies inbound texts; without an account SID, texts still go to the dev outbox.
-      TWILIO_AUTH_TOKEN: TWILIO_TEST_TOKEN,
-    },
+    dir: box.dir,
+    persistTo: box.persistTo,
   })
   return {
     owner,
@@ -54,7 +62,7 @@ export async function startWorker(): Promise<Worker> {
     },
     async stop() {
       await server.stop()
-      rmSync(persistTo, { recursive: true, force: true })
+      box.remove()
     },
   }
 }
@@ -75,7 +83,7 @@ export async function until<T>(
   throw new Error(`timed out waiting for ${what}\n${context}`)
 }
 
-/** A text from `from` to the store's webhook, signed as Twilio signs it (end-to-end tests). */
+/** A text from `from` to the store's webhook, signed by the official `twilio` package. */
 export function textFromShopper(worker: Worker, storeId: string, from: string, body: string) {
   const url = `${worker.url}/webhooks/twilio/${storeId}`
   const params: Record<string, string> = {
@@ -90,7 +98,7 @@ export function textFromShopper(worker: Worker, storeId: string, from: string, b
     method: 'POST',
     headers: {
       'Content-Type': 'application/x-www-form-urlencoded',
-      'X-Twilio-Signature': twilioSignature(TWILIO_TEST_TOKEN, url, params),
+      'X-Twilio-Signature': twilio.getExpectedTwilioSignature(TWILIO_TEST_TOKEN, url, params),
     },
     body: new URLSearchParams(params),
   })

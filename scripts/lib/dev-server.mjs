@@ -1,13 +1,27 @@
 // Runs the Worker locally with wrangler (offline), for `npm start` and the end-to-end tests.
 import { spawn, spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { createServer } from 'node:net'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 const WRANGLER = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+/**
+ * The wrangler.jsonc environment for local runs. The top level of wrangler.jsonc is production
+ * (a plain `wrangler deploy`); development is asked for by name, here and nowhere else.
+ */
+export const DEV_ENV = 'development'
 // Offline: no metrics, and no fetch of the Request.cf placeholder from Cloudflare.
 const ENV = {
   ...process.env,
@@ -44,7 +58,18 @@ export function readVars(path) {
   return vars
 }
 
-/** Writes `.dev.vars` with random values for every local secret that is missing. */
+/** Writes KEY="value" lines (the .dev.vars format), readable by the owner only. */
+export function writeVars(path, vars, header) {
+  const body = Object.entries(vars)
+    .map(([k, v]) => `${k}="${v}"`)
+    .join('\n')
+  writeFileSync(path, `# ${header}\n${body}\n`, { mode: 0o600 })
+}
+
+/**
+ * Writes `.dev.vars` with random values for every local secret that is missing; keeps every
+ * other line's key (a merchant's own RESEND_API_KEY, TWILIO_ACCOUNT_SID, PUBLIC_BASE_URL…).
+ */
 export function ensureDevVars(path = join(ROOT, '.dev.vars')) {
   const vars = readVars(path)
   const wanted = {
@@ -52,7 +77,10 @@ export function ensureDevVars(path = join(ROOT, '.dev.vars')) {
     SIGNING_SECRET: () => secret(32),
     OWNER_EMAIL: () => 'owner@cartback.local',
     OWNER_PASSWORD: () => secret(12),
+    // Verifies inbound texts, so that a local test can sign them exactly as Twilio does.
     TWILIO_AUTH_TOKEN: () => secret(24),
+    // Verifies Resend's (Svix-signed) events, for the same reason.
+    RESEND_WEBHOOK_SECRET: () => `whsec_${randomBytes(32).toString('base64')}`,
   }
   const added = []
   for (const [key, make] of Object.entries(wanted)) {
@@ -62,43 +90,69 @@ export function ensureDevVars(path = join(ROOT, '.dev.vars')) {
     }
   }
   if (added.length > 0) {
-    const body = Object.entries(vars)
-      .map(([k, v]) => `${k}="${v}"`)
-      .join('\n')
-    writeFileSync(
-      path,
-      `# Local secrets for wrangler dev (git-ignored). Created by npm start.\n${body}\n`,
-      {
-        mode: 0o600,
-      },
-    )
+    writeVars(path, vars, 'Local secrets for wrangler dev (git-ignored). Created by npm start.')
   }
   return { vars, added }
 }
 
-/** Applies the D1 migrations to the local database (`wrangler d1 migrations apply --local`). */
-export function applyMigrations({ persistTo } = {}) {
+/**
+ * A throwaway folder laid out like this checkout for `wrangler dev`: a byte copy of the shipped
+ * wrangler.jsonc, links to the code, and a `.dev.vars` of its own, so that tests and the bench
+ * start the Worker exactly as `npm start` does (secrets read from .dev.vars, never --var)
+ * without touching a developer's .dev.vars or local data.
+ */
+export function sandbox(devVars) {
+  const dir = mkdtempSync(join(tmpdir(), 'cartback-'))
+  copyFileSync(join(ROOT, 'wrangler.jsonc'), join(dir, 'wrangler.jsonc'))
+  for (const name of ['src', 'migrations', 'node_modules', 'package.json', 'tsconfig.json']) {
+    symlinkSync(join(ROOT, name), join(dir, name))
+  }
+  if (devVars) writeVars(join(dir, '.dev.vars'), devVars, 'Written by a test or the bench.')
+  return {
+    dir,
+    persistTo: join(dir, '.wrangler', 'state'),
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  }
+}
+
+/**
+ * Applies the D1 migrations to the local database (`wrangler d1 migrations apply --local`) of
+ * the checkout (or sandbox) in `dir`, for the wrangler environment `env` (null: the top level).
+ */
+export function applyMigrations({ dir = ROOT, persistTo, env = DEV_ENV } = {}) {
   const args = [WRANGLER, 'd1', 'migrations', 'apply', 'DB', '--local']
+  args.push('--config', join(dir, 'wrangler.jsonc'))
+  if (env) args.push('--env', env)
   if (persistTo) args.push('--persist-to', persistTo)
-  const res = spawnSync(process.execPath, args, { cwd: ROOT, env: ENV, encoding: 'utf8' })
+  const res = spawnSync(process.execPath, args, { cwd: dir, env: ENV, encoding: 'utf8' })
   if (res.status !== 0) {
     throw new Error(`d1 migrations apply failed:\n${res.stdout}\n${res.stderr}`)
   }
 }
 
 /**
- * Starts `wrangler dev` on loopback and resolves once /healthz answers. `vars` are passed with
- * --var (tests) or come from .dev.vars (npm start).
+ * Starts `wrangler dev` on loopback for the checkout (or sandbox) in `dir` and resolves once
+ * /healthz answers (any answer, when `ready` is 'any': a production config without provider keys
+ * answers 500 everywhere). Secrets come from `dir`/.dev.vars, as under `npm start`. `env` is the
+ * wrangler environment: development by default, null for the config's top level (production).
  */
-export async function startDevServer({ port, persistTo, vars = {}, log = () => {} }) {
+export async function startDevServer({
+  port,
+  dir = ROOT,
+  env = DEV_ENV,
+  persistTo,
+  ready = 'ok',
+  log = () => {},
+}) {
   // --local: remote bindings off. The AI binding only exists remotely; offline, the rule-based
   // responder answers texts instead (AI_PROVIDER defaults to "local" outside production).
   const args = [WRANGLER, 'dev', '--local', '--ip', '127.0.0.1', '--port', String(port)]
+  args.push('--config', join(dir, 'wrangler.jsonc'))
+  if (env) args.push('--env', env)
   args.push('--show-interactive-dev-session=false', '--log-level', 'warn')
   if (persistTo) args.push('--persist-to', persistTo)
-  for (const [k, v] of Object.entries(vars)) args.push('--var', `${k}:${v}`)
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: dir,
     env: ENV,
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -115,7 +169,7 @@ export async function startDevServer({ port, persistTo, vars = {}, log = () => {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited:\n${output}`)
     try {
       const res = await fetch(`${url}/healthz`)
-      if (res.ok) break
+      if (res.ok || ready === 'any') break
     } catch {}
     await new Promise((r) => setTimeout(r, 250))
   }

@@ -8,6 +8,7 @@ import { wooCoupons } from './coupons/woocommerce'
 import { outboxEmail } from './email/outbox'
 import { resendEmail } from './email/resend'
 import type { EmailSender } from './email/types'
+import { emailOff, smsOff } from './off'
 import { queueReports } from './reporting/queue'
 import type { ReportSink } from './reporting/types'
 import { outboxSms } from './sms/outbox'
@@ -25,8 +26,9 @@ export type Adapters = {
 }
 
 /**
- * The one place that picks implementations: the provider when its credentials are set, the dev
- * outbox otherwise. config.ts has already refused a missing credential in production.
+ * The one place that picks implementations: nothing for a channel the deployment switched off,
+ * the provider when its credentials are set, the dev outbox otherwise. config.ts has already
+ * refused a missing credential in production.
  */
 export function createAdapters(env: Env): Adapters {
   const c = getConfig(env)
@@ -36,14 +38,17 @@ export function createAdapters(env: Env): Adapters {
       c.AI_PROVIDER === 'workers-ai' && c.AI ? workersAiResponder(c.AI, model) : localResponder(),
     // Each store's own WooCommerce API; its keys come with the store, not the deployment.
     coupons: wooCoupons(),
-    email: c.RESEND_API_KEY
-      ? resendEmail({
-          apiKey: c.RESEND_API_KEY,
-          ...(c.RESEND_BASE_URL ? { baseUrl: c.RESEND_BASE_URL } : {}),
-        })
-      : outboxEmail(),
-    sms:
-      c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN
+    email: !c.EMAIL_ENABLED
+      ? emailOff()
+      : c.RESEND_API_KEY
+        ? resendEmail({
+            apiKey: c.RESEND_API_KEY,
+            ...(c.RESEND_BASE_URL ? { baseUrl: c.RESEND_BASE_URL } : {}),
+          })
+        : outboxEmail(),
+    sms: !c.SMS_ENABLED
+      ? smsOff()
+      : c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN
         ? twilioSms({
             accountSid: c.TWILIO_ACCOUNT_SID,
             authToken: c.TWILIO_AUTH_TOKEN,
