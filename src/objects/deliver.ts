@@ -188,7 +188,8 @@ type CouponOutcome =
 
 /**
  * Creates the single-use coupon a step promises, through the store's WooCommerce API: percent
- * or fixed, expiring after the step's validity, restricted to the shopper's email when known.
+ * or fixed, expiring after the step's validity. Not tied to the shopper's email, which a restore
+ * in a new browser cannot give WooCommerce (docs/design/coupons.md).
  */
 export async function issueCoupon(
   db: D1Database,
@@ -214,7 +215,6 @@ export async function issueCoupon(
     kind: i.kind,
     amount,
     expiresAt: now + i.validForSeconds * 1000,
-    email: s.contact.email ?? null,
     description: `Cartback: cart ${s.cartId}, step ${step.id}`,
   })
   if (!result.ok)

@@ -413,13 +413,20 @@ describe('sequence delivery', () => {
         shop: { url: string; consumerKey: string }
         code: string
         amount: string
-        email: string | null
+        expiresAt: number
+        coupon: object
       }[] = []
       let failOnce = true
       await abandonWith(stub, {
         coupons: {
           async create(shop, coupon) {
-            made.push({ shop, code: coupon.code, amount: coupon.amount, email: coupon.email })
+            made.push({
+              shop,
+              code: coupon.code,
+              amount: coupon.amount,
+              expiresAt: coupon.expiresAt,
+              coupon,
+            })
             if (failOnce) {
               failOnce = false
               return { ok: false, retryable: true, code: 'http_503', message: 'busy' }
@@ -434,9 +441,13 @@ describe('sequence delivery', () => {
       await runInDurableObject(stub, (o: CartObject) => o.alarm())
       expect(made).toHaveLength(2)
       expect(made[0]!.code).toBe(made[1]!.code)
+      // Valid for the step's three days, and nothing about the shopper goes to the shop.
+      const validFor = made[1]!.expiresAt - Date.now()
+      expect(validFor).toBeGreaterThan(3 * 86_400_000 - 5 * 60_000)
+      expect(validFor).toBeLessThanOrEqual(3 * 86_400_000)
+      expect(JSON.stringify(made[1]!.coupon)).not.toContain('ada@example.com')
       expect(made[1]).toMatchObject({
         amount: '15',
-        email: 'ada@example.com',
         shop: { url: `${store.url}`, consumerKey: 'ck_1234567890abcdef' },
       })
       const code = made[0]!.code

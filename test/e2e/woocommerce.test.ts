@@ -20,7 +20,11 @@ type Detail = {
   total: number
   restoreUrl: string
 }
-type WooCart = { items: { id: number; quantity: number }[]; coupons: { code: string }[] }
+type WooCart = {
+  items: { id: number; quantity: number }[]
+  coupons: { code: string }[]
+  totals: { total_discount: string }
+}
 
 let worker: Worker
 let browser: Browser
@@ -438,11 +442,18 @@ describe('the whole story in a browser', () => {
     expect((await detailOf(shop, id)).status).toBe('abandoned')
     const code = /Use code (CB-[A-Z0-9]+)/.exec(email.text)?.[1]
     expect(code).toBeDefined()
-    expect(woo.coupons.has(code!.toLowerCase())).toBe(true)
+    // In WooCommerce: one use, by anyone holding the code, for the step's day.
+    const coupon = woo.coupons.get(code!.toLowerCase())!
+    expect(coupon).toMatchObject({ usage_limit: 1, email_restrictions: [] })
+    const validFor = Date.parse(`${coupon.date_expires_gmt}Z`) - Date.now()
+    expect(validFor).toBeGreaterThan(86_400_000 - 120_000)
+    expect(validFor).toBeLessThanOrEqual(86_400_000)
     const link = /(http:\/\/\S+\/r\/[^\s"<>)]+)/.exec(email.text)?.[1]
     expect(link).toBeDefined()
 
-    // The link opens on another device: the cart is rebuilt there, with the coupon.
+    // The link opens on another device: a new browser context, no cookies, so WooCommerce's
+    // session has no billing email (an email-restricted coupon would be refused here). The cart
+    // is rebuilt there, with the discount.
     const phone = await browser.newPage()
     await phone.goto(link!)
     await phone.waitForURL(/\/checkout\/$/)
@@ -454,6 +465,7 @@ describe('the whole story in a browser', () => {
     )) as WooCart
     expect(cart.items).toEqual([expect.objectContaining({ id: 12, quantity: 1 })])
     expect(cart.coupons.map((c) => c.code)).toEqual([code!.toLowerCase()])
+    expect(cart.totals.total_discount).toBe('160')
     expect(await phone.evaluate(() => window.Cartback!.id())).toBe(id)
     await phone.locator('#email').waitFor()
     expect(await phone.inputValue('#email')).toBe('')
@@ -473,5 +485,14 @@ describe('the whole story in a browser', () => {
     })
     expect(done.order?.id).toBe(String(placed.id))
     await phone.close()
+
+    // The code was used once: the same link, forwarded or opened again, brings no second discount.
+    const again = await browser.newPage()
+    await again.goto(link!)
+    await again.waitForURL(/\/checkout\/$/)
+    await expect
+      .poll(() => again.locator('.cartback-notice').textContent())
+      .toContain(`Code ${code} could not be applied.`)
+    await again.close()
   })
 })

@@ -3,13 +3,15 @@ import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
+import { applyError, createWooCoupon, type WooCoupon } from './woo-coupon'
 
 const require = createRequire(import.meta.url)
 const JQUERY = readFileSync(require.resolve('jquery/dist/jquery.min.js'), 'utf8')
 
 type Product = { id: number; name: string; price: number; inStock: boolean }
 type Line = { id: number; quantity: number }
-type Session = { lines: Line[]; coupons: string[] }
+/** `billingEmail`: what WooCommerce's customer session knows, from `update-customer` only. */
+type Session = { lines: Line[]; coupons: string[]; billingEmail: string | null }
 export type PlacedOrder = { id: number; total: number; cartbackCart: string | null }
 
 const STORE_API = '/wp-json/wc/store/v1/cart'
@@ -17,9 +19,12 @@ const STORE_API = '/wp-json/wc/store/v1/cart'
 /**
  * A local fake WooCommerce storefront, as close to the real one as the script can tell:
  * - sessions by cookie (`wp_woocommerce_session_fake`) or `Cart-Token` header;
- * - the Store API cart (prices as strings in minor units), `add-item` and `apply-coupon`, which
- *   refuse a POST without a valid `Nonce` (cookie session) or `Cart-Token`, as WooCommerce does;
- * - the REST API's `POST /wp-json/wc/v3/coupons` (Basic auth) for Cartback's incentive coupons;
+ * - the Store API cart (prices as strings in minor units), `add-item`, `update-customer` and
+ *   `apply-coupon`, which refuse a POST without a valid `Nonce` (cookie session) or `Cart-Token`,
+ *   as WooCommerce does; `apply-coupon` checks usage limit, expiry and email restrictions
+ *   against the session's billing email, as WooCommerce 8.6+ does (woo-coupon.ts);
+ * - the REST API's `POST /wp-json/wc/v3/coupons` (Basic auth) for Cartback's incentive coupons,
+ *   stored as WooCommerce stores them (woo-coupon.ts); an order counts a use of its coupons;
  * - classic pages (jQuery events, `#billing_*` fields inside `p.form-row`), Blocks pages
  *   (`wc-blocks_*` DOM events, fields rendered late like React's), the order-received page;
  * - placing an order stores `_cartback_cart` from the cookie (what the README's PHP snippet
@@ -38,7 +43,7 @@ export async function fakeWooStore(opts: {
   }
   const sessions = new Map<string, Session>()
   const nonces = new Set<string>()
-  const coupons = new Map<string, { amount: string; discount_type: string }>()
+  const coupons = new Map<string, WooCoupon>()
   const orders: PlacedOrder[] = []
   /**
    * `cookieless`: sessions only by Cart-Token, as for a browser that keeps no cookies.
@@ -77,7 +82,7 @@ export async function fakeWooStore(opts: {
           : cookies(req).wp_woocommerce_session_fake
     if (id && sessions.has(id)) return [id, sessions.get(id) as Session]
     const fresh = randomBytes(8).toString('hex')
-    sessions.set(fresh, { lines: [], coupons: [] })
+    sessions.set(fresh, { lines: [], coupons: [], billingEmail: null })
     if (!mode.cookieless)
       res.setHeader('Set-Cookie', `wp_woocommerce_session_fake=${fresh}; Path=/; SameSite=Lax`)
     return [fresh, sessions.get(fresh) as Session]
@@ -171,15 +176,24 @@ export async function fakeWooStore(opts: {
       res.writeHead(201, { 'Content-Type': 'application/json' })
       return res.end(JSON.stringify(cartJson(host, s)))
     }
+    if (path === '/update-customer' && req.method === 'POST') {
+      const email = (input.billing_address as { email?: unknown } | undefined)?.email
+      if (typeof email === 'string') s.billingEmail = email
+      res.writeHead(200, { 'Content-Type': 'application/json' })
+      return res.end(JSON.stringify(cartJson(host, s)))
+    }
     if (path === '/apply-coupon' && req.method === 'POST') {
       const code = String(input.code ?? '').toLowerCase()
-      if (!coupons.has(code))
+      const coupon = coupons.get(code)
+      if (!coupon)
         return error(
           res,
           400,
           'woocommerce_rest_cart_coupon_error',
           `Coupon "${code}" does not exist!`,
         )
+      const refused = applyError(coupon, s)
+      if (refused) return error(res, 400, 'woocommerce_rest_cart_coupon_error', refused)
       if (!s.coupons.includes(code)) s.coupons.push(code)
       res.writeHead(200, { 'Content-Type': 'application/json' })
       return res.end(JSON.stringify(cartJson(host, s)))
@@ -192,10 +206,17 @@ export async function fakeWooStore(opts: {
     const auth = c ? `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString('base64')}` : null
     if (!auth || req.headers.authorization !== auth)
       return error(res, 401, 'woocommerce_rest_cannot_create', 'Sorry, you are not allowed.')
-    const input = JSON.parse(body) as { code: string; amount: string; discount_type: string }
-    coupons.set(input.code.toLowerCase(), input)
+    const coupon = createWooCoupon(coupons.size + 1, JSON.parse(body) as Record<string, unknown>)
+    if (coupons.has(coupon.code))
+      return error(
+        res,
+        400,
+        'woocommerce_rest_coupon_code_already_exists',
+        'The coupon code already exists',
+      )
+    coupons.set(coupon.code, coupon)
     res.writeHead(201, { 'Content-Type': 'application/json' })
-    res.end(JSON.stringify({ id: coupons.size, ...input }))
+    res.end(JSON.stringify(coupon))
   }
 
   const placeOrder = async (req: IncomingMessage, res: ServerResponse) => {
@@ -204,7 +225,11 @@ export async function fakeWooStore(opts: {
     const cartbackCart = cookies(req).cartback_cart ?? null
     const order = { id: ++orderId, total, cartbackCart }
     orders.push(order)
-    sessions.set(sid, { lines: [], coupons: [] })
+    for (const code of s.coupons) {
+      const used = coupons.get(code)
+      if (used) used.usage_count++
+    }
+    sessions.set(sid, { lines: [], coupons: [], billingEmail: null })
     const hook = opts.webhook?.()
     if (hook) {
       const payload = JSON.stringify({

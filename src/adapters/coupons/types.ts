@@ -3,9 +3,8 @@ export type Coupon = {
   kind: 'percent' | 'fixed'
   /** Percent, or the fixed amount as a decimal string in the store's currency ("5.00"). */
   amount: string
+  /** When the coupon stops applying (epoch ms). */
   expiresAt: number
-  /** Restrict to the shopper's email when known. */
-  email: string | null
   description: string
 }
 
@@ -13,7 +12,11 @@ export type CouponResult =
   | { ok: true; code: string; created: boolean }
   | { ok: false; retryable: boolean; code: string; message: string }
 
-/** Issues single-use coupons in the store's shop. */
+/**
+ * Issues single-use, expiring coupons in the store's shop. Not tied to the shopper's email: a
+ * restore in a browser that does not know it yet must still apply the code
+ * (docs/design/coupons.md).
+ */
 export interface CouponIssuer {
   create(
     shop: { url: string; consumerKey: string; consumerSecret: string },

@@ -14,13 +14,12 @@ const coupon = (code: string): Coupon => ({
   kind: 'percent',
   amount: '10',
   expiresAt: Date.parse('2026-12-01T00:00:00Z'),
-  email: 'ada@example.com',
   description: 'Cartback: cart recovery, step email-72h',
 })
 const shop = () => ({ url: `${fake.url}/`, consumerKey: 'ck_test', consumerSecret: 'cs_test' })
 
 describe('wooCoupons against a local WooCommerce', () => {
-  it('creates a single-use coupon restricted to the shopper, with its expiry', async () => {
+  it('creates a single-use coupon for anyone holding the code, expiring when the step says', async () => {
     expect(await wooCoupons().create(shop(), coupon('CB-AAAA1111'))).toEqual({
       ok: true,
       code: 'CB-AAAA1111',
@@ -35,13 +34,33 @@ describe('wooCoupons against a local WooCommerce', () => {
       code: 'CB-AAAA1111',
       discount_type: 'percent',
       amount: '10',
-      date_expires_gmt: '2026-12-01T00:00:00',
+      date_expires: '2026-12-01T00:00:00Z',
       individual_use: true,
       usage_limit: 1,
       usage_limit_per_user: 1,
-      email_restrictions: ['ada@example.com'],
       description: 'Cartback: cart recovery, step email-72h',
     })
+    // Read back as a merchant's WooCommerce shows it: the expiry is stored, in UTC and site time.
+    const id = fake.coupons.get('cb-aaaa1111')!.id
+    const back = await fetch(`${fake.url}/wp-json/wc/v3/coupons/${id}`, {
+      headers: { authorization: req.headers.authorization! },
+    })
+    expect(await back.json()).toMatchObject({
+      code: 'cb-aaaa1111',
+      date_expires_gmt: '2026-12-01T00:00:00',
+      date_expires: '2026-12-01T02:00:00',
+      usage_limit: 1,
+      email_restrictions: [],
+    })
+  })
+
+  it('would leave a coupon without expiry through date_expires_gmt, as WooCommerce does', async () => {
+    const res = await fetch(`${fake.url}/wp-json/wc/v3/coupons`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('ck_test:cs_test').toString('base64')}` },
+      body: JSON.stringify({ code: 'OLD-WAY', date_expires_gmt: '2026-12-01T00:00:00' }),
+    })
+    expect(await res.json()).toMatchObject({ date_expires: null, date_expires_gmt: null })
   })
 
   it('counts "already exists" as created, so a retry never makes a second coupon', async () => {

@@ -5,6 +5,7 @@ import type { CouponIssuer } from './types'
  * Creates coupons through WooCommerce's REST API (POST /wp-json/wc/v3/coupons, Basic auth with
  * the store's consumer key and secret). The code is derived from the send's key, so a retry
  * asks for the same code and "already exists" counts as created: one coupon per send, ever.
+ * The coupon has no email restriction: see docs/design/coupons.md.
  */
 export function wooCoupons(): CouponIssuer {
   return {
@@ -20,11 +21,10 @@ export function wooCoupons(): CouponIssuer {
             code: coupon.code,
             discount_type: coupon.kind === 'percent' ? 'percent' : 'fixed_cart',
             amount: coupon.amount,
-            date_expires_gmt: new Date(coupon.expiresAt).toISOString().slice(0, 19),
+            date_expires: wooDateTime(coupon.expiresAt),
             individual_use: true,
             usage_limit: 1,
             usage_limit_per_user: 1,
-            email_restrictions: coupon.email ? [coupon.email] : [],
             description: coupon.description,
           }),
         })
@@ -47,4 +47,14 @@ export function wooCoupons(): CouponIssuer {
       }
     },
   }
+}
+
+/**
+ * An instant as WooCommerce's `date_expires` takes it. The controller ignores `date_expires_gmt`
+ * (WC_Coupon has no setter for it), and `WC_Data::set_date_prop` reads `YYYY-MM-DDTHH:MM:SSZ` as
+ * UTC but a string without an offset, or with milliseconds, in the site's timezone.
+ * @example wooDateTime(Date.UTC(2026, 11, 1)) // '2026-12-01T00:00:00Z'
+ */
+export function wooDateTime(at: number): string {
+  return `${new Date(at).toISOString().slice(0, 19)}Z`
 }
