@@ -47,6 +47,7 @@ function toStore(row: Row): Store {
 // keeps that off D1. A change reaches other isolates within CACHE_MS.
 const CACHE_MS = 15_000
 const byKey = ttlCache<Store | null>(CACHE_MS)
+const byId = ttlCache<Store | null>(CACHE_MS)
 const originAllowed = ttlCache<boolean>(CACHE_MS)
 
 export function storeByPublishableKey(db: D1Database, key: string): Promise<Store | null> {
@@ -59,6 +60,14 @@ export function storeByPublishableKey(db: D1Database, key: string): Promise<Stor
 export async function storeById(db: D1Database, id: string): Promise<Store | null> {
   const row = await drizzle(db).select().from(stores).where(eq(stores.id, id)).get()
   return row ? toStore(row) : null
+}
+
+/**
+ * The store as carts read it when their alarm fires (see docs/design/settings-in-flight.md):
+ * from the same short in-isolate cache, so a burst of alarms costs one D1 read per store.
+ */
+export function cachedStoreById(db: D1Database, id: string): Promise<Store | null> {
+  return byId.get(id, () => storeById(db, id))
 }
 
 export async function listStores(db: D1Database): Promise<Store[]> {
@@ -137,12 +146,15 @@ export async function updateStore(
 ): Promise<Store | null> {
   const row = await drizzle(db)
     .update(stores)
-    .set({ ...patch, updatedAt: Date.now() })
+    // updated_at is the settings version carts compare (cartPolicy): strictly increasing, even
+    // for two updates in the same millisecond.
+    .set({ ...patch, updatedAt: sql`max(${stores.updatedAt} + 1, ${Date.now()})` })
     .where(eq(stores.id, id))
     .returning()
     .get()
   if (!row) return null
   byKey.delete(row.publishableKey)
+  byId.delete(row.id)
   originAllowed.clear()
   return toStore(row)
 }

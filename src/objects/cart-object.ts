@@ -3,6 +3,7 @@ import { type Adapters, createAdapters } from '../adapters'
 import type { SendResult } from '../adapters/types'
 import { getConfig } from '../config'
 import { writeMessageReports } from '../db/projection'
+import { cachedStoreById } from '../db/stores'
 import { newCart, next, wakeAt } from '../domain/cart/machine'
 import { cartReport, type Report } from '../domain/cart/report'
 import { parseState } from '../domain/cart/schema'
@@ -24,7 +25,7 @@ import {
   locateRecipient,
   nextAllowedTime,
 } from '../domain/sequence/quiet-hours'
-import type { CartPolicy } from '../domain/store/settings'
+import { type CartPolicy, cartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { contactStub } from './contact-object'
 import { buildMessage, issueCoupon, messageIdFor } from './deliver'
@@ -45,6 +46,8 @@ const SENDING_TIMEOUT_MS = 60_000
 /** Retryable provider errors are tried this many times, then the step fails with the reason. */
 const MAX_SEND_ATTEMPTS = 5
 const MAX_ROWS_PER_FLUSH = 25
+/** An alarm that cannot read the store's settings comes back after this long. */
+const SETTINGS_RETRY_MS = 60_000
 
 type OutboxRow = {
   id: string
@@ -66,6 +69,8 @@ export function cartStub(ns: DurableObjectNamespace<CartObject>, ref: CartRef) {
  */
 export class CartObject extends DurableObject<Env> {
   private state: CartState | null = null
+  /** The newest store settings this cart has seen; stored only when they change. */
+  private known: CartPolicy | null = null
   private flushing = false
   protected adapters: Adapters
 
@@ -75,6 +80,9 @@ export class CartObject extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => {
       this.migrate()
       this.state = parseState(this.ctx.storage.kv.get('state'))
+      const stored = this.ctx.storage.kv.get<CartPolicy>('policy')
+      // Copies stored before settings had a version are older than any the store has now.
+      this.known = stored ? { ...stored, version: stored.version ?? 0 } : null
     })
   }
 
@@ -113,14 +121,14 @@ export class CartObject extends DurableObject<Env> {
   async unsubscribed(channel: 'email' | 'sms', source: string): Promise<string | null> {
     if (!this.state) return null
     const address = channel === 'email' ? this.state.contact.email : this.state.contact.phone
-    await this.apply(this.state, { type: 'contact.unsubscribed', channel, source }, this.policy())
+    await this.apply(this.state, { type: 'contact.unsubscribed', channel, source }, null)
     return address ?? null
   }
 
   /** A provider event about one of this cart's messages, for the timeline. */
   async noteMessageEvent(e: { messageId: string; step: string; event: string; at: number }) {
     if (!this.state) return
-    await this.apply(this.state, { type: 'message.event', ...e }, this.policy())
+    await this.apply(this.state, { type: 'message.event', ...e }, null)
   }
 
   async act(action: MerchantAction, policy: CartPolicy): Promise<ApplyResult | null> {
@@ -162,6 +170,7 @@ export class CartObject extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
     this.migrate()
+    this.known = null
     this.ctx.storage.kv.put('revisionFloor', revision)
     // Kept so that a retried delete can still forget the SMS thread (the phone alone, no cart).
     if (phone) this.ctx.storage.kv.put('erasedPhone', phone)
@@ -169,16 +178,40 @@ export class CartObject extends DurableObject<Env> {
     return phone ? { revision, phone } : { revision }
   }
 
+  /**
+   * Steps are decided and sent from the store's settings as they are now, not from the copy
+   * the last beacon brought: an abandoned cart gets no more beacons.
+   */
   override async alarm(): Promise<void> {
     if (!this.state) return
-    const contact = await this.contactFacts(this.state)
-    await this.apply(this.state, { type: 'timer.fired', contact }, this.policy())
+    const policy = await this.currentPolicy(this.state.storeId)
+    if (!policy || !this.state) return
+    const contact = await this.contactFacts(this.state, policy)
+    if (!this.state) return
+    await this.apply(this.state, { type: 'timer.fired', contact }, policy)
+  }
+
+  /**
+   * The store's current settings (cached per isolate for a few seconds). Null when D1 cannot
+   * be read: the alarm comes back shortly rather than act on settings that may be stale.
+   */
+  private async currentPolicy(storeId: string): Promise<CartPolicy | null> {
+    const known = this.policy()
+    try {
+      const store = await cachedStoreById(this.env.DB, storeId)
+      // Stores are never deleted; without the row, the cart's own copy is all there is.
+      return store ? cartPolicy(store, known.baseUrl) : known
+    } catch (err) {
+      log('warn', 'store settings unavailable; alarm retried', { storeId, error: String(err) })
+      await this.ctx.storage.setAlarm(Date.now() + SETTINGS_RETRY_MS)
+      return null
+    }
   }
 
   /** A newer cart of the same contact took over: this one's sequence stops. */
   async supersede(by: string): Promise<void> {
     if (!this.state || by === this.state.cartId) return
-    await this.apply(this.state, { type: 'sequence.superseded', by }, this.policy())
+    await this.apply(this.state, { type: 'sequence.superseded', by }, null)
   }
 
   /** The shopper answered a text with a keyword (STOP, YES, HELP): for the timeline. */
@@ -191,7 +224,7 @@ export class CartObject extends DurableObject<Env> {
     await this.apply(
       this.state,
       { type: 'contact.replied', keyword, ...(detail ? { detail } : {}) },
-      this.policy(),
+      null,
     )
   }
 
@@ -200,13 +233,12 @@ export class CartObject extends DurableObject<Env> {
    * the latest consent and every text the phone got (any cart). Asked only when the sequence
    * may act, so an ordinary alarm costs nothing.
    */
-  private async contactFacts(s: CartState): Promise<Partial<ContactFacts>> {
+  private async contactFacts(s: CartState, policy: CartPolicy): Promise<Partial<ContactFacts>> {
     const acting =
       s.status === 'abandoned' ||
       s.status === 'restored' ||
       (s.status === 'active' && s.items.length > 0)
     if (!acting) return {}
-    const policy = this.policy()
     const facts: Partial<ContactFacts> = {}
     const ns = this.env.CONTACT
     if (s.contact.phone) {
@@ -228,20 +260,28 @@ export class CartObject extends DurableObject<Env> {
     return facts
   }
 
+  /**
+   * Runs one event. `incoming` is the store's policy as the caller read it (null: the cart's
+   * own copy); the newer of the two is used and kept.
+   */
   private async apply(
     state: CartState,
     event: CartEvent,
-    policy: CartPolicy,
+    incoming: CartPolicy | null,
     extraJournal: JournalEntry[] = [],
   ): Promise<ApplyResult> {
     const now = Date.now()
+    const policy = this.adopt(incoming)
+    const known = this.known
+    // The policy is rewritten only when it changes, not with every event.
+    const changed = !known || known.version !== policy.version || known.baseUrl !== policy.baseUrl
     const t = next(state, event, now, policy)
     const journal = [...extraJournal, ...t.journal]
     const publish = t.effects.some((e) => e.type === 'publish_report')
     const sql = this.ctx.storage.sql
     this.ctx.storage.transactionSync(() => {
       this.ctx.storage.kv.put('state', t.state)
-      this.ctx.storage.kv.put('policy', policy)
+      if (changed) this.ctx.storage.kv.put('policy', policy)
       for (const entry of journal) {
         sql.exec(
           'INSERT INTO journal (at, type, entry) VALUES (?, ?, ?)',
@@ -272,6 +312,7 @@ export class CartObject extends DurableObject<Env> {
       }
     })
     this.state = t.state
+    this.known = policy
     await this.schedule()
     await this.flushOutbox()
     return t.refused ? { state: t.state, refused: t.refused } : { state: t.state }
@@ -540,7 +581,7 @@ export class CartObject extends DurableObject<Env> {
     await this.apply(
       this.state,
       { type: 'message.settled', stepId, outcome, messageId, reason, coupon },
-      this.policy(),
+      null,
     )
   }
 
@@ -566,9 +607,18 @@ export class CartObject extends DurableObject<Env> {
   }
 
   private policy(): CartPolicy {
-    const policy = this.ctx.storage.kv.get<CartPolicy>('policy')
-    if (!policy) throw new Error('cart has state but no policy')
-    return policy
+    if (!this.known) throw new Error('cart has state but no policy')
+    return this.known
+  }
+
+  /**
+   * The newer of the cart's copy and `incoming`; a tie goes to `incoming`. A caller whose
+   * cache is a few seconds old never takes a cart back to settings it has moved past.
+   */
+  private adopt(incoming: CartPolicy | null): CartPolicy {
+    const known = this.known
+    if (!incoming) return this.policy()
+    return known && known.version > incoming.version ? known : incoming
   }
 
   private revisionFloor(): number {

@@ -7,6 +7,7 @@ const T0 = 1_700_000_000_000
 const S = 1000
 // No sequence here: sequence.test.ts covers the steps.
 const policy: CartPolicy = {
+  version: 1,
   storeName: 'Acme',
   currency: 'USD',
   baseUrl: 'https://cartback.test',

@@ -5,6 +5,7 @@ import {
   attribute,
   cancelRuns,
   factsFromCart,
+  followSequence,
   nextRunAt,
   noteClick,
   processDue,
@@ -340,7 +341,11 @@ function keepSequence(s: CartState, now: number, policy: CartPolicy) {
           : s.items.length === 0
             ? 'emptied'
             : null
-  if (reason === null) return { state: s, journal: [] as JournalEntry[] }
+  if (reason === null) {
+    // Settings reach carts in flight: the steps to come follow the sequence as it is now.
+    const followed = followSequence(s, policy, now)
+    return { state: followed.state, journal: followed.journal }
+  }
   const stopped = cancelRuns(s, reason, now)
   return { state: stopped.state, journal: stopped.journal }
 }

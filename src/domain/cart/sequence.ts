@@ -38,6 +38,39 @@ export function startRuns(s: CartState, policy: CartPolicy): StepRun[] {
   }))
 }
 
+/**
+ * Brings the steps still to come in line with the store's current sequence (the merchant may
+ * have changed it since the cart was abandoned): a step no longer in it is skipped as
+ * `step_removed`, a step whose delay changed is due at abandonment + its new delay. A step
+ * added since starts with the next abandonment, not this one. Runs already sending or settled
+ * keep their story. Returns the same state when nothing changed.
+ */
+export function followSequence(s: CartState, policy: CartPolicy, now: number): Progress {
+  if (s.abandonedAt === null) return { state: s, effects: [], journal: [] }
+  const from = s.abandonedAt
+  const journal: JournalEntry[] = []
+  let moved = false
+  const runs = s.runs.map((r): StepRun => {
+    if (!OPEN.has(r.status)) return r
+    const step = policy.sequence.find((x) => x.id === r.id && x.channel === r.channel)
+    const base = { at: now, source: 'merchant' as const, step: r.id, channel: r.channel }
+    if (!step) {
+      journal.push({ ...base, type: 'message.skipped', reason: 'step_removed' })
+      return { ...r, status: 'skipped', at: now, reason: 'step_removed', notBefore: null }
+    }
+    const dueAt = from + step.delaySeconds * 1000
+    if (dueAt === r.dueAt) return r
+    moved = true
+    journal.push({ ...base, type: 'message.rescheduled', dueAt: new Date(dueAt).toISOString() })
+    // Decided afresh at the new time: a deferral made for the old time no longer holds.
+    return { ...r, status: 'scheduled', dueAt, notBefore: null, reason: null }
+  })
+  if (journal.length === 0) return { state: s, effects: [], journal }
+  // Runs stay in order of due time: the first due one is the one decided first.
+  if (moved) runs.sort((a, b) => a.dueAt - b.dueAt)
+  return { state: { ...s, runs }, effects: [], journal }
+}
+
 /** Marks the step whose link the shopper clicked (a restore link, or a tracked email click). */
 export function noteClick(
   s: CartState,

@@ -126,7 +126,8 @@ export const SettingsPatchSchema = z.object(fields).partial().strict()
 
 /**
  * What a cart needs to run on its own, alarms included: its timers, its sequence and how its
- * messages look. Each cart keeps the copy it last received (see CartObject).
+ * messages look. Built from the store's current settings for every event and every alarm; the
+ * cart keeps the newest copy it has seen (see CartObject and docs/design/settings-in-flight.md).
  */
 export type CartPolicy = Pick<
   Settings,
@@ -142,6 +143,11 @@ export type CartPolicy = Pick<
   /** The store's currency: fixed incentives are amounts in it, whatever a cart says. */
   currency: string
   smsDoubleOptIn: boolean
+  /**
+   * Which settings these are: the store's last update time in ms, strictly increasing with
+   * every update. A cart never trades its copy for an older one (a stale cache elsewhere).
+   */
+  version: number
   /** Public origin of the deployment, for the links in messages. */
   baseUrl: string
   /** Where texts come from: the store's Messaging Service or number. */
@@ -205,12 +211,14 @@ export function contactPolicy(
   }
 }
 
+/** The policy a cart runs on, from the store as it is now. */
 export function cartPolicy(
-  store: { name: string; currency: string; settings: Settings },
+  store: { name: string; currency: string; settings: Settings; updatedAt: string },
   baseUrl: string,
 ): CartPolicy {
   const s = store.settings
   return {
+    version: Date.parse(store.updatedAt),
     storeName: store.name,
     currency: store.currency,
     baseUrl,
