@@ -3,7 +3,7 @@ import { drizzle } from 'drizzle-orm/d1'
 import { toBase64Url, utf8 } from '../lib/encoding'
 import { randomToken } from '../lib/ids'
 import { hashPassword, verifyPassword } from '../lib/password'
-import { apiTokens, sessions, users } from './schema'
+import { apiTokens, sessions, stores, users } from './schema'
 
 const sha256 = async (text: string) =>
   toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(text))))
@@ -69,6 +69,17 @@ export async function endSession(db: D1Database, id: string): Promise<void> {
   await drizzle(db).delete(sessions).where(eq(sessions.id, id)).run()
 }
 
+/**
+ * What a bearer token may do: reach one store (`storeId`) or every store (null), and write
+ * (any method) or only read (GET and HEAD).
+ */
+export type ApiScope = { storeId: string | null; write: boolean }
+
+/** The deployment's ADMIN_API_TOKEN: every store, read-write. */
+export const ADMIN_SCOPE: ApiScope = { storeId: null, write: true }
+
+export type ApiTokenAccess = 'read' | 'write'
+
 export type ApiTokenView = {
   id: string
   name: string
@@ -76,20 +87,30 @@ export type ApiTokenView = {
   createdAt: number
   lastUsedAt: number | null
   revokedAt: number | null
+  /** Null: every store. */
+  storeId: string | null
+  /** The store's name; null for every store, or when the store is gone. */
+  storeName: string | null
+  access: ApiTokenAccess
 }
 
 /** A new API token: the secret is returned once and only its hash is kept. */
-export async function createApiToken(db: D1Database, name: string) {
+export async function createApiToken(
+  db: D1Database,
+  input: { name: string; storeId: string | null; access: ApiTokenAccess },
+) {
   const token = `cb_live_${randomToken(32)}`
   const id = `tok_${randomToken(16)}`
   await drizzle(db)
     .insert(apiTokens)
     .values({
       id,
-      name,
+      name: input.name,
       tokenHash: await sha256(token),
       prefix: token.slice(0, 12),
       createdAt: Date.now(),
+      storeId: input.storeId,
+      access: input.access,
     })
     .run()
   return { id, token }
@@ -104,8 +125,12 @@ export async function listApiTokens(db: D1Database): Promise<ApiTokenView[]> {
       createdAt: apiTokens.createdAt,
       lastUsedAt: apiTokens.lastUsedAt,
       revokedAt: apiTokens.revokedAt,
+      storeId: apiTokens.storeId,
+      storeName: stores.name,
+      access: apiTokens.access,
     })
     .from(apiTokens)
+    .leftJoin(stores, eq(stores.id, apiTokens.storeId))
     .orderBy(desc(apiTokens.createdAt))
     .all()
 }
@@ -122,15 +147,20 @@ export async function revokeApiToken(db: D1Database, id: string): Promise<boolea
 /** Last use is written at most this often, so API calls are reads, not writes, on D1. */
 const LAST_USED_GRAIN_MS = 5 * 60_000
 
-/** Whether a bearer token is a live owner-created token (and notes its use). */
-export async function apiTokenValid(db: D1Database, token: string): Promise<boolean> {
-  if (!token.startsWith('cb_live_')) return false
+/** The scope of a live owner-created token (and notes its use), or null. */
+export async function apiTokenScope(db: D1Database, token: string): Promise<ApiScope | null> {
+  if (!token.startsWith('cb_live_')) return null
   const row = await drizzle(db)
-    .select({ id: apiTokens.id, lastUsedAt: apiTokens.lastUsedAt })
+    .select({
+      id: apiTokens.id,
+      lastUsedAt: apiTokens.lastUsedAt,
+      storeId: apiTokens.storeId,
+      access: apiTokens.access,
+    })
     .from(apiTokens)
     .where(and(eq(apiTokens.tokenHash, await sha256(token)), isNull(apiTokens.revokedAt)))
     .get()
-  if (!row) return false
+  if (!row) return null
   const now = Date.now()
   if (now - (row.lastUsedAt ?? 0) > LAST_USED_GRAIN_MS) {
     await drizzle(db)
@@ -139,5 +169,6 @@ export async function apiTokenValid(db: D1Database, token: string): Promise<bool
       .where(eq(apiTokens.id, row.id))
       .run()
   }
-  return true
+  // Fail closed: anything but an explicit `write` reads only.
+  return { storeId: row.storeId, write: row.access === 'write' }
 }

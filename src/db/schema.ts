@@ -274,4 +274,10 @@ export const apiTokens = sqliteTable('api_tokens', {
   createdAt: integer('created_at').notNull(),
   lastUsedAt: integer('last_used_at'),
   revokedAt: integer('revoked_at'),
+  /** The one store the token may reach; null: every store (issue 11, docs/design/api-tokens.md). */
+  storeId: text('store_id'),
+  /** `read` (GET only) or `write`. Tokens from before scoping (migration 0012) are `read`. */
+  access: text('access', { enum: ['read', 'write'] })
+    .notNull()
+    .default('read'),
 })

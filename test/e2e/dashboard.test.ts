@@ -166,18 +166,46 @@ describe('the dashboard in a browser', () => {
     await page.close()
   })
 
-  it('creates an API token the API then accepts', async () => {
-    const page = await browser.newPage()
+  it('creates scoped API tokens the API then holds to their scope', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await logIn(page)
     await page.getByRole('link', { name: 'API tokens' }).click()
+    const asToken = (token: string | null, path: string, init: RequestInit = {}) =>
+      fetch(`${worker.url}/api/v1${path}`, {
+        ...init,
+        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      })
+    // No store picked: the browser keeps the form (the field is required), nothing is created.
     await page.getByLabel('Name').fill('Nightly export')
     await page.getByRole('button', { name: 'Create token' }).click()
-    const token = await page.locator('#new-token').textContent()
-    expect(token).toMatch(/^cb_live_/)
-    const res = await fetch(`${worker.url}/api/v1/stores`, {
-      headers: { Authorization: `Bearer ${token}` },
-    })
-    expect(res.status).toBe(200)
+    expect(await page.locator('#new-token').count()).toBe(0)
+
+    await page.getByLabel('Store').selectOption({ label: 'Tide & Co' })
+    expect(await page.getByLabel('Access').inputValue()).toBe('read')
+    await page.getByRole('button', { name: 'Create token' }).click()
+    const reader = await page.locator('#new-token').textContent()
+    expect(reader).toMatch(/^cb_live_/)
+    const row = page.locator('#tokens tr', { hasText: 'Nightly export' })
+    expect(await row.locator('td').nth(2).textContent()).toBe('Tide & Co')
+    expect(await row.locator('td').nth(3).textContent()).toBe('read-only')
+    const list = (await (await asToken(reader, '/stores')).json()) as { stores: Store[] }
+    expect(list.stores.map((s) => s.id)).toEqual([shop.id])
+    const { body } = await worker.api<{ stores: (Store & { name: string })[] }>('/stores')
+    const harbor = body.stores.find((s) => s.name === 'Harbor Goods')!
+    expect((await asToken(reader, `/stores/${harbor.id}`)).status).toBe(404)
+    const patch = { method: 'PATCH', body: JSON.stringify({ name: 'Taken' }) }
+    expect((await asToken(reader, `/stores/${shop.id}`, patch)).status).toBe(403)
+
+    await page.getByLabel('Name').fill('Admin sync')
+    await page.getByLabel('Store').selectOption({ label: 'All stores' })
+    await page.getByLabel('Access').selectOption({ label: 'Read-write' })
+    await page.getByRole('button', { name: 'Create token' }).click()
+    const writer = await page.locator('#new-token').textContent()
+    const all = page.locator('#tokens tr', { hasText: 'Admin sync' })
+    expect(await all.locator('td').nth(2).textContent()).toBe('All stores')
+    expect(await all.locator('td').nth(3).textContent()).toBe('read-write')
+    const rename = { method: 'PATCH', body: JSON.stringify({ name: 'Harbor Goods' }) }
+    expect((await asToken(writer, `/stores/${harbor.id}`, rename)).status).toBe(200)
     await page.screenshot({ path: shot('dashboard-tokens'), fullPage: true })
     await page.getByRole('button', { name: 'Log out' }).click()
     await page.waitForURL(/\/login$/)

@@ -18,7 +18,7 @@ import {
 import { summaryOf } from '../carts/views'
 import type { AppEnv } from '../env'
 import { jsonBody, queryOf } from '../validation'
-import { scopeOf } from './scope'
+import { assertStoreVisible, scopeOf } from './scope'
 
 export const carts = new Hono<AppEnv>()
 
@@ -66,8 +66,11 @@ carts.get('/export.csv', async (c) => {
   return c.body(cartsCsv(c.env.DB, filter), 200, csvHeaders('carts.csv'))
 })
 
-const named = (c: Context<AppEnv>) =>
-  resolveCart(c, c.req.param('storeId') ?? '', c.req.param('cartId') ?? '')
+const named = (c: Context<AppEnv>) => {
+  const storeId = c.req.param('storeId') ?? ''
+  assertStoreVisible(c, storeId)
+  return resolveCart(c, storeId, c.req.param('cartId') ?? '')
+}
 
 carts.get('/:storeId/:cartId', async (c) => {
   const { store, cartId } = await named(c)

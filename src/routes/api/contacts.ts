@@ -1,12 +1,12 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { storeById } from '../../db/stores'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
 import { csvField } from '../../lib/csv'
 import { AppError } from '../../lib/errors'
 import { contactStub } from '../../objects/contact-object'
 import type { AppEnv } from '../env'
 import { queryOf } from '../validation'
+import { visibleStore } from './scope'
 
 export const contacts = new Hono<AppEnv>()
 
@@ -34,8 +34,7 @@ const COLUMNS = [
 // The consent evidence of one address: every record, as kept (4 years, apart from cart data).
 contacts.get('/:storeId/consent', async (c) => {
   const q = queryOf(c, ExportQuery)
-  const store = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  const store = await visibleStore(c, c.req.param('storeId'))
   const address = q.email
     ? normalizeEmail(q.email)
     : normalizePhone(q.phone ?? '', store.settings.defaultCountry)

@@ -1,6 +1,5 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { storeById } from '../../db/stores'
 import { StepSchema } from '../../domain/sequence/steps'
 import { AppError } from '../../lib/errors'
 import { cartStub } from '../../objects/cart-object'
@@ -8,6 +7,7 @@ import type { AppEnv } from '../env'
 import { previewMessage, sampleCart } from '../preview-message'
 import { CartIdSchema } from '../schemas/beacon'
 import { jsonBody } from '../validation'
+import { visibleStore } from './scope'
 
 export const preview = new Hono<AppEnv>()
 
@@ -27,8 +27,7 @@ const PreviewBody = z
 // or sent): for the sequence editor's live preview.
 preview.post('/:storeId/preview', async (c) => {
   const body = await jsonBody(c, PreviewBody)
-  const store = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  const store = await visibleStore(c, c.req.param('storeId'))
   const step = body.step ?? store.settings.sequence.find((s) => s.id === body.stepId)
   if (!step) throw new AppError('NOT_FOUND', `No step "${body.stepId}" in this store's sequence.`)
   let cart = sampleCart(store.currency)

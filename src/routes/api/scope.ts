@@ -1,15 +1,44 @@
 import type { Context } from 'hono'
+import type { ApiScope } from '../../db/auth'
 import { type Store, storeById } from '../../db/stores'
 import { AppError } from '../../lib/errors'
 import type { AppEnv } from '../env'
 
+/** The request's token scope (set by the API's auth middleware; none means no access). */
+export function apiScope(c: Context<AppEnv>): ApiScope {
+  const scope = c.get('apiScope')
+  if (!scope) throw new AppError('UNAUTHORIZED', 'Missing or invalid API token.')
+  return scope
+}
+
 /**
- * The stores a request reads: the one it names, or null for every store. Only the admin token
- * exists so far and it sees every store; owner-created tokens (dashboard issue) narrow this.
+ * Refuses a store outside the token's scope with the same 404 as a store that does not exist,
+ * so a one-store token learns nothing about the others (issue 11).
+ */
+export function assertStoreVisible(c: Context<AppEnv>, storeId: string): void {
+  const { storeId: only } = apiScope(c)
+  if (only !== null && only !== storeId) throw new AppError('NOT_FOUND', 'No such store.')
+}
+
+/** The store a `/:storeId/…` route names, when the token may reach it; 404 otherwise. */
+export async function visibleStore(c: Context<AppEnv>, storeId: string): Promise<Store> {
+  assertStoreVisible(c, storeId)
+  const store = await storeById(c.env.DB, storeId)
+  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  return store
+}
+
+/**
+ * The stores a list reads: the one it names (404 if out of scope, as if unknown), else the
+ * token's one store, else null for every store.
  */
 export async function scopeOf(c: Context<AppEnv>, store?: string): Promise<Store | null> {
-  if (!store) return null
-  const found = await storeById(c.env.DB, store)
-  if (!found) throw new AppError('NOT_FOUND', 'No such store.')
-  return found
+  const id = store || apiScope(c).storeId
+  return id ? visibleStore(c, id) : null
+}
+
+/** Creating a store needs an all-stores token: a one-store token would widen its own reach. */
+export function assertAllStores(c: Context<AppEnv>): void {
+  if (apiScope(c).storeId !== null)
+    throw new AppError('FORBIDDEN', 'This API token is for one store; it cannot create stores.')
 }

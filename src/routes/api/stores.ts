@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { createStore, listStores, type Store, storeById, updateStore } from '../../db/stores'
+import { createStore, listStores, type Store, updateStore } from '../../db/stores'
 import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
@@ -12,6 +12,7 @@ import { seal } from '../../lib/secret-box'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { jsonBody, parseOrThrow } from '../validation'
+import { apiScope, assertAllStores, visibleStore } from './scope'
 
 export const stores = new Hono<AppEnv>()
 
@@ -54,9 +55,14 @@ const PatchStore = StoreFields.partial()
   })
   .strict()
 
-stores.get('/', async (c) => c.json({ stores: await listStores(c.env.DB) }))
+stores.get('/', async (c) => {
+  const { storeId } = apiScope(c)
+  const all = await listStores(c.env.DB)
+  return c.json({ stores: storeId === null ? all : all.filter((s) => s.id === storeId) })
+})
 
 stores.post('/', async (c) => {
+  assertAllStores(c)
   const body = await jsonBody(c, CreateStore)
   if (body.settings?.sequence) assertSequenceFits(c, body.name, body.settings.sequence)
   const store = await createStore(c.env.DB, {
@@ -97,15 +103,13 @@ function sequenceView(c: Context<AppEnv>, store: Store) {
 const PutSequence = z.object({ sequence: SequenceSchema }).strict()
 
 stores.get('/:storeId/sequence', async (c) => {
-  const store = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  const store = await visibleStore(c, c.req.param('storeId'))
   return c.json(sequenceView(c, store))
 })
 
 stores.put('/:storeId/sequence', async (c) => {
   const { sequence } = await jsonBody(c, PutSequence)
-  const store = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  const store = await visibleStore(c, c.req.param('storeId'))
   assertSequenceFits(c, store.name, sequence)
   const updated = await updateStore(c.env.DB, store.id, {
     settings: SettingsSchema.parse({ ...store.settings, sequence }),
@@ -115,8 +119,7 @@ stores.put('/:storeId/sequence', async (c) => {
 })
 
 stores.get('/:storeId', async (c) => {
-  const store = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!store) throw new AppError('NOT_FOUND', 'No such store.')
+  const store = await visibleStore(c, c.req.param('storeId'))
   return c.json(store)
 })
 
@@ -135,8 +138,7 @@ function mergeSettings(current: Record<string, unknown>, patch: Record<string, u
 
 stores.patch('/:storeId', async (c) => {
   const body = await jsonBody(c, PatchStore)
-  const current = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!current) throw new AppError('NOT_FOUND', 'No such store.')
+  const current = await visibleStore(c, c.req.param('storeId'))
   const { settings: patch, allowedOrigins, woocommerceApi, ...fields } = body
   const settings = patch
     ? parseOrThrow(SettingsSchema, mergeSettings(current.settings, patch), 'settings')

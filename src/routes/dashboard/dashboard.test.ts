@@ -1,3 +1,4 @@
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import {
   get,
@@ -112,16 +113,25 @@ describe('overview', () => {
 })
 
 describe('API tokens', () => {
+  const asToken = (t: string, path = '/stores', init: RequestInit = {}) =>
+    call(`/api/v1${path}`, {
+      ...init,
+      headers: { Authorization: `Bearer ${t}`, 'Content-Type': 'application/json' },
+    })
+
   it('creates a token shown once, which the API accepts until it is revoked', async () => {
     const cookies = await signIn()
     const page = await (await get('/tokens', cookies)).text()
     const csrf = hidden(page, '_csrf')
-    const created = await post('/tokens', cookies, { _csrf: csrf, name: 'Exports' })
+    const created = await post('/tokens', cookies, {
+      _csrf: csrf,
+      name: 'Exports',
+      store: '*',
+      access: 'write',
+    })
     const html = await created.text()
     const token = /<code id="new-token">([^<]+)<\/code>/.exec(html)?.[1]
     expect(token).toMatch(/^cb_live_[0-9A-Za-z]{32}$/)
-    const asToken = (t: string) =>
-      call('/api/v1/stores', { headers: { Authorization: `Bearer ${t}` } })
     expect((await asToken(token!)).status).toBe(200)
     const id = /action="\/tokens\/(tok_[^/]+)\/revoke"/.exec(html)?.[1]
     expect((await post(`/tokens/${id}/revoke`, cookies, { _csrf: csrf })).status).toBe(303)
@@ -130,8 +140,50 @@ describe('API tokens', () => {
     expect((await api('/stores')).status).toBe(200)
   })
 
+  it('creates a read-only token for one store, and lists its scope', async () => {
+    const [mine, other] = [await createStore({ name: 'Scoped Shop' }), await createStore()]
+    const cookies = await signIn()
+    const csrf = hidden(await (await get('/tokens', cookies)).text(), '_csrf')
+    const html = await (
+      await post('/tokens', cookies, {
+        _csrf: csrf,
+        name: 'Scoped reader',
+        store: mine.id,
+        access: 'read',
+      })
+    ).text()
+    const token = /<code id="new-token">([^<]+)<\/code>/.exec(html)?.[1] ?? ''
+    const row = /<tr><td>Scoped reader<\/td>.*?<\/tr>/s.exec(html)?.[0] ?? ''
+    expect(row).toContain('<td>Scoped Shop</td>')
+    expect(row).toContain('read-only')
+    const list = (await (await asToken(token)).json()) as { stores: { id: string }[] }
+    expect(list.stores.map((s) => s.id)).toEqual([mine.id])
+    expect((await asToken(token, `/stores/${other.id}`)).status).toBe(404)
+    const write = await asToken(token, `/stores/${mine.id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ name: 'Renamed' }),
+    })
+    expect(write.status).toBe(403)
+  })
+
+  it.each([
+    ['no store', { name: 'A', access: 'read' }],
+    ['an unknown store', { name: 'A', store: 'st_missing', access: 'read' }],
+    ['an unknown access level', { name: 'A', store: '*', access: 'admin' }],
+    ['no name', { name: ' ', store: '*', access: 'read' }],
+  ])('refuses a token form with %s, creating nothing', async (_n, fields) => {
+    const cookies = await signIn()
+    const csrf = hidden(await (await get('/tokens', cookies)).text(), '_csrf')
+    const before = (await env.DB.prepare('SELECT COUNT(*) AS n FROM api_tokens').first())?.n
+    const res = await post('/tokens', cookies, { _csrf: csrf, ...fields })
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('a store and an access level')
+    expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM api_tokens').first())?.n).toBe(before)
+  })
+
   it('refuses a token form without the CSRF token', async () => {
     const cookies = await signIn()
-    expect((await post('/tokens', cookies, { name: 'Sneaky' })).status).toBe(403)
+    const res = await post('/tokens', cookies, { name: 'Sneaky', store: '*', access: 'write' })
+    expect(res.status).toBe(403)
   })
 })

@@ -1,21 +1,11 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import {
-  checkLogin,
-  createApiToken,
-  createSession,
-  endSession,
-  ensureOwner,
-  listApiTokens,
-  revokeApiToken,
-  sessionUser,
-} from '../../db/auth'
+import { checkLogin, createSession, endSession, ensureOwner, sessionUser } from '../../db/auth'
 import { overview } from '../../db/overview'
 import { stats } from '../../db/queries'
 import { listStores } from '../../db/stores'
 import { LoginPage } from '../../ui/dashboard/login'
 import { OverviewPage } from '../../ui/dashboard/overview'
-import { TokensPage } from '../../ui/dashboard/tokens'
 import type { AppEnv } from '../env'
 import { cartPages } from './carts'
 import { outboxPages } from './outbox'
@@ -30,6 +20,7 @@ import {
   startSession,
 } from './session'
 import { settingsPages } from './settings'
+import { tokenPages } from './tokens'
 
 /**
  * The merchant dashboard, server-rendered (DESIGN §6): login, overview, API tokens. Pages get a
@@ -133,46 +124,8 @@ dashboard.get('/', ...signedIn, async (c) => {
   )
 })
 
-dashboard.get('/tokens', ...signedIn, async (c) =>
-  render(c, <TokensPage tokens={await listApiTokens(c.env.DB)} csrf={c.get('csrf') ?? ''} />, {
-    title: 'API tokens',
-    section: 'tokens',
-  }),
-)
-
-dashboard.post('/tokens', ...signedIn, async (c) => {
-  const body = await c.req.parseBody()
-  const name = typeof body.name === 'string' ? body.name.trim() : ''
-  const csrf = c.get('csrf') ?? ''
-  if (!name || name.length > 60) {
-    c.status(400)
-    return render(
-      c,
-      <TokensPage
-        tokens={await listApiTokens(c.env.DB)}
-        csrf={csrf}
-        error="Give the token a name of up to 60 characters."
-      />,
-      { title: 'API tokens', section: 'tokens' },
-    )
-  }
-  const { token } = await createApiToken(c.env.DB, name)
-  return render(
-    c,
-    <TokensPage tokens={await listApiTokens(c.env.DB)} csrf={csrf} created={token} />,
-    {
-      title: 'API tokens',
-      section: 'tokens',
-    },
-  )
-})
-
-dashboard.post('/tokens/:id/revoke', ...signedIn, async (c) => {
-  await revokeApiToken(c.env.DB, c.req.param('id'))
-  return c.redirect('/tokens', 303)
-})
-
 dashboard.route('/', cartPages)
 dashboard.route('/', sequencePages)
 dashboard.route('/', settingsPages)
 dashboard.route('/', outboxPages)
+dashboard.route('/', tokenPages)
