@@ -5,7 +5,7 @@ import { age, beacon, cartId, createStore, ITEMS, waitForRow } from '../../test/
 import { createAdapters } from '../adapters'
 import { eraseCartRows, writeCartReports } from '../db/projection'
 import { cartReport } from '../domain/cart/report'
-import { type CartObject, cartStub } from './cart-object'
+import { type CartObject, cartStub, JOURNAL_KEEP_FIRST, JOURNAL_KEEP_LAST } from './cart-object'
 
 async function newCartIn(settings: Record<string, number> = {}) {
   const store = await createStore({
@@ -113,6 +113,49 @@ describe('CartObject alarm', () => {
   it('records its storage layout version', async () => {
     const { stub } = await newCartIn()
     expect(await runInDurableObject(stub, (_o, s) => s.storage.kv.get('schemaVersion'))).toBe(2)
+  })
+})
+
+describe('CartObject journal', () => {
+  /** Drives `n` journalled events (texts from the shopper) straight into the object. */
+  const drive = (stub: DurableObjectStub<CartObject>, from: number, n: number) =>
+    runInDurableObject(stub, async (o: CartObject, s) => {
+      for (let i = from; i < from + n; i++) await o.replied('question', { n: i })
+      const { rows } = s.storage.sql
+        .exec<{ rows: number }>('SELECT COUNT(*) AS rows FROM journal')
+        .one()
+      return { rows, bytes: s.storage.sql.databaseSize }
+    })
+
+  it('caps what it stores, on every write: the first entries, the latest, and a count between', async () => {
+    const { stub } = await newCartIn()
+    const cap = JOURNAL_KEEP_FIRST + JOURNAL_KEEP_LAST
+    const first = await drive(stub, 0, 1000)
+    expect(first.rows).toBe(cap)
+    const later = await drive(stub, 1000, 2000)
+    expect(later.rows).toBe(cap)
+    // Deleted rows' pages are reused: three times the events, no more storage (a page of slack).
+    expect(later.bytes).toBeLessThanOrEqual(first.bytes + 4096)
+    const { journal } = (await stub.snapshot())!
+    // cart.created, cart.updated, then the first texts; the marker; then the latest texts.
+    expect(journal).toHaveLength(cap + 1)
+    expect(journal[0]?.type).toBe('cart.created')
+    expect(journal[JOURNAL_KEEP_FIRST - 1]?.n).toBe(JOURNAL_KEEP_FIRST - 3)
+    expect(journal[JOURNAL_KEEP_FIRST]).toMatchObject({
+      type: 'journal.trimmed',
+      count: 3002 - cap,
+    })
+    expect(journal.at(-1)?.n).toBe(2999)
+    expect(journal[JOURNAL_KEEP_FIRST + 1]?.n).toBe(3000 - JOURNAL_KEEP_LAST)
+  })
+
+  it('stores an oversized entry as its type, time and source only', async () => {
+    const { stub } = await newCartIn()
+    await runInDurableObject(stub, (o: CartObject) =>
+      o.replied('question', { text: 'x'.repeat(10_000) }),
+    )
+    const last = (await stub.snapshot())!.journal.at(-1)!
+    expect(last).toEqual({ at: last.at, type: 'sms.question', source: 'shopper', truncated: true })
   })
 })
 

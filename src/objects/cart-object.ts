@@ -38,7 +38,14 @@ export type ApplyResult = { state: CartState; refused?: Refusal }
 
 /** Storage layout version, run in the constructor; add a step when the layout changes. */
 const SCHEMA_VERSION = 2
-const MAX_JOURNAL_READ = 2000
+/**
+ * The stored journal's hard cap, enforced on every write: the cart's first entries (how it
+ * began) and its latest ones. What falls between is dropped and counted (`journalTrimmed`).
+ */
+export const JOURNAL_KEEP_FIRST = 50
+export const JOURNAL_KEEP_LAST = 450
+/** A stored entry's largest JSON length; a larger one keeps its type, time and source only. */
+const MAX_ENTRY_CHARS = 4096
 const RETRY_BASE_MS = 5_000
 const RETRY_MAX_MS = 10 * 60_000
 /** A send still `sending` this long after it started is looked at again. */
@@ -106,10 +113,23 @@ export class CartObject extends DurableObject<Env> {
     return { ...result, linkContacts }
   }
 
-  /** The shopper opened a restore link. Null when the cart does not exist (erased). */
-  async clickRestore(step: string | null, policy: CartPolicy): Promise<ApplyResult | null> {
+  /** Whether the cart exists (not erased): a restore link's GET asks only this. */
+  async exists(): Promise<boolean> {
+    return this.state !== null
+  }
+
+  /**
+   * The storefront rebuilt the cart from a restore link. `recorded` is false for a repeat of a
+   * link already recorded this episode. Null when the cart does not exist (erased).
+   */
+  async recordRestore(
+    step: string | null,
+    policy: CartPolicy,
+  ): Promise<(ApplyResult & { recorded: boolean }) | null> {
     if (!this.state) return null
-    return this.apply(this.state, { type: 'restore.clicked', step }, policy)
+    const before = this.state.restores.length
+    const result = await this.apply(this.state, { type: 'restore.rebuilt', step }, policy)
+    return { ...result, recorded: result.state.restores.length > before }
   }
 
   async reportOrder(order: OrderReport, policy: CartPolicy): Promise<ApplyResult | null> {
@@ -138,13 +158,33 @@ export class CartObject extends DurableObject<Env> {
 
   async snapshot(): Promise<CartSnapshot | null> {
     if (!this.state) return null
-    const rows = this.ctx.storage.sql
+    const sql = this.ctx.storage.sql
+    // The same window the cap keeps, so a cart stored before the cap reads no more than it.
+    const rows = sql
       .exec<{ entry: string }>(
-        'SELECT entry FROM (SELECT seq, entry FROM journal ORDER BY seq DESC LIMIT ?) ORDER BY seq',
-        MAX_JOURNAL_READ,
+        `SELECT entry FROM journal
+         WHERE seq IN (SELECT seq FROM journal ORDER BY seq LIMIT ?)
+            OR seq IN (SELECT seq FROM journal ORDER BY seq DESC LIMIT ?)
+         ORDER BY seq`,
+        JOURNAL_KEEP_FIRST,
+        JOURNAL_KEEP_LAST,
       )
       .toArray()
-    return { state: this.state, journal: rows.map((r) => JSON.parse(r.entry) as JournalEntry) }
+    const journal = rows.map((r) => JSON.parse(r.entry) as JournalEntry)
+    // Where entries were dropped, the timeline says how many.
+    const { n } = sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM journal').one()
+    const trimmed =
+      (this.ctx.storage.kv.get<number>('journalTrimmed') ?? 0) + Math.max(0, n - rows.length)
+    const gap = journal[JOURNAL_KEEP_FIRST]
+    if (trimmed > 0 && gap) {
+      journal.splice(JOURNAL_KEEP_FIRST, 0, {
+        at: gap.at,
+        type: 'journal.trimmed',
+        source: 'timer',
+        count: trimmed,
+      })
+    }
+    return { state: this.state, journal }
   }
 
   /**
@@ -287,9 +327,10 @@ export class CartObject extends DurableObject<Env> {
           'INSERT INTO journal (at, type, entry) VALUES (?, ?, ?)',
           entry.at,
           entry.type,
-          JSON.stringify(entry),
+          storedEntry(entry),
         )
       }
+      if (journal.length > 0) this.trimJournal()
       if (publish) {
         // Only the newest report matters: it replaces any older one still pending.
         sql.exec(
@@ -621,6 +662,22 @@ export class CartObject extends DurableObject<Env> {
     return known && known.version > incoming.version ? known : incoming
   }
 
+  /** Keeps the first and the latest entries (see JOURNAL_KEEP_FIRST); runs inside a write. */
+  private trimJournal(): void {
+    const sql = this.ctx.storage.sql
+    const { n } = sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM journal').one()
+    const excess = n - JOURNAL_KEEP_FIRST - JOURNAL_KEEP_LAST
+    if (excess <= 0) return
+    sql.exec(
+      `DELETE FROM journal WHERE seq IN
+         (SELECT seq FROM journal ORDER BY seq LIMIT ? OFFSET ?)`,
+      excess,
+      JOURNAL_KEEP_FIRST,
+    )
+    const trimmed = this.ctx.storage.kv.get<number>('journalTrimmed') ?? 0
+    this.ctx.storage.kv.put('journalTrimmed', trimmed + excess)
+  }
+
   private revisionFloor(): number {
     return this.ctx.storage.kv.get<number>('revisionFloor') ?? 0
   }
@@ -658,4 +715,11 @@ export class CartObject extends DurableObject<Env> {
     }
     this.ctx.storage.kv.put('schemaVersion', SCHEMA_VERSION)
   }
+}
+
+/** An entry as stored: its JSON, or only its type, time and source when it is too large. */
+function storedEntry(entry: JournalEntry): string {
+  const json = JSON.stringify(entry)
+  if (json.length <= MAX_ENTRY_CHARS) return json
+  return JSON.stringify({ at: entry.at, type: entry.type, source: entry.source, truncated: true })
 }

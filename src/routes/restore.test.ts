@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import {
   abandon,
+  api,
   beacon,
   call,
   cartId,
@@ -11,7 +12,7 @@ import {
   ORIGIN,
 } from '../../test/helpers'
 import { signRestoreToken } from '../lib/restore-token'
-import { cartStub } from '../objects/cart-object'
+import { type CartObject, cartStub } from '../objects/cart-object'
 
 const SECRET = 'test-signing-secret-0123456789abcdef'
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600
@@ -31,26 +32,73 @@ async function abandonedCart(overrides: Record<string, unknown> = {}) {
   return { store, id, stub }
 }
 
+/** A signed link for the cart, bound to `step`. */
+const linkFor = (store: { id: string }, id: string, step: string | null = 'email-1') =>
+  signRestoreToken(SECRET, { storeId: store.id, cartId: id, step, exp: inAnHour() })
+
+/** The storefront script's report, from a page on `origin`, that it rebuilt the cart. */
+const rebuilt = (token: string, origin: string | null = ORIGIN) =>
+  call(`/v1/restore/${token}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'text/plain;charset=UTF-8', ...(origin ? { Origin: origin } : {}) },
+    body: '{}',
+  })
+
+/** What a restore changes: compared before and after requests that must change nothing. */
+async function footprint(stub: DurableObjectStub<CartObject>) {
+  const snap = (await stub.snapshot())!
+  return {
+    status: snap.state.status,
+    restoredAt: snap.state.restoredAt,
+    revision: snap.state.revision,
+    clicks: snap.state.runs.map((r) => r.clickedAt),
+    journal: snap.journal.length,
+  }
+}
+
 describe('GET /r/:token', () => {
-  it('journals the click, restores the abandoned cart and redirects to the store', async () => {
+  it('redirects to the store and records nothing: opening a link is not a restore', async () => {
     const { store, id, stub } = await abandonedCart()
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: 'email-1',
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id)
+    const before = (await stub.snapshot())!
     const res = await call(`/r/${token}`, { redirect: 'manual' })
     expect(res.status).toBe(302)
     const location = new URL(res.headers.get('location')!)
     expect(location.origin + location.pathname).toBe(`${ORIGIN}/`)
     expect(location.searchParams.get('cartback_restore')).toBe(token)
-    const snap = (await stub.snapshot())!
-    expect(snap.state.status).toBe('restored')
-    expect(snap.journal.slice(-2).map((j) => [j.type, j.step ?? null])).toEqual([
-      ['restore.clicked', 'email-1'],
-      ['cart.restored', null],
-    ])
+    const after = (await stub.snapshot())!
+    expect(after.state).toEqual(before.state)
+    expect(after.journal).toEqual(before.journal)
+  })
+
+  it('changes nothing for 400 GETs and HEADs of one link (a scanner), and limits them per token', async () => {
+    const { store, id, stub } = await abandonedCart()
+    const token = await linkFor(store, id)
+    const before = await footprint(stub)
+    const statuses: number[] = []
+    for (let i = 0; i < 400; i++) {
+      const res = await call(`/r/${token}`, {
+        method: i % 2 ? 'HEAD' : 'GET',
+        redirect: 'manual',
+      })
+      statuses.push(res.status)
+      await res.arrayBuffer()
+    }
+    // 30 a minute per token (wrangler.test.jsonc, as in production), then 429.
+    expect(statuses.slice(0, 30)).toEqual(Array(30).fill(302))
+    expect(new Set(statuses.slice(30))).toEqual(new Set([429]))
+    expect(await footprint(stub)).toEqual(before)
+    // The items and the rebuild report of that token are limited too…
+    expect((await call(`/v1/restore/${token}`, { headers: { Origin: ORIGIN } })).status).toBe(429)
+    const report = await rebuilt(token)
+    expect(report.status).toBe(429)
+    expect((await errorOf(report)).code).toBe('RATE_LIMITED')
+    expect(await footprint(stub)).toEqual(before)
+    // …and another link of the same cart is not.
+    const other = await linkFor(store, id, 'sms-1')
+    expect((await call(`/r/${other}`, { redirect: 'manual' })).status).toBe(302)
+    expect((await call(`/v1/restore/${other}`)).status).toBe(200)
+    expect((await rebuilt(other)).status).toBe(200)
   })
 
   it("uses the store's restore URL template when it has one", async () => {
@@ -65,22 +113,6 @@ describe('GET /r/:token', () => {
     })
     const res = await call(`/r/${token}`, { redirect: 'manual' })
     expect(res.headers.get('location')).toBe(`${ORIGIN}/cart/restore?t=${token}`)
-  })
-
-  it('journals a click on a cart that was never abandoned without changing its status', async () => {
-    const store = await createStore()
-    const id = cartId()
-    await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
-    expect((await call(`/r/${token}`, { redirect: 'manual' })).status).toBe(302)
-    const snap = (await cartStub(env.CART, { storeId: store.id, cartId: id }).snapshot())!
-    expect(snap.state.status).toBe('active')
-    expect(snap.journal.at(-1)?.type).toBe('restore.clicked')
   })
 
   it('rejects a token with any single character changed, with a plain page and no change', async () => {
@@ -255,5 +287,113 @@ describe('GET /v1/restore/:token', () => {
     const page = await call(`/r/${token}`, { redirect: 'manual' })
     expect(page.status).toBe(404)
     expect(page.headers.get('location')).toBeNull()
+  })
+})
+
+describe('POST /v1/restore/:token (the storefront rebuilt the cart)', () => {
+  it('records the restore once: status, restoredAt, the click and one journal entry', async () => {
+    const { store, id, stub } = await abandonedCart()
+    const token = await linkFor(store, id, null)
+    const before = (await stub.snapshot())!
+    const res = await rebuilt(token)
+    expect(res.status).toBe(200)
+    expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(await res.json()).toEqual({ ok: true, recorded: true, status: 'restored' })
+    const once = (await stub.snapshot())!
+    expect(once.state.status).toBe('restored')
+    expect(once.state.restoredAt).toBeGreaterThanOrEqual(before.state.updatedAt)
+    expect(once.journal.slice(before.journal.length)).toEqual([
+      { at: once.state.restoredAt, type: 'cart.restored', source: 'shopper', step: null },
+    ])
+
+    // A second rebuild of the same link (a reload, another device) changes nothing but a count.
+    const again = await rebuilt(token)
+    expect(await again.json()).toEqual({ ok: true, recorded: false, status: 'restored' })
+    const twice = (await stub.snapshot())!
+    expect(twice.state).toEqual({
+      ...once.state,
+      restores: [{ step: null, at: once.state.restoredAt, repeats: 1 }],
+    })
+    expect(twice.journal).toEqual(once.journal)
+    const detail = (await (await api(`/carts/${store.id}/${id}`)).json()) as {
+      restores: unknown[]
+    }
+    expect(detail.restores).toEqual([
+      { step: null, at: new Date(once.state.restoredAt!).toISOString(), repeats: 1 },
+    ])
+  })
+
+  it('journals a rebuild of a cart that was never abandoned once, without a restore', async () => {
+    const store = await createStore()
+    const id = cartId()
+    await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
+    const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+    const token = await linkFor(store, id, null)
+    expect((await rebuilt(token)).status).toBe(200)
+    expect((await rebuilt(token)).status).toBe(200)
+    const snap = (await stub.snapshot())!
+    expect(snap.state.status).toBe('active')
+    expect(snap.journal.filter((j) => j.type.startsWith('restore')).map((j) => j.type)).toEqual([
+      'restore.rebuilt',
+    ])
+  })
+
+  it.each([
+    ['another origin', 'https://evil.example'],
+    ['no origin (not a browser on the store)', null],
+  ])('refuses a report from %s with 403 and changes nothing', async (_n, origin) => {
+    const { store, id, stub } = await abandonedCart()
+    const before = await footprint(stub)
+    const res = await rebuilt(await linkFor(store, id), origin)
+    expect(res.status).toBe(403)
+    expect((await errorOf(res)).code).toBe('FORBIDDEN')
+    expect(await footprint(stub)).toEqual(before)
+  })
+
+  it('refuses a tampered or expired token with the JSON error and changes nothing', async () => {
+    const { store, id, stub } = await abandonedCart()
+    const before = await footprint(stub)
+    const token = await linkFor(store, id)
+    const tampered = await rebuilt(`${token.slice(0, -2)}AA`)
+    expect(tampered.status).toBe(400)
+    expect((await errorOf(tampered)).code).toBe('BAD_REQUEST')
+    const expired = await signRestoreToken(SECRET, {
+      storeId: store.id,
+      cartId: id,
+      step: null,
+      exp: Math.floor(Date.now() / 1000) - 1,
+    })
+    expect((await rebuilt(expired)).status).toBe(410)
+    const big = await call(`/v1/restore/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: ORIGIN },
+      body: 'x'.repeat(2000),
+    })
+    expect(big.status).toBe(413)
+    expect(await footprint(stub)).toEqual(before)
+  })
+
+  it('answers the preflight of a JSON report for a store origin only', async () => {
+    const { store, id } = await abandonedCart()
+    const path = `/v1/restore/${await linkFor(store, id)}`
+    const preflight = (origin: string) =>
+      call(path, {
+        method: 'OPTIONS',
+        headers: {
+          Origin: origin,
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'content-type',
+        },
+      })
+    expect((await preflight(ORIGIN)).headers.get('access-control-allow-origin')).toBe(ORIGIN)
+    expect(
+      (await preflight('https://evil.example')).headers.get('access-control-allow-origin'),
+    ).toBeNull()
+  })
+
+  it('answers 404 for an erased cart', async () => {
+    const { store, id, stub } = await abandonedCart()
+    await stub.erase()
+    expect((await rebuilt(await linkFor(store, id))).status).toBe(404)
   })
 })

@@ -1,7 +1,10 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { cors } from 'hono/cors'
 import { originAllowedByAnyStore, type Store, storeById } from '../db/stores'
 import { cartPolicy } from '../domain/store/settings'
+import { toBase64Url } from '../lib/encoding'
 import { AppError } from '../lib/errors'
 import { type VerifyResult, verifyRestoreToken } from '../lib/restore-token'
 import { cartStub } from '../objects/cart-object'
@@ -10,6 +13,7 @@ import { REPLY_STEP } from '../objects/reply-context'
 import { NoticePage } from '../ui/pages/notice'
 import type { AppEnv } from './env'
 import { publicBase, storeRestoreUrl } from './links'
+import { tooLarge } from './validation'
 
 export const restore = new Hono<AppEnv>()
 
@@ -47,15 +51,36 @@ async function resolve(c: Context<AppEnv>, token: string): Promise<Resolved> {
   return { ok: true, store, claims }
 }
 
-// The shopper's click: verify, journal it in the cart, then send them to the store.
+/**
+ * Requests per restore token (the link, the items, the rebuild) share one limit, keyed by a
+ * hash of the token: a flood of one link never slows another.
+ */
+async function withinLimit(c: Context<AppEnv>, token: string): Promise<boolean> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(token))
+  const key = `restore:${toBase64Url(new Uint8Array(digest)).slice(0, 32)}`
+  return (await c.env.RESTORE_LIMITER.limit({ key })).success
+}
+
+/** A link that does not resolve, as the JSON error the script reads. */
+function failure(status: 400 | 404 | 410, title: string): AppError {
+  return new AppError(status === 410 ? 'GONE' : status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST', title)
+}
+
+const TOO_MANY = 'Too many requests for this link; try again in a minute.'
+
+// The link: verify and send the shopper to the store. It changes nothing: mail scanners and
+// link previewers open every link (GET and HEAD), so the restore is recorded only when the
+// storefront script has rebuilt the cart (POST below).
 restore.get('/r/:token', async (c) => {
   c.header('Cache-Control', 'no-store')
   const token = c.req.param('token')
+  if (!(await withinLimit(c, token))) {
+    return c.html(<NoticePage title="Please wait a moment" message={TOO_MANY} />, 429)
+  }
   const r = await resolve(c, token)
   if (!r.ok) return c.html(<NoticePage title={r.title} message={r.message} />, r.status)
   const stub = cartStub(c.env.CART, { storeId: r.store.id, cartId: r.claims.cartId })
-  const clicked = await stub.clickRestore(r.claims.step, cartPolicy(r.store, publicBase(c)))
-  if (!clicked) {
+  if (!(await stub.exists())) {
     return c.html(
       <NoticePage title="Cart not found" message="This cart is no longer available." />,
       404,
@@ -85,19 +110,21 @@ restore.get('/s/:code', async (c) => {
 })
 
 // The storefront script asks for the items to rebuild (CORS for the store's origins only).
+// Read-only, like the link.
 restore.get('/v1/restore/:token', async (c) => {
   c.header('Cache-Control', 'no-store')
   c.header('Vary', 'Origin')
   const origin = c.req.header('origin')
-  const r = await resolve(c, c.req.param('token'))
+  const token = c.req.param('token')
+  if (!(await withinLimit(c, token))) throw new AppError('RATE_LIMITED', TOO_MANY)
+  const r = await resolve(c, token)
   if (!r.ok) {
     // A storefront must be able to read why a link failed; a bad token names no store, so any
     // store's origin may read the error (it carries no cart data).
     if (origin && (await originAllowedByAnyStore(c.env.DB, origin))) {
       c.header('Access-Control-Allow-Origin', origin)
     }
-    const code = r.status === 410 ? 'GONE' : r.status === 404 ? 'NOT_FOUND' : 'BAD_REQUEST'
-    throw new AppError(code, r.title)
+    throw failure(r.status, r.title)
   }
   // The items only go to the origins of the store the token names.
   if (origin && r.store.allowedOrigins.includes(origin)) {
@@ -127,4 +154,40 @@ restore.get('/v1/restore/:token', async (c) => {
     // The coupon this step's message carried, for the storefront to apply.
     incentive: coupon ? { code: coupon } : null,
   })
+})
+
+// Preflight for a rebuild report sent as application/json (the script sends text/plain, which
+// needs none): any store's origin; the POST itself checks the token's store.
+restore.options(
+  '/v1/restore/:token',
+  cors({
+    origin: async (origin, c) =>
+      origin && (await originAllowedByAnyStore(c.env.DB, origin)) ? origin : null,
+    allowMethods: ['GET', 'POST', 'OPTIONS'],
+    allowHeaders: ['Content-Type'],
+    maxAge: 86_400,
+  }),
+)
+
+// The storefront script, on the store's page, has rebuilt the cart: this is the restore. A
+// link scanner follows GETs; it does not run the store's page and post from its origin.
+// Recorded once per link and abandonment episode; repeats are counted and change nothing else.
+restore.post('/v1/restore/:token', bodyLimit(tooLarge(1024)), async (c) => {
+  c.header('Cache-Control', 'no-store')
+  c.header('Vary', 'Origin')
+  const token = c.req.param('token')
+  if (!(await withinLimit(c, token))) throw new AppError('RATE_LIMITED', TOO_MANY)
+  const r = await resolve(c, token)
+  if (!r.ok) throw failure(r.status, r.title)
+  const origin = c.req.header('origin')
+  if (!origin || !r.store.allowedOrigins.includes(origin)) {
+    throw new AppError('FORBIDDEN', "A restore is reported by the store's own pages only.")
+  }
+  c.header('Access-Control-Allow-Origin', origin)
+  const done = await cartStub(c.env.CART, {
+    storeId: r.store.id,
+    cartId: r.claims.cartId,
+  }).recordRestore(r.claims.step, cartPolicy(r.store, publicBase(c)))
+  if (!done) throw new AppError('NOT_FOUND', 'This cart is no longer available.')
+  return c.json({ ok: true, recorded: done.recorded, status: done.state.status })
 })

@@ -7,6 +7,7 @@
  */
 
 import type { StorefrontConfig } from '../domain/store/storefront'
+import { reportRebuilt } from './rebuilt'
 import type { Restored } from './restore'
 import { cookie, forget, KEY, local, read, write } from './storage'
 
@@ -28,7 +29,7 @@ declare global {
       /** This page is a restore landing (cartback-woo.js leaves the cart alone there). */
       restoring?: boolean
       /** A restore in progress, for cartback-restore.js: the cart, or why it failed. */
-      restored?: (Restored & { checkout: string }) | { error?: { message: string } }
+      restored?: (Restored & { checkout: string; report: string }) | { error?: { message: string } }
     }
   }
 }
@@ -182,14 +183,19 @@ const DEBOUNCE_MS = 400
     here.searchParams.delete('cartback_restore')
     history.replaceState(history.state, '', here.href)
     const failed = { error: { message: 'Your cart could not be restored. Please try again.' } }
-    fetch(url(`/v1/restore/${encodeURIComponent(token)}`))
+    const report = url(`/v1/restore/${encodeURIComponent(token)}`)
+    fetch(report)
       .then(async (r) => {
         const d = (await r.json()) as Restored & { error?: { message: string } }
         // Also kept on `Cartback.restored`, for page code that starts after the event.
-        api.restored = r.ok ? { ...d, checkout: tag.dataset.checkout ?? '/checkout/' } : d
+        const checkout = tag.dataset.checkout ?? '/checkout/'
+        api.restored = r.ok ? { ...d, checkout, report } : d
         if (r.ok) {
           setId(d.cart)
           dispatchEvent(new CustomEvent('cartback:restore', { detail: d }))
+          // The page's own listeners have run: the restore is theirs. On WooCommerce,
+          // cartback-restore.js reports it once the Store API has the items.
+          if (!woo) reportRebuilt(report)
         }
         if (!r.ok || woo) extra('cartback-restore', RESTORE_VERSION)
       })

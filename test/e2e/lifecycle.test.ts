@@ -87,7 +87,7 @@ describe('cart lifecycle over real HTTP', () => {
     expect(abandoned.contact).toMatchObject({ email: 'shopper@example.com', phone: '+14155552671' })
     expect(abandoned.consent).toMatchObject([{ channel: 'sms', text: disclosure }])
 
-    // The shopper clicks the signed restore link.
+    // The shopper clicks the signed restore link; the link alone records nothing.
     const click = await fetch(abandoned.restoreUrl, { redirect: 'manual' })
     expect(click.status).toBe(302)
     const landing = new URL(click.headers.get('location')!)
@@ -96,6 +96,14 @@ describe('cart lifecycle over real HTTP', () => {
     const rebuilt = await fetch(`${worker.url}/v1/restore/${token}`, { headers: { Origin: SHOP } })
     expect(rebuilt.headers.get('access-control-allow-origin')).toBe(SHOP)
     expect(((await rebuilt.json()) as { items: unknown }).items).toEqual(items)
+    expect((await api<Detail>(`/carts/${store.id}/${cart}`)).body.status).toBe('abandoned')
+    // The storefront script reports that it rebuilt the cart: that is the restore.
+    const report = await fetch(`${worker.url}/v1/restore/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: SHOP },
+      body: '{}',
+    })
+    expect(await report.json()).toEqual({ ok: true, recorded: true, status: 'restored' })
     expect((await api<Detail>(`/carts/${store.id}/${cart}`)).body.status).toBe('restored')
 
     // WooCommerce reports the paid order, signed as WooCommerce signs it.
@@ -135,13 +143,7 @@ describe('cart lifecycle over real HTTP', () => {
     const detail = (await api<Detail>(`/carts/${store.id}/${cart}`)).body
     expect(detail.status).toBe('recovered')
     expect(detail.journal.map((j) => j.type)).toEqual(
-      expect.arrayContaining([
-        'cart.abandoned',
-        'restore.clicked',
-        'cart.restored',
-        'order.placed',
-        'cart.recovered',
-      ]),
+      expect.arrayContaining(['cart.abandoned', 'cart.restored', 'order.placed', 'cart.recovered']),
     )
     const list = await api<{
       carts: { cartId: string; status: string; recoveredRevenue: number }[]
@@ -242,6 +244,14 @@ describe('cart lifecycle over real HTTP', () => {
     const click = await fetch(new URL(hop.headers.get('location')!, short), { redirect: 'manual' })
     expect(click.status).toBe(302)
     expect(click.headers.get('location')).toMatch(/^https:\/\/shop\.example\/\?cartback_restore=/)
+    // The store's page rebuilds the cart and reports it: the restore, credited to the text.
+    const token = new URL(click.headers.get('location')!).searchParams.get('cartback_restore')!
+    const report = await fetch(`${worker.url}/v1/restore/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: SHOP },
+      body: '{}',
+    })
+    expect(report.status).toBe(200)
     const detail = (
       await api<Detail & { sequence: { step: string; status: string }[] }>(
         `/carts/${store.id}/${cart}`,
@@ -252,7 +262,7 @@ describe('cart lifecycle over real HTTP', () => {
       expect.objectContaining({ step: 'sms-now', status: 'sent' }),
     ])
     expect(detail.journal).toContainEqual(
-      expect.objectContaining({ type: 'restore.clicked', step: 'sms-now' }),
+      expect.objectContaining({ type: 'cart.restored', step: 'sms-now' }),
     )
   })
 })

@@ -77,6 +77,11 @@ type Detail = {
   contact: { email?: string }
   total: number
 }
+type RestoreDetail = Detail & {
+  restoredAt?: string
+  journal: { type: string }[]
+  restores: { step: string | null; at: string; repeats: number }[]
+}
 
 describe('cartback.js in a browser', () => {
   it('keeps a first-party cart id and beacons the cart and the contact', async () => {
@@ -416,6 +421,7 @@ describe('the demo storefront (npm start)', () => {
         url: `${worker.url}/demo`,
         currency: 'USD',
         allowedOrigins: [worker.url],
+        settings: { inactivitySeconds: 4 },
       }),
     })
     const page = await browser.newPage()
@@ -430,14 +436,51 @@ describe('the demo storefront (npm start)', () => {
     })
     await page.screenshot({ path: shot('demo-shop'), fullPage: true })
     await page.close()
+    const abandoned = await until('the abandoned demo cart', async () => {
+      const d = await api<RestoreDetail>(`/carts/${demo.id}/${id}`)
+      return d.status === 'abandoned' ? d : undefined
+    })
 
-    // Another browser: the restore link brings the same cart back into the demo shop's cart.
+    // A mail scanner opens the link (GET and HEAD) and the page it leads to, without running
+    // the page's script: nothing is recorded.
+    for (const method of ['GET', 'HEAD', 'GET']) {
+      const hop = await fetch(restoreUrl, { method, redirect: 'manual' })
+      expect(hop.status).toBe(302)
+      await (await fetch(hop.headers.get('location')!)).text()
+    }
+    const scanned = await api<RestoreDetail>(`/carts/${demo.id}/${id}`)
+    expect(scanned.status).toBe('abandoned')
+    expect(scanned.restoredAt).toBeUndefined()
+    expect(scanned.journal).toHaveLength(abandoned.journal.length)
+
+    // Another browser: the restore link brings the same cart back into the demo shop's cart,
+    // and that rebuild is the restore.
     const other = await browser.newPage()
     await other.goto(restoreUrl)
     await expect.poll(() => other.locator('#notice').textContent()).toContain('Welcome back!')
     expect(await other.locator('#lines').textContent()).toContain('1 × Ocean Tee')
     expect(await other.evaluate(() => window.Cartback!.id())).toBe(id)
     expect(other.url()).toBe(`${worker.url}/demo`)
+    const restored = await until('the restore', async () => {
+      const d = await api<RestoreDetail>(`/carts/${demo.id}/${id}`)
+      return d.restores.length ? d : undefined
+    })
+    expect(restored.status).toBe('restored')
+    const restoredEntries = (d: RestoreDetail) =>
+      d.journal.filter((j) => j.type === 'cart.restored')
+    expect(restoredEntries(restored)).toHaveLength(1)
     await other.close()
+
+    // The same link again, in a third browser page: the cart is rebuilt, nothing more is recorded.
+    const third = await browser.newPage()
+    await third.goto(restoreUrl)
+    await expect.poll(() => third.locator('#notice').textContent()).toContain('Welcome back!')
+    const repeated = await until('the repeat counted', async () => {
+      const d = await api<RestoreDetail>(`/carts/${demo.id}/${id}`)
+      return d.restores[0]?.repeats === 1 ? d : undefined
+    })
+    expect(repeated.restoredAt).toBe(restored.restoredAt)
+    expect(restoredEntries(repeated)).toHaveLength(1)
+    await third.close()
   })
 })

@@ -19,6 +19,7 @@ type Detail = {
   order: { id: string } | null
   total: number
   restoreUrl: string
+  journal: { type: string; step?: string | null }[]
 }
 type WooCart = {
   items: { id: number; quantity: number }[]
@@ -470,7 +471,12 @@ describe('the whole story in a browser', () => {
     await phone.locator('#email').waitFor()
     expect(await phone.inputValue('#email')).toBe('')
     expect(await phone.inputValue('#billing-phone')).toBe('')
-    expect((await detailOf(shop, id)).status).toBe('restored')
+    // The script reported the rebuild once the Store API had the items: that is the restore.
+    const restored = await until('the restore', async () => {
+      const d = await detailOf(shop, id)
+      return d.status === 'restored' ? d : undefined
+    })
+    expect(restored.journal.filter((j) => j.type === 'cart.restored')).toHaveLength(1)
 
     // The order: the webhook names the cart (the _cartback_cart meta from the cookie) and the
     // order-received page reports it too.

@@ -50,7 +50,7 @@ function order(o: Partial<OrderReport> = {}): OrderReport {
   }
 }
 const timer: CartEvent = { type: 'timer.fired' }
-const click: CartEvent = { type: 'restore.clicked', step: null }
+const click: CartEvent = { type: 'restore.rebuilt', step: null }
 const paid = (o: Partial<OrderReport> = {}): CartEvent => ({
   type: 'order.reported',
   order: order(o),
@@ -90,9 +90,15 @@ describe('next: status transitions', () => {
       T0 + 9999 * S,
       'active',
     ],
-    ['restores an abandoned cart on a link click', abandoned(), click, T0 + 100 * S, 'restored'],
     [
-      'restores a lost cart on a link click',
+      'restores an abandoned cart when the storefront rebuilds it',
+      abandoned(),
+      click,
+      T0 + 100 * S,
+      'restored',
+    ],
+    [
+      'restores a lost cart when the storefront rebuilds it',
       cart({ status: 'lost', abandonedAt: T0 }),
       click,
       T0 + 9999 * S,
@@ -303,9 +309,12 @@ describe('next: timers', () => {
       abandonedAt: T0,
       restoredAt: T0 + S,
       lostAt: T0 + 3600 * S,
+      restores: [{ step: null, at: T0 + S, repeats: 0 }],
     })
     const t = next(lost, beacon({ items: [ITEM] }), T0 + 9000 * S, policy)
     expect(t.state).toMatchObject({ status: 'active', abandonedAt: null, restoredAt: null })
+    // The old episode's links may restore the new one.
+    expect(t.state.restores).toEqual([])
     expect(next(t.state, timer, T0 + 9060 * S, policy).state.abandonedAt).toBe(T0 + 9060 * S)
   })
 
@@ -331,12 +340,43 @@ describe('next: timers', () => {
     })
   })
 
-  it('restarts the attribution window at a restore click', () => {
+  it('restarts the attribution window at a restore', () => {
     const t = next(abandoned(), click, T0 + 1000 * S, policy)
     expect(t.state.restoredAt).toBe(T0 + 1000 * S)
-    // Next: inactivity from the click (1060 s), before the window's new end (4600 s).
+    // Next: inactivity from the restore (1060 s), before the window's new end (4600 s).
     expect(t.wakeAt).toBe(T0 + 1060 * S)
-    expect(t.journal.map((j) => j.type)).toEqual(['restore.clicked', 'cart.restored'])
+    expect(t.journal).toEqual([
+      { at: T0 + 1000 * S, type: 'cart.restored', source: 'shopper', step: null },
+    ])
+  })
+
+  it('records a link once per episode: a repeat only counts', () => {
+    const first = next(abandoned(), click, T0 + 1000 * S, policy)
+    const again = next(first.state, click, T0 + 2000 * S, policy)
+    expect(again.journal).toEqual([])
+    expect(again.effects).toEqual([])
+    expect(again.state).toEqual({
+      ...first.state,
+      restores: [{ step: null, at: T0 + 1000 * S, repeats: 1 }],
+    })
+    // Left again and abandoned: the same link still restarts nothing.
+    const left = next(again.state, timer, T0 + 1060 * S, policy).state
+    expect(left.status).toBe('abandoned')
+    const third = next(left, click, T0 + 1100 * S, policy)
+    expect(third.state.status).toBe('abandoned')
+    expect(third.state.restoredAt).toBe(T0 + 1000 * S)
+    expect(third.journal).toEqual([])
+    // Another step's link is a restore of its own.
+    const other = next(left, { type: 'restore.rebuilt', step: 'e1' }, T0 + 1200 * S, policy)
+    expect(other.state).toMatchObject({ status: 'restored', restoredAt: T0 + 1200 * S })
+    expect(other.journal.map((j) => [j.type, j.step])).toEqual([['cart.restored', 'e1']])
+  })
+
+  it('journals a rebuild of a cart that was never abandoned once, without a restore', () => {
+    const t = next(cart(), click, T0 + 10 * S, policy)
+    expect(t.state.restoredAt).toBeNull()
+    expect(t.journal.map((j) => j.type)).toEqual(['restore.rebuilt'])
+    expect(next(t.state, click, T0 + 20 * S, policy).journal).toEqual([])
   })
 })
 

@@ -28,6 +28,8 @@ import type {
 } from './types'
 
 const SECOND = 1000
+/** Distinct restore links one episode records; links are signed per step, so never reached. */
+const MAX_RESTORES = 32
 
 /** A cart that has just been seen for the first time. */
 export function newCart(
@@ -63,6 +65,7 @@ export function newCart(
     runs: [],
     attribution: null,
     supersededBy: null,
+    restores: [],
   }
 }
 
@@ -85,7 +88,7 @@ export function wakeAt(s: CartState, policy: CartPolicy): number | null {
   return times.length === 0 ? null : Math.min(...times)
 }
 
-/** Orders placed until this time count as recovered: the window restarts at a restore click. */
+/** Orders placed until this time count as recovered: the window restarts at a restore. */
 function attributionEnd(s: CartState, policy: CartPolicy): number {
   const from = Math.max(s.abandonedAt ?? 0, s.restoredAt ?? 0)
   return from + policy.attributionWindowSeconds * SECOND
@@ -135,8 +138,8 @@ export function next(
         now,
         policy,
       )
-    case 'restore.clicked':
-      return onRestoreClick(state, event.step, now, policy)
+    case 'restore.rebuilt':
+      return onRestoreRebuilt(state, event.step, now, policy)
     case 'order.reported':
       return onOrder(state, event.order, now, policy)
     case 'merchant.acted':
@@ -280,7 +283,7 @@ function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Tra
   n = { ...n, status: statusAfterActivity(s, n, emptied) }
   if (s.status === 'lost' && n.status === 'active') {
     // A lost cart that comes back starts a new episode: its next abandonment counts afresh.
-    n = { ...n, abandonedAt: null, restoredAt: null, lostAt: null }
+    n = { ...n, abandonedAt: null, restoredAt: null, lostAt: null, restores: [] }
   }
   if (n.status !== s.status) {
     journal.push({ at: now, type: emptied ? 'cart.emptied' : 'cart.reactivated', source })
@@ -445,21 +448,34 @@ function onTimer(
   )
 }
 
-function onRestoreClick(
+function onRestoreRebuilt(
   s: CartState,
   step: string | null,
   now: number,
   policy: CartPolicy,
 ): Transition {
-  const journal: JournalEntry[] = [{ at: now, type: 'restore.clicked', source: 'shopper', step }]
+  const seen = s.restores.find((r) => r.step === step)
+  if (seen || s.restores.length >= MAX_RESTORES) {
+    // The same link rebuilt again (a refresh, another device, a scanner that runs scripts):
+    // counted, nothing else. No revision either: reports and retention have nothing new.
+    const restores = s.restores.map((r) => (r === seen ? { ...r, repeats: r.repeats + 1 } : r))
+    const state = seen ? { ...s, restores } : s
+    return { state, effects: [], wakeAt: wakeAt(state, policy), journal: [] }
+  }
+  const clicked: CartState = {
+    ...noteClick(s, { stepId: step }, now),
+    restores: [...s.restores, { step, at: now, repeats: 0 }],
+  }
   const restorable =
     s.abandonedAt !== null &&
     (s.status === 'abandoned' ||
       s.status === 'lost' ||
       s.status === 'restored' ||
       s.status === 'active')
-  const clicked = noteClick(s, { stepId: step }, now)
-  if (!restorable) return finish(s, clicked, journal, now, policy)
+  if (!restorable) {
+    const entry: JournalEntry = { at: now, type: 'restore.rebuilt', source: 'shopper', step }
+    return finish(s, clicked, [entry], now, policy)
+  }
   const n: CartState = {
     ...clicked,
     status: 'restored',
@@ -467,8 +483,8 @@ function onRestoreClick(
     lastActivityAt: now,
     lostAt: null,
   }
-  if (s.status !== 'restored') journal.push({ at: now, type: 'cart.restored', source: 'shopper' })
-  return finish(s, n, journal, now, policy)
+  const entry: JournalEntry = { at: now, type: 'cart.restored', source: 'shopper', step }
+  return finish(s, n, [entry], now, policy)
 }
 
 function onOrder(s: CartState, r: OrderReport, now: number, policy: CartPolicy): Transition {

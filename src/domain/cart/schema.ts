@@ -84,6 +84,17 @@ export const StepRunSchema = z.object({
   coupon: z.string().nullable().default(null),
 })
 
+/**
+ * A restore link the storefront rebuilt this abandonment episode: the first rebuild is the
+ * restore; later ones only count (`repeats`), so reopening a link never restarts attribution.
+ */
+export const RestoreSchema = z.object({
+  /** The link's step (null: the merchant's link from the cart detail). */
+  step: z.string().nullable(),
+  at: z.number(),
+  repeats: z.number().int(),
+})
+
 /** The message a recovery is credited to: the last one clicked, else the last one sent. */
 export const AttributionSchema = z.object({
   step: z.string(),
@@ -121,6 +132,8 @@ export const CartStateSchema = z.object({
   attribution: AttributionSchema.nullable().default(null),
   /** A newer cart of the same contact took over: this one starts no sequence. */
   supersededBy: z.string().nullable().default(null),
+  /** One row per restore link rebuilt this episode; reset when a lost cart starts a new one. */
+  restores: z.array(RestoreSchema).default([]),
 })
 
 /**

@@ -308,7 +308,7 @@ describe('attribution', () => {
 
   it('credits the last message clicked over a later one only sent', () => {
     let s = sentSteps(1)
-    s = next(s, { type: 'restore.clicked', step: 'e1' }, ABANDONED + 90 * M, p).state
+    s = next(s, { type: 'restore.rebuilt', step: 'e1' }, ABANDONED + 90 * M, p).state
     s = next(s, timer, ABANDONED + 2 * H, p).state
     s = next(s, sent('s1'), ABANDONED + 2 * H, p).state
     const t = next(s, order(ABANDONED + 3 * H), ABANDONED + 3 * H, p)

@@ -69,7 +69,8 @@ export type CartEvent =
       /** Details for the timeline (model, attempts, reason). */
       detail?: Record<string, string | number | boolean | null>
     }
-  | { type: 'restore.clicked'; step: string | null }
+  /** The storefront script rebuilt the cart from a restore link (never a bare GET of it). */
+  | { type: 'restore.rebuilt'; step: string | null }
   | { type: 'order.reported'; order: OrderReport }
   | { type: 'merchant.acted'; action: MerchantAction }
   | { type: 'contact.unsubscribed'; channel: 'email' | 'sms'; source: string }

@@ -59,6 +59,8 @@ export function detailOf(
       reason: r.reason ?? undefined,
       messageId: r.messageId ?? undefined,
     })),
+    // Restore links rebuilt on the store this episode: first time, and repeats since.
+    restores: s.restores.map((r) => ({ step: r.step, at: iso(r.at), repeats: r.repeats })),
     restoreUrl,
     // The SMS thread of this cart (null without a phone): who wrote what, and whether a person
     // has it (`needs_human`: the assistant is silent until the merchant resumes it).
