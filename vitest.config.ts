@@ -59,6 +59,7 @@ export default defineConfig({
             'src/adapters/ai/**',
           ],
           setupFiles: ['./test/apply-migrations.ts'],
+          globalSetup: ['./test/fakes/global-setup.ts'],
         },
       },
       {

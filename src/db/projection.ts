@@ -133,11 +133,18 @@ const UPSERT_MESSAGE = `INSERT INTO messages (id, store_id, cart_id, step_id, ch
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
 WHERE NOT EXISTS (SELECT 1 FROM cart_tombstones t
   WHERE t.store_id = ?2 AND t.cart_id = ?3 AND t.erased_at >= ?15)
-ON CONFLICT (id) DO UPDATE SET status = excluded.status, provider_id = excluded.provider_id,
+ON CONFLICT (id) DO UPDATE SET status = excluded.status,
+  provider_id = COALESCE(excluded.provider_id, messages.provider_id),
   error = excluded.error, updated_at = excluded.updated_at
-WHERE excluded.updated_at >= messages.updated_at`
+WHERE excluded.updated_at >= messages.updated_at
+  AND NOT (excluded.status IN ('unknown', 'accepted')
+    AND messages.status NOT IN ('unknown', 'accepted'))`
 
-/** Writes messages in one batch; a replay or an older report changes nothing. */
+/**
+ * Writes messages in one batch; a replay or an older report changes nothing. Our own interim
+ * statuses (`unknown`, `accepted`) never replace one a provider's callback reported: Twilio's
+ * callback can land before the answer to our call is written.
+ */
 export async function writeMessageReports(db: D1Database, reports: MessageReport[]): Promise<void> {
   if (reports.length === 0) return
   await db.batch(

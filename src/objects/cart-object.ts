@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
-import type { SendResult } from '../adapters/types'
+import { PROVIDER_TIMEOUT_MS, type SendResult } from '../adapters/types'
 import { getConfig } from '../config'
 import { writeMessageReports } from '../db/projection'
 import { cachedStoreById } from '../db/stores'
@@ -48,8 +48,11 @@ export const JOURNAL_KEEP_LAST = 450
 const MAX_ENTRY_CHARS = 4096
 const RETRY_BASE_MS = 5_000
 const RETRY_MAX_MS = 10 * 60_000
-/** A send still `sending` this long after it started is looked at again. */
-const SENDING_TIMEOUT_MS = 60_000
+/**
+ * A send still `sending` this long after it started is looked at again (a crash mid-send).
+ * Longer than the calls one send makes (a coupon, the message), each bounded by the timeout.
+ */
+const SENDING_TIMEOUT_MS = 3 * PROVIDER_TIMEOUT_MS
 /** Retryable provider errors are tried this many times, then the step fails with the reason. */
 const MAX_SEND_ATTEMPTS = 5
 const MAX_ROWS_PER_FLUSH = 25
@@ -426,7 +429,8 @@ export class CartObject extends DurableObject<Env> {
   /**
    * Sends one step's message at most once: the row is marked `sending` before the provider is
    * called. Found `sending` again (a crash, a restart), it is resent only to a provider that
-   * drops repeats of the same key; otherwise it is settled as failed with an unknown outcome.
+   * drops repeats of the same key; otherwise it is settled with an unknown outcome (see
+   * `settleUnknown`), never resent.
    */
   private async deliver(row: OutboxRow): Promise<void> {
     const run = JSON.parse(row.body) as { stepId: string; channel: 'email' | 'sms'; key: string }
@@ -435,9 +439,7 @@ export class CartObject extends DurableObject<Env> {
     const current = this.liveRun(run)
     if (!current) return this.finishRow(row.id, 'failed', 'cancelled')
     if (row.state === 'sending' && !channel.idempotent) {
-      this.finishRow(row.id, 'failed', 'outcome_unknown')
-      await this.settle(run.stepId, 'failed', null, 'outcome_unknown')
-      return
+      return this.settleUnknown(row, run, current.state.contact.phone ?? null)
     }
     const policy = this.policy()
     // Links and coupons are made from the time the step was decided, so a retry sends the
@@ -511,6 +513,19 @@ export class CartObject extends DurableObject<Env> {
       }
     } else {
       const from = policy.smsFrom ?? { number: 'outbox' }
+      if (!this.adapters.sms.idempotent) {
+        // Written before the call: if Twilio takes the text and we never hear back (a timeout,
+        // a crash), the row is already listed, and its status callback (?m=<id>) finds it.
+        await this.recordMessage({
+          ...built.report,
+          status: 'unknown',
+          provider: this.adapters.sms.provider,
+          providerId: null,
+          error: null,
+          createdAt: now,
+          updatedAt: now,
+        })
+      }
       result = await this.adapters.sms.send({ ...built.sms, from }, { idempotencyKey: run.key })
     }
     if (!result.ok && result.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS) {
@@ -520,10 +535,17 @@ export class CartObject extends DurableObject<Env> {
     const state = this.state
     if (!state) return // erased while we sent: keep nothing
     const provider = channel.provider
+    const unknown = !result.ok && result.code === 'outcome_unknown'
     const report: MessageReport = {
       ...built.report,
       // Twilio reports queued, sent, delivered later (status callback); the rest is final now.
-      status: result.ok ? (provider === 'twilio' ? 'accepted' : 'sent') : 'failed',
+      status: result.ok
+        ? provider === 'twilio'
+          ? 'accepted'
+          : 'sent'
+        : unknown
+          ? 'unknown'
+          : 'failed',
       provider,
       providerId: result.ok ? result.providerId : null,
       error: result.ok ? null : result.code,
@@ -531,8 +553,28 @@ export class CartObject extends DurableObject<Env> {
       updatedAt: Date.now(),
     }
     this.finishRow(row.id, result.ok ? 'sent' : 'failed', result.ok ? null : result.code)
-    // The row goes to D1 now, so provider webhooks that come back fast find it; the Queue is
-    // the fallback when D1 does not answer.
+    await this.recordMessage(report)
+    if (built.channel === 'sms' && (result.ok || unknown)) {
+      await contactStub(this.env.CONTACT, {
+        storeId: state.storeId,
+        channel: 'sms',
+        address: built.sms.to,
+      }).recordText(now, state.cartId)
+    }
+    await this.settle(
+      run.stepId,
+      result.ok ? 'sent' : 'failed',
+      result.ok || unknown ? report.id : null,
+      result.ok ? null : result.code,
+      result.ok ? (incentive?.code ?? null) : null,
+    )
+  }
+
+  /**
+   * The message row goes to D1 now, so provider webhooks that come back fast find it; the Queue
+   * is the fallback when D1 does not answer.
+   */
+  private async recordMessage(report: MessageReport): Promise<void> {
     try {
       await writeMessageReports(this.env.DB, [report])
     } catch (err) {
@@ -545,21 +587,30 @@ export class CartObject extends DurableObject<Env> {
         Date.now(),
       )
     }
-    const unknown = !result.ok && result.code === 'outcome_unknown'
-    if (built.channel === 'sms' && (result.ok || unknown)) {
+  }
+
+  /**
+   * A text cut off mid-send (a crash or restart while `sending`): Twilio may have taken it, and
+   * it has no idempotency key, so it is never resent (a duplicate text is worse than a missing
+   * one). Its message row, written `unknown` before the call, stays for the status callback to
+   * settle; the text counts toward the contact's daily cap from now (never earlier than it may
+   * have gone: the cap errs on the side of fewer texts).
+   */
+  private async settleUnknown(
+    row: OutboxRow,
+    run: { stepId: string; channel: 'email' | 'sms'; key: string },
+    phone: string | null,
+  ): Promise<void> {
+    this.finishRow(row.id, 'failed', 'outcome_unknown')
+    const state = this.state
+    if (run.channel === 'sms' && phone && state) {
       await contactStub(this.env.CONTACT, {
         storeId: state.storeId,
         channel: 'sms',
-        address: built.sms.to,
-      }).recordText(now, state.cartId)
+        address: phone,
+      }).recordText(Date.now(), state.cartId)
     }
-    await this.settle(
-      run.stepId,
-      result.ok ? 'sent' : 'failed',
-      result.ok ? report.id : null,
-      result.ok ? null : result.code,
-      result.ok ? (incentive?.code ?? null) : null,
-    )
+    await this.settle(run.stepId, 'failed', await messageIdFor(run.key), 'outcome_unknown')
   }
 
   /** The run an outbox row is for, if it may still go out: still `sending`, same abandonment. */

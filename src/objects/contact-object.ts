@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
+import { statusCallbackUrl } from '../adapters/sms/types'
 import type { SendResult } from '../adapters/types'
 import { isSuppressed, suppress, unsuppress } from '../db/suppressions'
 import { keywordOf, replies } from '../domain/contact/keywords'
@@ -434,7 +435,7 @@ export class ContactObject extends DurableObject<Env> {
             to: ref.address,
             body,
             from,
-            statusCallback: `${policy.baseUrl}/webhooks/twilio/${ref.storeId}/status`,
+            statusCallback: statusCallbackUrl(policy.baseUrl, ref.storeId, id),
           },
           { idempotencyKey: id },
         )
@@ -452,7 +453,13 @@ export class ContactObject extends DurableObject<Env> {
       stepId: key.replace(/-.*$/, ''),
       channel: 'sms',
       to: ref.address,
-      status: result.ok ? (sms.provider === 'twilio' ? 'accepted' : 'sent') : 'failed',
+      status: result.ok
+        ? sms.provider === 'twilio'
+          ? 'accepted'
+          : 'sent'
+        : result.code === 'outcome_unknown'
+          ? 'unknown'
+          : 'failed',
       subject: null,
       preheader: null,
       text: body,

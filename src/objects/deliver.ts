@@ -1,6 +1,6 @@
 import type { CouponIssuer } from '../adapters/coupons/types'
 import type { EmailMessage } from '../adapters/email/types'
-import type { SmsMessage } from '../adapters/sms/types'
+import { type SmsMessage, statusCallbackUrl } from '../adapters/sms/types'
 import { woocommerceCredentials } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
 import type { CartState } from '../domain/cart/types'
@@ -146,7 +146,7 @@ export async function buildMessage(
     sms: {
       to,
       body: composed.text,
-      statusCallback: `${policy.baseUrl}/webhooks/twilio/${s.storeId}/status`,
+      statusCallback: statusCallbackUrl(policy.baseUrl, s.storeId, id),
     },
     report: {
       ...base,

@@ -19,6 +19,7 @@ import type { EmailSender } from '../adapters/email/types'
 import type { SmsSender } from '../adapters/sms/types'
 import { signLinkToken } from '../lib/restore-token'
 import { type CartObject, cartStub } from './cart-object'
+import { contactStub } from './contact-object'
 
 // A UK mobile with a browser zone where it is midday now: quiet hours never hold these tests
 // back, whatever time the suite runs (US quiet hours are covered with a fixed clock in policy).
@@ -271,7 +272,7 @@ describe('sequence delivery', () => {
   })
 
   it('never resends a text whose outcome is unknown after a restart (Twilio has no idempotency key)', async () => {
-    const { stub } = await abandonedCart({ phone: PHONE }, true, {
+    const { store, id, stub } = await abandonedCart({ phone: PHONE }, true, {
       sms: { doubleOptIn: false, fromNumber: '+14155550000' },
     })
     let sent = 0
@@ -292,10 +293,16 @@ describe('sequence delivery', () => {
     )
     await runInDurableObject(stub, (o: CartObject) => o.alarm())
     expect(sent).toBe(1)
-    expect((await stateOf(stub)).runs.find((r) => r.id === 'sms-now')).toMatchObject({
-      status: 'failed',
-      reason: 'outcome_unknown',
-    })
+    const run = (await stateOf(stub)).runs.find((r) => r.id === 'sms-now')
+    expect(run).toMatchObject({ status: 'failed', reason: 'outcome_unknown' })
+    // Twilio may have sent it: listed as unknown (written before the call), for its status
+    // callback to settle, and counted toward the contact's daily cap.
+    const row = await env.DB.prepare('SELECT id, status, provider FROM messages WHERE cart_id = ?')
+      .bind(id)
+      .first()
+    expect(row).toEqual({ id: run?.messageId, status: 'unknown', provider: 'twilio' })
+    const ref = { storeId: store.id, channel: 'sms' as const, address: PHONE }
+    expect((await contactStub(env.CONTACT, ref).facts(ref)).recentTexts).toHaveLength(1)
   })
 
   it('skips the email step, with the reason, when the store has no sender address', async () => {

@@ -27,8 +27,21 @@ export async function fakeServer(handle: (req: Recorded, res: ServerResponse) =>
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        // A hung request (see hungServer) holds its connection open until told otherwise.
+        server.closeAllConnections()
+      }),
   }
+}
+
+/**
+ * A provider that has hung: it takes the connection and the request, and never answers. Any
+ * provider's adapter pointed at it (`baseUrl`) must give up after its timeout.
+ */
+export function hungServer() {
+  return fakeServer(() => {})
 }
 
 export function json(res: ServerResponse, status: number, body: unknown) {

@@ -68,6 +68,20 @@ describe('against the official twilio package', () => {
     }
   })
 
+  it('agrees with validateRequest on a status callback URL with our message id in its query', async () => {
+    const withId =
+      'https://cartback.example/webhooks/twilio/st_1/status?m=msg_Ab12Cd34Ef56Gh78Ij90Kl'
+    const status = { MessageSid: params.MessageSid, MessageStatus: 'delivered', To: params.To }
+    const sig = twilio.getExpectedTwilioSignature(TOKEN, withId, status)
+    expect(twilio.validateRequest(TOKEN, sig, withId, status)).toBe(true)
+    expect(await verifyTwilioSignature(TOKEN, withId, status, sig)).toBe(true)
+    // The id is covered: another message's id, or none, does not verify.
+    const other = withId.replace('msg_Ab12', 'msg_Zz12')
+    expect(twilio.validateRequest(TOKEN, sig, other, status)).toBe(false)
+    expect(await verifyTwilioSignature(TOKEN, other, status, sig)).toBe(false)
+    expect(await verifyTwilioSignature(TOKEN, withId.split('?')[0]!, status, sig)).toBe(false)
+  })
+
   it('refuses what validateRequest refuses: another body, another token', async () => {
     const sig = twilio.getExpectedTwilioSignature(TOKEN, url, params)
     const changed = { ...params, Body: 'STOP' }

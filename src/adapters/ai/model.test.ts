@@ -195,4 +195,25 @@ describe('AI replies behind the guardrails', () => {
     expect(await r('NO').isOptOut('can you stop by')).toBe(false)
     expect(await r('maybe').isOptOut('hmm')).toBeNull()
   })
+
+  it('abandons a model call that hangs after its timeout, for the fallback', async () => {
+    // A model that answers only when its call is aborted, as a hung Workers AI binding would.
+    const hung = new MockLanguageModelV4({
+      doGenerate: ({ abortSignal }) =>
+        new Promise((_resolve, reject) =>
+          abortSignal?.addEventListener('abort', () => reject(abortSignal.reason)),
+        ),
+    })
+    const started = Date.now()
+    const out = await respond(
+      input,
+      modelResponder(hung, 'm', { timeoutMs: 200 }),
+      tools().t,
+      guard(),
+    )
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190)
+    expect(Date.now() - started).toBeLessThan(5_000)
+    expect(out).toMatchObject({ kind: 'fallback', reason: 'model_error' })
+    expect(await modelResponder(hung, 'm', { timeoutMs: 200 }).isOptOut('please stop')).toBeNull()
+  })
 })

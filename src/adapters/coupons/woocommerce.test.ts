@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hungServer } from '../../../test/fakes/http'
 import { fakeWooCommerce } from '../../../test/fakes/woocommerce'
 import type { Coupon } from './types'
 import { wooCoupons } from './woocommerce'
@@ -87,5 +88,23 @@ describe('wooCoupons against a local WooCommerce', () => {
       ok: false,
       retryable: true,
     })
+  })
+
+  it('gives up on a hung shop after its timeout, as a retryable failure', async () => {
+    const hung = await hungServer()
+    try {
+      const started = Date.now()
+      const result = await wooCoupons({ timeoutMs: 200 }).create(
+        { ...shop(), url: `${hung.url}/` },
+        coupon('CB-DDDD4444'),
+      )
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      // A retry asks for the same code, and "already exists" counts as created.
+      expect(result).toMatchObject({ ok: false, retryable: true, code: 'timeout' })
+      expect(hung.requests[0]?.path).toBe('/wp-json/wc/v3/coupons')
+    } finally {
+      await hung.close()
+    }
   })
 })

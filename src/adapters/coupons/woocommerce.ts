@@ -1,18 +1,21 @@
-import { isRetryableStatus } from '../types'
+import { callSignal, isRetryableStatus, type ProviderCallOptions } from '../types'
 import type { CouponIssuer } from './types'
 
 /**
  * Creates coupons through WooCommerce's REST API (POST /wp-json/wc/v3/coupons, Basic auth with
  * the store's consumer key and secret). The code is derived from the send's key, so a retry
- * asks for the same code and "already exists" counts as created: one coupon per send, ever.
- * The coupon has no email restriction: see docs/design/coupons.md.
+ * asks for the same code and "already exists" counts as created: one coupon per send, ever;
+ * so a timed-out call is simply retried. The coupon has no email restriction: see
+ * docs/design/coupons.md.
  */
-export function wooCoupons(): CouponIssuer {
+export function wooCoupons(opts: ProviderCallOptions = {}): CouponIssuer {
   return {
     async create(shop, coupon) {
       const base = shop.url.replace(/\/$/, '')
       const auth = `Basic ${btoa(`${shop.consumerKey}:${shop.consumerSecret}`)}`
+      const signal = callSignal(opts)
       let res: Response
+      let body: { code?: string; message?: string } | null
       try {
         res = await fetch(`${base}/wp-json/wc/v3/coupons`, {
           method: 'POST',
@@ -27,14 +30,14 @@ export function wooCoupons(): CouponIssuer {
             usage_limit_per_user: 1,
             description: coupon.description,
           }),
+          signal,
         })
+        body = (await res.json().catch(() => null)) as typeof body
       } catch (err) {
-        return { ok: false, retryable: true, code: 'network_error', message: String(err) }
+        return signal.aborted
+          ? { ok: false, retryable: true, code: 'timeout', message: 'The shop did not answer' }
+          : { ok: false, retryable: true, code: 'network_error', message: String(err) }
       }
-      const body = (await res.json().catch(() => null)) as {
-        code?: string
-        message?: string
-      } | null
       if (res.ok) return { ok: true, code: coupon.code, created: true }
       if (body?.code === 'woocommerce_rest_coupon_code_already_exists') {
         return { ok: true, code: coupon.code, created: false }

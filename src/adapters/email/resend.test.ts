@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hungServer } from '../../../test/fakes/http'
 import { fakeResend } from '../../../test/fakes/resend'
 import { resendEmail } from './resend'
 import type { EmailMessage } from './types'
@@ -87,5 +88,21 @@ describe('resendEmail against a local Resend', () => {
       ok: false,
       retryable: true,
     })
+  })
+
+  it('gives up on a hung Resend after its timeout, as a retryable failure', async () => {
+    const hung = await hungServer()
+    try {
+      const email = resendEmail({ apiKey: 're_test_key', baseUrl: hung.url, timeoutMs: 200 })
+      const started = Date.now()
+      const result = await email.send(message('ada@example.com'), { idempotencyKey: 'k-hung' })
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(result).toMatchObject({ ok: false, retryable: true, code: 'timeout' })
+      // The request did leave, with its key: the retry is dropped by Resend if this one landed.
+      expect(hung.requests[0]?.headers['idempotency-key']).toBe('k-hung')
+    } finally {
+      await hung.close()
+    }
   })
 })

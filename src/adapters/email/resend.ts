@@ -1,17 +1,22 @@
 import { Resend } from 'resend'
-import { isRetryableStatus } from '../types'
+import { callSignal, isRetryableStatus, type ProviderCallOptions } from '../types'
 import { type EmailSender, unsubscribeHeaders } from './types'
 
 /**
  * Email through Resend's API with the official SDK. `baseUrl` points tests at a local fake.
- * Resend drops a repeated Idempotency-Key for 24 hours, so a retried send is safe.
+ * Resend drops a repeated Idempotency-Key for 24 hours, so a retried send is safe, a timed-out
+ * one included.
  */
-export function resendEmail(opts: { apiKey: string; baseUrl?: string }): EmailSender {
+export function resendEmail(
+  opts: { apiKey: string; baseUrl?: string } & ProviderCallOptions,
+): EmailSender {
   const client = new Resend(opts.apiKey, opts.baseUrl ? { baseUrl: opts.baseUrl } : undefined)
   return {
     provider: 'resend',
     idempotent: true,
     async send(message, { idempotencyKey }) {
+      // The SDK hands `signal` to fetch and turns an abort into an error without a status.
+      const signal = callSignal(opts)
       const { data, error } = await client.emails.send(
         {
           from: message.from,
@@ -24,9 +29,11 @@ export function resendEmail(opts: { apiKey: string; baseUrl?: string }): EmailSe
             ? { headers: unsubscribeHeaders(message.unsubscribeUrl) }
             : {}),
         },
-        { idempotencyKey },
+        { idempotencyKey, signal },
       )
       if (data?.id) return { ok: true, providerId: data.id }
+      if (signal.aborted)
+        return { ok: false, retryable: true, code: 'timeout', message: 'Resend did not answer' }
       const status = error && 'statusCode' in error ? (error.statusCode as number | null) : null
       return {
         ok: false,

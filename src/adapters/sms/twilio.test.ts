@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hungServer } from '../../../test/fakes/http'
 import { fakeTwilio } from '../../../test/fakes/twilio'
 import { twilioSms } from './twilio'
 import type { SmsMessage } from './types'
@@ -81,5 +82,33 @@ describe('twilioSms against a local Twilio', () => {
       retryable: false,
       code: 'outcome_unknown',
     })
+  })
+
+  it('gives up on a hung Twilio after its timeout, as an unknown outcome that is never retried', async () => {
+    const hung = await hungServer()
+    try {
+      const sms = twilioSms({
+        accountSid: SID,
+        authToken: 'twilio-token',
+        baseUrl: hung.url,
+        timeoutMs: 200,
+      })
+      const started = Date.now()
+      const result = await sms.send(text('+14155552671'), { idempotencyKey: 'k' })
+      expect(Date.now() - started).toBeGreaterThanOrEqual(190)
+      expect(Date.now() - started).toBeLessThan(5_000)
+      expect(result).toEqual({
+        ok: false,
+        retryable: false,
+        code: 'outcome_unknown',
+        message: 'Twilio did not answer in time',
+      })
+      // Twilio got the whole request, status callback included: it may well send the text.
+      expect(new URLSearchParams(hung.requests[0]?.body).get('StatusCallback')).toBe(
+        'https://cartback.example/webhooks/twilio/st_1/status',
+      )
+    } finally {
+      await hung.close()
+    }
   })
 })

@@ -1,16 +1,27 @@
+import { callSignal, type ProviderCallOptions, type SendResult } from '../types'
 import type { SmsSender } from './types'
 
 /**
  * Texts through Twilio's REST API with fetch (the twilio package does not run reliably on
- * Workers): POST /2010-04-01/Accounts/{sid}/Messages.json, form-encoded, Basic auth.
+ * Workers): POST /2010-04-01/Accounts/{sid}/Messages.json, form-encoded, Basic auth. Twilio has
+ * no idempotency key, so anything after the request may have left (a timeout, a dropped
+ * connection, a 5xx, an unreadable answer) is `outcome_unknown` and never retried.
  */
-export function twilioSms(opts: {
-  accountSid: string
-  authToken: string
-  baseUrl?: string
-}): SmsSender {
+export function twilioSms(
+  opts: {
+    accountSid: string
+    authToken: string
+    baseUrl?: string
+  } & ProviderCallOptions,
+): SmsSender {
   const base = (opts.baseUrl ?? 'https://api.twilio.com').replace(/\/$/, '')
   const auth = `Basic ${btoa(`${opts.accountSid}:${opts.authToken}`)}`
+  const unknown = (message: string): SendResult => ({
+    ok: false,
+    retryable: false,
+    code: 'outcome_unknown',
+    message,
+  })
   return {
     provider: 'twilio',
     idempotent: false,
@@ -23,7 +34,9 @@ export function twilioSms(opts: {
       if ('messagingServiceSid' in message.from)
         form.set('MessagingServiceSid', message.from.messagingServiceSid)
       else form.set('From', message.from.number)
+      const signal = callSignal(opts)
       let res: Response
+      let body: { sid?: string; code?: number; message?: string } | null
       try {
         res = await fetch(
           `${base}/2010-04-01/Accounts/${encodeURIComponent(opts.accountSid)}/Messages.json`,
@@ -31,27 +44,19 @@ export function twilioSms(opts: {
             method: 'POST',
             headers: { Authorization: auth, 'Content-Type': 'application/x-www-form-urlencoded' },
             body: form,
+            signal,
           },
         )
+        body = (await res.json().catch(() => null)) as typeof body
       } catch (err) {
         // The request may have reached Twilio: without an idempotency key, never retry it.
-        return { ok: false, retryable: false, code: 'outcome_unknown', message: String(err) }
+        return unknown(signal.aborted ? 'Twilio did not answer in time' : String(err))
       }
-      const body = (await res.json().catch(() => null)) as {
-        sid?: string
-        code?: number
-        message?: string
-      } | null
       if (res.ok && body?.sid) return { ok: true, providerId: body.sid }
+      // An accepted request whose answer we could not read (cut off, timed out) may have sent.
+      if (res.ok) return unknown('Twilio accepted the request without a SID')
       // 429 is a refusal (nothing sent): retry. A 5xx may follow an accepted message: unknown.
-      if (res.status >= 500) {
-        return {
-          ok: false,
-          retryable: false,
-          code: 'outcome_unknown',
-          message: body?.message ?? res.statusText,
-        }
-      }
+      if (res.status >= 500) return unknown(body?.message ?? res.statusText)
       return {
         ok: false,
         retryable: res.status === 429,

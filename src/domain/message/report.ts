@@ -7,8 +7,12 @@ export type MessageReport = {
   stepId: string
   channel: 'email' | 'sms'
   to: string
-  /** sent (email), accepted (handed to Twilio, which then reports queued … delivered), failed */
-  status: 'sent' | 'accepted' | 'failed'
+  /**
+   * sent (email), accepted (handed to Twilio, which then reports queued … delivered), failed,
+   * or unknown: a text Twilio may have taken (being sent, or no answer: a timeout, a 5xx, a
+   * crash). Its status callback settles it; it is never resent.
+   */
+  status: 'sent' | 'accepted' | 'failed' | 'unknown'
   subject: string | null
   preheader: string | null
   text: string

@@ -59,6 +59,58 @@ describe('POST /webhooks/twilio/:storeId/status', () => {
     expect((await statusOf(id)).status).toBe('delivered')
   })
 
+  it('finds a text without SID by our id in the URL, and our late answer never steps it back', async () => {
+    const store = await createStore()
+    const other = await createStore()
+    const now = Date.now()
+    const report = {
+      kind: 'message' as const,
+      id: `msg_${crypto.randomUUID().replaceAll('-', '').slice(0, 22)}`,
+      storeId: store.id,
+      cartId: cartId(),
+      stepId: 'sms-3h',
+      channel: 'sms' as const,
+      to: '+14155552671',
+      subject: null,
+      preheader: null,
+      text: 'hi',
+      html: null,
+      provider: 'twilio',
+    }
+    // Written before the call to Twilio, which answered too late (or not at all).
+    await writeMessageReports(env.DB, [
+      {
+        ...report,
+        status: 'unknown',
+        providerId: null,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    ])
+    const id = sid()
+    const path = (st: Store) => `/webhooks/twilio/${st.id}/status?m=${report.id}`
+    const params = { MessageSid: id, MessageStatus: 'sent' }
+    // Another store's callback naming our id finds nothing.
+    const foreign = await twilioPost(path(other), params, { token: TOKEN })
+    expect(await foreign.json()).toEqual({ ok: true, updated: false })
+    const res = await twilioPost(path(store), params, { token: TOKEN })
+    expect(await res.json()).toEqual({ ok: true, updated: true })
+    expect(await statusOf(id)).toEqual({ status: 'sent', error: null })
+    // Our own answer, written after the callback, keeps Twilio's later status.
+    await writeMessageReports(env.DB, [
+      {
+        ...report,
+        status: 'accepted',
+        providerId: id,
+        error: null,
+        createdAt: now,
+        updatedAt: Date.now() + 1,
+      },
+    ])
+    expect(await statusOf(id)).toEqual({ status: 'sent', error: null })
+  })
+
   it('records a failure with its error code', async () => {
     const store = await createStore()
     const id = sid()

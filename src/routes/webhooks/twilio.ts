@@ -14,7 +14,8 @@ import { describeIssues, tooLarge } from '../validation'
 
 export const twilio = new Hono<AppEnv>()
 
-// Later statuses never give way to earlier ones that arrive late.
+// Later statuses never give way to earlier ones that arrive late. Our own `unknown` (a text
+// Twilio may have taken: we never got its answer) ranks below all of them (ELSE -1).
 const RANK: Record<string, number> = {
   accepted: 0,
   queued: 1,
@@ -39,17 +40,29 @@ const StatusCallback = z.object({
   ErrorCode: z.string().max(10).optional(),
 })
 
+/** Our message id, which we put in the status callback URL (`statusCallbackUrl`). */
+const CallbackQuery = z.object({
+  m: z
+    .string()
+    .regex(/^msg_[A-Za-z0-9]{1,32}$/, 'a Cartback message id')
+    .optional(),
+})
+
 const Inbound = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'a Twilio message SID'),
   From: z.string().min(3).max(40),
   Body: z.string().max(1600).default(''),
 })
 
-/** Verifies Twilio's signature over the public URL of this request and every posted parameter. */
+/**
+ * Verifies Twilio's signature over the public URL of this request (its query string included,
+ * as Twilio signs it) and every posted parameter.
+ */
 async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
   const token = c.get('config').TWILIO_AUTH_TOKEN
   const params = Object.fromEntries(new URLSearchParams(await c.req.text()))
-  const url = `${publicBase(c)}${new URL(c.req.url).pathname}`
+  const { pathname, search } = new URL(c.req.url)
+  const url = `${publicBase(c)}${pathname}${search}`
   if (
     !token ||
     !(await verifyTwilioSignature(token, url, params, c.req.header('x-twilio-signature')))
@@ -85,6 +98,8 @@ twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
 })
 
 // Delivery status of a text we sent: signature first, then the form, then one guarded UPDATE.
+// The row is found by its SID, or by our id in the URL when we never learnt the SID (an
+// unknown outcome); the callback then fills in the SID and settles the status.
 twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   const params = await verified(c)
   const store = await storeById(c.env.DB, c.req.param('storeId'))
@@ -92,10 +107,15 @@ twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   const parsed = StatusCallback.safeParse(params)
   if (!parsed.success)
     throw new AppError('BAD_REQUEST', `Invalid status callback: ${describeIssues(parsed.error)}`)
+  const query = CallbackQuery.safeParse(c.req.query())
+  if (!query.success)
+    throw new AppError('BAD_REQUEST', `Invalid status callback: ${describeIssues(query.error)}`)
   const { MessageSid, MessageStatus, ErrorCode } = parsed.data
   const result = await c.env.DB.prepare(
-    `UPDATE messages SET status = ?1, error = COALESCE(?2, error), updated_at = ?3
-     WHERE store_id = ?4 AND provider = 'twilio' AND provider_id = ?5
+    `UPDATE messages SET status = ?1, updated_at = ?3, provider_id = COALESCE(provider_id, ?5),
+       error = CASE WHEN ?2 IS NOT NULL THEN ?2 WHEN error = 'outcome_unknown' THEN NULL ELSE error END
+     WHERE store_id = ?4 AND provider = 'twilio'
+       AND (provider_id = ?5 OR (id = ?7 AND provider_id IS NULL))
        AND (CASE status ${Object.entries(RANK)
          .map(([name, rank]) => `WHEN '${name}' THEN ${rank}`)
          .join(' ')} ELSE -1 END) <= ?6`,
@@ -107,6 +127,7 @@ twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
       store.id,
       MessageSid,
       RANK[MessageStatus],
+      query.data.m ?? null,
     )
     .run()
   return c.json({ ok: true, updated: result.meta.changes > 0 })
