@@ -90,6 +90,16 @@ describe('wooCoupons against a local WooCommerce', () => {
     })
   })
 
+  it('never sends the REST keys to a shop on plain http (WooCommerce wants HTTPS)', async () => {
+    const before = fake.requests.length
+    const result = await wooCoupons().create(
+      { ...shop(), url: 'http://shop.example/' },
+      coupon('CB-EEEE5555'),
+    )
+    expect(result).toMatchObject({ ok: false, retryable: false, code: 'https_required' })
+    expect(fake.requests.length).toBe(before)
+  })
+
   it('gives up on a hung shop after its timeout, as a retryable failure', async () => {
     const hung = await hungServer()
     try {

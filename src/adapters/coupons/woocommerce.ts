@@ -12,6 +12,16 @@ export function wooCoupons(opts: ProviderCallOptions = {}): CouponIssuer {
   return {
     async create(shop, coupon) {
       const base = shop.url.replace(/\/$/, '')
+      // WooCommerce takes REST keys by Basic auth over HTTPS only; over plain HTTP the keys would
+      // travel in clear text for nothing. Loopback (a local shop, the tests' stand-in) is exempt.
+      if (!secureOrLoopback(base)) {
+        return {
+          ok: false,
+          retryable: false,
+          code: 'https_required',
+          message: 'WooCommerce grants REST API keys over HTTPS only; the store URL is not https.',
+        }
+      }
       const auth = `Basic ${btoa(`${shop.consumerKey}:${shop.consumerSecret}`)}`
       const signal = callSignal(opts)
       let res: Response
@@ -60,4 +70,16 @@ export function wooCoupons(opts: ProviderCallOptions = {}): CouponIssuer {
  */
 export function wooDateTime(at: number): string {
   return `${new Date(at).toISOString().slice(0, 19)}Z`
+}
+
+/** True for an https URL, or an http one on this machine (127.0.0.1, localhost, [::1]). */
+function secureOrLoopback(url: string): boolean {
+  let u: URL
+  try {
+    u = new URL(url)
+  } catch {
+    return false
+  }
+  if (u.protocol === 'https:') return true
+  return u.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(u.hostname)
 }
