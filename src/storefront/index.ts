@@ -84,7 +84,12 @@ const DEBOUNCE_MS = 400
       return []
     }
   }
-  const keep = (q: Json[]) => local?.setItem(KEY.queue, JSON.stringify(q.slice(-20)))
+  const keep = (q: Json[]) => {
+    // A full quota loses the queue, never the event being sent.
+    try {
+      local?.setItem(KEY.queue, JSON.stringify(q.slice(-20)))
+    } catch {}
+  }
   const later = (body: Json) => keep([...queued(), body])
 
   const post = (body: Json) => {

@@ -1,6 +1,7 @@
 /**
  * First-party storage: localStorage, or a cookie where localStorage is blocked (some privacy
- * modes and embedded browsers throw on access).
+ * modes and embedded browsers throw on access). Nothing here throws: a full quota or a sandboxed
+ * page's cookie jar only loses what would have been kept (issue 11).
  */
 export const local = (() => {
   try {
@@ -13,21 +14,35 @@ export const local = (() => {
 })()
 
 export const cookie = (k: string, v: string, maxAge = 31536000) => {
-  document.cookie = `${k}=${v}; path=/; max-age=${maxAge}; samesite=lax`
+  try {
+    document.cookie = `${k}=${v}; path=/; max-age=${maxAge}; samesite=lax`
+  } catch {}
 }
 
 /** Removes a key wherever it may be kept. */
 export const forget = (k: string) => {
-  local?.removeItem(k)
+  try {
+    local?.removeItem(k)
+  } catch {}
   cookie(k, '', 0)
 }
 
-export const read = (k: string) =>
-  local
-    ? local.getItem(k)
-    : (document.cookie.match(new RegExp(`(?:^|; )${k}=([^;]*)`))?.[1] ?? null)
+export const read = (k: string): string | null => {
+  try {
+    return local
+      ? local.getItem(k)
+      : (document.cookie.match(new RegExp(`(?:^|; )${k}=([^;]*)`))?.[1] ?? null)
+  } catch {
+    return null
+  }
+}
 
-export const write = (k: string, v: string) => (local ? local.setItem(k, v) : cookie(k, v))
+export const write = (k: string, v: string) => {
+  try {
+    if (local) local.setItem(k, v)
+    else cookie(k, v)
+  } catch {}
+}
 
 /** Keys the core script and the popup share. */
 export const KEY = {

@@ -8,7 +8,7 @@
  */
 
 import { type StoreApiCart, toBeaconCart } from './map'
-import { local as store } from './storage'
+import { forget, read, write } from './storage'
 import { cartApi } from './store-api'
 
 type Send = (type: 'cart' | 'contact', data: Record<string, unknown>) => void
@@ -29,70 +29,100 @@ const FIELDS: Record<string, string> = {
 }
 
 const TOTAL = 'cartback_total'
-
-type WpData = {
-  data: {
-    subscribe?(fn: () => void): void
-    select(
-      store: string,
-    ): { getCartData?(): { items?: { key: string; quantity: number }[] } } | undefined
-  }
-}
 const PHONES = ['#billing_phone', '#billing-phone', '#shipping-phone']
 
-function woocommerce(
-  send: Send,
-  order: (d: Record<string, unknown>) => void,
-  consent: string | null,
-  syncNow: boolean,
-) {
+/** The page's globals as the script reads them: any of them may be missing or half there. */
+type Page = {
+  // The emoji script, wp-hooks and wp-i18n leave `window.wp` without `data` (issue 11).
+  wp?: {
+    data?: {
+      subscribe?(fn: () => void): unknown
+      select?(
+        store: string,
+      ): { getCartData?(): { items?: { key: string; quantity: number }[] } } | undefined
+    }
+  }
+  jQuery?: unknown
+}
+const page = window as unknown as Page
+
+/**
+ * Runs one part of the capture. Parts share nothing that can throw: a page whose globals are not
+ * what the part expects loses that part, never the cart, the fields, the consent or the order.
+ */
+function safely(name: string, fn: () => void) {
+  try {
+    fn()
+  } catch (e) {
+    console.warn(`Cartback: ${name} skipped`, e)
+  }
+}
+
+/** The cart from the Store API after every change (Blocks and classic events). */
+function watchCart(send: Send, syncNow: boolean) {
   const sync = () =>
-    fetch(cartApi(), { credentials: 'same-origin' })
+    Promise.resolve()
+      .then(() => fetch(cartApi(), { credentials: 'same-origin' }))
       .then((r) => (r.ok ? (r.json() as Promise<StoreApiCart>) : null))
       .then((cart) => {
         if (!cart) return
         const beacon = toBeaconCart(cart)
         // A visitor who never had anything in the cart is not a cart: send nothing. An emptied
         // cart is sent once (it stops the sequence).
-        if (beacon.items.length === 0 && !store?.getItem(TOTAL)) return
-        if (beacon.items.length) store?.setItem(TOTAL, String(beacon.total))
-        else store?.removeItem(TOTAL)
+        if (beacon.items.length === 0 && !read(TOTAL)) return
+        if (beacon.items.length) write(TOTAL, String(beacon.total))
+        else forget(TOTAL)
         send('cart', beacon)
       })
       .catch(() => {})
+  if (syncNow) sync()
 
   // Blocks dispatch DOM events; the classic theme triggers jQuery events on the body.
-  for (const e of ['wc-blocks_added_to_cart', 'wc-blocks_removed_from_cart'])
-    document.body.addEventListener(e, sync)
-  const $ = (
-    window as unknown as { jQuery?: (el: unknown) => { on(ev: string, fn: () => void): void } }
-  ).jQuery
-  $?.(document.body).on(
-    'added_to_cart removed_from_cart updated_cart_totals updated_checkout',
-    sync,
-  )
-  // Blocks cart quantity changes raise no DOM event: watch the cart in the Blocks data store.
-  const wp = (window as unknown as { wp?: WpData }).wp
-  const lines = () =>
-    JSON.stringify(
-      wp?.data
-        .select('wc/store/cart')
-        ?.getCartData?.()
-        ?.items?.map((i) => [i.key, i.quantity]),
-    )
-  let seen = lines()
-  wp?.data?.subscribe?.(() => {
-    const now = lines()
-    if (now === seen) return
-    seen = now
-    sync()
+  safely('Blocks events', () => {
+    for (const e of ['wc-blocks_added_to_cart', 'wc-blocks_removed_from_cart'])
+      document.body.addEventListener(e, sync)
   })
+  safely('jQuery events', () => {
+    const $ = page.jQuery
+    if (typeof $ === 'function')
+      $(document.body).on(
+        'added_to_cart removed_from_cart updated_cart_totals updated_checkout',
+        sync,
+      )
+  })
+  // Blocks cart quantity changes raise no DOM event: watch the cart in the Blocks data store.
+  safely('wp.data', () => {
+    const data = page.wp?.data
+    if (typeof data?.subscribe !== 'function') return
+    const lines = () => {
+      try {
+        return JSON.stringify(
+          data
+            .select?.('wc/store/cart')
+            ?.getCartData?.()
+            ?.items?.map((i) => [i.key, i.quantity]),
+        )
+      } catch {
+        return ''
+      }
+    }
+    let seen = lines()
+    // Never throws: a listener's exception would stop the store's other listeners.
+    data.subscribe(() => {
+      const now = lines()
+      if (now === seen) return
+      seen = now
+      sync()
+    })
+  })
+}
 
-  const ticked = consent ? consentBoxes(consent, send) : () => false
+/** Checkout fields, sent as the shopper leaves or changes them, whichever node holds them now. */
+function watchFields(send: Send, consent: string | null, ticked: () => boolean) {
   const field = (ev: Event) => {
     const el = ev.target as HTMLInputElement
     for (const selector of Object.keys(FIELDS)) {
-      if (!el.matches?.(selector) || !el.value) continue
+      if (!el.matches?.(selector) || typeof el.value !== 'string' || !el.value) continue
       const key = FIELDS[selector] as string
       send('contact', {
         contact: { [key]: el.value.trim() },
@@ -103,25 +133,38 @@ function woocommerce(
   }
   document.addEventListener('change', field, true)
   document.addEventListener('focusout', field, true)
+}
 
-  // Pretty permalinks (any checkout slug) or plain ones (`?order-received=123`).
-  const placed =
-    /\/order-received\/(\d+)/.exec(location.pathname)?.[1] ??
-    new URLSearchParams(location.search).get('order-received')
-  if (placed) {
+/** The order id on an order-received page: pretty permalinks (any slug) or plain ones. */
+const placedOrder = () =>
+  /\/order-received\/(\d+)/.exec(location.pathname)?.[1] ??
+  new URLSearchParams(location.search).get('order-received')
+
+function woocommerce(cb: NonNullable<Window['Cartback']>) {
+  const send: Send = (type, d) => cb[type](d)
+  const consent = cb.config?.consent ?? null
+  let placed: string | null = null
+  safely('order', () => {
+    placed = placedOrder()
+    if (!placed) return
     // Also starts a new cart id.
-    order({ order: { id: placed, total: Number(store?.getItem(TOTAL) ?? 0) } })
-    store?.removeItem(TOTAL)
-  } else if (syncNow) sync()
+    cb.order({ order: { id: placed, total: Number(read(TOTAL) ?? 0) } })
+    forget(TOTAL)
+  })
+  // On a restore landing the page is about to move on to checkout: nothing to sync there.
+  safely('cart', () => watchCart(send, !placed && !cb.restoring))
+  let ticked = () => false
+  safely('consent', () => {
+    if (consent) ticked = consentBoxes(consent, send)
+  })
+  safely('fields', () => watchFields(send, consent, () => ticked()))
 }
 
 ;(() => {
   const cb = window.Cartback
   if (!cb) return
-  // After parsing, so that a theme's footer scripts (jQuery, the Blocks data store) exist. On a
-  // restore landing the page is about to move on to checkout: nothing to sync there.
-  const start = () =>
-    woocommerce((type, d) => cb[type](d), cb.order, cb.config?.consent ?? null, !cb.restoring)
+  // After parsing, so that a theme's footer scripts (jQuery, the Blocks data store) exist.
+  const start = () => woocommerce(cb)
   if (document.readyState === 'loading') addEventListener('DOMContentLoaded', start)
   else start()
 })()
@@ -133,7 +176,7 @@ function woocommerce(
  */
 function consentBoxes(text: string, send: Send) {
   let ticked = false
-  const place = () => {
+  const placeAll = () => {
     for (const selector of PHONES) {
       const phone = document.querySelector<HTMLInputElement>(selector)
       if (!phone) continue
@@ -163,7 +206,7 @@ function consentBoxes(text: string, send: Send) {
           b.checked = ticked
         })
         // The field as it is now: React may have replaced the element since.
-        const number = document.querySelector<HTMLInputElement>(selector)?.value.trim()
+        const number = document.querySelector<HTMLInputElement>(selector)?.value?.trim()
         send('contact', {
           contact: number ? { phone: number } : {},
           consent: { sms: ticked, text },
@@ -171,7 +214,9 @@ function consentBoxes(text: string, send: Send) {
       })
     }
   }
-  place()
+  // A throw while placing a box is retried on the next mutation; it never stops the observer.
+  const place = () => safely('consent box', placeAll)
   new MutationObserver(place).observe(document.body, { childList: true, subtree: true })
+  place()
   return () => ticked
 }

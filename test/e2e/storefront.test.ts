@@ -191,6 +191,28 @@ describe('cart identity and transport', () => {
     await context.close()
   })
 
+  it('still sends the cart where localStorage and cookies both throw (issue 11)', async () => {
+    const page = await browser.newPage()
+    // As in a sandboxed frame or a locked-down embedded browser: every read and write refused.
+    await page.addInitScript(`
+      const refuse = () => { throw new DOMException('access denied', 'SecurityError') }
+      Object.defineProperty(window, 'localStorage', { get: refuse })
+      Object.defineProperty(Document.prototype, 'cookie', { get: refuse, set: refuse })`)
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    expect(
+      await page.evaluate('(() => { try { return document.cookie } catch { return null } })()'),
+    ).toBeNull()
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.evaluate(() =>
+      window.Cartback!.cart({ items: [{ id: 'n', name: 'No Jar', price: 700, quantity: 1 }] }),
+    )
+    await until('the cart', async () =>
+      (await api<Detail>(`/carts/${store.id}/${id}`)).items?.length ? true : undefined,
+    )
+    await page.close()
+  })
+
   it('falls back to fetch with keepalive where sendBeacon is missing', async () => {
     const page = await browser.newPage()
     await page.addInitScript('delete Navigator.prototype.sendBeacon')

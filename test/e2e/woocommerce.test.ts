@@ -9,7 +9,10 @@ import { fakeWooStore } from '../fakes/woo-store'
 import { startWorker, until as until_, type Worker } from '../worker'
 
 declare const window: { Cartback?: CartbackApi }
-declare function fetch(url: string): Promise<{ json(): Promise<unknown> }>
+declare function fetch(
+  url: string,
+  init?: { method: string },
+): Promise<{ json(): Promise<unknown> }>
 
 type Store = { id: string; publishableKey: string; woocommerceWebhookSecret: string; name: string }
 type Detail = {
@@ -228,10 +231,10 @@ describe('WooCommerce capture', () => {
   })
 })
 
-describe('SMS consent at checkout', () => {
-  const disclosure = (store: string) =>
-    `Text me reminders about my cart and offers from ${store}. Up to 3 msgs per cart; msg frequency varies. Msg & data rates may apply. Consent is not a condition of purchase. Reply STOP to cancel, HELP for help.`
+const disclosure = (store: string) =>
+  `Text me reminders about my cart and offers from ${store}. Up to 3 msgs per cart; msg frequency varies. Msg & data rates may apply. Consent is not a condition of purchase. Reply STOP to cancel, HELP for help.`
 
+describe('SMS consent at checkout', () => {
   it('adds an unchecked box under the classic phone field and records consent with its text', async () => {
     const page = await open('/classic')
     const box = page.locator('#cartback-consent-billing_phone')
@@ -292,6 +295,127 @@ describe('SMS consent at checkout', () => {
     } finally {
       key = () => shop.publishableKey
     }
+  })
+})
+
+// Issue 11: on a real store, `window.wp` without `wp.data` (the emoji script, wp-hooks) threw
+// and silently took checkout capture and the consent box with it.
+describe('on real WordPress pages', () => {
+  /** A checkout page with a Harbor Cap already in the session, and every error the page throws. */
+  async function checkout(path: string) {
+    const page = await browser.newPage()
+    const errors: string[] = []
+    const warnings: string[] = []
+    page.on('pageerror', (e) => errors.push(e.message))
+    page.on('console', (m) => {
+      if (m.type() === 'warning') warnings.push(m.text())
+    })
+    // Added before any page, so no Store API read races the session cookie (the browser
+    // context keeps the cookie this request gets).
+    await page.request.post(`${woo.url}/add?id=13`)
+    await page.goto(`${woo.url}${path}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    return { page, id: await page.evaluate(() => window.Cartback!.id()), errors, warnings }
+  }
+
+  /** The cart, the contact and the consent for `phone` all reached the Worker. */
+  async function captured(id: string, contact: { email: string; phone: string }) {
+    const [d, c] = await until('the cart, the contact and the consent', async () => {
+      const [d, c] = await Promise.all([detailOf(shop, id), consentOf(shop, contact.phone)])
+      const { email, phone } = d.contact ?? {}
+      return d.items?.length &&
+        email === contact.email &&
+        phone === contact.phone &&
+        c.records.length
+        ? ([d, c] as const)
+        : undefined
+    })
+    expect(d.items).toEqual([
+      expect.objectContaining({ id: '13', name: 'Harbor Cap', price: 1800, quantity: 1 }),
+    ])
+    expect(d.contact).toMatchObject(contact)
+    expect(c.records.at(-1)).toMatchObject({
+      granted: true,
+      text: disclosure('Harbor Goods'),
+      source: 'storefront',
+    })
+  }
+
+  it.each([
+    { variant: 'empty', wp: '{}', value: {}, phone: '+14155550141' },
+    { variant: 'hooks', wp: '{ hooks: {} }', value: { hooks: {} }, phone: '+14155550142' },
+  ])('captures the cart, the contact and consent when window.wp is $wp', async (t) => {
+    const { variant, phone } = t
+    const { page, id, errors, warnings } = await checkout(`/checkout/?wp=${variant}`)
+    expect(await page.evaluate('window.wp')).toEqual(t.value)
+    const box = page.locator('#cartback-consent-billing-phone')
+    await box.waitFor()
+    await page.fill('#email', `wp-${variant}@example.com`)
+    await page.fill('#billing-phone', phone)
+    await box.check()
+    await captured(id, { email: `wp-${variant}@example.com`, phone })
+    // Nothing thrown, nothing skipped: a `wp` without `data` is simply not the Blocks store.
+    expect(errors).toEqual([])
+    expect(warnings).toEqual([])
+    await page.close()
+  })
+
+  it('skips only the parts whose page globals throw; the others still capture', async () => {
+    const { page, id, errors, warnings } = await checkout('/checkout/?wp=broken')
+    const box = page.locator('#cartback-consent-billing-phone')
+    await box.waitFor()
+    await page.fill('#email', 'wp-broken@example.com')
+    await page.fill('#billing-phone', '(415) 555-0146')
+    await box.check()
+    await captured(id, { email: 'wp-broken@example.com', phone: '+14155550146' })
+    expect(errors).toEqual([])
+    expect(warnings).toEqual([
+      expect.stringContaining('Cartback: jQuery events skipped'),
+      expect.stringContaining('Cartback: wp.data skipped'),
+    ])
+    await page.close()
+  })
+
+  it('captures the cart, the contact and consent on a classic checkout without jQuery', async () => {
+    const { page, id, errors } = await checkout('/classic-checkout/?nojquery')
+    expect(await page.evaluate('typeof window.jQuery')).toBe('undefined')
+    const box = page.locator('#cartback-consent-billing_phone')
+    await box.waitFor()
+    await page.fill('#billing_email', 'no-jquery@example.com')
+    await page.fill('#billing_phone', '(415) 555-0143')
+    await box.check()
+    await captured(id, { email: 'no-jquery@example.com', phone: '+14155550143' })
+    expect(errors).toEqual([])
+    await page.close()
+  })
+
+  it('keeps capturing and asking for consent on the new nodes when the Blocks checkout re-renders', async () => {
+    const { page, id, errors } = await checkout('/checkout/')
+    const box = page.locator('#cartback-consent-billing-phone')
+    await box.waitFor()
+    // New input nodes with the same ids (our box stays where it was).
+    await page.evaluate('window.bound = document.getElementById("billing-phone"); replaceInputs()')
+    expect(await page.evaluate('window.bound === document.getElementById("billing-phone")')).toBe(
+      false,
+    )
+    await page.fill('#email', 'rerender@example.com')
+    await page.fill('#billing-phone', '(415) 555-0144')
+    await box.check()
+    await captured(id, { email: 'rerender@example.com', phone: '+14155550144' })
+    // The whole form again: the box goes with it and comes back under the new field, still
+    // ticked, and a number typed there carries the consent.
+    await page.evaluate('renderCheckout()')
+    await expect.poll(() => box.isChecked()).toBe(true)
+    expect(
+      await page.locator('.wc-block-components-address-form__phone + .cartback-consent').count(),
+    ).toBe(1)
+    expect(await page.locator('.cartback-consent').count()).toBe(1)
+    await page.fill('#email', 'rerendered@example.com')
+    await page.fill('#billing-phone', '(415) 555-0145')
+    await page.click('h1')
+    await captured(id, { email: 'rerendered@example.com', phone: '+14155550145' })
+    expect(errors).toEqual([])
+    await page.close()
   })
 })
 

@@ -25,8 +25,9 @@ const STORE_API = '/wp-json/wc/store/v1/cart'
  *   against the session's billing email, as WooCommerce 8.6+ does (woo-coupon.ts);
  * - the REST API's `POST /wp-json/wc/v3/coupons` (Basic auth) for Cartback's incentive coupons,
  *   stored as WooCommerce stores them (woo-coupon.ts); an order counts a use of its coupons;
- * - classic pages (jQuery events, `#billing_*` fields inside `p.form-row`), Blocks pages
- *   (`wc-blocks_*` DOM events, fields rendered late like React's), the order-received page;
+ * - classic pages (jQuery events, `#billing_*` fields inside `p.form-row`; `?nojquery` without
+ *   jQuery), Blocks pages (`wc-blocks_*` DOM events, fields rendered late and re-rendered like
+ *   React's; `?wp=` for WordPress's half-there globals), the order-received page;
  * - placing an order stores `_cartback_cart` from the cookie (what the README's PHP snippet
  *   does) and, when a webhook is configured, sends the signed `order.created` webhook.
  */
@@ -59,9 +60,11 @@ export async function fakeWooStore(opts: {
     body: string,
     jquery = false,
     plain = false,
+    globals = '',
   ) => `<!doctype html><html><head><title>Woo</title>
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <link rel="https://api.w.org/" href="${plain ? '/?rest_route=/' : '/wp-json/'}">
+    ${globals ? `<script>${globals}</script>` : ''}
     ${jquery ? '<script src="/jquery.js"></script>' : ''}
     <script async src="${opts.scriptUrl}" data-store="${opts.storeKey()}" data-platform="woocommerce"></script>
     <style>body{font:16px/1.5 system-ui;margin:24px;max-width:640px}input{display:block;padding:6px;margin:4px 0 12px;width:100%}.wc-block-components-text-input{display:flex;flex-direction:column-reverse}</style>
@@ -258,15 +261,40 @@ export async function fakeWooStore(opts: {
     res.end()
   }
 
-  // The Blocks checkout renders its form after the scripts run, as React does.
+  // The Blocks checkout renders its form after the scripts run, as React does, and renders it
+  // again later: `renderCheckout()` replaces the whole form (anything added to it goes too),
+  // `replaceInputs()` only the inputs (new nodes, same ids), as after an address change.
   const blocksCheckout = `<h1>Checkout</h1><div id="checkout"></div>
-    <script>setTimeout(() => { document.getElementById('checkout').innerHTML = \`
+    <script>
+      const renderCheckout = () => { document.getElementById('checkout').innerHTML = \`
       <form method="post" action="/place-order">
         <div class="wc-block-components-text-input"><input id="email" type="email"><label for="email">Email address</label></div>
         <div class="wc-block-components-text-input"><input id="billing-first_name"><label for="billing-first_name">First name</label></div>
         <div class="wc-block-components-text-input wc-block-components-address-form__phone"><input id="billing-phone" type="tel"><label for="billing-phone">Phone</label></div>
         <button id="place">Place order</button>
-      </form>\` }, 300)</script>`
+      </form>\` }
+      const replaceInputs = () =>
+        document.querySelectorAll('#checkout input:not([type=checkbox])').forEach((i) => i.replaceWith(i.cloneNode()))
+      setTimeout(renderCheckout, 300)
+    </script>`
+  /**
+   * What real WordPress pages leave on `window` before the store's footer scripts (`?wp=`):
+   * WordPress's emoji script, wp-hooks and wp-i18n make `window.wp` without `wp.data` (issue 11);
+   * WooCommerce adds `wcSettings` and `wc`.
+   */
+  const wpGlobals = (variant: string | null) => {
+    const wp = {
+      empty: '{}',
+      hooks: '{ hooks: {} }',
+      // A theme's or plugin's stand-ins that throw when used (`?wp=broken`).
+      broken: `{ data: { select() { throw new Error('no such store') }, subscribe() { throw new Error('not ready') } } };
+        window.jQuery = () => { throw new Error('not jQuery') }`,
+    }[variant ?? '']
+    return wp
+      ? `window.wp = ${wp}; window.wcSettings = { currency: { code: 'USD', minorUnit: 2 } };
+         window.wc = { wcSettings: {}, wcBlocksData: { CART_STORE_KEY: 'wc/store/cart' } }`
+      : ''
+  }
   const classicCheckout = `<h1>Checkout</h1><form method="post" action="/place-order">
       <p class="form-row" id="billing_email_field"><label for="billing_email">Email</label><span class="woocommerce-input-wrapper"><input id="billing_email" type="email"></span></p>
       <p class="form-row" id="billing_first_name_field"><label for="billing_first_name">First name</label><span class="woocommerce-input-wrapper"><input id="billing_first_name"></span></p>
@@ -345,8 +373,10 @@ export async function fakeWooStore(opts: {
              </script>
              <form><input id="email"><input id="billing-phone"><input id="billing-first_name"><input id="billing-last_name"></form>`),
         )
-      if (path === '/checkout/') return html(page(blocksCheckout))
-      if (path === '/classic-checkout/') return html(page(classicCheckout, true))
+      if (path === '/checkout/')
+        return html(page(blocksCheckout, false, false, wpGlobals(url.searchParams.get('wp'))))
+      if (path === '/classic-checkout/')
+        return html(page(classicCheckout, !url.searchParams.has('nojquery')))
       if (path.startsWith('/checkout/order-received/'))
         return html(page('<h1>Order received</h1><p>Thank you.</p>'))
       if (path === '/')
