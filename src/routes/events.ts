@@ -66,7 +66,7 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
     cartPolicy(store, publicBase(c)),
     store.currency,
   )
-  if (link) await linkContacts(c.env, store, state, beacon, publicBase(c))
+  if (link && state) await linkContacts(c.env, store, state, beacon, publicBase(c))
   return c.json({ ok: true }, 202)
 })
 

@@ -473,6 +473,13 @@ describe('next: orders', () => {
     expect(t.state.order).toMatchObject({ id: 'A-1', source: 'storefront', total: 4800 })
   })
 
+  it('changes and journals nothing when the storefront reports the order the cart holds again', () => {
+    const order = beacon({ kind: 'order', order: { id: 'A-1', total: 4800 } })
+    const placed = next(abandoned(), order, T0 + 120 * S, policy).state
+    const again = next(placed, order, T0 + 130 * S, policy)
+    expect(again).toEqual({ state: placed, effects: [], wakeAt: null, journal: [] })
+  })
+
   it('ignores an older version of the same order that arrives late or is replayed', () => {
     const processing = paid({ status: 'processing', modifiedAt: T0 + 100 * S })
     const refunded = paid({
