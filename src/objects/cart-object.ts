@@ -170,6 +170,19 @@ export class CartObject extends DurableObject<Env> {
     await this.apply(this.state, { type: 'message.event', ...e }, this.policy())
   }
 
+  /** A message sent for this cart outside its sequence (the SMS opt-in request). */
+  async noteMessage(m: {
+    messageId: string
+    step: string
+    channel: 'email' | 'sms'
+    outcome: 'sent' | 'failed'
+    reason: string | null
+    at: number
+  }): Promise<void> {
+    if (!this.state) return
+    await this.apply(this.state, { type: 'message.recorded', ...m }, this.policy())
+  }
+
   async act(action: MerchantAction, policy: CartPolicy): Promise<ApplyResult | null> {
     if (!this.state) return null
     return this.apply(this.state, { type: 'merchant.acted', action }, policy)

@@ -87,7 +87,7 @@ async function linkContacts(env: Env, store: Store, cart: CartState, beacon: Bea
     const ref = { storeId: store.id, channel, address }
     for (const c of beacon.consents ?? []) {
       if (c.channel !== channel) continue
-      await contact.recordConsent(
+      const { optInRequest } = await contact.recordConsent(
         ref,
         {
           granted: c.granted,
@@ -101,6 +101,13 @@ async function linkContacts(env: Env, store: Store, cart: CartState, beacon: Bea
         },
         policy,
       )
+      // The opt-in request is part of the story of the cart that asked for it.
+      if (optInRequest) {
+        await cartStub(env.CART, { storeId: store.id, cartId: cart.cartId }).noteMessage({
+          ...optInRequest,
+          channel: 'sms',
+        })
+      }
     }
     const previous = await contact.registerCart(ref, cart.cartId)
     if (previous)

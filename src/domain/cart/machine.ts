@@ -176,6 +176,25 @@ export function next(
         now,
         policy,
       )
+    case 'message.recorded':
+      // The cart's story names every message sent for it, in the sequence's own terms.
+      return finish(
+        state,
+        state,
+        [
+          {
+            at: event.at,
+            type: `message.${event.outcome}`,
+            source: 'storefront',
+            step: event.step,
+            channel: event.channel,
+            messageId: event.messageId,
+            reason: event.reason,
+          },
+        ],
+        now,
+        policy,
+      )
     case 'message.settled': {
       const settled = settleRun(
         state,
