@@ -29,12 +29,20 @@ import { type CartPolicy, cartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { contactStub } from './contact-object'
 import { buildMessage, issueCoupon, messageIdFor } from './deliver'
+import { orderStub } from './order-object'
 
 /** Identifies a cart; the object's name is derived from it, see `cartStub`. */
 export type CartRef = { storeId: string; cartId: string }
 
 export type CartSnapshot = { state: CartState; journal: JournalEntry[] }
 export type ApplyResult = { state: CartState; refused?: Refusal }
+/** `state` is null when the beacon created nothing (an order this cart may not claim). */
+export type IngestResult = {
+  state: CartState | null
+  refused?: Refusal
+  /** The contact objects need to hear of this beacon. */
+  linkContacts: boolean
+}
 
 /** Storage layout version, run in the constructor; add a step when the layout changes. */
 const SCHEMA_VERSION = 2
@@ -96,8 +104,21 @@ export class CartObject extends DurableObject<Env> {
     })
   }
 
-  /** A beacon from the storefront; creates the cart on first sight. */
-  async ingest(ref: CartRef, beacon: Beacon, policy: CartPolicy, currency: string) {
+  /**
+   * A beacon from the storefront; creates the cart on first sight. An order beacon that this
+   * cart may not claim (see `claimOrder`) changes nothing and creates nothing.
+   */
+  async ingest(
+    ref: CartRef,
+    beacon: Beacon,
+    policy: CartPolicy,
+    currency: string,
+  ): Promise<IngestResult> {
+    const order = beacon.kind === 'order' ? beacon.order : undefined
+    if (order && !(await this.claimOrder(ref, order.id, beacon))) {
+      return { state: this.state, linkContacts: false }
+    }
+    // Read after the claim: other events may have run while it was awaited.
     const created = this.state === null
     const state =
       this.state ?? newCart(ref.storeId, ref.cartId, currency, Date.now(), this.revisionFloor())
@@ -114,6 +135,32 @@ export class CartObject extends DurableObject<Env> {
       (beacon.consents?.length ?? 0) > 0 ||
       (state.supersededBy !== null && result.state.supersededBy === null)
     return { ...result, linkContacts }
+  }
+
+  /**
+   * Whether this cart takes the order a beacon reports. Only a cart that holds or held items
+   * may claim an order id, and only the first claim of a store's order id stands: a reloaded
+   * thank-you page (a fresh cart id) or one opened in another browser reports it again under
+   * another cart (issue 11).
+   */
+  private async claimOrder(ref: CartRef, orderId: string, beacon: Beacon): Promise<boolean> {
+    if ((beacon.items?.length ?? 0) === 0 && !this.hadItems()) return false
+    const order = orderStub(this.env.ORDER, { storeId: ref.storeId, orderId })
+    return (await order.claim({ storeId: ref.storeId, orderId }, ref.cartId)) === ref.cartId
+  }
+
+  /** The cart has items, or had some (emptied at checkout, abandoned, ordered). */
+  private hadItems(): boolean {
+    const s = this.state
+    if (!s) return false
+    if (s.items.length > 0 || s.abandonedAt !== null || s.order !== null) return true
+    return (
+      this.ctx.storage.sql
+        .exec(
+          "SELECT 1 FROM journal WHERE type = 'cart.updated' AND json_extract(entry, '$.itemCount') > 0 LIMIT 1",
+        )
+        .toArray().length > 0
+    )
   }
 
   /** Whether the cart exists (not erased): a restore link's GET asks only this. */
@@ -152,6 +199,19 @@ export class CartObject extends DurableObject<Env> {
   async noteMessageEvent(e: { messageId: string; step: string; event: string; at: number }) {
     if (!this.state) return
     await this.apply(this.state, { type: 'message.event', ...e }, null)
+  }
+
+  /** A message sent for this cart outside its sequence (the SMS opt-in request). */
+  async noteMessage(m: {
+    messageId: string
+    step: string
+    channel: 'email' | 'sms'
+    outcome: 'sent' | 'failed'
+    reason: string | null
+    at: number
+  }): Promise<void> {
+    if (!this.state) return
+    await this.apply(this.state, { type: 'message.recorded', ...m }, this.policy())
   }
 
   async act(action: MerchantAction, policy: CartPolicy): Promise<ApplyResult | null> {

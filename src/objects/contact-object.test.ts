@@ -95,6 +95,45 @@ describe('double opt-in', () => {
     })
   })
 
+  it('files the YES request under the cart that asked: its messages and its timeline', async () => {
+    const store = await textingStore()
+    const { id } = await consentingCart(store)
+    const row = await waitForRow<{ id: string; cart_id: string }>(
+      "SELECT id, cart_id FROM messages WHERE store_id = ? AND step_id = 'optin'",
+      store.id,
+    )
+    expect(row.cart_id).toBe(id)
+    const detail = await (await api(`/carts/${store.id}/${id}`)).json<{
+      messages: { id: string; step: string; text: string }[]
+      journal: Record<string, unknown>[]
+    }>()
+    expect(detail.messages).toEqual([
+      expect.objectContaining({ id: row.id, step: 'optin', text: expect.stringContaining('YES') }),
+    ])
+    expect(detail.journal.filter((j) => j.step === 'optin')).toEqual([
+      expect.objectContaining({
+        type: 'message.sent',
+        source: 'storefront',
+        channel: 'sms',
+        messageId: row.id,
+        at: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      }),
+    ])
+    // The same consent again asks nothing and notes nothing more.
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'contact',
+      contact: { phone: PHONE },
+      consent: { sms: true, text: DISCLOSURE },
+    })
+    const again = await (await api(`/carts/${store.id}/${id}`)).json<{
+      journal: Record<string, unknown>[]
+    }>()
+    expect(again.journal.filter((j) => j.step === 'optin')).toHaveLength(1)
+    expect(await textsTo(store, 'optin')).toHaveLength(1)
+  })
+
   it('sends reminders once the shopper replied YES', async () => {
     const store = await textingStore()
     await consentingCart(store)

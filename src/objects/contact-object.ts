@@ -32,6 +32,15 @@ export type ConsentEvidence = {
   source: string
 }
 
+/** A text the contact object sent for one cart outside its sequence, for that cart's timeline. */
+export type SentText = {
+  messageId: string
+  step: string
+  outcome: 'sent' | 'failed'
+  reason: string | null
+  at: number
+}
+
 export type ContactFactsView = {
   suppressed: boolean
   optIn: 'none' | 'pending' | 'confirmed'
@@ -66,12 +75,16 @@ export class ContactObject extends DurableObject<Env> {
     ctx.blockConcurrencyWhile(async () => this.migrate())
   }
 
-  /** Appends consent evidence; a first SMS consent under double opt-in asks for YES. */
+  /**
+   * Appends consent evidence; a first SMS consent under double opt-in asks for YES, filed under
+   * the cart the consent came from (`optInRequest`, for the caller to journal on that cart).
+   */
   async recordConsent(
     ref: ContactRef,
     e: ConsentEvidence,
     policy: ContactPolicy,
-  ): Promise<ContactFactsView> {
+  ): Promise<ContactFactsView & { optInRequest?: SentText }> {
+    let optInRequest: SentText | undefined
     this.remember(ref)
     const last = this.sql
       .exec<{ granted: number; text: string }>(
@@ -97,17 +110,24 @@ export class ContactObject extends DurableObject<Env> {
         // Once per consent record: a new consent after a STOP or a withdrawal asks again.
         const seq = this.sql.exec<{ seq: number }>('SELECT MAX(seq) AS seq FROM consent').one().seq
         this.kv.put('optIn', 'pending')
-        const sent = await this.text(
-          ref,
-          policy,
-          `optin-${seq}`,
-          replies.confirmRequest(policy.storeName),
-        )
-        if (!sent.ok) this.kv.put('optIn', 'none')
+        const key = `optin-${seq}`
+        const body = replies.confirmRequest(policy.storeName)
+        const sent = await this.send(ref, policy, key, body, e.cartId)
+        if (!sent.result.ok) this.kv.put('optIn', 'none')
+        if (!sent.repeated) {
+          optInRequest = {
+            messageId: sent.id,
+            step: 'optin',
+            outcome: sent.result.ok ? 'sent' : 'failed',
+            reason: sent.result.ok ? null : sent.result.code,
+            at: sent.at,
+          }
+        }
       }
     }
     await this.schedule()
-    return this.facts()
+    const facts = await this.facts()
+    return optInRequest ? { ...facts, optInRequest } : facts
   }
 
   async facts(asked?: ContactRef): Promise<ContactFactsView> {
@@ -423,9 +443,28 @@ export class ContactObject extends DurableObject<Env> {
     key: string,
     body: string,
   ): Promise<SendResult> {
+    return (await this.send(ref, policy, key, body)).result
+  }
+
+  /**
+   * `text`, filed under `cartId` (by default the active cart), with the message id it got;
+   * `repeated` when this key already went out and nothing was sent now.
+   */
+  private async send(
+    ref: ContactRef,
+    policy: ContactPolicy,
+    key: string,
+    body: string,
+    cartId: string | null = this.kv.get<string>('activeCart') ?? null,
+  ): Promise<{ id: string; at: number; result: SendResult; repeated: boolean }> {
     const id = await messageIdFor(`${ref.storeId}:${ref.address}:${key}`)
     if (this.sql.exec('SELECT 1 FROM replies WHERE id = ?', id).toArray().length > 0)
-      return { ok: true, providerId: 'already-sent' }
+      return {
+        id,
+        at: Date.now(),
+        result: { ok: true, providerId: 'already-sent' },
+        repeated: true,
+      }
     const sms = this.adapters.sms
     const from = policy.smsFrom ?? (sms.provider === 'outbox' ? { number: 'outbox' } : null)
     const now = Date.now()
@@ -449,7 +488,7 @@ export class ContactObject extends DurableObject<Env> {
       kind: 'message',
       id,
       storeId: ref.storeId,
-      cartId: this.kv.get<string>('activeCart') ?? '-',
+      cartId: cartId ?? '-',
       stepId: key.replace(/-.*$/, ''),
       channel: 'sms',
       to: ref.address,
@@ -471,7 +510,7 @@ export class ContactObject extends DurableObject<Env> {
       updatedAt: now,
     }
     await this.adapters.reports.publish(report)
-    return result
+    return { id, at: now, result, repeated: false }
   }
 
   private get sql() {

@@ -66,7 +66,7 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
     cartPolicy(store, publicBase(c)),
     store.currency,
   )
-  if (link) await linkContacts(c.env, store, state, beacon, publicBase(c))
+  if (link && state) await linkContacts(c.env, store, state, beacon, publicBase(c))
   return c.json({ ok: true }, 202)
 })
 
@@ -87,7 +87,7 @@ async function linkContacts(env: Env, store: Store, cart: CartState, beacon: Bea
     const ref = { storeId: store.id, channel, address }
     for (const c of beacon.consents ?? []) {
       if (c.channel !== channel) continue
-      await contact.recordConsent(
+      const { optInRequest } = await contact.recordConsent(
         ref,
         {
           granted: c.granted,
@@ -101,6 +101,13 @@ async function linkContacts(env: Env, store: Store, cart: CartState, beacon: Bea
         },
         policy,
       )
+      // The opt-in request is part of the story of the cart that asked for it.
+      if (optInRequest) {
+        await cartStub(env.CART, { storeId: store.id, cartId: cart.cartId }).noteMessage({
+          ...optInRequest,
+          channel: 'sms',
+        })
+      }
     }
     const previous = await contact.registerCart(ref, cart.cartId)
     if (previous)

@@ -205,6 +205,13 @@ describe('WooCommerce capture', () => {
       return x.order ? x : undefined
     })
     expect(d.order?.id).toBe('4242')
+    // A reload reports the order again under the fresh cart id: nothing is created (issue 11).
+    const fresh = await page.evaluate(() => window.Cartback!.id())
+    const reported = page.waitForResponse((r) => r.url().endsWith('/v1/events'))
+    await page.reload()
+    expect((await reported).status()).toBe(202)
+    expect((await worker.api(`/carts/${shop.id}/${fresh}`)).status).toBe(404)
+    expect((await detailOf(shop, id)).order?.id).toBe('4242')
     await page.close()
   })
 

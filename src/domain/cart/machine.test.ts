@@ -514,6 +514,44 @@ describe('next: orders', () => {
     expect(t.state.order).toMatchObject({ id: 'A-1', source: 'storefront', total: 4800 })
   })
 
+  it('journals a text sent outside the sequence (the opt-in request) and changes nothing else', () => {
+    const cart = abandoned()
+    const t = next(
+      cart,
+      {
+        type: 'message.recorded',
+        messageId: 'msg_1',
+        step: 'optin',
+        channel: 'sms',
+        outcome: 'sent',
+        reason: null,
+        at: T0 + 5 * S,
+      },
+      T0 + 6 * S,
+      policy,
+    )
+    expect(t.state).toBe(cart)
+    expect(t.effects).toEqual([])
+    expect(t.journal).toEqual([
+      {
+        at: T0 + 5 * S,
+        type: 'message.sent',
+        source: 'storefront',
+        step: 'optin',
+        channel: 'sms',
+        messageId: 'msg_1',
+        reason: null,
+      },
+    ])
+  })
+
+  it('changes and journals nothing when the storefront reports the order the cart holds again', () => {
+    const order = beacon({ kind: 'order', order: { id: 'A-1', total: 4800 } })
+    const placed = next(abandoned(), order, T0 + 120 * S, policy).state
+    const again = next(placed, order, T0 + 130 * S, policy)
+    expect(again).toEqual({ state: placed, effects: [], wakeAt: null, journal: [] })
+  })
+
   it('ignores an older version of the same order that arrives late or is replayed', () => {
     const processing = paid({ status: 'processing', modifiedAt: T0 + 100 * S })
     const refunded = paid({

@@ -180,6 +180,25 @@ export function next(
         now,
         policy,
       )
+    case 'message.recorded':
+      // The cart's story names every message sent for it, in the sequence's own terms.
+      return finish(
+        state,
+        state,
+        [
+          {
+            at: event.at,
+            type: `message.${event.outcome}`,
+            source: 'storefront',
+            step: event.step,
+            channel: event.channel,
+            messageId: event.messageId,
+            reason: event.reason,
+          },
+        ],
+        now,
+        policy,
+      )
     case 'message.settled': {
       const settled = settleRun(
         state,
@@ -223,6 +242,7 @@ function finish(
 
 function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Transition {
   const source = 'storefront' as const
+  if (repeatsOrder(s, b)) return finish(s, s, [], now, policy)
   const journal: JournalEntry[] = []
   let n: CartState = { ...s, lastActivityAt: now }
   if (b.page) n.page = b.page
@@ -307,6 +327,21 @@ function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolicy): Tra
     return finish(s, t.state, [...journal, ...t.journal], now, policy, t.refused)
   }
   return finish(s, n, journal, now, policy)
+}
+
+/**
+ * An order beacon for the order the cart already holds, with nothing else to say: the
+ * thank-you page reloaded. Nothing new happened, so nothing is journaled or reported (issue 11).
+ */
+function repeatsOrder(s: CartState, b: Beacon): boolean {
+  return (
+    b.kind === 'order' &&
+    b.order !== undefined &&
+    s.order?.id === b.order.id &&
+    b.items === undefined &&
+    b.contact === undefined &&
+    (b.consents?.length ?? 0) === 0
+  )
 }
 
 /**

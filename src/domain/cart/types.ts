@@ -75,6 +75,16 @@ export type CartEvent =
   | { type: 'merchant.acted'; action: MerchantAction }
   | { type: 'contact.unsubscribed'; channel: 'email' | 'sms'; source: string }
   | { type: 'message.event'; messageId: string; step: string; event: string; at: number }
+  /** A text sent for this cart outside its sequence (the SMS opt-in request). */
+  | {
+      type: 'message.recorded'
+      messageId: string
+      step: string
+      channel: 'email' | 'sms'
+      outcome: 'sent' | 'failed'
+      reason: string | null
+      at: number
+    }
   | {
       type: 'message.settled'
       stepId: string

@@ -1,6 +1,6 @@
 import type { CartSummary, MessageView } from '../../db/queries'
 import { recoveredRevenue } from '../../domain/cart/machine'
-import type { CartState, JournalEntry } from '../../domain/cart/types'
+import type { CartState, JournalEntry, Order } from '../../domain/cart/types'
 import type { Turn } from '../../domain/reply/types'
 import { iso } from '../../lib/time'
 
@@ -70,15 +70,26 @@ export function detailOf(
           turns: conversation.turns.map((t) => ({ ...t, at: iso(t.at) })),
         }
       : null,
-    order: s.order
-      ? {
-          ...s.order,
-          placedAt: iso(s.order.placedAt),
-          updatedAt: iso(s.order.updatedAt),
-        }
-      : null,
+    order: s.order ? orderOf(s.order) : null,
     convertedAt: isoOrUndefined(s.convertedAt),
     lostAt: isoOrUndefined(s.lostAt),
+  }
+}
+
+/** `CartDetail.order`, field by field: times as ISO text (the cart stores epoch ms). */
+function orderOf(o: Order) {
+  return {
+    id: o.id,
+    status: o.status,
+    paid: o.paid,
+    total: o.total,
+    refunded: o.refunded,
+    currency: o.currency,
+    source: o.source,
+    placedAt: iso(o.placedAt),
+    modifiedAt: o.modifiedAt === null ? null : iso(o.modifiedAt),
+    updatedAt: iso(o.updatedAt),
+    statusBefore: o.statusBefore,
   }
 }
 

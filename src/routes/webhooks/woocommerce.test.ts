@@ -1,3 +1,4 @@
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import {
@@ -11,6 +12,7 @@ import {
   waitForRow,
 } from '../../../test/helpers'
 import type { Store } from '../../db/stores'
+import type { CartState } from '../../domain/cart/types'
 import { toBase64, utf8 } from '../../lib/encoding'
 import { hmacSha256 } from '../../lib/hmac'
 import { cartStub } from '../../objects/cart-object'
@@ -174,6 +176,60 @@ describe('POST /webhooks/woocommerce/:storeId', () => {
       count: 1,
       revenue: { EUR: 5500 },
     })
+  })
+
+  it('shows the order in the cart detail with every time as ISO-8601 text', async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    await abandon(stub)
+    await signed(
+      store,
+      wooOrder({
+        meta_data: meta(id),
+        date_paid_gmt: '2026-11-20T10:00:05',
+        date_modified_gmt: '2026-11-20T10:00:07',
+      }),
+    )
+    const res = await call(`/api/v1/carts/${store.id}/${id}`, {
+      headers: { Authorization: 'Bearer test-admin-token' },
+    })
+    const { order } = (await res.json()) as { order: Record<string, unknown> }
+    expect(order).toEqual({
+      id: '5001',
+      status: 'processing',
+      paid: true,
+      total: 5250,
+      refunded: 0,
+      currency: 'USD',
+      source: 'webhook',
+      placedAt: '2026-11-20T10:00:05.000Z',
+      modifiedAt: '2026-11-20T10:00:07.000Z',
+      updatedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      statusBefore: 'abandoned',
+    })
+  })
+
+  it('reads a stored order without a modification time (older state) as modifiedAt null', async () => {
+    const store = await createStore()
+    const { id, stub } = await cartIn(store)
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'order',
+      order: { id: 'o-9', total: 6400 },
+    })
+    await runInDurableObject(stub, (_o, state) => {
+      const s = state.storage.kv.get<CartState>('state')!
+      const { modifiedAt: _, ...older } = s.order!
+      state.storage.kv.put('state', { ...s, order: older })
+    })
+    await evictDurableObject(stub)
+    const res = await call(`/api/v1/carts/${store.id}/${id}`, {
+      headers: { Authorization: 'Bearer test-admin-token' },
+    })
+    const { order } = (await res.json()) as { order: Record<string, unknown> }
+    expect(order).toMatchObject({ id: 'o-9', source: 'storefront', modifiedAt: null })
+    expect(typeof order.placedAt).toBe('string')
   })
 
   it('ignores an older delivery of the same order that arrives late', async () => {

@@ -2,7 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { recordUnmatchedOrder } from '../../db/projection'
-import { cartForOrder, latestCartForContact } from '../../db/queries'
+import { latestCartForContact } from '../../db/queries'
 import { type Store, storeById } from '../../db/stores'
 import type { OrderReport } from '../../domain/cart/types'
 import { cartPolicy } from '../../domain/store/settings'
@@ -12,6 +12,7 @@ import { verifyBase64Signature } from '../../lib/hmac'
 import { decimalToMinor } from '../../lib/money'
 import { currencyCode } from '../../lib/schemas'
 import { cartStub } from '../../objects/cart-object'
+import { orderStub } from '../../objects/order-object'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { CART_ID } from '../schemas/beacon'
@@ -67,7 +68,7 @@ woocommerce.post(
       throw new AppError('BAD_REQUEST', `Invalid order: ${describeIssues(parsed.error)}`)
     }
     const order = toReport(parsed.data)
-    const cartId = await matchCart(c.env.DB, store, parsed.data, order)
+    const cartId = await matchCart(c.env, store, parsed.data, order)
     if (cartId) {
       const result = await cartStub(c.env.CART, { storeId: store.id, cartId }).reportOrder(
         order,
@@ -119,21 +120,29 @@ function gmt(value: string | null | undefined): number | null {
   return Number.isFinite(ms) ? ms : null
 }
 
-/** `_cartback_cart` meta first, then an earlier match of this order, then the contact. */
+/**
+ * The cart that holds this order: the first to claim it keeps it (a storefront beacon, or an
+ * earlier delivery of this webhook). An unclaimed order goes to the cart named by the
+ * `_cartback_cart` meta, else to the contact's latest cart.
+ */
 async function matchCart(
-  db: D1Database,
+  env: Env,
   store: Store,
   o: z.infer<typeof WooOrder>,
   order: OrderReport,
 ): Promise<string | null> {
+  const ref = { storeId: store.id, orderId: order.id }
+  const claims = orderStub(env.ORDER, ref)
   const meta = o.meta_data?.find((m) => m.key === '_cartback_cart')?.value
-  if (typeof meta === 'string' && CART_ID.test(meta)) return meta
-  const known = await cartForOrder(db, store.id, order.id)
-  if (known) return known
+  if (typeof meta === 'string' && CART_ID.test(meta)) return claims.claim(ref, meta)
+  const held = await claims.claim(ref, null)
+  if (held) return held
   const email = o.billing?.email ? normalizeEmail(o.billing.email) : null
   const phone = o.billing?.phone
     ? normalizePhone(o.billing.phone, store.settings.defaultCountry)
     : null
   const since = order.placedAt - store.settings.attributionWindowSeconds * 1000
-  return latestCartForContact(db, store.id, { email, phone }, since)
+  const contact = await latestCartForContact(env.DB, store.id, { email, phone }, since)
+  // Claimed, not just taken: a beacon may have claimed the order since the lookup above.
+  return contact ? claims.claim(ref, contact) : null
 }

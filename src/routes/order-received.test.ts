@@ -1,0 +1,239 @@
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import {
+  abandon,
+  api,
+  beacon,
+  call,
+  cartId,
+  createStore,
+  ITEMS,
+  waitForRow,
+} from '../../test/helpers'
+import type { Store } from '../db/stores'
+import { toBase64, utf8 } from '../lib/encoding'
+import { hmacSha256 } from '../lib/hmac'
+import { cartStub } from '../objects/cart-object'
+
+// Issue 11: each view of a WooCommerce order-received page reports the order again, under the
+// fresh cart id the script starts after an order, or from another browser.
+
+const stubOf = (store: Store, id: string) => cartStub(env.CART, { storeId: store.id, cartId: id })
+
+async function cartWithItems(store: Store) {
+  const id = cartId()
+  await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
+  return { id, stub: stubOf(store, id) }
+}
+
+function orderBeacon(store: Store, cart: string, orderId: string, total = 6400) {
+  return beacon({
+    store: store.publishableKey,
+    cart,
+    type: 'order',
+    order: { id: orderId, total },
+    page: 'https://shop.example/checkout/order-received/',
+  })
+}
+
+async function webhook(store: Store, orderId: number, cart?: string) {
+  const body = JSON.stringify({
+    id: orderId,
+    status: 'processing',
+    currency: 'USD',
+    total: '64.00',
+    date_created_gmt: new Date().toISOString().slice(0, 19),
+    billing: { email: 'someone@example.com' },
+    meta_data: cart ? [{ id: 1, key: '_cartback_cart', value: cart }] : [],
+  })
+  const sig = toBase64(await hmacSha256(store.woocommerceWebhookSecret, utf8.encode(body)))
+  const res = await call(`/webhooks/woocommerce/${store.id}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/json',
+      'X-WC-Webhook-Topic': 'order.updated',
+      'X-WC-Webhook-Signature': sig,
+    },
+    body,
+  })
+  expect(res.status).toBe(200)
+  return res.json<{ matched: boolean; cart?: string; status?: string }>()
+}
+
+/** Waits until D1 shows each cart at its object's current revision. */
+async function projected(store: Store, ...ids: string[]) {
+  for (const id of ids) {
+    const s = (await stubOf(store, id).snapshot())!.state
+    await waitForRow(
+      'SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ? AND revision = ?',
+      store.id,
+      id,
+      s.revision,
+    )
+  }
+}
+
+async function statsOf(store: Store) {
+  const res = await api(`/stats?store=${store.id}`)
+  return res.json<{ carts: { tracked: number; converted: number }; recovered: { count: number } }>()
+}
+
+async function d1Carts(store: Store) {
+  const rows = await env.DB.prepare('SELECT cart_id FROM carts WHERE store_id = ?')
+    .bind(store.id)
+    .all<{ cart_id: string }>()
+  return rows.results.map((r) => r.cart_id).sort()
+}
+
+describe('order-received pages (issue 11)', () => {
+  it('a reloaded or revisited thank-you page (a fresh, empty cart id) creates no cart', async () => {
+    const store = await createStore()
+    const a = await cartWithItems(store)
+    expect((await orderBeacon(store, a.id, '1001')).status).toBe(202)
+    expect((await a.stub.snapshot())!.state.status).toBe('converted')
+    const fresh = [cartId(), cartId(), cartId()]
+    for (const id of fresh) {
+      const res = await orderBeacon(store, id, '1001', 0)
+      expect(res.status).toBe(202)
+      expect(await res.json()).toEqual({ ok: true })
+      expect(await stubOf(store, id).snapshot()).toBeNull()
+    }
+    await projected(store, a.id)
+    expect(await d1Carts(store)).toEqual([a.id])
+    const stats = await statsOf(store)
+    expect(stats.carts).toMatchObject({ tracked: 1, converted: 1 })
+  })
+
+  it('an order for a cart with no items and no history creates or changes nothing', async () => {
+    const store = await createStore()
+    const fresh = cartId()
+    expect((await orderBeacon(store, fresh, '2001')).status).toBe(202)
+    expect(await stubOf(store, fresh).snapshot()).toBeNull()
+    // A cart that only ever had a contact has no cart history either.
+    const contactOnly = cartId()
+    await beacon({
+      store: store.publishableKey,
+      cart: contactOnly,
+      type: 'contact',
+      contact: { email: 'ada@example.com' },
+    })
+    const before = (await stubOf(store, contactOnly).snapshot())!
+    await orderBeacon(store, contactOnly, '2001')
+    const after = (await stubOf(store, contactOnly).snapshot())!
+    expect(after.state).toEqual(before.state)
+    expect(after.journal).toEqual(before.journal)
+    // The order id stays free for the cart that really placed it.
+    const real = await cartWithItems(store)
+    await orderBeacon(store, real.id, '2001')
+    expect((await real.stub.snapshot())!.state).toMatchObject({
+      status: 'converted',
+      order: { id: '2001' },
+    })
+  })
+
+  it('a cart emptied at checkout still takes its order', async () => {
+    const store = await createStore()
+    const a = await cartWithItems(store)
+    await beacon({ store: store.publishableKey, cart: a.id, type: 'cart', items: [] })
+    await orderBeacon(store, a.id, '2501')
+    expect((await a.stub.snapshot())!.state).toMatchObject({
+      status: 'converted',
+      order: { id: '2501' },
+    })
+  })
+
+  it('an order credited to a recovered cart stays there: other carts reporting it change nothing', async () => {
+    const store = await createStore()
+    const a = await cartWithItems(store)
+    await abandon(a.stub)
+    expect(await webhook(store, 3001, a.id)).toMatchObject({ cart: a.id, status: 'recovered' })
+    const recovered = (await a.stub.snapshot())!
+    // The same cart's thank-you page, a reload under a fresh id, another browser with its own
+    // cart history: none of them counts the order again.
+    const other = await cartWithItems(store)
+    const otherBefore = (await other.stub.snapshot())!
+    const fresh = cartId()
+    for (const id of [a.id, fresh, other.id, a.id]) {
+      expect((await orderBeacon(store, id, '3001')).status).toBe(202)
+    }
+    expect(await stubOf(store, fresh).snapshot()).toBeNull()
+    const otherAfter = (await other.stub.snapshot())!
+    expect(otherAfter.state).toEqual(otherBefore.state)
+    expect(otherAfter.journal).toEqual(otherBefore.journal)
+    const after = (await a.stub.snapshot())!
+    expect(after.state).toEqual(recovered.state)
+    expect(after.journal).toEqual(recovered.journal)
+    await projected(store, a.id, other.id)
+    const stats = await statsOf(store)
+    expect(stats.carts.converted).toBe(0)
+    expect(stats.recovered.count).toBe(1)
+  })
+
+  it('the webhook follows the cart that claimed the order first, whatever its meta says', async () => {
+    const store = await createStore()
+    const a = await cartWithItems(store)
+    const other = await cartWithItems(store)
+    await orderBeacon(store, a.id, '4001')
+    expect(await webhook(store, 4001, other.id)).toMatchObject({
+      matched: true,
+      cart: a.id,
+      status: 'converted',
+    })
+    expect(await webhook(store, 4001)).toMatchObject({ matched: true, cart: a.id })
+    expect((await a.stub.snapshot())!.state.order).toMatchObject({ id: '4001', source: 'webhook' })
+    expect((await other.stub.snapshot())!.state.order).toBeNull()
+  })
+
+  it('a repeated report of the same order on the same cart adds no journal entry or report', async () => {
+    const store = await createStore()
+    const a = await cartWithItems(store)
+    await orderBeacon(store, a.id, '5001')
+    const once = (await a.stub.snapshot())!
+    expect(once.journal.filter((j) => j.type === 'cart.converted')).toHaveLength(1)
+    for (let i = 0; i < 3; i++) await orderBeacon(store, a.id, '5001', 0)
+    const again = (await a.stub.snapshot())!
+    // Same revision: nothing changed, so no report went to D1 either.
+    expect(again.state).toEqual(once.state)
+    expect(again.journal).toEqual(once.journal)
+    // And after the webhook took the order over, the storefront's repeat still adds nothing.
+    await webhook(store, 5001, a.id)
+    const confirmed = (await a.stub.snapshot())!
+    await orderBeacon(store, a.id, '5001')
+    expect((await a.stub.snapshot())!.journal).toEqual(confirmed.journal)
+  })
+
+  it('two browsers reporting one order at once: one cart gets it, stats count one conversion', async () => {
+    const store = await createStore()
+    const carts = [await cartWithItems(store), await cartWithItems(store)]
+    const responses = await Promise.all(carts.map((c) => orderBeacon(store, c.id, '6001')))
+    expect(responses.map((r) => r.status)).toEqual([202, 202])
+    const states = await Promise.all(carts.map(async (c) => (await c.stub.snapshot())!.state))
+    const ordered = states.filter((s) => s.order !== null)
+    expect(ordered).toHaveLength(1)
+    expect(ordered[0]).toMatchObject({ status: 'converted', order: { id: '6001' } })
+    expect(states.filter((s) => s.status === 'active' && s.order === null)).toHaveLength(1)
+    await projected(store, ...carts.map((c) => c.id))
+    const row = await waitForRow<{ cart_id: string }>(
+      'SELECT cart_id FROM orders WHERE store_id = ? AND order_id = ?',
+      store.id,
+      '6001',
+    )
+    expect(row.cart_id).toBe(ordered[0]!.cartId)
+    expect((await statsOf(store)).carts.converted).toBe(1)
+  })
+
+  it('a beacon and the webhook at once land the order on one cart', async () => {
+    const store = await createStore()
+    const a = await cartWithItems(store)
+    const other = await cartWithItems(store)
+    const [, hook] = await Promise.all([
+      orderBeacon(store, a.id, '7001'),
+      webhook(store, 7001, other.id),
+    ])
+    const winner = hook.cart
+    expect([a.id, other.id]).toContain(winner)
+    const loser = winner === a.id ? other : a
+    expect((await stubOf(store, winner!).snapshot())!.state.order?.id).toBe('7001')
+    expect((await loser.stub.snapshot())!.state.order).toBeNull()
+  })
+})
