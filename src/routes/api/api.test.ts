@@ -108,6 +108,32 @@ describe('stores', () => {
     })
   })
 
+  it('creates a store from partial nested settings, filling the defaults as PATCH does', async () => {
+    const fields = {
+      name: 'Partial',
+      url: 'https://partial.example/',
+      currency: 'USD',
+      allowedOrigins: [],
+    }
+    const res = await api('/stores', {
+      method: 'POST',
+      json: {
+        ...fields,
+        settings: { sms: { fromNumber: '+14155550123' }, quietHours: { endHour: 20 } },
+      },
+    })
+    expect(res.status).toBe(201)
+    const store = (await res.json()) as Store
+    expect(store.settings.sms).toEqual({ doubleOptIn: true, fromNumber: '+14155550123' })
+    expect(store.settings.quietHours).toEqual({ startHour: 8, endHour: 20 })
+    const bad = await api('/stores', {
+      method: 'POST',
+      json: { ...fields, settings: { sms: { fromNumber: '555' } } },
+    })
+    expect(bad.status).toBe(400)
+    expect((await errorOf(bad)).message).toMatch(/^Invalid settings: sms\.fromNumber/)
+  })
+
   it('refuses a new store name that would push a text past two segments', async () => {
     const store = await createStore()
     await api(`/stores/${store.id}/sequence`, {

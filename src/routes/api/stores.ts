@@ -5,7 +5,7 @@ import { createStore, listStores, type Store, storeById, updateStore } from '../
 import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
-import { SettingsPatchSchema, SettingsSchema } from '../../domain/store/settings'
+import { mergeSettings, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
 import { currencyCode, httpUrl } from '../../lib/schemas'
 import { seal } from '../../lib/secret-box'
@@ -32,16 +32,18 @@ const StoreFields = z.object({
   restoreUrlTemplate: httpUrl.nullable(),
 })
 
+/** Any subset of the settings; objects (sender, sms, storefront.popup, …) merge, at any depth,
+ * with the defaults (create) or with what is set (PATCH); lists (the sequence) are replaced. */
+const SettingsPatch = z.record(z.string(), z.unknown())
+
 const CreateStore = StoreFields.extend({
   restoreUrlTemplate: httpUrl.nullable().optional(),
-  settings: SettingsPatchSchema.optional(),
+  settings: SettingsPatch.optional(),
 }).strict()
 
 const PatchStore = StoreFields.partial()
   .extend({
-    /** Any subset of the settings; objects (sender, sms, storefront.popup, …) merge,
-     * at any depth, with what is set; lists (the sequence) are replaced whole. */
-    settings: z.record(z.string(), z.unknown()).optional(),
+    settings: SettingsPatch.optional(),
     /** WooCommerce REST API keys (read/write) for coupons; null removes them. */
     woocommerceApi: z
       .object({
@@ -57,12 +59,14 @@ const PatchStore = StoreFields.partial()
 stores.get('/', async (c) => c.json({ stores: await listStores(c.env.DB) }))
 
 stores.post('/', async (c) => {
-  const body = await jsonBody(c, CreateStore)
-  if (body.settings?.sequence) assertSequenceFits(c, body.name, body.settings.sequence)
-  const store = await createStore(c.env.DB, {
-    ...body,
-    settings: SettingsSchema.parse(body.settings ?? {}),
-  })
+  const { settings: patch, ...fields } = await jsonBody(c, CreateStore)
+  const settings = parseOrThrow(
+    SettingsSchema,
+    mergeSettings(SettingsSchema.parse({}), patch ?? {}),
+    'settings',
+  )
+  if (patch?.sequence) assertSequenceFits(c, fields.name, settings.sequence)
+  const store = await createStore(c.env.DB, { ...fields, settings })
   return c.json(store, 201)
 })
 
@@ -119,19 +123,6 @@ stores.get('/:storeId', async (c) => {
   if (!store) throw new AppError('NOT_FOUND', 'No such store.')
   return c.json(store)
 })
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-
-/** Objects merge key by key at any depth; anything else (lists included) replaces. */
-function mergeSettings(current: Record<string, unknown>, patch: Record<string, unknown>) {
-  const out: Record<string, unknown> = { ...current }
-  for (const [k, v] of Object.entries(patch)) {
-    const was = current[k]
-    out[k] = isObject(v) && isObject(was) ? mergeSettings(was, v) : v
-  }
-  return out
-}
 
 stores.patch('/:storeId', async (c) => {
   const body = await jsonBody(c, PatchStore)
