@@ -45,11 +45,16 @@ const Inbound = z.object({
   Body: z.string().max(1600).default(''),
 })
 
-/** Verifies Twilio's signature over the public URL of this request and every posted parameter. */
+/**
+ * Verifies Twilio's signature over the public URL of this request (path and query string) and
+ * every posted parameter.
+ */
 async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
   const token = c.get('config').TWILIO_AUTH_TOKEN
   const params = Object.fromEntries(new URLSearchParams(await c.req.text()))
-  const url = `${publicBase(c)}${new URL(c.req.url).pathname}`
+  // Twilio signs the URL it was given, query string included.
+  const { pathname, search } = new URL(c.req.url)
+  const url = `${publicBase(c)}${pathname}${search}`
   if (
     !token ||
     !(await verifyTwilioSignature(token, url, params, c.req.header('x-twilio-signature')))
