@@ -134,6 +134,27 @@ describe('stores', () => {
     expect((await errorOf(bad)).message).toMatch(/^Invalid settings: sms\.fromNumber/)
   })
 
+  it('says when WooCommerce keys cannot be read: moved from another store or another secret', async () => {
+    const [a, b] = [await createStore(), await createStore()]
+    const keys = { consumerKey: 'ck_1234567890abcdef', consumerSecret: 'cs_1234567890abcdef' }
+    const saved = await api(`/stores/${a.id}`, { method: 'PATCH', json: { woocommerceApi: keys } })
+    expect(((await saved.json()) as Record<string, unknown>).woocommerceApiStatus).toBe('ok')
+    const status = async (id: string) =>
+      ((await (await api(`/stores/${id}`)).json()) as Record<string, unknown>).woocommerceApiStatus
+    expect(await status(b.id)).toBe('not_set')
+    // A's sealed keys copied into B's row do not open for B.
+    await env.DB.prepare(
+      'UPDATE stores SET woocommerce_api = (SELECT woocommerce_api FROM stores WHERE id = ?) WHERE id = ?',
+    )
+      .bind(a.id, b.id)
+      .run()
+    expect(await status(b.id)).toBe('unreadable')
+    expect(await status(a.id)).toBe('ok')
+    // Sending them again makes them readable.
+    await api(`/stores/${b.id}`, { method: 'PATCH', json: { woocommerceApi: keys } })
+    expect(await status(b.id)).toBe('ok')
+  })
+
   it('refuses a new store name that would push a text past two segments', async () => {
     const store = await createStore()
     await api(`/stores/${store.id}/sequence`, {

@@ -1,14 +1,21 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { createStore, listStores, type Store, storeById, updateStore } from '../../db/stores'
+import {
+  createStore,
+  listStores,
+  type Store,
+  sealWoocommerceKeys,
+  storeById,
+  updateStore,
+  woocommerceKeysStatus,
+} from '../../db/stores'
 import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
 import { mergeSettings, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
 import { currencyCode, httpUrl } from '../../lib/schemas'
-import { seal } from '../../lib/secret-box'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { jsonBody, parseOrThrow } from '../validation'
@@ -67,7 +74,7 @@ stores.post('/', async (c) => {
   )
   if (patch?.sequence) assertSequenceFits(c, fields.name, settings.sequence)
   const store = await createStore(c.env.DB, { ...fields, settings })
-  return c.json(store, 201)
+  return c.json({ ...store, woocommerceApiStatus: 'not_set' }, 201)
 })
 
 /** Refuses a sequence whose texts can outgrow two segments with this store's name and links. */
@@ -118,10 +125,21 @@ stores.put('/:storeId/sequence', async (c) => {
   return c.json(sequenceView(c, updated))
 })
 
+/**
+ * A single store with `woocommerceApiStatus`: `unreadable` when the keys were sealed under a
+ * previous SIGNING_SECRET and must be sent again.
+ */
+async function withKeysStatus(c: Context<AppEnv>, store: Store) {
+  const status = store.woocommerceApiConfigured
+    ? await woocommerceKeysStatus(c.env.DB, store.id, c.get('config').SIGNING_SECRET)
+    : 'not_set'
+  return { ...store, woocommerceApiStatus: status }
+}
+
 stores.get('/:storeId', async (c) => {
   const store = await storeById(c.env.DB, c.req.param('storeId'))
   if (!store) throw new AppError('NOT_FOUND', 'No such store.')
-  return c.json(store)
+  return c.json(await withKeysStatus(c, store))
 })
 
 stores.patch('/:storeId', async (c) => {
@@ -142,12 +160,14 @@ stores.patch('/:storeId', async (c) => {
     ...(settings ? { settings } : {}),
     ...(woocommerceApi !== undefined
       ? {
-          woocommerceApi: woocommerceApi
-            ? await seal(c.get('config').SIGNING_SECRET, JSON.stringify(woocommerceApi))
-            : null,
+          woocommerceApi: await sealWoocommerceKeys(
+            c.get('config').SIGNING_SECRET,
+            current.id,
+            woocommerceApi,
+          ),
         }
       : {}),
   })
   if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
-  return c.json(updated)
+  return c.json(await withKeysStatus(c, updated))
 })
