@@ -7,6 +7,7 @@ import { log } from './lib/log'
 
 export { CartObject } from './objects/cart-object'
 export { ContactObject } from './objects/contact-object'
+export { LoginThrottle } from './objects/login-throttle'
 export { OrderObject } from './objects/order-object'
 
 const app = createApp()

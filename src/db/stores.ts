@@ -1,8 +1,8 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { type Settings, SettingsSchema } from '../domain/store/settings'
 import { newId } from '../lib/ids'
-import { open } from '../lib/secret-box'
+import { open, seal } from '../lib/secret-box'
 import { ttlCache } from '../lib/ttl-cache'
 import { stores } from './schema'
 
@@ -90,22 +90,56 @@ export function originAllowedByAnyStore(db: D1Database, origin: string): Promise
 
 export type NewStore = Omit<Store, 'createdAt' | 'updatedAt' | 'woocommerceApiConfigured'>
 
-/** A store's WooCommerce REST API keys, opened from their sealed column. */
-export async function woocommerceCredentials(
+export type WooCommerceKeys = { url: string; consumerKey: string; consumerSecret: string }
+
+/**
+ * A store's WooCommerce REST API keys, opened from their sealed column: `unreadable` when they
+ * were sealed under another SIGNING_SECRET (or for another store) and must be entered again.
+ * A box of the old format is sealed again in the current one on first read.
+ */
+export async function woocommerceKeys(
   db: D1Database,
   storeId: string,
   secret: string,
-): Promise<{ url: string; consumerKey: string; consumerSecret: string } | null> {
+): Promise<
+  { status: 'not_set' } | { status: 'unreadable' } | ({ status: 'ok' } & WooCommerceKeys)
+> {
   const row = await drizzle(db)
     .select({ url: stores.url, box: stores.woocommerceApi })
     .from(stores)
     .where(eq(stores.id, storeId))
     .get()
-  if (!row?.box) return null
-  const opened = await open(secret, row.box)
-  if (!opened) return null
-  const keys = JSON.parse(opened) as { consumerKey: string; consumerSecret: string }
-  return { url: row.url, ...keys }
+  if (!row?.box) return { status: 'not_set' }
+  const opened = await open(secret, storeId, row.box)
+  if (!opened) return { status: 'unreadable' }
+  if (opened.legacy) {
+    // Only if the row still holds the box just read: a concurrent PATCH wins.
+    await drizzle(db)
+      .update(stores)
+      .set({ woocommerceApi: await seal(secret, storeId, opened.text) })
+      .where(and(eq(stores.id, storeId), eq(stores.woocommerceApi, row.box)))
+      .run()
+  }
+  const keys = JSON.parse(opened.text) as { consumerKey: string; consumerSecret: string }
+  return { status: 'ok', url: row.url, ...keys }
+}
+
+/** Whether a store's WooCommerce keys are set, and readable with the current secret. */
+export async function woocommerceKeysStatus(
+  db: D1Database,
+  storeId: string,
+  secret: string,
+): Promise<'not_set' | 'unreadable' | 'ok'> {
+  return (await woocommerceKeys(db, storeId, secret)).status
+}
+
+/** Seals a store's WooCommerce keys for its row (null removes them). */
+export async function sealWoocommerceKeys(
+  secret: string,
+  storeId: string,
+  keys: { consumerKey: string; consumerSecret: string } | null,
+): Promise<string | null> {
+  return keys ? seal(secret, storeId, JSON.stringify(keys)) : null
 }
 
 export async function insertStore(db: D1Database, store: NewStore): Promise<Store> {

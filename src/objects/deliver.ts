@@ -1,7 +1,7 @@
 import type { CouponIssuer } from '../adapters/coupons/types'
 import type { EmailMessage } from '../adapters/email/types'
 import { type SmsMessage, statusCallbackUrl } from '../adapters/sms/types'
-import { woocommerceCredentials } from '../db/stores'
+import { woocommerceKeys } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
 import type { CartState } from '../domain/cart/types'
 import { composeSms, type MessageInput } from '../domain/message/compose'
@@ -10,6 +10,7 @@ import type { EmailStep, SmsStep, Step } from '../domain/sequence/steps'
 import { type CartPolicy, senderFrom } from '../domain/store/settings'
 import { toBase64Url, utf8 } from '../lib/encoding'
 import { hmacSha256 } from '../lib/hmac'
+import { log } from '../lib/log'
 import { currencyExponent } from '../lib/money'
 import { signLinkToken } from '../lib/restore-token'
 import { renderEmail } from '../ui/email/recovery-email'
@@ -203,8 +204,14 @@ export async function issueCoupon(
   storeCurrency: string,
 ): Promise<CouponOutcome | null> {
   if (!step.incentive) return null
-  const shop = await woocommerceCredentials(db, s.storeId, secret)
-  if (!shop) return { ok: false, retryable: false, reason: 'incentive_unavailable' }
+  const shop = await woocommerceKeys(db, s.storeId, secret)
+  if (shop.status === 'not_set')
+    return { ok: false, retryable: false, reason: 'incentive_unavailable' }
+  // Sealed under a previous SIGNING_SECRET: the merchant must enter the keys again.
+  if (shop.status === 'unreadable') {
+    log('warn', 'woocommerce keys unreadable', { storeId: s.storeId })
+    return { ok: false, retryable: false, reason: 'incentive_keys_unreadable' }
+  }
   const code = await couponCode(secret, key)
   const i = step.incentive
   // A fixed amount is in the store's currency: a cart's (beacon-set) currency must not scale it.

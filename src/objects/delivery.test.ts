@@ -18,8 +18,14 @@ import type { CouponIssuer } from '../adapters/coupons/types'
 import type { EmailSender } from '../adapters/email/types'
 import type { SmsSender } from '../adapters/sms/types'
 import { signLinkToken } from '../lib/restore-token'
+import { open, seal } from '../lib/secret-box'
 import { type CartObject, cartStub } from './cart-object'
 import { contactStub } from './contact-object'
+
+const SECRET = 'test-signing-secret-0123456789abcdef'
+/** `{ consumerKey: ck_legacy…, consumerSecret: cs_legacy… }` sealed by the first secret-box format. */
+const V1_BOX =
+  'v1.LHmk8vxYvFGK8OroswPWHDP0X2_qGnngu8QWMtHXQCWyvqT34EGFEpqezxyxsU4zDkyoGa2c4RjM7745NuNVQMXW1fBUDTnn_9-DIqkq0iWHiTAkWKYb4vBmd9bHZEGI4lY288NxtoM'
 
 // A UK mobile with a browser zone where it is midday now: quiet hours never hold these tests
 // back, whatever time the suite runs (US quiet hours are covered with a fixed clock in policy).
@@ -475,6 +481,43 @@ describe('sequence delivery', () => {
       })
       const restored = (await (await call(`/v1/restore/${token}`)).json()) as { incentive: unknown }
       expect(restored.incentive).toEqual({ code })
+    })
+
+    const recordShops = (made: { consumerKey: string }[]): Patch => ({
+      coupons: {
+        async create(shop, coupon) {
+          made.push({ consumerKey: shop.consumerKey })
+          return { ok: true, code: coupon.code, created: true }
+        },
+      },
+    })
+    const setBox = (storeId: string, box: string) =>
+      env.DB.prepare('UPDATE stores SET woocommerce_api = ? WHERE id = ?').bind(box, storeId).run()
+
+    it('skips the step, saying why, when the keys were sealed under another SIGNING_SECRET', async () => {
+      const { store, stub } = await offerCart(true)
+      const keys = '{"consumerKey":"ck_1234567890abcdef","consumerSecret":"cs_1234567890abcdef"}'
+      await setBox(store.id, await seal('a-previous-signing-secret-0123456789', store.id, keys))
+      const made: { consumerKey: string }[] = []
+      await abandonWith(stub, recordShops(made))
+      expect(made).toEqual([])
+      expect((await stateOf(stub)).runs[0]).toMatchObject({
+        status: 'skipped',
+        reason: 'incentive_keys_unreadable',
+      })
+    })
+
+    it('uses keys sealed in the old format, and seals them again bound to the store', async () => {
+      const { store, stub } = await offerCart(false)
+      await setBox(store.id, V1_BOX)
+      const made: { consumerKey: string }[] = []
+      await abandonWith(stub, recordShops(made))
+      expect(made).toEqual([{ consumerKey: 'ck_legacy0123456789' }])
+      const row = await env.DB.prepare('SELECT woocommerce_api AS box FROM stores WHERE id = ?')
+        .bind(store.id)
+        .first<{ box: string }>()
+      expect(row?.box).toMatch(/^v2\./)
+      expect(await open(SECRET, store.id, row!.box)).toMatchObject({ legacy: false })
     })
 
     it('skips the step when the shop refuses the coupon', async () => {

@@ -2,6 +2,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { beacon, call, cartId, createStore, errorOf, ITEMS, ORIGIN } from '../../test/helpers'
+import type { Store } from '../db/stores'
 import { cartStub } from '../objects/cart-object'
 
 async function stateOf(storeId: string, id: string) {
@@ -273,6 +274,22 @@ describe('POST /v1/events rejects bad input and changes nothing', () => {
     }
     expect(statuses[0]).toBe(401)
     expect(statuses.at(-1)).toBe(429)
+  })
+
+  it("counts per store and client: one store's flood leaves another's beacons accepted", async () => {
+    const [a, b] = [await createStore(), await createStore()]
+    const send = (store: Store) =>
+      beacon(
+        { store: store.publishableKey, cart: cartId(), type: 'cart', items: ITEMS },
+        { ip: '192.0.2.77' },
+      )
+    // Until A's budget (30 a minute in tests) is spent; a minute's turn may refill it once.
+    let accepted = 0
+    for (let i = 0; i < 80 && (await send(a)).status === 202; i++) accepted++
+    expect(accepted).toBeGreaterThanOrEqual(30)
+    expect(accepted).toBeLessThan(80)
+    expect((await send(b)).status).toBe(202)
+    expect((await send(a)).status).toBe(429)
   })
 
   it('rate-limits a flood from one client with 429', async () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { SmsTemplateSchema } from '../sequence/steps'
 import { fill, type TemplateValues, unknownVariables, usedVariables } from './template'
 
 const values: TemplateValues = {
@@ -25,6 +26,26 @@ describe('templates', () => {
   it('names unknown variables and lists the used ones', () => {
     expect(unknownVariables('{{storeName}} {{coupon}} {{ Name }}')).toEqual(['coupon', 'Name'])
     expect(usedVariables('{{total}} and {{restoreUrl}} {{total}}')).toEqual(['total', 'restoreUrl'])
+  })
+
+  // Issue 11: `in` saw the prototype, so these were accepted and rendered native code.
+  const PROTOTYPE_NAMES = ['constructor', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf']
+
+  it('treats names from the object prototype as unknown, at render and at validation', () => {
+    for (const name of PROTOTYPE_NAMES) {
+      const template = `Hi {{${name}}} from {{storeName}}`
+      expect(fill(template, values), name).toBe('Hi from Acme')
+      expect(unknownVariables(template), name).toEqual([name])
+      expect(usedVariables(template), name).toEqual(['storeName'])
+      const saved = SmsTemplateSchema.safeParse({ body: template })
+      expect(saved.success, name).toBe(false)
+      expect(saved.error?.issues[0]?.message, name).toBe(`unknown variable: {{${name}}}`)
+    }
+  })
+
+  it('leaves {{__proto__}} as text: only letters make a variable', () => {
+    expect(fill('{{__proto__}} {{storeName}}', values)).toBe('{{__proto__}} Acme')
+    expect(unknownVariables('{{__proto__}}')).toEqual([])
   })
 
   it('leaves markup alone: escaping is the renderer’s job', () => {

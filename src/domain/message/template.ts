@@ -12,13 +12,19 @@ export const TEMPLATE_VARIABLES = {
 export type TemplateVariable = keyof typeof TEMPLATE_VARIABLES
 export type TemplateValues = Record<TemplateVariable, string>
 
+// Letters only: `{{__proto__}}` or `{{first_name}}` is text, not a variable (stored templates
+// are parsed with these rules, so widening them would refuse settings already saved).
 const VARIABLE = /\{\{\s*([A-Za-z]+)\s*\}\}/g
+
+/** Own keys only: `constructor`, `toString`, … are on every object's prototype. */
+const isVariable = (name: string): name is TemplateVariable =>
+  Object.hasOwn(TEMPLATE_VARIABLES, name)
 
 /** Names used in a template that are not variables; empty when the template is valid. */
 export function unknownVariables(template: string): string[] {
   const unknown = new Set<string>()
-  for (const m of template.matchAll(VARIABLE)) {
-    if (!(m[1]! in TEMPLATE_VARIABLES)) unknown.add(m[1]!)
+  for (const [, name = ''] of template.matchAll(VARIABLE)) {
+    if (!isVariable(name)) unknown.add(name)
   }
   return [...unknown]
 }
@@ -26,8 +32,8 @@ export function unknownVariables(template: string): string[] {
 /** Variables a template uses. */
 export function usedVariables(template: string): TemplateVariable[] {
   const used = new Set<TemplateVariable>()
-  for (const m of template.matchAll(VARIABLE)) {
-    if (m[1]! in TEMPLATE_VARIABLES) used.add(m[1] as TemplateVariable)
+  for (const [, name = ''] of template.matchAll(VARIABLE)) {
+    if (isVariable(name)) used.add(name)
   }
   return [...used]
 }
@@ -40,7 +46,7 @@ export function usedVariables(template: string): TemplateVariable[] {
  */
 export function fill(template: string, values: TemplateValues): string {
   return template
-    .replace(VARIABLE, (_all, name: string) => values[name as TemplateVariable] ?? '')
+    .replace(VARIABLE, (_all, name: string) => (isVariable(name) ? (values[name] ?? '') : ''))
     .replace(/ {2,}/g, ' ')
     .replace(/ ([,.!?])/g, '$1')
 }

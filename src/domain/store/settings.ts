@@ -121,8 +121,27 @@ export const SettingsSchema = z
 
 export type Settings = z.infer<typeof SettingsSchema>
 
-/** Partial settings as accepted by PATCH: only known keys, each validated, no defaults. */
-export const SettingsPatchSchema = z.object(fields).partial().strict()
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/**
+ * Applies a partial settings object: objects (sender, sms, storefront.popup, …) merge key by key
+ * at any depth; anything else (lists such as the sequence) replaces. The result still needs
+ * `SettingsSchema`. Store creation merges onto the defaults, PATCH onto what is set.
+ *
+ * @example mergeSettings(SettingsSchema.parse({}), { sms: { fromNumber: '+14155550123' } })
+ */
+export function mergeSettings(
+  current: Record<string, unknown>,
+  patch: Record<string, unknown>,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...current }
+  for (const [k, v] of Object.entries(patch)) {
+    const was = current[k]
+    out[k] = isObject(v) && isObject(was) ? mergeSettings(was, v) : v
+  }
+  return out
+}
 
 /**
  * What a cart needs to run on its own, alarms included: its timers, its sequence and how its

@@ -108,6 +108,53 @@ describe('stores', () => {
     })
   })
 
+  it('creates a store from partial nested settings, filling the defaults as PATCH does', async () => {
+    const fields = {
+      name: 'Partial',
+      url: 'https://partial.example/',
+      currency: 'USD',
+      allowedOrigins: [],
+    }
+    const res = await api('/stores', {
+      method: 'POST',
+      json: {
+        ...fields,
+        settings: { sms: { fromNumber: '+14155550123' }, quietHours: { endHour: 20 } },
+      },
+    })
+    expect(res.status).toBe(201)
+    const store = (await res.json()) as Store
+    expect(store.settings.sms).toEqual({ doubleOptIn: true, fromNumber: '+14155550123' })
+    expect(store.settings.quietHours).toEqual({ startHour: 8, endHour: 20 })
+    const bad = await api('/stores', {
+      method: 'POST',
+      json: { ...fields, settings: { sms: { fromNumber: '555' } } },
+    })
+    expect(bad.status).toBe(400)
+    expect((await errorOf(bad)).message).toMatch(/^Invalid settings: sms\.fromNumber/)
+  })
+
+  it('says when WooCommerce keys cannot be read: moved from another store or another secret', async () => {
+    const [a, b] = [await createStore(), await createStore()]
+    const keys = { consumerKey: 'ck_1234567890abcdef', consumerSecret: 'cs_1234567890abcdef' }
+    const saved = await api(`/stores/${a.id}`, { method: 'PATCH', json: { woocommerceApi: keys } })
+    expect(((await saved.json()) as Record<string, unknown>).woocommerceApiStatus).toBe('ok')
+    const status = async (id: string) =>
+      ((await (await api(`/stores/${id}`)).json()) as Record<string, unknown>).woocommerceApiStatus
+    expect(await status(b.id)).toBe('not_set')
+    // A's sealed keys copied into B's row do not open for B.
+    await env.DB.prepare(
+      'UPDATE stores SET woocommerce_api = (SELECT woocommerce_api FROM stores WHERE id = ?) WHERE id = ?',
+    )
+      .bind(a.id, b.id)
+      .run()
+    expect(await status(b.id)).toBe('unreadable')
+    expect(await status(a.id)).toBe('ok')
+    // Sending them again makes them readable.
+    await api(`/stores/${b.id}`, { method: 'PATCH', json: { woocommerceApi: keys } })
+    expect(await status(b.id)).toBe('ok')
+  })
+
   it('refuses a new store name that would push a text past two segments', async () => {
     const store = await createStore()
     await api(`/stores/${store.id}/sequence`, {

@@ -1,14 +1,20 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { createStore, listStores, type Store, updateStore } from '../../db/stores'
+import {
+  createStore,
+  listStores,
+  type Store,
+  sealWoocommerceKeys,
+  updateStore,
+  woocommerceKeysStatus,
+} from '../../db/stores'
 import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
-import { SettingsPatchSchema, SettingsSchema } from '../../domain/store/settings'
+import { mergeSettings, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
 import { currencyCode, httpUrl } from '../../lib/schemas'
-import { seal } from '../../lib/secret-box'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { jsonBody, parseOrThrow } from '../validation'
@@ -33,16 +39,18 @@ const StoreFields = z.object({
   restoreUrlTemplate: httpUrl.nullable(),
 })
 
+/** Any subset of the settings; objects (sender, sms, storefront.popup, …) merge, at any depth,
+ * with the defaults (create) or with what is set (PATCH); lists (the sequence) are replaced. */
+const SettingsPatch = z.record(z.string(), z.unknown())
+
 const CreateStore = StoreFields.extend({
   restoreUrlTemplate: httpUrl.nullable().optional(),
-  settings: SettingsPatchSchema.optional(),
+  settings: SettingsPatch.optional(),
 }).strict()
 
 const PatchStore = StoreFields.partial()
   .extend({
-    /** Any subset of the settings; objects (sender, sms, storefront.popup, …) merge,
-     * at any depth, with what is set; lists (the sequence) are replaced whole. */
-    settings: z.record(z.string(), z.unknown()).optional(),
+    settings: SettingsPatch.optional(),
     /** WooCommerce REST API keys (read/write) for coupons; null removes them. */
     woocommerceApi: z
       .object({
@@ -63,13 +71,15 @@ stores.get('/', async (c) => {
 
 stores.post('/', async (c) => {
   assertAllStores(c)
-  const body = await jsonBody(c, CreateStore)
-  if (body.settings?.sequence) assertSequenceFits(c, body.name, body.settings.sequence)
-  const store = await createStore(c.env.DB, {
-    ...body,
-    settings: SettingsSchema.parse(body.settings ?? {}),
-  })
-  return c.json(store, 201)
+  const { settings: patch, ...fields } = await jsonBody(c, CreateStore)
+  const settings = parseOrThrow(
+    SettingsSchema,
+    mergeSettings(SettingsSchema.parse({}), patch ?? {}),
+    'settings',
+  )
+  if (patch?.sequence) assertSequenceFits(c, fields.name, settings.sequence)
+  const store = await createStore(c.env.DB, { ...fields, settings })
+  return c.json({ ...store, woocommerceApiStatus: 'not_set' }, 201)
 })
 
 /** Refuses a sequence whose texts can outgrow two segments with this store's name and links. */
@@ -118,23 +128,21 @@ stores.put('/:storeId/sequence', async (c) => {
   return c.json(sequenceView(c, updated))
 })
 
+/**
+ * A single store with `woocommerceApiStatus`: `unreadable` when the keys were sealed under a
+ * previous SIGNING_SECRET and must be sent again.
+ */
+async function withKeysStatus(c: Context<AppEnv>, store: Store) {
+  const status = store.woocommerceApiConfigured
+    ? await woocommerceKeysStatus(c.env.DB, store.id, c.get('config').SIGNING_SECRET)
+    : 'not_set'
+  return { ...store, woocommerceApiStatus: status }
+}
+
 stores.get('/:storeId', async (c) => {
   const store = await visibleStore(c, c.req.param('storeId'))
-  return c.json(store)
+  return c.json(await withKeysStatus(c, store))
 })
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v)
-
-/** Objects merge key by key at any depth; anything else (lists included) replaces. */
-function mergeSettings(current: Record<string, unknown>, patch: Record<string, unknown>) {
-  const out: Record<string, unknown> = { ...current }
-  for (const [k, v] of Object.entries(patch)) {
-    const was = current[k]
-    out[k] = isObject(v) && isObject(was) ? mergeSettings(was, v) : v
-  }
-  return out
-}
 
 stores.patch('/:storeId', async (c) => {
   const body = await jsonBody(c, PatchStore)
@@ -153,12 +161,14 @@ stores.patch('/:storeId', async (c) => {
     ...(settings ? { settings } : {}),
     ...(woocommerceApi !== undefined
       ? {
-          woocommerceApi: woocommerceApi
-            ? await seal(c.get('config').SIGNING_SECRET, JSON.stringify(woocommerceApi))
-            : null,
+          woocommerceApi: await sealWoocommerceKeys(
+            c.get('config').SIGNING_SECRET,
+            current.id,
+            woocommerceApi,
+          ),
         }
       : {}),
   })
   if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
-  return c.json(updated)
+  return c.json(await withKeysStatus(c, updated))
 })

@@ -4,6 +4,7 @@ import { checkLogin, createSession, endSession, ensureOwner, sessionUser } from 
 import { overview } from '../../db/overview'
 import { stats } from '../../db/queries'
 import { listStores } from '../../db/stores'
+import { loginThrottleStub } from '../../objects/login-throttle'
 import { LoginPage } from '../../ui/dashboard/login'
 import { OverviewPage } from '../../ui/dashboard/overview'
 import type { AppEnv } from '../env'
@@ -42,6 +43,9 @@ dashboard.get('/login', ...page, async (c) => {
   })
 })
 
+const waitText = (seconds: number) =>
+  seconds < 90 ? `${seconds} seconds` : `${Math.ceil(seconds / 60)} minutes`
+
 const LoginForm = z.object({
   email: z.string().trim().max(254),
   password: z.string().max(1024),
@@ -69,9 +73,21 @@ dashboard.post('/login', ...page, async (c) => {
   const ip = c.req.header('cf-connecting-ip') ?? 'unknown'
   const { success } = await c.env.LOGIN_LIMITER.limit({ key: `${ip}:${email.toLowerCase()}` })
   if (!success) return again(429, 'Too many attempts. Wait a minute and try again.')
+  // Per account as well, whatever the address: the try counts before the password is checked.
+  const throttle = loginThrottleStub(c.env.LOGIN_THROTTLE, email)
+  const turn = await throttle.begin(Date.now())
+  if (!turn.allowed) {
+    const seconds = Math.ceil(turn.retryAfterMs / 1000)
+    c.header('Retry-After', String(seconds))
+    return again(
+      429,
+      `Too many failed attempts for this account. Try again in ${waitText(seconds)}.`,
+    )
+  }
   await ensureOwner(c.env.DB, c.env.OWNER_EMAIL, c.env.OWNER_PASSWORD)
   const user = await checkLogin(c.env.DB, email, password)
   if (!user) return again(401, 'That email and password do not match.')
+  await throttle.succeeded()
   const session = await createSession(c.env.DB, user.id, SESSION_TTL_MS)
   await startSession(c, session.id, session.expiresAt)
   return c.redirect(safeNext(next), 303)

@@ -1,5 +1,5 @@
 import { type Context, Hono } from 'hono'
-import { createStore, listStores, updateStore } from '../../db/stores'
+import { createStore, listStores, updateStore, woocommerceKeysStatus } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { AppError } from '../../lib/errors'
 import { currencyExponent } from '../../lib/money'
@@ -127,11 +127,15 @@ async function settingsPage(
       inc.kind === 'percent' ? String(inc.amount) : (inc.amount / 10 ** exp).toFixed(exp)
   }
   if (failed) c.status(400)
+  const woocommerceKeys = store.woocommerceApiConfigured
+    ? await woocommerceKeysStatus(c.env.DB, store.id, c.get('config').SIGNING_SECRET)
+    : 'not_set'
   return render(
     c,
     <SettingsPage
       stores={stores.map((s) => ({ id: s.id, name: s.name }))}
       store={store}
+      woocommerceKeys={woocommerceKeys}
       values={failed?.values ?? {}}
       units={units}
       errors={failed?.errors ?? {}}

@@ -1,4 +1,6 @@
 import { env } from 'cloudflare:workers'
+// The official package's signing code (its webhooks module runs in workerd with nodejs_compat).
+import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks'
 import { describe, expect, it } from 'vitest'
 import { call, cartId, createStore, errorOf, twilioPost } from '../../../test/helpers'
 import { twilioSignature } from '../../../test/twilio-sign'
@@ -151,5 +153,43 @@ describe('POST /webhooks/twilio/:storeId/status', () => {
     expect(missing.status).toBe(404)
     const unsigned = await call(path, { method: 'POST', body: 'MessageSid=x' })
     expect(unsigned.status).toBe(401)
+  })
+})
+
+describe('Twilio signatures over a URL with a query string', () => {
+  // Signed with the official twilio package: it signs the whole URL, query string included.
+  const signed = async (store: Store, query: string, signedUrl?: string) => {
+    const id = sid()
+    await twilioMessage(store, id)
+    const path = `/webhooks/twilio/${store.id}/status${query}`
+    const url = `https://cartback.test${path}`
+    const params = { MessageSid: id, MessageStatus: 'delivered', AccountSid: 'AC1' }
+    const signature = getExpectedTwilioSignature(TOKEN, signedUrl ?? url, params)
+    const res = await call(path, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        'X-Twilio-Signature': signature,
+      },
+      body: new URLSearchParams(params).toString(),
+    })
+    return { res, id, twilioAccepts: validateRequest(TOKEN, signature, url, params) }
+  }
+
+  it('accepts what Twilio signed over the full URL', async () => {
+    const store = await createStore()
+    const { res, id, twilioAccepts } = await signed(store, '?attempt=2&src=cartback')
+    expect(twilioAccepts).toBe(true)
+    expect(res.status).toBe(200)
+    expect((await statusOf(id)).status).toBe('delivered')
+  })
+
+  it('refuses a signature made without the query string, as twilio does', async () => {
+    const store = await createStore()
+    const bare = `https://cartback.test/webhooks/twilio/${store.id}/status`
+    const { res, id, twilioAccepts } = await signed(store, '?attempt=2', bare)
+    expect(twilioAccepts).toBe(false)
+    expect(res.status).toBe(401)
+    expect((await statusOf(id)).status).toBe('accepted')
   })
 })

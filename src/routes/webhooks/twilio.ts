@@ -61,6 +61,7 @@ const Inbound = z.object({
 async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
   const token = c.get('config').TWILIO_AUTH_TOKEN
   const params = Object.fromEntries(new URLSearchParams(await c.req.text()))
+  // Twilio signs the URL it was given, query string included.
   const { pathname, search } = new URL(c.req.url)
   const url = `${publicBase(c)}${pathname}${search}`
   if (

@@ -3,8 +3,9 @@
 // `wp wc webhook create` makes version 2 webhooks. Payloads below follow the order schemas of
 // WooCommerce 11 (WC_REST_Orders_V2_Controller, and V1 which has no meta and no `_gmt` dates),
 // signed as WC_Webhook::generate_signature does: base64 of the raw HMAC-SHA256 of the body.
-import { createHmac } from 'node:crypto'
+
 import { env } from 'cloudflare:workers'
+import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { abandon, beacon, call, cartId, createStore, ITEMS } from '../../../test/helpers'
 import type { Store } from '../../db/stores'

@@ -9,6 +9,8 @@ export type SecretState = { name: string; set: boolean; what: string }
 type Props = {
   stores: { id: string; name: string }[]
   store: Store
+  /** `unreadable`: sealed under a previous SIGNING_SECRET, to be entered again. */
+  woocommerceKeys: 'not_set' | 'unreadable' | 'ok'
   /** Draft values typed into the section that failed (form name → value). */
   values: Record<string, string>
   /** Unit fields as shown (minutes, days, hours), form name → value. */
@@ -193,8 +195,10 @@ export const SettingsPage: FC<Props> = (p) => {
             <div class="field">
               <span class="label">WooCommerce coupon keys</span>
               <p>
-                {p.store.woocommerceApiConfigured ? (
+                {p.woocommerceKeys === 'ok' ? (
                   <span class="badge ok">set</span>
+                ) : p.woocommerceKeys === 'unreadable' ? (
+                  <span class="badge bad">cannot be read</span>
                 ) : (
                   <span class="badge muted">not set</span>
                 )}{' '}
@@ -202,6 +206,13 @@ export const SettingsPage: FC<Props> = (p) => {
                   needed for incentives; set through the API (values are never shown).
                 </span>
               </p>
+              {p.woocommerceKeys === 'unreadable' ? (
+                <p class="error" role="alert">
+                  These keys were saved under a previous SIGNING_SECRET and cannot be read, so steps
+                  with an incentive are skipped. Send the keys again (PATCH the store's
+                  woocommerceApi).
+                </p>
+              ) : null}
             </div>
           </div>
         </section>

@@ -1,0 +1,73 @@
+// Issue 11: a per-account back-off on top of the per-address limiter, tested over the Worker
+// with a different CF-Connecting-IP on every request.
+import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { loginForm, OWNER, postLogin } from '../../../test/dashboard-session'
+import type { ThrottleState } from '../../domain/login/throttle'
+import { hashPassword } from '../../lib/password'
+import { loginThrottleStub } from '../../objects/login-throttle'
+
+let n = 0
+/** A fresh address for every request: the per-address limiter never applies. */
+const addr = () => `198.51.100.${++n % 250}`
+
+const tryLogin = async (email: string, password: string) => {
+  const from = addr()
+  return postLogin(await loginForm(from), { email, password }, from)
+}
+
+/** The lock has run out: what waiting would do, without waiting. */
+const endLock = (email: string) =>
+  runInDurableObject(loginThrottleStub(env.LOGIN_THROTTLE, email), async (_o, state) => {
+    const s = (await state.storage.get<ThrottleState>('throttle'))!
+    await state.storage.put('throttle', { ...s, lockedUntil: Date.now() - 1 })
+  })
+
+describe('login back-off per account', () => {
+  it('refuses tries for an account after five failures, from any address, with Retry-After', async () => {
+    const statuses: number[] = []
+    let last: Response | undefined
+    for (let i = 0; i < 30; i++) {
+      last = await tryLogin(OWNER.email, `guess-${i}`)
+      statuses.push(last.status)
+    }
+    expect(statuses).toEqual([...Array(5).fill(401), ...Array(25).fill(429)])
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThan(50)
+    expect(Number(last!.headers.get('retry-after'))).toBeLessThanOrEqual(60)
+    expect(await last!.text()).toContain('Too many failed attempts for this account.')
+    // Even the right password waits out the lock; the address has nothing to do with it.
+    const right = await tryLogin(` ${OWNER.email.toUpperCase()} `, OWNER.password)
+    expect(right.status).toBe(429)
+    expect(right.headers.getSetCookie().some((c) => c.startsWith('__Host-cb_session='))).toBe(false)
+  })
+
+  it('leaves other accounts alone', async () => {
+    await loginForm() // creates the owner first (only the first user comes from the secrets)
+    await env.DB.prepare(
+      'INSERT INTO users (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)',
+    )
+      .bind('usr_second', 'second@example.com', await hashPassword('second-password'), Date.now())
+      .run()
+    for (let i = 0; i < 8; i++) await tryLogin(OWNER.email, `guess-${i}`)
+    expect((await tryLogin(OWNER.email, OWNER.password)).status).toBe(429)
+    expect((await tryLogin('second@example.com', 'second-password')).status).toBe(303)
+  })
+
+  it('backs off longer at each further failure, and lets the right password in once it ends', async () => {
+    for (let i = 0; i < 6; i++) await tryLogin(OWNER.email, `guess-${i}`)
+    const first = Number((await tryLogin(OWNER.email, 'x')).headers.get('retry-after'))
+    await endLock(OWNER.email)
+    expect((await tryLogin(OWNER.email, 'still wrong')).status).toBe(401)
+    const second = await tryLogin(OWNER.email, 'x')
+    expect(second.status).toBe(429)
+    expect(Number(second.headers.get('retry-after'))).toBeGreaterThan(first * 1.5)
+    await endLock(OWNER.email)
+    const ok = await tryLogin(OWNER.email, OWNER.password)
+    expect(ok.status).toBe(303)
+    // A success starts the count again: five more tries before the next lock.
+    const after: number[] = []
+    for (let i = 0; i < 6; i++) after.push((await tryLogin(OWNER.email, `again-${i}`)).status)
+    expect(after).toEqual([401, 401, 401, 401, 401, 429])
+  })
+})
