@@ -235,6 +235,23 @@ describe('a read-only token', () => {
     expect(await storeCount()).toBe(count)
   })
 
+  it('sees no WooCommerce webhook secret, which would let it sign order webhooks', async () => {
+    const one = (await (
+      await as(w.tokens.readAll, 'GET', `/stores/${w.a.store.id}`)
+    ).json()) as Store
+    expect(one.id).toBe(w.a.store.id)
+    expect(one.woocommerceWebhookSecret).toBeNull()
+    const list = (await (await as(w.tokens.readAll, 'GET', '/stores')).json()) as {
+      stores: Store[]
+    }
+    expect(list.stores.length).toBeGreaterThan(1)
+    expect(list.stores.every((s) => s.woocommerceWebhookSecret === null)).toBe(true)
+    const admin = (await (
+      await as(w.tokens.writeAll, 'GET', `/stores/${w.a.store.id}`)
+    ).json()) as Store
+    expect(admin.woocommerceWebhookSecret).toBe(w.a.store.woocommerceWebhookSecret)
+  })
+
   it.each(ROUTES.filter((r) => r.method === 'GET').map((r) => [r.name, r] as const))(
     '%s: reads every store',
     async (_n, r) => {

@@ -42,3 +42,14 @@ export function assertAllStores(c: Context<AppEnv>): void {
   if (apiScope(c).storeId !== null)
     throw new AppError('FORBIDDEN', 'This API token is for one store; it cannot create stores.')
 }
+
+/**
+ * A store as this token may see it. A read-only token gets no WooCommerce webhook secret: with
+ * it, a token meant for reading could sign order webhooks and change what carts record.
+ */
+export function storeForScope<T extends Store>(
+  c: Context<AppEnv>,
+  store: T,
+): T | (Omit<T, 'woocommerceWebhookSecret'> & { woocommerceWebhookSecret: null }) {
+  return apiScope(c).write ? store : { ...store, woocommerceWebhookSecret: null }
+}

@@ -18,7 +18,7 @@ import { currencyCode, httpUrl } from '../../lib/schemas'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { jsonBody, parseOrThrow } from '../validation'
-import { apiScope, assertAllStores, visibleStore } from './scope'
+import { apiScope, assertAllStores, storeForScope, visibleStore } from './scope'
 
 export const stores = new Hono<AppEnv>()
 
@@ -66,7 +66,8 @@ const PatchStore = StoreFields.partial()
 stores.get('/', async (c) => {
   const { storeId } = apiScope(c)
   const all = await listStores(c.env.DB)
-  return c.json({ stores: storeId === null ? all : all.filter((s) => s.id === storeId) })
+  const visible = storeId === null ? all : all.filter((s) => s.id === storeId)
+  return c.json({ stores: visible.map((s) => storeForScope(c, s)) })
 })
 
 stores.post('/', async (c) => {
@@ -141,7 +142,7 @@ async function withKeysStatus(c: Context<AppEnv>, store: Store) {
 
 stores.get('/:storeId', async (c) => {
   const store = await visibleStore(c, c.req.param('storeId'))
-  return c.json(await withKeysStatus(c, store))
+  return c.json(storeForScope(c, await withKeysStatus(c, store)))
 })
 
 stores.patch('/:storeId', async (c) => {
