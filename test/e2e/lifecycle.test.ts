@@ -265,4 +265,11 @@ describe('cart lifecycle over real HTTP', () => {
       expect.objectContaining({ type: 'cart.restored', step: 'sms-now' }),
     )
   })
+
+  it('said once, at startup, that both channels go to the dev outbox (no provider keys)', () => {
+    // By now the Worker and its objects have served beacons, alarms, sends and the API.
+    const out = worker.output()
+    expect(out.match(/email goes to the dev outbox: RESEND_API_KEY is not set/g)).toHaveLength(1)
+    expect(out.match(/texts go to the dev outbox/g)).toHaveLength(1)
+  })
 })
