@@ -2,7 +2,7 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { env, exports } from 'cloudflare:workers'
 import type { Store } from '../src/db/stores'
 import type { CartState } from '../src/domain/cart/types'
-import type { CartObject } from '../src/objects/cart-object'
+import { type CartObject, cartStub } from '../src/objects/cart-object'
 import { twilioSignature } from './twilio-sign'
 
 export const ORIGIN = 'https://shop.example'
@@ -116,6 +116,30 @@ export async function abandon(stub: DurableObjectStub<CartObject>, inactivityMs 
   await runDurableObjectAlarm(stub)
   const status = (await stub.snapshot())?.state.status
   if (status !== 'abandoned') throw new Error(`cart not abandoned: ${status}`)
+}
+
+/**
+ * A cart with ITEMS and `contact` (an email by default, plus any other beacon fields), abandoned
+ * through its own alarm.
+ */
+export async function abandonedCart(
+  store: Store,
+  contact: Record<string, string> = { email: 'shopper@example.com', firstName: 'Ada' },
+  extra: Record<string, unknown> = {},
+) {
+  const id = cartId()
+  const res = await beacon({
+    store: store.publishableKey,
+    cart: id,
+    type: 'contact',
+    items: ITEMS,
+    contact,
+    ...extra,
+  })
+  if (res.status !== 202) throw new Error(`beacon refused: ${res.status}`)
+  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+  await abandon(stub)
+  return { id, stub }
 }
 
 let inboundSids = 0

@@ -202,14 +202,9 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /** A message sent for this cart outside its sequence (the SMS opt-in request). */
-  async noteMessage(m: {
-    messageId: string
-    step: string
-    channel: 'email' | 'sms'
-    outcome: 'sent' | 'failed'
-    reason: string | null
-    at: number
-  }): Promise<void> {
+  async noteMessage(
+    m: Omit<Extract<CartEvent, { type: 'message.recorded' }>, 'type'>,
+  ): Promise<void> {
     if (!this.state) return
     await this.apply(this.state, { type: 'message.recorded', ...m }, this.policy())
   }

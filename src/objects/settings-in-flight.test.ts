@@ -1,13 +1,13 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { abandon, api, beacon, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
+import { abandonedCart as abandonIn, api, createStore, waitForRow } from '../../test/helpers'
 import type { Adapters } from '../adapters'
 import type { EmailMessage } from '../adapters/email/types'
 import type { CartState } from '../domain/cart/types'
 import type { Step } from '../domain/sequence/steps'
 import type { CartPolicy } from '../domain/store/settings'
-import { type CartObject, cartStub } from './cart-object'
+import type { CartObject } from './cart-object'
 
 const HOUR = 3_600_000
 
@@ -41,16 +41,7 @@ async function abandonedCart() {
       sequence: [FIRST, LATER],
     },
   })
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email: 'ada@example.com', firstName: 'Ada' },
-  })
-  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
-  await abandon(stub)
+  const { id, stub } = await abandonIn(store, { email: 'ada@example.com', firstName: 'Ada' })
   const first = await waitForRow<{ subject: string }>(
     'SELECT subject FROM messages WHERE cart_id = ? AND step_id = ?',
     id,

@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import {
   abandon,
+  abandonedCart as abandonIn,
   api,
   beacon,
   call,
@@ -19,17 +20,7 @@ const inAnHour = () => Math.floor(Date.now() / 1000) + 3600
 
 async function abandonedCart(overrides: Record<string, unknown> = {}) {
   const store = await createStore(overrides)
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email: 'shopper@example.com', firstName: 'Ada' },
-  })
-  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
-  await abandon(stub)
-  return { store, id, stub }
+  return { store, ...(await abandonIn(store)) }
 }
 
 /** A signed link for the cart, bound to `step`. */

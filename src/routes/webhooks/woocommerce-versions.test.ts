@@ -4,20 +4,10 @@
 // WooCommerce 11 (WC_REST_Orders_V2_Controller, and V1 which has no meta and no `_gmt` dates),
 // signed as WC_Webhook::generate_signature does: base64 of the raw HMAC-SHA256 of the body.
 
-import { env } from 'cloudflare:workers'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import {
-  abandon,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  ITEMS,
-  waitForRow,
-} from '../../../test/helpers'
+import { abandonedCart, call, createStore, waitForRow } from '../../../test/helpers'
 import type { Store } from '../../db/stores'
-import { cartStub } from '../../objects/cart-object'
 
 function post(store: Store, payload: unknown) {
   const body = JSON.stringify(payload)
@@ -34,20 +24,6 @@ function post(store: Store, payload: unknown) {
     },
     body,
   })
-}
-
-async function abandonedCart(store: Store, email: string) {
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email },
-  })
-  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
-  await abandon(stub)
-  return { id, stub }
 }
 
 const now = () => new Date().toISOString().slice(0, 19)
@@ -103,7 +79,7 @@ function v2Order(id: number, cart: string, email: string) {
 describe('WooCommerce webhook API versions', () => {
   it('credits a version 2 order (what wp wc webhook create makes) by its cart meta', async () => {
     const store = await createStore()
-    const { id, stub } = await abandonedCart(store, 'v2@example.com')
+    const { id, stub } = await abandonedCart(store, { email: 'v2@example.com' })
     const res = await post(store, v2Order(7002, id, 'other@example.com'))
     expect(res.status).toBe(200)
     expect(await res.json()).toEqual({ ok: true, matched: true, cart: id, status: 'recovered' })
@@ -112,7 +88,7 @@ describe('WooCommerce webhook API versions', () => {
 
   it('credits a version 1 order, which has no meta, by the billing email', async () => {
     const store = await createStore()
-    const { id, stub } = await abandonedCart(store, 'v1@example.com')
+    const { id, stub } = await abandonedCart(store, { email: 'v1@example.com' })
     // Matching by contact reads the contacts index the reporting queue keeps.
     await waitForRow(
       "SELECT 1 FROM contacts WHERE store_id = ? AND kind = 'email' AND value = ?",
@@ -132,7 +108,7 @@ describe('WooCommerce webhook API versions', () => {
 
   it('refuses a legacy API payload with a 400 that says what is wrong, changing nothing', async () => {
     const store = await createStore()
-    const { id, stub } = await abandonedCart(store, 'legacy@example.com')
+    const { id, stub } = await abandonedCart(store, { email: 'legacy@example.com' })
     const legacy = { order: { id: 7003, status: 'processing', total: '52.50', currency: 'USD' } }
     const res = await post(store, legacy)
     expect(res.status).toBe(400)
