@@ -104,7 +104,14 @@ export function ensureDevVars(path = join(ROOT, '.dev.vars')) {
 export function sandbox(devVars) {
   const dir = mkdtempSync(join(tmpdir(), 'cartback-'))
   copyFileSync(join(ROOT, 'wrangler.jsonc'), join(dir, 'wrangler.jsonc'))
-  for (const name of ['src', 'migrations', 'node_modules', 'package.json', 'tsconfig.json']) {
+  for (const name of [
+    'src',
+    'scripts',
+    'migrations',
+    'node_modules',
+    'package.json',
+    'tsconfig.json',
+  ]) {
     symlinkSync(join(ROOT, name), join(dir, name))
   }
   if (devVars) writeVars(join(dir, '.dev.vars'), devVars, 'Written by a test or the bench.')

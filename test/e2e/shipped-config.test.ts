@@ -2,12 +2,17 @@
 // Started like `npm start` (secrets from .dev.vars) but without asking for the development
 // environment, the Worker serves no dev-only route, announces no dev outbox, and without the
 // provider keys production needs it refuses to serve at all (fail closed).
+import { spawnSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
+import { cpSync, existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import twilio from 'twilio'
 import { afterEach, describe, expect, it } from 'vitest'
 import {
   applyMigrations,
   freePort,
+  ROOT,
   type DevServer as Server,
   sandbox,
   secret,
@@ -105,6 +110,34 @@ describe('the config as shipped', () => {
     expect(body.error.message).toMatch(/TWILIO_ACCOUNT_SID/)
     for (const route of DEV_ONLY_ROUTES) {
       expect((await request(server.url, route)).status).toBe(500)
+    }
+  })
+
+  it('deploys from a fresh checkout with a plain wrangler deploy: the script built, production', () => {
+    // A checkout as git gives it: no generated storefront bundle (it is git-ignored).
+    const dir = mkdtempSync(join(tmpdir(), 'cartback-deploy-'))
+    try {
+      cpSync(join(ROOT, 'src'), join(dir, 'src'), {
+        recursive: true,
+        filter: (f) => !f.endsWith('bundle.generated.ts'),
+      })
+      cpSync(join(ROOT, 'scripts'), join(dir, 'scripts'), { recursive: true })
+      for (const f of ['wrangler.jsonc', 'package.json', 'tsconfig.json'])
+        cpSync(join(ROOT, f), join(dir, f))
+      symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'))
+      const wrangler = join(ROOT, 'node_modules', 'wrangler', 'bin', 'wrangler.js')
+      const res = spawnSync(
+        process.execPath,
+        [wrangler, 'deploy', '--dry-run', '--outdir', join(dir, 'out')],
+        { cwd: dir, encoding: 'utf8', env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+      )
+      const out = `${res.stdout}${res.stderr}`
+      expect({ status: res.status, out }).toMatchObject({ status: 0 })
+      expect(existsSync(join(dir, 'src', 'storefront', 'bundle.generated.ts'))).toBe(true)
+      expect(out).toMatch(/env\.APP_ENV \("production"\)/)
+      expect(out).not.toMatch(/development/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 })
