@@ -90,7 +90,15 @@ export function ensureDevVars(path = join(ROOT, '.dev.vars')) {
     }
   }
   if (added.length > 0) {
-    writeVars(path, vars, 'Local secrets for wrangler dev (git-ignored). Created by npm start.')
+    const header = 'Local secrets for wrangler dev (git-ignored). Created by npm start.'
+    if (existsSync(path)) {
+      // Keep the merchant's own lines as written (comments, quoting); append what is missing.
+      const lines = added.map((k) => `${k}="${vars[k]}"`).join('\n')
+      const before = readFileSync(path, 'utf8')
+      writeFileSync(path, `${before}${before.endsWith('\n') ? '' : '\n'}${lines}\n`, {
+        mode: 0o600,
+      })
+    } else writeVars(path, vars, header)
   }
   return { vars, added }
 }

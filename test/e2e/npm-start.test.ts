@@ -96,6 +96,10 @@ describe('npm start with a merchant’s .dev.vars', () => {
     const vars = readVars(join(box.dir, '.dev.vars'))
     expect(vars).toMatchObject({ RESEND_API_KEY: RESEND_KEY, TWILIO_ACCOUNT_SID: SID })
     expect(vars.ADMIN_API_TOKEN).toMatch(/^cb_admin_/)
+    // Appended to the merchant's file, which keeps its own lines as written.
+    expect(readFileSync(join(box.dir, '.dev.vars'), 'utf8')).toMatch(
+      /^# A merchant trying real providers locally\.\nPUBLIC_BASE_URL=/,
+    )
     expect(output).toContain(`Twilio inbound webhook      ${TUNNEL}/webhooks/twilio/${storeId}`)
     // Both channels have their provider: nothing announces the dev outbox.
     expect(output).not.toMatch(/dev outbox/)

@@ -3,10 +3,11 @@ import { fakeServer, json } from './http'
 /**
  * A local stand-in for Resend's POST /emails. The recipient picks the answer: "ratelimit@"
  * → 429, "invalid@" → 422, "down@" → 500; otherwise 200 with an id that repeats for a repeated
- * Idempotency-Key, as Resend's does.
+ * Idempotency-Key, as Resend's does, and 409 for that key with another payload.
  */
 export async function fakeResend(apiKey = 're_test_key') {
   const ids = new Map<string, string>()
+  const bodies = new Map<string, string>()
   let n = 0
   return fakeServer((req, res) => {
     if (req.headers.authorization !== `Bearer ${apiKey}`) {
@@ -35,6 +36,16 @@ export async function fakeResend(apiKey = 're_test_key') {
     if (to.startsWith('down@'))
       return json(res, 500, { statusCode: 500, name: 'internal_server_error', message: 'Oops' })
     const key = String(req.headers['idempotency-key'] ?? `none-${n}`)
+    // Resend keeps a key's request for 24 h: the same key with another payload is refused
+    // (409 invalid_idempotent_request, as resend-node's error names list it).
+    const seen = bodies.get(key)
+    if (seen !== undefined && seen !== req.body)
+      return json(res, 409, {
+        statusCode: 409,
+        name: 'invalid_idempotent_request',
+        message: 'Same idempotency key used with a different request payload.',
+      })
+    bodies.set(key, req.body)
     if (!ids.has(key)) ids.set(key, `re_${++n}`)
     return json(res, 200, { id: ids.get(key) })
   })

@@ -77,6 +77,17 @@ describe('resendEmail against a local Resend', () => {
     })
   })
 
+  it('counts a retry whose payload changed since the first attempt as sent, not failed', async () => {
+    const email = resendEmail({ apiKey: 're_test_key', baseUrl: fake.url })
+    const key = 'cart:2:email-1h:email'
+    const first = await email.send(message('ada@example.com'), { idempotencyKey: key })
+    expect(first.ok).toBe(true)
+    const edited = { ...message('ada@example.com'), subject: 'Your cart, edited' }
+    const retry = await email.send(edited, { idempotencyKey: key })
+    expect(fake.requests.filter((r) => r.headers['idempotency-key'] === key)).toHaveLength(2)
+    expect(retry).toEqual({ ok: true, providerId: `resend-key:${key}` })
+  })
+
   it('classifies a wrong key as permanent and an unreachable host as retryable', async () => {
     const wrongKey = resendEmail({ apiKey: 're_wrong', baseUrl: fake.url })
     expect(await wrongKey.send(message('ada@example.com'), { idempotencyKey: 'k' })).toMatchObject({

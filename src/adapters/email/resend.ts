@@ -34,6 +34,11 @@ export function resendEmail(
       if (data?.id) return { ok: true, providerId: data.id }
       if (signal.aborted)
         return { ok: false, retryable: true, code: 'timeout', message: 'Resend did not answer' }
+      // The key's first request went through (its answer was lost to a timeout or crash) and this
+      // retry differs from it: the settings changed in between. The email was sent; its id is not
+      // known, so provider events will not find it. Never a failure, and never a second email.
+      if (error?.name === 'invalid_idempotent_request')
+        return { ok: true, providerId: `resend-key:${idempotencyKey}` }
       const status = error && 'statusCode' in error ? (error.statusCode as number | null) : null
       return {
         ok: false,
