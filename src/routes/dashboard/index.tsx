@@ -14,11 +14,13 @@ import { page, render, signedIn } from './page'
 import { sequencePages } from './sequences'
 import {
   clearSession,
+  isTrustedDevice,
   loginCsrf,
   loginCsrfValid,
   SESSION_TTL_MS,
   sessionIdOf,
   startSession,
+  trustDevice,
 } from './session'
 import { settingsPages } from './settings'
 import { tokenPages } from './tokens'
@@ -74,7 +76,10 @@ dashboard.post('/login', ...page, async (c) => {
   const { success } = await c.env.LOGIN_LIMITER.limit({ key: `${ip}:${email.toLowerCase()}` })
   if (!success) return again(429, 'Too many attempts. Wait a minute and try again.')
   // Per account as well, whatever the address: the try counts before the password is checked.
-  const throttle = loginThrottleStub(c.env.LOGIN_THROTTLE, email)
+  // A browser that signed in to this account before counts in a lane of its own, so guesses
+  // from elsewhere cannot lock the owner out (and a stolen device cookie still meets a lock).
+  const trusted = await isTrustedDevice(c, email)
+  const throttle = loginThrottleStub(c.env.LOGIN_THROTTLE, trusted ? `${email}#device` : email)
   const turn = await throttle.begin(Date.now())
   if (!turn.allowed) {
     const seconds = Math.ceil(turn.retryAfterMs / 1000)
@@ -88,6 +93,7 @@ dashboard.post('/login', ...page, async (c) => {
   const user = await checkLogin(c.env.DB, email, password)
   if (!user) return again(401, 'That email and password do not match.')
   await throttle.succeeded()
+  await trustDevice(c, email)
   const session = await createSession(c.env.DB, user.id, SESSION_TTL_MS)
   await startSession(c, session.id, session.expiresAt)
   return c.redirect(safeNext(next), 303)

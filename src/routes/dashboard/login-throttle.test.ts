@@ -70,4 +70,41 @@ describe('login back-off per account', () => {
     for (let i = 0; i < 6; i++) after.push((await tryLogin(OWNER.email, `again-${i}`)).status)
     expect(after).toEqual([401, 401, 401, 401, 401, 429])
   })
+
+  it('lets the owner in from a browser that signed in before, while the account is locked', async () => {
+    await endLock(OWNER.email) // whatever the tests before left
+    // The owner signs in once: this browser gets the device cookie.
+    const from = addr()
+    const form = await loginForm(from)
+    const ok = await postLogin(form, OWNER, from)
+    expect(ok.status).toBe(303)
+    const device = ok.headers.getSetCookie().find((c) => c.startsWith('__Host-cb_device='))
+    expect(device).toMatch(/HttpOnly/i)
+    const cookie = device!.split(';')[0]!
+    // Someone else locks the account from thirty addresses.
+    for (let i = 0; i < 30; i++) await tryLogin(OWNER.email, `guess-${i}`)
+    expect((await tryLogin(OWNER.email, OWNER.password)).status).toBe(429)
+    // The owner's browser is not held by that lock.
+    const again = await loginForm(addr())
+    const mine = await postLogin(
+      {
+        ...again,
+        cookies: {
+          ...again.cookies,
+          [cookie.split('=')[0]!]: cookie.slice(cookie.indexOf('=') + 1),
+        },
+      },
+      OWNER,
+      addr(),
+    )
+    expect(mine.status).toBe(303)
+    // A device cookie made for another account does not open this one.
+    const forged = await loginForm(addr())
+    const other = await postLogin(
+      { ...forged, cookies: { ...forged.cookies, '__Host-cb_device': 'not-a-valid-tag' } },
+      OWNER,
+      addr(),
+    )
+    expect(other.status).toBe(429)
+  })
 })

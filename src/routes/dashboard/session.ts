@@ -19,6 +19,31 @@ const verify = async (c: Context<AppEnv>, label: string, value: string, tag: str
     : false
 }
 
+/**
+ * A browser that signed in to an account before ("device cookie", as OWASP's guidance on
+ * account lockout has it): a MAC of the account's email, so that a locked account still lets its
+ * owner in from a browser they used, while guesses from anywhere else wait out the lock.
+ */
+export const DEVICE_COOKIE = '__Host-cb_device'
+const DEVICE_TTL_MS = 180 * 86_400_000
+const account = (email: string) => email.trim().toLowerCase()
+
+export async function trustDevice(c: Context<AppEnv>, email: string) {
+  setCookie(c, DEVICE_COOKIE, await sign(c, 'device', account(email)), {
+    httpOnly: true,
+    secure: true,
+    sameSite: 'Strict',
+    path: '/',
+    expires: new Date(Date.now() + DEVICE_TTL_MS),
+  })
+}
+
+/** Whether this browser signed in to `email` before (its device cookie verifies). */
+export async function isTrustedDevice(c: Context<AppEnv>, email: string): Promise<boolean> {
+  const tag = getCookie(c, DEVICE_COOKIE)
+  return tag ? verify(c, 'device', account(email), tag) : false
+}
+
 /** Sets the signed session cookie: HttpOnly, Secure, SameSite=Lax, expiring with the session. */
 export async function startSession(c: Context<AppEnv>, id: string, expiresAt: number) {
   setCookie(c, SESSION_COOKIE, `${id}.${await sign(c, 'session', id)}`, {
