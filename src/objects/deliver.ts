@@ -226,6 +226,13 @@ export async function issueCoupon(
   })
   if (!result.ok)
     return { ok: false, retryable: result.retryable, reason: `incentive_failed:${result.code}` }
+  // The shop changed what it was sent (a plugin, or an older Cartback's coupon): worth knowing.
+  if (result.repaired)
+    log('warn', 'woocommerce coupon repaired', {
+      storeId: s.storeId,
+      cartId: s.cartId,
+      step: step.id,
+    })
   return { ok: true, incentive: { kind: i.kind, amount: i.amount, code, currency: storeCurrency } }
 }
 

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import { createRequire } from 'node:module'
 import type { AddressInfo } from 'node:net'
-import { applyError, createWooCoupon, type WooCoupon } from './woo-coupon'
+import { applyError, type WooCoupon, type WooRestMode, wooCouponsRest } from './woo-coupon'
 
 const require = createRequire(import.meta.url)
 const JQUERY = readFileSync(require.resolve('jquery/dist/jquery.min.js'), 'utf8')
@@ -15,6 +15,7 @@ type Session = { lines: Line[]; coupons: string[]; billingEmail: string | null }
 export type PlacedOrder = { id: number; total: number; cartbackCart: string | null }
 
 const STORE_API = '/wp-json/wc/store/v1/cart'
+const REST_MODE: WooRestMode = { expiry: 'stored', hangOn: null }
 
 /**
  * A local fake WooCommerce storefront, as close to the real one as the script can tell:
@@ -23,8 +24,9 @@ const STORE_API = '/wp-json/wc/store/v1/cart'
  *   `apply-coupon`, which refuse a POST without a valid `Nonce` (cookie session) or `Cart-Token`,
  *   as WooCommerce does; `apply-coupon` checks usage limit, expiry and email restrictions
  *   against the session's billing email, as WooCommerce 8.6+ does (woo-coupon.ts);
- * - the REST API's `POST /wp-json/wc/v3/coupons` (Basic auth) for Cartback's incentive coupons,
- *   stored as WooCommerce stores them (woo-coupon.ts); an order counts a use of its coupons;
+ * - the REST API's coupons (`wc/v3/coupons`: POST, GET `?code=`, GET/PUT `/<id>`, Basic auth) for
+ *   Cartback's incentive coupons, stored as WooCommerce stores them (woo-coupon.ts); an order
+ *   counts a use of its coupons;
  * - classic pages (jQuery events, `#billing_*` fields inside `p.form-row`; `?nojquery` without
  *   jQuery), Blocks pages (`wc-blocks_*` DOM events, fields rendered late and re-rendered like
  *   React's; `?wp=` for WordPress's half-there globals), the order-received page;
@@ -209,17 +211,12 @@ export async function fakeWooStore(opts: {
     const auth = c ? `Basic ${Buffer.from(`${c.key}:${c.secret}`).toString('base64')}` : null
     if (!auth || req.headers.authorization !== auth)
       return error(res, 401, 'woocommerce_rest_cannot_create', 'Sorry, you are not allowed.')
-    const coupon = createWooCoupon(coupons.size + 1, JSON.parse(body) as Record<string, unknown>)
-    if (coupons.has(coupon.code))
-      return error(
-        res,
-        400,
-        'woocommerce_rest_coupon_code_already_exists',
-        'The coupon code already exists',
-      )
-    coupons.set(coupon.code, coupon)
-    res.writeHead(201, { 'Content-Type': 'application/json' })
-    res.end(JSON.stringify(coupon))
+    const method = req.method ?? ''
+    const answer = wooCouponsRest(coupons, { method, path: req.url ?? '', body }, REST_MODE)
+    if (answer === 'hang') return
+    if (!answer) return error(res, 404, 'rest_no_route', 'No route was found.')
+    res.writeHead(answer.status, { 'Content-Type': 'application/json' })
+    res.end(JSON.stringify(answer.body))
   }
 
   const placeOrder = async (req: IncomingMessage, res: ServerResponse) => {
@@ -327,8 +324,7 @@ export async function fakeWooStore(opts: {
         apiHits.push(`rest_route=${route}`)
         return storeApi(req, res, route.slice('/wc/store/v1/cart'.length), body)
       }
-      if (path === '/wp-json/wc/v3/coupons' && req.method === 'POST')
-        return restCoupons(req, res, body)
+      if (path.startsWith('/wp-json/wc/v3/coupons')) return restCoupons(req, res, body)
       if (path === '/add' && req.method === 'POST') {
         const [, s] = session(req, res)
         const id = Number(url.searchParams.get('id'))

@@ -9,7 +9,11 @@ export type Coupon = {
 }
 
 export type CouponResult =
-  | { ok: true; code: string; created: boolean }
+  /**
+   * `created`: false when the code already existed (a retry). `repaired`: the shop had not kept
+   * the expiry, usage limit or email restriction as asked, and an update fixed it.
+   */
+  | { ok: true; code: string; created: boolean; repaired?: true }
   | { ok: false; retryable: boolean; code: string; message: string }
 
 /**

@@ -1,12 +1,32 @@
 import { callSignal, isRetryableStatus, type ProviderCallOptions } from '../types'
-import type { CouponIssuer } from './types'
+import type { Coupon, CouponIssuer, CouponResult } from './types'
+
+const COUPONS = '/wp-json/wc/v3/coupons'
+const ALREADY_EXISTS = 'woocommerce_rest_coupon_code_already_exists'
+/** How far the stored expiry may be from the asked one (seconds are dropped on the way). */
+const EXPIRY_SLACK_MS = 60_000
+
+type Failure = Extract<CouponResult, { ok: false }>
+type Answer = { ok: true; status: number; statusText: string; body: unknown }
+type Rest = (method: string, path: string, body?: unknown) => Promise<Answer | Failure>
+
+/** The properties of a stored coupon that Cartback's promise depends on. */
+type Stored = {
+  id: number
+  expiresGmt: string | null
+  usageLimit: number | null
+  emailRestrictions: string[] | null
+}
 
 /**
  * Creates coupons through WooCommerce's REST API (POST /wp-json/wc/v3/coupons, Basic auth with
- * the store's consumer key and secret). The code is derived from the send's key, so a retry
- * asks for the same code and "already exists" counts as created: one coupon per send, ever;
- * so a timed-out call is simply retried. The coupon has no email restriction: see
- * docs/design/coupons.md.
+ * the store's consumer key and secret), then checks what the shop stored: the expiry, a usage
+ * limit of 1 and no email restriction. A shop that changed them (a plugin filtering coupon
+ * fields, an older Cartback's coupon found by "already exists") is repaired with a PUT; if the
+ * shop still does not keep them, the result is a permanent failure, so no discount without an
+ * expiry is ever promised. The code is derived from the send's key, so a retry asks for the
+ * same code and "already exists" finds and checks that coupon: one coupon per send, ever; so a
+ * timed-out call is simply retried. See docs/design/coupons.md.
  */
 export function wooCoupons(opts: ProviderCallOptions = {}): CouponIssuer {
   return {
@@ -22,43 +42,149 @@ export function wooCoupons(opts: ProviderCallOptions = {}): CouponIssuer {
           message: 'WooCommerce grants REST API keys over HTTPS only; the store URL is not https.',
         }
       }
-      const auth = `Basic ${btoa(`${shop.consumerKey}:${shop.consumerSecret}`)}`
-      const signal = callSignal(opts)
-      let res: Response
-      let body: { code?: string; message?: string } | null
-      try {
-        res = await fetch(`${base}/wp-json/wc/v3/coupons`, {
-          method: 'POST',
-          headers: { Authorization: auth, 'Content-Type': 'application/json' },
-          body: JSON.stringify({
-            code: coupon.code,
-            discount_type: coupon.kind === 'percent' ? 'percent' : 'fixed_cart',
-            amount: coupon.amount,
-            date_expires: wooDateTime(coupon.expiresAt),
-            individual_use: true,
-            usage_limit: 1,
-            usage_limit_per_user: 1,
-            description: coupon.description,
-          }),
-          signal,
-        })
-        body = (await res.json().catch(() => null)) as typeof body
-      } catch (err) {
-        return signal.aborted
-          ? { ok: false, retryable: true, code: 'timeout', message: 'The shop did not answer' }
-          : { ok: false, retryable: true, code: 'network_error', message: String(err) }
-      }
-      if (res.ok) return { ok: true, code: coupon.code, created: true }
-      if (body?.code === 'woocommerce_rest_coupon_code_already_exists') {
-        return { ok: true, code: coupon.code, created: false }
-      }
-      return {
-        ok: false,
-        retryable: isRetryableStatus(res.status),
-        code: body?.code ?? `http_${res.status}`,
-        message: body?.message ?? res.statusText,
-      }
+      const rest = wooRest(base, shop, opts)
+      const posted = await rest('POST', COUPONS, {
+        code: coupon.code,
+        discount_type: coupon.kind === 'percent' ? 'percent' : 'fixed_cart',
+        amount: coupon.amount,
+        date_expires: wooDateTime(coupon.expiresAt),
+        individual_use: true,
+        usage_limit: 1,
+        usage_limit_per_user: 1,
+        description: coupon.description,
+      })
+      if (!posted.ok) return posted
+      const created = posted.status < 300
+      if (!created && errorCode(posted.body) !== ALREADY_EXISTS) return httpFailure(posted)
+      // A created coupon is answered in full; an existing one (or an answer we cannot read) is
+      // read back by its code.
+      const stored = (created && parseStored(posted.body)) || (await findByCode(rest, coupon.code))
+      if ('ok' in stored) return stored
+      const held = await ensureHeld(rest, stored, coupon)
+      if (!held.ok) return held
+      return { ok: true, code: coupon.code, created, ...(held.repaired ? { repaired: true } : {}) }
     },
+  }
+}
+
+/** One REST call with its own timeout; an HTTP answer of any status, or a network failure. */
+function wooRest(
+  base: string,
+  shop: { consumerKey: string; consumerSecret: string },
+  opts: ProviderCallOptions,
+): Rest {
+  const auth = `Basic ${btoa(`${shop.consumerKey}:${shop.consumerSecret}`)}`
+  return async (method, path, body) => {
+    const signal = callSignal(opts)
+    try {
+      const res = await fetch(`${base}${path}`, {
+        method,
+        headers: {
+          Authorization: auth,
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal,
+      })
+      const parsed: unknown = await res.json().catch(() => null)
+      if (signal.aborted) throw signal.reason
+      return { ok: true, status: res.status, statusText: res.statusText, body: parsed }
+    } catch (err) {
+      return signal.aborted
+        ? { ok: false, retryable: true, code: 'timeout', message: 'The shop did not answer' }
+        : { ok: false, retryable: true, code: 'network_error', message: String(err) }
+    }
+  }
+}
+
+/** `GET /coupons?code=`: WooCommerce answers a list holding the published coupon with it. */
+async function findByCode(rest: Rest, code: string): Promise<Stored | Failure> {
+  const found = await rest('GET', `${COUPONS}?code=${encodeURIComponent(code)}`)
+  if (!found.ok) return found
+  if (found.status >= 300) return httpFailure(found)
+  // Match the code ourselves: a shop that ignored the filter answers its whole first page.
+  const same = Array.isArray(found.body)
+    ? found.body.find((c) => String(record(c)?.code).toLowerCase() === code.toLowerCase())
+    : undefined
+  const stored = parseStored(same)
+  if (stored) return stored
+  // The shop said the code exists but does not list it: a stale cache may catch up on a retry.
+  return {
+    ok: false,
+    retryable: true,
+    code: 'coupon_not_found',
+    message: `The shop reports ${code} as existing but does not return it by its code.`,
+  }
+}
+
+/**
+ * Checks the stored coupon and, when it differs from what Cartback promises, sets the expiry,
+ * usage limit and email restrictions with `PUT /coupons/<id>` and checks the answer.
+ */
+async function ensureHeld(
+  rest: Rest,
+  stored: Stored,
+  coupon: Coupon,
+): Promise<{ ok: true; repaired: boolean } | Failure> {
+  if (!problem(stored, coupon)) return { ok: true, repaired: false }
+  const put = await rest('PUT', `${COUPONS}/${stored.id}`, {
+    date_expires: wooDateTime(coupon.expiresAt),
+    email_restrictions: [],
+    usage_limit: 1,
+  })
+  if (!put.ok) return put
+  if (put.status >= 300) return httpFailure(put)
+  const after = parseStored(put.body)
+  const left = after ? problem(after, coupon) : 'coupon_unreadable'
+  if (!left) return { ok: true, repaired: true }
+  // Permanent: the shop (a plugin filtering coupon fields, or its version) does not keep what
+  // the message would promise. Better no discount than one that never expires (issue 11).
+  return {
+    ok: false,
+    retryable: false,
+    code: left,
+    message: `The shop did not keep coupon ${stored.id} as asked (${left}), even after an update.`,
+  }
+}
+
+/** What is wrong with a stored coupon, or null when it holds Cartback's promise. */
+function problem(stored: Stored, coupon: Coupon): string | null {
+  const at = stored.expiresGmt && /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d$/.test(stored.expiresGmt)
+  // `date_expires_gmt` is UTC without an offset (wc_rest_prepare_date_response).
+  const expires = at ? Date.parse(`${stored.expiresGmt}Z`) : Number.NaN
+  if (!(Math.abs(expires - coupon.expiresAt) <= EXPIRY_SLACK_MS)) return 'coupon_expiry_not_stored'
+  if (stored.usageLimit !== 1) return 'coupon_usage_limit_not_stored'
+  if (stored.emailRestrictions?.length !== 0) return 'coupon_email_restricted'
+  return null
+}
+
+function parseStored(value: unknown): Stored | null {
+  const c = record(value)
+  if (!c || typeof c.id !== 'number') return null
+  return {
+    id: c.id,
+    expiresGmt: typeof c.date_expires_gmt === 'string' ? c.date_expires_gmt : null,
+    usageLimit: typeof c.usage_limit === 'number' ? c.usage_limit : null,
+    emailRestrictions: Array.isArray(c.email_restrictions) ? c.email_restrictions : null,
+  }
+}
+
+function record(value: unknown): Record<string, unknown> | null {
+  return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : null
+}
+
+function errorCode(body: unknown): string | undefined {
+  const code = record(body)?.code
+  return typeof code === 'string' ? code : undefined
+}
+
+function httpFailure(answer: Answer): Failure {
+  const message = record(answer.body)?.message
+  return {
+    ok: false,
+    retryable: isRetryableStatus(answer.status),
+    code: errorCode(answer.body) ?? `http_${answer.status}`,
+    message: typeof message === 'string' ? message : answer.statusText,
   }
 }
 
