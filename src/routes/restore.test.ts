@@ -1,7 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import {
-  abandon,
   abandonedCart as abandonIn,
   api,
   beacon,
