@@ -183,7 +183,7 @@ export const messages = sqliteTable(
     stepId: text('step_id').notNull(),
     channel: text('channel', { enum: ['email', 'sms'] }).notNull(),
     to: text('to').notNull(),
-    /** sent, failed; then the provider's delivery events: delivered, opened, clicked, … */
+    /** sent, failed; then the provider's delivery events: delivered, opened, bounced, … */
     status: text('status').notNull(),
     subject: text('subject'),
     preheader: text('preheader'),
@@ -194,9 +194,10 @@ export const messages = sqliteTable(
     error: text('error'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
-    /** Provider events, first time each happened (attribution credits the last click). */
+    /** Provider events, first time each happened. */
     deliveredAt: integer('delivered_at'),
     openedAt: integer('opened_at'),
+    /** The first time its restore link rebuilt the cart (not the provider's click tracking). */
     clickedAt: integer('clicked_at'),
   },
   (t) => [

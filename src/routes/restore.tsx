@@ -189,5 +189,13 @@ restore.post('/v1/restore/:token', bodyLimit(tooLarge(1024)), async (c) => {
     cartId: r.claims.cartId,
   }).recordRestore(r.claims.step, cartPolicy(r.store, publicBase(c)))
   if (!done) throw new AppError('NOT_FOUND', 'This cart is no longer available.')
+  // The step's message was clicked: its link rebuilt the cart (the provider's own click
+  // tracking is not used, since mail scanners click too).
+  const sent = done.recorded && done.state.runs.find((run) => run.id === r.claims.step)?.messageId
+  if (sent) {
+    await c.env.DB.prepare('UPDATE messages SET clicked_at = COALESCE(clicked_at, ?) WHERE id = ?')
+      .bind(Date.now(), sent)
+      .run()
+  }
   return c.json({ ok: true, recorded: done.recorded, status: done.state.status })
 })

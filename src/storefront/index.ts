@@ -28,8 +28,13 @@ declare global {
       config?: StorefrontConfig
       /** This page is a restore landing (cartback-woo.js leaves the cart alone there). */
       restoring?: boolean
-      /** A restore in progress, for cartback-restore.js: the cart, or why it failed. */
-      restored?: (Restored & { checkout: string; report: string }) | { error?: { message: string } }
+      /**
+       * A restore in progress (also the `cartback:restore` event's detail): the cart, or why
+       * it failed. `rebuilt()` says the items are in the store's cart: only that records it.
+       */
+      restored?:
+        | (Restored & { checkout: string; rebuilt(): void })
+        | { error?: { message: string } }
     }
   }
 }
@@ -189,18 +194,24 @@ const DEBOUNCE_MS = 400
     history.replaceState(history.state, '', here.href)
     const failed = { error: { message: 'Your cart could not be restored. Please try again.' } }
     const report = url(`/v1/restore/${encodeURIComponent(token)}`)
+    // The restore is the rebuild: reported once, when whoever rebuilt the cart says so (the
+    // store's `cartback:restore` listener, or cartback-restore.js on WooCommerce once the Store
+    // API has a line of it). Nobody calls it, nothing is recorded.
+    let told = false
+    const rebuilt = () => {
+      if (!told) reportRebuilt(report)
+      told = true
+    }
     fetch(report)
       .then(async (r) => {
         const d = (await r.json()) as Restored & { error?: { message: string } }
         // Also kept on `Cartback.restored`, for page code that starts after the event.
         const checkout = tag.dataset.checkout ?? '/checkout/'
-        api.restored = r.ok ? { ...d, checkout, report } : d
+        const detail = { ...d, checkout, rebuilt }
+        api.restored = r.ok ? detail : d
         if (r.ok) {
           setId(d.cart)
-          dispatchEvent(new CustomEvent('cartback:restore', { detail: d }))
-          // The page's own listeners have run: the restore is theirs. On WooCommerce,
-          // cartback-restore.js reports it once the Store API has the items.
-          if (!woo) reportRebuilt(report)
+          dispatchEvent(new CustomEvent('cartback:restore', { detail }))
         }
         if (!r.ok || woo) extra('cartback-restore', RESTORE_VERSION)
       })

@@ -7,7 +7,6 @@
 
 import { type BeaconItem, restoreReport, type StoreApiCart, variationOf } from './map'
 import { showNotice } from './notice'
-import { reportRebuilt } from './rebuilt'
 import { KEY } from './storage'
 import { cartApi } from './store-api'
 
@@ -19,7 +18,7 @@ export type Restored = {
   incentive: { code: string } | null
 }
 
-export async function rebuild(data: Restored, checkout: string, report: string) {
+export async function rebuild(data: Restored, checkout: string, rebuilt: () => void) {
   let nonce = ''
   let token = ''
   type Reply = { ok: boolean; cart: StoreApiCart | null; code: string; status: number }
@@ -76,15 +75,16 @@ export async function rebuild(data: Restored, checkout: string, report: string) 
   try {
     sessionStorage.setItem(KEY.notice, restoreReport(data.items, cart, failed, coupon).join(' '))
   } catch {}
-  // The Store API has the cart: this is the restore (never the link's GET, which scanners open).
-  reportRebuilt(report)
+  // The restore is the rebuild (never the link's GET, which scanners open): recorded only when
+  // the Store API cart holds at least one of the link's items, not when every add-item failed.
+  if (data.items.some((w) => cart?.items.some((i) => String(i.id) === w.id))) rebuilt()
   location.assign(checkout)
 }
 // cartback-restore.js: loaded by cartback.js on a restore landing, or on the page after one.
 ;(() => {
   const r = window.Cartback?.restored
   const broken = () => showNotice('Your cart could not be restored. Please try again.')
-  if (r && 'cart' in r) return void rebuild(r, r.checkout, r.report).catch(broken)
+  if (r && 'cart' in r) return void rebuild(r, r.checkout, r.rebuilt).catch(broken)
   if (r) return showNotice(r.error?.message ?? 'This link no longer works.')
   try {
     const notice = sessionStorage.getItem(KEY.notice)

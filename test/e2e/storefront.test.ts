@@ -9,7 +9,15 @@ import { startWorker, until as until_, type Worker } from '../worker'
 
 // The page's globals, for the callbacks that run in the browser (the DOM library is not
 // loaded into this Worker-typed project).
-declare const window: { Cartback?: CartbackApi }
+declare const window: { Cartback?: CartbackApi; put?: string[] }
+
+// A store's own `cartback:restore` listeners: one written before `rebuilt()` existed, and one
+// that calls it (twice: a second call changes nothing).
+const LISTENERS: Record<string, string> = {
+  old: `addEventListener('cartback:restore', (e) => { window.put = e.detail.items.map((i) => i.id) })`,
+  rebuilt: `addEventListener('cartback:restore', (e) => {
+    window.put = e.detail.items.map((i) => i.id); e.detail.rebuilt(); e.detail.rebuilt() })`,
+}
 
 let worker: Worker
 let shop: Server
@@ -30,6 +38,7 @@ beforeAll(async () => {
     res.writeHead(200, { 'Content-Type': 'text/html' })
     res.end(
       `<!doctype html><html><head><title>Shop</title>
+       <script>${LISTENERS[q.get('listen') ?? ''] ?? ''}</script>
        <script async src="${worker.url}/v1/cartback.js" data-store="${q.get('key')}"${q.has('gpc') ? ' data-respect-gpc' : ''}></script>
        </head><body><h1>Shop</h1><p id="below">Fresh coffee, roasted daily. <a id="more" href="#below">More</a></p>
        ${q.has('tall') ? '<div style="height:4000px"></div>' : ''}</body></html>`,
@@ -431,6 +440,67 @@ describe('the exit-intent popup', () => {
     await page.waitForTimeout(300)
     expect(loaded).toEqual([])
     await page.close()
+  })
+})
+
+describe('restore on a custom storefront', () => {
+  it('is recorded only when the page calls rebuilt(), and once', async () => {
+    const page = await browser.newPage()
+    await page.goto(`${shopUrl}/?key=${store.publishableKey}`)
+    await page.waitForFunction(() => window.Cartback !== undefined)
+    const id = await page.evaluate(() => window.Cartback!.id())
+    await page.evaluate(() =>
+      window.Cartback!.cart({
+        items: [{ id: 'tee', name: 'Ocean Tee', price: 2400, quantity: 1 }],
+        currency: 'USD',
+      }),
+    )
+    await page.close()
+    const { restoreUrl } = await until('the cart', async () => {
+      const d = await api<Detail & { restoreUrl: string }>(`/carts/${store.id}/${id}`)
+      return d.items?.length === 1 ? d : undefined
+    })
+    const hop = await fetch(restoreUrl, { redirect: 'manual' })
+    const token = new URL(hop.headers.get('location')!).searchParams.get('cartback_restore')
+    expect(token).toBeTruthy()
+
+    /** Lands on the store's page with the link's token; what the page got and what it reported. */
+    const land = async (listen: string) => {
+      const p = await browser.newPage()
+      const reports: string[] = []
+      p.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().includes('/v1/restore/')) reports.push(r.url())
+      })
+      await p.goto(
+        `${shopUrl}/?key=${store.publishableKey}&listen=${listen}&cartback_restore=${token}`,
+      )
+      await p.waitForFunction(() => window.put !== undefined)
+      const put = await p.evaluate(() => window.put)
+      await p.waitForLoadState('networkidle')
+      await p.waitForTimeout(300)
+      await p.close()
+      return { put, reports }
+    }
+    const restoreEntries = (d: RestoreDetail) =>
+      d.journal.filter((j) => j.type === 'cart.restored' || j.type === 'restore.rebuilt')
+
+    // A listener that never says it rebuilt the cart: it gets the items, nothing is recorded.
+    const old = await land('old')
+    expect(old).toEqual({ put: ['tee'], reports: [] })
+    const unrecorded = await api<RestoreDetail>(`/carts/${store.id}/${id}`)
+    expect(unrecorded.restores).toEqual([])
+    expect(restoreEntries(unrecorded)).toEqual([])
+
+    // One that calls rebuilt() (twice): one report, one restore.
+    const now = await land('rebuilt')
+    expect(now.put).toEqual(['tee'])
+    expect(now.reports).toHaveLength(1)
+    const restored = await until('the restore', async () => {
+      const d = await api<RestoreDetail>(`/carts/${store.id}/${id}`)
+      return d.restores.length ? d : undefined
+    })
+    expect(restored.restores).toEqual([expect.objectContaining({ repeats: 0 })])
+    expect(restoreEntries(restored)).toHaveLength(1)
   })
 })
 

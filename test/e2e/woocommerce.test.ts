@@ -23,6 +23,7 @@ type Detail = {
   total: number
   restoreUrl: string
   journal: { type: string; step?: string | null }[]
+  restores: { step: string | null; repeats: number }[]
 }
 type WooCart = {
   items: { id: number; quantity: number }[]
@@ -488,6 +489,44 @@ describe('restore on the store', () => {
       await page.getByRole('button', { name: 'Dismiss' }).click()
       expect(await notice.count()).toBe(0)
       await page.close()
+      // Part of the cart came back: that is a restore, recorded once.
+      const restored = await until('the restore', async () => {
+        const d = await detailOf(shop, id)
+        return d.restores.length ? d : undefined
+      })
+      expect(restored.restores).toEqual([expect.objectContaining({ repeats: 0 })])
+    } finally {
+      ;(woo.catalog['13'] as { inStock: boolean }).inStock = true
+    }
+  })
+
+  it('records no restore when nothing could be added to the cart', async () => {
+    const { id, restoreUrl } = await restorable([
+      { id: '13', name: 'Harbor Cap', price: 1800, quantity: 1 },
+      { id: '999', name: 'Old Scarf', price: 900, quantity: 1 },
+    ])
+    ;(woo.catalog['13'] as { inStock: boolean }).inStock = false
+    try {
+      const page = await browser.newPage()
+      const reports: string[] = []
+      page.on('request', (r) => {
+        if (r.method() === 'POST' && r.url().includes('/v1/restore/')) reports.push(r.url())
+      })
+      await page.goto(restoreUrl)
+      await page.waitForURL(/\/checkout\/$/)
+      const notice = page.locator('.cartback-notice')
+      await expect.poll(() => notice.textContent()).toContain('Harbor Cap is out of stock.')
+      expect(await notice.textContent()).toContain('Old Scarf is no longer available.')
+      const cart = (await page.evaluate(() =>
+        fetch('/wp-json/wc/store/v1/cart').then((r) => r.json()),
+      )) as WooCart
+      expect(cart.items).toEqual([])
+      await page.waitForLoadState('networkidle')
+      await page.close()
+      expect(reports).toEqual([])
+      const d = await detailOf(shop, id)
+      expect(d.restores).toEqual([])
+      expect(d.journal.filter((j) => /restore/.test(j.type))).toEqual([])
     } finally {
       ;(woo.catalog['13'] as { inStock: boolean }).inStock = true
     }

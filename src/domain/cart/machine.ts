@@ -162,12 +162,11 @@ export function next(
         policy,
       )
     case 'message.event':
-      // Delivery, opens, clicks, bounces: the timeline keeps them; the message row has the state.
+      // Delivery, opens, bounces: the timeline keeps them; the message row has the state. Never
+      // a click: provider click tracking counts mail scanners; only a restore marks a step clicked.
       return finish(
         state,
-        event.event === 'clicked'
-          ? noteClick(state, { messageId: event.messageId }, event.at)
-          : state,
+        state,
         [
           {
             at: event.at,
@@ -498,7 +497,7 @@ function onRestoreRebuilt(
     return { state, effects: [], wakeAt: wakeAt(state, policy), journal: [] }
   }
   const clicked: CartState = {
-    ...noteClick(s, { stepId: step }, now),
+    ...noteClick(s, step, now),
     restores: [...s.restores, { step, at: now, repeats: 0 }],
   }
   const restorable =

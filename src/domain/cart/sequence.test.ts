@@ -323,7 +323,7 @@ describe('attribution', () => {
     )
   })
 
-  it('counts a tracked email click like a restore click', () => {
+  it('never counts a provider-tracked click (mail scanners click every link): only restores', () => {
     let s = sentSteps(2)
     s = next(
       s,
@@ -337,10 +337,11 @@ describe('attribution', () => {
       ABANDONED + 150 * M,
       p,
     ).state
+    expect(s.runs.find((r) => r.id === 'e1')?.clickedAt).toBeNull()
     expect(next(s, order(ABANDONED + 3 * H), ABANDONED + 3 * H, p).state.attribution).toEqual({
-      step: 'e1',
-      channel: 'email',
-      via: 'click',
+      step: 's1',
+      channel: 'sms',
+      via: 'send',
     })
   })
 

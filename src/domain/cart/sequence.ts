@@ -71,15 +71,12 @@ export function followSequence(s: CartState, policy: CartPolicy, now: number): P
   return { state: { ...s, runs }, effects: [], journal }
 }
 
-/** Marks the step whose link the shopper clicked (a restore link, or a tracked email click). */
-export function noteClick(
-  s: CartState,
-  by: { stepId?: string | null; messageId?: string },
-  at: number,
-): CartState {
-  const run = s.runs.find((r) =>
-    by.stepId ? r.id === by.stepId : by.messageId !== undefined && r.messageId === by.messageId,
-  )
+/**
+ * Marks the step whose restore link rebuilt the cart: the only click that counts (provider
+ * click tracking also counts mail scanners).
+ */
+export function noteClick(s: CartState, stepId: string | null, at: number): CartState {
+  const run = stepId === null ? undefined : s.runs.find((r) => r.id === stepId)
   if (!run || run.status !== 'sent' || (run.clickedAt !== null && run.clickedAt >= at)) return s
   return update(s, run.id, { clickedAt: at })
 }

@@ -1,11 +1,24 @@
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { beacon, call, cartId, createStore, errorOf, ITEMS } from '../../../test/helpers'
+import {
+  age,
+  beacon,
+  call,
+  cartId,
+  createStore,
+  errorOf,
+  ITEMS,
+  ORIGIN,
+  waitForRow,
+} from '../../../test/helpers'
+import { createAdapters } from '../../adapters'
 import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
 import { isSuppressed } from '../../db/suppressions'
-import { cartStub } from '../../objects/cart-object'
+import { signRestoreToken } from '../../lib/restore-token'
+import { type CartObject, cartStub } from '../../objects/cart-object'
 
 const KEY = Buffer.from('resend-webhook-secret-32-bytes!!')
 
@@ -70,11 +83,58 @@ const row = (emailId: string) =>
     .bind(emailId)
     .first<Record<string, number | string | null>>()
 
+/**
+ * A cart whose first step was sent through Resend (the provider adapter stands in for the
+ * network and answers `emailId`), with its message row in D1.
+ */
+async function sentStep(emailId: string) {
+  const store = await createStore({
+    settings: {
+      inactivitySeconds: 60,
+      sender: { fromEmail: 'shop@acme.example', postalAddress: '1 Market St, San Francisco, CA' },
+      sequence: [
+        {
+          id: 'email-now',
+          channel: 'email',
+          delaySeconds: 0,
+          windowSeconds: 86_400,
+          template: { subject: 's', heading: 'h', body: 'b', buttonLabel: 'go' },
+        },
+      ],
+    },
+  })
+  const id = cartId()
+  await beacon({
+    store: store.publishableKey,
+    cart: id,
+    type: 'contact',
+    items: ITEMS,
+    contact: { email: 'ada@example.com' },
+  })
+  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+  await age(stub, 61_000)
+  await runInDurableObject(stub, (o: CartObject) => {
+    Object.assign(o, {
+      adapters: {
+        ...createAdapters(env),
+        email: {
+          provider: 'resend',
+          idempotent: true,
+          send: async () => ({ ok: true, providerId: emailId }),
+        },
+      },
+    })
+  })
+  await runDurableObjectAlarm(stub)
+  await waitForRow('SELECT 1 FROM messages WHERE provider_id = ?', emailId)
+  return { store, id, stub }
+}
+
 describe('POST /webhooks/resend', () => {
-  it('records delivery, opens and clicks on the message and in the cart timeline', async () => {
+  it('records delivery and opens on the message and in the cart timeline', async () => {
     const store = await createStore()
     const { cart, emailId } = await sentEmail(store)
-    for (const type of ['email.delivered', 'email.opened', 'email.clicked']) {
+    for (const type of ['email.delivered', 'email.opened']) {
       const res = await post({
         type,
         created_at: new Date().toISOString(),
@@ -83,19 +143,87 @@ describe('POST /webhooks/resend', () => {
       expect(res.status).toBe(200)
     }
     const r = await row(emailId)
-    expect(r?.status).toBe('clicked')
-    expect(r?.delivered_at && r.opened_at && r.clicked_at).toBeTruthy()
+    expect(r?.status).toBe('opened')
+    expect(r?.delivered_at && r.opened_at).toBeTruthy()
     // A late "delivered" does not move the status back.
     await post({ type: 'email.delivered', data: { email_id: emailId } })
-    expect((await row(emailId))?.status).toBe('clicked')
+    expect((await row(emailId))?.status).toBe('opened')
     const journal = (await cartStub(env.CART, {
       storeId: store.id,
       cartId: cart,
     }).snapshot())!.journal.map((j) => j.type)
-    expect(journal).toEqual(
-      expect.arrayContaining(['message.delivered', 'message.opened', 'message.clicked']),
-    )
+    expect(journal).toEqual(expect.arrayContaining(['message.delivered', 'message.opened']))
   })
+
+  it('ignores email.clicked (scanners click too): only the restore marks the step clicked', async () => {
+    const emailId = `re_${crypto.randomUUID()}`
+    const { store, id, stub } = await sentStep(emailId)
+    const before = (await stub.snapshot())!
+    expect(before.state.runs[0]).toMatchObject({ status: 'sent', clickedAt: null })
+    const res = await post({
+      type: 'email.clicked',
+      created_at: new Date().toISOString(),
+      data: { email_id: emailId, click: { link: 'https://cartback.test/r/x' } },
+    })
+    expect(res.status).toBe(200)
+    expect(await res.json()).toEqual({ ok: true, ignored: 'email.clicked' })
+    const after = (await stub.snapshot())!
+    expect(after.state).toEqual(before.state)
+    expect(after.journal).toEqual(before.journal)
+    expect(await row(emailId)).toMatchObject({ status: 'sent', clicked_at: null })
+
+    // An order now is credited to the send, not to a click; the funnel has no click.
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'order',
+      order: { id: 'o-1', total: 6400 },
+    })
+    const ordered = (await stub.snapshot())!.state
+    expect(ordered.attribution).toEqual({ step: 'email-now', channel: 'email', via: 'send' })
+    const cart = await waitForRow<{ clicked_at: number | null }>(
+      'SELECT clicked_at FROM carts WHERE cart_id = ? AND revision = ?',
+      id,
+      ordered.revision,
+    )
+    expect(cart.clicked_at).toBeNull()
+  })
+
+  it("marks the step and its message clicked when the store's page rebuilds the cart", async () => {
+    const emailId = `re_${crypto.randomUUID()}`
+    const { store, id, stub } = await sentStep(emailId)
+    const token = await signRestoreToken('test-signing-secret-0123456789abcdef', {
+      storeId: store.id,
+      cartId: id,
+      step: 'email-now',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    })
+    const res = await call(`/v1/restore/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', Origin: ORIGIN },
+      body: '{}',
+    })
+    expect(res.status).toBe(200)
+    const run = (await stub.snapshot())!.state.runs[0]!
+    expect(run.clickedAt).toEqual(expect.any(Number))
+    const r = await row(emailId)
+    expect(r?.clicked_at).toEqual(expect.any(Number))
+    // Not a provider status: the message's delivery state is left alone.
+    expect(r?.status).toBe('sent')
+  })
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    'acknowledges a signed event typed %s as unknown and changes nothing',
+    async (type) => {
+      const store = await createStore()
+      const { emailId } = await sentEmail(store)
+      const before = await row(emailId)
+      const res = await post({ type, data: { email_id: emailId } })
+      expect(res.status).toBe(200)
+      expect(await res.json()).toEqual({ ok: true, ignored: type })
+      expect(await row(emailId)).toEqual(before)
+    },
+  )
 
   it.each(['email.bounced', 'email.complained'])('suppresses the address on %s', async (type) => {
     const store = await createStore()

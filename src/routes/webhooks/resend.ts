@@ -10,25 +10,29 @@ import { describeIssues, parseJsonText, tooLarge } from '../validation'
 
 export const resend = new Hono<AppEnv>()
 
-const EVENTS = {
-  'email.sent': 'sent',
-  'email.delivered': 'delivered',
-  'email.delivery_delayed': 'delivery_delayed',
-  'email.opened': 'opened',
-  'email.clicked': 'clicked',
-  'email.bounced': 'bounced',
-  'email.complained': 'complained',
-} as const
-// A status only moves forward: a late "delivered" does not hide a click or a bounce.
-const RANK = {
-  sent: 0,
-  delivery_delayed: 1,
-  delivered: 2,
-  opened: 3,
-  clicked: 4,
-  bounced: 5,
-  complained: 6,
-}
+// Resend's event type → the message's status, and the column stamped with its time. Maps, not
+// object literals: a signed event typed `constructor` or `__proto__` is just an unknown type.
+// `email.clicked` is not here: mail scanners click every tracked link, so it would mark steps
+// clicked that nobody opened. The click that counts is the restore (the store rebuilt the cart).
+const EVENTS = new Map<string, { status: string; stamp?: string }>([
+  ['email.sent', { status: 'sent' }],
+  ['email.delivered', { status: 'delivered', stamp: 'delivered_at' }],
+  ['email.delivery_delayed', { status: 'delivery_delayed' }],
+  ['email.opened', { status: 'opened', stamp: 'opened_at' }],
+  ['email.bounced', { status: 'bounced' }],
+  ['email.complained', { status: 'complained' }],
+])
+// A status only moves forward: a late "delivered" does not hide a bounce (or the `clicked` of a
+// message from before clicks were ignored).
+const RANK = new Map([
+  ['sent', 0],
+  ['delivery_delayed', 1],
+  ['delivered', 2],
+  ['opened', 3],
+  ['clicked', 4],
+  ['bounced', 5],
+  ['complained', 6],
+])
 
 const ResendEvent = z.object({
   type: z.string().max(64),
@@ -57,8 +61,9 @@ resend.post('/', bodyLimit(tooLarge(256 * 1024)), async (c) => {
   const parsed = ResendEvent.safeParse(parseJsonText(body))
   if (!parsed.success)
     throw new AppError('BAD_REQUEST', `Invalid event: ${describeIssues(parsed.error)}`)
-  const status = EVENTS[parsed.data.type as keyof typeof EVENTS]
-  if (!status) return c.json({ ok: true, ignored: parsed.data.type })
+  const known = EVENTS.get(parsed.data.type)
+  if (!known) return c.json({ ok: true, ignored: parsed.data.type })
+  const { status, stamp } = known
 
   const message = await c.env.DB.prepare(
     'SELECT id, store_id, cart_id, step_id, "to", status FROM messages WHERE provider = \'resend\' AND provider_id = ?',
@@ -80,10 +85,7 @@ resend.post('/', bodyLimit(tooLarge(256 * 1024)), async (c) => {
     parsed.data.created_at && Number.isFinite(Date.parse(parsed.data.created_at))
       ? Date.parse(parsed.data.created_at)
       : now
-  const stamp = { delivered: 'delivered_at', opened: 'opened_at', clicked: 'clicked_at' }[
-    status as string
-  ]
-  const forward = (RANK[status] ?? 0) >= (RANK[message.status as keyof typeof RANK] ?? -1)
+  const forward = (RANK.get(status) ?? 0) >= (RANK.get(message.status) ?? -1)
   await c.env.DB.prepare(
     `UPDATE messages SET ${forward ? 'status = ?1,' : ''} updated_at = ?2
        ${stamp ? `, ${stamp} = COALESCE(${stamp}, ?3)` : ''}

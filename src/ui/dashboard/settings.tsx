@@ -190,7 +190,7 @@ export const SettingsPage: FC<Props> = (p) => {
               id="resend-url"
               label="Resend webhook URL"
               value={`${p.base}/webhooks/resend`}
-              hint="Resend → Webhooks: email.delivered, opened, clicked, bounced, complained."
+              hint="Resend → Webhooks: email.delivered, opened, bounced, complained. Click tracking can stay off."
             />
             <div class="field">
               <span class="label">WooCommerce coupon keys</span>

@@ -77,6 +77,8 @@ export const SHOP_SCRIPT = `(() => {
       (e.detail.incentive ? ' Your code ' + e.detail.incentive.code + ' is applied.' : '');
     $('notice').hidden = false;
     send('cart', { items: items(), currency: cfg.currency, total: total() });
+    // The items are in this shop's cart: that is the restore Cartback records.
+    if (items().length) e.detail.rebuilt();
   });
   render();
 })();`
