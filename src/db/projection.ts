@@ -2,6 +2,8 @@ import type { CartReport } from '../domain/cart/report'
 import type { OrderReport } from '../domain/cart/types'
 import type { MessageReport } from '../domain/message/report'
 
+// An order row follows its cart, with one exception: the cart a signed webhook credited takes the
+// row from a cart that only the storefront reported it for (see docs/design/orders.md).
 // Every write below is guarded twice: a tombstone at or above the report's revision means the
 // cart was erased, and ON CONFLICT ... WHERE keeps a newer row from an older, late report.
 const NOT_ERASED = `NOT EXISTS (SELECT 1 FROM cart_tombstones t
@@ -36,7 +38,8 @@ ON CONFLICT (store_id, order_id) DO UPDATE SET cart_id = excluded.cart_id,
   total = excluded.total, refunded = excluded.refunded, currency = excluded.currency,
   source = excluded.source, placed_at = excluded.placed_at, updated_at = excluded.updated_at
 WHERE orders.cart_id IS NULL
-  OR (orders.cart_id = excluded.cart_id AND excluded.revision > orders.revision)`
+  OR (orders.cart_id = excluded.cart_id AND excluded.revision > orders.revision)
+  OR (orders.source = 'storefront' AND excluded.source = 'webhook')`
 
 const UPSERT_CONTACT = `INSERT INTO contacts (store_id, cart_id, kind, value, last_activity_at)
 SELECT ?1, ?2, ?4, ?5, ?6

@@ -4,7 +4,7 @@ import { PROVIDER_TIMEOUT_MS, type SendResult } from '../adapters/types'
 import { getConfig } from '../config'
 import { writeMessageReports } from '../db/projection'
 import { cachedStoreById } from '../db/stores'
-import { newCart, next, wakeAt } from '../domain/cart/machine'
+import { newCart, next, takesOrder, wakeAt } from '../domain/cart/machine'
 import { cartReport, type Report } from '../domain/cart/report'
 import { parseState } from '../domain/cart/schema'
 import { messageKey, running } from '../domain/cart/sequence'
@@ -29,7 +29,7 @@ import { type CartPolicy, cartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { contactStub } from './contact-object'
 import { buildMessage, issueCoupon, messageIdFor } from './deliver'
-import { orderStub } from './order-object'
+import { type ClaimRequest, orderStub } from './order-object'
 
 /** Identifies a cart; the object's name is derived from it, see `cartStub`. */
 export type CartRef = { storeId: string; cartId: string }
@@ -43,6 +43,11 @@ export type IngestResult = {
   /** The contact objects need to hear of this beacon. */
   linkContacts: boolean
 }
+
+/** What the webhook's order did to a cart: taken, or why not (`claimed`: `holder` has it). */
+export type TakeResult =
+  | { taken: true; state: CartState; displaced: string | null }
+  | { taken: false; reason: 'no_cart' | 'erased' | 'refused' | 'claimed'; holder?: string }
 
 /** Storage layout version, run in the constructor; add a step when the layout changes. */
 const SCHEMA_VERSION = 2
@@ -115,38 +120,98 @@ export class CartObject extends DurableObject<Env> {
     currency: string,
   ): Promise<IngestResult> {
     const order = beacon.kind === 'order' ? beacon.order : undefined
-    if (order && !(await this.claimOrder(ref, order.id, beacon))) {
-      return { state: this.state, linkContacts: false }
-    }
-    // Read after the claim: other events may have run while it was awaited.
-    const created = this.state === null
-    const state =
-      this.state ?? newCart(ref.storeId, ref.cartId, currency, Date.now(), this.revisionFloor())
-    const extra: JournalEntry[] = created
-      ? [{ at: Date.now(), type: 'cart.created', source: 'storefront' }]
-      : []
-    const result = await this.apply(state, { type: 'beacon.received', beacon }, policy, extra)
+    // The claim and the order's application are one step for the cart: nothing can run between
+    // them and make the cart refuse an order it has claimed.
+    const done = order
+      ? await this.ctx.blockConcurrencyWhile(async () =>
+          (await this.claimOrder(ref, order.id, beacon))
+            ? this.commitBeacon(ref, beacon, policy, currency)
+            : null,
+        )
+      : this.commitBeacon(ref, beacon, policy, currency)
+    if (!done) return { state: this.state, linkContacts: false }
+    await this.afterCommit()
+    const { before, result } = done
     // The contact objects need to hear of this beacon only when it says something new about
     // the person: an address, consent, or the shopper back on a superseded cart.
     const after = result.state.contact
     const linkContacts =
-      after.email !== state.contact.email ||
-      after.phone !== state.contact.phone ||
+      after.email !== before.contact.email ||
+      after.phone !== before.contact.phone ||
       (beacon.consents?.length ?? 0) > 0 ||
-      (state.supersededBy !== null && result.state.supersededBy === null)
+      (before.supersededBy !== null && result.state.supersededBy === null)
     return { ...result, linkContacts }
   }
 
+  private commitBeacon(ref: CartRef, beacon: Beacon, policy: CartPolicy, currency: string) {
+    const created = this.state === null
+    const before =
+      this.state ?? newCart(ref.storeId, ref.cartId, currency, Date.now(), this.revisionFloor())
+    const extra: JournalEntry[] = created
+      ? [{ at: Date.now(), type: 'cart.created', source: 'storefront' }]
+      : []
+    const result = this.commit(before, { type: 'beacon.received', beacon }, policy, extra)
+    return { before, result }
+  }
+
   /**
-   * Whether this cart takes the order a beacon reports. Only a cart that holds or held items
-   * may claim an order id, and only the first claim of a store's order id stands: a reloaded
-   * thank-you page (a fresh cart id) or one opened in another browser reports it again under
-   * another cart (issue 11).
+   * Whether this cart takes the order a beacon reports, and won its id. Only a cart that holds
+   * or held items and will take the order (`takesOrder`: no paid order of its own, or this one)
+   * asks for the id, so a cart claims at most one order id it does not already hold; and the
+   * storefront never takes an id another cart holds: a reloaded thank-you page (a fresh cart id)
+   * or one opened in another browser reports it again under another cart (issue 11). Runs
+   * while the cart blocks other events.
    */
   private async claimOrder(ref: CartRef, orderId: string, beacon: Beacon): Promise<boolean> {
     if ((beacon.items?.length ?? 0) === 0 && !this.hadItems()) return false
+    if (this.state && !takesOrder(this.state, orderId)) return false
     const order = orderStub(this.env.ORDER, { storeId: ref.storeId, orderId })
-    return (await order.claim({ storeId: ref.storeId, orderId }, ref.cartId)) === ref.cartId
+    const held = await order.claim(
+      { storeId: ref.storeId, orderId },
+      {
+        cart: ref.cartId,
+        by: 'storefront',
+      },
+    )
+    return held.cart === ref.cartId
+  }
+
+  /**
+   * An order from the signed WooCommerce webhook. When the cart exists and takes the order, it
+   * claims the id (`claim`: see `ClaimRequest`) and applies the order in one step, so a claim
+   * never stays with a cart that refused the order.
+   */
+  async takeOrder(
+    ref: CartRef,
+    order: OrderReport,
+    policy: CartPolicy,
+    claim: Pick<ClaimRequest, 'named' | 'over'> = {},
+  ): Promise<TakeResult> {
+    const outcome = await this.ctx.blockConcurrencyWhile(async (): Promise<TakeResult> => {
+      const s = this.state
+      if (!s) {
+        const erased = this.ctx.storage.kv.get<number>('revisionFloor') !== undefined
+        return { taken: false, reason: erased ? 'erased' : 'no_cart' }
+      }
+      if (!takesOrder(s, order.id)) return { taken: false, reason: 'refused' }
+      const orderRef = { storeId: ref.storeId, orderId: order.id }
+      const held = await orderStub(this.env.ORDER, orderRef).claim(orderRef, {
+        ...claim,
+        cart: ref.cartId,
+        by: 'webhook',
+      })
+      if (held.cart !== ref.cartId) return { taken: false, reason: 'claimed', holder: held.cart }
+      const result = this.commit(s, { type: 'order.reported', order }, policy)
+      return { taken: true, state: result.state, displaced: held.displaced ?? null }
+    })
+    if (outcome.taken) await this.afterCommit()
+    return outcome
+  }
+
+  /** A signed webhook credited cart `to` with the order this cart's storefront reported. */
+  async orderMoved(orderId: string, to: string): Promise<void> {
+    if (!this.state) return
+    await this.apply(this.state, { type: 'order.moved', orderId, to }, null)
   }
 
   /** The cart has items, or had some (emptied at checkout, abandoned, ordered). */
@@ -180,11 +245,6 @@ export class CartObject extends DurableObject<Env> {
     const before = this.state.restores.length
     const result = await this.apply(this.state, { type: 'restore.rebuilt', step }, policy)
     return { ...result, recorded: result.state.restores.length > before }
-  }
-
-  async reportOrder(order: OrderReport, policy: CartPolicy): Promise<ApplyResult | null> {
-    if (!this.state) return null
-    return this.apply(this.state, { type: 'order.reported', order }, policy)
   }
 
   /** The shopper unsubscribed this cart's address; returns it so the caller can suppress it. */
@@ -368,6 +428,18 @@ export class CartObject extends DurableObject<Env> {
     incoming: CartPolicy | null,
     extraJournal: JournalEntry[] = [],
   ): Promise<ApplyResult> {
+    const result = this.commit(state, event, incoming, extraJournal)
+    await this.afterCommit()
+    return result
+  }
+
+  /** The synchronous half of `apply`: decides and persists; no await, so nothing runs between. */
+  private commit(
+    state: CartState,
+    event: CartEvent,
+    incoming: CartPolicy | null,
+    extraJournal: JournalEntry[] = [],
+  ): ApplyResult {
     const now = Date.now()
     const policy = this.adopt(incoming)
     const known = this.known
@@ -412,9 +484,13 @@ export class CartObject extends DurableObject<Env> {
     })
     this.state = t.state
     this.known = policy
+    return t.refused ? { state: t.state, refused: t.refused } : { state: t.state }
+  }
+
+  /** The asynchronous half of `apply`: the alarm, then the outbox. */
+  private async afterCommit(): Promise<void> {
     await this.schedule()
     await this.flushOutbox()
-    return t.refused ? { state: t.state, refused: t.refused } : { state: t.state }
   }
 
   /**

@@ -4,34 +4,99 @@ import { cartForOrder } from '../db/queries'
 /** Identifies one order of one store; the object's name is derived from it, see `orderStub`. */
 export type OrderRef = { storeId: string; orderId: string }
 
+/** Who made a claim: the storefront's public beacon, or a webhook signed with the store's secret. */
+export type ClaimSource = 'storefront' | 'webhook'
+
+/** The cart that holds an order, and who claimed it for that cart. */
+export type Holder = { cart: string; by: ClaimSource }
+
+/** A cart asking for an order. Only a cart that will take the order asks (see `CartObject`). */
+export type ClaimRequest = {
+  cart: string
+  by: ClaimSource
+  /** The webhook's own `_cartback_cart` meta: it takes the order from another cart's storefront claim. */
+  named?: boolean
+  /** The holder the caller found refusing the order: its claim gives way (compare-and-set). */
+  over?: string
+}
+
+/** The outcome of a claim: the holder now, and the cart it took the order from, if any. */
+export type ClaimResult = Holder & { displaced?: string }
+
 /** The stub of the one Durable Object that says which cart an order belongs to. */
 export function orderStub(ns: DurableObjectNamespace<OrderObject>, ref: OrderRef) {
   return ns.getByName(`${ref.storeId}:${ref.orderId}`)
 }
 
 /**
- * One order id of one store, claimed by exactly one cart: the first to claim it keeps it. A
- * Durable Object runs one call at a time, so two browsers (or a beacon and the webhook) that
- * report the same order at once cannot both win, as a D1 read-then-write could (issue 11).
- * Holds the cart id only.
+ * One order id of one store, held by exactly one cart. A Durable Object runs one call at a
+ * time, so two browsers (or a beacon and the webhook) that report the same order at once cannot
+ * both win, as a D1 read-then-write could (issue 11). Holds two ids and the claim's source.
+ *
+ * The first claim wins, with two exceptions: a signed webhook whose meta names a cart takes the
+ * order from a storefront claim (the public key lets anyone beacon any order id), and a claim
+ * whose cart refused the order gives way to the caller that found it so.
  */
 export class OrderObject extends DurableObject<Env> {
+  /** The cart that holds the order, or null. Never claims. */
+  async holder(ref: OrderRef): Promise<Holder | null> {
+    return this.stored() ?? this.ctx.blockConcurrencyWhile(() => this.fromD1(ref))
+  }
+
+  /** Claims the order for `req.cart` where the rules above allow; answers the holder after. */
+  async claim(ref: OrderRef, req: ClaimRequest): Promise<ClaimResult> {
+    const known = this.stored()
+    if (known !== undefined) return this.decide(known, req)
+    // No other call runs while D1 is read, so the read, the decision and the write are one step.
+    return this.ctx.blockConcurrencyWhile(async () =>
+      this.decide(this.stored() ?? (await this.fromD1(ref)), req),
+    )
+  }
+
+  private decide(held: Holder | null, req: ClaimRequest): ClaimResult {
+    if (held && held.cart === req.cart) {
+      // A webhook confirming the storefront's report makes the claim the webhook's.
+      if (req.by === 'webhook' && held.by !== 'webhook')
+        this.store({ cart: req.cart, by: 'webhook' })
+      return { cart: req.cart, by: held.by === 'webhook' ? 'webhook' : req.by }
+    }
+    const wins =
+      held === null ||
+      held.cart === req.over ||
+      (req.by === 'webhook' && req.named === true && held.by === 'storefront')
+    if (!wins) return held
+    this.store({ cart: req.cart, by: req.by })
+    return held
+      ? { cart: req.cart, by: req.by, displaced: held.cart }
+      : { cart: req.cart, by: req.by }
+  }
+
+  private store(h: Holder): void {
+    this.ctx.storage.kv.put('cart', h.cart)
+    this.ctx.storage.kv.put('by', h.by)
+  }
+
   /**
-   * Claims the order for `cartId` unless a cart already holds it, and answers the holder: the
-   * caller's own id when it won, another cart's when it lost, null when nobody holds it and
-   * `cartId` is null (a lookup).
+   * The stored claim; undefined when none was ever stored. A claim stored before claims had a
+   * source counts as the storefront's, so a signed webhook's meta may still correct it.
    */
-  async claim(ref: OrderRef, cartId: string | null): Promise<string | null> {
-    const held = this.ctx.storage.kv.get<string>('cart')
-    if (held !== undefined) return held
-    // Orders matched before claims existed are known only to D1. No other call runs while this
-    // one reads it, so the read and the write stay one step.
-    return this.ctx.blockConcurrencyWhile(async () => {
-      const again = this.ctx.storage.kv.get<string>('cart')
-      if (again !== undefined) return again
-      const owner = (await cartForOrder(this.env.DB, ref.storeId, ref.orderId)) ?? cartId
-      if (owner !== null) this.ctx.storage.kv.put('cart', owner)
-      return owner
-    })
+  private stored(): Holder | undefined {
+    const cart = this.ctx.storage.kv.get<string>('cart')
+    if (cart === undefined) return undefined
+    return { cart, by: this.ctx.storage.kv.get<ClaimSource>('by') ?? 'storefront' }
+  }
+
+  /**
+   * Orders matched before claims existed are known only to D1 (by a beacon or the webhook: it
+   * does not say, so the claim counts as the storefront's). Call while blocking concurrency.
+   */
+  private async fromD1(ref: OrderRef): Promise<Holder | null> {
+    const again = this.stored()
+    if (again !== undefined) return again
+    const owner = await cartForOrder(this.env.DB, ref.storeId, ref.orderId)
+    if (owner === null) return null
+    const h: Holder = { cart: owner, by: 'storefront' }
+    this.store(h)
+    return h
   }
 }

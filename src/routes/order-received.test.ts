@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import {
   abandon,
+  abandonedCart,
   api,
   beacon,
   call,
@@ -14,6 +15,7 @@ import type { Store } from '../db/stores'
 import { toBase64, utf8 } from '../lib/encoding'
 import { hmacSha256 } from '../lib/hmac'
 import { cartStub } from '../objects/cart-object'
+import { orderStub } from '../objects/order-object'
 
 // Issue 11: each view of a WooCommerce order-received page reports the order again, under the
 // fresh cart id the script starts after an order, or from another browser.
@@ -169,19 +171,113 @@ describe('order-received pages (issue 11)', () => {
     expect(stats.recovered.count).toBe(1)
   })
 
-  it('the webhook follows the cart that claimed the order first, whatever its meta says', async () => {
+  it('the webhook follows the cart that claimed the order when its meta names no other cart', async () => {
     const store = await createStore()
     const a = await cartWithItems(store)
-    const other = await cartWithItems(store)
     await orderBeacon(store, a.id, '4001')
-    expect(await webhook(store, 4001, other.id)).toMatchObject({
+    expect(await webhook(store, 4001)).toMatchObject({
       matched: true,
       cart: a.id,
       status: 'converted',
     })
-    expect(await webhook(store, 4001)).toMatchObject({ matched: true, cart: a.id })
+    expect(await webhook(store, 4001, a.id)).toMatchObject({ matched: true, cart: a.id })
     expect((await a.stub.snapshot())!.state.order).toMatchObject({ id: '4001', source: 'webhook' })
+    // Now the webhook's claim: a later meta naming another cart does not move it.
+    const other = await cartWithItems(store)
+    expect(await webhook(store, 4001, other.id)).toMatchObject({ matched: true, cart: a.id })
     expect((await other.stub.snapshot())!.state.order).toBeNull()
+  })
+
+  it('a pre-claimed order id: the signed webhook credits the cart its meta names, and undoes the beacon', async () => {
+    const store = await createStore()
+    const victim = await abandonedCart(store)
+    // Anyone with the public key and a cart with items can beacon a guessed order id.
+    const attacker = await cartWithItems(store)
+    expect((await orderBeacon(store, attacker.id, '5001')).status).toBe(202)
+    expect((await attacker.stub.snapshot())!.state.status).toBe('converted')
+    expect(await webhook(store, 5001, victim.id)).toMatchObject({
+      matched: true,
+      cart: victim.id,
+      status: 'recovered',
+    })
+    const undone = (await attacker.stub.snapshot())!
+    expect(undone.state).toMatchObject({ status: 'active', order: null, convertedAt: null })
+    expect(undone.journal.at(-1)).toMatchObject({
+      type: 'order.moved',
+      orderId: '5001',
+      to: victim.id,
+    })
+    // The beacon again, and its reload, change nothing: the webhook's claim stands.
+    const before = (await attacker.stub.snapshot())!
+    await orderBeacon(store, attacker.id, '5001')
+    expect((await attacker.stub.snapshot())!.journal).toEqual(before.journal)
+    expect(await webhook(store, 5001, attacker.id)).toMatchObject({ cart: victim.id })
+    await projected(store, victim.id, attacker.id)
+    const stats = await statsOf(store)
+    expect(stats.recovered.count).toBe(1)
+    expect(stats.carts.converted).toBe(0)
+    const row = await waitForRow<{ cart_id: string; source: string }>(
+      "SELECT cart_id, source FROM orders WHERE store_id = ? AND order_id = ? AND source = 'webhook'",
+      store.id,
+      '5001',
+    )
+    expect(row.cart_id).toBe(victim.id)
+  })
+
+  it('a cart holding a paid order claims no other order id', async () => {
+    const store = await createStore()
+    const a = await cartWithItems(store)
+    await orderBeacon(store, a.id, '5101')
+    const ordered = (await a.stub.snapshot())!
+    for (const id of ['5102', '5103']) {
+      expect((await orderBeacon(store, a.id, id)).status).toBe(202)
+    }
+    const after = (await a.stub.snapshot())!
+    expect(after.state).toEqual(ordered.state)
+    expect(after.journal).toEqual(ordered.journal)
+    // The ids stay free: the cart that really placed 5102 takes it, and so does the webhook.
+    const real = await cartWithItems(store)
+    await orderBeacon(store, real.id, '5102')
+    expect((await real.stub.snapshot())!.state.order).toMatchObject({ id: '5102' })
+    expect(await webhook(store, 5103)).toMatchObject({ matched: false })
+  })
+
+  it('meta naming a cart that does not exist falls back to the contact', async () => {
+    const store = await createStore()
+    const shopper = await abandonedCart(store, { email: 'someone@example.com' })
+    await projected(store, shopper.id)
+    await waitForRow(
+      'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
+      store.id,
+      shopper.id,
+    )
+    const ghost = cartId()
+    expect(await webhook(store, 5201, ghost)).toMatchObject({
+      matched: true,
+      cart: shopper.id,
+      status: 'recovered',
+    })
+    expect(await stubOf(store, ghost).snapshot()).toBeNull()
+  })
+
+  it('a claim whose cart refuses the order gives way to the contact', async () => {
+    const store = await createStore()
+    // A claim left by an earlier version: a cart with a paid order of its own holds 5301.
+    const stale = await cartWithItems(store)
+    await orderBeacon(store, stale.id, '5300')
+    const ref = { storeId: store.id, orderId: '5301' }
+    await orderStub(env.ORDER, ref).claim(ref, { cart: stale.id, by: 'storefront' })
+    const shopper = await abandonedCart(store, { email: 'someone@example.com' })
+    await projected(store, shopper.id)
+    await waitForRow(
+      'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
+      store.id,
+      shopper.id,
+    )
+    expect(await webhook(store, 5301)).toMatchObject({ matched: true, cart: shopper.id })
+    expect((await stale.stub.snapshot())!.state.order).toMatchObject({ id: '5300' })
+    // The order is the contact's cart's now: its update goes there.
+    expect(await webhook(store, 5301)).toMatchObject({ cart: shopper.id })
   })
 
   it('a repeated report of the same order on the same cart adds no journal entry or report', async () => {
@@ -230,10 +326,9 @@ describe('order-received pages (issue 11)', () => {
       orderBeacon(store, a.id, '7001'),
       webhook(store, 7001, other.id),
     ])
-    const winner = hook.cart
-    expect([a.id, other.id]).toContain(winner)
-    const loser = winner === a.id ? other : a
-    expect((await stubOf(store, winner!).snapshot())!.state.order?.id).toBe('7001')
-    expect((await loser.stub.snapshot())!.state.order).toBeNull()
+    // The webhook's meta wins whichever came first: before it, the beacon's claim is undone.
+    expect(hook.cart).toBe(other.id)
+    expect((await other.stub.snapshot())!.state.order?.id).toBe('7001')
+    expect((await a.stub.snapshot())!.state).toMatchObject({ status: 'active', order: null })
   })
 })

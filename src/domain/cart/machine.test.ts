@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { CartPolicy } from '../store/settings'
-import { newCart, next, recoveredRevenue } from './machine'
+import { newCart, next, recoveredRevenue, takesOrder } from './machine'
 import type { CartEvent, CartState, CartStatus, Item, OrderReport } from './types'
 
 const T0 = 1_700_000_000_000
@@ -501,6 +501,37 @@ describe('next: orders', () => {
     const t = next(store, paid({ total: 5150 }), T0 + 125 * S, policy)
     expect(t.state.order?.source).toBe('webhook')
     expect(recoveredRevenue(t.state)).toBe(5150)
+  })
+
+  it("undoes the storefront's order when a signed webhook credits another cart with it", () => {
+    const rec = next(abandoned(), paid({ source: 'storefront' }), T0 + 120 * S, policy).state
+    const moved: CartEvent = { type: 'order.moved', orderId: '1001', to: 'cart_other' }
+    const t = next(rec, moved, T0 + 130 * S, policy)
+    expect(t.state).toMatchObject({ status: 'abandoned', order: null, recoveredAt: null })
+    expect(recoveredRevenue(t.state)).toBe(0)
+    expect(t.journal).toEqual([
+      {
+        at: T0 + 130 * S,
+        type: 'order.moved',
+        source: 'webhook',
+        orderId: '1001',
+        to: 'cart_other',
+      },
+    ])
+    // The webhook's own order, or another order id, stays.
+    const hooked = next(abandoned(), paid(), T0 + 120 * S, policy).state
+    expect(next(hooked, moved, T0 + 130 * S, policy).state).toBe(hooked)
+    const other = { ...moved, orderId: '9999' }
+    expect(next(rec, other, T0 + 130 * S, policy).state).toBe(rec)
+  })
+
+  it('takes an order only without a paid order of its own', () => {
+    const held = next(abandoned(), paid(), T0 + 120 * S, policy).state
+    expect(takesOrder(held, '1001')).toBe(true)
+    expect(takesOrder(held, '1002')).toBe(false)
+    expect(takesOrder(cart(), '1002')).toBe(true)
+    const cancelled = next(held, paid({ status: 'cancelled', paid: false }), T0 + 130 * S, policy)
+    expect(takesOrder(cancelled.state, '1002')).toBe(true)
   })
 
   it('records a storefront order beacon on the cart', () => {

@@ -142,6 +142,8 @@ export function next(
       return onRestoreRebuilt(state, event.step, now, policy)
     case 'order.reported':
       return onOrder(state, event.order, now, policy)
+    case 'order.moved':
+      return onOrderMoved(state, event.orderId, event.to, now, policy)
     case 'merchant.acted':
       return onMerchant(state, event.action, now, policy)
     case 'contact.unsubscribed':
@@ -521,10 +523,19 @@ function onRestoreRebuilt(
   return finish(s, n, [entry], now, policy)
 }
 
+/**
+ * Whether the cart takes order `orderId` (else `order.reported` refuses it): it holds no order,
+ * this same one, an unpaid one, or one the merchant marked by hand.
+ */
+export function takesOrder(s: CartState, orderId: string): boolean {
+  const prev = s.order
+  return !prev || prev.id === orderId || !prev.paid || prev.source === 'merchant'
+}
+
 function onOrder(s: CartState, r: OrderReport, now: number, policy: CartPolicy): Transition {
   const source = r.source
   const prev = s.order
-  if (prev && prev.id !== r.id && prev.paid && prev.source !== 'merchant') {
+  if (prev && !takesOrder(s, r.id)) {
     const message = `Cart already has order ${prev.id}; order ${r.id} is not attributed to it.`
     const journal: JournalEntry[] = [
       { at: now, type: 'order.refused', source, orderId: r.id, reason: message },
@@ -592,6 +603,35 @@ function onOrder(s: CartState, r: OrderReport, now: number, policy: CartPolicy):
     journal.push({ at: now, type: 'order.reverted', source, orderStatus: r.status })
   }
   return finish(s, n, journal, now, policy)
+}
+
+/**
+ * The storefront's report of an order, taken over by the cart a signed webhook names: the cart
+ * is as it was before the order (its status, no conversion or recovery). Anything else (another
+ * order, the webhook's own report) is left alone.
+ */
+function onOrderMoved(
+  s: CartState,
+  orderId: string,
+  to: string,
+  now: number,
+  policy: CartPolicy,
+): Transition {
+  const prev = s.order
+  if (prev?.id !== orderId || prev.source !== 'storefront') return finish(s, s, [], now, policy)
+  const held = s.status === 'archived' || s.status === 'ignored'
+  const undone: CartState = {
+    ...s,
+    order: null,
+    recoveredAt: null,
+    convertedAt: null,
+    attribution: null,
+  }
+  const n = held
+    ? { ...undone, heldFrom: prev.statusBefore }
+    : { ...undone, status: prev.statusBefore }
+  const entry: JournalEntry = { at: now, type: 'order.moved', source: 'webhook', orderId, to }
+  return finish(s, n, [entry], now, policy)
 }
 
 /** Paid after the cart was abandoned and before the attribution window closed. */

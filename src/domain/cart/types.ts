@@ -72,6 +72,8 @@ export type CartEvent =
   /** The storefront script rebuilt the cart from a restore link (never a bare GET of it). */
   | { type: 'restore.rebuilt'; step: string | null }
   | { type: 'order.reported'; order: OrderReport }
+  /** A signed webhook credited the order this cart's storefront reported to cart `to`. */
+  | { type: 'order.moved'; orderId: string; to: string }
   | { type: 'merchant.acted'; action: MerchantAction }
   | { type: 'contact.unsubscribed'; channel: 'email' | 'sms'; source: string }
   | { type: 'message.event'; messageId: string; step: string; event: string; at: number }

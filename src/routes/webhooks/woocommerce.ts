@@ -4,15 +4,15 @@ import { z } from 'zod'
 import { recordUnmatchedOrder } from '../../db/projection'
 import { latestCartForContact } from '../../db/queries'
 import { type Store, storeById } from '../../db/stores'
-import type { OrderReport } from '../../domain/cart/types'
+import type { CartState, OrderReport } from '../../domain/cart/types'
 import { cartPolicy } from '../../domain/store/settings'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
 import { verifyBase64Signature } from '../../lib/hmac'
 import { decimalToMinor } from '../../lib/money'
 import { currencyCode } from '../../lib/schemas'
-import { cartStub } from '../../objects/cart-object'
-import { orderStub } from '../../objects/order-object'
+import { cartStub, type TakeResult } from '../../objects/cart-object'
+import { type ClaimRequest, orderStub } from '../../objects/order-object'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { CART_ID } from '../schemas/beacon'
@@ -68,15 +68,22 @@ woocommerce.post(
       throw new AppError('BAD_REQUEST', `Invalid order: ${describeIssues(parsed.error)}`)
     }
     const order = toReport(parsed.data)
-    const cartId = await matchCart(c.env, store, parsed.data, order)
-    if (cartId) {
-      const result = await cartStub(c.env.CART, { storeId: store.id, cartId }).reportOrder(
+    const take = (cartId: string, claim?: Pick<ClaimRequest, 'named' | 'over'>) =>
+      cartStub(c.env.CART, { storeId: store.id, cartId }).takeOrder(
+        { storeId: store.id, cartId },
         order,
         cartPolicy(store, publicBase(c)),
+        claim,
       )
-      if (result && !result.refused) {
-        return c.json({ ok: true, matched: true, cart: cartId, status: result.state.status })
+    const taken = await matchCart(c.env, store, parsed.data, order, take)
+    if (taken) {
+      if (taken.displaced) {
+        await cartStub(c.env.CART, { storeId: store.id, cartId: taken.displaced }).orderMoved(
+          order.id,
+          taken.cart,
+        )
       }
+      return c.json({ ok: true, matched: true, cart: taken.cart, status: taken.state.status })
     }
     await recordUnmatchedOrder(c.env.DB, store.id, order)
     return c.json({ ok: true, matched: false })
@@ -120,29 +127,62 @@ function gmt(value: string | null | undefined): number | null {
   return Number.isFinite(ms) ? ms : null
 }
 
+type Take = (cartId: string, claim?: Pick<ClaimRequest, 'named' | 'over'>) => Promise<TakeResult>
+type Taken = { cart: string; state: CartState; displaced: string | null }
+
 /**
- * The cart that holds this order: the first to claim it keeps it (a storefront beacon, or an
- * earlier delivery of this webhook). An unclaimed order goes to the cart named by the
- * `_cartback_cart` meta, else to the contact's latest cart.
+ * The cart that takes this order. A webhook claim stands (updates, refunds and cancellations
+ * land on the cart that counted the order), and so does a storefront claim unless the
+ * `_cartback_cart` meta names another cart that takes the order: anyone with the public key can
+ * beacon an order id. Unclaimed, the order goes to the meta's cart, else the contact's latest.
+ * A holder that refuses the order (it holds another, it never existed) gives way to the meta or
+ * the contact; an erased one keeps it, so no other cart is credited with it. Null: unmatched.
  */
 async function matchCart(
   env: Env,
   store: Store,
   o: z.infer<typeof WooOrder>,
   order: OrderReport,
-): Promise<string | null> {
+  take: Take,
+): Promise<Taken | null> {
   const ref = { storeId: store.id, orderId: order.id }
-  const claims = orderStub(env.ORDER, ref)
-  const meta = o.meta_data?.find((m) => m.key === '_cartback_cart')?.value
-  if (typeof meta === 'string' && CART_ID.test(meta)) return claims.claim(ref, meta)
-  const held = await claims.claim(ref, null)
-  if (held) return held
+  const value = o.meta_data?.find((m) => m.key === '_cartback_cart')?.value
+  const meta = typeof value === 'string' && CART_ID.test(value) ? value : null
+  const held = await orderStub(env.ORDER, ref).holder(ref)
+  /** A holder found refusing the order: its claim gives way to the next cart that takes it. */
+  let over: string | undefined
+  const attempt = async (cart: string, claim: Pick<ClaimRequest, 'named' | 'over'> = {}) => {
+    const r = await take(cart, over ? { ...claim, over } : claim)
+    if (r.taken) return { ok: { cart, state: r.state, displaced: r.displaced } }
+    if (r.reason === 'claimed' && r.holder) {
+      // Another cart claimed it since `held` was read: that cart has the order now.
+      const again = await take(r.holder)
+      if (again.taken) return { ok: { cart: r.holder, state: again.state, displaced: null } }
+    }
+    return { erased: r.reason === 'erased' }
+  }
+  const stands = held && (held.by === 'webhook' || !meta || held.cart === meta) ? held.cart : null
+  if (stands) {
+    const r = await attempt(stands, { named: stands === meta })
+    if (r.ok || r.erased) return r.ok ?? null
+    over = stands
+  }
+  if (meta && meta !== stands) {
+    const r = await attempt(meta, { named: true })
+    if (r.ok) return r.ok
+  }
+  if (held && !stands) {
+    // The meta's cart did not take the order: the storefront's claim stands after all.
+    const r = await attempt(held.cart)
+    if (r.ok || r.erased) return r.ok ?? null
+    over = held.cart
+  }
   const email = o.billing?.email ? normalizeEmail(o.billing.email) : null
   const phone = o.billing?.phone
     ? normalizePhone(o.billing.phone, store.settings.defaultCountry)
     : null
   const since = order.placedAt - store.settings.attributionWindowSeconds * 1000
   const contact = await latestCartForContact(env.DB, store.id, { email, phone }, since)
-  // Claimed, not just taken: a beacon may have claimed the order since the lookup above.
-  return contact ? claims.claim(ref, contact) : null
+  if (!contact || contact === over || contact === meta) return null
+  return (await attempt(contact)).ok ?? null
 }
