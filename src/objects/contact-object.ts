@@ -267,10 +267,13 @@ export class ContactObject extends DurableObject<Env> {
     this.remember(ref)
     if ((await this.facts(ref)).suppressed) return { sent: false, reason: 'suppressed' }
     const key = `merchant-${crypto.randomUUID()}`
-    const sent = await this.text(ref, policy, key, text)
+    // Filed under the cart it is about, which need not be the contact's active one.
+    const sent = (await this.send(ref, policy, key, text, cartId)).result
     if (sent.ok)
       this.addTurn(key, { at: Date.now(), author: 'merchant', text, model: null }, cartId)
-    return sent.ok ? { sent: true } : { sent: false, reason: 'not_sent' }
+    if (sent.ok) return { sent: true }
+    // Twilio may have taken it: the merchant must not send it again blindly.
+    return { sent: false, reason: sent.code === 'outcome_unknown' ? 'outcome_unknown' : 'not_sent' }
   }
 
   /** Every consent record, oldest first: the evidence a merchant exports. */

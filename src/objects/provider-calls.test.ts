@@ -530,6 +530,24 @@ describe('texts the contact object sends (keyword answers, AI replies, the opt-i
     expect(twilio.sent).toHaveLength(1)
   })
 
+  it("files a merchant's reply with an unknown outcome under its cart, and says not to resend it blindly", async () => {
+    const { store, id } = await abandonedCart([step('email-1', 'email', 3600)])
+    const twilio = calls()
+    await useContactAdapters(store.id, { sms: twilioAt(hung(), twilio) })
+    const res = await api(`/carts/${store.id}/${id}/reply`, {
+      method: 'POST',
+      json: { text: 'Hi, Sam here. Your size is back in stock.' },
+    })
+    expect(res.status).toBe(503)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      'may have been sent',
+    )
+    expect(await messageRows("step_id = 'merchant' AND store_id = ?", store.id)).toEqual([
+      expect.objectContaining({ id: idIn(twilio.sent[0]), cart_id: id, status: 'unknown' }),
+    ])
+    expect(await textsToday(store.id)).toBe(1)
+  })
+
   it('answers HELP at the daily cap: its texts count toward the cap but never wait for it', async () => {
     const { store } = await abandonedCart([step('email-1', 'email', 3600)])
     for (const ago of [3, 2, 1])
