@@ -176,6 +176,21 @@ export async function writeMessageReports(db: D1Database, reports: MessageReport
   )
 }
 
+/**
+ * A text listed `unknown` before a provider call that never happened (the send was cut off
+ * before it, then cancelled or skipped): it now says it was not sent. A row a status callback
+ * reached (it has a SID) is left alone.
+ */
+export async function withdrawMessage(db: D1Database, id: string, reason: string): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE messages SET status = 'failed', error = ?2, updated_at = ?3
+       WHERE id = ?1 AND status = 'unknown' AND provider_id IS NULL`,
+    )
+    .bind(id, reason, Date.now())
+    .run()
+}
+
 /** Records an order no cart could be matched to, without touching a matched row. */
 export async function recordUnmatchedOrder(
   db: D1Database,

@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { age, beacon, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
@@ -112,7 +112,32 @@ describe('CartObject alarm', () => {
 
   it('records its storage layout version', async () => {
     const { stub } = await newCartIn()
-    expect(await runInDurableObject(stub, (_o, s) => s.storage.kv.get('schemaVersion'))).toBe(2)
+    expect(await runInDurableObject(stub, (_o, s) => s.storage.kv.get('schemaVersion'))).toBe(3)
+  })
+
+  it('takes a message left `sending` by the v2 layout as mid-call: never resent to Twilio', async () => {
+    const { stub } = await newCartIn()
+    await runInDurableObject(stub, (_o, s) => {
+      s.storage.sql.exec(
+        `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES
+           ('a', 'message', '{}', 'sending', 0, 0), ('b', 'message', '{}', 'pending', 0, 0)`,
+      )
+      s.storage.kv.put('schemaVersion', 2)
+    })
+    await evictDurableObject(stub)
+    const after = await runInDurableObject(stub, (_o, s) => ({
+      rows: s.storage.sql
+        .exec("SELECT id, state FROM outbox WHERE kind = 'message' ORDER BY id")
+        .toArray(),
+      version: s.storage.kv.get('schemaVersion'),
+    }))
+    expect(after).toEqual({
+      rows: [
+        { id: 'a', state: 'calling' },
+        { id: 'b', state: 'pending' },
+      ],
+      version: 3,
+    })
   })
 })
 

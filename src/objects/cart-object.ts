@@ -2,7 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
 import { PROVIDER_TIMEOUT_MS, type SendResult } from '../adapters/types'
 import { getConfig } from '../config'
-import { writeMessageReports } from '../db/projection'
+import { withdrawMessage, writeMessageReports } from '../db/projection'
 import { cachedStoreById } from '../db/stores'
 import { newCart, next, takesOrder, wakeAt } from '../domain/cart/machine'
 import { cartReport, type Report } from '../domain/cart/report'
@@ -28,7 +28,7 @@ import {
 import { type CartPolicy, cartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { contactStub } from './contact-object'
-import { buildMessage, issueCoupon, messageIdFor } from './deliver'
+import { type Built, buildMessage, issueCoupon, messageIdFor } from './deliver'
 import { type ClaimRequest, orderStub } from './order-object'
 
 /** Identifies a cart; the object's name is derived from it, see `cartStub`. */
@@ -50,7 +50,7 @@ export type TakeResult =
   | { taken: false; reason: 'no_cart' | 'erased' | 'refused' | 'claimed'; holder?: string }
 
 /** Storage layout version, run in the constructor; add a step when the layout changes. */
-const SCHEMA_VERSION = 2
+const SCHEMA_VERSION = 3
 /**
  * The stored journal's hard cap, enforced on every write: the cart's first entries (how it
  * began) and its latest ones. What falls between is dropped and counted (`journalTrimmed`).
@@ -62,8 +62,9 @@ const MAX_ENTRY_CHARS = 4096
 const RETRY_BASE_MS = 5_000
 const RETRY_MAX_MS = 10 * 60_000
 /**
- * A send still `sending` this long after it started is looked at again (a crash mid-send).
- * Longer than the calls one send makes (a coupon, the message), each bounded by the timeout.
+ * A send still `sending` or `calling` this long after it started is looked at again (a crash
+ * mid-send). Longer than the calls one send makes (a coupon, the message), each bounded by the
+ * timeout.
  */
 const SENDING_TIMEOUT_MS = 3 * PROVIDER_TIMEOUT_MS
 /** Retryable provider errors are tried this many times, then the step fails with the reason. */
@@ -72,13 +73,19 @@ const MAX_ROWS_PER_FLUSH = 25
 /** An alarm that cannot read the store's settings comes back after this long. */
 const SETTINGS_RETRY_MS = 60_000
 
+/**
+ * A message row goes `pending` → `sending` (coupon, rendering: nothing has left yet) →
+ * `calling` (the provider call is in flight: it may have left) → `sent` | `failed`.
+ */
 type OutboxRow = {
   id: string
   kind: 'report' | 'message'
   body: string
-  state: 'pending' | 'sending'
+  state: 'pending' | 'sending' | 'calling'
   attempts: number
 }
+/** A message row's body: the step it sends and its key (also its idempotency key). */
+type OutboxRun = { stepId: string; channel: 'email' | 'sms'; key: string }
 
 /** The stub of the one Durable Object that owns a cart. */
 export function cartStub(ns: DurableObjectNamespace<CartObject>, ref: CartRef) {
@@ -503,7 +510,7 @@ export class CartObject extends DurableObject<Env> {
     const wake = this.state ? wakeAt(this.state, this.policy()) : null
     const row = this.ctx.storage.sql
       .exec<{ next_at: number | null }>(
-        "SELECT MIN(next_at) AS next_at FROM outbox WHERE state IN ('pending', 'sending')",
+        "SELECT MIN(next_at) AS next_at FROM outbox WHERE state IN ('pending', 'sending', 'calling')",
       )
       .one()
     const retry = row.next_at === null ? null : Math.max(row.next_at, Date.now() + RETRY_BASE_MS)
@@ -525,7 +532,7 @@ export class CartObject extends DurableObject<Env> {
         const row = this.ctx.storage.sql
           .exec<OutboxRow>(
             `SELECT id, kind, body, state, attempts FROM outbox
-             WHERE state IN ('pending', 'sending') AND next_at <= ? ORDER BY next_at LIMIT 1`,
+             WHERE state IN ('pending', 'sending', 'calling') AND next_at <= ? ORDER BY next_at LIMIT 1`,
             Date.now(),
           )
           .toArray()[0]
@@ -558,107 +565,37 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /**
-   * Sends one step's message at most once: the row is marked `sending` before the provider is
-   * called. Found `sending` again (a crash, a restart), it is resent only to a provider that
-   * drops repeats of the same key; otherwise it is settled with an unknown outcome (see
-   * `settleUnknown`), never resent.
+   * Sends one step's message at most once. The row is `sending` while the message is prepared
+   * (coupon, rendering: nothing has left) and `calling` from just before the provider call.
+   * Found `sending` again (a crash, a fault), it is prepared and sent again. Found `calling`, it
+   * is resent only to a provider that drops repeats of the same key; otherwise it is settled
+   * with an unknown outcome (see `settleUnknown`), never resent.
    */
   private async deliver(row: OutboxRow): Promise<void> {
-    const run = JSON.parse(row.body) as { stepId: string; channel: 'email' | 'sms'; key: string }
+    const run = JSON.parse(row.body) as OutboxRun
     const channel = run.channel === 'email' ? this.adapters.email : this.adapters.sms
     // Stopped meanwhile (order, opt-out, archive, emptied, superseded, erased): never send.
     const current = this.liveRun(run)
-    if (!current) return this.finishRow(row.id, 'failed', 'cancelled')
-    if (row.state === 'sending' && !channel.idempotent) {
+    if (!current) return this.notSent(row, run, 'cancelled')
+    if (row.state === 'calling' && !channel.idempotent) {
       return this.settleUnknown(row, run, current.state.contact.phone ?? null)
     }
-    const policy = this.policy()
-    // Links and coupons are made from the time the step was decided, so a retry sends the
-    // very same message under the same key.
-    const decidedAt = current.run.at ?? Date.now()
-    this.ctx.storage.sql.exec(
-      "UPDATE outbox SET state = 'sending', next_at = ? WHERE id = ?",
-      Date.now() + SENDING_TIMEOUT_MS,
-      row.id,
-    )
-    const secret = getConfig(this.env).SIGNING_SECRET
-    const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
-    const coupon = step
-      ? await issueCoupon(
-          this.env.DB,
-          secret,
-          this.adapters.coupons,
-          current.state,
-          step,
-          run.key,
-          decidedAt,
-          policy.currency,
-        )
-      : null
-    if (coupon && !coupon.ok) {
-      if (coupon.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS)
-        return this.retryLater(row, coupon.reason)
-      this.finishRow(row.id, 'failed', coupon.reason)
-      await this.settle(run.stepId, 'skipped', null, coupon.reason)
-      return
-    }
-    const incentive = coupon?.ok ? coupon.incentive : null
-    const built = await buildMessage(
-      this.env.DB,
-      secret,
-      current.state,
-      policy,
-      run,
-      decidedAt,
-      incentive,
-    )
-    if ('skip' in built) {
-      this.finishRow(row.id, 'failed', built.skip)
-      await this.settle(run.stepId, 'skipped', null, built.skip)
-      return
-    }
-    // Check again right before the provider: the awaits above let other events run.
-    if (!this.liveRun(run)) return this.finishRow(row.id, 'failed', 'cancelled')
-    if (built.channel === 'sms') {
-      const waitUntil = this.quietUntil(built.sms.to, current.state.contact.timezone)
-      if (waitUntil !== null) {
-        // A retry that drifted into quiet hours waits for morning (no attempt spent).
-        this.ctx.storage.sql.exec(
-          "UPDATE outbox SET state = 'pending', next_at = ? WHERE id = ?",
-          waitUntil,
-          row.id,
-        )
-        return
+    if (row.state !== 'pending') {
+      // Cut off before its answer was known: tried again, but not forever (a fault that
+      // recurs at every attempt must end).
+      if (row.attempts + 1 >= MAX_SEND_ATTEMPTS) {
+        await this.notSent(row, run, 'interrupted')
+        return this.settle(run.stepId, 'failed', null, 'interrupted')
       }
+      this.ctx.storage.sql.exec('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?', row.id)
+      row = { ...row, attempts: row.attempts + 1 }
     }
+    this.markRow(row.id, 'sending')
+    const prepared = await this.prepare(row, run, current)
+    if (!prepared) return
+    const { built, incentive } = prepared
     const now = Date.now()
-    let result: SendResult
-    if (built.channel === 'email') {
-      result = await this.adapters.email.send(built.email, { idempotencyKey: run.key })
-    } else if (!policy.smsFrom && this.adapters.sms.provider !== 'outbox') {
-      result = {
-        ok: false,
-        retryable: false,
-        code: 'no_sms_sender',
-        message: 'The store has no Messaging Service or number.',
-      }
-    } else {
-      const from = policy.smsFrom ?? { number: 'outbox' }
-      if (!this.adapters.sms.idempotent) {
-        // Written before the call: if Twilio takes the text and we never hear back (a timeout,
-        // a crash), the row is already listed, and its status callback (?m=<id>) finds it.
-        await this.recordMessage({
-          ...built.report,
-          status: 'unknown',
-          provider: this.adapters.sms.provider,
-          providerId: null,
-          error: null,
-          createdAt: now,
-          updatedAt: now,
-        })
-      }
-      result = await this.adapters.sms.send({ ...built.sms, from }, { idempotencyKey: run.key })
-    }
+    const result = await this.call(row, run, built, now)
     if (!result.ok && result.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS) {
       this.retryLater(row, result.code)
       return
@@ -702,6 +639,141 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /**
+   * The step's coupon and message, made from the time the step was decided (a retry sends the
+   * very same message under the same key). Null when the row was settled or put back instead:
+   * skipped, a coupon refused or to retry, stopped meanwhile, or quiet hours at the recipient.
+   */
+  private async prepare(
+    row: OutboxRow,
+    run: OutboxRun,
+    current: NonNullable<ReturnType<CartObject['liveRun']>>,
+  ) {
+    const policy = this.policy()
+    const decidedAt = current.run.at ?? Date.now()
+    const secret = getConfig(this.env).SIGNING_SECRET
+    const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
+    const coupon = step
+      ? await issueCoupon(
+          this.env.DB,
+          secret,
+          this.adapters.coupons,
+          current.state,
+          step,
+          run.key,
+          decidedAt,
+          policy.currency,
+        )
+      : null
+    if (coupon && !coupon.ok) {
+      if (coupon.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS) {
+        this.retryLater(row, coupon.reason)
+        return null
+      }
+      await this.notSent(row, run, coupon.reason)
+      await this.settle(run.stepId, 'skipped', null, coupon.reason)
+      return null
+    }
+    const incentive = coupon?.ok ? coupon.incentive : null
+    const built = await buildMessage(
+      this.env.DB,
+      secret,
+      current.state,
+      policy,
+      run,
+      decidedAt,
+      incentive,
+    )
+    if ('skip' in built) {
+      await this.notSent(row, run, built.skip)
+      await this.settle(run.stepId, 'skipped', null, built.skip)
+      return null
+    }
+    // Check again right before the provider: the awaits above let other events run.
+    if (!this.liveRun(run)) {
+      await this.notSent(row, run, 'cancelled')
+      return null
+    }
+    if (built.channel === 'sms') {
+      const waitUntil = this.quietUntil(built.sms.to, current.state.contact.timezone)
+      if (waitUntil !== null) {
+        // A retry that drifted into quiet hours waits for morning (no attempt spent).
+        this.ctx.storage.sql.exec(
+          "UPDATE outbox SET state = 'pending', next_at = ? WHERE id = ?",
+          waitUntil,
+          row.id,
+        )
+        return null
+      }
+    }
+    return { built, incentive }
+  }
+
+  /**
+   * The provider call. The row is marked `calling` right before it, and for a provider without
+   * idempotency (Twilio) only after the message row is listed `unknown`: a crash from there on
+   * may have sent the text, and its status callback (?m=<id>) finds the row.
+   */
+  private async call(
+    row: OutboxRow,
+    run: OutboxRun,
+    built: Extract<Built, { channel: 'email' | 'sms' }>,
+    now: number,
+  ): Promise<SendResult> {
+    if (built.channel === 'email') {
+      this.markRow(row.id, 'calling')
+      return this.adapters.email.send(built.email, { idempotencyKey: run.key })
+    }
+    const policy = this.policy()
+    const sms = this.adapters.sms
+    if (!policy.smsFrom && sms.provider !== 'outbox') {
+      return {
+        ok: false,
+        retryable: false,
+        code: 'no_sms_sender',
+        message: 'The store has no Messaging Service or number.',
+      }
+    }
+    if (!sms.idempotent) {
+      await this.recordMessage({
+        ...built.report,
+        status: 'unknown',
+        provider: sms.provider,
+        providerId: null,
+        error: null,
+        createdAt: now,
+        updatedAt: now,
+      })
+    }
+    this.markRow(row.id, 'calling')
+    const from = policy.smsFrom ?? { number: 'outbox' }
+    return sms.send({ ...built.sms, from }, { idempotencyKey: run.key })
+  }
+
+  /**
+   * Ends a row that never reached its provider call. One cut off earlier may have listed its
+   * text `unknown` (written just before the `calling` mark): that row now says it was not sent.
+   */
+  private async notSent(row: OutboxRow, run: OutboxRun, reason: string): Promise<void> {
+    this.finishRow(row.id, 'failed', reason)
+    if (row.state !== 'sending' || run.channel !== 'sms' || this.adapters.sms.idempotent) return
+    try {
+      await withdrawMessage(this.env.DB, await messageIdFor(run.key), reason)
+    } catch (err) {
+      log('warn', 'unsent text not withdrawn', { id: row.id, error: String(err) })
+    }
+  }
+
+  /** The send's progress, looked at again after `SENDING_TIMEOUT_MS` if nothing settles it. */
+  private markRow(id: string, state: 'sending' | 'calling'): void {
+    this.ctx.storage.sql.exec(
+      'UPDATE outbox SET state = ?, next_at = ? WHERE id = ?',
+      state,
+      Date.now() + SENDING_TIMEOUT_MS,
+      id,
+    )
+  }
+
+  /**
    * The message row goes to D1 now, so provider webhooks that come back fast find it; the Queue
    * is the fallback when D1 does not answer.
    */
@@ -721,17 +793,13 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /**
-   * A text cut off mid-send (a crash or restart while `sending`): Twilio may have taken it, and
+   * A text cut off mid-call (a crash or restart while `calling`): Twilio may have taken it, and
    * it has no idempotency key, so it is never resent (a duplicate text is worse than a missing
    * one). Its message row, written `unknown` before the call, stays for the status callback to
    * settle; the text counts toward the contact's daily cap from now (never earlier than it may
    * have gone: the cap errs on the side of fewer texts).
    */
-  private async settleUnknown(
-    row: OutboxRow,
-    run: { stepId: string; channel: 'email' | 'sms'; key: string },
-    phone: string | null,
-  ): Promise<void> {
+  private async settleUnknown(row: OutboxRow, run: OutboxRun, phone: string | null): Promise<void> {
     this.finishRow(row.id, 'failed', 'outcome_unknown')
     const state = this.state
     if (run.channel === 'sms' && phone && state) {
@@ -745,7 +813,7 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /** The run an outbox row is for, if it may still go out: still `sending`, same abandonment. */
-  private liveRun(r: { stepId: string; channel: 'email' | 'sms'; key: string }) {
+  private liveRun(r: OutboxRun) {
     const state = this.state
     if (!state || !running(state)) return null
     const run = state.runs.find((x) => x.id === r.stepId && x.channel === r.channel)
@@ -788,7 +856,9 @@ export class CartObject extends DurableObject<Env> {
       } else if (row.state === 'sent') {
         await this.settle(run.id, 'sent', await messageIdFor(key), null)
       } else if (row.state === 'failed') {
-        await this.settle(run.id, 'failed', null, row.last_error ?? 'failed')
+        // A text that may have gone keeps its message id (its row is listed).
+        const id = row.last_error === 'outcome_unknown' ? await messageIdFor(key) : null
+        await this.settle(run.id, 'failed', id, row.last_error ?? 'failed')
       }
     }
   }
@@ -894,6 +964,14 @@ export class CartObject extends DurableObject<Env> {
           ALTER TABLE outbox ADD COLUMN last_error TEXT;
         `)
       }
+    }
+    if (version < 3) {
+      // v3: `calling` marks a provider call in flight; before it, `sending` meant either. A row
+      // left `sending` by an older version may have been mid-call: it is taken as `calling`
+      // (never resent to Twilio), as that version would have.
+      this.ctx.storage.sql.exec(
+        "UPDATE outbox SET state = 'calling' WHERE kind = 'message' AND state = 'sending'",
+      )
     }
     this.ctx.storage.kv.put('schemaVersion', SCHEMA_VERSION)
   }

@@ -2,6 +2,7 @@ import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
 import { statusCallbackUrl } from '../adapters/sms/types'
 import type { SendResult } from '../adapters/types'
+import { writeMessageReports } from '../db/projection'
 import { isSuppressed, suppress, unsuppress } from '../db/suppressions'
 import { keywordOf, replies } from '../domain/contact/keywords'
 import type { MessageReport } from '../domain/message/report'
@@ -36,7 +37,8 @@ export type ConsentEvidence = {
 export type SentText = {
   messageId: string
   step: string
-  outcome: 'sent' | 'failed'
+  /** `unknown`: Twilio may have taken it (no answer); it is listed and never resent. */
+  outcome: 'sent' | 'failed' | 'unknown'
   reason: string | null
   at: number
 }
@@ -55,6 +57,29 @@ const RETENTION_MS = 4 * 365 * DAY
 const TURN_RETENTION_MS = 365 * DAY
 /** A text whose handling fails this many times goes to a person. */
 const MAX_ATTEMPTS = 5
+/**
+ * A call still marked `calling` this long after it started was cut off, and no retry of its own
+ * came back to it (see `send`): longer than a call, and than a text's handling retries.
+ */
+const SETTLE_AFTER_MS = 10 * 60_000
+/**
+ * A sent text's key: `calling` from just before the provider call, then `sent` or `unknown`
+ * (Twilio may have taken it). Rows from before the marks are `sent`.
+ */
+type ReplyState = 'calling' | 'sent' | 'unknown'
+const ALREADY_SENT: SendResult = { ok: true, providerId: 'already-sent' }
+const UNKNOWN: SendResult = {
+  ok: false,
+  retryable: false,
+  code: 'outcome_unknown',
+  message: 'Cut off during the call: Twilio may have taken the text.',
+}
+const NO_SENDER: SendResult = {
+  ok: false,
+  retryable: false,
+  code: 'no_sms_sender',
+  message: 'The store has no Messaging Service or number.',
+}
 
 /** The stub of the object that owns one address of one store. */
 export function contactStub(ns: DurableObjectNamespace<ContactObject>, ref: ContactRef) {
@@ -113,13 +138,16 @@ export class ContactObject extends DurableObject<Env> {
         const key = `optin-${seq}`
         const body = replies.confirmRequest(policy.storeName)
         const sent = await this.send(ref, policy, key, body, e.cartId)
-        if (!sent.result.ok) this.kv.put('optIn', 'none')
+        const r = sent.result
+        // A request Twilio may have delivered leaves the number awaiting YES, like a sent one.
+        const unknown = !r.ok && r.code === 'outcome_unknown'
+        if (!r.ok && !unknown) this.kv.put('optIn', 'none')
         if (!sent.repeated) {
           optInRequest = {
             messageId: sent.id,
             step: 'optin',
-            outcome: sent.result.ok ? 'sent' : 'failed',
-            reason: sent.result.ok ? null : sent.result.code,
+            outcome: r.ok ? 'sent' : unknown ? 'unknown' : 'failed',
+            reason: r.ok ? null : r.code,
             at: sent.at,
           }
         }
@@ -154,10 +182,9 @@ export class ContactObject extends DurableObject<Env> {
     }
   }
 
-  /** A reminder went out to this phone (any cart): counts toward the daily cap. */
+  /** A reminder went out to this phone (any cart), or may have: counts toward the daily cap. */
   async recordText(at: number, cartId: string): Promise<void> {
-    this.sql.exec('INSERT INTO texts (at, cart_id) VALUES (?, ?)', at, cartId)
-    this.sql.exec('DELETE FROM texts WHERE at < ?', Date.now() - 2 * DAY)
+    this.countText(at, cartId)
   }
 
   /** Makes `cartId` the contact's active cart; returns the cart it replaces, if another. */
@@ -240,10 +267,13 @@ export class ContactObject extends DurableObject<Env> {
     this.remember(ref)
     if ((await this.facts(ref)).suppressed) return { sent: false, reason: 'suppressed' }
     const key = `merchant-${crypto.randomUUID()}`
-    const sent = await this.text(ref, policy, key, text)
+    // Filed under the cart it is about, which need not be the contact's active one.
+    const sent = (await this.send(ref, policy, key, text, cartId)).result
     if (sent.ok)
       this.addTurn(key, { at: Date.now(), author: 'merchant', text, model: null }, cartId)
-    return sent.ok ? { sent: true } : { sent: false, reason: 'not_sent' }
+    if (sent.ok) return { sent: true }
+    // Twilio may have taken it: the merchant must not send it again blindly.
+    return { sent: false, reason: sent.code === 'outcome_unknown' ? 'outcome_unknown' : 'not_sent' }
   }
 
   /** Every consent record, oldest first: the evidence a merchant exports. */
@@ -288,6 +318,7 @@ export class ContactObject extends DurableObject<Env> {
     try {
       if (ref && policy) await this.work(this.host(ref, policy))
     } finally {
+      this.settleInterrupted()
       this.sql.exec('DELETE FROM consent WHERE at < ?', Date.now() - RETENTION_MS)
       // The thread is kept a year, like the cart data it belongs to.
       this.sql.exec('DELETE FROM turns WHERE at < ?', Date.now() - TURN_RETENTION_MS)
@@ -335,7 +366,10 @@ export class ContactObject extends DurableObject<Env> {
     else this.kv.delete('retryAt')
   }
 
-  /** One alarm for everything: a pending text now, a deferred reply, or the retention purge. */
+  /**
+   * One alarm for everything: a pending text now, a deferred reply, an interrupted call to
+   * settle, or the retention purge.
+   */
   private async schedule() {
     const pending = this.sql.exec('SELECT 1 FROM inbound WHERE pending = 1 LIMIT 1').toArray()
     const deferred = this.sql
@@ -347,8 +381,12 @@ export class ContactObject extends DurableObject<Env> {
     const oldestTurn = this.sql
       .exec<{ at: number | null }>('SELECT MIN(at) AS at FROM turns')
       .one().at
+    const calling = this.sql
+      .exec<{ at: number | null }>("SELECT MIN(at) AS at FROM replies WHERE state = 'calling'")
+      .one().at
     const retryAt = this.kv.get<number>('retryAt') ?? 0
     const times = [
+      calling === null ? null : calling + SETTLE_AFTER_MS,
       pending.length > 0 ? Math.max(Date.now(), retryAt) : null,
       deferred === null ? null : Math.max(deferred, retryAt),
       oldest === null ? null : oldest + RETENTION_MS,
@@ -448,7 +486,10 @@ export class ContactObject extends DurableObject<Env> {
 
   /**
    * `text`, filed under `cartId` (by default the active cart), with the message id it got;
-   * `repeated` when this key already went out and nothing was sent now.
+   * `repeated` when this key already went out (or may have) and nothing was sent now. Twilio
+   * has no idempotency key, so the text is listed `unknown` and its key marked `calling` before
+   * the call: a key found `calling` again (a crash after the mark) may have been sent, and is
+   * settled as unknown, never resent. A key that never reached the mark is simply sent.
    */
   private async send(
     ref: ContactRef,
@@ -458,33 +499,19 @@ export class ContactObject extends DurableObject<Env> {
     cartId: string | null = this.kv.get<string>('activeCart') ?? null,
   ): Promise<{ id: string; at: number; result: SendResult; repeated: boolean }> {
     const id = await messageIdFor(`${ref.storeId}:${ref.address}:${key}`)
-    if (this.sql.exec('SELECT 1 FROM replies WHERE id = ?', id).toArray().length > 0)
-      return {
-        id,
-        at: Date.now(),
-        result: { ok: true, providerId: 'already-sent' },
-        repeated: true,
-      }
     const sms = this.adapters.sms
+    const mark = this.sql
+      .exec<{ state: ReplyState }>('SELECT state FROM replies WHERE id = ?', id)
+      .toArray()[0]?.state
+    if (mark === 'sent') return { id, at: Date.now(), result: ALREADY_SENT, repeated: true }
+    if (mark === 'unknown') return { id, at: Date.now(), result: UNKNOWN, repeated: true }
+    if (mark === 'calling' && !sms.idempotent) {
+      this.settleCall(id, 'unknown')
+      return { id, at: Date.now(), result: UNKNOWN, repeated: false }
+    }
     const from = policy.smsFrom ?? (sms.provider === 'outbox' ? { number: 'outbox' } : null)
     const now = Date.now()
-    const result = from
-      ? await sms.send(
-          {
-            to: ref.address,
-            body,
-            from,
-            statusCallback: statusCallbackUrl(policy.baseUrl, ref.storeId, id),
-          },
-          { idempotencyKey: id },
-        )
-      : ({ ok: false, retryable: false, code: 'no_sms_sender', message: 'no sender' } as const)
-    if (!result.ok) log('warn', 'contact reply not sent', { code: result.code })
-    // Recorded once it went out (or may have): a refused send can be tried again later.
-    if (result.ok || result.code === 'outcome_unknown') {
-      this.sql.exec('INSERT OR IGNORE INTO replies (id, at) VALUES (?, ?)', id, Date.now())
-    }
-    const report: MessageReport = {
+    const report = (result: SendResult | null): MessageReport => ({
       kind: 'message',
       id,
       storeId: ref.storeId,
@@ -492,25 +519,101 @@ export class ContactObject extends DurableObject<Env> {
       stepId: key.replace(/-.*$/, ''),
       channel: 'sms',
       to: ref.address,
-      status: result.ok
-        ? sms.provider === 'twilio'
-          ? 'accepted'
-          : 'sent'
-        : result.code === 'outcome_unknown'
-          ? 'unknown'
-          : 'failed',
+      status: !result
+        ? 'unknown'
+        : result.ok
+          ? sms.provider === 'twilio'
+            ? 'accepted'
+            : 'sent'
+          : result.code === 'outcome_unknown'
+            ? 'unknown'
+            : 'failed',
       subject: null,
       preheader: null,
       text: body,
       html: null,
       provider: sms.provider,
-      providerId: result.ok ? result.providerId : null,
-      error: result.ok ? null : result.code,
+      providerId: result?.ok ? result.providerId : null,
+      error: result && !result.ok ? result.code : null,
       createdAt: now,
-      updatedAt: now,
+      updatedAt: Date.now(),
+    })
+    let result: SendResult = NO_SENDER
+    if (from) {
+      // Listed before the call, so Twilio's status callback (?m=<id>) always finds the row.
+      if (!sms.idempotent) await this.recordMessage(report(null))
+      this.sql.exec(
+        `INSERT INTO replies (id, at, state, cart_id) VALUES (?, ?, 'calling', ?)
+         ON CONFLICT (id) DO UPDATE SET state = 'calling', at = excluded.at`,
+        id,
+        now,
+        cartId,
+      )
+      result = await sms.send(
+        {
+          to: ref.address,
+          body,
+          from,
+          statusCallback: statusCallbackUrl(policy.baseUrl, ref.storeId, id),
+        },
+        { idempotencyKey: id },
+      )
+      // Kept once it went out (or may have); a refused send may be tried again later.
+      if (result.ok) this.settleCall(id, 'sent')
+      else if (result.code === 'outcome_unknown') this.settleCall(id, 'unknown')
+      else this.sql.exec("DELETE FROM replies WHERE id = ? AND state = 'calling'", id)
     }
-    await this.adapters.reports.publish(report)
+    if (!result.ok) log('warn', 'contact reply not sent', { code: result.code })
+    await this.recordMessage(report(result))
     return { id, at: now, result, repeated: false }
+  }
+
+  /**
+   * A text that went out or may have: its key is done and it counts toward the daily cap, once
+   * (a late answer and the sweep of interrupted calls cannot both count it).
+   */
+  private settleCall(id: string, state: 'sent' | 'unknown'): void {
+    const row = this.sql
+      .exec<{ cart_id: string | null }>(
+        "SELECT cart_id FROM replies WHERE id = ? AND state = 'calling'",
+        id,
+      )
+      .toArray()[0]
+    if (!row) return
+    this.sql.exec('UPDATE replies SET state = ? WHERE id = ?', state, id)
+    this.countText(Date.now(), row.cart_id ?? '-')
+  }
+
+  /**
+   * Calls cut off by a crash that no retry of theirs came back to settle (a merchant's reply,
+   * the opt-in request, a text handed to a person): listed `unknown` already, they now count.
+   */
+  private settleInterrupted(): void {
+    const stale = this.sql
+      .exec<{ id: string }>(
+        "SELECT id FROM replies WHERE state = 'calling' AND at <= ?",
+        Date.now() - SETTLE_AFTER_MS,
+      )
+      .toArray()
+    for (const r of stale) this.settleCall(r.id, 'unknown')
+  }
+
+  /**
+   * The message row goes to D1 now, so that Twilio's status callback, which can come back
+   * before our own answer is written, finds it; the Queue when D1 does not answer.
+   */
+  private async recordMessage(report: MessageReport): Promise<void> {
+    try {
+      await writeMessageReports(this.env.DB, [report])
+    } catch (err) {
+      log('warn', 'message row via queue', { error: String(err) })
+      await this.adapters.reports.publish(report)
+    }
+  }
+
+  private countText(at: number, cartId: string): void {
+    this.sql.exec('INSERT INTO texts (at, cart_id) VALUES (?, ?)', at, cartId)
+    this.sql.exec('DELETE FROM texts WHERE at < ?', Date.now() - 2 * DAY)
   }
 
   private get sql() {
@@ -569,6 +672,16 @@ export class ContactObject extends DurableObject<Env> {
         );
       `)
     }
-    this.kv.put('schemaVersion', 2)
+    // v3 (unknown outcomes): each sent text's key says how far it got, and for which cart.
+    if ((this.kv.get<number>('schemaVersion') ?? 0) < 3) {
+      const columns = this.sql
+        .exec<{ name: string }>('PRAGMA table_info(replies)')
+        .toArray()
+        .map((c) => c.name)
+      if (!columns.includes('state'))
+        this.sql.exec("ALTER TABLE replies ADD COLUMN state TEXT NOT NULL DEFAULT 'sent'")
+      if (!columns.includes('cart_id')) this.sql.exec('ALTER TABLE replies ADD COLUMN cart_id TEXT')
+    }
+    this.kv.put('schemaVersion', 3)
   }
 }

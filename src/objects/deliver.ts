@@ -23,7 +23,8 @@ export async function messageIdFor(key: string): Promise<string> {
   return `msg_${toBase64Url(digest).replace(/[-_]/g, '').slice(0, 22)}`
 }
 
-type Built =
+/** A step's message, rendered for its channel, or why it cannot be made. */
+export type Built =
   | {
       channel: 'email'
       email: EmailMessage

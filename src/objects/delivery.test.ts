@@ -267,7 +267,8 @@ describe('sequence delivery', () => {
         },
       },
     })
-    expect(await outboxOf(stub)).toEqual([expect.objectContaining({ state: 'sending' })])
+    // Cut off during the call: marked `calling`, and Resend drops the repeat of its key.
+    expect(await outboxOf(stub)).toEqual([expect.objectContaining({ state: 'calling' })])
     await runInDurableObject(stub, (_o, s) =>
       s.storage.sql.exec("UPDATE outbox SET next_at = 0 WHERE kind = 'message'"),
     )

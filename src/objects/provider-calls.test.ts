@@ -1,19 +1,30 @@
 // Provider calls that hang (issue 11, point 10): the real adapters, pointed over real HTTP at a
 // provider that never answers (test/fakes/global-setup.ts), give up after their timeout; the
 // cart retries what may be retried and keeps every text Twilio may have taken.
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
-import { age, api, beacon, cartId, createStore, ITEMS, twilioPost } from '../../test/helpers'
+import {
+  age,
+  api,
+  beacon,
+  cartId,
+  createStore,
+  ITEMS,
+  twilioInbound,
+  twilioPost,
+} from '../../test/helpers'
 import { middayZone } from '../../test/zones'
 import { createAdapters } from '../adapters'
+import type { CouponIssuer } from '../adapters/coupons/types'
 import { resendEmail } from '../adapters/email/resend'
 import type { EmailSender } from '../adapters/email/types'
 import { twilioSms } from '../adapters/sms/twilio'
 import type { SmsMessage, SmsSender } from '../adapters/sms/types'
+import type { SendResult } from '../adapters/types'
 import type { CartState } from '../domain/cart/types'
 import { type CartObject, cartStub } from './cart-object'
-import { contactStub } from './contact-object'
+import { type ContactObject, contactStub } from './contact-object'
 
 // A UK mobile at midday in the browser's zone: quiet hours never hold these tests back.
 const PHONE = '+447911123456'
@@ -42,8 +53,8 @@ const step = (id: string, channel: 'email' | 'sms', delaySeconds: number) =>
         template: { body: 'Back: {{restoreUrl}}' },
       }
 
-/** An abandoned cart (after its alarm) of a store with these steps. */
-async function abandonedCart(steps: ReturnType<typeof step>[]) {
+/** A cart with an email, a phone and SMS consent, of a store with these steps (not abandoned yet). */
+async function abandonedCart(steps: (ReturnType<typeof step> & { incentive?: object })[]) {
   const store = await createStore({
     settings: {
       inactivitySeconds: 60,
@@ -65,7 +76,7 @@ async function abandonedCart(steps: ReturnType<typeof step>[]) {
   return { store, id, stub }
 }
 
-type Patch = { email?: EmailSender; sms?: SmsSender }
+type Patch = { email?: EmailSender; sms?: SmsSender; coupons?: CouponIssuer }
 
 /** The object's providers, as the network they stand for (reset by every restart). */
 async function useAdapters(stub: DurableObjectStub<CartObject>, patch: Patch) {
@@ -222,5 +233,379 @@ describe('a provider that hangs', () => {
     })
     expect(res.status).toBe(400)
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST')
+  })
+})
+
+const twilioApi = () => inject('twilioApiUrl')
+
+/**
+ * Twilio's REST API over real HTTP at `baseUrl` (the fake one, or the hung one). Every text it
+ * is asked to send lands in `sent` and every answer in `answers`; `after` runs once Twilio has
+ * answered, and may throw: the object dies there, the text taken but our record of it not made.
+ */
+function twilioAt(
+  baseUrl: string,
+  log: { sent: SmsMessage[]; answers: SendResult[] },
+  after: () => void = () => {},
+): SmsSender {
+  const twilio = twilioSms({
+    accountSid: 'AC00000000000000000000000000000001',
+    authToken: 'twilio-token',
+    baseUrl,
+    timeoutMs: TIMEOUT_MS,
+  })
+  return {
+    ...twilio,
+    async send(m, o) {
+      log.sent.push(m)
+      const answer = await twilio.send(m, o)
+      log.answers.push(answer)
+      after()
+      return answer
+    },
+  }
+}
+
+const calls = () => ({ sent: [] as SmsMessage[], answers: [] as SendResult[] })
+const sidOf = (r: SendResult | undefined) => (r?.ok ? r.providerId : null)
+const idIn = (m: SmsMessage | undefined) => new URL(m!.statusCallback).searchParams.get('m')!
+
+const messageRows = async (where: string, ...params: string[]) =>
+  (
+    await env.DB.prepare(
+      `SELECT id, step_id, cart_id, status, provider, provider_id, error FROM messages WHERE ${where}`,
+    )
+      .bind(...params)
+      .all<Record<string, string | null>>()
+  ).results
+
+const outboxOf = (stub: DurableObjectStub<CartObject>) =>
+  runInDurableObject(stub, (_o, s) =>
+    s.storage.sql
+      .exec("SELECT state, attempts, last_error FROM outbox WHERE kind = 'message'")
+      .toArray(),
+  )
+
+const textsToday = async (storeId: string) => {
+  const ref = { storeId, channel: 'sms' as const, address: PHONE }
+  return (await contactStub(env.CONTACT, ref).facts(ref)).recentTexts.length
+}
+
+/** Twilio's signed status callback for one of our texts (our id in the URL, as we gave it). */
+const statusCallback = (storeId: string, messageId: string, sid: string, status: string) =>
+  twilioPost(`/webhooks/twilio/${storeId}/status?m=${messageId}`, {
+    MessageSid: sid,
+    MessageStatus: status,
+    AccountSid: 'AC00000000000000000000000000000001',
+    To: PHONE,
+  })
+
+describe('a crash around the Twilio call (cart sequence)', () => {
+  it('sends a text cut off before the call (during its coupon) once, after the restart', async () => {
+    const { store, id, stub } = await abandonedCart([
+      {
+        ...step('sms-offer', 'sms', 0),
+        incentive: { kind: 'percent', amount: 10, validForSeconds: 86_400 },
+      },
+    ])
+    await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: {
+        woocommerceApi: {
+          consumerKey: 'ck_1234567890abcdef',
+          consumerSecret: 'cs_1234567890abcdef',
+        },
+      },
+    })
+    let couponCalls = 0
+    const coupons: CouponIssuer = {
+      async create(_shop, coupon) {
+        if (++couponCalls === 1) throw new Error('object evicted during the coupon call')
+        return { ok: true, code: coupon.code, created: true }
+      },
+    }
+    const twilio = calls()
+    await abandonWith(stub, { coupons, sms: twilioAt(twilioApi(), twilio) })
+    // Cut off before Twilio was called: nothing sent, listed or counted, and the step waits.
+    expect(await outboxOf(stub)).toEqual([{ state: 'sending', attempts: 0, last_error: null }])
+    expect(twilio.sent).toHaveLength(0)
+    expect(await messageRows('cart_id = ?', id)).toEqual([])
+    expect(await runsOf(stub)).toEqual([['sms-offer', 'sending', null]])
+
+    // The restart (`later` evicts the object): the send is made again and goes, once.
+    await later(stub, 0, { coupons, sms: twilioAt(twilioApi(), twilio) })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await runsOf(stub)).toEqual([['sms-offer', 'sent', null]])
+    const sid = sidOf(twilio.answers[0])
+    expect(sid).toMatch(/^SM\d{32}$/)
+    expect(await messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({ id: idIn(twilio.sent[0]), status: 'accepted', provider_id: sid }),
+    ])
+    expect(await textsToday(store.id)).toBe(1)
+
+    // A later wake sends nothing more.
+    await later(stub, 0, { coupons, sms: twilioAt(twilioApi(), twilio) })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await outboxOf(stub)).toEqual([{ state: 'sent', attempts: 1, last_error: null }])
+  })
+
+  it('never resends a text cut off after Twilio took it; its status callback settles it', async () => {
+    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
+    const twilio = calls()
+    await abandonWith(stub, {
+      sms: twilioAt(twilioApi(), twilio, () => {
+        throw new Error('object evicted before the answer was recorded')
+      }),
+    })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await outboxOf(stub)).toEqual([{ state: 'calling', attempts: 0, last_error: null }])
+    // Listed before the call, so the row is there although our record of the answer never was.
+    const messageId = idIn(twilio.sent[0])
+    expect(await messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({ id: messageId, status: 'unknown', provider_id: null }),
+    ])
+
+    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    expect(twilio.sent).toHaveLength(1)
+    const [run] = (await stub.snapshot())!.state.runs
+    expect(run).toMatchObject({ status: 'failed', reason: 'outcome_unknown', messageId })
+    expect(await textsToday(store.id)).toBe(1)
+
+    const sid = sidOf(twilio.answers[0])!
+    const res = await statusCallback(store.id, messageId, sid, 'delivered')
+    expect(await res.json()).toEqual({ ok: true, updated: true })
+    expect(await messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({ id: messageId, status: 'delivered', provider_id: sid }),
+    ])
+  })
+})
+
+describe('texts the contact object sends (keyword answers, AI replies, the opt-in request)', () => {
+  const refOf = (storeId: string) => ({ storeId, channel: 'sms' as const, address: PHONE })
+  const contactOf = (storeId: string) => contactStub(env.CONTACT, refOf(storeId))
+
+  /** The contact object's providers (reset by every restart). */
+  async function useContactAdapters(storeId: string, patch: Patch & { failResponder?: boolean }) {
+    const { failResponder, ...rest } = patch
+    const base = createAdapters(env)
+    await runInDurableObject(contactOf(storeId), (o: ContactObject) => {
+      Object.assign(o, {
+        adapters: {
+          ...base,
+          ...rest,
+          responder: (model: string) => {
+            if (failResponder) throw new Error('object evicted while drafting the answer')
+            return base.responder(model)
+          },
+        },
+      })
+    })
+  }
+
+  /** Runs the contact's alarm (the runtime may be running it too) until no text is pending. */
+  async function handled(storeId: string) {
+    await runDurableObjectAlarm(contactOf(storeId)).catch(() => false)
+    for (let i = 0; i < 100; i++) {
+      const row = await runInDurableObject(contactOf(storeId), (_o, s) =>
+        s.storage.sql
+          .exec<{ pending: number; attempts: number }>(
+            'SELECT COALESCE(SUM(pending), 0) AS pending, COALESCE(MAX(attempts), 0) AS attempts FROM inbound',
+          )
+          .one(),
+      )
+      if (row.pending === 0 || row.attempts > 0) return row
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    throw new Error('the text was never handled')
+  }
+
+  /** A restart of the contact object, then its retry (due a minute later) run now. */
+  async function restartAndRetry(storeId: string, patch: Patch) {
+    await evictDurableObject(contactOf(storeId))
+    await runInDurableObject(contactOf(storeId), (_o, s) => s.storage.kv.delete('retryAt'))
+    await useContactAdapters(storeId, patch)
+    return handled(storeId)
+  }
+
+  const replyKeys = (storeId: string) =>
+    runInDurableObject(contactOf(storeId), (_o, s) =>
+      s.storage.sql.exec<{ state: string }>('SELECT state FROM replies').toArray(),
+    )
+
+  it('lists a reply whose Twilio call timed out as unknown before the call; the callback settles it', async () => {
+    const { store, id } = await abandonedCart([step('email-1', 'email', 3600)])
+    const twilio = calls()
+    const listedAtCall: unknown[] = []
+    const hungTwilio = twilioAt(hung(), twilio)
+    await useContactAdapters(store.id, {
+      sms: {
+        ...hungTwilio,
+        async send(m, o) {
+          listedAtCall.push(...(await messageRows('id = ?', idIn(m))).map((r) => r.status))
+          return hungTwilio.send(m, o)
+        },
+      },
+    })
+    await twilioInbound(store.id, 'HELP', PHONE)
+    expect(await handled(store.id)).toEqual({ pending: 0, attempts: 0 })
+    expect(twilio.sent).toHaveLength(1)
+    expect(listedAtCall).toEqual(['unknown'])
+    const messageId = idIn(twilio.sent[0])
+    expect(twilio.sent[0]!.statusCallback).toBe(
+      `https://cartback.test/webhooks/twilio/${store.id}/status?m=${messageId}`,
+    )
+    expect(await messageRows("step_id = 'help' AND store_id = ?", store.id)).toEqual([
+      {
+        id: messageId,
+        step_id: 'help',
+        cart_id: id,
+        status: 'unknown',
+        provider: 'twilio',
+        provider_id: null,
+        error: 'outcome_unknown',
+      },
+    ])
+    // It may have gone: it counts toward the cap, and the same HELP again is not answered twice.
+    expect(await textsToday(store.id)).toBe(1)
+    expect(await replyKeys(store.id)).toEqual([{ state: 'unknown' }])
+
+    const sid = `SM${'e1'.repeat(16)}`
+    const res = await statusCallback(store.id, messageId, sid, 'delivered')
+    expect(await res.json()).toEqual({ ok: true, updated: true })
+    expect(await messageRows('id = ?', messageId)).toEqual([
+      expect.objectContaining({ status: 'delivered', provider_id: sid, error: null }),
+    ])
+  })
+
+  it('never resends a keyword answer cut off after Twilio took it', async () => {
+    const { store } = await abandonedCart([step('email-1', 'email', 3600)])
+    const twilio = calls()
+    await useContactAdapters(store.id, {
+      sms: twilioAt(twilioApi(), twilio, () => {
+        throw new Error('object evicted before the answer was recorded')
+      }),
+    })
+    await twilioInbound(store.id, 'HELP', PHONE)
+    expect(await handled(store.id)).toEqual({ pending: 1, attempts: 1 })
+    expect(twilio.sent).toHaveLength(1)
+    const messageId = idIn(twilio.sent[0])
+    expect(await replyKeys(store.id)).toEqual([{ state: 'calling' }])
+    expect(await messageRows('id = ?', messageId)).toEqual([
+      expect.objectContaining({ status: 'unknown', provider_id: null }),
+    ])
+
+    expect(await restartAndRetry(store.id, { sms: twilioAt(twilioApi(), twilio) })).toEqual({
+      pending: 0,
+      attempts: 1,
+    })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await replyKeys(store.id)).toEqual([{ state: 'unknown' }])
+    expect(await textsToday(store.id)).toBe(1)
+    const sid = sidOf(twilio.answers[0])!
+    await statusCallback(store.id, messageId, sid, 'delivered')
+    expect(await messageRows('id = ?', messageId)).toEqual([
+      expect.objectContaining({ status: 'delivered', provider_id: sid }),
+    ])
+  })
+
+  it('sends an AI answer cut off before the call once, after the restart', async () => {
+    const { store } = await abandonedCart([step('email-1', 'email', 3600)])
+    const twilio = calls()
+    await useContactAdapters(store.id, { sms: twilioAt(twilioApi(), twilio), failResponder: true })
+    await twilioInbound(store.id, 'What is your returns policy?', PHONE)
+    expect(await handled(store.id)).toEqual({ pending: 1, attempts: 1 })
+    expect(twilio.sent).toHaveLength(0)
+    expect(await replyKeys(store.id)).toEqual([])
+    expect(await messageRows("step_id = 'ai' AND store_id = ?", store.id)).toEqual([])
+
+    await restartAndRetry(store.id, { sms: twilioAt(twilioApi(), twilio) })
+    expect(twilio.sent).toHaveLength(1)
+    const sid = sidOf(twilio.answers[0])
+    expect(await messageRows("step_id = 'ai' AND store_id = ?", store.id)).toEqual([
+      expect.objectContaining({ id: idIn(twilio.sent[0]), status: 'accepted', provider_id: sid }),
+    ])
+    expect(await replyKeys(store.id)).toEqual([{ state: 'sent' }])
+    expect(await textsToday(store.id)).toBe(1)
+    await runDurableObjectAlarm(contactOf(store.id))
+    expect(twilio.sent).toHaveLength(1)
+  })
+
+  it("files a merchant's reply with an unknown outcome under its cart, and says not to resend it blindly", async () => {
+    const { store, id } = await abandonedCart([step('email-1', 'email', 3600)])
+    const twilio = calls()
+    await useContactAdapters(store.id, { sms: twilioAt(hung(), twilio) })
+    const res = await api(`/carts/${store.id}/${id}/reply`, {
+      method: 'POST',
+      json: { text: 'Hi, Sam here. Your size is back in stock.' },
+    })
+    expect(res.status).toBe(503)
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      'may have been sent',
+    )
+    expect(await messageRows("step_id = 'merchant' AND store_id = ?", store.id)).toEqual([
+      expect.objectContaining({ id: idIn(twilio.sent[0]), cart_id: id, status: 'unknown' }),
+    ])
+    expect(await textsToday(store.id)).toBe(1)
+  })
+
+  it('answers HELP at the daily cap: its texts count toward the cap but never wait for it', async () => {
+    const { store } = await abandonedCart([step('email-1', 'email', 3600)])
+    for (const ago of [3, 2, 1])
+      await contactOf(store.id).recordText(Date.now() - ago * HOUR, 'other-cart')
+    const twilio = calls()
+    await useContactAdapters(store.id, { sms: twilioAt(twilioApi(), twilio) })
+    await twilioInbound(store.id, 'HELP', PHONE)
+    expect(await handled(store.id)).toEqual({ pending: 0, attempts: 0 })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await textsToday(store.id)).toBe(4)
+  })
+
+  it('loads the v2 layout: a key sent before the marks stays sent', async () => {
+    const store = await createStore()
+    const stub = contactOf(store.id)
+    await runInDurableObject(stub, (_o, s) => {
+      s.storage.sql.exec(`DROP TABLE replies;
+        CREATE TABLE replies (id TEXT PRIMARY KEY, at INTEGER NOT NULL);
+        INSERT INTO replies (id, at) VALUES ('msg_old', 1)`)
+      s.storage.kv.put('schemaVersion', 2)
+    })
+    await evictDurableObject(stub)
+    const after = await runInDurableObject(stub, (_o, s) => ({
+      rows: s.storage.sql.exec('SELECT id, state, cart_id FROM replies').toArray(),
+      version: s.storage.kv.get('schemaVersion'),
+    }))
+    expect(after).toEqual({ rows: [{ id: 'msg_old', state: 'sent', cart_id: null }], version: 3 })
+  })
+
+  it('leaves the number awaiting YES when the opt-in request may have gone', async () => {
+    const store = await createStore({
+      settings: { inactivitySeconds: 60, sms: { doubleOptIn: true, fromNumber: '+14155550000' } },
+    })
+    const twilio = calls()
+    await useContactAdapters(store.id, { sms: twilioAt(hung(), twilio) })
+    const id = cartId()
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'contact',
+      items: ITEMS,
+      contact: { phone: PHONE, timezone: middayZone() },
+      consent: { sms: true, text: 'Text me cart reminders. Reply STOP to opt out.' },
+    })
+    expect(twilio.sent).toHaveLength(1)
+    const messageId = idIn(twilio.sent[0])
+    expect((await contactOf(store.id).facts(refOf(store.id))).optIn).toBe('pending')
+    expect(await messageRows("step_id = 'optin' AND store_id = ?", store.id)).toEqual([
+      expect.objectContaining({ id: messageId, cart_id: id, status: 'unknown' }),
+    ])
+    const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+    expect((await stub.snapshot())!.journal.filter((j) => j.step === 'optin')).toEqual([
+      expect.objectContaining({
+        type: 'message.unknown',
+        messageId,
+        reason: 'outcome_unknown',
+      }),
+    ])
+    expect(await textsToday(store.id)).toBe(1)
   })
 })

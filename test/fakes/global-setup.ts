@@ -2,16 +2,27 @@
 // over real HTTP. Their URLs reach the tests through `inject` (typed below).
 import type { TestProject } from 'vitest/node'
 import { hungServer } from './http'
+import { fakeTwilio } from './twilio'
 
 export default async function setup(project: TestProject) {
   const hung = await hungServer()
+  const twilio = await fakeTwilio()
   project.provide('hungProviderUrl', hung.url)
-  return () => hung.close()
+  project.provide('twilioApiUrl', twilio.url)
+  return async () => {
+    await hung.close()
+    await twilio.close()
+  }
 }
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A provider that never answers (test/fakes/http.ts `hungServer`). */
     hungProviderUrl: string
+    /**
+     * Twilio's Messages API (test/fakes/twilio.ts), for account `AC0…01` with auth token
+     * `twilio-token`: it answers 201 with a fresh SID.
+     */
+    twilioApiUrl: string
   }
 }

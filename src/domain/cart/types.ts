@@ -83,7 +83,8 @@ export type CartEvent =
       messageId: string
       step: string
       channel: 'email' | 'sms'
-      outcome: 'sent' | 'failed'
+      /** `unknown`: a text Twilio may have taken (no answer from it); never resent. */
+      outcome: 'sent' | 'failed' | 'unknown'
       reason: string | null
       at: number
     }

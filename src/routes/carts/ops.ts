@@ -98,8 +98,13 @@ export async function replyByHand(c: Context<AppEnv>, store: Store, cartId: stri
   const { ref, contact } = await phoneContact(c, store, cartId)
   const result = await contact.merchantReply(ref, cartId, text, contactPolicy(store, publicBase(c)))
   if (!result.sent) {
-    throw result.reason === 'suppressed'
-      ? new AppError('CONFLICT', 'This number opted out of texts.')
+    if (result.reason === 'suppressed')
+      throw new AppError('CONFLICT', 'This number opted out of texts.')
+    throw result.reason === 'outcome_unknown'
+      ? new AppError(
+          'PROVIDER_UNAVAILABLE',
+          "Twilio did not answer: the text may have been sent. Check the cart's messages before sending it again.",
+        )
       : new AppError('PROVIDER_UNAVAILABLE', 'The text could not be sent; try again.')
   }
   return contact
