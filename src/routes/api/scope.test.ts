@@ -35,6 +35,8 @@ async function target(name: string): Promise<Target> {
     consent: { sms: true, text: 'Text me reminders. Reply STOP to opt out.' },
   })
   expect(res.status).toBe(202)
+  // The lists read D1, which the reporting queue fills a moment later.
+  await waitForRow('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?', store.id, cart)
   return { store, cart }
 }
 
