@@ -1,7 +1,8 @@
 import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
 import { secureHeaders } from 'hono/secure-headers'
 import { getConfig } from './config'
-import { AppError, type ErrorCode, errorBody } from './lib/errors'
+import { AppError, codeForStatus, type ErrorCode, errorBody } from './lib/errors'
 import { newId } from './lib/ids'
 import { log } from './lib/log'
 import { api } from './routes/api'
@@ -67,6 +68,11 @@ export function createApp() {
       code = err.code
       message = err.message
       status = err.status
+    } else if (err instanceof HTTPException && err.status < 500) {
+      // A refusal from a Hono middleware (csrf, body limit…): the caller's fault, said as such.
+      status = err.status
+      code = codeForStatus(status)
+      message = err.message || 'The request was refused.'
     }
     if (status >= 500)
       log('error', 'request failed', { requestId, code, error: String(err), stack: err.stack })

@@ -19,6 +19,12 @@ export const STATUS = {
 
 export type ErrorCode = keyof typeof STATUS
 
+/** The code for a 4xx status a library chose (BAD_REQUEST for one the enum does not name). */
+export function codeForStatus(status: number): ErrorCode {
+  const hit = (Object.keys(STATUS) as ErrorCode[]).find((k) => STATUS[k] === status)
+  return hit ?? 'BAD_REQUEST'
+}
+
 /** An error meant for the caller: the code and message are safe to show. */
 export class AppError extends HTTPException {
   constructor(

@@ -1,4 +1,5 @@
 import { Hono } from 'hono'
+import { csrf } from 'hono/csrf'
 import { z } from 'zod'
 import { listMessages } from '../db/queries'
 import { listStores, storeById } from '../db/stores'
@@ -48,7 +49,9 @@ demo.get('/', async (c) => {
 
 // Every message of the local deployment, newest first (the dev outbox, provider "outbox").
 demo.get('/outbox', async (c) => {
-  const messages = await listMessages(c.env.DB, { storeIds: null, limit: 50 })
+  // Only what went to the dev outbox: with real provider keys in .dev.vars (and a tunnel in
+  // front), real shoppers' messages must not be listed on an unauthenticated page.
+  const messages = await listMessages(c.env.DB, { storeIds: null, provider: 'outbox', limit: 50 })
   return c.html(<DemoOutboxPage messages={messages} />)
 })
 
@@ -60,7 +63,12 @@ const DemoReply = z.object({
   text: z.string().trim().min(1).max(1600),
 })
 
-demo.post('/reply', async (c) => {
+// The outbox's own form only (hono/csrf: same-origin Sec-Fetch-Site or Origin): another site
+// cannot post a forged YES or STOP here.
+demo.post('/reply', csrf(), async (c) => {
+  const config = c.get('config')
+  if (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN)
+    throw new AppError('NOT_FOUND', 'Texts go through Twilio here: reply from the phone.')
   const parsed = DemoReply.safeParse(await c.req.parseBody())
   if (!parsed.success) throw new AppError('BAD_REQUEST', 'A store, a phone and a text are needed.')
   const store = await storeById(c.env.DB, parsed.data.store)

@@ -136,6 +136,28 @@ describe('two-way SMS through a running Worker', () => {
     }
   })
 
+  it('takes no dev-outbox reply posted from another site', async () => {
+    const before = (await api<{ messages: Msg[] }>(`/messages?store=${store.id}`)).messages.length
+    for (const origin of ['https://evil.example', undefined]) {
+      const res = await fetch(`${worker.url}/demo/reply`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          'Content-Type': 'application/x-www-form-urlencoded',
+          ...(origin ? { Origin: origin } : {}),
+        },
+        body: new URLSearchParams({ store: store.id, phone: OTHER_PHONE, text: 'STOP' }),
+      })
+      expect(res.status).toBe(403)
+    }
+    await new Promise((r) => setTimeout(r, 1000))
+    const after = (await api<{ messages: Msg[] }>(`/messages?store=${store.id}`)).messages
+    expect(after.length).toBe(before)
+    expect(
+      after.filter((m) => m.to === OTHER_PHONE && /unsubscribed|opted out/i.test(m.text)),
+    ).toEqual([])
+  })
+
   it('refuses a text with a bad signature', async () => {
     const res = await fetch(`${worker.url}/webhooks/twilio/${store.id}`, {
       method: 'POST',
