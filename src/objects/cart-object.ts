@@ -44,10 +44,22 @@ export type IngestResult = {
   linkContacts: boolean
 }
 
-/** What the webhook's order did to a cart: taken, or why not (`claimed`: `holder` has it). */
+/**
+ * What the webhook's order did to a cart: taken (`displaced`: carts whose storefront report of
+ * it must be undone, see `ClaimResult`), or why not: `claimed` (`holder` has it), `stranger`
+ * (the cart's contact is not the order's billing contact), `unavailable` (the order's claim
+ * could not be reached; retry).
+ */
 export type TakeResult =
-  | { taken: true; state: CartState; displaced: string | null }
-  | { taken: false; reason: 'no_cart' | 'erased' | 'refused' | 'claimed'; holder?: string }
+  | { taken: true; state: CartState; displaced: string[] }
+  | {
+      taken: false
+      reason: 'no_cart' | 'erased' | 'refused' | 'claimed' | 'stranger' | 'unavailable'
+      holder?: string
+    }
+
+/** The order's billing contact, normalised as cart contacts are. */
+export type Billing = { email: string | null; phone: string | null }
 
 /** Storage layout version, run in the constructor; add a step when the layout changes. */
 const SCHEMA_VERSION = 3
@@ -172,27 +184,34 @@ export class CartObject extends DurableObject<Env> {
   private async claimOrder(ref: CartRef, orderId: string, beacon: Beacon): Promise<boolean> {
     if ((beacon.items?.length ?? 0) === 0 && !this.hadItems()) return false
     if (this.state && !takesOrder(this.state, orderId)) return false
-    const order = orderStub(this.env.ORDER, { storeId: ref.storeId, orderId })
-    const held = await order.claim(
-      { storeId: ref.storeId, orderId },
-      {
-        cart: ref.cartId,
-        by: 'storefront',
-      },
-    )
-    return held.cart === ref.cartId
+    const orderRef = { storeId: ref.storeId, orderId }
+    // A throw here would reset this object (it runs in blockConcurrencyWhile) and cut off a
+    // text it is sending: the beacon is dropped instead, as a claim not won.
+    const held = await orderStub(this.env.ORDER, orderRef)
+      .claim(orderRef, { cart: ref.cartId, by: 'storefront' })
+      .catch((err: unknown) => {
+        log('warn', 'order claim unavailable; order beacon dropped', {
+          ...orderRef,
+          cartId: ref.cartId,
+          error: String(err),
+        })
+        return null
+      })
+    return held?.cart === ref.cartId
   }
 
   /**
    * An order from the signed WooCommerce webhook. When the cart exists and takes the order, it
    * claims the id (`claim`: see `ClaimRequest`) and applies the order in one step, so a claim
-   * never stays with a cart that refused the order.
+   * never stays with a cart that refused it. With `billing`, the cart takes the order only if
+   * its contact is the order's billing email or phone.
    */
   async takeOrder(
     ref: CartRef,
     order: OrderReport,
     policy: CartPolicy,
     claim: Pick<ClaimRequest, 'named' | 'over'> = {},
+    billing?: Billing,
   ): Promise<TakeResult> {
     const outcome = await this.ctx.blockConcurrencyWhile(async (): Promise<TakeResult> => {
       const s = this.state
@@ -201,15 +220,19 @@ export class CartObject extends DurableObject<Env> {
         return { taken: false, reason: erased ? 'erased' : 'no_cart' }
       }
       if (!takesOrder(s, order.id)) return { taken: false, reason: 'refused' }
+      if (billing && !billedTo(s, billing)) return { taken: false, reason: 'stranger' }
       const orderRef = { storeId: ref.storeId, orderId: order.id }
-      const held = await orderStub(this.env.ORDER, orderRef).claim(orderRef, {
-        ...claim,
-        cart: ref.cartId,
-        by: 'webhook',
-      })
+      // Caught: a throw would reset this object mid-send (see `claimOrder`); the caller retries.
+      const held = await orderStub(this.env.ORDER, orderRef)
+        .claim(orderRef, { ...claim, cart: ref.cartId, by: 'webhook' })
+        .catch((err: unknown) => {
+          log('warn', 'order claim unavailable', { ...orderRef, error: String(err) })
+          return null
+        })
+      if (!held) return { taken: false, reason: 'unavailable' }
       if (held.cart !== ref.cartId) return { taken: false, reason: 'claimed', holder: held.cart }
       const result = this.commit(s, { type: 'order.reported', order }, policy)
-      return { taken: true, state: result.state, displaced: held.displaced ?? null }
+      return { taken: true, state: result.state, displaced: held.displaced }
     })
     if (outcome.taken) await this.afterCommit()
     return outcome
@@ -982,4 +1005,12 @@ function storedEntry(entry: JournalEntry): string {
   const json = JSON.stringify(entry)
   if (json.length <= MAX_ENTRY_CHARS) return json
   return JSON.stringify({ at: entry.at, type: entry.type, source: entry.source, truncated: true })
+}
+
+/** The cart's contact is the order's billing email or phone (both normalised). */
+function billedTo(s: CartState, b: Billing): boolean {
+  return (
+    (b.email !== null && s.contact.email === b.email) ||
+    (b.phone !== null && s.contact.phone === b.phone)
+  )
 }

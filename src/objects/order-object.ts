@@ -14,14 +14,20 @@ export type Holder = { cart: string; by: ClaimSource }
 export type ClaimRequest = {
   cart: string
   by: ClaimSource
-  /** The webhook's own `_cartback_cart` meta: it takes the order from another cart's storefront claim. */
+  /**
+   * The signed webhook names this cart (its `_cartback_cart` meta, or, without meta, the
+   * billing contact's cart): it takes the order from another cart's storefront claim.
+   */
   named?: boolean
   /** The holder the caller found refusing the order: its claim gives way (compare-and-set). */
   over?: string
 }
 
-/** The outcome of a claim: the holder now, and the cart it took the order from, if any. */
-export type ClaimResult = Holder & { displaced?: string }
+/**
+ * The outcome of a claim: the holder now, and the carts the order was taken from whose report
+ * is not yet undone (`ack`). Handed out again to each claim of the holder until acknowledged.
+ */
+export type ClaimResult = Holder & { displaced: string[] }
 
 /** The stub of the one Durable Object that says which cart an order belongs to. */
 export function orderStub(ns: DurableObjectNamespace<OrderObject>, ref: OrderRef) {
@@ -53,22 +59,42 @@ export class OrderObject extends DurableObject<Env> {
     )
   }
 
+  /**
+   * The holder undid the order on these displaced carts (`CartObject.orderMoved`): they are no
+   * longer handed out. Until then every claim of the holder hands them out again, so a
+   * redelivery or the next update finishes an undo that failed.
+   */
+  async ack(displaced: string[]): Promise<void> {
+    this.setPending(this.pending().filter((c) => !displaced.includes(c)))
+  }
+
   private decide(held: Holder | null, req: ClaimRequest): ClaimResult {
     if (held && held.cart === req.cart) {
       // A webhook confirming the storefront's report makes the claim the webhook's.
       if (req.by === 'webhook' && held.by !== 'webhook')
         this.store({ cart: req.cart, by: 'webhook' })
-      return { cart: req.cart, by: held.by === 'webhook' ? 'webhook' : req.by }
+      const by = held.by === 'webhook' ? 'webhook' : req.by
+      return { cart: req.cart, by, displaced: this.pending() }
     }
     const wins =
       held === null ||
       held.cart === req.over ||
       (req.by === 'webhook' && req.named === true && held.by === 'storefront')
-    if (!wins) return held
+    if (!wins) return { ...held, displaced: [] }
     this.store({ cart: req.cart, by: req.by })
-    return held
-      ? { cart: req.cart, by: req.by, displaced: held.cart }
-      : { cart: req.cart, by: req.by }
+    // Kept with the claim (one write), so a failed undo is never forgotten.
+    if (held) this.setPending([...this.pending().filter((c) => c !== req.cart), held.cart])
+    return { cart: req.cart, by: req.by, displaced: this.pending() }
+  }
+
+  /** Displaced carts whose storefront report is not yet undone. */
+  private pending(): string[] {
+    return this.ctx.storage.kv.get<string[]>('displaced') ?? []
+  }
+
+  private setPending(carts: string[]): void {
+    if (carts.length > 0) this.ctx.storage.kv.put('displaced', carts)
+    else this.ctx.storage.kv.delete('displaced')
   }
 
   private store(h: Holder): void {

@@ -1,3 +1,4 @@
+import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import {
@@ -12,9 +13,11 @@ import {
   waitForRow,
 } from '../../test/helpers'
 import type { Store } from '../db/stores'
+import type { OrderReport } from '../domain/cart/types'
+import { cartPolicy } from '../domain/store/settings'
 import { toBase64, utf8 } from '../lib/encoding'
 import { hmacSha256 } from '../lib/hmac'
-import { cartStub } from '../objects/cart-object'
+import { type CartObject, cartStub } from '../objects/cart-object'
 import { orderStub } from '../objects/order-object'
 
 // Issue 11: each view of a WooCommerce order-received page reports the order again, under the
@@ -38,26 +41,38 @@ function orderBeacon(store: Store, cart: string, orderId: string, total = 6400) 
   })
 }
 
-async function webhook(store: Store, orderId: number, cart?: string) {
+type Billing = { email?: string; phone?: string }
+
+function signedOrder(
+  store: Store,
+  orderId: number,
+  cart?: string,
+  billing: Billing = { email: 'someone@example.com' },
+) {
   const body = JSON.stringify({
     id: orderId,
     status: 'processing',
     currency: 'USD',
     total: '64.00',
     date_created_gmt: new Date().toISOString().slice(0, 19),
-    billing: { email: 'someone@example.com' },
+    billing,
     meta_data: cart ? [{ id: 1, key: '_cartback_cart', value: cart }] : [],
   })
-  const sig = toBase64(await hmacSha256(store.woocommerceWebhookSecret, utf8.encode(body)))
-  const res = await call(`/webhooks/woocommerce/${store.id}`, {
-    method: 'POST',
-    headers: {
-      'Content-Type': 'application/json',
-      'X-WC-Webhook-Topic': 'order.updated',
-      'X-WC-Webhook-Signature': sig,
-    },
-    body,
-  })
+  return hmacSha256(store.woocommerceWebhookSecret, utf8.encode(body)).then((mac) =>
+    call(`/webhooks/woocommerce/${store.id}`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        'X-WC-Webhook-Topic': 'order.updated',
+        'X-WC-Webhook-Signature': toBase64(mac),
+      },
+      body,
+    }),
+  )
+}
+
+async function webhook(store: Store, orderId: number, cart?: string, billing?: Billing) {
+  const res = await signedOrder(store, orderId, cart, billing)
   expect(res.status).toBe(200)
   return res.json<{ matched: boolean; cart?: string; status?: string }>()
 }
@@ -171,11 +186,19 @@ describe('order-received pages (issue 11)', () => {
     expect(stats.recovered.count).toBe(1)
   })
 
-  it('the webhook follows the cart that claimed the order when its meta names no other cart', async () => {
+  it("without meta, the webhook follows a claim by the billing contact's own cart", async () => {
     const store = await createStore()
     const a = await cartWithItems(store)
+    // The shopper's thank-you beacon; the cart knows the phone the order bills, as typed.
+    await beacon({
+      store: store.publishableKey,
+      cart: a.id,
+      type: 'contact',
+      contact: { phone: '(415) 555-2671' },
+    })
     await orderBeacon(store, a.id, '4001')
-    expect(await webhook(store, 4001)).toMatchObject({
+    const billing = { email: 'other@example.com', phone: '+1 415-555-2671' }
+    expect(await webhook(store, 4001, undefined, billing)).toMatchObject({
       matched: true,
       cart: a.id,
       status: 'converted',
@@ -330,5 +353,120 @@ describe('order-received pages (issue 11)', () => {
     expect(hook.cart).toBe(other.id)
     expect((await other.stub.snapshot())!.state.order?.id).toBe('7001')
     expect((await a.stub.snapshot())!.state).toMatchObject({ status: 'active', order: null })
+  })
+
+  it("without meta, a beacon from a cart that is not the billing contact's takes no credit", async () => {
+    const store = await createStore()
+    const shopper = await abandonedCart(store, { email: 'someone@example.com' })
+    await projected(store, shopper.id)
+    await waitForRow(
+      'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
+      store.id,
+      shopper.id,
+    )
+    // Anyone with the public key: carts with items beaconing the next sequential order ids.
+    const attacker = await cartWithItems(store)
+    await orderBeacon(store, attacker.id, '8101')
+    const other = await cartWithItems(store)
+    await beacon({
+      store: store.publishableKey,
+      cart: other.id,
+      type: 'contact',
+      contact: { email: 'attacker@example.com' },
+    })
+    await orderBeacon(store, other.id, '8102')
+    expect((await attacker.stub.snapshot())!.state.status).toBe('converted')
+    // The billing contact's cart takes the order over, and the beacon is undone.
+    expect(await webhook(store, 8101)).toMatchObject({
+      matched: true,
+      cart: shopper.id,
+      status: 'recovered',
+    })
+    const undone = (await attacker.stub.snapshot())!
+    expect(undone.state).toMatchObject({ status: 'active', order: null, convertedAt: null })
+    expect(undone.journal.at(-1)).toMatchObject({ type: 'order.moved', to: shopper.id })
+    // A shopper with no cart here: the order stays unmatched; the claimant gets none of it.
+    expect(await webhook(store, 8102, undefined, { email: 'nobody@example.com' })).toEqual({
+      ok: true,
+      matched: false,
+    })
+    expect((await other.stub.snapshot())!.state.order).toMatchObject({ source: 'storefront' })
+    await projected(store, shopper.id, attacker.id, other.id)
+    expect((await statsOf(store)).recovered.count).toBe(1)
+  })
+
+  it('an undo that failed is finished by the next delivery, and the order counts once', async () => {
+    const store = await createStore()
+    const victim = await abandonedCart(store)
+    const attacker = await cartWithItems(store)
+    await orderBeacon(store, attacker.id, '8301')
+    // A delivery whose claim was stored but which failed before the beacon's cart was undone
+    // (the cart's commit, or its `orderMoved`, threw: answered 5xx).
+    const ref = { storeId: store.id, orderId: '8301' }
+    const order = orderStub(env.ORDER, ref)
+    await order.claim(ref, { cart: victim.id, by: 'webhook', named: true })
+    expect((await attacker.stub.snapshot())!.state.status).toBe('converted')
+    // WooCommerce's redelivery (or the next order.updated) finishes the undo.
+    expect(await webhook(store, 8301, victim.id)).toMatchObject({
+      cart: victim.id,
+      status: 'recovered',
+    })
+    const undone = (await attacker.stub.snapshot())!
+    expect(undone.state).toMatchObject({ status: 'active', order: null, convertedAt: null })
+    expect(undone.journal.filter((j) => j.type === 'order.moved')).toHaveLength(1)
+    // Acknowledged: handed out no more.
+    expect((await order.claim(ref, { cart: victim.id, by: 'webhook' })).displaced).toEqual([])
+    await webhook(store, 8301, victim.id)
+    expect((await attacker.stub.snapshot())!.journal).toEqual(undone.journal)
+    await projected(store, victim.id, attacker.id)
+    const stats = await statsOf(store)
+    expect(stats.recovered.count).toBe(1)
+    expect(stats.carts.converted).toBe(0)
+  })
+
+  it('an order claim that fails leaves the cart object running and answers a retryable error', async () => {
+    const store = await createStore()
+    const a = await cartWithItems(store)
+    await projected(store, a.id)
+    // A mark on the live object: a reset (an error inside blockConcurrencyWhile) drops it.
+    const mark = (o: CartObject) => (o as unknown as { mark?: number }).mark
+    await runInDurableObject(a.stub, (o: CartObject) => {
+      ;(o as unknown as { mark: number }).mark = 1
+    })
+    const before = (await a.stub.snapshot())!
+    // The first claim of a new order id reads D1, which fails.
+    await env.DB.exec('ALTER TABLE orders RENAME TO orders_offline')
+    try {
+      const res = await orderBeacon(store, a.id, '8401')
+      expect(res.status).toBe(202)
+      const hook = await signedOrder(store, 8401, a.id)
+      expect(hook.status).toBe(503)
+      expect(await hook.json()).toMatchObject({ error: { code: 'PROVIDER_UNAVAILABLE' } })
+      const order: OrderReport = {
+        id: '8401',
+        status: 'processing',
+        paid: true,
+        total: 6400,
+        refunded: 0,
+        currency: 'USD',
+        source: 'webhook',
+        placedAt: Date.now(),
+        modifiedAt: null,
+      }
+      const ref = { storeId: store.id, cartId: a.id }
+      const policy = cartPolicy(store, 'https://cartback.test')
+      expect(await a.stub.takeOrder(ref, order, policy)).toEqual({
+        taken: false,
+        reason: 'unavailable',
+      })
+    } finally {
+      await env.DB.exec('ALTER TABLE orders_offline RENAME TO orders')
+    }
+    expect(await runInDurableObject(a.stub, mark)).toBe(1)
+    const after = (await a.stub.snapshot())!
+    expect(after.state).toEqual(before.state)
+    expect(after.journal).toEqual(before.journal)
+    // Retried, the order lands.
+    expect(await webhook(store, 8401, a.id)).toMatchObject({ matched: true, cart: a.id })
   })
 })

@@ -11,7 +11,7 @@ import { AppError } from '../../lib/errors'
 import { verifyBase64Signature } from '../../lib/hmac'
 import { decimalToMinor } from '../../lib/money'
 import { currencyCode } from '../../lib/schemas'
-import { cartStub, type TakeResult } from '../../objects/cart-object'
+import { type Billing, cartStub, type TakeResult } from '../../objects/cart-object'
 import { type ClaimRequest, orderStub } from '../../objects/order-object'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
@@ -68,21 +68,17 @@ woocommerce.post(
       throw new AppError('BAD_REQUEST', `Invalid order: ${describeIssues(parsed.error)}`)
     }
     const order = toReport(parsed.data)
-    const take = (cartId: string, claim?: Pick<ClaimRequest, 'named' | 'over'>) =>
+    const take: Take = (cartId, claim, billing) =>
       cartStub(c.env.CART, { storeId: store.id, cartId }).takeOrder(
         { storeId: store.id, cartId },
         order,
         cartPolicy(store, publicBase(c)),
         claim,
+        billing,
       )
     const taken = await matchCart(c.env, store, parsed.data, order, take)
     if (taken) {
-      if (taken.displaced) {
-        await cartStub(c.env.CART, { storeId: store.id, cartId: taken.displaced }).orderMoved(
-          order.id,
-          taken.cart,
-        )
-      }
+      await undoDisplaced(c.env, store.id, order.id, taken)
       return c.json({ ok: true, matched: true, cart: taken.cart, status: taken.state.status })
     }
     await recordUnmatchedOrder(c.env.DB, store.id, order)
@@ -127,16 +123,36 @@ function gmt(value: string | null | undefined): number | null {
   return Number.isFinite(ms) ? ms : null
 }
 
-type Take = (cartId: string, claim?: Pick<ClaimRequest, 'named' | 'over'>) => Promise<TakeResult>
-type Taken = { cart: string; state: CartState; displaced: string | null }
+type Take = (
+  cartId: string,
+  claim?: Pick<ClaimRequest, 'named' | 'over'>,
+  billing?: Billing,
+) => Promise<TakeResult>
+type Taken = { cart: string; state: CartState; displaced: string[] }
+
+/**
+ * Undoes the storefront's report of the order on each cart it was taken from, then tells the
+ * order's claim so. Until then the claim hands those carts out again with every claim of the
+ * holder, so a failure here (answered 5xx) is finished by a redelivery or the next update.
+ */
+async function undoDisplaced(env: Env, storeId: string, orderId: string, taken: Taken) {
+  if (taken.displaced.length === 0) return
+  for (const cartId of taken.displaced) {
+    await cartStub(env.CART, { storeId, cartId }).orderMoved(orderId, taken.cart)
+  }
+  await orderStub(env.ORDER, { storeId, orderId }).ack(taken.displaced)
+}
 
 /**
  * The cart that takes this order. A webhook claim stands (updates, refunds and cancellations
  * land on the cart that counted the order), and so does a storefront claim unless the
  * `_cartback_cart` meta names another cart that takes the order: anyone with the public key can
- * beacon an order id. Unclaimed, the order goes to the meta's cart, else the contact's latest.
- * A holder that refuses the order (it holds another, it never existed) gives way to the meta or
- * the contact; an erased one keeps it, so no other cart is credited with it. Null: unmatched.
+ * beacon an order id. Without meta, a storefront claim stands only for a cart whose contact is
+ * the order's billing email or phone; else the billing contact's cart takes it over, and with
+ * none the order is unmatched. Unclaimed, the order goes to the meta's cart, else the contact's
+ * latest. A holder that refuses the order (it holds another, it never existed, it is not the
+ * billing contact's) gives way to the meta or the contact; an erased one keeps it, so no other
+ * cart is credited with it. Null: unmatched.
  */
 async function matchCart(
   env: Env,
@@ -148,22 +164,40 @@ async function matchCart(
   const ref = { storeId: store.id, orderId: order.id }
   const value = o.meta_data?.find((m) => m.key === '_cartback_cart')?.value
   const meta = typeof value === 'string' && CART_ID.test(value) ? value : null
-  const held = await orderStub(env.ORDER, ref).holder(ref)
+  const email = o.billing?.email ? normalizeEmail(o.billing.email) : null
+  const phone = o.billing?.phone
+    ? normalizePhone(o.billing.phone, store.settings.defaultCountry)
+    : null
+  // Without meta, the billing contact is the webhook's only word on whose order this is: a
+  // storefront claim (anyone's beacon) must match it.
+  const billing = meta ? undefined : { email, phone }
+  const held = await orderStub(env.ORDER, ref)
+    .holder(ref)
+    .catch((err: unknown) => {
+      throw unavailable(err)
+    })
   /** A holder found refusing the order: its claim gives way to the next cart that takes it. */
   let over: string | undefined
-  const attempt = async (cart: string, claim: Pick<ClaimRequest, 'named' | 'over'> = {}) => {
-    const r = await take(cart, over ? { ...claim, over } : claim)
+  const attempt = async (
+    cart: string,
+    claim: Pick<ClaimRequest, 'named' | 'over'> = {},
+    check?: Billing,
+  ) => {
+    const r = await take(cart, over ? { ...claim, over } : claim, check)
     if (r.taken) return { ok: { cart, state: r.state, displaced: r.displaced } }
+    if (r.reason === 'unavailable') throw unavailable()
     if (r.reason === 'claimed' && r.holder) {
       // Another cart claimed it since `held` was read: that cart has the order now.
-      const again = await take(r.holder)
-      if (again.taken) return { ok: { cart: r.holder, state: again.state, displaced: null } }
+      const again = await take(r.holder, {}, billing)
+      if (again.taken)
+        return { ok: { cart: r.holder, state: again.state, displaced: again.displaced } }
     }
     return { erased: r.reason === 'erased' }
   }
   const stands = held && (held.by === 'webhook' || !meta || held.cart === meta) ? held.cart : null
-  if (stands) {
-    const r = await attempt(stands, { named: stands === meta })
+  if (held && stands) {
+    const check = held.by === 'storefront' ? billing : undefined
+    const r = await attempt(stands, { named: stands === meta }, check)
     if (r.ok || r.erased) return r.ok ?? null
     over = stands
   }
@@ -177,12 +211,16 @@ async function matchCart(
     if (r.ok || r.erased) return r.ok ?? null
     over = held.cart
   }
-  const email = o.billing?.email ? normalizeEmail(o.billing.email) : null
-  const phone = o.billing?.phone
-    ? normalizePhone(o.billing.phone, store.settings.defaultCountry)
-    : null
   const since = order.placedAt - store.settings.attributionWindowSeconds * 1000
   const contact = await latestCartForContact(env.DB, store.id, { email, phone }, since)
   if (!contact || contact === over || contact === meta) return null
-  return (await attempt(contact)).ok ?? null
+  // Without meta, the billing contact's cart outranks a storefront claim, as the meta's would.
+  return (await attempt(contact, { named: !meta })).ok ?? null
+}
+
+/** The order's claim could not be reached (D1 or the object failed): 503, so WooCommerce retries. */
+function unavailable(cause?: unknown): AppError {
+  return new AppError('PROVIDER_UNAVAILABLE', 'The order could not be matched now; retry.', {
+    cause,
+  })
 }
