@@ -14,13 +14,13 @@ import { page, render, signedIn } from './page'
 import { sequencePages } from './sequences'
 import {
   clearSession,
-  isTrustedDevice,
   loginCsrf,
   loginCsrfValid,
   SESSION_TTL_MS,
   sessionIdOf,
   startSession,
   trustDevice,
+  trustedDevice,
 } from './session'
 import { settingsPages } from './settings'
 import { tokenPages } from './tokens'
@@ -76,10 +76,14 @@ dashboard.post('/login', ...page, async (c) => {
   const { success } = await c.env.LOGIN_LIMITER.limit({ key: `${ip}:${email.toLowerCase()}` })
   if (!success) return again(429, 'Too many attempts. Wait a minute and try again.')
   // Per account as well, whatever the address: the try counts before the password is checked.
-  // A browser that signed in to this account before counts in a lane of its own, so guesses
-  // from elsewhere cannot lock the owner out (and a stolen device cookie still meets a lock).
-  const trusted = await isTrustedDevice(c, email)
-  const throttle = loginThrottleStub(c.env.LOGIN_THROTTLE, trusted ? `${email}#device` : email)
+  // A browser that signed in to this account before counts in a lane of its own (per device),
+  // so guesses from elsewhere cannot lock the owner out, and a stolen device cookie still meets
+  // a lock of its own.
+  const device = await trustedDevice(c, email)
+  const throttle = loginThrottleStub(
+    c.env.LOGIN_THROTTLE,
+    device ? `${email}#device:${device}` : email,
+  )
   const turn = await throttle.begin(Date.now())
   if (!turn.allowed) {
     const seconds = Math.ceil(turn.retryAfterMs / 1000)

@@ -5,6 +5,8 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { loginForm, OWNER, postLogin } from '../../../test/dashboard-session'
 import type { ThrottleState } from '../../domain/login/throttle'
+import { toBase64Url } from '../../lib/encoding'
+import { hmacSha256 } from '../../lib/hmac'
 import { hashPassword } from '../../lib/password'
 import { loginThrottleStub } from '../../objects/login-throttle'
 
@@ -98,6 +100,20 @@ describe('login back-off per account', () => {
       addr(),
     )
     expect(mine.status).toBe(303)
+    // A well-signed cookie older than 180 days is no longer trusted.
+    const old = Date.now() - 181 * 86_400_000
+    const claim = `${OWNER.email.toLowerCase()}|stale-nonce|${old}`
+    const tag = toBase64Url(await hmacSha256(env.SIGNING_SECRET, `device:${claim}`))
+    const stale = await loginForm(addr())
+    const expired = await postLogin(
+      {
+        ...stale,
+        cookies: { ...stale.cookies, '__Host-cb_device': `stale-nonce.${old}.${tag}` },
+      },
+      OWNER,
+      addr(),
+    )
+    expect(expired.status).toBe(429)
     // A device cookie made for another account does not open this one.
     const forged = await loginForm(addr())
     const other = await postLogin(

@@ -21,27 +21,41 @@ const verify = async (c: Context<AppEnv>, label: string, value: string, tag: str
 
 /**
  * A browser that signed in to an account before ("device cookie", as OWASP's guidance on
- * account lockout has it): a MAC of the account's email, so that a locked account still lets its
- * owner in from a browser they used, while guesses from anywhere else wait out the lock.
+ * account lockout has it): `nonce.issuedAt.MAC(email, nonce, issuedAt)`, one per browser and
+ * good for 180 days. A locked account still lets its owner in from a browser they used, each
+ * such browser counting its own tries, while guesses from anywhere else wait out the lock.
  */
 export const DEVICE_COOKIE = '__Host-cb_device'
 const DEVICE_TTL_MS = 180 * 86_400_000
 const account = (email: string) => email.trim().toLowerCase()
 
-export async function trustDevice(c: Context<AppEnv>, email: string) {
-  setCookie(c, DEVICE_COOKIE, await sign(c, 'device', account(email)), {
+export async function trustDevice(c: Context<AppEnv>, email: string, now = Date.now()) {
+  const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(12)))
+  const claim = `${account(email)}|${nonce}|${now}`
+  setCookie(c, DEVICE_COOKIE, `${nonce}.${now}.${await sign(c, 'device', claim)}`, {
     httpOnly: true,
     secure: true,
     sameSite: 'Strict',
     path: '/',
-    expires: new Date(Date.now() + DEVICE_TTL_MS),
+    expires: new Date(now + DEVICE_TTL_MS),
   })
 }
 
-/** Whether this browser signed in to `email` before (its device cookie verifies). */
-export async function isTrustedDevice(c: Context<AppEnv>, email: string): Promise<boolean> {
-  const tag = getCookie(c, DEVICE_COOKIE)
-  return tag ? verify(c, 'device', account(email), tag) : false
+/**
+ * The device id of this browser's cookie for `email` when it verifies and is younger than 180
+ * days, else null.
+ */
+export async function trustedDevice(
+  c: Context<AppEnv>,
+  email: string,
+  now = Date.now(),
+): Promise<string | null> {
+  const [nonce, issued, tag] = getCookie(c, DEVICE_COOKIE)?.split('.') ?? []
+  const at = Number(issued)
+  if (!nonce || !tag || !Number.isSafeInteger(at) || at > now || now - at > DEVICE_TTL_MS)
+    return null
+  const claim = `${account(email)}|${nonce}|${at}`
+  return (await verify(c, 'device', claim, tag)) ? nonce : null
 }
 
 /** Sets the signed session cookie: HttpOnly, Secure, SameSite=Lax, expiring with the session. */
