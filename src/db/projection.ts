@@ -141,12 +141,14 @@ ON CONFLICT (id) DO UPDATE SET status = excluded.status,
   error = excluded.error, updated_at = excluded.updated_at
 WHERE excluded.updated_at >= messages.updated_at
   AND NOT (excluded.status IN ('unknown', 'accepted')
-    AND messages.status NOT IN ('unknown', 'accepted'))`
+    AND messages.status NOT IN ('unknown', 'accepted') AND messages.provider_id IS NOT NULL)`
 
 /**
  * Writes messages in one batch; a replay or an older report changes nothing. Our own interim
  * statuses (`unknown`, `accepted`) never replace one a provider's callback reported: Twilio's
- * callback can land before the answer to our call is written.
+ * callback can land before the answer to our call is written. A callback always leaves the SID;
+ * a row without one holds only our own writes, so a retry under the same id (after a refusal
+ * listed `failed`) lists it again.
  */
 export async function writeMessageReports(db: D1Database, reports: MessageReport[]): Promise<void> {
   if (reports.length === 0) return

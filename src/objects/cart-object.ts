@@ -597,12 +597,14 @@ export class CartObject extends DurableObject<Env> {
   private async deliver(row: OutboxRow): Promise<void> {
     const run = JSON.parse(row.body) as OutboxRun
     const channel = run.channel === 'email' ? this.adapters.email : this.adapters.sms
+    // A call cut off mid-way may have gone, even if its step was stopped since: settled (and
+    // counted) before the run is looked at.
+    if (row.state === 'calling' && !channel.idempotent) {
+      return this.settleUnknown(row, run, this.state?.contact.phone ?? null)
+    }
     // Stopped meanwhile (order, opt-out, archive, emptied, superseded, erased): never send.
     const current = this.liveRun(run)
     if (!current) return this.notSent(row, run, 'cancelled')
-    if (row.state === 'calling' && !channel.idempotent) {
-      return this.settleUnknown(row, run, current.state.contact.phone ?? null)
-    }
     if (row.state !== 'pending') {
       // Cut off before its answer was known: tried again, but not forever (a fault that
       // recurs at every attempt must end).
@@ -620,7 +622,10 @@ export class CartObject extends DurableObject<Env> {
     const now = Date.now()
     const result = await this.call(row, run, built, now)
     if (!result.ok && result.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS) {
+      // Refused (a 429, a 5xx from Resend): nothing left. The row listed `unknown` says so
+      // until the retry lists it again.
       this.retryLater(row, result.code)
+      await this.withdraw(run, result.code)
       return
     }
     const state = this.state
@@ -725,6 +730,7 @@ export class CartObject extends DurableObject<Env> {
           waitUntil,
           row.id,
         )
+        await this.withdraw(run, 'quiet_hours')
         return null
       }
     }
@@ -773,16 +779,22 @@ export class CartObject extends DurableObject<Env> {
   }
 
   /**
-   * Ends a row that never reached its provider call. One cut off earlier may have listed its
-   * text `unknown` (written just before the `calling` mark): that row now says it was not sent.
+   * Ends a row that is not sent. Unless it was `calling` (the text may have gone), an earlier
+   * attempt may have listed its text `unknown` (written just before the `calling` mark, or
+   * refused and put back): that row now says it was not sent.
    */
   private async notSent(row: OutboxRow, run: OutboxRun, reason: string): Promise<void> {
     this.finishRow(row.id, 'failed', reason)
-    if (row.state !== 'sending' || run.channel !== 'sms' || this.adapters.sms.idempotent) return
+    if (row.state !== 'calling') await this.withdraw(run, reason)
+  }
+
+  /** A text listed `unknown` that did not leave now says `failed` with `reason` (see above). */
+  private async withdraw(run: OutboxRun, reason: string): Promise<void> {
+    if (run.channel !== 'sms' || this.adapters.sms.idempotent) return
     try {
       await withdrawMessage(this.env.DB, await messageIdFor(run.key), reason)
     } catch (err) {
-      log('warn', 'unsent text not withdrawn', { id: row.id, error: String(err) })
+      log('warn', 'unsent text not withdrawn', { key: run.key, error: String(err) })
     }
   }
 

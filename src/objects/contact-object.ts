@@ -257,23 +257,30 @@ export class ContactObject extends DurableObject<Env> {
     this.kv.delete(`incentive:${cartId}`)
   }
 
-  /** The merchant's own reply to the shopper about one cart, sent and kept in its thread. */
+  /**
+   * The merchant's own reply to the shopper about one cart, sent and kept in its thread.
+   * `requestKey` (the form's nonce, the API's `Idempotency-Key`) names the request: the same key
+   * again never sends a second text (it answers as the first did, or `outcome_unknown`).
+   */
   async merchantReply(
     ref: ContactRef,
     cartId: string,
     text: string,
     policy: ContactPolicy,
+    requestKey: string = crypto.randomUUID(),
   ): Promise<{ sent: boolean; reason?: string }> {
     this.remember(ref)
     if ((await this.facts(ref)).suppressed) return { sent: false, reason: 'suppressed' }
-    const key = `merchant-${crypto.randomUUID()}`
+    const key = `merchant-${await messageIdFor(`${cartId}:${requestKey}`)}`
     // Filed under the cart it is about, which need not be the contact's active one.
     const sent = (await this.send(ref, policy, key, text, cartId)).result
-    if (sent.ok)
+    const unknown = !sent.ok && sent.code === 'outcome_unknown'
+    // A reply that may have reached the shopper is part of the thread, like a sent one.
+    if (sent.ok || unknown)
       this.addTurn(key, { at: Date.now(), author: 'merchant', text, model: null }, cartId)
     if (sent.ok) return { sent: true }
     // Twilio may have taken it: the merchant must not send it again blindly.
-    return { sent: false, reason: sent.code === 'outcome_unknown' ? 'outcome_unknown' : 'not_sent' }
+    return { sent: false, reason: unknown ? 'outcome_unknown' : 'not_sent' }
   }
 
   /** Every consent record, oldest first: the evidence a merchant exports. */
@@ -500,15 +507,8 @@ export class ContactObject extends DurableObject<Env> {
   ): Promise<{ id: string; at: number; result: SendResult; repeated: boolean }> {
     const id = await messageIdFor(`${ref.storeId}:${ref.address}:${key}`)
     const sms = this.adapters.sms
-    const mark = this.sql
-      .exec<{ state: ReplyState }>('SELECT state FROM replies WHERE id = ?', id)
-      .toArray()[0]?.state
-    if (mark === 'sent') return { id, at: Date.now(), result: ALREADY_SENT, repeated: true }
-    if (mark === 'unknown') return { id, at: Date.now(), result: UNKNOWN, repeated: true }
-    if (mark === 'calling' && !sms.idempotent) {
-      this.settleCall(id, 'unknown')
-      return { id, at: Date.now(), result: UNKNOWN, repeated: false }
-    }
+    const before = this.repeat(id)
+    if (before) return before
     const from = policy.smsFrom ?? (sms.provider === 'outbox' ? { number: 'outbox' } : null)
     const now = Date.now()
     const report = (result: SendResult | null): MessageReport => ({
@@ -541,7 +541,12 @@ export class ContactObject extends DurableObject<Env> {
     let result: SendResult = NO_SENDER
     if (from) {
       // Listed before the call, so Twilio's status callback (?m=<id>) always finds the row.
-      if (!sms.idempotent) await this.recordMessage(report(null))
+      if (!sms.idempotent) {
+        await this.recordMessage(report(null))
+        // The same key sent meanwhile (a double submission) while D1 answered: not again.
+        const meanwhile = this.repeat(id)
+        if (meanwhile) return meanwhile
+      }
       this.sql.exec(
         `INSERT INTO replies (id, at, state, cart_id) VALUES (?, ?, 'calling', ?)
          ON CONFLICT (id) DO UPDATE SET state = 'calling', at = excluded.at`,
@@ -549,6 +554,7 @@ export class ContactObject extends DurableObject<Env> {
         now,
         cartId,
       )
+      await this.armSettlement(now + SETTLE_AFTER_MS)
       result = await sms.send(
         {
           to: ref.address,
@@ -568,6 +574,22 @@ export class ContactObject extends DurableObject<Env> {
     return { id, at: now, result, repeated: false }
   }
 
+  /** What `send` answers for a key already marked, without sending; null if unmarked. */
+  private repeat(
+    id: string,
+  ): { id: string; at: number; result: SendResult; repeated: boolean } | null {
+    const mark = this.sql
+      .exec<{ state: ReplyState }>('SELECT state FROM replies WHERE id = ?', id)
+      .toArray()[0]?.state
+    if (mark === 'sent') return { id, at: Date.now(), result: ALREADY_SENT, repeated: true }
+    if (mark === 'unknown') return { id, at: Date.now(), result: UNKNOWN, repeated: true }
+    if (mark === 'calling' && !this.adapters.sms.idempotent) {
+      this.settleCall(id, 'unknown')
+      return { id, at: Date.now(), result: UNKNOWN, repeated: false }
+    }
+    return null
+  }
+
   /**
    * A text that went out or may have: its key is done and it counts toward the daily cap, once
    * (a late answer and the sweep of interrupted calls cannot both count it).
@@ -582,6 +604,15 @@ export class ContactObject extends DurableObject<Env> {
     if (!row) return
     this.sql.exec('UPDATE replies SET state = ? WHERE id = ?', state, id)
     this.countText(Date.now(), row.cart_id ?? '-')
+  }
+
+  /**
+   * The alarm that settles a `calling` key if the call is cut off, armed before the call: the
+   * caller's own `schedule()` runs only if it survives (and a merchant's reply has none).
+   */
+  private async armSettlement(at: number): Promise<void> {
+    const current = await this.ctx.storage.getAlarm()
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at)
   }
 
   /**

@@ -8,9 +8,11 @@ import {
   age,
   api,
   beacon,
+  call,
   cartId,
   createStore,
   ITEMS,
+  ORIGIN,
   twilioInbound,
   twilioPost,
 } from '../../test/helpers'
@@ -23,6 +25,7 @@ import { twilioSms } from '../adapters/sms/twilio'
 import type { SmsMessage, SmsSender } from '../adapters/sms/types'
 import type { SendResult } from '../adapters/types'
 import type { CartState } from '../domain/cart/types'
+import { signRestoreToken } from '../lib/restore-token'
 import { type CartObject, cartStub } from './cart-object'
 import { type ContactObject, contactStub } from './contact-object'
 
@@ -247,9 +250,10 @@ function twilioAt(
   baseUrl: string,
   log: { sent: SmsMessage[]; answers: SendResult[] },
   after: () => void = () => {},
+  accountSid = 'AC00000000000000000000000000000001',
 ): SmsSender {
   const twilio = twilioSms({
-    accountSid: 'AC00000000000000000000000000000001',
+    accountSid,
     authToken: 'twilio-token',
     baseUrl,
     timeoutMs: TIMEOUT_MS,
@@ -265,6 +269,15 @@ function twilioAt(
     },
   }
 }
+
+/** The fake's account that is always answered 429 (test/fakes/twilio.ts `RATE_LIMITED_ACCOUNT`). */
+const RATE_LIMITED = 'AC00000000000000000000000000000429'
+const rateLimited = (log: ReturnType<typeof calls>) =>
+  twilioAt(twilioApi(), log, () => {}, RATE_LIMITED)
+const crashAfterCall = (log: ReturnType<typeof calls>) =>
+  twilioAt(twilioApi(), log, () => {
+    throw new Error('object evicted before the answer was recorded')
+  })
 
 const calls = () => ({ sent: [] as SmsMessage[], answers: [] as SendResult[] })
 const sidOf = (r: SendResult | undefined) => (r?.ok ? r.providerId : null)
@@ -377,6 +390,117 @@ describe('a crash around the Twilio call (cart sequence)', () => {
     expect(await messageRows('cart_id = ?', id)).toEqual([
       expect.objectContaining({ id: messageId, status: 'delivered', provider_id: sid }),
     ])
+  })
+})
+
+describe('a text refused, then stopped; a call cut off, then stopped (cart sequence)', () => {
+  const archive = (storeId: string, id: string) =>
+    api(`/carts/${storeId}/${id}/actions`, { method: 'POST', json: { action: 'archive' } })
+
+  it('lists a text Twilio refused (429) as failed while its retry waits; stopped then, it stays failed', async () => {
+    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
+    const twilio = calls()
+    await abandonWith(stub, { sms: rateLimited(twilio) })
+    expect(twilio.answers).toEqual([expect.objectContaining({ ok: false, retryable: true })])
+    expect(await outboxOf(stub)).toEqual([
+      { state: 'pending', attempts: 1, last_error: 'twilio_20429' },
+    ])
+    const messageId = idIn(twilio.sent[0])
+    // Nothing left: the row listed `unknown` before the call says so, not "may have been sent".
+    expect(await messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({ id: messageId, status: 'failed', error: 'twilio_20429' }),
+    ])
+
+    expect((await archive(store.id, id)).status).toBe(200)
+    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await outboxOf(stub)).toEqual([
+      { state: 'failed', attempts: 1, last_error: 'cancelled' },
+    ])
+    expect(await messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({ id: messageId, status: 'failed', provider_id: null }),
+    ])
+    expect(await textsToday(store.id)).toBe(0)
+  })
+
+  it('lists a text again when its retry after a 429 goes, with its SID', async () => {
+    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
+    const twilio = calls()
+    await abandonWith(stub, { sms: rateLimited(twilio) })
+    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    expect(twilio.sent).toHaveLength(2)
+    expect(idIn(twilio.sent[1])).toBe(idIn(twilio.sent[0]))
+    expect(await runsOf(stub)).toEqual([['sms-1', 'sent', null]])
+    expect(await messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({
+        id: idIn(twilio.sent[0]),
+        status: 'accepted',
+        provider_id: sidOf(twilio.answers[1]),
+        error: null,
+      }),
+    ])
+    expect(await textsToday(store.id)).toBe(1)
+  })
+
+  it('counts a text cut off mid-call although its step was stopped before the restart', async () => {
+    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
+    const twilio = calls()
+    await abandonWith(stub, { sms: crashAfterCall(twilio) })
+    expect(await outboxOf(stub)).toEqual([{ state: 'calling', attempts: 0, last_error: null }])
+    expect((await archive(store.id, id)).status).toBe(200)
+
+    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await outboxOf(stub)).toEqual([
+      { state: 'failed', attempts: 0, last_error: 'outcome_unknown' },
+    ])
+    // It may have gone: still listed as unknown (not withdrawn), and counted toward the cap.
+    expect(await messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({ id: idIn(twilio.sent[0]), status: 'unknown' }),
+    ])
+    expect(await textsToday(store.id)).toBe(1)
+  })
+
+  it('takes a text of unknown outcome whose link rebuilt the cart as sent: clicked, credited', async () => {
+    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
+    const twilio = calls()
+    await abandonWith(stub, { sms: crashAfterCall(twilio) })
+    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    const messageId = idIn(twilio.sent[0])
+    expect((await stub.snapshot())!.state.runs[0]).toMatchObject({
+      status: 'failed',
+      reason: 'outcome_unknown',
+      messageId,
+    })
+
+    const token = await signRestoreToken('test-signing-secret-0123456789abcdef', {
+      storeId: store.id,
+      cartId: id,
+      step: 'sms-1',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    })
+    const rebuilt = await call(`/v1/restore/${token}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN },
+      body: '{}',
+    })
+    expect(rebuilt.status).toBe(200)
+    const [run] = (await stub.snapshot())!.state.runs
+    expect(run).toMatchObject({ status: 'sent', reason: null, messageId })
+    expect(run!.clickedAt).not.toBeNull()
+
+    await beacon({
+      store: store.publishableKey,
+      cart: id,
+      type: 'order',
+      items: ITEMS,
+      order: { id: '5001', total: 5600 },
+    })
+    expect((await stub.snapshot())!.state.attribution).toEqual({
+      step: 'sms-1',
+      channel: 'sms',
+      via: 'click',
+    })
   })
 })
 
@@ -607,5 +731,97 @@ describe('texts the contact object sends (keyword answers, AI replies, the opt-i
       }),
     ])
     expect(await textsToday(store.id)).toBe(1)
+  })
+
+  const alarmOf = (storeId: string) =>
+    runInDurableObject(contactOf(storeId), (_o, s) => s.storage.getAlarm())
+  const replyTo = (storeId: string, id: string, text: string, key?: string) =>
+    api(`/carts/${storeId}/${id}/reply`, {
+      method: 'POST',
+      json: { text },
+      ...(key ? { headers: { 'Idempotency-Key': key } } : {}),
+    })
+
+  it("arms the settling alarm before a merchant's reply is sent: cut off mid-call, it is settled and counted", async () => {
+    const { store, id } = await abandonedCart([step('email-1', 'email', 3600)])
+    const twilio = calls()
+    await useContactAdapters(store.id, { sms: crashAfterCall(twilio) })
+    const before = Date.now()
+    await replyTo(store.id, id, 'Hi, Sam here.')
+    expect(twilio.sent).toHaveLength(1)
+    expect(await replyKeys(store.id)).toEqual([{ state: 'calling' }])
+    // Armed for ten minutes from the call, not left at the consent ledger's far-off purge.
+    const alarm = await alarmOf(store.id)
+    expect(alarm).not.toBeNull()
+    expect(alarm!).toBeGreaterThanOrEqual(before + 10 * 60_000)
+    expect(alarm!).toBeLessThanOrEqual(Date.now() + 10 * 60_000)
+
+    // Ten minutes on, the restarted object's alarm settles it: unknown, counted once.
+    await runInDurableObject(contactOf(store.id), (_o, s) => {
+      s.storage.sql.exec('UPDATE replies SET at = at - 600000')
+    })
+    await evictDurableObject(contactOf(store.id))
+    expect(await runDurableObjectAlarm(contactOf(store.id))).toBe(true)
+    expect(await replyKeys(store.id)).toEqual([{ state: 'unknown' }])
+    expect(await textsToday(store.id)).toBe(1)
+    expect(twilio.sent).toHaveLength(1)
+  })
+
+  it("sends a merchant's reply once per Idempotency-Key, even resubmitted after a failure mid-send", async () => {
+    const { store, id } = await abandonedCart([step('email-1', 'email', 3600)])
+    const twilio = calls()
+    await useContactAdapters(store.id, { sms: crashAfterCall(twilio) })
+    const first = await replyTo(store.id, id, 'Your size is back.', 'reply-1')
+    // The object failed mid-send: not a generic 500, a "may have been sent".
+    expect(first.status).toBe(503)
+    expect(((await first.json()) as { error: { message: string } }).error.message).toContain(
+      'may have been sent',
+    )
+
+    await useContactAdapters(store.id, { sms: twilioAt(twilioApi(), twilio) })
+    const again = await replyTo(store.id, id, 'Your size is back.', 'reply-1')
+    expect(again.status).toBe(503)
+    expect(twilio.sent).toHaveLength(1)
+    // It may have reached the shopper: it is in the thread.
+    type Detail = { conversation: { turns: { author: string; text: string }[] } }
+    const turns = async () =>
+      ((await (await api(`/carts/${store.id}/${id}`)).json()) as Detail).conversation.turns
+    expect(await turns()).toEqual([
+      expect.objectContaining({ author: 'merchant', text: 'Your size is back.' }),
+    ])
+
+    // Another key is another text; that one resubmitted answers as it did, and sends nothing.
+    for (let i = 0; i < 2; i++)
+      expect((await replyTo(store.id, id, 'See you soon.', 'reply-2')).status).toBe(200)
+    expect(twilio.sent).toHaveLength(2)
+    expect((await turns()).map((t) => t.text)).toEqual(['Your size is back.', 'See you soon.'])
+
+    const bad = await replyTo(store.id, id, 'Hello', 'no spaces allowed')
+    expect(bad.status).toBe(400)
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('BAD_REQUEST')
+    expect(twilio.sent).toHaveLength(2)
+  })
+
+  it('lists an AI answer again when its retry after a 429 goes, with its SID', async () => {
+    const { store } = await abandonedCart([step('email-1', 'email', 3600)])
+    const twilio = calls()
+    await useContactAdapters(store.id, { sms: rateLimited(twilio) })
+    await twilioInbound(store.id, 'What is your returns policy?', PHONE)
+    expect(await handled(store.id)).toEqual({ pending: 1, attempts: 1 })
+    const messageId = idIn(twilio.sent[0])
+    expect(await messageRows('id = ?', messageId)).toEqual([
+      expect.objectContaining({ status: 'failed', error: 'twilio_20429' }),
+    ])
+
+    await restartAndRetry(store.id, { sms: twilioAt(twilioApi(), twilio) })
+    expect(twilio.sent).toHaveLength(2)
+    expect(idIn(twilio.sent[1])).toBe(messageId)
+    expect(await messageRows('id = ?', messageId)).toEqual([
+      expect.objectContaining({
+        status: 'accepted',
+        provider_id: sidOf(twilio.answers[1]),
+        error: null,
+      }),
+    ])
   })
 })

@@ -306,6 +306,47 @@ describe('attribution', () => {
     expect(s.attribution).toEqual({ step: 's1', channel: 'sms', via: 'send' })
   })
 
+  it('takes a text of unknown outcome whose link rebuilt the cart as sent: clicked and credited', () => {
+    let s = sentSteps(1)
+    s = next(s, timer, ABANDONED + 2 * H, p).state
+    s = next(
+      s,
+      {
+        type: 'message.settled',
+        stepId: 's1',
+        outcome: 'failed',
+        messageId: 'msg_s1',
+        reason: 'outcome_unknown',
+      },
+      ABANDONED + 2 * H,
+      p,
+    ).state
+    s = next(s, { type: 'restore.rebuilt', step: 's1' }, ABANDONED + 150 * M, p).state
+    expect(s.runs[1]).toMatchObject({
+      status: 'sent',
+      reason: null,
+      messageId: 'msg_s1',
+      clickedAt: ABANDONED + 150 * M,
+    })
+    const t = next(s, order(ABANDONED + 3 * H), ABANDONED + 3 * H, p)
+    expect(t.state.attribution).toEqual({ step: 's1', channel: 'sms', via: 'click' })
+  })
+
+  it('leaves a failed text without a message id failed when a link names its step', () => {
+    let s = sentSteps(1)
+    s = next(s, timer, ABANDONED + 2 * H, p).state
+    const failed: CartEvent = {
+      type: 'message.settled',
+      stepId: 's1',
+      outcome: 'failed',
+      messageId: null,
+      reason: 'twilio_21211',
+    }
+    s = next(s, failed, ABANDONED + 2 * H, p).state
+    s = next(s, { type: 'restore.rebuilt', step: 's1' }, ABANDONED + 150 * M, p).state
+    expect(s.runs[1]).toMatchObject({ status: 'failed', reason: 'twilio_21211', clickedAt: null })
+  })
+
   it('credits the last message clicked over a later one only sent', () => {
     let s = sentSteps(1)
     s = next(s, { type: 'restore.rebuilt', step: 'e1' }, ABANDONED + 90 * M, p).state

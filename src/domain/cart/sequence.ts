@@ -73,12 +73,22 @@ export function followSequence(s: CartState, policy: CartPolicy, now: number): P
 
 /**
  * Marks the step whose restore link rebuilt the cart: the only click that counts (provider
- * click tracking also counts mail scanners).
+ * click tracking also counts mail scanners). A text whose outcome was unknown (it is listed,
+ * with its message id) evidently arrived: it is marked sent, so the click and the order's
+ * attribution count it.
  */
 export function noteClick(s: CartState, stepId: string | null, at: number): CartState {
   const run = stepId === null ? undefined : s.runs.find((r) => r.id === stepId)
-  if (!run || run.status !== 'sent' || (run.clickedAt !== null && run.clickedAt >= at)) return s
+  if (!run) return s
+  if (arrivedDespiteUnknown(run))
+    return update(s, run.id, { status: 'sent', reason: null, clickedAt: at })
+  if (run.status !== 'sent' || (run.clickedAt !== null && run.clickedAt >= at)) return s
   return update(s, run.id, { clickedAt: at })
+}
+
+/** A step whose text may have gone (a Twilio call without an answer), listed under its id. */
+function arrivedDespiteUnknown(r: StepRun): boolean {
+  return r.status === 'failed' && r.reason === 'outcome_unknown' && r.messageId !== null
 }
 
 /**

@@ -11,13 +11,14 @@ import {
   cartDetail,
   deleteCart,
   phoneContact,
+  ReplyKeySchema,
   replyByHand,
   resolveCart,
   searchOf,
 } from '../carts/ops'
 import { summaryOf } from '../carts/views'
 import type { AppEnv } from '../env'
-import { jsonBody, queryOf } from '../validation'
+import { jsonBody, parseOrThrow, queryOf } from '../validation'
 import { assertStoreVisible, scopeOf } from './scope'
 
 export const carts = new Hono<AppEnv>()
@@ -86,13 +87,17 @@ const Action = z
   .strict()
 
 // The merchant answers the shopper by hand: sent as a text, kept in the thread as `merchant`.
+// An `Idempotency-Key` makes a retry of the same request (after a 5xx) never send twice.
 carts.post('/:storeId/:cartId/reply', async (c) => {
+  const header = c.req.header('idempotency-key')
+  const requestKey =
+    header === undefined ? undefined : parseOrThrow(ReplyKeySchema, header, 'Idempotency-Key')
   const { text } = await jsonBody(
     c,
     z.object({ text: z.string().trim().min(1).max(1000) }).strict(),
   )
   const { store, cartId } = await named(c)
-  const contact = await replyByHand(c, store, cartId, text)
+  const contact = await replyByHand(c, store, cartId, text, requestKey)
   return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
 })
 

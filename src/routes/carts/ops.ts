@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { z } from 'zod'
 import { eraseCartRows } from '../../db/projection'
 import { listMessages } from '../../db/queries'
 import { type Store, storeById } from '../../db/stores'
@@ -6,6 +7,7 @@ import type { MerchantAction } from '../../domain/cart/types'
 import { cartPolicy, contactPolicy } from '../../domain/store/settings'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
+import { log } from '../../lib/log'
 import { cartStub } from '../../objects/cart-object'
 import { contactStub } from '../../objects/contact-object'
 import type { AppEnv } from '../env'
@@ -93,18 +95,40 @@ export async function phoneContact(c: Context<AppEnv>, store: Store, cartId: str
   return { ref, contact: contactStub(c.env.CONTACT, ref) }
 }
 
-/** The merchant answers the shopper by hand: sent as a text, kept in the thread as `merchant`. */
-export async function replyByHand(c: Context<AppEnv>, store: Store, cartId: string, text: string) {
+/** A one-time key for one reply by hand (the form's nonce, the API's `Idempotency-Key`). */
+export const ReplyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, '1 to 200 visible ASCII characters')
+
+const MAY_HAVE_GONE =
+  "the text may have been sent. Check the cart's messages before sending it again."
+
+/**
+ * The merchant answers the shopper by hand: sent as a text, kept in the thread as `merchant`.
+ * The same `requestKey` again never sends a second text.
+ */
+export async function replyByHand(
+  c: Context<AppEnv>,
+  store: Store,
+  cartId: string,
+  text: string,
+  requestKey?: string,
+) {
   const { ref, contact } = await phoneContact(c, store, cartId)
-  const result = await contact.merchantReply(ref, cartId, text, contactPolicy(store, publicBase(c)))
+  const policy = contactPolicy(store, publicBase(c))
+  // A failure of the object mid-send (the call may have been made) is no cue to send again.
+  let result: { sent: boolean; reason?: string }
+  try {
+    result = await contact.merchantReply(ref, cartId, text, policy, requestKey)
+  } catch (err) {
+    log('error', 'reply by hand cut off', { error: String(err) })
+    throw new AppError('PROVIDER_UNAVAILABLE', `The send was cut off: ${MAY_HAVE_GONE}`)
+  }
   if (!result.sent) {
     if (result.reason === 'suppressed')
       throw new AppError('CONFLICT', 'This number opted out of texts.')
     throw result.reason === 'outcome_unknown'
-      ? new AppError(
-          'PROVIDER_UNAVAILABLE',
-          "Twilio did not answer: the text may have been sent. Check the cart's messages before sending it again.",
-        )
+      ? new AppError('PROVIDER_UNAVAILABLE', `Twilio did not answer: ${MAY_HAVE_GONE}`)
       : new AppError('PROVIDER_UNAVAILABLE', 'The text could not be sent; try again.')
   }
   return contact

@@ -13,6 +13,7 @@ import {
   cartDetail,
   deleteCart,
   phoneContact,
+  ReplyKeySchema,
   replyByHand,
   resolveCart,
   searchOf,
@@ -217,7 +218,7 @@ const ACTED: Record<string, string> = {
 /** The detail page of the cart a path names (404 page when there is none). */
 async function cartPage(
   c: Context<AppEnv>,
-  extra: { notice?: string; error?: string; draft?: string } = {},
+  extra: { notice?: string; error?: string; draft?: string; nonce?: string } = {},
 ) {
   const { store, cartId } = await resolveCart(
     c,
@@ -265,23 +266,28 @@ cartPages.post('/carts/:storeId/:cartId/act', ...signedIn, async (c) => {
   return c.redirect(`${detailPath(store.id, cartId)}?done=${action}`, 303)
 })
 
+// The form carries a one-time nonce: submitted again (a reload, a second click, after an
+// error), it never sends a second text. The page shown after an error keeps the same nonce.
 cartPages.post('/carts/:storeId/:cartId/reply', ...signedIn, async (c) => {
   const body = await c.req.parseBody()
   const text = typeof body.text === 'string' ? body.text.trim() : ''
+  const nonce = ReplyKeySchema.safeParse(body.nonce)
   const { store, cartId } = await resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
-  if (!text || text.length > 1000) {
+  if (!text || text.length > 1000 || !nonce.success) {
     c.status(400)
     return cartPage(c, {
-      error: 'Write a reply of 1 to 1,000 characters.',
+      error: nonce.success
+        ? 'Write a reply of 1 to 1,000 characters.'
+        : 'That form was not valid; send it again.',
       draft: text.slice(0, 1000),
     })
   }
   try {
-    await replyByHand(c, store, cartId, text)
+    await replyByHand(c, store, cartId, text, nonce.data)
   } catch (err) {
     if (!(err instanceof AppError) || err.status === 404) throw err
     c.status(err.status as 409)
-    return cartPage(c, { error: err.message, draft: text })
+    return cartPage(c, { error: err.message, draft: text, nonce: nonce.data })
   }
   return c.redirect(`${detailPath(store.id, cartId)}?done=replied#conversation`, 303)
 })

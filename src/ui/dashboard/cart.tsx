@@ -12,6 +12,8 @@ type Props = {
   error?: string
   /** The reply the merchant typed, kept when sending failed. */
   draft?: string
+  /** The reply form's one-time key; kept when sending failed, so a resubmission never resends. */
+  nonce?: string
 }
 
 const RUN_TONE: Record<string, string> = {
@@ -197,7 +199,13 @@ const Messages: FC<{ cart: CartDetail }> = ({ cart }) => (
   </div>
 )
 
-const Conversation: FC<{ cart: CartDetail; base: string; csrf: string; draft?: string }> = (p) => {
+const Conversation: FC<{
+  cart: CartDetail
+  base: string
+  csrf: string
+  draft?: string
+  nonce?: string
+}> = (p) => {
   const thread = p.cart.conversation
   if (!thread) return null
   return (
@@ -227,6 +235,7 @@ const Conversation: FC<{ cart: CartDetail; base: string; csrf: string; draft?: s
       )}
       <form method="post" action={`${p.base}/reply`} class="stack">
         <Hidden csrf={p.csrf} />
+        <input type="hidden" name="nonce" value={p.nonce ?? crypto.randomUUID()} />
         <label for="reply">Reply by hand (sent as a text from the store)</label>
         <textarea id="reply" name="text" rows={3} maxlength={1000} required>
           {p.draft ?? ''}
@@ -272,7 +281,7 @@ const Timeline: FC<{ cart: CartDetail }> = ({ cart }) => (
 )
 
 /** One cart's whole story, with the merchant's actions. */
-export const CartPage: FC<Props> = ({ cart, storeName, csrf, notice, error, draft }) => {
+export const CartPage: FC<Props> = ({ cart, storeName, csrf, notice, error, draft, nonce }) => {
   const base = `/carts/${encodeURIComponent(cart.storeId)}/${encodeURIComponent(cart.cartId)}`
   const archived = cart.status === 'archived'
   const recoverable = Boolean(cart.abandonedAt && !cart.recoveredAt && !cart.convertedAt)
@@ -333,7 +342,13 @@ export const CartPage: FC<Props> = ({ cart, storeName, csrf, notice, error, draf
           <Messages cart={cart} />
         </div>
         <div class="stack">
-          <Conversation cart={cart} base={base} csrf={csrf} {...(draft ? { draft } : {})} />
+          <Conversation
+            cart={cart}
+            base={base}
+            csrf={csrf}
+            {...(draft ? { draft } : {})}
+            {...(nonce ? { nonce } : {})}
+          />
           <Timeline cart={cart} />
         </div>
       </section>
