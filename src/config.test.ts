@@ -49,10 +49,33 @@ describe('getConfig', () => {
     expect(getConfig(env).AI_PROVIDER).toBe('local')
   })
 
+  it('never reads a switched-off channel’s secrets, so a placeholder is harmless', () => {
+    const off = {
+      ...env,
+      EMAIL_ENABLED: 'false',
+      SMS_ENABLED: 'false',
+      RESEND_API_KEY: 'off',
+      RESEND_WEBHOOK_SECRET: 'off',
+      TWILIO_ACCOUNT_SID: 'off',
+      TWILIO_AUTH_TOKEN: 'off',
+    } as unknown as Env
+    expect(getConfig(off)).toMatchObject({
+      RESEND_API_KEY: undefined,
+      RESEND_WEBHOOK_SECRET: undefined,
+      TWILIO_ACCOUNT_SID: undefined,
+      TWILIO_AUTH_TOKEN: undefined,
+    })
+  })
+
   it.each([
     ['a short signing secret', { SIGNING_SECRET: 'short' }, 'SIGNING_SECRET'],
     ['a missing API token', { ADMIN_API_TOKEN: undefined }, 'ADMIN_API_TOKEN'],
     ['an unknown APP_ENV', { APP_ENV: 'staging' }, 'APP_ENV'],
+    [
+      'a Resend webhook secret that is no whsec_ key',
+      { RESEND_WEBHOOK_SECRET: 'off' },
+      'RESEND_WEBHOOK_SECRET',
+    ],
   ])('refuses %s with BAD_ENVIRONMENT naming the setting', (_n, patch, name) => {
     const bad = { ...env, ...patch } as unknown as Env
     let caught: unknown

@@ -54,6 +54,18 @@ const ConfigSchema = z
     ...(c.SMS_ENABLED ? {} : { TWILIO_ACCOUNT_SID: undefined, TWILIO_AUTH_TOKEN: undefined }),
   }))
   .superRefine((c, ctx) => {
+    // A mistyped secret would verify nothing (every Resend event refused), or worse, a short
+    // one would be guessable: say so at startup. A switched-off channel's placeholder is gone.
+    if (
+      c.RESEND_WEBHOOK_SECRET &&
+      !/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/.test(c.RESEND_WEBHOOK_SECRET)
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['RESEND_WEBHOOK_SECRET'],
+        message: 'must be the whsec_… signing secret Resend shows for the webhook',
+      })
+    }
     // In production an enabled channel must reach its provider: no silent dev outbox.
     if (c.APP_ENV !== 'production') return
     if (c.EMAIL_ENABLED && !c.RESEND_API_KEY) {

@@ -61,4 +61,15 @@ describe('verifySvix', () => {
     ).toBe(false)
     expect(await verifySvix(SECRET, { id: 'msg_1', timestamp: ts }, body, NOW)).toBe(false)
   })
+
+  it('verifies nothing with a secret that is not a whsec_ key of 24 bytes or more', async () => {
+    const ts = String(NOW / 1000)
+    for (const secret of ['off', 'b2Zm', 'whsec_b2Zm', RAW.toString('base64')]) {
+      const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64')
+      const sig = sign('msg_1', ts, body, key)
+      expect(
+        await verifySvix(secret, { id: 'msg_1', timestamp: ts, signature: sig }, body, NOW),
+      ).toBe(false)
+    }
+  })
 })
