@@ -67,6 +67,23 @@ export function beacon(
   return call('/v1/events', { method: 'POST', headers, body: JSON.stringify(body) })
 }
 
+/** A sequence of one email at abandonment, with the sender every email needs. */
+export function oneEmailStore(id = 'e', windowSeconds = 3600) {
+  return {
+    inactivitySeconds: 60,
+    sender: { fromEmail: 'shop@acme.example', postalAddress: '1 Market St, San Francisco, CA' },
+    sequence: [
+      {
+        id,
+        channel: 'email',
+        delaySeconds: 0,
+        windowSeconds,
+        template: { subject: 's', heading: 'h', body: 'b', buttonLabel: 'go' },
+      },
+    ],
+  }
+}
+
 export const ITEMS = [
   { id: 'sku-1', name: 'Ocean Tee', price: 2400, quantity: 2 },
   { id: 'sku-2', name: 'Sunrise Mug', price: 1600, quantity: 1 },

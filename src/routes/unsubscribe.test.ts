@@ -1,6 +1,15 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { abandon, beacon, call, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
+import {
+  abandon,
+  beacon,
+  call,
+  cartId,
+  createStore,
+  ITEMS,
+  oneEmailStore,
+  waitForRow,
+} from '../../test/helpers'
 import { isSuppressed } from '../db/suppressions'
 import { signLinkToken } from '../lib/restore-token'
 import { cartStub } from '../objects/cart-object'
@@ -9,21 +18,7 @@ const SECRET = 'test-signing-secret-0123456789abcdef'
 const inAYear = () => Math.floor(Date.now() / 1000) + 365 * 86_400
 
 async function cartWithEmail(email = `${cartId()}@example.com`) {
-  const store = await createStore({
-    settings: {
-      inactivitySeconds: 60,
-      sender: { fromEmail: 'shop@acme.example', postalAddress: '1 Market St, San Francisco, CA' },
-      sequence: [
-        {
-          id: 'e',
-          channel: 'email',
-          delaySeconds: 0,
-          windowSeconds: 3600,
-          template: { subject: 's', heading: 'h', body: 'b', buttonLabel: 'go' },
-        },
-      ],
-    },
-  })
+  const store = await createStore({ settings: oneEmailStore() })
   const id = cartId()
   await beacon({
     store: store.publishableKey,

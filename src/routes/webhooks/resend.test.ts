@@ -11,6 +11,7 @@ import {
   errorOf,
   ITEMS,
   ORIGIN,
+  oneEmailStore,
   waitForRow,
 } from '../../../test/helpers'
 import { createAdapters } from '../../adapters'
@@ -88,21 +89,7 @@ const row = (emailId: string) =>
  * network and answers `emailId`), with its message row in D1.
  */
 async function sentStep(emailId: string) {
-  const store = await createStore({
-    settings: {
-      inactivitySeconds: 60,
-      sender: { fromEmail: 'shop@acme.example', postalAddress: '1 Market St, San Francisco, CA' },
-      sequence: [
-        {
-          id: 'email-now',
-          channel: 'email',
-          delaySeconds: 0,
-          windowSeconds: 86_400,
-          template: { subject: 's', heading: 'h', body: 'b', buttonLabel: 'go' },
-        },
-      ],
-    },
-  })
+  const store = await createStore({ settings: oneEmailStore('email-now', 86_400) })
   const id = cartId()
   await beacon({
     store: store.publishableKey,
