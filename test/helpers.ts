@@ -2,7 +2,8 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { env, exports } from 'cloudflare:workers'
 import type { Store } from '../src/db/stores'
 import type { CartState } from '../src/domain/cart/types'
-import { type CartObject, cartStub } from '../src/objects/cart-object'
+import type { CartObject } from '../src/objects/cart-object'
+import { cartStub } from '../src/objects/stubs'
 import { twilioSignature } from './twilio-sign'
 
 export const ORIGIN = 'https://shop.example'

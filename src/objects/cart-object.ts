@@ -27,12 +27,9 @@ import {
 } from '../domain/sequence/quiet-hours'
 import { type CartPolicy, cartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
-import { contactStub } from './contact-object'
 import { type Built, buildMessage, issueCoupon, messageIdFor } from './deliver'
-import { type ClaimRequest, orderStub } from './order-object'
-
-/** Identifies a cart; the object's name is derived from it, see `cartStub`. */
-export type CartRef = { storeId: string; cartId: string }
+import type { ClaimRequest } from './order-object'
+import { type CartRef, contactStub, orderStub } from './stubs'
 
 export type CartSnapshot = { state: CartState; journal: JournalEntry[] }
 export type ApplyResult = { state: CartState; refused?: Refusal }
@@ -98,11 +95,6 @@ type OutboxRow = {
 }
 /** A message row's body: the step it sends and its key (also its idempotency key). */
 type OutboxRun = { stepId: string; channel: 'email' | 'sms'; key: string }
-
-/** The stub of the one Durable Object that owns a cart. */
-export function cartStub(ns: DurableObjectNamespace<CartObject>, ref: CartRef) {
-  return ns.getByName(`${ref.storeId}:${ref.cartId}`)
-}
 
 /**
  * One shopping cart. Loads state, runs the pure `next`, persists state, journal and outbox in

@@ -15,8 +15,8 @@ import {
 import { middayZone } from '../../test/zones'
 import type { Store } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
-import { type CartObject, cartStub } from './cart-object'
-import { contactStub } from './contact-object'
+import type { CartObject } from './cart-object'
+import { cartStub, contactStub } from './stubs'
 
 // A UK mobile with a browser zone where it is midday now, so quiet hours never interfere.
 const PHONE = '+447911123456'

@@ -18,9 +18,7 @@ import {
   sendDeferred,
 } from './converse'
 import { messageIdFor } from './deliver'
-
-/** One person's address at one store: `sms` + E.164 phone, or `email` + normalised address. */
-export type ContactRef = { storeId: string; channel: 'email' | 'sms'; address: string }
+import type { ContactRef } from './stubs'
 
 export type ConsentEvidence = {
   granted: boolean
@@ -79,11 +77,6 @@ const NO_SENDER: SendResult = {
   retryable: false,
   code: 'no_sms_sender',
   message: 'The store has no Messaging Service or number.',
-}
-
-/** The stub of the object that owns one address of one store. */
-export function contactStub(ns: DurableObjectNamespace<ContactObject>, ref: ContactRef) {
-  return ns.getByName(`${ref.storeId}:${ref.channel}:${ref.address}`)
 }
 
 /**

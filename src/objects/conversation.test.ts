@@ -21,8 +21,9 @@ import type { CouponIssuer } from '../adapters/coupons/types'
 import { type Store, storeById } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
 import { contactPolicy } from '../domain/store/settings'
-import { type CartObject, cartStub } from './cart-object'
-import { type ContactObject, contactStub } from './contact-object'
+import type { CartObject } from './cart-object'
+import type { ContactObject } from './contact-object'
+import { cartStub, contactStub } from './stubs'
 
 const PHONE = '+447911123456'
 const MIDDAY = middayZone()

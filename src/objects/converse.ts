@@ -11,10 +11,9 @@ import type { Turn } from '../domain/reply/types'
 import { effectiveHours, locateRecipient } from '../domain/sequence/quiet-hours'
 import type { ContactPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
-import { cartStub } from './cart-object'
-import type { ContactRef } from './contact-object'
 import { issueCoupon, messageIdFor } from './deliver'
 import { guardContext, handoffEmail, REPLY_STEP, replyInput, replyLink } from './reply-context'
+import { type ContactRef, cartStub } from './stubs'
 
 /** A text as the contact object keeps it until handled. */
 export type InboundRow = {

@@ -19,8 +19,8 @@ import type { EmailSender } from '../adapters/email/types'
 import type { SmsSender } from '../adapters/sms/types'
 import { signLinkToken } from '../lib/restore-token'
 import { open, seal } from '../lib/secret-box'
-import { type CartObject, cartStub } from './cart-object'
-import { contactStub } from './contact-object'
+import type { CartObject } from './cart-object'
+import { cartStub, contactStub } from './stubs'
 
 const SECRET = 'test-signing-secret-0123456789abcdef'
 /** `{ consumerKey: ck_legacy…, consumerSecret: cs_legacy… }` sealed by the first secret-box format. */

@@ -1,11 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { attempt, FRESH, succeeded, type ThrottleState } from '../domain/login/throttle'
 
-/** The throttle of one dashboard account (its email, trimmed and lower-cased). */
-export function loginThrottleStub(ns: DurableObjectNamespace<LoginThrottle>, email: string) {
-  return ns.getByName(email.trim().toLowerCase())
-}
-
 const KEY = 'throttle'
 
 /**

@@ -1,8 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { cartForOrder } from '../db/queries'
-
-/** Identifies one order of one store; the object's name is derived from it, see `orderStub`. */
-export type OrderRef = { storeId: string; orderId: string }
+import type { OrderRef } from './stubs'
 
 /** Who made a claim: the storefront's public beacon, or a webhook signed with the store's secret. */
 export type ClaimSource = 'storefront' | 'webhook'
@@ -28,11 +26,6 @@ export type ClaimRequest = {
  * is not yet undone (`ack`). Handed out again to each claim of the holder until acknowledged.
  */
 export type ClaimResult = Holder & { displaced: string[] }
-
-/** The stub of the one Durable Object that says which cart an order belongs to. */
-export function orderStub(ns: DurableObjectNamespace<OrderObject>, ref: OrderRef) {
-  return ns.getByName(`${ref.storeId}:${ref.orderId}`)
-}
 
 /**
  * One order id of one store, held by exactly one cart. A Durable Object runs one call at a

@@ -26,8 +26,9 @@ import type { SmsMessage, SmsSender } from '../adapters/sms/types'
 import type { SendResult } from '../adapters/types'
 import type { CartState } from '../domain/cart/types'
 import { signRestoreToken } from '../lib/restore-token'
-import { type CartObject, cartStub } from './cart-object'
-import { type ContactObject, contactStub } from './contact-object'
+import type { CartObject } from './cart-object'
+import type { ContactObject } from './contact-object'
+import { cartStub, contactStub } from './stubs'
 
 // A UK mobile at midday in the browser's zone: quiet hours never hold these tests back.
 const PHONE = '+447911123456'

@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { beacon, call, cartId, createStore, errorOf, ITEMS, ORIGIN } from '../../test/helpers'
 import type { Store } from '../db/stores'
-import { cartStub } from '../objects/cart-object'
+import { cartStub } from '../objects/stubs'
 
 async function stateOf(storeId: string, id: string) {
   return (await cartStub(env.CART, { storeId, cartId: id }).snapshot())?.state ?? null

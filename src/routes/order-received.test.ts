@@ -17,8 +17,8 @@ import type { OrderReport } from '../domain/cart/types'
 import { cartPolicy } from '../domain/store/settings'
 import { toBase64, utf8 } from '../lib/encoding'
 import { hmacSha256 } from '../lib/hmac'
-import { type CartObject, cartStub } from '../objects/cart-object'
-import { orderStub } from '../objects/order-object'
+import type { CartObject } from '../objects/cart-object'
+import { cartStub, orderStub } from '../objects/stubs'
 
 // Issue 11: each view of a WooCommerce order-received page reports the order again, under the
 // fresh cart id the script starts after an order, or from another browser.

@@ -12,7 +12,8 @@ import {
   ORIGIN,
 } from '../../test/helpers'
 import { signRestoreToken } from '../lib/restore-token'
-import { type CartObject, cartStub } from '../objects/cart-object'
+import type { CartObject } from '../objects/cart-object'
+import { cartStub } from '../objects/stubs'
 
 const SECRET = 'test-signing-secret-0123456789abcdef'
 const inAnHour = () => Math.floor(Date.now() / 1000) + 3600

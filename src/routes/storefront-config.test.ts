@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { api, beacon, call, cartId, createStore, errorOf, ITEMS, ORIGIN } from '../../test/helpers'
-import { cartStub } from '../objects/cart-object'
+import { cartStub } from '../objects/stubs'
 
 const configOf = (key: string, origin = ORIGIN) =>
   call(`/v1/config/${key}`, { headers: { Origin: origin } })

@@ -12,7 +12,7 @@ import {
 } from '../../test/helpers'
 import { isSuppressed } from '../db/suppressions'
 import { signLinkToken } from '../lib/restore-token'
-import { cartStub } from '../objects/cart-object'
+import { cartStub } from '../objects/stubs'
 
 const SECRET = 'test-signing-secret-0123456789abcdef'
 const inAYear = () => Math.floor(Date.now() / 1000) + 365 * 86_400

@@ -14,7 +14,7 @@ import {
 } from '../../../test/helpers'
 import type { Store } from '../../db/stores'
 import { verifyRestoreToken } from '../../lib/restore-token'
-import { cartStub } from '../../objects/cart-object'
+import { cartStub } from '../../objects/stubs'
 
 const SECRET = 'test-signing-secret-0123456789abcdef'
 

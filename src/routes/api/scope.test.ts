@@ -15,7 +15,7 @@ import {
 import { type ApiTokenAccess, createApiToken } from '../../db/auth'
 import type { Store } from '../../db/stores'
 import { toBase64Url, utf8 } from '../../lib/encoding'
-import { cartStub } from '../../objects/cart-object'
+import { cartStub } from '../../objects/stubs'
 
 type Target = { store: Store; cart: string }
 type World = { a: Target; b: Target; tokens: Record<'storeA' | 'readAll' | 'writeAll', string> }

@@ -4,7 +4,7 @@ import { checkLogin, createSession, endSession, ensureOwner, sessionUser } from 
 import { overview } from '../../db/overview'
 import { stats } from '../../db/queries'
 import { listStores } from '../../db/stores'
-import { loginThrottleStub } from '../../objects/login-throttle'
+import { loginThrottleStub } from '../../objects/stubs'
 import { LoginPage } from '../../ui/dashboard/login'
 import { OverviewPage } from '../../ui/dashboard/overview'
 import type { AppEnv } from '../env'

@@ -8,7 +8,7 @@ import type { ThrottleState } from '../../domain/login/throttle'
 import { toBase64Url } from '../../lib/encoding'
 import { hmacSha256 } from '../../lib/hmac'
 import { hashPassword } from '../../lib/password'
-import { loginThrottleStub } from '../../objects/login-throttle'
+import { loginThrottleStub } from '../../objects/stubs'
 
 let n = 0
 /** A fresh address for every request: the per-address limiter never applies. */

@@ -19,7 +19,8 @@ import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
 import { isSuppressed } from '../../db/suppressions'
 import { signRestoreToken } from '../../lib/restore-token'
-import { type CartObject, cartStub } from '../../objects/cart-object'
+import type { CartObject } from '../../objects/cart-object'
+import { cartStub } from '../../objects/stubs'
 
 const KEY = Buffer.from('resend-webhook-secret-32-bytes!!')
 

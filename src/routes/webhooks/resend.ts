@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { verifySvix } from '../../adapters/email/verify-svix'
 import { suppress } from '../../db/suppressions'
 import { AppError } from '../../lib/errors'
-import { cartStub } from '../../objects/cart-object'
+import { cartStub } from '../../objects/stubs'
 import type { AppEnv } from '../env'
 import { describeIssues, parseJsonText, tooLarge } from '../validation'
 

@@ -15,7 +15,7 @@ import type { Store } from '../../db/stores'
 import type { CartState } from '../../domain/cart/types'
 import { toBase64, utf8 } from '../../lib/encoding'
 import { hmacSha256 } from '../../lib/hmac'
-import { cartStub } from '../../objects/cart-object'
+import { cartStub } from '../../objects/stubs'
 
 type Order = Record<string, unknown>
 
