@@ -3,7 +3,10 @@ import { drizzle } from 'drizzle-orm/d1'
 import { toBase64Url, utf8 } from '../lib/encoding'
 import { randomToken } from '../lib/ids'
 import { hashPassword, verifyPassword } from '../lib/password'
+import type { ApiTokenAccess, ApiTokenView } from '../views/tokens'
 import { apiTokens, sessions, stores, users } from './schema'
+
+export type { ApiTokenAccess, ApiTokenView }
 
 const sha256 = async (text: string) =>
   toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(text))))
@@ -77,22 +80,6 @@ export type ApiScope = { storeId: string | null; write: boolean }
 
 /** The deployment's ADMIN_API_TOKEN: every store, read-write. */
 export const ADMIN_SCOPE: ApiScope = { storeId: null, write: true }
-
-export type ApiTokenAccess = 'read' | 'write'
-
-export type ApiTokenView = {
-  id: string
-  name: string
-  prefix: string
-  createdAt: number
-  lastUsedAt: number | null
-  revokedAt: number | null
-  /** Null: every store. */
-  storeId: string | null
-  /** The store's name; null for every store, or when the store is gone. */
-  storeName: string | null
-  access: ApiTokenAccess
-}
 
 /** A new API token: the secret is returned once and only its hash is kept. */
 export async function createApiToken(

@@ -1,16 +1,10 @@
+import type { DayPoint, Funnel } from '../views/overview'
 import { overviewRowsByDay, wholeDays } from './rollups'
 import { storeFilter } from './store-filter'
 
-const DAY = 86_400_000
+export type { DayPoint, Funnel }
 
-export type DayPoint = { day: string; abandoned: number; recovered: number }
-export type Funnel = {
-  abandoned: number
-  messaged: number
-  clicked: number
-  restored: number
-  recovered: number
-}
+const DAY = 86_400_000
 
 /** `overview()`'s rows read from the carts themselves: any range, to the millisecond. */
 export async function overviewRowsByCart(

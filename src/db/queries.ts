@@ -1,28 +1,11 @@
 import { CART_STATUSES } from '../domain/cart/schema'
 import type { CartStatus } from '../domain/cart/types'
 import { iso } from '../lib/time'
+import type { CartListRow, CartSummary, MessageView, Recovered, Stats } from '../views/cart'
 import { statsRowsByDay, wholeDays } from './rollups'
 import { storeFilter } from './store-filter'
 
-/** A cart row as the list API returns it. */
-export type CartSummary = {
-  storeId: string
-  cartId: string
-  status: CartStatus
-  currency: string
-  total: number
-  itemCount: number
-  hasEmail: boolean
-  hasPhone: boolean
-  createdAt: string
-  updatedAt: string
-  lastActivityAt: string
-  abandonedAt?: string
-  restoredAt?: string
-  recoveredAt?: string
-  recoveredRevenue?: number
-  orderId?: string
-}
+export type { CartListRow, CartSummary, MessageView, Stats }
 
 type CartRow = {
   store_id: string
@@ -45,16 +28,6 @@ type CartRow = {
   step_id: string | null
   steps_done: number
   steps_total: number
-}
-
-/** A list row for the dashboard: the summary plus the contact (to mask) and sequence progress. */
-export type CartListRow = CartSummary & {
-  email: string | null
-  phone: string | null
-  channels: ('email' | 'sms')[]
-  stepId: string | null
-  stepsDone: number
-  stepsTotal: number
 }
 
 function toListRow(r: CartRow): CartListRow {
@@ -224,22 +197,6 @@ export async function cartForOrder(
   return row?.cart_id ?? null
 }
 
-type Money = Record<string, number>
-type Recovered = { count: number; revenue: Money }
-
-export type Stats = {
-  from: string
-  to: string
-  carts: { tracked: number; abandoned: number; converted: number; byStatus: Record<string, number> }
-  abandonmentRate: number | null
-  recovered: Recovered & {
-    /** Credited to a message of this channel; "none": recovered without a message close enough. */
-    byChannel: Record<string, Recovered>
-    byStep: Record<string, Recovered & { channel: string | null }>
-  }
-  recoveryRate: number | null
-}
-
 /** `stats()`'s rows read from the carts themselves: any range, to the millisecond. */
 export async function statsRowsByCart(
   db: D1Database,
@@ -342,30 +299,6 @@ export async function stats(
  * (it has a colon), so no shopper's cart can ever share it.
  */
 export const TEST_SEND_CART = 'test:send'
-
-/** A message as the API returns it (DESIGN §6 `Message`). */
-export type MessageView = {
-  id: string
-  storeId: string
-  cartId: string
-  step: string
-  channel: 'email' | 'sms'
-  to: string
-  status: string
-  subject?: string
-  preheader?: string
-  text: string
-  html?: string
-  provider: string
-  providerId?: string
-  error?: string
-  createdAt: string
-  updatedAt: string
-  /** Provider events, the first time each happened. */
-  deliveredAt?: string
-  openedAt?: string
-  clickedAt?: string
-}
 
 type MessageRow = {
   id: string

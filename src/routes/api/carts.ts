@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { listCarts } from '../../db/queries'
 import { CART_STATUSES } from '../../domain/cart/schema'
 import { AppError } from '../../lib/errors'
+import { summaryOf } from '../../views/cart-detail'
 import { cartsCsv, csvHeaders } from '../carts/csv'
 import { decodeCursor, encodeCursor } from '../carts/cursor'
 import {
@@ -16,7 +17,6 @@ import {
   resolveCart,
   searchOf,
 } from '../carts/ops'
-import { summaryOf } from '../carts/views'
 import type { AppEnv } from '../env'
 import { jsonBody, parseOrThrow, queryOf } from '../validation'
 import { assertStoreVisible, scopeOf } from './scope'

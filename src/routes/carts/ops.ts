@@ -9,11 +9,11 @@ import { normalizeEmail, normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
 import { log } from '../../lib/log'
 import { cartStub, contactStub } from '../../objects/stubs'
+import { detailOf } from '../../views/cart-detail'
 import type { AppEnv } from '../env'
 import { publicBase, restoreLink } from '../links'
 import { CartIdSchema } from '../schemas/beacon'
 import { parseOrThrow } from '../validation'
-import { detailOf } from './views'
 
 // What the merchant can do to a cart, shared by the JSON API and the dashboard so that both
 // go through the same objects and the same refusals.

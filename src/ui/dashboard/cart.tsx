@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx'
 import { formatMoney } from '../../domain/message/format'
-import type { CartDetail } from '../../routes/carts/views'
+import type { CartDetail } from '../../views/cart-detail'
 import { channelName, STATUS_TONE, when } from './format'
 import { Flash } from './parts'
 

@@ -1,8 +1,8 @@
-import type { CartSummary, MessageView } from '../../db/queries'
-import { recoveredRevenue } from '../../domain/cart/machine'
-import type { CartState, JournalEntry, Order } from '../../domain/cart/types'
-import type { Turn } from '../../domain/reply/types'
-import { iso } from '../../lib/time'
+import { recoveredRevenue } from '../domain/cart/machine'
+import type { CartState, JournalEntry, Order } from '../domain/cart/types'
+import type { Turn } from '../domain/reply/types'
+import { iso } from '../lib/time'
+import type { CartSummary, MessageView } from './cart'
 
 const isoOrUndefined = (ms: number | null) => (ms === null ? undefined : iso(ms))
 
