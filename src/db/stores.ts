@@ -1,27 +1,13 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
-import { type Settings, SettingsSchema } from '../domain/store/settings'
+import { SettingsSchema } from '../domain/store/settings'
 import { newId } from '../lib/ids'
 import { open, seal } from '../lib/secret-box'
 import { ttlCache } from '../lib/ttl-cache'
+import type { Store } from '../views/store'
 import { stores } from './schema'
 
-/** A store as the API and the routes see it (never the drizzle row). */
-export type Store = {
-  id: string
-  name: string
-  url: string
-  currency: string
-  publishableKey: string
-  allowedOrigins: string[]
-  woocommerceWebhookSecret: string
-  restoreUrlTemplate: string | null
-  /** Whether coupon keys are set (their values never leave the database). */
-  woocommerceApiConfigured: boolean
-  settings: Settings
-  createdAt: string
-  updatedAt: string
-}
+export type { Store }
 
 type Row = typeof stores.$inferSelect
 

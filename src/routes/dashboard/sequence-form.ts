@@ -2,33 +2,12 @@ import { formatMoney } from '../../domain/message/format'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
 import { readDuration, splitDuration, UNITS, type Unit } from '../../lib/duration'
 import { currencyExponent, decimalToMinor } from '../../lib/money'
+import type { FormErrors, StepForm } from '../../views/sequence-form'
+
+export type { FormErrors, StepForm }
 
 // The sequence editor's form: steps as flat fields (`s.<index>.<field>`), read back into steps
 // and validated by the same schema the API uses, with each problem pinned to its field.
-
-/** One step as the form shows it: every value a string, as typed. */
-export type StepForm = {
-  id: string
-  channel: 'email' | 'sms'
-  delay: string
-  delayUnit: Unit
-  window: string
-  windowUnit: Unit
-  subject: string
-  preheader: string
-  heading: string
-  body: string
-  buttonLabel: string
-  incentiveKind: '' | 'percent' | 'fixed'
-  incentiveAmount: string
-  incentiveValid: string
-  incentiveValidUnit: Unit
-  /** Ticked "Remove this step" (kept while a preview or a test send re-renders the form). */
-  remove: boolean
-}
-
-/** Field errors keyed `s.<index>.<field>`, plus `sequence` for the whole list. */
-export type FormErrors = Record<string, string>
 
 /** A saved step as form values; a fixed incentive in the store's currency as a decimal. */
 export function formOfStep(step: Step, currency: string): StepForm {

@@ -1,7 +1,7 @@
 import type { FC } from 'hono/jsx'
-import type { CartListRow } from '../../db/queries'
 import { CART_STATUSES } from '../../domain/cart/schema'
 import { formatMoney } from '../../domain/message/format'
+import type { CartListRow } from '../../views/cart'
 import { channelName, maskEmail, maskPhone, STATUS_TONE, when } from './format'
 import { Flash, StoreSelect } from './parts'
 

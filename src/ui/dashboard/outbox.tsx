@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { MessageView } from '../../db/queries'
+import type { MessageView } from '../../views/cart'
 import { channelName, when } from './format'
 import { StoreSelect } from './parts'
 

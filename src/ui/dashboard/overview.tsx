@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx'
-import type { DayPoint, Funnel } from '../../db/overview'
-import type { Stats } from '../../db/queries'
+import type { Stats } from '../../views/cart'
+import type { DayPoint, Funnel } from '../../views/overview'
 import { moneyOf } from './format'
 import { StoreSelect } from './parts'
 

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { FormErrors, StepForm } from '../../routes/dashboard/sequence-form'
+import type { FormErrors, StepForm } from '../../views/sequence-form'
 import { Duration, Field } from './field'
 import { channelName } from './format'
 import { Flash, StorePicker } from './parts'

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { ApiTokenView } from '../../db/auth'
+import type { ApiTokenView } from '../../views/tokens'
 import { Flash } from './parts'
 
 /** The store field's value for a token that reaches every store. */

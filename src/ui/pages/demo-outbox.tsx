@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { MessageView } from '../../db/queries'
+import type { MessageView } from '../../views/cart'
 
 const CSS = `*{box-sizing:border-box}body{margin:0;font:15px/1.5 system-ui,-apple-system,sans-serif;color:#111827;background:#f8fafc}
 header{background:#111827;color:#fff;padding:14px 24px;display:flex;justify-content:space-between;align-items:center}

@@ -1,4 +1,4 @@
-import type { Store } from '../../../db/stores'
+import type { Store } from '../../../views/store'
 
 export type SecretState = { name: string; set: boolean; what: string }
 
