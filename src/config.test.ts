@@ -70,6 +70,11 @@ describe('getConfig', () => {
   it.each([
     ['a short signing secret', { SIGNING_SECRET: 'short' }, 'SIGNING_SECRET'],
     ['a missing API token', { ADMIN_API_TOKEN: undefined }, 'ADMIN_API_TOKEN'],
+    [
+      'an API token no Bearer header can carry',
+      { ADMIN_API_TOKEN: 'not a bearer token!' },
+      'ADMIN_API_TOKEN',
+    ],
     ['an unknown APP_ENV', { APP_ENV: 'staging' }, 'APP_ENV'],
     [
       'a Resend webhook secret that is no whsec_ key',

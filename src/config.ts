@@ -22,7 +22,14 @@ const flag = unset(
 const ConfigSchema = z
   .object({
     APP_ENV: z.enum(['development', 'test', 'production']),
-    ADMIN_API_TOKEN: z.string().min(16, 'ADMIN_API_TOKEN must be at least 16 characters'),
+    ADMIN_API_TOKEN: z
+      .string()
+      .min(16, 'ADMIN_API_TOKEN must be at least 16 characters')
+      // RFC 6750's token syntax, all that hono/bearer-auth accepts: another token could never sign in.
+      .regex(
+        /^[A-Za-z0-9._~+/-]+=*$/,
+        'ADMIN_API_TOKEN may hold only letters, digits and . _ ~ + / - (then = padding)',
+      ),
     SIGNING_SECRET: z.string().min(32, 'SIGNING_SECRET must be at least 32 characters'),
     /** Public origin of this deployment, for links; defaults to the request's origin. */
     PUBLIC_BASE_URL: unset(z.url().optional()),

@@ -1,6 +1,7 @@
 import { type Context, Hono } from 'hono'
+import { bearerAuth } from 'hono/bearer-auth'
 import { bodyLimit } from 'hono/body-limit'
-import { ADMIN_SCOPE, type ApiScope, apiTokenScope } from '../../db/auth'
+import { ADMIN_SCOPE, apiTokenScope } from '../../db/auth'
 import { AppError } from '../../lib/errors'
 import { timingSafeEqualStrings } from '../../lib/hmac'
 import type { AppEnv } from '../env'
@@ -9,6 +10,7 @@ import { carts } from './carts'
 import { contacts } from './contacts'
 import { messages } from './messages'
 import { preview } from './preview'
+import { apiScope } from './scope'
 import { stats } from './stats'
 import { stores } from './stores'
 
@@ -23,25 +25,44 @@ const API_MAX_BYTES = 64 * 1024
 export const api = new Hono<AppEnv>()
 
 const READ_METHODS = new Set(['GET', 'HEAD'])
+const CHALLENGE = 'Bearer realm="cartback"'
 
-async function scopeOfToken(c: Context<AppEnv>, token: string): Promise<ApiScope | null> {
-  if (await timingSafeEqualStrings(token, c.get('config').ADMIN_API_TOKEN)) return ADMIN_SCOPE
-  return apiTokenScope(c.env.DB, token)
+/** Resolves the token's scope onto the context; false for an unknown or revoked token. */
+async function verifyToken(token: string, c: Context<AppEnv>): Promise<boolean> {
+  const scope = (await timingSafeEqualStrings(token, c.get('config').ADMIN_API_TOKEN))
+    ? ADMIN_SCOPE
+    : await apiTokenScope(c.env.DB, token)
+  if (scope) c.set('apiScope', scope)
+  return scope !== null
 }
 
-api.use(async (c, next) => {
-  const header = c.req.header('authorization') ?? ''
-  const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
-  const scope = token === undefined ? null : await scopeOfToken(c, token)
-  if (!scope) {
-    c.header('WWW-Authenticate', 'Bearer realm="cartback"')
+/**
+ * Every refusal of bearerAuth (no header, another scheme or a malformed token, a wrong token) is
+ * the same 401 in our envelope, with one challenge: the caller learns only that the token failed.
+ * bearerAuth calls `message` before it throws its own HTTPException (a plain-text body, and 400
+ * for a malformed header), so throwing our AppError there hands the refusal to app.onError.
+ */
+const refuse = {
+  wwwAuthenticateHeader: CHALLENGE,
+  message: (c: Context): never => {
+    c.header('WWW-Authenticate', CHALLENGE)
     throw new AppError('UNAUTHORIZED', 'Missing or invalid API token.')
-  }
+  },
+}
+
+api.use(
+  bearerAuth<AppEnv>({
+    verifyToken,
+    noAuthenticationHeader: refuse,
+    invalidAuthenticationHeader: refuse,
+    invalidToken: refuse,
+  }),
+)
+api.use(async (c, next) => {
   c.header('Cache-Control', 'no-store')
   // Every method but GET and HEAD counts as a write, previews included: fail closed.
-  if (!scope.write && !READ_METHODS.has(c.req.method))
+  if (!apiScope(c).write && !READ_METHODS.has(c.req.method))
     throw new AppError('FORBIDDEN', 'This API token is read-only.')
-  c.set('apiScope', scope)
   await next()
 })
 api.use(bodyLimit(tooLarge(API_MAX_BYTES)))

@@ -2,13 +2,13 @@
 // with a different CF-Connecting-IP on every request.
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
+import { generateSignedCookie } from 'hono/cookie'
 import { describe, expect, it } from 'vitest'
 import { loginForm, OWNER, postLogin } from '../../../test/dashboard-session'
 import type { ThrottleState } from '../../domain/login/throttle'
-import { toBase64Url } from '../../lib/encoding'
-import { hmacSha256 } from '../../lib/hmac'
 import { hashPassword } from '../../lib/password'
 import { loginThrottleStub } from '../../objects/stubs'
+import { cookieKey, DEVICE_COOKIE } from './session'
 
 let n = 0
 /** A fresh address for every request: the per-address limiter never applies. */
@@ -102,13 +102,16 @@ describe('login back-off per account', () => {
     expect(mine.status).toBe(303)
     // A well-signed cookie older than 180 days is no longer trusted.
     const old = Date.now() - 181 * 86_400_000
-    const claim = `${OWNER.email.toLowerCase()}|stale-nonce|${old}`
-    const tag = toBase64Url(await hmacSha256(env.SIGNING_SECRET, `device:${claim}`))
+    const key = await cookieKey(env.SIGNING_SECRET, `device:${OWNER.email.toLowerCase()}`)
+    const signed = await generateSignedCookie(DEVICE_COOKIE, `stale-nonce.${old}`, key, {
+      secure: true,
+      path: '/',
+    })
     const stale = await loginForm(addr())
     const expired = await postLogin(
       {
         ...stale,
-        cookies: { ...stale.cookies, '__Host-cb_device': `stale-nonce.${old}.${tag}` },
+        cookies: { ...stale.cookies, [DEVICE_COOKIE]: signed.split(';')[0]!.split('=')[1]! },
       },
       OWNER,
       addr(),

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { deleteCookie, getCookie, setCookie } from 'hono/cookie'
+import { deleteCookie, getCookie, getSignedCookie, setCookie, setSignedCookie } from 'hono/cookie'
 import { sessionUser } from '../../db/auth'
 import { fromBase64Url, toBase64Url } from '../../lib/encoding'
 import { hmacSha256, verifyHmacSha256 } from '../../lib/hmac'
@@ -20,19 +20,27 @@ const verify = async (c: Context<AppEnv>, label: string, value: string, tag: str
 }
 
 /**
+ * The key hono's signed cookies use for `label`: derived from SIGNING_SECRET, so each cookie
+ * kind (and each account's device cookie) has its own key and no MAC of one passes for another.
+ */
+export const cookieKey = (secret: string, label: string) => hmacSha256(secret, `cookie:${label}`)
+const sessionKey = (c: Context<AppEnv>) => cookieKey(c.get('config').SIGNING_SECRET, 'session')
+
+/**
  * A browser that signed in to an account before ("device cookie", as OWASP's guidance on
- * account lockout has it): `nonce.issuedAt.MAC(email, nonce, issuedAt)`, one per browser and
+ * account lockout has it): `nonce.issuedAt`, signed with that account's key, one per browser and
  * good for 180 days. A locked account still lets its owner in from a browser they used, each
  * such browser counting its own tries, while guesses from anywhere else wait out the lock.
  */
 export const DEVICE_COOKIE = '__Host-cb_device'
 const DEVICE_TTL_MS = 180 * 86_400_000
 const account = (email: string) => email.trim().toLowerCase()
+const deviceKey = (c: Context<AppEnv>, email: string) =>
+  cookieKey(c.get('config').SIGNING_SECRET, `device:${account(email)}`)
 
 export async function trustDevice(c: Context<AppEnv>, email: string, now = Date.now()) {
   const nonce = toBase64Url(crypto.getRandomValues(new Uint8Array(12)))
-  const claim = `${account(email)}|${nonce}|${now}`
-  setCookie(c, DEVICE_COOKIE, `${nonce}.${now}.${await sign(c, 'device', claim)}`, {
+  await setSignedCookie(c, DEVICE_COOKIE, `${nonce}.${now}`, await deviceKey(c, email), {
     httpOnly: true,
     secure: true,
     sameSite: 'Strict',
@@ -50,17 +58,16 @@ export async function trustedDevice(
   email: string,
   now = Date.now(),
 ): Promise<string | null> {
-  const [nonce, issued, tag] = getCookie(c, DEVICE_COOKIE)?.split('.') ?? []
+  const value = await getSignedCookie(c, await deviceKey(c, email), DEVICE_COOKIE)
+  const [nonce, issued] = value ? value.split('.') : []
   const at = Number(issued)
-  if (!nonce || !tag || !Number.isSafeInteger(at) || at > now || now - at > DEVICE_TTL_MS)
-    return null
-  const claim = `${account(email)}|${nonce}|${at}`
-  return (await verify(c, 'device', claim, tag)) ? nonce : null
+  if (!nonce || !Number.isSafeInteger(at) || at > now || now - at > DEVICE_TTL_MS) return null
+  return nonce
 }
 
 /** Sets the signed session cookie: HttpOnly, Secure, SameSite=Lax, expiring with the session. */
 export async function startSession(c: Context<AppEnv>, id: string, expiresAt: number) {
-  setCookie(c, SESSION_COOKIE, `${id}.${await sign(c, 'session', id)}`, {
+  await setSignedCookie(c, SESSION_COOKIE, id, await sessionKey(c), {
     httpOnly: true,
     secure: true,
     sameSite: 'Lax',
@@ -75,9 +82,8 @@ export function clearSession(c: Context<AppEnv>) {
 
 /** The session id in a validly signed cookie, or null. */
 export async function sessionIdOf(c: Context<AppEnv>): Promise<string | null> {
-  const raw = getCookie(c, SESSION_COOKIE)
-  const [id, tag] = raw?.split('.') ?? []
-  return id && tag && (await verify(c, 'session', id, tag)) ? id : null
+  // hono/cookie: false for a bad signature, undefined for no (or a malformed) cookie.
+  return (await getSignedCookie(c, await sessionKey(c), SESSION_COOKIE)) || null
 }
 
 /**
