@@ -4,8 +4,8 @@ import type { CartReport } from '../domain/cart/report'
 import type { CartStatus } from '../domain/cart/types'
 import { overviewRowsByCart } from './overview'
 import { eraseCartRows, writeCartReports } from './projection'
-import { statsRowsByCart } from './queries'
 import { overviewRowsByDay, statsRowsByDay } from './rollups'
+import { statsRowsByCart } from './stats'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 9, 1)

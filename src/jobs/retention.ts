@@ -1,5 +1,5 @@
+import { TEST_SEND_CART } from '../db/messages'
 import { eraseCartRows } from '../db/projection'
-import { TEST_SEND_CART } from '../db/queries'
 import { listStores } from '../db/stores'
 import { log } from '../lib/log'
 import { deleteCart } from '../routes/carts/ops'

@@ -1,5 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
-import { cartForOrder } from '../db/queries'
+import { cartForOrder } from '../db/orders'
 import type { OrderRef } from './stubs'
 
 /** Who made a claim: the storefront's public beacon, or a webhook signed with the store's secret. */

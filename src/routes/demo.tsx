@@ -1,7 +1,7 @@
 import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
 import { z } from 'zod'
-import { listMessages } from '../db/queries'
+import { listMessages } from '../db/messages'
 import { listStores, storeById } from '../db/stores'
 import { contactPolicy } from '../domain/store/settings'
 import { disclosure } from '../domain/store/storefront'

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { listCarts } from '../../db/queries'
+import { listCarts } from '../../db/carts'
 import { CART_STATUSES } from '../../domain/cart/schema'
 import { AppError } from '../../lib/errors'
 import { summaryOf } from '../../views/cart-detail'

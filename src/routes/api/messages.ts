@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { listMessages, TEST_SEND_CART } from '../../db/queries'
+import { listMessages, TEST_SEND_CART } from '../../db/messages'
 import type { AppEnv } from '../env'
 import { CartIdSchema } from '../schemas/beacon'
 import { queryOf } from '../validation'

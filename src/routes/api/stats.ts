@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { stats as queryStats } from '../../db/queries'
+import { stats as queryStats } from '../../db/stats'
 import { AppError } from '../../lib/errors'
 import type { AppEnv } from '../env'
 import { queryOf } from '../validation'

@@ -1,7 +1,8 @@
-import { type CartFilter, type CartListRow, listCarts } from '../../db/queries'
+import { type CartFilter, listCarts } from '../../db/carts'
 import { csvLine } from '../../lib/csv'
 import { utf8 } from '../../lib/encoding'
 import { currencyExponent } from '../../lib/money'
+import type { CartListRow } from '../../views/cart'
 
 /** Rows per D1 read: 500 reads (D1's per-invocation query limit is 1,000) reach 1M carts. */
 const PAGE = 2000

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import type { CartCursor } from '../../db/queries'
+import type { CartCursor } from '../../db/carts'
 import { fromBase64Url, toBase64Url, utf8 } from '../../lib/encoding'
 import { AppError } from '../../lib/errors'
 

@@ -1,7 +1,7 @@
 import type { Context } from 'hono'
 import { z } from 'zod'
+import { listMessages } from '../../db/messages'
 import { eraseCartRows } from '../../db/projection'
-import { listMessages } from '../../db/queries'
 import { type Store, storeById } from '../../db/stores'
 import type { MerchantAction } from '../../domain/cart/types'
 import { cartPolicy, contactPolicy } from '../../domain/store/settings'

@@ -1,6 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { z } from 'zod'
-import { type CartFilter, listCarts } from '../../db/queries'
+import { type CartFilter, listCarts } from '../../db/carts'
 import { listStores, type Store, storeById } from '../../db/stores'
 import { CART_STATUSES } from '../../domain/cart/schema'
 import { AppError } from '../../lib/errors'

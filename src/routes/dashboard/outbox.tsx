@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { listMessages } from '../../db/queries'
+import { listMessages } from '../../db/messages'
 import { listStores } from '../../db/stores'
 import { AppError } from '../../lib/errors'
 import { OutboxPage } from '../../ui/dashboard/outbox'

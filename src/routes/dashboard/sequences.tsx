@@ -1,7 +1,7 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { createAdapters } from '../../adapters'
+import { TEST_SEND_CART } from '../../db/messages'
 import { writeMessageReports } from '../../db/projection'
-import { TEST_SEND_CART } from '../../db/queries'
 import { listStores, type Store, updateStore } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { StepSchema } from '../../domain/sequence/steps'

@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { type CartCursor, listCarts } from './carts'
 import { overview } from './overview'
-import { type CartCursor, listCarts, stats } from './queries'
+import { stats } from './stats'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 9, 1)
