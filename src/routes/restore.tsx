@@ -2,6 +2,8 @@ import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
+import { markClicked } from '../db/messages'
+import { shortLinkToken } from '../db/short-links'
 import { originAllowedByAnyStore, type Store, storeById } from '../db/stores'
 import { cartPolicy } from '../domain/store/settings'
 import { toBase64Url } from '../lib/encoding'
@@ -92,12 +94,8 @@ restore.get('/r/:token', async (c) => {
 restore.get('/s/:code', async (c) => {
   c.header('Cache-Control', 'no-store')
   const code = c.req.param('code')
-  const row = /^[0-9A-Za-z]{10}$/.test(code)
-    ? await c.env.DB.prepare('SELECT token, expires_at FROM short_links WHERE code = ?')
-        .bind(code)
-        .first<{ token: string; expires_at: number }>()
-    : null
-  if (!row)
+  const target = /^[0-9A-Za-z]{10}$/.test(code) ? await shortLinkToken(c.env.DB, code) : null
+  if (!target)
     return c.html(
       <NoticePage
         title="This link is not valid"
@@ -105,7 +103,7 @@ restore.get('/s/:code', async (c) => {
       />,
       404,
     )
-  return c.redirect(`/r/${row.token}`, 302)
+  return c.redirect(`/r/${target}`, 302)
 })
 
 // The storefront script asks for the items to rebuild (CORS for the store's origins only).
@@ -191,10 +189,6 @@ restore.post('/v1/restore/:token', bodyLimit(tooLarge(1024)), async (c) => {
   // The step's message was clicked: its link rebuilt the cart (the provider's own click
   // tracking is not used, since mail scanners click too).
   const sent = done.recorded && done.state.runs.find((run) => run.id === r.claims.step)?.messageId
-  if (sent) {
-    await c.env.DB.prepare('UPDATE messages SET clicked_at = COALESCE(clicked_at, ?) WHERE id = ?')
-      .bind(Date.now(), sent)
-      .run()
-  }
+  if (sent) await markClicked(c.env.DB, sent, Date.now())
   return c.json({ ok: true, recorded: done.recorded, status: done.state.status })
 })

@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
+import { messageRecipient } from '../db/messages'
 import { storeById } from '../db/stores'
 import { suppress } from '../db/suppressions'
 import { verifyLinkToken } from '../lib/restore-token'
@@ -35,14 +36,12 @@ async function resolve(c: Context<AppEnv>): Promise<Target | null> {
   if (!store) return null
   const base = { storeId: store.id, storeName: store.name, cartId: claims.cartId }
   if (claims.step.startsWith('msg_')) {
-    const row = await c.env.DB.prepare(
-      'SELECT channel, "to" FROM messages WHERE id = ? AND store_id = ? AND cart_id = ?',
-    )
-      .bind(claims.step, store.id, claims.cartId)
-      .first<{ channel: 'email' | 'sms'; to: string }>()
-    return row
-      ? { ...base, channel: row.channel, address: row.to }
-      : { ...base, channel: 'email', address: null }
+    const sent = await messageRecipient(c.env.DB, {
+      id: claims.step,
+      storeId: store.id,
+      cartId: claims.cartId,
+    })
+    return sent ? { ...base, ...sent } : { ...base, channel: 'email', address: null }
   }
   if (claims.step !== 'email' && claims.step !== 'sms') return null
   return { ...base, channel: claims.step, address: null }

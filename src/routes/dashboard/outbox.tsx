@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { z } from 'zod'
-import { listMessages } from '../../db/messages'
+import { listMessages, outboxEmailHtml } from '../../db/messages'
 import { listStores } from '../../db/stores'
 import { AppError } from '../../lib/errors'
 import { OutboxPage } from '../../ui/dashboard/outbox'
@@ -69,14 +69,9 @@ outboxPages.get('/outbox', ...signedIn, async (c) => {
 
 // An outbox email's HTML alone, for its sandboxed frame (no script; its own inline styles).
 outboxPages.get('/outbox/:id/html', requireUser(), async (c) => {
-  const id = c.req.param('id')
-  const row = await c.env.DB.prepare(
-    "SELECT html FROM messages WHERE id = ? AND provider = 'outbox' AND channel = 'email'",
-  )
-    .bind(id)
-    .first<{ html: string | null }>()
-  if (!row?.html) throw new AppError('NOT_FOUND', 'There is no such email in the outbox.')
-  return c.html(row.html, 200, {
+  const html = await outboxEmailHtml(c.env.DB, c.req.param('id'))
+  if (!html) throw new AppError('NOT_FOUND', 'There is no such email in the outbox.')
+  return c.html(html, 200, {
     'Content-Security-Policy': EMAIL_FRAME_CSP,
     'X-Frame-Options': 'SAMEORIGIN',
     'Cache-Control': 'no-store',

@@ -2,6 +2,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { verifySvix } from '../../adapters/email/verify-svix'
+import { recordMessageEvent, resendMessage } from '../../db/messages'
 import { suppress } from '../../db/suppressions'
 import { AppError } from '../../lib/errors'
 import { cartStub } from '../../objects/stubs'
@@ -14,7 +15,7 @@ export const resend = new Hono<AppEnv>()
 // object literals: a signed event typed `constructor` or `__proto__` is just an unknown type.
 // `email.clicked` is not here: mail scanners click every tracked link, so it would mark steps
 // clicked that nobody opened. The click that counts is the restore (the store rebuilt the cart).
-const EVENTS = new Map<string, { status: string; stamp?: string }>([
+const EVENTS = new Map<string, { status: string; stamp?: 'delivered_at' | 'opened_at' }>([
   ['email.sent', { status: 'sent' }],
   ['email.delivered', { status: 'delivered', stamp: 'delivered_at' }],
   ['email.delivery_delayed', { status: 'delivery_delayed' }],
@@ -65,18 +66,7 @@ resend.post('/', bodyLimit(tooLarge(256 * 1024)), async (c) => {
   if (!known) return c.json({ ok: true, ignored: parsed.data.type })
   const { status, stamp } = known
 
-  const message = await c.env.DB.prepare(
-    'SELECT id, store_id, cart_id, step_id, "to", status FROM messages WHERE provider = \'resend\' AND provider_id = ?',
-  )
-    .bind(parsed.data.data.email_id)
-    .first<{
-      id: string
-      store_id: string
-      cart_id: string
-      step_id: string
-      to: string
-      status: string
-    }>()
+  const message = await resendMessage(c.env.DB, parsed.data.data.email_id)
   // Not ours (another app on the same Resend account) or already erased: acknowledge, do nothing.
   if (!message) return c.json({ ok: true, matched: false })
 
@@ -86,27 +76,27 @@ resend.post('/', bodyLimit(tooLarge(256 * 1024)), async (c) => {
       ? Date.parse(parsed.data.created_at)
       : now
   const forward = (RANK.get(status) ?? 0) >= (RANK.get(message.status) ?? -1)
-  await c.env.DB.prepare(
-    `UPDATE messages SET ${forward ? 'status = ?1,' : ''} updated_at = ?2
-       ${stamp ? `, ${stamp} = COALESCE(${stamp}, ?3)` : ''}
-     WHERE id = ?4`,
-  )
-    .bind(status, now, at, message.id)
-    .run()
+  await recordMessageEvent(c.env.DB, {
+    id: message.id,
+    status: forward ? status : null,
+    stamp,
+    at,
+    now,
+  })
   if (status === 'bounced' || status === 'complained') {
     await suppress(c.env.DB, {
-      storeId: message.store_id,
+      storeId: message.storeId,
       channel: 'email',
       address: message.to,
       source: `resend_${status}`,
     })
   }
   await cartStub(c.env.CART, {
-    storeId: message.store_id,
-    cartId: message.cart_id,
+    storeId: message.storeId,
+    cartId: message.cartId,
   }).noteMessageEvent({
     messageId: message.id,
-    step: message.step_id,
+    step: message.step,
     event: status,
     at,
   })

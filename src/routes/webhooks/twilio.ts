@@ -3,6 +3,7 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { verifyTwilioSignature } from '../../adapters/sms/verify-signature'
+import { settleTwilioStatus } from '../../db/messages'
 import { storeById } from '../../db/stores'
 import { contactPolicy } from '../../domain/store/settings'
 import { normalizePhone } from '../../lib/contact'
@@ -13,18 +14,6 @@ import { publicBase } from '../links'
 import { describeIssues, tooLarge } from '../validation'
 
 export const twilio = new Hono<AppEnv>()
-
-// Later statuses never give way to earlier ones that arrive late. Our own `unknown` (a text
-// Twilio may have taken: we never got its answer) ranks below all of them (ELSE -1).
-const RANK: Record<string, number> = {
-  accepted: 0,
-  queued: 1,
-  sending: 2,
-  sent: 3,
-  delivered: 4,
-  undelivered: 4,
-  failed: 4,
-}
 
 const StatusCallback = z.object({
   MessageSid: z.string().regex(/^(SM|MM)[0-9a-fA-F]{32}$/, 'a Twilio message SID'),
@@ -98,9 +87,8 @@ twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   })
 })
 
-// Delivery status of a text we sent: signature first, then the form, then one guarded UPDATE.
-// The row is found by its SID, or by our id in the URL when we never learnt the SID (an
-// unknown outcome); the callback then fills in the SID and settles the status.
+// Delivery status of a text we sent: signature first, then the form, then one guarded UPDATE
+// (`settleTwilioStatus`: by SID, or by our id in the URL when we never learnt the SID).
 twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   const params = await verified(c)
   const store = await storeById(c.env.DB, c.req.param('storeId'))
@@ -112,24 +100,13 @@ twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
   if (!query.success)
     throw new AppError('BAD_REQUEST', `Invalid status callback: ${describeIssues(query.error)}`)
   const { MessageSid, MessageStatus, ErrorCode } = parsed.data
-  const result = await c.env.DB.prepare(
-    `UPDATE messages SET status = ?1, updated_at = ?3, provider_id = COALESCE(provider_id, ?5),
-       error = CASE WHEN ?2 IS NOT NULL THEN ?2 WHEN error = 'outcome_unknown' THEN NULL ELSE error END
-     WHERE store_id = ?4 AND provider = 'twilio'
-       AND (provider_id = ?5 OR (id = ?7 AND provider_id IS NULL))
-       AND (CASE status ${Object.entries(RANK)
-         .map(([name, rank]) => `WHEN '${name}' THEN ${rank}`)
-         .join(' ')} ELSE -1 END) <= ?6`,
-  )
-    .bind(
-      MessageStatus,
-      ErrorCode ? `twilio_${ErrorCode}` : null,
-      Date.now(),
-      store.id,
-      MessageSid,
-      RANK[MessageStatus],
-      query.data.m ?? null,
-    )
-    .run()
-  return c.json({ ok: true, updated: result.meta.changes > 0 })
+  const updated = await settleTwilioStatus(c.env.DB, {
+    storeId: store.id,
+    sid: MessageSid,
+    messageId: query.data.m ?? null,
+    status: MessageStatus,
+    error: ErrorCode ? `twilio_${ErrorCode}` : null,
+    at: Date.now(),
+  })
+  return c.json({ ok: true, updated })
 })
