@@ -6,8 +6,8 @@ import { withdrawMessage, writeMessageReports } from '../db/projection'
 import { cachedStoreById } from '../db/stores'
 import { newCart, next, takesOrder, wakeAt } from '../domain/cart/machine'
 import { cartReport, type Report } from '../domain/cart/report'
+import { messageKey, running } from '../domain/cart/runs'
 import { parseState } from '../domain/cart/schema'
-import { messageKey, running } from '../domain/cart/sequence'
 import type {
   Beacon,
   CartEvent,
