@@ -6,8 +6,8 @@ import { withdrawMessage, writeMessageReports } from '../db/projection'
 import { cachedStoreById } from '../db/stores'
 import { newCart, next, takesOrder, wakeAt } from '../domain/cart/machine'
 import { cartReport, type Report } from '../domain/cart/report'
+import { messageKey, running } from '../domain/cart/runs'
 import { parseState } from '../domain/cart/schema'
-import { messageKey, running } from '../domain/cart/sequence'
 import type {
   Beacon,
   CartEvent,
@@ -19,12 +19,7 @@ import type {
 } from '../domain/cart/types'
 import type { MessageReport } from '../domain/message/report'
 import type { ContactFacts } from '../domain/sequence/policy'
-import {
-  effectiveHours,
-  isAllowedAt,
-  locateRecipient,
-  nextAllowedTime,
-} from '../domain/sequence/quiet-hours'
+import { isAllowedAt, nextAllowedTime, recipientWindow } from '../domain/sequence/quiet-hours'
 import { type CartPolicy, cartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { type Built, buildMessage, issueCoupon, messageIdFor } from './deliver'
@@ -851,8 +846,7 @@ export class CartObject extends DurableObject<Env> {
 
   /** When a text to this phone may next go out, if not now (quiet hours at send time). */
   private quietUntil(phone: string, timezone: string | undefined): number | null {
-    const location = locateRecipient(phone, timezone)
-    const hours = effectiveHours(this.policy().quietHours, location.state)
+    const { location, hours } = recipientWindow(this.policy().quietHours, phone, timezone)
     const now = Date.now()
     if (isAllowedAt(now, location, hours)) return null
     return nextAllowedTime(now, location, hours) ?? now + 3_600_000

@@ -2,13 +2,12 @@ import type { Adapters } from '../adapters'
 import type { SendResult } from '../adapters/types'
 import { getConfig } from '../config'
 import type { CartState } from '../domain/cart/types'
-import { keywordOf } from '../domain/contact/keywords'
+import { keywordOf, optOutVerdict } from '../domain/contact/keywords'
 import { describeIncentive } from '../domain/message/format'
-import { optOutVerdict } from '../domain/reply/opt-out'
 import { replyTime, underReplyCap } from '../domain/reply/policy'
 import { respond } from '../domain/reply/respond'
 import type { Turn } from '../domain/reply/types'
-import { effectiveHours, locateRecipient } from '../domain/sequence/quiet-hours'
+import { recipientWindow } from '../domain/sequence/quiet-hours'
 import type { ContactPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { issueCoupon, messageIdFor } from './deliver'
@@ -158,8 +157,12 @@ async function answer(h: ConversationHost, row: InboundRow, note: Note, now: num
   if (outcome.kind === 'fallback')
     log('warn', 'ai reply fell back', { reason: outcome.reason, error: outcome.error })
 
-  const location = locateRecipient(h.ref.address, cart?.contact.timezone ?? undefined)
-  const at = replyTime(now, row.at, location, effectiveHours(h.policy.quietHours, location.state))
+  const { location, hours } = recipientWindow(
+    h.policy.quietHours,
+    h.ref.address,
+    cart?.contact.timezone ?? undefined,
+  )
+  const at = replyTime(now, row.at, location, hours)
   const key = `ai-${row.sid}`
   let handoff = outcome.handoff
   if (at === null) {

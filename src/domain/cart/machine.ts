@@ -1,6 +1,5 @@
 import type { ContactFacts } from '../sequence/policy'
 import type { CartPolicy } from '../store/settings'
-import { STATE_VERSION } from './schema'
 import {
   attribute,
   cancelRuns,
@@ -11,7 +10,8 @@ import {
   processDue,
   settleRun,
   startRuns,
-} from './sequence'
+} from './runs'
+import { STATE_VERSION } from './schema'
 import type {
   Beacon,
   CartEvent,

@@ -1,4 +1,4 @@
-import { effectiveHours, locateRecipient, nextAllowedTime, type QuietHours } from './quiet-hours'
+import { nextAllowedTime, type QuietHours, recipientWindow } from './quiet-hours'
 import type { Step } from './steps'
 
 const HOUR = 3_600_000
@@ -87,11 +87,10 @@ export function decideStep(step: Step, ctx: StepContext): Decision {
     earliest = recent[recent.length - SMS_DAILY_CAP]! + DAY
     reason = 'daily_text_cap'
   }
-  const location = locateRecipient(c.phone, c.timezone ?? undefined)
+  const { location, hours } = recipientWindow(ctx.quietHours, c.phone, c.timezone ?? undefined)
   // Outside North America the number alone does not say where the phone is; without the
   // browser's time zone there is no recipient-local time to respect.
   if (location.zones.length === 0) return { action: 'skip', reason: 'location_unknown' }
-  const hours = effectiveHours(ctx.quietHours, location.state)
   const at = nextAllowedTime(earliest, location, hours)
   if (at === null || at > latest) {
     return { action: 'skip', reason: us && latest < windowEnd ? 'sms_after_48h' : 'window_passed' }

@@ -8,6 +8,8 @@ import {
   isAllowedAt,
   locateRecipient,
   nextAllowedTime,
+  recipientWindow,
+  STORE_QUIET_BOUNDS,
 } from './quiet-hours'
 
 const utc = (iso: string) => Date.parse(`${iso}Z`)
@@ -38,6 +40,21 @@ describe('area code data', () => {
 })
 
 describe('quiet hours', () => {
+  it('gives a store bounds that stay inside the federal window', () => {
+    expect(STORE_QUIET_BOUNDS.startHour.min).toBe(FEDERAL_QUIET_HOURS.startHour)
+    expect(STORE_QUIET_BOUNDS.endHour.max).toBe(FEDERAL_QUIET_HOURS.endHour)
+    expect(STORE_QUIET_BOUNDS.startHour.max).toBeLessThan(STORE_QUIET_BOUNDS.endHour.min)
+  })
+
+  it("states a recipient's window: the store's hours narrowed by the state's law", () => {
+    expect(
+      recipientWindow({ startHour: 9, endHour: 21 }, '+13055550123', 'America/Chicago'),
+    ).toEqual({
+      location: { state: 'FL', zones: ['America/Chicago', 'America/New_York'] },
+      hours: { startHour: 9, endHour: 20 },
+    })
+  })
+
   it('is 8:00–21:00 by federal rule and 8:00–20:00 in FL, OK and WA', () => {
     expect(effectiveHours(FEDERAL_QUIET_HOURS, 'NY')).toEqual({ startHour: 8, endHour: 21 })
     for (const state of ['FL', 'OK', 'WA']) {

@@ -17,6 +17,15 @@ export const STATE_QUIET_HOURS: Record<string, QuietHours> = {
   WA: { startHour: 8, endHour: 20 },
 }
 
+/**
+ * The hours a store may pick for each bound of its own window: from the law's start to noon, and
+ * from 17:00 to the law's end. A store only narrows the law's window, never widens it.
+ */
+export const STORE_QUIET_BOUNDS = {
+  startHour: { min: FEDERAL_QUIET_HOURS.startHour, max: 12 },
+  endHour: { min: 17, max: FEDERAL_QUIET_HOURS.endHour },
+} as const
+
 /** Where a text lands: every time zone it may be read in, and the US state if known. */
 export type RecipientLocation = { zones: string[]; state: string | null }
 
@@ -57,13 +66,30 @@ function localMinutes(at: number, zone: string): number {
   return hour * 60 + minute
 }
 
-/** The window that applies: the store's, narrowed by the recipient state's law. */
+/**
+ * The window that applies: the store's, narrowed by the recipient state's law (`null`: the
+ * federal window only, which is what the settings page states).
+ */
 export function effectiveHours(store: QuietHours, state: string | null): QuietHours {
   const law = (state && STATE_QUIET_HOURS[state]) || FEDERAL_QUIET_HOURS
   return {
     startHour: Math.max(store.startHour, law.startHour, FEDERAL_QUIET_HOURS.startHour),
     endHour: Math.min(store.endHour, law.endHour, FEDERAL_QUIET_HOURS.endHour),
   }
+}
+
+/**
+ * Where a text to this phone lands and the window that holds there: the store's hours narrowed
+ * by the recipient state's law. The one place objects and policies get quiet hours from.
+ * @example const { location, hours } = recipientWindow(settings.quietHours, '+13055550100')
+ */
+export function recipientWindow(
+  store: QuietHours,
+  phoneE164: string,
+  browserZone?: string,
+): { location: RecipientLocation; hours: QuietHours } {
+  const location = locateRecipient(phoneE164, browserZone)
+  return { location, hours: effectiveHours(store, location.state) }
 }
 
 /** True when `at` is inside the allowed hours in every one of the recipient's zones. */

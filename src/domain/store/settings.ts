@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { STORE_QUIET_BOUNDS } from '../sequence/quiet-hours'
 import { DEFAULT_SEQUENCE, SenderSchema, SequenceSchema } from '../sequence/steps'
 import { AssistantSchema, KnowledgeBaseSchema } from './assistant'
 import { StorefrontSchema } from './storefront'
@@ -40,8 +41,16 @@ const fields = {
    */
   quietHours: z
     .object({
-      startHour: z.number().int().min(8).max(12),
-      endHour: z.number().int().min(17).max(21),
+      startHour: z
+        .number()
+        .int()
+        .min(STORE_QUIET_BOUNDS.startHour.min)
+        .max(STORE_QUIET_BOUNDS.startHour.max),
+      endHour: z
+        .number()
+        .int()
+        .min(STORE_QUIET_BOUNDS.endHour.min)
+        .max(STORE_QUIET_BOUNDS.endHour.max),
     })
     .strict(),
   sender: SenderSchema,

@@ -1,3 +1,8 @@
+/**
+ * A cart's runs: one per step of the store's sequence (`domain/sequence/`) this abandonment
+ * follows, with its due time, skip or deferral, sending state and attribution. "Sequence" names
+ * only the store's steps; what a cart does with them is a run.
+ */
 import { type ContactFacts, decideStep } from '../sequence/policy'
 import type { CartPolicy } from '../store/settings'
 import type { CartState, Effect, JournalEntry, StepRun } from './types'
