@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { svixKey } from './adapters/email/verify-svix'
 import { AppError } from './lib/errors'
 import { log } from './lib/log'
 
@@ -63,10 +64,7 @@ const ConfigSchema = z
   .superRefine((c, ctx) => {
     // A mistyped secret would verify nothing (every Resend event refused), or worse, a short
     // one would be guessable: say so at startup. A switched-off channel's placeholder is gone.
-    if (
-      c.RESEND_WEBHOOK_SECRET &&
-      !/^whsec_[A-Za-z0-9+/]{32,}={0,2}$/.test(c.RESEND_WEBHOOK_SECRET)
-    ) {
+    if (c.RESEND_WEBHOOK_SECRET && !svixKey(c.RESEND_WEBHOOK_SECRET)) {
       ctx.addIssue({
         code: 'custom',
         path: ['RESEND_WEBHOOK_SECRET'],
@@ -133,13 +131,30 @@ function announceSinks(c: Config): void {
   }
 }
 
+/** Where a channel's messages go under a config: its provider, the dev outbox, or nowhere. */
+export type ChannelMode = 'provider' | 'outbox' | 'off'
+
+/**
+ * Each channel's mode: the one decision the adapters, the startup note, the dev outbox and the
+ * settings page all read.
+ */
+export function channelModes(c: Config): { email: ChannelMode; sms: ChannelMode } {
+  const mode = (enabled: boolean, keys: boolean): ChannelMode =>
+    !enabled ? 'off' : keys ? 'provider' : 'outbox'
+  return {
+    email: mode(c.EMAIL_ENABLED, Boolean(c.RESEND_API_KEY)),
+    sms: mode(c.SMS_ENABLED, Boolean(c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN)),
+  }
+}
+
 /** The enabled channels that go to the dev outbox under this config, said plainly. */
 export function devOutboxChannels(c: Config): string[] {
+  const modes = channelModes(c)
   const lines: string[] = []
-  if (c.EMAIL_ENABLED && !c.RESEND_API_KEY) {
+  if (modes.email === 'outbox') {
     lines.push('email goes to the dev outbox: RESEND_API_KEY is not set')
   }
-  if (c.SMS_ENABLED && !(c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN)) {
+  if (modes.sms === 'outbox') {
     lines.push(
       'texts go to the dev outbox: TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN are not both set',
     )

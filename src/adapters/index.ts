@@ -1,4 +1,4 @@
-import { getConfig } from '../config'
+import { type ChannelMode, channelModes, getConfig } from '../config'
 import type { Report } from '../domain/cart/report'
 import type { Responder } from '../domain/reply/types'
 import { localResponder } from './ai/local'
@@ -32,28 +32,33 @@ export type Adapters = {
  */
 export function createAdapters(env: Env): Adapters {
   const c = getConfig(env)
+  const modes = channelModes(c)
   return {
     reports: queueReports(env.REPORTS as Queue<Report>),
     responder: (model) =>
       c.AI_PROVIDER === 'workers-ai' && c.AI ? workersAiResponder(c.AI, model) : localResponder(),
     // Each store's own WooCommerce API; its keys come with the store, not the deployment.
     coupons: wooCoupons(),
-    email: !c.EMAIL_ENABLED
-      ? emailOff()
-      : c.RESEND_API_KEY
-        ? resendEmail({
-            apiKey: c.RESEND_API_KEY,
-            ...(c.RESEND_BASE_URL ? { baseUrl: c.RESEND_BASE_URL } : {}),
-          })
-        : outboxEmail(),
-    sms: !c.SMS_ENABLED
-      ? smsOff()
-      : c.TWILIO_ACCOUNT_SID && c.TWILIO_AUTH_TOKEN
-        ? twilioSms({
-            accountSid: c.TWILIO_ACCOUNT_SID,
-            authToken: c.TWILIO_AUTH_TOKEN,
-            ...(c.TWILIO_BASE_URL ? { baseUrl: c.TWILIO_BASE_URL } : {}),
-          })
-        : outboxSms(),
+    email: pick(modes.email, {
+      off: emailOff,
+      outbox: outboxEmail,
+      provider: () =>
+        resendEmail({
+          apiKey: c.RESEND_API_KEY ?? '',
+          ...(c.RESEND_BASE_URL ? { baseUrl: c.RESEND_BASE_URL } : {}),
+        }),
+    }),
+    sms: pick(modes.sms, {
+      off: smsOff,
+      outbox: outboxSms,
+      provider: () =>
+        twilioSms({
+          accountSid: c.TWILIO_ACCOUNT_SID ?? '',
+          authToken: c.TWILIO_AUTH_TOKEN ?? '',
+          ...(c.TWILIO_BASE_URL ? { baseUrl: c.TWILIO_BASE_URL } : {}),
+        }),
+    }),
   }
 }
+
+const pick = <T>(mode: ChannelMode, make: Record<ChannelMode, () => T>): T => make[mode]()

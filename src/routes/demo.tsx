@@ -1,6 +1,7 @@
 import { Hono } from 'hono'
 import { csrf } from 'hono/csrf'
 import { z } from 'zod'
+import { channelModes } from '../config'
 import { listMessages } from '../db/messages'
 import { listStores, storeById } from '../db/stores'
 import { contactPolicy } from '../domain/store/settings'
@@ -66,8 +67,7 @@ const DemoReply = z.object({
 // The outbox's own form only (hono/csrf: same-origin Sec-Fetch-Site or Origin): another site
 // cannot post a forged YES or STOP here.
 demo.post('/reply', csrf(), async (c) => {
-  const config = c.get('config')
-  if (config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN)
+  if (channelModes(c.get('config')).sms !== 'outbox')
     throw new AppError('NOT_FOUND', 'Texts go through Twilio here: reply from the phone.')
   const parsed = DemoReply.safeParse(await c.req.parseBody())
   if (!parsed.success) throw new AppError('BAD_REQUEST', 'A store, a phone and a text are needed.')

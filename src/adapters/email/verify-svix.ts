@@ -5,6 +5,12 @@ export const SVIX_TOLERANCE_S = 5 * 60
 /** Svix's secrets carry 24 random bytes or more. */
 const MIN_KEY_BYTES = 24
 
+/** The key bytes of a `whsec_…` secret of 24 bytes or more; null for anything else. */
+export function svixKey(secret: string): Uint8Array | null {
+  const bytes = secret.startsWith('whsec_') ? fromBase64(secret.slice(6)) : null
+  return bytes && bytes.length >= MIN_KEY_BYTES ? bytes : null
+}
+
 /**
  * Verifies a Svix signature as Resend sends it: `svix-signature` holds space-separated
  * `v1,<base64 HMAC-SHA256>` over `${svix-id}.${svix-timestamp}.${body}`, keyed with the
@@ -21,8 +27,8 @@ export async function verifySvix(
   if (!secret || !id || !timestamp || !signature || !/^\d{1,12}$/.test(timestamp)) return false
   if (Math.abs(nowMs / 1000 - Number(timestamp)) > SVIX_TOLERANCE_S) return false
   // Only a real signing secret: a placeholder such as "off" would decode to a guessable key.
-  const keyBytes = secret.startsWith('whsec_') ? fromBase64(secret.slice(6)) : null
-  if (!keyBytes || keyBytes.length < MIN_KEY_BYTES) return false
+  const keyBytes = svixKey(secret)
+  if (!keyBytes) return false
   const key = await crypto.subtle.importKey(
     'raw',
     keyBytes,

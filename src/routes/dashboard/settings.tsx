@@ -1,4 +1,5 @@
 import { type Context, Hono } from 'hono'
+import { channelModes } from '../../config'
 import { createStore, listStores, updateStore, woocommerceKeysStatus } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { AppError } from '../../lib/errors'
@@ -22,6 +23,7 @@ export const settingsPages = new Hono<AppEnv>()
 /** Which deployment secrets are set (never their values), and which providers are in use. */
 function deployment(c: Context<AppEnv>) {
   const cfg = c.get('config')
+  const modes = channelModes(cfg)
   const secrets: SecretState[] = [
     {
       name: 'ADMIN_API_TOKEN',
@@ -63,11 +65,16 @@ function deployment(c: Context<AppEnv>) {
   return {
     secrets,
     modes: {
-      email: cfg.RESEND_API_KEY ? 'Resend' : 'the dev outbox (no RESEND_API_KEY)',
-      sms:
-        cfg.TWILIO_ACCOUNT_SID && cfg.TWILIO_AUTH_TOKEN
-          ? 'Twilio'
-          : 'the dev outbox (no Twilio account)',
+      email: {
+        provider: 'Resend',
+        outbox: 'the dev outbox (no RESEND_API_KEY)',
+        off: 'nowhere: switched off (EMAIL_ENABLED=false)',
+      }[modes.email],
+      sms: {
+        provider: 'Twilio',
+        outbox: 'the dev outbox (no Twilio account)',
+        off: 'nowhere: switched off (SMS_ENABLED=false)',
+      }[modes.sms],
       ai:
         cfg.AI_PROVIDER === 'workers-ai' && cfg.AI
           ? 'Workers AI, the model below'
