@@ -1,0 +1,91 @@
+// The runner over a real object's SQLite storage (the login throttle's, which has no tables of
+// its own), so transactions and `pragma_table_info` are the platform's.
+import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { addColumns, columnsOf, migrateStorage, type StorageMigration } from './migrations'
+
+const STEPS: StorageMigration[] = [
+  {
+    version: 1,
+    description: 'a table',
+    up: (s) => void s.sql.exec('CREATE TABLE things (id TEXT PRIMARY KEY)'),
+  },
+  {
+    version: 2,
+    description: 'a column',
+    up: (s) => addColumns(s, 'things', { size: 'INTEGER NOT NULL DEFAULT 0' }),
+  },
+]
+
+function fresh() {
+  return env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.newUniqueId())
+}
+
+describe('migrateStorage', () => {
+  it('runs every step once, in order, and keeps the version reached', async () => {
+    const out = await runInDurableObject(fresh(), (_o, state) => {
+      const first = migrateStorage(state.storage, STEPS, 'v')
+      const again = migrateStorage(state.storage, STEPS, 'v')
+      return {
+        first,
+        again,
+        columns: columnsOf(state.storage, 'things'),
+        v: state.storage.kv.get('v'),
+      }
+    })
+    expect(out).toEqual({ first: 2, again: 2, columns: ['id', 'size'], v: 2 })
+  })
+
+  it('starts from the stored version: only the newer steps run', async () => {
+    const out = await runInDurableObject(fresh(), (_o, state) => {
+      migrateStorage(state.storage, STEPS.slice(0, 1), 'v')
+      state.storage.sql.exec("INSERT INTO things (id) VALUES ('kept')")
+      migrateStorage(state.storage, STEPS, 'v')
+      return state.storage.sql.exec('SELECT id, size FROM things').toArray()
+    })
+    expect(out).toEqual([{ id: 'kept', size: 0 }])
+  })
+
+  it('rolls a failing step back and leaves the version where it was', async () => {
+    const broken: StorageMigration = {
+      version: 2,
+      description: 'fails half way',
+      up: (s) => {
+        s.sql.exec('ALTER TABLE things ADD COLUMN half INTEGER')
+        throw new Error('boom')
+      },
+    }
+    const out = await runInDurableObject(fresh(), (_o, state) => {
+      const error = (() => {
+        try {
+          migrateStorage(state.storage, [STEPS[0] as StorageMigration, broken], 'v')
+        } catch (e) {
+          return String(e)
+        }
+        return null
+      })()
+      return { error, columns: columnsOf(state.storage, 'things'), v: state.storage.kv.get('v') }
+    })
+    expect(out).toEqual({ error: 'Error: boom', columns: ['id'], v: 1 })
+  })
+
+  it('refuses a layout newer than the build, and a list with a gap', async () => {
+    const out = await runInDurableObject(fresh(), (_o, state) => {
+      state.storage.kv.put('v', 5)
+      const attempt = (list: StorageMigration[]) => {
+        try {
+          migrateStorage(state.storage, list, 'v')
+          return 'ran'
+        } catch (e) {
+          return String(e)
+        }
+      }
+      return { newer: attempt(STEPS), gap: attempt([STEPS[1] as StorageMigration]) }
+    })
+    expect(out).toEqual({
+      newer: "Error: storage layout 5 is newer than this build's 2",
+      gap: 'Error: storage migration 1 is numbered 2',
+    })
+  })
+})

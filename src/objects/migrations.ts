@@ -1,0 +1,70 @@
+/**
+ * Numbered storage migrations for a Durable Object's SQLite, in the manner of cloudflare/actors'
+ * `SQLSchemaMigrations`: each step runs once, in order, and the number reached is kept in the
+ * object's own key-value storage. A step and the new number are written in one transaction, so an
+ * eviction mid-way leaves the object at the previous number, never half migrated.
+ *
+ * Run it from the constructor inside `ctx.blockConcurrencyWhile`, before anything reads storage.
+ */
+export type StorageMigration = {
+  /** 1, 2, 3… in order, with no gaps: the layout version this step produces. */
+  version: number
+  /** What the step changes, for the reader of the list. */
+  description: string
+  /** Brings storage from `version - 1` to `version`. Synchronous: it runs inside a transaction. */
+  up(storage: DurableObjectStorage): void
+}
+
+/** The key the layout version is kept under (the name older versions already wrote). */
+export const VERSION_KEY = 'schemaVersion'
+
+/**
+ * Runs every step above the stored version and returns the version reached.
+ *
+ * @example
+ * ctx.blockConcurrencyWhile(async () => migrateStorage(ctx.storage, CART_MIGRATIONS))
+ */
+export function migrateStorage(
+  storage: DurableObjectStorage,
+  migrations: readonly StorageMigration[],
+  key: string = VERSION_KEY,
+): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1) throw new Error(`storage migration ${i + 1} is numbered ${m.version}`)
+  })
+  const latest = migrations.length
+  const stored = storage.kv.get<number>(key) ?? 0
+  // A newer build wrote this object; an older one must not guess at its layout.
+  if (stored > latest)
+    throw new Error(`storage layout ${stored} is newer than this build's ${latest}`)
+  for (const m of migrations.slice(stored)) {
+    storage.transactionSync(() => {
+      m.up(storage)
+      storage.kv.put(key, m.version)
+    })
+  }
+  return latest
+}
+
+/** The column names of a table (empty when the table does not exist). */
+export function columnsOf(storage: DurableObjectStorage, table: string): string[] {
+  return storage.sql
+    .exec<{ name: string }>('SELECT name FROM pragma_table_info(?)', table)
+    .toArray()
+    .map((c) => c.name)
+}
+
+/**
+ * Adds the columns a table lacks. Layouts written before numbered migrations may already have
+ * some of them, so each is added only when missing.
+ */
+export function addColumns(
+  storage: DurableObjectStorage,
+  table: string,
+  columns: Record<string, string>,
+): void {
+  const have = columnsOf(storage, table)
+  for (const [name, type] of Object.entries(columns)) {
+    if (!have.includes(name)) storage.sql.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`)
+  }
+}
