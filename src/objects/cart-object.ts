@@ -22,7 +22,9 @@ import type { ContactFacts } from '../domain/sequence/policy'
 import { isAllowedAt, nextAllowedTime, recipientWindow } from '../domain/sequence/quiet-hours'
 import { type CartPolicy, cartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
-import { type Built, buildMessage, issueCoupon, messageIdFor } from './deliver'
+import { type Built, buildMessage } from '../services/delivery/build'
+import { messageIdFor } from '../services/delivery/codes'
+import { issueCoupon } from '../services/delivery/coupon'
 import type { ClaimRequest } from './order-object'
 import { type CartRef, contactStub, orderStub } from './stubs'
 
@@ -668,16 +670,16 @@ export class CartObject extends DurableObject<Env> {
     const secret = getConfig(this.env).SIGNING_SECRET
     const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
     const coupon = step
-      ? await issueCoupon(
-          this.env.DB,
+      ? await issueCoupon({
+          db: this.env.DB,
           secret,
-          this.adapters.coupons,
-          current.state,
+          coupons: this.adapters.coupons,
+          cart: current.state,
           step,
-          run.key,
-          decidedAt,
-          policy.currency,
-        )
+          key: run.key,
+          now: decidedAt,
+          storeCurrency: policy.currency,
+        })
       : null
     if (coupon && !coupon.ok) {
       if (coupon.retryable && row.attempts + 1 < MAX_SEND_ATTEMPTS) {
@@ -689,15 +691,15 @@ export class CartObject extends DurableObject<Env> {
       return null
     }
     const incentive = coupon?.ok ? coupon.incentive : null
-    const built = await buildMessage(
-      this.env.DB,
+    const built = await buildMessage({
+      db: this.env.DB,
       secret,
-      current.state,
+      cart: current.state,
       policy,
       run,
-      decidedAt,
+      now: decidedAt,
       incentive,
-    )
+    })
     if ('skip' in built) {
       await this.notSent(row, run, built.skip)
       await this.settle(run.stepId, 'skipped', null, built.skip)

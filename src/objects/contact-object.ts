@@ -9,6 +9,7 @@ import type { MessageReport } from '../domain/message/report'
 import type { Turn } from '../domain/reply/types'
 import type { ContactPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
+import { messageIdFor } from '../services/delivery/codes'
 import {
   type ConversationHost,
   giveUp,
@@ -16,7 +17,6 @@ import {
   type InboundRow,
   sendDeferred,
 } from './converse'
-import { messageIdFor } from './deliver'
 import type { ContactRef } from './stubs'
 
 export type ConsentEvidence = {

@@ -10,7 +10,8 @@ import type { Turn } from '../domain/reply/types'
 import { recipientWindow } from '../domain/sequence/quiet-hours'
 import type { ContactPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
-import { issueCoupon, messageIdFor } from './deliver'
+import { messageIdFor } from '../services/delivery/codes'
+import { issueCoupon } from '../services/delivery/coupon'
 import { guardContext, handoffEmail, REPLY_STEP, replyInput, replyLink } from './reply-context'
 import { type ContactRef, cartStub } from './stubs'
 
@@ -268,16 +269,16 @@ async function offer(
   const known = h.incentive.get(cart.cartId)
   if (known) return known
   const secret = getConfig(h.env).SIGNING_SECRET
-  const issued = await issueCoupon(
-    h.env.DB,
+  const issued = await issueCoupon({
+    db: h.env.DB,
     secret,
-    h.adapters.coupons,
+    coupons: h.adapters.coupons,
     cart,
-    { id: REPLY_STEP, incentive },
-    `${cart.storeId}:${cart.cartId}:${REPLY_STEP}`,
+    step: { id: REPLY_STEP, incentive },
+    key: `${cart.storeId}:${cart.cartId}:${REPLY_STEP}`,
     now,
-    h.policy.currency,
-  )
+    storeCurrency: h.policy.currency,
+  })
   if (!issued?.ok) return null
   const v = {
     code: issued.incentive.code,

@@ -6,7 +6,7 @@ import type { ReplyInput, Turn } from '../domain/reply/types'
 import type { ContactPolicy } from '../domain/store/settings'
 import { escapeHtml } from '../lib/encoding'
 import { signLinkToken } from '../lib/restore-token'
-import { saveShortLink } from './deliver'
+import { saveShortLink } from '../services/delivery/short-link'
 
 /** The step name of links and coupons that come from a reply, not from the sequence. */
 export const REPLY_STEP = 'sms-reply'
@@ -27,7 +27,7 @@ export async function replyLink(
     exp,
   })
   const key = `${cart.storeId}:${cart.cartId}:${REPLY_STEP}`
-  const code = await saveShortLink(db, secret, cart, key, token, exp * 1000)
+  const code = await saveShortLink({ db, secret, cart, key, token, expiresAt: exp * 1000 })
   return `${policy.baseUrl}/s/${code}`
 }
 

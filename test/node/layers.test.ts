@@ -104,8 +104,16 @@ describe('imports', () => {
     expect(bad).toEqual([])
   })
 
-  it('never let db, domain, views, lib or adapters import routes', () => {
-    const low = ['db', 'domain', 'views', 'lib', 'adapters']
+  it('keep services below objects and routes (objects call services, never the reverse)', () => {
+    // A service may need an object's shape, so type-only imports of objects/stubs.ts pass.
+    const ok = (e: Edge) =>
+      !['routes', 'objects', 'jobs'].includes(layer(e.to)) ||
+      (e.typeOnly && e.to === 'objects/stubs.ts')
+    expect(wrong(ok, 'services')).toEqual([])
+  })
+
+  it('never let db, domain, views, lib, services or adapters import routes', () => {
+    const low = ['db', 'domain', 'views', 'lib', 'services', 'adapters']
     const bad = EDGES.filter((e) => low.includes(layer(e.from)) && layer(e.to) === 'routes')
     expect(bad.map((e) => `${e.from} -> ${e.to}`)).toEqual([])
   })
