@@ -26,3 +26,25 @@ export function callSignal(opts: ProviderCallOptions): AbortSignal {
 export function isRetryableStatus(status: number | null): boolean {
   return status === null || status === 408 || status === 409 || status === 429 || status >= 500
 }
+
+/**
+ * A development sink, not for production: keeps each message in `sent` and reports it sent
+ * (config.ts refuses sinks in production). The email and SMS outboxes are this, typed.
+ */
+export function outboxSender<M>(): {
+  readonly provider: 'outbox'
+  readonly idempotent: true
+  sent: M[]
+  send(message: M, opts: { idempotencyKey: string }): Promise<SendResult>
+} {
+  const sent: M[] = []
+  return {
+    provider: 'outbox',
+    idempotent: true,
+    sent,
+    async send(message, { idempotencyKey }) {
+      sent.push(message)
+      return { ok: true, providerId: `outbox:${idempotencyKey}` }
+    },
+  }
+}

@@ -104,15 +104,19 @@ describe('every store', () => {
     }>()
     const all = results.map((r) => r.store_id)
     const [from, to] = [T0 - DAY, T0 + 3 * DAY]
-    expect(await stats(env.DB, null, from, to)).toEqual(await stats(env.DB, all, from, to))
-    expect(await overview(env.DB, null, from, to)).toEqual(await overview(env.DB, all, from, to))
-    const mine = await stats(env.DB, [s], from, to)
+    expect(await stats(env.DB, { storeIds: null, from, to })).toEqual(
+      await stats(env.DB, { storeIds: all, from, to }),
+    )
+    expect(await overview(env.DB, { storeIds: null, from, to })).toEqual(
+      await overview(env.DB, { storeIds: all, from, to }),
+    )
+    const mine = await stats(env.DB, { storeIds: [s], from, to })
     expect(mine.carts).toEqual({
       tracked: 3,
       abandoned: 2,
       converted: 1,
       byStatus: { abandoned: 1, converted: 1, recovered: 1 },
     })
-    expect((await stats(env.DB, [], from, to)).carts.tracked).toBe(0)
+    expect((await stats(env.DB, { storeIds: [], from, to })).carts.tracked).toBe(0)
   })
 })

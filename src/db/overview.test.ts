@@ -58,7 +58,7 @@ describe('overview', () => {
       5000,
     )
     await cart('st_other', `x_${s}`, { abandoned_at: T0 + 10 }, 'abandoned', 9999)
-    const o = await overview(env.DB, [s], T0, T0 + 3 * DAY)
+    const o = await overview(env.DB, { storeIds: [s], from: T0, to: T0 + 3 * DAY })
     expect(o.days).toEqual([
       { day: '2026-11-01', abandoned: 2, recovered: 0 },
       { day: '2026-11-02', abandoned: 1, recovered: 0 },

@@ -1,5 +1,5 @@
 import type { DayPoint, Funnel } from '../views/overview'
-import { overviewRowsByDay, wholeDays } from './rollups'
+import { type DayQuery, overviewRowsByDay, wholeDays } from './rollups'
 import { storeFilter } from './store-filter'
 
 export type { DayPoint, Funnel }
@@ -7,12 +7,8 @@ export type { DayPoint, Funnel }
 const DAY = 86_400_000
 
 /** `overview()`'s rows read from the carts themselves: any range, to the millisecond. */
-export async function overviewRowsByCart(
-  db: D1Database,
-  storeIds: string[] | null,
-  from: number,
-  to: number,
-) {
+export async function overviewRowsByCart(db: D1Database, q: DayQuery) {
+  const { storeIds, from, to } = q
   const first = Math.floor(from / DAY)
   const stores = storeFilter(storeIds)
   const ids = stores.params
@@ -59,16 +55,12 @@ export async function overviewRowsByCart(
  * at risk (abandoned or restored, not yet ordered) per currency, and the funnel abandoned →
  * messaged → clicked → restored → recovered, all for carts abandoned in `[from, to)`.
  */
-export async function overview(
-  db: D1Database,
-  storeIds: string[] | null,
-  from: number,
-  to: number,
-) {
+export async function overview(db: D1Database, q: DayQuery) {
+  const { storeIds, from, to } = q
   const first = Math.floor(from / DAY)
   const [perDay, risk, funnel] = wholeDays(from, to)
-    ? await overviewRowsByDay(db, storeIds, from, to)
-    : await overviewRowsByCart(db, storeIds, from, to)
+    ? await overviewRowsByDay(db, q)
+    : await overviewRowsByCart(db, q)
   const days: DayPoint[] = []
   const index = new Map<number, DayPoint>()
   for (let t = first; t * DAY < to; t++) {

@@ -99,20 +99,7 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
       statements.push(
         db
           .prepare(UPSERT_ORDER)
-          .bind(
-            r.storeId,
-            r.cartId,
-            r.revision,
-            o.id,
-            o.status,
-            o.paid ? 1 : 0,
-            o.total,
-            o.refunded,
-            o.currency,
-            o.source,
-            o.placedAt,
-            r.updatedAt,
-          ),
+          .bind(r.storeId, r.cartId, r.revision, ...orderColumns(o), r.updatedAt),
       )
     }
     for (const [kind, value] of [
@@ -193,6 +180,16 @@ export async function withdrawMessage(db: D1Database, id: string, reason: string
     .run()
 }
 
+/** An order's columns in the order both statements bind them: id … placed_at. */
+function orderColumns(
+  o: Pick<
+    OrderReport,
+    'id' | 'status' | 'paid' | 'total' | 'refunded' | 'currency' | 'source' | 'placedAt'
+  >,
+) {
+  return [o.id, o.status, o.paid ? 1 : 0, o.total, o.refunded, o.currency, o.source, o.placedAt]
+}
+
 /** Records an order no cart could be matched to, without touching a matched row. */
 export async function recordUnmatchedOrder(
   db: D1Database,
@@ -210,18 +207,7 @@ export async function recordUnmatchedOrder(
          updated_at = excluded.updated_at
        WHERE orders.cart_id IS NULL`,
     )
-    .bind(
-      storeId,
-      o.id,
-      o.status,
-      o.paid ? 1 : 0,
-      o.total,
-      o.refunded,
-      o.currency,
-      o.source,
-      o.placedAt,
-      now,
-    )
+    .bind(storeId, ...orderColumns(o), now)
     .run()
 }
 

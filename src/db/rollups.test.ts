@@ -129,8 +129,8 @@ describe('cart_days rollups', () => {
     ] as const) {
       const ids = [...set]
       const [byDay, byCart] = [
-        await statsRowsByDay(env.DB, ids, from, to),
-        await statsRowsByCart(env.DB, ids, from, to),
+        await statsRowsByDay(env.DB, { storeIds: ids, from, to }),
+        await statsRowsByCart(env.DB, { storeIds: ids, from, to }),
       ]
       const nonZero = (rows: Record<string, unknown>[]) => rows.filter((x) => Number(x.n) !== 0)
       expect(sorted(nonZero(byDay[0]?.results ?? []))).toEqual(
@@ -139,8 +139,8 @@ describe('cart_days rollups', () => {
       expect(byDay[1]?.results).toEqual(byCart[1]?.results)
       expect(sorted(byDay[2]?.results ?? [])).toEqual(sorted(byCart[2]?.results ?? []))
       const [o1, o2] = [
-        await overviewRowsByDay(env.DB, ids, from, to),
-        await overviewRowsByCart(env.DB, ids, from, to),
+        await overviewRowsByDay(env.DB, { storeIds: ids, from, to }),
+        await overviewRowsByCart(env.DB, { storeIds: ids, from, to }),
       ]
       const busy = (rows: Record<string, unknown>[]) =>
         rows.filter((x) => Number(x.abandoned) + Number(x.recovered) > 0)

@@ -20,15 +20,18 @@ export const wholeDays = (from: number, to: number) => from % DAY === 0 && to % 
 const inStores = (storeIds: string[] | null) =>
   storeIds === null ? { sql: '1 = 1', params: [] as string[] } : storeFilter(storeIds)
 
+/** Which stores (null: all) and which days, as epoch milliseconds (`to` exclusive). */
+export type DayQuery = { storeIds: string[] | null; from: number; to: number }
+
+/** The stores condition and its parameters followed by the day range's. */
+function dayScope(q: DayQuery) {
+  const { sql, params } = inStores(q.storeIds)
+  return { sql, range: [...params, q.from / DAY, q.to / DAY] }
+}
+
 /** `stats()`'s three result sets from the rollups: by status, abandoned/converted, recovered. */
-export async function statsRowsByDay(
-  db: D1Database,
-  storeIds: string[] | null,
-  from: number,
-  to: number,
-) {
-  const { sql, params } = inStores(storeIds)
-  const range = [...params, from / DAY, to / DAY]
+export async function statsRowsByDay(db: D1Database, q: DayQuery) {
+  const { sql, range } = dayScope(q)
   const sum = (kind: string) =>
     `(SELECT COALESCE(SUM(n), 0) FROM cart_days WHERE ${sql} AND kind = '${kind}' AND day >= ? AND day < ?)`
   return db.batch<Row>([
@@ -53,14 +56,8 @@ export async function statsRowsByDay(
 }
 
 /** `overview()`'s three result sets from the rollups: per day, value at risk, the funnel. */
-export async function overviewRowsByDay(
-  db: D1Database,
-  storeIds: string[] | null,
-  from: number,
-  to: number,
-) {
-  const { sql, params } = inStores(storeIds)
-  const range = [...params, from / DAY, to / DAY]
+export async function overviewRowsByDay(db: D1Database, q: DayQuery) {
+  const { sql, range } = dayScope(q)
   return db.batch<Row>([
     db
       .prepare(

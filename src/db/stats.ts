@@ -1,15 +1,11 @@
 import { CART_STATUSES } from '../domain/cart/schema'
 import type { Recovered, Stats } from '../views/cart'
-import { statsRowsByDay, wholeDays } from './rollups'
+import { type DayQuery, statsRowsByDay, wholeDays } from './rollups'
 import { storeFilter } from './store-filter'
 
 /** `stats()`'s rows read from the carts themselves: any range, to the millisecond. */
-export async function statsRowsByCart(
-  db: D1Database,
-  storeIds: string[] | null,
-  from: number,
-  to: number,
-) {
+export async function statsRowsByCart(db: D1Database, q: DayQuery) {
+  const { storeIds, from, to } = q
   const stores = storeFilter(storeIds)
   const ids = stores.params
   const inStores = stores.sql
@@ -48,15 +44,11 @@ export async function statsRowsByCart(
  * carts abandoned, converted and recovered in the range, and recovered revenue per currency,
  * per channel and per step the recovery is credited to.
  */
-export async function stats(
-  db: D1Database,
-  storeIds: string[] | null,
-  from: number,
-  to: number,
-): Promise<Stats> {
+export async function stats(db: D1Database, q: DayQuery): Promise<Stats> {
+  const { storeIds, from, to } = q
   const [byStatus, counts, recovered] = wholeDays(from, to)
-    ? await statsRowsByDay(db, storeIds, from, to)
-    : await statsRowsByCart(db, storeIds, from, to)
+    ? await statsRowsByDay(db, q)
+    : await statsRowsByCart(db, q)
   const statusCounts: Record<string, number> = {}
   let tracked = 0
   for (const r of byStatus?.results ?? []) {

@@ -1,3 +1,4 @@
+import { outboxSender } from '../types'
 import type { EmailMessage, EmailSender } from './types'
 
 /**
@@ -5,14 +6,5 @@ import type { EmailMessage, EmailSender } from './types'
  * `messages` table and `GET /api/v1/messages`). config.ts refuses it in production.
  */
 export function outboxEmail(): EmailSender & { sent: EmailMessage[] } {
-  const sent: EmailMessage[] = []
-  return {
-    provider: 'outbox',
-    idempotent: true,
-    sent,
-    async send(message, { idempotencyKey }) {
-      sent.push(message)
-      return { ok: true, providerId: `outbox:${idempotencyKey}` }
-    },
-  }
+  return outboxSender<EmailMessage>()
 }

@@ -25,5 +25,5 @@ stats.get('/', async (c) => {
   if (to - from > 400 * DAY)
     throw new AppError('BAD_REQUEST', 'The range may span at most 400 days.')
   const store = await scopeOf(c, q.store)
-  return c.json(await queryStats(c.env.DB, store ? [store.id] : null, from, to))
+  return c.json(await queryStats(c.env.DB, { storeIds: store ? [store.id] : null, from, to }))
 })

@@ -131,8 +131,8 @@ dashboard.get('/', ...signedIn, async (c) => {
   const to = toDay + DAY
   const ids = store ? [store] : null
   const [s, o] = await Promise.all([
-    stats(c.env.DB, ids, from, to),
-    overview(c.env.DB, ids, from, to),
+    stats(c.env.DB, { storeIds: ids, from, to }),
+    overview(c.env.DB, { storeIds: ids, from, to }),
   ])
   return render(
     c,
