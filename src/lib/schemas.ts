@@ -10,3 +10,6 @@ export const httpUrl = z
 
 /** An ISO 4217 currency code the runtime knows. */
 export const currencyCode = z.string().refine(isCurrency, 'must be an ISO 4217 code such as USD')
+
+/** A whole number in `[min, max]`: durations in seconds, hours of the day. */
+export const intIn = (min: number, max: number) => z.number().int().min(min).max(max)

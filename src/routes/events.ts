@@ -148,25 +148,15 @@ function toBeacon(b: BeaconBody, store: Store, client: { ip: string; userAgent?:
       ...(client.userAgent ? { userAgent: client.userAgent.slice(0, 512) } : {}),
       ...(b.page ? { page: b.page } : {}),
     }
-    beacon.consents = []
-    if (b.consent.sms !== undefined) {
-      const phone = beacon.contact?.phone
-      beacon.consents.push({
-        channel: 'sms',
-        granted: b.consent.sms,
-        ...evidence,
-        ...(phone ? { phone } : {}),
-      })
-    }
-    if (b.consent.email !== undefined) {
-      const email = beacon.contact?.email
-      beacon.consents.push({
-        channel: 'email',
-        granted: b.consent.email,
-        ...evidence,
-        ...(email ? { email } : {}),
-      })
-    }
+    // Each answer names the address it was given for, as the beacon carried it.
+    const { phone, email } = beacon.contact ?? {}
+    const answers = [
+      { channel: 'sms' as const, granted: b.consent.sms, address: phone ? { phone } : {} },
+      { channel: 'email' as const, granted: b.consent.email, address: email ? { email } : {} },
+    ]
+    beacon.consents = answers.flatMap(({ channel, granted, address }) =>
+      granted === undefined ? [] : [{ channel, granted, ...evidence, ...address }],
+    )
   }
   return beacon
 }

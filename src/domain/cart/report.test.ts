@@ -1,21 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { newCart } from './machine'
 import { cartReport } from './report'
+import { scheduledRun } from './runs'
 import type { StepRun } from './types'
 
 const T0 = 1_700_000_000_000
 
 const run = (id: string, o: Partial<StepRun>): StepRun => ({
-  id,
-  channel: 'email',
-  status: 'scheduled',
-  dueAt: T0,
-  notBefore: null,
-  at: null,
-  reason: null,
-  messageId: null,
-  clickedAt: null,
-  coupon: null,
+  ...scheduledRun(id, 'email', T0),
   ...o,
 })
 

@@ -29,18 +29,25 @@ export function running(s: CartState): boolean {
 /** The runs of a fresh abandonment: one per step, due at abandonment + its delay. */
 export function startRuns(s: CartState, policy: CartPolicy): StepRun[] {
   const from = s.abandonedAt ?? 0
-  return policy.sequence.map((step) => ({
-    id: step.id,
-    channel: step.channel,
+  return policy.sequence.map((step) =>
+    scheduledRun(step.id, step.channel, from + step.delaySeconds * 1000),
+  )
+}
+
+/** A step's run before anything has happened to it: scheduled for `dueAt`. */
+export function scheduledRun(id: string, channel: StepRun['channel'], dueAt: number): StepRun {
+  return {
+    id,
+    channel,
     status: 'scheduled',
-    dueAt: from + step.delaySeconds * 1000,
+    dueAt,
     notBefore: null,
     at: null,
     reason: null,
     messageId: null,
     clickedAt: null,
     coupon: null,
-  }))
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { httpUrl } from '../../lib/schemas'
+import { httpUrl, intIn } from '../../lib/schemas'
 import { unknownVariables } from '../message/template'
 
 const HOUR = 3600
@@ -37,13 +37,9 @@ export const IncentiveSchema = z
   .object({
     kind: z.enum(['percent', 'fixed']),
     /** Percent (1–100) or fixed amount in the cart's minor units. */
-    amount: z.number().int().min(1).max(1_000_000),
+    amount: intIn(1, 1_000_000),
     /** How long the coupon stays valid after it is sent. */
-    validForSeconds: z
-      .number()
-      .int()
-      .min(HOUR)
-      .max(90 * DAY),
+    validForSeconds: intIn(HOUR, 90 * DAY),
   })
   .strict()
   .refine((i) => i.kind !== 'percent' || i.amount <= 100, {
@@ -56,17 +52,9 @@ const stepBase = {
     .string()
     .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'lower-case letters, digits and dashes, up to 32'),
   /** Time from abandonment to the step. */
-  delaySeconds: z
-    .number()
-    .int()
-    .min(0)
-    .max(30 * DAY),
+  delaySeconds: intIn(0, 30 * DAY),
   /** How long after its time the step may still go out (quiet hours defer it); then skipped. */
-  windowSeconds: z
-    .number()
-    .int()
-    .min(60)
-    .max(30 * DAY),
+  windowSeconds: intIn(60, 30 * DAY),
   incentive: IncentiveSchema.optional(),
 }
 

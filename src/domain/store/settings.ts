@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { intIn } from '../../lib/schemas'
 import { STORE_QUIET_BOUNDS } from '../sequence/quiet-hours'
 import { DEFAULT_SEQUENCE, SenderSchema, SequenceSchema } from '../sequence/steps'
 import { AssistantSchema, KnowledgeBaseSchema } from './assistant'
@@ -9,28 +10,16 @@ const DAY = 86_400
 /** Each setting's validation, without defaults (so a partial update sets only what it names). */
 const fields = {
   /** Quiet time after the last cart activity before a cart counts as abandoned. */
-  inactivitySeconds: z
-    .number()
-    .int()
-    .min(1)
-    .max(30 * DAY),
+  inactivitySeconds: intIn(1, 30 * DAY),
   /** How long a restore link stays valid. */
-  restoreTtlSeconds: z
-    .number()
-    .int()
-    .min(60)
-    .max(90 * DAY),
+  restoreTtlSeconds: intIn(60, 90 * DAY),
   /** How long after abandonment (or a restore click) an order still counts as recovered. */
-  attributionWindowSeconds: z
-    .number()
-    .int()
-    .min(60)
-    .max(90 * DAY),
+  attributionWindowSeconds: intIn(60, 90 * DAY),
   /**
    * Carts, their messages and timelines are erased this many days after their last change
    * (null: kept until deleted). Consent records follow their own 4-year rule.
    */
-  retentionDays: z.number().int().min(30).max(3650).nullable(),
+  retentionDays: intIn(30, 3650).nullable(),
   /** Region used to read phone numbers typed without a country code (ISO 3166-1 alpha-2). */
   defaultCountry: z.string().regex(/^[A-Z]{2}$/, 'two capital letters, such as US'),
   /** The recovery steps, in order of delay from abandonment. */
@@ -41,16 +30,8 @@ const fields = {
    */
   quietHours: z
     .object({
-      startHour: z
-        .number()
-        .int()
-        .min(STORE_QUIET_BOUNDS.startHour.min)
-        .max(STORE_QUIET_BOUNDS.startHour.max),
-      endHour: z
-        .number()
-        .int()
-        .min(STORE_QUIET_BOUNDS.endHour.min)
-        .max(STORE_QUIET_BOUNDS.endHour.max),
+      startHour: intIn(STORE_QUIET_BOUNDS.startHour.min, STORE_QUIET_BOUNDS.startHour.max),
+      endHour: intIn(STORE_QUIET_BOUNDS.endHour.min, STORE_QUIET_BOUNDS.endHour.max),
     })
     .strict(),
   sender: SenderSchema,
@@ -72,16 +53,8 @@ const fields = {
   /** A recovered order is credited to the last message clicked or sent within these windows. */
   attribution: z
     .object({
-      emailWindowSeconds: z
-        .number()
-        .int()
-        .min(3600)
-        .max(30 * DAY),
-      smsWindowSeconds: z
-        .number()
-        .int()
-        .min(3600)
-        .max(30 * DAY),
+      emailWindowSeconds: intIn(3600, 30 * DAY),
+      smsWindowSeconds: intIn(3600, 30 * DAY),
     })
     .strict(),
   /** The storefront script: consent checkbox, exit-intent popup, Global Privacy Control. */
