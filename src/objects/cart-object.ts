@@ -25,7 +25,7 @@ import { log } from '../lib/log'
 import { type Built, buildMessage } from '../services/delivery/build'
 import { messageIdFor } from '../services/delivery/codes'
 import { issueCoupon } from '../services/delivery/coupon'
-import type { ClaimRequest } from './order-object'
+import type { ClaimRequest } from './stubs'
 import { type CartRef, contactStub, orderStub } from './stubs'
 
 export type CartSnapshot = { state: CartState; journal: JournalEntry[] }

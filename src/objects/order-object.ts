@@ -1,31 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { cartForOrder } from '../db/orders'
-import type { OrderRef } from './stubs'
-
-/** Who made a claim: the storefront's public beacon, or a webhook signed with the store's secret. */
-export type ClaimSource = 'storefront' | 'webhook'
-
-/** The cart that holds an order, and who claimed it for that cart. */
-export type Holder = { cart: string; by: ClaimSource }
-
-/** A cart asking for an order. Only a cart that will take the order asks (see `CartObject`). */
-export type ClaimRequest = {
-  cart: string
-  by: ClaimSource
-  /**
-   * The signed webhook names this cart (its `_cartback_cart` meta, or, without meta, the
-   * billing contact's cart): it takes the order from another cart's storefront claim.
-   */
-  named?: boolean
-  /** The holder the caller found refusing the order: its claim gives way (compare-and-set). */
-  over?: string
-}
-
-/**
- * The outcome of a claim: the holder now, and the carts the order was taken from whose report
- * is not yet undone (`ack`). Handed out again to each claim of the holder until acknowledged.
- */
-export type ClaimResult = Holder & { displaced: string[] }
+import type { ClaimRequest, ClaimResult, ClaimSource, Holder, OrderRef } from './stubs'
 
 /**
  * One order id of one store, held by exactly one cart. A Durable Object runs one call at a
