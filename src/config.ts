@@ -1,7 +1,7 @@
 import { z } from 'zod'
-import { svixKey } from './adapters/email/verify-svix'
 import { AppError } from './lib/errors'
 import { log } from './lib/log'
+import { svixKey } from './lib/webhook-secret'
 
 /**
  * An optional setting: empty or blank means unset. The development environment in

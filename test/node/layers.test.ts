@@ -75,6 +75,11 @@ describe('imports', () => {
     expect(wrong(ok, 'domain')).toEqual([])
   })
 
+  it('keep config.ts below the adapters it configures: lib, domain and packages only', () => {
+    const ok = (e: Edge) => ['lib', 'domain'].includes(layer(e.to)) || !known.has(e.to)
+    expect(wrong(ok, 'config.ts')).toEqual([])
+  })
+
   it('keep lib below everything', () => {
     // lib/ may use packages (zod, hono's HTTPException, phone data), never our other layers.
     const ok = (e: Edge) => layer(e.to) === 'lib' || !known.has(e.to)

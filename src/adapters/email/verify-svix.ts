@@ -1,16 +1,8 @@
 import { fromBase64, utf8 } from '../../lib/encoding'
+import { svixKey } from '../../lib/webhook-secret'
 
 /** Svix (Resend webhooks) allows this much clock skew, and so do we. */
 export const SVIX_TOLERANCE_S = 5 * 60
-/** Svix's secrets carry 24 random bytes or more. */
-const MIN_KEY_BYTES = 24
-
-/** The key bytes of a `whsec_…` secret of 24 bytes or more; null for anything else. */
-export function svixKey(secret: string): Uint8Array | null {
-  const bytes = secret.startsWith('whsec_') ? fromBase64(secret.slice(6)) : null
-  return bytes && bytes.length >= MIN_KEY_BYTES ? bytes : null
-}
-
 /**
  * Verifies a Svix signature as Resend sends it: `svix-signature` holds space-separated
  * `v1,<base64 HMAC-SHA256>` over `${svix-id}.${svix-timestamp}.${body}`, keyed with the
