@@ -192,3 +192,8 @@ export function twilioPost(
     body: new URLSearchParams(params).toString(),
   })
 }
+
+/** A cart's state as its object holds it; null when the cart does not exist. */
+export async function stateOf(storeId: string, id: string) {
+  return (await cartStub(env.CART, { storeId, cartId: id }).snapshot())?.state ?? null
+}
