@@ -53,6 +53,16 @@ export function invalid(
 }
 
 /**
+ * The hook of a page's own form or filter: a failed schema is BAD_REQUEST in the page's words
+ * (a merchant or a shopper reads it; zod's paths would mean nothing to them).
+ */
+export function refuse(message: string) {
+  return (result: { success: boolean }): void => {
+    if (!result.success) throw new AppError('BAD_REQUEST', message)
+  }
+}
+
+/**
  * Put before `zValidator('json', …)`: hono's validator reads any other content type as `{}`
  * (a misleading "Invalid body") and says malformed JSON in its own words. Here a body that is not
  * `application/json` is 415 and malformed JSON 400 in our envelope; the text read here is cached,
