@@ -1,5 +1,5 @@
-import { TEST_SEND_CART } from '../db/messages'
 import { eraseCartRows } from '../db/projection'
+import { deleteOldTestSends, staleCarts } from '../db/retention'
 import { listStores } from '../db/stores'
 import { log } from '../lib/log'
 import { deleteCart } from '../routes/carts/ops'
@@ -24,32 +24,23 @@ export async function sweepRetention(env: Env, now: number, budget = 200) {
       (attributionWindowSeconds + restoreTtlSeconds) * 1000,
     )
     const cutoff = now - keepMs
-    const { results } = await env.DB.prepare(
-      `SELECT cart_id, revision FROM carts WHERE store_id = ? AND updated_at < ?
-       ORDER BY updated_at LIMIT ?`,
-    )
-      .bind(store.id, cutoff, budget - erased)
-      .all<{ cart_id: string; revision: number }>()
+    const stale = await staleCarts(env.DB, store.id, cutoff, budget - erased)
     // Test sends from the sequence editor belong to no cart: they age out on their own.
-    await env.DB.prepare(
-      'DELETE FROM messages WHERE store_id = ? AND cart_id = ? AND created_at < ?',
-    )
-      .bind(store.id, TEST_SEND_CART, cutoff)
-      .run()
-    for (const { cart_id, revision } of results) {
+    await deleteOldTestSends(env.DB, store.id, cutoff)
+    for (const { cartId, revision } of stale) {
       try {
-        const outcome = await deleteCart(env, store, cart_id, cutoff)
+        const outcome = await deleteCart(env, store, cartId, cutoff)
         if (outcome === 'missing') {
           // A row whose object holds nothing (it can only be stale): drop it, or it would head
           // every sweep's list and use up the budget forever.
-          await eraseCartRows(env.DB, store.id, cart_id, revision)
+          await eraseCartRows(env.DB, store.id, cartId, revision)
         }
         if (outcome !== 'kept') erased++
       } catch (err) {
         // One cart that fails must not stop the others (nor every later store, every hour).
         log('error', 'retention: erase failed', {
           storeId: store.id,
-          cartId: cart_id,
+          cartId,
           error: String(err),
         })
       }

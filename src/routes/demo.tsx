@@ -1,4 +1,5 @@
-import { Hono } from 'hono'
+import { zValidator } from '@hono/zod-validator'
+import { Hono, type MiddlewareHandler } from 'hono'
 import { csrf } from 'hono/csrf'
 import { z } from 'zod'
 import { channelModes } from '../config'
@@ -15,6 +16,7 @@ import { DemoOutboxPage } from '../ui/pages/demo-outbox'
 import { DemoShopPage } from '../ui/pages/demo-shop'
 import type { AppEnv } from './env'
 import { publicBase } from './links'
+import { refuse } from './validation'
 
 /** Dev-only demo storefront (`npm start`): a few products and a checkout that post real events. */
 export const demo = new Hono<AppEnv>()
@@ -64,22 +66,27 @@ const DemoReply = z.object({
   text: z.string().trim().min(1).max(1600),
 })
 
-// The outbox's own form only (hono/csrf: same-origin Sec-Fetch-Site or Origin): another site
-// cannot post a forged YES or STOP here.
-demo.post('/reply', csrf(), async (c) => {
+/** Only while texts go to the dev outbox: with Twilio, the shopper replies from the phone. */
+const textsInOutbox: MiddlewareHandler<AppEnv> = async (c, next) => {
   if (channelModes(c.get('config')).sms !== 'outbox')
     throw new AppError('NOT_FOUND', 'Texts go through Twilio here: reply from the phone.')
-  const parsed = DemoReply.safeParse(await c.req.parseBody())
-  if (!parsed.success) throw new AppError('BAD_REQUEST', 'A store, a phone and a text are needed.')
-  const store = await storeById(c.env.DB, parsed.data.store)
+  await next()
+}
+const validReply = zValidator('form', DemoReply, refuse('A store, a phone and a text are needed.'))
+
+// The outbox's own form only (hono/csrf: same-origin Sec-Fetch-Site or Origin): another site
+// cannot post a forged YES or STOP here.
+demo.post('/reply', csrf(), textsInOutbox, validReply, async (c) => {
+  const reply = c.req.valid('form')
+  const store = await storeById(c.env.DB, reply.store)
   if (!store) throw new AppError('NOT_FOUND', 'No such store.')
-  const phone = normalizePhone(parsed.data.phone, store.settings.defaultCountry)
+  const phone = normalizePhone(reply.phone, store.settings.defaultCountry)
   if (!phone) throw new AppError('BAD_REQUEST', 'Not a phone number.')
   const ref = { storeId: store.id, channel: 'sms' as const, address: phone }
   const sid = `SM${crypto.randomUUID().replaceAll('-', '')}`
   await contactStub(c.env.CONTACT, ref).receive(
     ref,
-    { sid, body: parsed.data.text, at: Date.now() },
+    { sid, body: reply.text, at: Date.now() },
     contactPolicy(store, publicBase(c)),
   )
   return c.redirect('/demo/outbox', 303)

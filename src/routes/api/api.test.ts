@@ -262,6 +262,24 @@ describe('stores', () => {
     )
     expect((await api('/stores/st_missing')).status).toBe(404)
   })
+
+  it('answers malformed JSON and a wrong field with 400 in the error envelope', async () => {
+    const store = await createStore()
+    const bad = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      body: '{"name":',
+      headers: { 'Content-Type': 'application/json' },
+    })
+    expect(bad.status).toBe(400)
+    expect(await errorOf(bad)).toMatchObject({
+      code: 'BAD_REQUEST',
+      message: 'The body is not valid JSON.',
+    })
+    const wrong = await api(`/stores/${store.id}`, { method: 'PATCH', json: { name: 7 } })
+    expect(wrong.status).toBe(400)
+    expect((await errorOf(wrong)).message).toMatch(/^Invalid body: name: /)
+    expect(await (await api(`/stores/${store.id}`)).json()).toEqual(store)
+  })
 })
 
 describe('sequences', () => {

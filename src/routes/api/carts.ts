@@ -1,4 +1,5 @@
-import type { Context } from 'hono'
+import { zValidator } from '@hono/zod-validator'
+import type { Context, MiddlewareHandler } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { listCarts } from '../../db/carts'
@@ -18,7 +19,7 @@ import {
   searchOf,
 } from '../carts/ops'
 import type { AppEnv } from '../env'
-import { jsonBody, parseOrThrow, queryOf } from '../validation'
+import { invalid, jsonOnly, parseOrThrow } from '../validation'
 import { assertStoreVisible, scopeOf } from './scope'
 
 export const carts = new Hono<AppEnv>()
@@ -51,8 +52,8 @@ async function filterOf(c: Context<AppEnv>, q: z.output<typeof ListQuery>) {
   }
 }
 
-carts.get('/', async (c) => {
-  const q = queryOf(c, ListQuery)
+carts.get('/', zValidator('query', ListQuery, invalid), async (c) => {
+  const q = c.req.valid('query')
   const page = await listCarts(c.env.DB, {
     ...(await filterOf(c, q)),
     ...(q.cursor ? { cursor: decodeCursor(q.cursor) } : {}),
@@ -62,8 +63,8 @@ carts.get('/', async (c) => {
 })
 
 // Every cart the filter matches, as CSV (streamed; formula-looking text defused).
-carts.get('/export.csv', async (c) => {
-  const filter = await filterOf(c, queryOf(c, ListQuery))
+carts.get('/export.csv', zValidator('query', ListQuery, invalid), async (c) => {
+  const filter = await filterOf(c, c.req.valid('query'))
   return c.body(cartsCsv(c.env.DB, filter), 200, csvHeaders('carts.csv'))
 })
 
@@ -86,33 +87,48 @@ const Action = z
   })
   .strict()
 
+/** Checks the optional `Idempotency-Key` header before the body is read. */
+const idempotencyKey: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const header = c.req.header('idempotency-key')
+  if (header !== undefined) parseOrThrow(ReplyKeySchema, header, 'Idempotency-Key')
+  await next()
+}
+
+const ReplyBody = z.object({ text: z.string().trim().min(1).max(1000) }).strict()
+
 // The merchant answers the shopper by hand: sent as a text, kept in the thread as `merchant`.
 // An `Idempotency-Key` makes a retry of the same request (after a 5xx) never send twice.
-carts.post('/:storeId/:cartId/reply', async (c) => {
-  const header = c.req.header('idempotency-key')
-  const requestKey =
-    header === undefined ? undefined : parseOrThrow(ReplyKeySchema, header, 'Idempotency-Key')
-  const { text } = await jsonBody(
-    c,
-    z.object({ text: z.string().trim().min(1).max(1000) }).strict(),
-  )
-  const { store, cartId } = await named(c)
-  const contact = await replyByHand(c, store, cartId, text, requestKey)
-  return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
-})
-
-carts.post('/:storeId/:cartId/actions', async (c) => {
-  const { action } = await jsonBody(c, Action)
-  const { store, cartId } = await named(c)
-  if (action === 'resume_ai') {
-    const { contact } = await phoneContact(c, store, cartId)
-    await contact.resumeAi()
+carts.post(
+  '/:storeId/:cartId/reply',
+  idempotencyKey,
+  jsonOnly,
+  zValidator('json', ReplyBody, invalid),
+  async (c) => {
+    const { text } = c.req.valid('json')
+    const requestKey = c.req.header('idempotency-key')
+    const { store, cartId } = await named(c)
+    const contact = await replyByHand(c, store, cartId, text, requestKey)
     return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
-  }
-  if (action === 'delete') {
-    if ((await deleteCart(c.env, store, cartId)) !== 'erased')
-      throw new AppError('NOT_FOUND', 'No such cart.')
-    return c.json({ ok: true, deleted: true, storeId: store.id, cartId })
-  }
-  return c.json(summaryOf(await actOnCart(c, store, cartId, action)))
-})
+  },
+)
+
+carts.post(
+  '/:storeId/:cartId/actions',
+  jsonOnly,
+  zValidator('json', Action, invalid),
+  async (c) => {
+    const { action } = c.req.valid('json')
+    const { store, cartId } = await named(c)
+    if (action === 'resume_ai') {
+      const { contact } = await phoneContact(c, store, cartId)
+      await contact.resumeAi()
+      return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
+    }
+    if (action === 'delete') {
+      if ((await deleteCart(c.env, store, cartId)) !== 'erased')
+        throw new AppError('NOT_FOUND', 'No such cart.')
+      return c.json({ ok: true, deleted: true, storeId: store.id, cartId })
+    }
+    return c.json(summaryOf(await actOnCart(c, store, cartId, action)))
+  },
+)

@@ -1,3 +1,4 @@
+import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { normalizeEmail, normalizePhone } from '../../lib/contact'
@@ -5,7 +6,7 @@ import { csvField } from '../../lib/csv'
 import { AppError } from '../../lib/errors'
 import { contactStub } from '../../objects/stubs'
 import type { AppEnv } from '../env'
-import { queryOf } from '../validation'
+import { invalid } from '../validation'
 import { visibleStore } from './scope'
 
 export const contacts = new Hono<AppEnv>()
@@ -32,8 +33,8 @@ const COLUMNS = [
 ] as const
 
 // The consent evidence of one address: every record, as kept (4 years, apart from cart data).
-contacts.get('/:storeId/consent', async (c) => {
-  const q = queryOf(c, ExportQuery)
+contacts.get('/:storeId/consent', zValidator('query', ExportQuery, invalid), async (c) => {
+  const q = c.req.valid('query')
   const store = await visibleStore(c, c.req.param('storeId'))
   const address = q.email
     ? normalizeEmail(q.email)

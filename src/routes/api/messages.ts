@@ -1,9 +1,10 @@
+import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { listMessages, TEST_SEND_CART } from '../../db/messages'
 import type { AppEnv } from '../env'
 import { CartIdSchema } from '../schemas/beacon'
-import { queryOf } from '../validation'
+import { invalid } from '../validation'
 import { scopeOf } from './scope'
 
 export const messages = new Hono<AppEnv>()
@@ -18,8 +19,8 @@ const MessagesQuery = z.object({
 })
 
 // Every message sent, newest first; locally the dev outbox (provider "outbox") shows here.
-messages.get('/', async (c) => {
-  const q = queryOf(c, MessagesQuery)
+messages.get('/', zValidator('query', MessagesQuery, invalid), async (c) => {
+  const q = c.req.valid('query')
   const store = await scopeOf(c, q.store)
   return c.json({
     messages: await listMessages(c.env.DB, {

@@ -1,3 +1,4 @@
+import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { StepSchema } from '../../domain/sequence/steps'
@@ -6,7 +7,7 @@ import { cartStub } from '../../objects/stubs'
 import type { AppEnv } from '../env'
 import { previewMessage, sampleCart } from '../preview-message'
 import { CartIdSchema } from '../schemas/beacon'
-import { jsonBody } from '../validation'
+import { invalid, jsonOnly } from '../validation'
 import { visibleStore } from './scope'
 
 export const preview = new Hono<AppEnv>()
@@ -25,8 +26,8 @@ const PreviewBody = z
 
 // Renders a template as the shopper would get it, with placeholder links (nothing is signed
 // or sent): for the sequence editor's live preview.
-preview.post('/:storeId/preview', async (c) => {
-  const body = await jsonBody(c, PreviewBody)
+preview.post('/:storeId/preview', jsonOnly, zValidator('json', PreviewBody, invalid), async (c) => {
+  const body = c.req.valid('json')
   const store = await visibleStore(c, c.req.param('storeId'))
   const step = body.step ?? store.settings.sequence.find((s) => s.id === body.stepId)
   if (!step) throw new AppError('NOT_FOUND', `No step "${body.stepId}" in this store's sequence.`)

@@ -1,9 +1,10 @@
+import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { stats as queryStats } from '../../db/stats'
 import { AppError } from '../../lib/errors'
 import type { AppEnv } from '../env'
-import { queryOf } from '../validation'
+import { invalid } from '../validation'
 import { scopeOf } from './scope'
 
 export const stats = new Hono<AppEnv>()
@@ -17,8 +18,8 @@ const StatsQuery = z.object({
   to: isoDate.optional(),
 })
 
-stats.get('/', async (c) => {
-  const q = queryOf(c, StatsQuery)
+stats.get('/', zValidator('query', StatsQuery, invalid), async (c) => {
+  const q = c.req.valid('query')
   const to = q.to ? Date.parse(q.to) : Date.now()
   const from = q.from ? Date.parse(q.from) : to - 30 * DAY
   if (from >= to) throw new AppError('BAD_REQUEST', '`from` must be before `to`.')

@@ -1,4 +1,5 @@
-import type { Context } from 'hono'
+import { zValidator } from '@hono/zod-validator'
+import type { Context, MiddlewareHandler } from 'hono'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import {
@@ -17,7 +18,7 @@ import { AppError } from '../../lib/errors'
 import { currencyCode, httpUrl } from '../../lib/schemas'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
-import { jsonBody, parseOrThrow } from '../validation'
+import { invalid, jsonOnly, parseOrThrow } from '../validation'
 import { apiScope, assertAllStores, storeForScope, visibleStore } from './scope'
 
 export const stores = new Hono<AppEnv>()
@@ -63,6 +64,12 @@ const PatchStore = StoreFields.partial()
   })
   .strict()
 
+/** Creating a store needs a token for every store (checked before the body is read). */
+const allStores: MiddlewareHandler<AppEnv> = async (c, next) => {
+  assertAllStores(c)
+  await next()
+}
+
 stores.get('/', async (c) => {
   const { storeId } = apiScope(c)
   const all = await listStores(c.env.DB)
@@ -70,9 +77,8 @@ stores.get('/', async (c) => {
   return c.json({ stores: visible.map((s) => storeForScope(c, s)) })
 })
 
-stores.post('/', async (c) => {
-  assertAllStores(c)
-  const { settings: patch, ...fields } = await jsonBody(c, CreateStore)
+stores.post('/', allStores, jsonOnly, zValidator('json', CreateStore, invalid), async (c) => {
+  const { settings: patch, ...fields } = c.req.valid('json')
   const settings = parseOrThrow(
     SettingsSchema,
     mergeSettings(SettingsSchema.parse({}), patch ?? {}),
@@ -118,8 +124,8 @@ stores.get('/:storeId/sequence', async (c) => {
   return c.json(sequenceView(c, store))
 })
 
-stores.put('/:storeId/sequence', async (c) => {
-  const { sequence } = await jsonBody(c, PutSequence)
+stores.put('/:storeId/sequence', jsonOnly, zValidator('json', PutSequence, invalid), async (c) => {
+  const { sequence } = c.req.valid('json')
   const store = await visibleStore(c, c.req.param('storeId'))
   assertSequenceFits(c, store.name, sequence)
   const updated = await updateStore(c.env.DB, store.id, {
@@ -145,8 +151,8 @@ stores.get('/:storeId', async (c) => {
   return c.json(storeForScope(c, await withKeysStatus(c, store)))
 })
 
-stores.patch('/:storeId', async (c) => {
-  const body = await jsonBody(c, PatchStore)
+stores.patch('/:storeId', jsonOnly, zValidator('json', PatchStore, invalid), async (c) => {
+  const body = c.req.valid('json')
   const current = await visibleStore(c, c.req.param('storeId'))
   const { settings: patch, allowedOrigins, woocommerceApi, ...fields } = body
   const settings = patch

@@ -115,6 +115,14 @@ describe('overview', () => {
   })
 })
 
+describe('outbox', () => {
+  it('refuses a filter it cannot read with 400 in plain words', async () => {
+    const res = await get('/outbox?channel=fax', await signIn())
+    expect(res.status).toBe(400)
+    expect(await res.text()).toContain('That outbox filter is not valid.')
+  })
+})
+
 describe('API tokens', () => {
   const asToken = (t: string, path = '/stores', init: RequestInit = {}) =>
     call(`/api/v1${path}`, {

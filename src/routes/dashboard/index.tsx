@@ -1,3 +1,4 @@
+import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { checkLogin, createSession, endSession, ensureOwner, sessionUser } from '../../db/auth'
@@ -8,6 +9,7 @@ import { loginThrottleStub } from '../../objects/stubs'
 import { LoginPage } from '../../ui/dashboard/login'
 import { OverviewPage } from '../../ui/dashboard/overview'
 import type { AppEnv } from '../env'
+import { invalid } from '../validation'
 import { cartPages } from './carts'
 import { outboxPages } from './outbox'
 import { page, render, signedIn } from './page'
@@ -117,10 +119,11 @@ const OverviewQuery = z.object({
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
 })
+// A filter that does not parse shows the default range, never an error page.
+const overviewQuery = zValidator('query', OverviewQuery.catch({}), invalid)
 
-dashboard.get('/', ...signedIn, async (c) => {
-  const q = OverviewQuery.safeParse(c.req.query())
-  const query = q.success ? q.data : {}
+dashboard.get('/', ...signedIn, overviewQuery, async (c) => {
+  const query = c.req.valid('query')
   const stores = await listStores(c.env.DB)
   const store = stores.find((s) => s.id === query.store)?.id ?? null
   // Whole UTC days, `to` included; at most 400 days.

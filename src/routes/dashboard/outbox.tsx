@@ -1,3 +1,4 @@
+import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { listMessages, outboxEmailHtml } from '../../db/messages'
@@ -5,6 +6,7 @@ import { listStores } from '../../db/stores'
 import { AppError } from '../../lib/errors'
 import { OutboxPage } from '../../ui/dashboard/outbox'
 import type { AppEnv } from '../env'
+import { refuse } from '../validation'
 import { render, signedIn } from './page'
 import { EMAIL_FRAME_CSP } from './sequences'
 import { requireUser } from './session'
@@ -23,10 +25,10 @@ const Query = z.object({
 
 const PAGE = 20
 
-outboxPages.get('/outbox', ...signedIn, async (c) => {
-  const q = Query.safeParse(c.req.query())
-  if (!q.success) throw new AppError('BAD_REQUEST', 'That outbox filter is not valid.')
-  const { store, channel, before } = q.data
+const validQuery = zValidator('query', Query, refuse('That outbox filter is not valid.'))
+
+outboxPages.get('/outbox', ...signedIn, validQuery, async (c) => {
+  const { store, channel, before } = c.req.valid('query')
   const stores = await listStores(c.env.DB)
   if (store && !stores.some((s) => s.id === store)) {
     throw new AppError('BAD_REQUEST', 'There is no such store.')

@@ -1,20 +1,16 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import { createAdapters } from '../../adapters'
-import { TEST_SEND_CART } from '../../db/messages'
-import { writeMessageReports } from '../../db/projection'
 import { listStores, type Store, updateStore } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { StepSchema } from '../../domain/sequence/steps'
-import { SettingsSchema, senderFrom, smsFromOf } from '../../domain/store/settings'
-import { normalizePhone } from '../../lib/contact'
+import { SettingsSchema } from '../../domain/store/settings'
 import { escapeHtml } from '../../lib/encoding'
 import { AppError } from '../../lib/errors'
-import { newId } from '../../lib/ids'
 import { SequencesPage } from '../../ui/dashboard/sequences'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
-import { type Preview, previewMessage, sampleCart } from '../preview-message'
+import { previewMessage, sampleCart } from '../preview-message'
 import { render, signedIn } from './page'
+import { doc, previewDocument } from './preview-frame'
 import {
   blankStep,
   type FormErrors,
@@ -24,6 +20,7 @@ import {
   stepsOf,
 } from './sequence-form'
 import { requireCsrf, requireUser } from './session'
+import { sendTest } from './test-send'
 
 /** Dashboard: the sequence editor, its previews and test sends. */
 export const sequencePages = new Hono<AppEnv>()
@@ -164,40 +161,6 @@ const previewHeaders: MiddlewareHandler<AppEnv> = async (c, next) => {
 }
 const framed = [previewHeaders, requireUser(), requireCsrf()] as const
 
-const DOC_STYLE =
-  'body{margin:0;font:14px/1.45 system-ui,sans-serif;color:#0f172a;background:#f8fafc}' +
-  '.bar{padding:10px 14px;background:#fff;border-bottom:1px solid #e2e8f0}.bar b{display:block}' +
-  '.bar span{color:#64748b}.phone{padding:18px}.bubble{background:#e2e8f0;border-radius:16px;' +
-  'padding:10px 14px;max-width:300px;white-space:pre-wrap;overflow-wrap:anywhere}' +
-  '.meta{color:#475569;margin-top:10px}.bad{color:#b91c1c;padding:14px}.ok{color:#047857}'
-
-const doc = (inner: string) =>
-  `<!doctype html><html><head><meta charset="utf-8"><style>${DOC_STYLE}</style></head><body>${inner}</body></html>`
-
-/** The preview frame's document: the email itself under a subject bar, or the text bubble. */
-function previewDocument(p: Preview): string {
-  if (p.channel === 'email') {
-    const bar = `<div class="bar"><b>${escapeHtml(p.subject)}</b><span>${escapeHtml(p.preheader)}</span></div>`
-    const style = `<style>${DOC_STYLE}</style>`
-    // Functions, not strings, as replacements: a subject such as "Save $15" has `$` patterns.
-    return p.html
-      .replace(/<head>/i, (head) => `${head}${style}`)
-      .replace(/<body([^>]*)>/i, (body) => `${body}${bar}`)
-  }
-  if ('error' in p) {
-    return doc(
-      `<p class="bad">This text needs ${p.segments} segments even without the first name; at most 2 are allowed. Shorten it.</p>`,
-    )
-  }
-  const worst = p.worstCase
-  const fits = worst.segments <= p.maxSegments
-  return doc(
-    `<div class="phone"><div class="bubble">${escapeHtml(p.text)}</div>` +
-      `<p class="meta">${p.units} ${p.encoding === 'GSM-7' ? 'characters' : 'UCS-2 units'} · ${p.encoding} · <b>${p.segments} segment${p.segments === 1 ? '' : 's'}</b> of ${p.maxSegments}</p>` +
-      `<p class="meta ${fits ? 'ok' : 'bad'}">At its longest (long names, the link, the STOP line): ${worst.segments} segment${worst.segments === 1 ? '' : 's'}${fits ? '' : ' — too long to save'}</p></div>`,
-  )
-}
-
 /** The one step a preview or test button names, validated alone. */
 function stepAt(
   body: Record<string, unknown>,
@@ -260,107 +223,3 @@ sequencePages.post('/sequences/:storeId/test', ...signedIn, async (c) => {
   if ('error' in sent) return again({ error: sent.error, status: sent.status })
   return again({ notice: sent.notice })
 })
-
-/** Sends a rendered step to the signed-in owner (email) or the number typed (text). */
-async function sendTest(
-  c: Context<AppEnv>,
-  store: Store,
-  stepId: string,
-  p: Preview,
-  testPhone: string,
-): Promise<{ notice: string } | { error: string; status: 400 | 409 }> {
-  const adapters = createAdapters(c.env)
-  const now = Date.now()
-  const id = newId('msg')
-  const key = `test:${id}`
-  if (p.channel === 'email') {
-    const from = senderFrom(store.settings.sender, store.name)
-    const to = c.get('user')?.email ?? ''
-    if (!from) return { error: 'Set the store’s sender email in Settings first.', status: 409 }
-    const result = await adapters.email.send(
-      { from, to, subject: `[Test] ${p.subject}`, html: p.html, text: p.text },
-      { idempotencyKey: key },
-    )
-    if (!result.ok) return { error: `The test email was not sent: ${result.message}`, status: 409 }
-    await record(
-      c,
-      store,
-      stepId,
-      id,
-      { channel: 'email', to, subject: `[Test] ${p.subject}`, text: p.text, html: p.html },
-      adapters.email.provider,
-      result.providerId,
-      now,
-    )
-    return {
-      notice: `Test email sent to ${to}${adapters.email.provider === 'outbox' ? ' (in the Outbox: no email provider is set).' : '.'}`,
-    }
-  }
-  if ('error' in p) return { error: 'This text is too long to send.', status: 400 }
-  const to = normalizePhone(testPhone, store.settings.defaultCountry)
-  if (!to) return { error: 'Type the phone number test texts should go to.', status: 400 }
-  const from = smsFromOf(store.settings.sms)
-  if (!from && adapters.sms.provider === 'twilio') {
-    return {
-      error: 'Set the store’s sending number or Messaging Service in Settings first.',
-      status: 409,
-    }
-  }
-  const result = await adapters.sms.send(
-    {
-      to,
-      body: p.text,
-      from: from ?? { number: 'outbox' },
-      statusCallback: `${publicBase(c)}/webhooks/twilio/${store.id}/status`,
-    },
-    { idempotencyKey: key },
-  )
-  if (!result.ok) return { error: `The test text was not sent: ${result.message}`, status: 409 }
-  await record(
-    c,
-    store,
-    stepId,
-    id,
-    { channel: 'sms', to, text: p.text },
-    adapters.sms.provider,
-    result.providerId,
-    now,
-  )
-  return {
-    notice: `Test text sent to ${to}${adapters.sms.provider === 'outbox' ? ' (in the Outbox: no SMS provider is set).' : '.'}`,
-  }
-}
-
-/** Keeps a test send with the store's messages, so the Outbox and the API show it. */
-async function record(
-  c: Context<AppEnv>,
-  store: Store,
-  stepId: string,
-  id: string,
-  m: { channel: 'email' | 'sms'; to: string; subject?: string; text: string; html?: string },
-  provider: string,
-  providerId: string,
-  now: number,
-) {
-  await writeMessageReports(c.env.DB, [
-    {
-      kind: 'message',
-      id,
-      storeId: store.id,
-      cartId: TEST_SEND_CART,
-      stepId: `test:${stepId}`,
-      channel: m.channel,
-      to: m.to,
-      status: m.channel === 'email' ? 'sent' : 'accepted',
-      subject: m.subject ?? null,
-      preheader: null,
-      text: m.text,
-      html: m.html ?? null,
-      provider,
-      providerId,
-      error: null,
-      createdAt: now,
-      updatedAt: now,
-    },
-  ])
-}

@@ -1,6 +1,8 @@
 import type { FC } from 'hono/jsx'
 import { formatMoney } from '../../domain/message/format'
 import type { CartDetail } from '../../views/cart-detail'
+import { Messages, Sequence, Timeline } from './cart-activity'
+import { Act, Conversation, Hidden } from './cart-conversation'
 import { channelName, STATUS_TONE, when } from './format'
 import { Flash } from './parts'
 
@@ -15,33 +17,6 @@ type Props = {
   /** The reply form's one-time key; kept when sending failed, so a resubmission never resends. */
   nonce?: string
 }
-
-const RUN_TONE: Record<string, string> = {
-  sent: 'badge ok',
-  scheduled: 'badge',
-  deferred: 'badge warn',
-  sending: 'badge info',
-  skipped: 'badge muted',
-  failed: 'badge bad',
-  cancelled: 'badge muted',
-}
-
-const AUTHOR = { shopper: 'Shopper', ai: 'Assistant', merchant: 'You' } as const
-
-const Hidden: FC<{ csrf: string }> = ({ csrf }) => <input type="hidden" name="_csrf" value={csrf} />
-
-/** One action button in its own small form (no script needed). */
-const Act: FC<{ base: string; csrf: string; action: string; label: string; tone?: string }> = (
-  p,
-) => (
-  <form method="post" action={`${p.base}/act`}>
-    <Hidden csrf={p.csrf} />
-    <input type="hidden" name="action" value={p.action} />
-    <button class={`btn ${p.tone ?? 'secondary'}`} type="submit">
-      {p.label}
-    </button>
-  </form>
-)
 
 const Items: FC<{ cart: CartDetail }> = ({ cart }) => (
   <div class="card">
@@ -128,157 +103,6 @@ const Contact: FC<{ cart: CartDetail }> = ({ cart }) => {
     </div>
   )
 }
-
-const Sequence: FC<{ cart: CartDetail }> = ({ cart }) => (
-  <div class="card">
-    <h2>Sequence</h2>
-    {cart.sequence.length ? (
-      <div class="scroll">
-        <table>
-          <thead>
-            <tr>
-              <th>Step</th>
-              <th>Channel</th>
-              <th>Status</th>
-              <th>Due (UTC)</th>
-              <th>Note</th>
-            </tr>
-          </thead>
-          <tbody>
-            {cart.sequence.map((r) => (
-              <tr>
-                <td class="mono">{r.step}</td>
-                <td>{channelName(r.channel)}</td>
-                <td>
-                  <span class={RUN_TONE[r.status] ?? 'badge'}>{r.status}</span>
-                </td>
-                <td>{when(r.notBefore ?? r.dueAt)}</td>
-                <td class="faint">{r.reason ?? (r.at ? `at ${when(r.at)}` : '')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
-    ) : (
-      <p class="faint">No sequence: it starts when the cart is abandoned.</p>
-    )}
-  </div>
-)
-
-const Messages: FC<{ cart: CartDetail }> = ({ cart }) => (
-  <div class="card">
-    <h2>Messages</h2>
-    {cart.messages.length ? (
-      <ul class="plain">
-        {cart.messages.map((m) => (
-          <li class="message">
-            <div>
-              <strong>{m.subject ?? channelName(m.channel)}</strong>{' '}
-              <span class="faint">
-                {m.step} · to {m.to} · {m.provider}
-              </span>
-            </div>
-            <div class="events">
-              <span class={m.status === 'failed' ? 'badge bad' : 'badge'}>{m.status}</span>
-              <span>sent {when(m.createdAt)}</span>
-              <span>delivered {when(m.deliveredAt)}</span>
-              {m.channel === 'email' ? <span>opened {when(m.openedAt)}</span> : null}
-              <span>clicked {when(m.clickedAt)}</span>
-            </div>
-            {m.error ? <div class="faint">{m.error}</div> : null}
-            <details>
-              <summary>Text</summary>
-              <pre class="wrap">{m.text}</pre>
-            </details>
-          </li>
-        ))}
-      </ul>
-    ) : (
-      <p class="faint">No message sent yet.</p>
-    )}
-  </div>
-)
-
-const Conversation: FC<{
-  cart: CartDetail
-  base: string
-  csrf: string
-  draft?: string
-  nonce?: string
-}> = (p) => {
-  const thread = p.cart.conversation
-  if (!thread) return null
-  return (
-    <div class="card" id="conversation">
-      <div class="row-between">
-        <h2>Text conversation</h2>
-        {thread.state === 'needs_human' ? (
-          <span class="badge warn">Needs a person: the assistant is silent</span>
-        ) : (
-          <span class="badge ok">The assistant answers</span>
-        )}
-      </div>
-      {thread.turns.length ? (
-        <ol class="thread">
-          {thread.turns.map((t) => (
-            <li class={`turn ${t.author}`}>
-              <div class="who">
-                {AUTHOR[t.author]}
-                {t.model ? ` · ${t.model}` : ''} · {when(t.at)}
-              </div>
-              <div>{t.text}</div>
-            </li>
-          ))}
-        </ol>
-      ) : (
-        <p class="faint">The shopper has not replied.</p>
-      )}
-      <form method="post" action={`${p.base}/reply`} class="stack">
-        <Hidden csrf={p.csrf} />
-        <input type="hidden" name="nonce" value={p.nonce ?? crypto.randomUUID()} />
-        <label for="reply">Reply by hand (sent as a text from the store)</label>
-        <textarea id="reply" name="text" rows={3} maxlength={1000} required>
-          {p.draft ?? ''}
-        </textarea>
-        <div class="actions">
-          <button class="btn" type="submit">
-            Send text
-          </button>
-        </div>
-      </form>
-      {thread.state === 'needs_human' ? (
-        <Act
-          base={p.base}
-          csrf={p.csrf}
-          action="resume_ai"
-          label="Let the assistant answer again"
-        />
-      ) : null}
-    </div>
-  )
-}
-
-const detailOfEntry = (e: Record<string, unknown>) =>
-  Object.entries(e)
-    .filter(([k, v]) => !['at', 'type', 'source'].includes(k) && v !== null && v !== undefined)
-    .map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : String(v)}`)
-    .join(' · ')
-
-const Timeline: FC<{ cart: CartDetail }> = ({ cart }) => (
-  <div class="card">
-    <h2>Timeline</h2>
-    <ol class="timeline">
-      {[...cart.journal].reverse().map((e) => (
-        <li>
-          <span class="faint mono">{when(e.at)}</span>
-          <span class="event">{e.type}</span>
-          <span class="badge muted">{e.source}</span>
-          <div class="faint">{detailOfEntry(e)}</div>
-        </li>
-      ))}
-    </ol>
-  </div>
-)
 
 /** One cart's whole story, with the merchant's actions. */
 export const CartPage: FC<Props> = ({ cart, storeName, csrf, notice, error, draft, nonce }) => {

@@ -1,0 +1,99 @@
+import type { ContactFacts } from '../sequence/policy'
+import type { CartPolicy } from '../store/settings'
+import { deadlines, wakeAt } from './deadlines'
+import { finish, keepSequence } from './finish'
+import { factsFromCart, noteClick, processDue } from './runs'
+import type { CartState, JournalEntry, Transition } from './types'
+
+/** Distinct restore links one episode records; links are signed per step, so never reached. */
+const MAX_RESTORES = 32
+
+/** The alarm: abandons or loses the cart when due, starts the sequence and runs the steps due. */
+export function onTimer(
+  s: CartState,
+  now: number,
+  policy: CartPolicy,
+  contact: Partial<ContactFacts> = {},
+): Transition {
+  // Alarms are at-least-once and may fire early or late: recompute what is due from the
+  // state, never trust the alarm itself. A late alarm may owe several steps at once.
+  const journal: JournalEntry[] = []
+  let n = s
+  for (let i = 0; i < 3; i++) {
+    const { abandon, lost } = deadlines(n, policy)
+    if (abandon !== null && abandon <= now && (lost === null || abandon <= lost)) {
+      // A restored cart left again keeps its first abandonment: attribution counts from it.
+      n = {
+        ...n,
+        status: 'abandoned',
+        abandonedAt: n.abandonedAt ?? abandon,
+        abandonCount: n.abandonCount + 1,
+      }
+      journal.push({
+        at: abandon,
+        type: 'cart.abandoned',
+        source: 'timer',
+        inactivitySeconds: policy.inactivitySeconds,
+      })
+    } else if (lost !== null && lost <= now) {
+      n = { ...n, status: 'lost', lostAt: lost }
+      journal.push({ at: lost, type: 'cart.lost', source: 'timer' })
+    } else break
+  }
+  // Start the sequence if this wake abandoned the cart, then run what is due.
+  const started = keepSequence(n, now, policy)
+  const facts = { ...factsFromCart(started.state, policy), ...contact }
+  const due = processDue(started.state, now, policy, facts)
+  return finish(
+    s,
+    due.state,
+    [...journal, ...started.journal, ...due.journal],
+    now,
+    policy,
+    undefined,
+    due.effects,
+  )
+}
+
+/**
+ * A restore link rebuilt the cart in the shopper's browser: a click, and a restore when the
+ * cart was abandoned.
+ */
+export function onRestoreRebuilt(
+  s: CartState,
+  step: string | null,
+  now: number,
+  policy: CartPolicy,
+): Transition {
+  const seen = s.restores.find((r) => r.step === step)
+  if (seen || s.restores.length >= MAX_RESTORES) {
+    // The same link rebuilt again (a refresh, another device, a scanner that runs scripts):
+    // counted, nothing else. No revision either: reports and retention have nothing new.
+    const restores = s.restores.map((r) => (r === seen ? { ...r, repeats: r.repeats + 1 } : r))
+    const state = seen ? { ...s, restores } : s
+    return { state, effects: [], wakeAt: wakeAt(state, policy), journal: [] }
+  }
+  const clicked: CartState = {
+    ...noteClick(s, step, now),
+    restores: [...s.restores, { step, at: now, repeats: 0 }],
+  }
+  const restorable =
+    s.abandonedAt !== null &&
+    (s.status === 'abandoned' ||
+      s.status === 'lost' ||
+      s.status === 'restored' ||
+      s.status === 'active')
+  if (!restorable) {
+    const entry: JournalEntry = { at: now, type: 'restore.rebuilt', source: 'shopper', step }
+    return finish(s, clicked, [entry], now, policy)
+  }
+  const n: CartState = {
+    ...clicked,
+    status: 'restored',
+    restoredAt: now,
+    lastActivityAt: now,
+    lostAt: null,
+  }
+  const entry: JournalEntry = { at: now, type: 'cart.restored', source: 'shopper', step }
+  return finish(s, n, [entry], now, policy)
+}
