@@ -104,3 +104,24 @@ export type ContactTimers = {
   /** Start of the oldest call still marked `calling`. */
   oldestCalling: number | null
 }
+
+/** Consent evidence as the object's callers give it. */
+export type ConsentEvidence = ConsentRecord
+
+/** A text the contact object sent for one cart outside its sequence, for that cart's timeline. */
+export type SentText = {
+  messageId: string
+  step: string
+  /** `unknown`: Twilio may have taken it (no answer); it is listed and never resent. */
+  outcome: 'sent' | 'failed' | 'unknown'
+  reason: string | null
+  at: number
+}
+
+/** What a cart needs to know of its contact before a text. */
+export type ContactFactsView = {
+  suppressed: boolean
+  optIn: OptIn
+  consent: { granted: boolean; at: number } | null
+  recentTexts: number[]
+}
