@@ -1,60 +1,25 @@
-import type { Adapters } from '../adapters'
-import type { SendResult } from '../adapters/types'
-import { getConfig } from '../config'
-import type { CartState } from '../domain/cart/types'
-import { keywordOf, optOutVerdict } from '../domain/contact/keywords'
-import { describeIncentive } from '../domain/message/format'
-import { replyTime, underReplyCap } from '../domain/reply/policy'
-import { respond } from '../domain/reply/respond'
-import type { Turn } from '../domain/reply/types'
-import { recipientWindow } from '../domain/sequence/quiet-hours'
-import type { ContactPolicy } from '../domain/store/settings'
-import { log } from '../lib/log'
-import { messageIdFor } from '../services/delivery/codes'
-import { issueCoupon } from '../services/delivery/coupon'
+import { getConfig } from '../../config'
+import type { CartState } from '../../domain/cart/types'
+import { keywordOf, optOutVerdict } from '../../domain/contact/keywords'
+import type { InboundText } from '../../domain/contact/types'
+import { describeIncentive } from '../../domain/message/format'
+import { replyTime, underReplyCap } from '../../domain/reply/policy'
+import { respond } from '../../domain/reply/respond'
+import { recipientWindow } from '../../domain/sequence/quiet-hours'
+import { log } from '../../lib/log'
+import { messageIdFor } from '../delivery/codes'
+import { issueCoupon } from '../delivery/coupon'
+import type { ConversationHost } from './host'
 import { guardContext, handoffEmail, REPLY_STEP, replyInput, replyLink } from './reply-context'
-import { type ContactRef, cartStub } from './stubs'
-
-/** A text as the contact object keeps it until handled. */
-export type InboundRow = {
-  sid: string
-  at: number
-  body: string
-  cart_id: string | null
-  /** The number was opted out already when the text arrived (a second STOP is not confirmed). */
-  was_suppressed: number
-  /** A sure opt-out (keyword or plain words), already in effect since it arrived. */
-  opt_out: number
-}
 
 type Detail = Record<string, string | number | boolean | null>
 type Offer = { code: string; description: string }
 type Note = (what: string, detail?: Detail) => Promise<void>
 
-/** What handling a text may use of the contact object that received it. */
-export type ConversationHost = {
-  env: Env
-  adapters: Adapters
-  ref: ContactRef
-  policy: ContactPolicy
-  sql: SqlStorage
-  thread(): 'ai' | 'needs_human'
-  setThread(t: 'ai' | 'needs_human'): void
-  suppressed(): Promise<boolean>
-  optOut(sid: string, alreadySuppressed: boolean): Promise<void>
-  optInState(): 'none' | 'pending' | 'confirmed'
-  keyword(k: 'opt_in' | 'help', sid: string): Promise<void>
-  /** Sends a text once per key (records and reports it). */
-  text(key: string, body: string): Promise<SendResult>
-  addTurn(key: string, turn: Turn, cart: string | null): void
-  turns(cart: string | null): Turn[]
-  incentive: { get(cart: string): Offer | null; set(cart: string, v: Offer): void }
-}
-
 const noteFor =
   (h: ConversationHost, cartId: string | null): Note =>
   async (what, detail) => {
-    if (cartId) await cartStub(h.env.CART, { storeId: h.ref.storeId, cartId }).replied(what, detail)
+    if (cartId) await h.cart(cartId).replied(what, detail)
   }
 
 /**
@@ -64,11 +29,11 @@ const noteFor =
  * the assistant is off, a person has the thread or the hourly cap is reached. Every outcome is
  * journaled on the cart.
  */
-export async function handleInbound(h: ConversationHost, row: InboundRow): Promise<void> {
-  const note = noteFor(h, row.cart_id)
+export async function handleInbound(h: ConversationHost, row: InboundText): Promise<void> {
+  const note = noteFor(h, row.cartId)
   const keyword = keywordOf(row.body)
-  if (row.opt_out) {
-    await h.optOut(row.sid, row.was_suppressed === 1)
+  if (row.optOut) {
+    await h.optOut(row.sid, row.wasSuppressed)
     return note('opt_out', { via: keyword === 'opt_out' ? 'keyword' : 'words' })
   }
   // "Yes" is the double opt-in answer, or a re-subscription after STOP; in a conversation it is
@@ -77,7 +42,7 @@ export async function handleInbound(h: ConversationHost, row: InboundRow): Promi
     keyword === 'opt_in' &&
     /^\s*(yes|y)[.!\s]*$/i.test(row.body) &&
     h.optInState() !== 'pending' &&
-    !row.was_suppressed
+    !row.wasSuppressed
   if (keyword === 'opt_in' || keyword === 'help') {
     if (!justYes) {
       await h.keyword(keyword, row.sid)
@@ -89,36 +54,34 @@ export async function handleInbound(h: ConversationHost, row: InboundRow): Promi
   if (optOutVerdict(row.body) === 'unsure') {
     const opinion = await h.adapters.responder(h.policy.ai.model).isOptOut(row.body)
     if (opinion !== false) {
-      await h.optOut(row.sid, row.was_suppressed === 1)
+      await h.optOut(row.sid, row.wasSuppressed)
       return note('opt_out', { via: opinion ? 'model' : 'doubt' })
     }
   }
   if (!h.policy.ai.enabled) return note('received', { answered: false, reason: 'assistant_off' })
   if (h.thread() === 'needs_human')
     return note('received', { answered: false, reason: 'needs_human' })
-  const now = Date.now()
+  const now = h.now()
   if (!underReplyCap(aiTimes(h), now))
     return note('received', { answered: false, reason: 'reply_cap' })
   await answer(h, row, note, now)
 }
 
 const aiTimes = (h: ConversationHost) =>
-  h
-    .turns(null)
+  h.store
+    .thread(null)
     .filter((t) => t.author === 'ai')
     .map((t) => t.at)
 
-async function answer(h: ConversationHost, row: InboundRow, note: Note, now: number) {
-  const stub = row.cart_id
-    ? cartStub(h.env.CART, { storeId: h.ref.storeId, cartId: row.cart_id })
-    : null
+async function answer(h: ConversationHost, row: InboundText, note: Note, now: number) {
+  const stub = row.cartId ? h.cart(row.cartId) : null
   const cart = stub ? ((await stub.snapshot())?.state ?? null) : null
   const secret = getConfig(h.env).SIGNING_SECRET
   const link =
     cart && cart.items.length > 0 ? await replyLink(h.env.DB, secret, cart, h.policy, now) : null
   const firstAi = aiTimes(h).length === 0
-  const history = h
-    .turns(row.cart_id)
+  const history = h.store
+    .thread(row.cartId)
     .filter((t) => !(t.author === 'shopper' && t.at === row.at && t.text === row.body))
     .slice(-8)
   const input = replyInput(
@@ -140,7 +103,7 @@ async function answer(h: ConversationHost, row: InboundRow, note: Note, now: num
         h.policy,
         cart,
         link,
-        code ?? (cart ? (h.incentive.get(cart.cartId)?.code ?? null) : null),
+        code ?? (cart ? (h.store.offer(cart.cartId)?.code ?? null) : null),
         firstAi,
         h.ref.address,
       ),
@@ -171,17 +134,16 @@ async function answer(h: ConversationHost, row: InboundRow, note: Note, now: num
     await note('received', { answered: false, reason: 'quiet_hours' })
     handoff ??= 'quiet_hours'
   } else if (at > now) {
-    h.sql.exec(
-      'INSERT OR IGNORE INTO outgoing (key, send_at, text, model, cart_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    h.store.defer({
       key,
-      at,
-      outcome.text,
+      sendAt: at,
+      text: outcome.text,
       model,
-      row.cart_id,
-      JSON.stringify({ detail, askedAt: row.at }),
-    )
+      cartId: row.cartId,
+      detail: JSON.stringify({ detail, askedAt: row.at }),
+    })
     await note('answer_deferred', { ...detail, until: new Date(at).toISOString() })
-  } else if (!(await deliver(h, key, outcome.text, model, row.cart_id, detail, note))) {
+  } else if (!(await deliver(h, key, outcome.text, model, row.cartId, detail, note))) {
     handoff ??= 'send_failed'
   }
   if (handoff) await handOff(h, row, handoff, note)
@@ -207,7 +169,7 @@ async function deliver(
   }
   const sent = await h.text(key, text)
   if (!sent.ok && sent.retryable) throw new Error(`answer not sent, will retry: ${sent.code}`)
-  if (sent.ok) h.addTurn(key, { at: Date.now(), author: 'ai', text, model }, cart)
+  if (sent.ok) h.store.addTurn(key, { at: h.now(), author: 'ai', text, model }, cart)
   await note(
     sent.ok ? 'answered' : 'answer_failed',
     sent.ok ? detail : { ...detail, error: sent.code },
@@ -220,22 +182,13 @@ async function deliver(
  * the thread, the assistant was turned off, or the merchant answered since.
  */
 export async function sendDeferred(h: ConversationHost): Promise<void> {
-  const due = h.sql
-    .exec<{
-      key: string
-      text: string
-      model: string | null
-      cart_id: string | null
-      detail: string
-    }>(
-      'SELECT key, text, model, cart_id, detail FROM outgoing WHERE send_at <= ? ORDER BY send_at',
-      Date.now(),
-    )
-    .toArray()
+  const due = h.store.dueReplies(h.now())
   for (const r of due) {
-    const note = noteFor(h, r.cart_id)
+    const note = noteFor(h, r.cartId)
     const { detail, askedAt } = JSON.parse(r.detail) as { detail: Detail; askedAt: number }
-    const answeredByHand = h.turns(r.cart_id).some((t) => t.author === 'merchant' && t.at > askedAt)
+    const answeredByHand = h.store
+      .thread(r.cartId)
+      .some((t) => t.author === 'merchant' && t.at > askedAt)
     const stale = !h.policy.ai.enabled
       ? 'assistant_off'
       : h.thread() === 'needs_human'
@@ -244,16 +197,16 @@ export async function sendDeferred(h: ConversationHost): Promise<void> {
           ? 'answered_by_merchant'
           : null
     if (stale) await note('received', { answered: false, reason: stale })
-    else if (!(await deliver(h, r.key, r.text, r.model ?? 'template', r.cart_id, detail, note))) {
-      await handOff(h, { sid: r.key, cart_id: r.cart_id }, 'send_failed', note)
+    else if (!(await deliver(h, r.key, r.text, r.model ?? 'template', r.cartId, detail, note))) {
+      await handOff(h, { sid: r.key, cartId: r.cartId }, 'send_failed', note)
     }
-    h.sql.exec('DELETE FROM outgoing WHERE key = ?', r.key)
+    h.store.dropReply(r.key)
   }
 }
 
 /** A text that could not be handled after every retry: a person takes it. */
-export async function giveUp(h: ConversationHost, row: InboundRow): Promise<void> {
-  const note = noteFor(h, row.cart_id)
+export async function giveUp(h: ConversationHost, row: InboundText): Promise<void> {
+  const note = noteFor(h, row.cartId)
   await note('received', { answered: false, reason: 'handling_failed' })
   await handOff(h, row, 'handling_failed', note)
 }
@@ -266,7 +219,7 @@ async function offer(
 ): Promise<Offer | null> {
   const incentive = h.policy.ai.incentive
   if (!cart || !incentive) return null
-  const known = h.incentive.get(cart.cartId)
+  const known = h.store.offer(cart.cartId)
   if (known) return known
   const secret = getConfig(h.env).SIGNING_SECRET
   const issued = await issueCoupon({
@@ -284,18 +237,18 @@ async function offer(
     code: issued.incentive.code,
     description: describeIncentive(incentive, h.policy.currency, cart.contact.locale ?? undefined),
   }
-  h.incentive.set(cart.cartId, v)
+  h.store.saveOffer(cart.cartId, v)
   return v
 }
 
 /** A person takes over: the assistant goes silent on the thread and the merchant is emailed. */
 async function handOff(
   h: ConversationHost,
-  row: Pick<InboundRow, 'sid' | 'cart_id'>,
+  row: Pick<InboundText, 'sid' | 'cartId'>,
   reason: string,
   note: Note,
 ) {
-  h.setThread('needs_human')
+  h.handOff()
   let emailed = false
   if (h.policy.handoff) {
     const key = `handoff:${h.ref.storeId}:${h.ref.address}:${row.sid}`
@@ -303,20 +256,20 @@ async function handOff(
       h.policy,
       h.policy.handoff,
       h.ref.address,
-      row.cart_id,
+      row.cartId,
       reason,
-      h.turns(row.cart_id),
+      h.store.thread(row.cartId),
     )
     const r = await h.adapters.email.send(email, { idempotencyKey: key })
     emailed = r.ok
     if (!r.ok) log('warn', 'handoff email not sent', { code: r.code })
     // In the messages list (and the dev outbox) like every email Cartback sends.
-    const now = Date.now()
+    const now = h.now()
     await h.adapters.reports.publish({
       kind: 'message',
       id: await messageIdFor(key),
       storeId: h.ref.storeId,
-      cartId: row.cart_id ?? '-',
+      cartId: row.cartId ?? '-',
       stepId: 'handoff',
       channel: 'email',
       to: email.to,

@@ -1,0 +1,20 @@
+import type { SendResult } from '../../adapters/types'
+import type { OptIn, ThreadState } from '../../domain/contact/types'
+import type { cartStub } from '../../objects/stubs'
+import type { SendHost } from './send'
+
+/** What handling a text may use of the contact object that received it. */
+export type ConversationHost = SendHost & {
+  /** The cart a text is about: its snapshot, and the journal its outcomes go to. */
+  cart(cartId: string): ReturnType<typeof cartStub>
+  thread(): ThreadState
+  /** A person takes the thread: the assistant goes silent on it. */
+  handOff(): void
+  /** The number is opted out (the object's flag or the D1 list). */
+  suppressed(): Promise<boolean>
+  optOut(sid: string, alreadySuppressed: boolean): Promise<void>
+  optInState(): OptIn
+  keyword(k: 'opt_in' | 'help', sid: string): Promise<void>
+  /** Sends a transactional text once per key, filed under the active cart. */
+  text(key: string, body: string): Promise<SendResult>
+}
