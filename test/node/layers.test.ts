@@ -52,7 +52,8 @@ describe('imports', () => {
 
   it('run in no cycle, type-only imports included', () => {
     const next = new Map<string, string[]>()
-    for (const e of EDGES) if (known.has(e.to)) next.set(e.from, [...(next.get(e.from) ?? []), e.to])
+    for (const e of EDGES)
+      if (known.has(e.to)) next.set(e.from, [...(next.get(e.from) ?? []), e.to])
     const cycles: string[] = []
     const state = new Map<string, 'open' | 'done'>()
     const visit = (f: string, path: string[]) => {
