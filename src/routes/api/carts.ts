@@ -8,16 +8,7 @@ import { AppError } from '../../lib/errors'
 import { summaryOf } from '../../views/cart-detail'
 import { cartsCsv, csvHeaders } from '../carts/csv'
 import { decodeCursor, encodeCursor } from '../carts/cursor'
-import {
-  actOnCart,
-  cartDetail,
-  deleteCart,
-  phoneContact,
-  ReplyKeySchema,
-  replyByHand,
-  resolveCart,
-  searchOf,
-} from '../carts/ops'
+import * as ops from '../carts/ops'
 import type { AppEnv } from '../env'
 import { invalid, jsonOnly, parseOrThrow } from '../validation'
 import { assertStoreVisible, scopeOf } from './scope'
@@ -40,7 +31,7 @@ const ListQuery = z.object({
 async function filterOf(c: Context<AppEnv>, q: z.output<typeof ListQuery>) {
   const store = await scopeOf(c, q.store)
   // Phones typed without a country code read in the store's region when one store is named.
-  const search = q.q ? searchOf(q.q, store?.settings.defaultCountry ?? 'US') : undefined
+  const search = q.q ? ops.searchOf(q.q, store?.settings.defaultCountry ?? 'US') : undefined
   return {
     storeIds: store ? [store.id] : null,
     ...(q.status ? { status: q.status } : {}),
@@ -71,12 +62,12 @@ carts.get('/export.csv', zValidator('query', ListQuery, invalid), async (c) => {
 const named = (c: Context<AppEnv>) => {
   const storeId = c.req.param('storeId') ?? ''
   assertStoreVisible(c, storeId)
-  return resolveCart(c, storeId, c.req.param('cartId') ?? '')
+  return ops.resolveCart(c, storeId, c.req.param('cartId') ?? '')
 }
 
 carts.get('/:storeId/:cartId', async (c) => {
   const { store, cartId } = await named(c)
-  const detail = await cartDetail(c, store, cartId)
+  const detail = await ops.cartDetail(c, store, cartId)
   if (!detail) throw new AppError('NOT_FOUND', 'No such cart.')
   return c.json(detail)
 })
@@ -90,7 +81,7 @@ const Action = z
 /** Checks the optional `Idempotency-Key` header before the body is read. */
 const idempotencyKey: MiddlewareHandler<AppEnv> = async (c, next) => {
   const header = c.req.header('idempotency-key')
-  if (header !== undefined) parseOrThrow(ReplyKeySchema, header, 'Idempotency-Key')
+  if (header !== undefined) parseOrThrow(ops.ReplyKeySchema, header, 'Idempotency-Key')
   await next()
 }
 
@@ -107,7 +98,7 @@ carts.post(
     const { text } = c.req.valid('json')
     const requestKey = c.req.header('idempotency-key')
     const { store, cartId } = await named(c)
-    const contact = await replyByHand(c, store, cartId, text, requestKey)
+    const contact = await ops.replyByHand(c, store, cartId, text, requestKey)
     return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
   },
 )
@@ -120,15 +111,15 @@ carts.post(
     const { action } = c.req.valid('json')
     const { store, cartId } = await named(c)
     if (action === 'resume_ai') {
-      const { contact } = await phoneContact(c, store, cartId)
+      const { contact } = await ops.phoneContact(c, store, cartId)
       await contact.resumeAi()
       return c.json({ ok: true, cartId, conversation: await contact.conversation(cartId) })
     }
     if (action === 'delete') {
-      if ((await deleteCart(c.env, store, cartId)) !== 'erased')
+      if ((await ops.deleteCart(c.env, store, cartId)) !== 'erased')
         throw new AppError('NOT_FOUND', 'No such cart.')
       return c.json({ ok: true, deleted: true, storeId: store.id, cartId })
     }
-    return c.json(summaryOf(await actOnCart(c, store, cartId, action)))
+    return c.json(summaryOf(await ops.actOnCart(c, store, cartId, action)))
   },
 )

@@ -8,16 +8,7 @@ import { CartPage } from '../../ui/dashboard/cart'
 import { type CartFilterForm, CartsPage, ConfirmDelete } from '../../ui/dashboard/carts'
 import { cartsCsv, csvHeaders } from '../carts/csv'
 import { decodeCursor, encodeCursor } from '../carts/cursor'
-import {
-  actOnCart,
-  cartDetail,
-  deleteCart,
-  phoneContact,
-  ReplyKeySchema,
-  replyByHand,
-  resolveCart,
-  searchOf,
-} from '../carts/ops'
+import * as ops from '../carts/ops'
 import type { AppEnv } from '../env'
 import { CartIdSchema } from '../schemas/beacon'
 import { render, signedIn } from './page'
@@ -76,7 +67,7 @@ async function readFilter(c: Context<AppEnv>, params: Record<string, string>) {
     ...(form.to ? { to: Date.parse(form.to) + DAY } : {}),
     ...(form.channel ? { channel: form.channel as 'email' | 'sms' } : {}),
     ...(form.contact ? { hasContact: form.contact === 'yes' } : {}),
-    ...(form.q ? { search: searchOf(form.q, store?.settings.defaultCountry ?? 'US') } : {}),
+    ...(form.q ? { search: ops.searchOf(form.q, store?.settings.defaultCountry ?? 'US') } : {}),
   }
   return { form, filter }
 }
@@ -196,9 +187,9 @@ cartPages.post('/carts/bulk', ...signedIn, async (c) => {
       const store = stores.get(storeId)
       if (!store) throw new AppError('NOT_FOUND', 'No such store.')
       if (action === 'delete') {
-        if ((await deleteCart(c.env, store, cartId)) !== 'erased')
+        if ((await ops.deleteCart(c.env, store, cartId)) !== 'erased')
           throw new AppError('NOT_FOUND', 'gone')
-      } else await actOnCart(c, store, cartId, action)
+      } else await ops.actOnCart(c, store, cartId, action)
     }),
   )
   const ok = results.filter((r) => r.status === 'fulfilled').length
@@ -220,12 +211,12 @@ async function cartPage(
   c: Context<AppEnv>,
   extra: { notice?: string; error?: string; draft?: string; nonce?: string } = {},
 ) {
-  const { store, cartId } = await resolveCart(
+  const { store, cartId } = await ops.resolveCart(
     c,
     c.req.param('storeId') ?? '',
     c.req.param('cartId') ?? '',
   )
-  const detail = await cartDetail(c, store, cartId)
+  const detail = await ops.cartDetail(c, store, cartId)
   if (!detail) throw new AppError('NOT_FOUND', 'There is no such cart (it may have been deleted).')
   return render(
     c,
@@ -248,15 +239,15 @@ const Act = z.object({
 
 cartPages.post('/carts/:storeId/:cartId/act', ...signedIn, async (c) => {
   const parsed = Act.safeParse(await c.req.parseBody())
-  const { store, cartId } = await resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
+  const { store, cartId } = await ops.resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
   if (!parsed.success) {
     c.status(400)
     return cartPage(c, { error: 'That is not an action a cart has.' })
   }
   const { action } = parsed.data
   try {
-    if (action === 'resume_ai') await (await phoneContact(c, store, cartId)).contact.resumeAi()
-    else await actOnCart(c, store, cartId, action)
+    if (action === 'resume_ai') await (await ops.phoneContact(c, store, cartId)).contact.resumeAi()
+    else await ops.actOnCart(c, store, cartId, action)
   } catch (err) {
     // The machine's refusal (already archived…) or no phone: said on the page, nothing changed.
     if (!(err instanceof AppError) || err.status === 404) throw err
@@ -271,8 +262,8 @@ cartPages.post('/carts/:storeId/:cartId/act', ...signedIn, async (c) => {
 cartPages.post('/carts/:storeId/:cartId/reply', ...signedIn, async (c) => {
   const body = await c.req.parseBody()
   const text = typeof body.text === 'string' ? body.text.trim() : ''
-  const nonce = ReplyKeySchema.safeParse(body.nonce)
-  const { store, cartId } = await resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
+  const nonce = ops.ReplyKeySchema.safeParse(body.nonce)
+  const { store, cartId } = await ops.resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
   if (!text || text.length > 1000 || !nonce.success) {
     c.status(400)
     return cartPage(c, {
@@ -283,7 +274,7 @@ cartPages.post('/carts/:storeId/:cartId/reply', ...signedIn, async (c) => {
     })
   }
   try {
-    await replyByHand(c, store, cartId, text, nonce.data)
+    await ops.replyByHand(c, store, cartId, text, nonce.data)
   } catch (err) {
     if (!(err instanceof AppError) || err.status === 404) throw err
     c.status(err.status as 409)

@@ -3,7 +3,7 @@ import { CART_STATUSES } from '../../domain/cart/schema'
 import { formatMoney } from '../../domain/message/format'
 import type { CartListRow } from '../../views/cart'
 import { channelName, maskEmail, maskPhone, STATUS_TONE, when } from './format'
-import { Flash, StoreSelect } from './parts'
+import { Choice, DateRange, Flash, StoreSelect } from './parts'
 
 /** The list's filters as the form shows them (strings, as typed). */
 export type CartFilterForm = {
@@ -40,6 +40,10 @@ const withQuery = (path: string, query: string, extra = '') => {
   return q ? `${path}?${q}` : path
 }
 
+const STATUS_OPTIONS = { '': 'Any status', ...Object.fromEntries(CART_STATUSES.map((s) => [s, s])) }
+const CHANNEL_OPTIONS = { '': 'Any channel', email: 'Email', sms: 'Text' }
+const CONTACT_OPTIONS = { '': 'With or without', yes: 'Has email or phone', no: 'No contact' }
+
 const Filters: FC<{ stores: Props['stores']; form: CartFilterForm }> = ({ stores, form }) => (
   <form class="card filters" method="get" action="/carts" aria-label="Filter carts">
     <div class="grow">
@@ -54,49 +58,10 @@ const Filters: FC<{ stores: Props['stores']; form: CartFilterForm }> = ({ stores
       />
     </div>
     <StoreSelect stores={stores} current={form.store} />
-    <div>
-      <label for="status">Status</label>
-      <select id="status" name="status">
-        <option value="">Any status</option>
-        {CART_STATUSES.map((s) => (
-          <option value={s} selected={s === form.status}>
-            {s}
-          </option>
-        ))}
-      </select>
-    </div>
-    <div>
-      <label for="channel">Messaged by</label>
-      <select id="channel" name="channel">
-        <option value="">Any channel</option>
-        <option value="email" selected={form.channel === 'email'}>
-          Email
-        </option>
-        <option value="sms" selected={form.channel === 'sms'}>
-          Text
-        </option>
-      </select>
-    </div>
-    <div>
-      <label for="contact">Contact</label>
-      <select id="contact" name="contact">
-        <option value="">With or without</option>
-        <option value="yes" selected={form.contact === 'yes'}>
-          Has email or phone
-        </option>
-        <option value="no" selected={form.contact === 'no'}>
-          No contact
-        </option>
-      </select>
-    </div>
-    <div>
-      <label for="from">Updated from</label>
-      <input id="from" name="from" type="date" value={form.from} />
-    </div>
-    <div>
-      <label for="to">to</label>
-      <input id="to" name="to" type="date" value={form.to} />
-    </div>
+    <Choice name="status" label="Status" value={form.status} options={STATUS_OPTIONS} />
+    <Choice name="channel" label="Messaged by" value={form.channel} options={CHANNEL_OPTIONS} />
+    <Choice name="contact" label="Contact" value={form.contact} options={CONTACT_OPTIONS} />
+    <DateRange from={form.from} to={form.to} labels={['Updated from', 'to']} />
     <div class="actions">
       <button class="btn" type="submit">
         Filter

@@ -1,5 +1,11 @@
 import type { FC } from 'hono/jsx'
 
+/** The two fields; the browser's password manager knows them by their `autocomplete`. */
+const FIELDS = [
+  { name: 'email', label: 'Email', autocomplete: 'username' },
+  { name: 'password', label: 'Password', autocomplete: 'current-password' },
+] as const
+
 /** The login form. `error` is shown above it; the email typed is kept. */
 export const LoginPage: FC<{ csrf: string; next: string; email?: string; error?: string }> = ({
   csrf,
@@ -19,27 +25,19 @@ export const LoginPage: FC<{ csrf: string; next: string; email?: string; error?:
         ) : null}
         <input type="hidden" name="_csrf" value={csrf} />
         <input type="hidden" name="next" value={next} />
-        <div class="field">
-          <label for="email">Email</label>
-          <input
-            id="email"
-            name="email"
-            type="email"
-            autocomplete="username"
-            required
-            value={email ?? ''}
-          />
-        </div>
-        <div class="field">
-          <label for="password">Password</label>
-          <input
-            id="password"
-            name="password"
-            type="password"
-            autocomplete="current-password"
-            required
-          />
-        </div>
+        {FIELDS.map((f) => (
+          <div class="field">
+            <label for={f.name}>{f.label}</label>
+            <input
+              id={f.name}
+              name={f.name}
+              type={f.name}
+              autocomplete={f.autocomplete}
+              required
+              value={f.name === 'email' ? (email ?? '') : undefined}
+            />
+          </div>
+        ))}
         <button class="btn" type="submit">
           Log in
         </button>

@@ -1,7 +1,13 @@
 import type { FC } from 'hono/jsx'
 import type { MessageView } from '../../views/cart'
 import { channelName, when } from './format'
-import { StoreSelect } from './parts'
+import { Choice, StoreSelect } from './parts'
+
+const CHANNEL_OPTIONS = {
+  '': 'Email and texts',
+  email: channelName('email'),
+  sms: channelName('sms'),
+}
 
 type Props = {
   stores: { id: string; name: string }[]
@@ -71,17 +77,7 @@ export const OutboxPage: FC<Props> = (p) => (
       </div>
       <form method="get" action="/outbox" class="filters">
         <StoreSelect stores={p.stores} current={p.store} />
-        <div>
-          <label for="channel">Channel</label>
-          <select id="channel" name="channel">
-            <option value="">Email and texts</option>
-            {(['email', 'sms'] as const).map((ch) => (
-              <option value={ch} selected={ch === p.channel}>
-                {channelName(ch)}
-              </option>
-            ))}
-          </select>
-        </div>
+        <Choice name="channel" label="Channel" value={p.channel} options={CHANNEL_OPTIONS} />
         <button class="btn secondary" type="submit">
           Show
         </button>

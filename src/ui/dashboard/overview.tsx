@@ -2,7 +2,7 @@ import type { FC } from 'hono/jsx'
 import type { Stats } from '../../views/cart'
 import type { DayPoint, Funnel } from '../../views/overview'
 import { moneyOf } from './format'
-import { StoreSelect } from './parts'
+import { DateRange, StoreSelect } from './parts'
 
 type Props = {
   stores: { id: string; name: string }[]
@@ -16,6 +16,12 @@ type Props = {
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`)
+
+/** The chart's two bars per day, side by side: what was abandoned, what came back. */
+const SERIES = [
+  ['abandoned', '#f59e0b'],
+  ['recovered', '#10b981'],
+] as const
 
 /** Abandoned (amber) against recovered (green) carts per day, as a server-rendered SVG. */
 const DailyChart: FC<{ days: DayPoint[] }> = ({ days }) => {
@@ -44,24 +50,17 @@ const DailyChart: FC<{ days: DayPoint[] }> = ({ days }) => {
         const x = pad.l + i * step
         return (
           <g>
-            <rect
-              x={x}
-              y={y(d.abandoned)}
-              width={bar}
-              height={H - pad.b - y(d.abandoned)}
-              fill="#f59e0b"
-            >
-              <title>{`${d.day}: ${d.abandoned} abandoned`}</title>
-            </rect>
-            <rect
-              x={x + bar + 1}
-              y={y(d.recovered)}
-              width={bar}
-              height={H - pad.b - y(d.recovered)}
-              fill="#10b981"
-            >
-              <title>{`${d.day}: ${d.recovered} recovered`}</title>
-            </rect>
+            {SERIES.map(([kind, fill], k) => (
+              <rect
+                x={x + k * (bar + 1)}
+                y={y(d[kind])}
+                width={bar}
+                height={H - pad.b - y(d[kind])}
+                fill={fill}
+              >
+                <title>{`${d.day}: ${d[kind]} ${kind}`}</title>
+              </rect>
+            ))}
             {i % Math.ceil(days.length / 6) === 0 ? (
               <text x={x} y={H - 6} font-size="11" fill="#64748b">
                 {d.day.slice(5)}
@@ -131,14 +130,7 @@ export const OverviewPage: FC<Props> = (p) => {
         </div>
         <form class="filters" method="get" action="/">
           <StoreSelect stores={p.stores} current={p.store} />
-          <div>
-            <label for="from">From</label>
-            <input id="from" name="from" type="date" value={p.from} />
-          </div>
-          <div>
-            <label for="to">To</label>
-            <input id="to" name="to" type="date" value={p.to} />
-          </div>
+          <DateRange from={p.from} to={p.to} labels={['From', 'To']} />
           <button class="btn secondary" type="submit">
             Show
           </button>

@@ -52,3 +52,43 @@ export const StoreSelect: FC<{
     </select>
   </div>
 )
+
+/**
+ * A labelled select. `options` maps each value to its text, in order; the first may be
+ * `'': 'Any …'`, the choice a form starts with, which needs no `selected`.
+ */
+export const Choice: FC<{
+  name: string
+  label: string
+  value: string | null | undefined
+  options: Record<string, string>
+}> = ({ name, label, value, options }) => (
+  <div>
+    <label for={name}>{label}</label>
+    <select id={name} name={name}>
+      {Object.entries(options).map(([v, text]) => (
+        <option value={v} selected={v !== '' && v === value}>
+          {text}
+        </option>
+      ))}
+    </select>
+  </div>
+)
+
+/** A filter's date range: `from` and `to` (`YYYY-MM-DD`), each labelled. */
+export const DateRange: FC<{ from: string; to: string; labels: readonly [string, string] }> = ({
+  from,
+  to,
+  labels,
+}) => (
+  <>
+    <div>
+      <label for="from">{labels[0]}</label>
+      <input id="from" name="from" type="date" value={from} />
+    </div>
+    <div>
+      <label for="to">{labels[1]}</label>
+      <input id="to" name="to" type="date" value={to} />
+    </div>
+  </>
+)
