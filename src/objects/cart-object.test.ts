@@ -5,7 +5,8 @@ import { age, beacon, cartId, createStore, ITEMS, waitForRow } from '../../test/
 import { createAdapters } from '../adapters'
 import { eraseCartRows, writeCartReports } from '../db/projection'
 import { cartReport } from '../domain/cart/report'
-import { type CartObject, JOURNAL_KEEP_FIRST, JOURNAL_KEEP_LAST } from './cart-object'
+import type { CartObject } from './cart-object'
+import { JOURNAL_KEEP_FIRST, JOURNAL_KEEP_LAST } from './journal'
 import { cartStub } from './stubs'
 
 async function newCartIn(settings: Record<string, number> = {}) {
