@@ -8,7 +8,7 @@ import { getConfig } from '../config'
 import { liveRun } from '../domain/cart/live'
 import type { Report } from '../domain/cart/report'
 import { messageKey } from '../domain/cart/runs'
-import type { CartState } from '../domain/cart/types'
+import type { CartEvent, CartState } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { messageIdFor } from '../services/delivery/codes'
@@ -17,27 +17,38 @@ import { MAX_ROWS_PER_FLUSH, mayRetry, type Outbox, type OutboxRow, type OutboxR
 import { contactStub } from './stubs'
 
 /** What the runner needs of the cart object (read afresh at every use: events run meanwhile). */
-export interface CartHost {
-  readonly env: Env
-  readonly adapters: Adapters
-  readonly outbox: Outbox
+export type CartHost = {
+  env: Env
+  outbox: Outbox
+  adapters(): Adapters
   clock(): number
   state(): CartState | null
   policy(): CartPolicy
-  settle(
-    stepId: string,
-    outcome: 'sent' | 'failed' | 'skipped',
-    messageId: string | null,
-    reason: string | null,
-    coupon?: string | null,
-  ): Promise<void>
+  /** Settles a run through the cart's machine (`message.settled`). */
+  settle(s: Omit<Extract<CartEvent, { type: 'message.settled' }>, 'type'>): Promise<void>
+}
+
+/** The cart's outbox runner: one flush at a time; a second caller leaves it to the first. */
+export class CartDelivery {
+  private flushing = false
+  constructor(private readonly host: CartHost) {}
+
+  async flush(): Promise<void> {
+    if (this.flushing) return
+    this.flushing = true
+    try {
+      await flush(this.host)
+    } finally {
+      this.flushing = false
+    }
+  }
 }
 
 /**
  * Runs due rows one at a time until none is left (at most `MAX_ROWS_PER_FLUSH`). Rows added
  * meanwhile (the next step, a report) are picked up by the same loop.
  */
-export async function flush(host: CartHost): Promise<void> {
+async function flush(host: CartHost): Promise<void> {
   await reconcile(host)
   for (let i = 0; i < MAX_ROWS_PER_FLUSH; i++) {
     const row = host.outbox.due(host.clock())
@@ -64,12 +75,13 @@ async function reconcile(host: CartHost): Promise<void> {
   for (const s of host.outbox.reconcile(sending, host.clock())) {
     // A text that may have gone keeps its message id (its row is listed).
     const listed = s.outcome === 'sent' || s.reason === 'outcome_unknown'
-    await host.settle(s.stepId, s.outcome, listed ? await messageIdFor(s.key) : null, s.reason)
+    const messageId = listed ? await messageIdFor(s.key) : null
+    await host.settle({ stepId: s.stepId, outcome: s.outcome, messageId, reason: s.reason })
   }
 }
 
 async function sendReport(host: CartHost, row: OutboxRow): Promise<void> {
-  const result = await host.adapters.reports.publish(JSON.parse(row.body) as Report)
+  const result = await host.adapters().reports.publish(JSON.parse(row.body) as Report)
   if (result.ok) return host.outbox.delivered(row)
   host.outbox.retryLater(row, result.code, host.clock())
   log('warn', 'report send failed; will retry', { id: row.id, code: result.code })
@@ -83,7 +95,7 @@ async function sendReport(host: CartHost, row: OutboxRow): Promise<void> {
 async function deliver(host: CartHost, found: OutboxRow): Promise<void> {
   const run = JSON.parse(found.body) as OutboxRun
   const ctx = context(host, run, found)
-  const channel = run.channel === 'email' ? host.adapters.email : host.adapters.sms
+  const channel = run.channel === 'email' ? host.adapters().email : host.adapters().sms
   // A call cut off mid-way may have gone, even if its step was stopped since: settled (and
   // counted) before the run is looked at.
   if (found.state === 'calling' && !channel.idempotent) return settleUnknown(host, found, run)
@@ -95,7 +107,12 @@ async function deliver(host: CartHost, found: OutboxRow): Promise<void> {
     row = host.outbox.resume(found)
     if (!row) {
       await notSent(host, ctx, found, run, 'interrupted')
-      return host.settle(run.stepId, 'failed', null, 'interrupted')
+      return host.settle({
+        stepId: run.stepId,
+        outcome: 'failed',
+        messageId: null,
+        reason: 'interrupted',
+      })
     }
   }
   host.outbox.mark(row.id, 'sending', host.clock())
@@ -105,7 +122,12 @@ async function deliver(host: CartHost, found: OutboxRow): Promise<void> {
   host.outbox.record(row, outcome, host.clock())
   await recordSend(ctx, run, outcome, found.state === 'calling')
   if (outcome.type === 'not_sent' && outcome.skipped) {
-    return host.settle(run.stepId, 'skipped', null, outcome.reason)
+    return host.settle({
+      stepId: run.stepId,
+      outcome: 'skipped',
+      messageId: null,
+      reason: outcome.reason,
+    })
   }
   if (outcome.type !== 'done' || !state) return
   const { result, report } = outcome
@@ -114,20 +136,20 @@ async function deliver(host: CartHost, found: OutboxRow): Promise<void> {
     const ref = { storeId: state.storeId, channel: 'sms' as const, address: outcome.to }
     await contactStub(host.env.CONTACT, ref).recordText(report.createdAt, state.cartId)
   }
-  await host.settle(
-    run.stepId,
-    result.ok ? 'sent' : 'failed',
-    result.ok || unknown ? report.id : null,
-    result.ok ? null : result.code,
-    outcome.coupon,
-  )
+  await host.settle({
+    stepId: run.stepId,
+    outcome: result.ok ? 'sent' : 'failed',
+    messageId: result.ok || unknown ? report.id : null,
+    reason: result.ok ? null : result.code,
+    coupon: outcome.coupon,
+  })
 }
 
 function context(host: CartHost, run: OutboxRun, row: OutboxRow): SendContext {
   return {
     db: host.env.DB,
     secret: getConfig(host.env).SIGNING_SECRET,
-    adapters: host.adapters,
+    adapters: host.adapters(),
     get policy() {
       return host.policy()
     },
@@ -165,5 +187,6 @@ async function settleUnknown(host: CartHost, row: OutboxRow, run: OutboxRun): Pr
     const ref = { storeId: state.storeId, channel: 'sms' as const, address: phone }
     await contactStub(host.env.CONTACT, ref).recordText(host.clock(), state.cartId)
   }
-  await host.settle(run.stepId, 'failed', await messageIdFor(run.key), 'outcome_unknown')
+  const messageId = await messageIdFor(run.key)
+  await host.settle({ stepId: run.stepId, outcome: 'failed', messageId, reason: 'outcome_unknown' })
 }

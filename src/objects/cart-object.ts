@@ -1,8 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
-import { cachedStoreById } from '../db/stores'
+import { linksContacts } from '../domain/cart/contact-link'
 import { newCart, next, takesOrder, wakeAt } from '../domain/cart/machine'
-import { cartReport } from '../domain/cart/report'
 import { parseState } from '../domain/cart/schema'
 import type {
   Beacon,
@@ -12,13 +11,12 @@ import type {
   MerchantAction,
   OrderReport,
 } from '../domain/cart/types'
-import { type CartPolicy, cartPolicy } from '../domain/store/settings'
-import { log } from '../lib/log'
-import { type CartHost, flush } from './cart-delivery'
-import { billedTo, claimOrder, contactFacts } from './cart-peers'
-import { CART_MIGRATIONS } from './cart-storage'
+import type { CartPolicy } from '../domain/store/settings'
+import { CartDelivery } from './cart-delivery'
+import { billedTo, claimOrder, contactFacts, currentPolicy } from './cart-peers'
+import { CART_MIGRATIONS, erased, eraseLayout, persist } from './cart-storage'
 import type { ApplyResult, Billing, CartSnapshot, IngestResult, TakeResult } from './cart-types'
-import { appendJournal, journalHadItems, readJournal } from './journal'
+import { hadItems, readJournal } from './journal'
 import { migrateStorage } from './migrations'
 import type { ClaimRequest } from './order-object'
 import { Outbox } from './outbox'
@@ -28,7 +26,6 @@ export type { ApplyResult, Billing, CartSnapshot, IngestResult, TakeResult } fro
 
 /** An alarm that cannot read the store's settings comes back after this long. */
 const SETTINGS_RETRY_MS = 60_000
-type Settle = Extract<CartEvent, { type: 'message.settled' }>
 type Noted = Omit<Extract<CartEvent, { type: 'message.recorded' }>, 'type'>
 
 /**
@@ -40,17 +37,26 @@ export class CartObject extends DurableObject<Env> {
   private state: CartState | null = null
   /** The newest store settings this cart has seen; stored only when they change. */
   private known: CartPolicy | null = null
-  private flushing = false
   protected adapters: Adapters
   /** The one clock this object reads; a test steps it through `runInDurableObject`. */
   clock: () => number = () => Date.now()
   private readonly outbox: Outbox
   private readonly kv: SyncKvStorage
+  private readonly delivery: CartDelivery
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.adapters = createAdapters(env)
     this.outbox = new Outbox(ctx.storage)
+    this.delivery = new CartDelivery({
+      env,
+      outbox: this.outbox,
+      adapters: () => this.adapters,
+      clock: () => this.clock(),
+      state: () => this.state,
+      policy: () => this.policy(),
+      settle: (s) => this.event({ type: 'message.settled', coupon: null, ...s }),
+    })
     this.kv = ctx.storage.kv
     ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage, CART_MIGRATIONS)
@@ -75,7 +81,8 @@ export class CartObject extends DurableObject<Env> {
     const order = beacon.kind === 'order' ? beacon.order : undefined
     const done = order
       ? await this.ctx.blockConcurrencyWhile(async () => {
-          if ((beacon.items?.length ?? 0) === 0 && !this.hadItems()) return null
+          if ((beacon.items?.length ?? 0) === 0 && !hadItems(this.ctx.storage, this.state))
+            return null
           if (this.state && !takesOrder(this.state, order.id)) return null
           const held = await claimOrder(this.env, ref, order.id, { by: 'storefront' })
           return held?.cart === ref.cartId ? this.commitBeacon(ref, beacon, policy, currency) : null
@@ -84,14 +91,7 @@ export class CartObject extends DurableObject<Env> {
     if (!done) return { state: this.state, linkContacts: false }
     await this.afterCommit()
     const { before, result } = done
-    // The contact objects hear of a beacon only when it says something new about the person.
-    const after = result.state.contact
-    const linkContacts =
-      after.email !== before.contact.email ||
-      after.phone !== before.contact.phone ||
-      (beacon.consents?.length ?? 0) > 0 ||
-      (before.supersededBy !== null && result.state.supersededBy === null)
-    return { ...result, linkContacts }
+    return { ...result, linkContacts: linksContacts(before, result.state, beacon) }
   }
 
   private commitBeacon(ref: CartRef, beacon: Beacon, policy: CartPolicy, currency: string) {
@@ -105,14 +105,6 @@ export class CartObject extends DurableObject<Env> {
       before,
       result: this.commit(before, { type: 'beacon.received', beacon }, policy, extra),
     }
-  }
-
-  /** The cart has items, or had some (emptied at checkout, abandoned, ordered). */
-  private hadItems(): boolean {
-    const s = this.state
-    if (!s) return false
-    if (s.items.length > 0 || s.abandonedAt !== null || s.order !== null) return true
-    return journalHadItems(this.ctx.storage)
   }
 
   /**
@@ -199,24 +191,15 @@ export class CartObject extends DurableObject<Env> {
   async erase(
     opts: { unchangedSince?: number } = {},
   ): Promise<{ revision: number; phone?: string } | { kept: true } | null> {
-    if (!this.state) {
-      const floor = this.kv.get<number>('revisionFloor')
-      const phone = this.kv.get<string>('erasedPhone')
-      if (floor === undefined) return null
-      return phone ? { revision: floor, phone } : { revision: floor }
-    }
+    if (!this.state) return erased(this.ctx.storage)
     if (opts.unchangedSince !== undefined && this.state.updatedAt >= opts.unchangedSince)
       return { kept: true }
-    const { revision, contact } = this.state
+    const state = this.state
     await this.ctx.storage.deleteAlarm()
     await this.ctx.storage.deleteAll()
-    migrateStorage(this.ctx.storage, CART_MIGRATIONS)
     this.known = null
-    this.kv.put('revisionFloor', revision)
-    // Kept so that a retried delete can still forget the SMS thread (the phone alone, no cart).
-    if (contact.phone) this.kv.put('erasedPhone', contact.phone)
     this.state = null
-    return contact.phone ? { revision, phone: contact.phone } : { revision }
+    return eraseLayout(this.ctx.storage, state)
   }
 
   /**
@@ -226,17 +209,8 @@ export class CartObject extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     if (!this.state) return
-    const known = this.policy()
-    const { storeId } = this.state
-    let policy: CartPolicy
-    try {
-      const store = await cachedStoreById(this.env.DB, storeId)
-      // Stores are never deleted; without the row, the cart's own copy is all there is.
-      policy = store ? cartPolicy(store, known.baseUrl) : known
-    } catch (err) {
-      log('warn', 'store settings unavailable; alarm retried', { storeId, error: String(err) })
-      return this.ctx.storage.setAlarm(this.clock() + SETTINGS_RETRY_MS)
-    }
+    const policy = await currentPolicy(this.env, this.state.storeId, this.policy())
+    if (!policy) return this.ctx.storage.setAlarm(this.clock() + SETTINGS_RETRY_MS)
     if (!this.state) return
     const contact = await contactFacts(this.env, this.state, policy, () => this.state)
     if (this.state) await this.apply(this.state, { type: 'timer.fired', contact }, policy)
@@ -285,30 +259,17 @@ export class CartObject extends DurableObject<Env> {
     // The policy is rewritten only when it changes, not with every event.
     const changed = !known || known.version !== policy.version || known.baseUrl !== policy.baseUrl
     const t = next(state, event, now, policy)
-    this.ctx.storage.transactionSync(() => {
-      this.kv.put('state', t.state)
-      if (changed) this.kv.put('policy', policy)
-      appendJournal(this.ctx.storage, [...extra, ...t.journal])
-      if (t.effects.some((e) => e.type === 'publish_report')) {
-        this.outbox.putReport(JSON.stringify(cartReport(t.state)), now)
-      }
-      for (const e of t.effects) if (e.type === 'send_message') this.outbox.queueMessage(e, now)
-    })
+    const journal = [...extra, ...t.journal]
+    persist(this.ctx.storage, this.outbox, { ...t, policy: changed ? policy : null, journal, now })
     this.state = t.state
     this.known = policy
     return t.refused ? { state: t.state, refused: t.refused } : { state: t.state }
   }
 
-  /** The alarm, then the outbox; a second caller leaves the outbox to the one running it. */
+  /** The alarm, then the outbox, then the alarm again (the outbox moved its rows). */
   private async afterCommit(): Promise<void> {
     await this.schedule()
-    if (this.flushing) return
-    this.flushing = true
-    try {
-      await flush(this.host())
-    } finally {
-      this.flushing = false
-    }
+    await this.delivery.flush()
     await this.schedule()
   }
 
@@ -323,35 +284,12 @@ export class CartObject extends DurableObject<Env> {
     else await this.ctx.storage.setAlarm(Math.min(...times))
   }
 
-  private host(): CartHost {
-    const self = this
-    return {
-      env: this.env,
-      get adapters() {
-        return self.adapters
-      },
-      outbox: this.outbox,
-      clock: () => this.clock(),
-      state: () => this.state,
-      policy: () => this.policy(),
-      settle: (stepId, outcome, messageId, reason, coupon = null) =>
-        this.event({
-          type: 'message.settled',
-          stepId,
-          outcome,
-          messageId,
-          reason,
-          coupon,
-        } satisfies Settle),
-    }
-  }
-
   private policy(): CartPolicy {
     if (!this.known) throw new Error('cart has state but no policy')
     return this.known
   }
 
-  /** The newer of the cart's copy and `incoming`; a tie goes to `incoming` (a stale cache never wins). */
+  /** The newer of the cart's copy and `incoming` (a tie: `incoming`); a stale cache never wins. */
   private adopt(incoming: CartPolicy | null): CartPolicy {
     if (!incoming) return this.policy()
     return this.known && this.known.version > incoming.version ? this.known : incoming

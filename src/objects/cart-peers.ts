@@ -2,9 +2,11 @@
  * What a cart asks of other objects: the order id's claim, and what the contact objects know.
  * Reached only through `stubs.ts`.
  */
+
+import { cachedStoreById } from '../db/stores'
 import type { CartState } from '../domain/cart/types'
 import type { ContactFacts } from '../domain/sequence/policy'
-import type { CartPolicy } from '../domain/store/settings'
+import { type CartPolicy, cartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { type CartRef, contactStub, orderStub } from './stubs'
 
@@ -72,6 +74,24 @@ export async function contactFacts(
   const now = current()?.contact
   if (now?.phone !== s.contact.phone || now?.email !== s.contact.email) return {}
   return facts
+}
+
+/**
+ * The store's current settings (cached per isolate for a few seconds), or the cart's own copy
+ * when the store has no row (stores are never deleted). Null when D1 cannot be read.
+ */
+export async function currentPolicy(
+  env: Env,
+  storeId: string,
+  known: CartPolicy,
+): Promise<CartPolicy | null> {
+  try {
+    const store = await cachedStoreById(env.DB, storeId)
+    return store ? cartPolicy(store, known.baseUrl) : known
+  } catch (err) {
+    log('warn', 'store settings unavailable; alarm retried', { storeId, error: String(err) })
+    return null
+  }
 }
 
 /** The cart's contact is the order's billing email or phone (both normalised). */

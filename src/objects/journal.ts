@@ -3,7 +3,7 @@
  * cart's first entries (how it began) and its latest ones; what falls between is dropped and
  * counted (`journalTrimmed`), and the snapshot says where.
  */
-import type { JournalEntry } from '../domain/cart/types'
+import type { CartState, JournalEntry } from '../domain/cart/types'
 
 export const JOURNAL_KEEP_FIRST = 50
 export const JOURNAL_KEEP_LAST = 450
@@ -53,8 +53,10 @@ export function readJournal(storage: DurableObjectStorage): JournalEntry[] {
   return journal
 }
 
-/** Whether the journal records the cart holding items at some point. */
-export function journalHadItems(storage: DurableObjectStorage): boolean {
+/** The cart has items, or had some (emptied at checkout, abandoned, ordered). */
+export function hadItems(storage: DurableObjectStorage, s: CartState | null): boolean {
+  if (!s) return false
+  if (s.items.length > 0 || s.abandonedAt !== null || s.order !== null) return true
   return (
     storage.sql
       .exec(
