@@ -148,7 +148,9 @@ async function deliver(host: CartHost, found: OutboxRow): Promise<void> {
 function context(host: CartHost, run: OutboxRun, row: OutboxRow): SendContext {
   return {
     db: host.env.DB,
-    secret: getConfig(host.env).SIGNING_SECRET,
+    get secret() {
+      return getConfig(host.env).SIGNING_SECRET
+    },
     adapters: host.adapters(),
     get policy() {
       return host.policy()
