@@ -1,7 +1,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
 import { linksContacts } from '../domain/cart/contact-link'
-import { newCart, next, takesOrder, wakeAt } from '../domain/cart/machine'
+import { newCart, next, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
 import type {
   Beacon,
@@ -13,12 +13,12 @@ import type {
 } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
 import { CartDelivery } from './cart-delivery'
-import { billedTo, claimOrder, contactFacts, currentPolicy } from './cart-peers'
+import { storefrontClaims, webhookTakes } from './cart-orders'
+import { type ClaimRequest, contactFacts, currentPolicy } from './cart-peers'
 import { CART_MIGRATIONS, erased, eraseLayout, persist } from './cart-storage'
 import type { ApplyResult, Billing, CartSnapshot, IngestResult, TakeResult } from './cart-types'
-import { hadItems, readJournal } from './journal'
+import { readJournal } from './journal'
 import { migrateStorage } from './migrations'
-import type { ClaimRequest } from './order-object'
 import { Outbox } from './outbox'
 import type { CartRef } from './stubs'
 
@@ -80,13 +80,11 @@ export class CartObject extends DurableObject<Env> {
   ): Promise<IngestResult> {
     const order = beacon.kind === 'order' ? beacon.order : undefined
     const done = order
-      ? await this.ctx.blockConcurrencyWhile(async () => {
-          if ((beacon.items?.length ?? 0) === 0 && !hadItems(this.ctx.storage, this.state))
-            return null
-          if (this.state && !takesOrder(this.state, order.id)) return null
-          const held = await claimOrder(this.env, ref, order.id, { by: 'storefront' })
-          return held?.cart === ref.cartId ? this.commitBeacon(ref, beacon, policy, currency) : null
-        })
+      ? await this.ctx.blockConcurrencyWhile(async () =>
+          (await storefrontClaims(this.orders(), ref, order.id, beacon.items?.length ?? 0))
+            ? this.commitBeacon(ref, beacon, policy, currency)
+            : null,
+        )
       : this.commitBeacon(ref, beacon, policy, currency)
     if (!done) return { state: this.state, linkContacts: false }
     await this.afterCommit()
@@ -118,21 +116,16 @@ export class CartObject extends DurableObject<Env> {
     claim: Pick<ClaimRequest, 'named' | 'over'> = {},
     billing?: Billing,
   ): Promise<TakeResult> {
-    const outcome = await this.ctx.blockConcurrencyWhile(async (): Promise<TakeResult> => {
-      const s = this.state
-      if (!s)
-        return {
-          taken: false,
-          reason: this.kv.get('revisionFloor') !== undefined ? 'erased' : 'no_cart',
-        }
-      if (!takesOrder(s, order.id)) return { taken: false, reason: 'refused' }
-      if (billing && !billedTo(s, billing)) return { taken: false, reason: 'stranger' }
-      const held = await claimOrder(this.env, ref, order.id, { ...claim, by: 'webhook' })
-      if (!held) return { taken: false, reason: 'unavailable' }
-      if (held.cart !== ref.cartId) return { taken: false, reason: 'claimed', holder: held.cart }
-      const result = this.commit(s, { type: 'order.reported', order }, policy)
-      return { taken: true, state: result.state, displaced: held.displaced }
-    })
+    const outcome = await this.ctx.blockConcurrencyWhile(() =>
+      webhookTakes(
+        this.orders(),
+        ref,
+        order,
+        claim,
+        billing,
+        (s) => this.commit(s, { type: 'order.reported', order }, policy).state,
+      ),
+    )
     if (outcome.taken) await this.afterCommit()
     return outcome
   }
@@ -282,6 +275,10 @@ export class CartObject extends DurableObject<Env> {
     const times = [wake, this.outbox.earliestDue(this.clock())].filter((t) => t !== null)
     if (times.length === 0) await this.ctx.storage.deleteAlarm()
     else await this.ctx.storage.setAlarm(Math.min(...times))
+  }
+
+  private orders() {
+    return { env: this.env, storage: this.ctx.storage, state: this.state }
   }
 
   private policy(): CartPolicy {

@@ -12,7 +12,7 @@ import { type CartRef, contactStub, orderStub } from './stubs'
 
 // The order object's types, through its stub (objects reach one another only through stubs.ts).
 type OrderClaim = ReturnType<typeof orderStub>['claim']
-type ClaimRequest = Parameters<OrderClaim>[1]
+export type ClaimRequest = Parameters<OrderClaim>[1]
 type ClaimResult = Awaited<ReturnType<OrderClaim>>
 
 /**
