@@ -135,7 +135,7 @@ export class Outbox {
 
   /**
    * A row found `sending` or `calling` (cut off before its answer was known) is tried again,
-   * but not forever: false once its attempts are spent (a fault that recurs must end).
+   * but not forever: null once its attempts are spent (a fault that recurs must end).
    */
   resume(row: OutboxRow): OutboxRow | null {
     if (row.attempts + 1 >= MAX_SEND_ATTEMPTS) return null
