@@ -5,7 +5,8 @@ import { age, beacon, cartId, createStore, ITEMS, waitForRow } from '../../test/
 import { createAdapters } from '../adapters'
 import { eraseCartRows, writeCartReports } from '../db/projection'
 import { cartReport } from '../domain/cart/report'
-import { type CartObject, JOURNAL_KEEP_FIRST, JOURNAL_KEEP_LAST } from './cart-object'
+import type { CartObject } from './cart-object'
+import { JOURNAL_KEEP_FIRST, JOURNAL_KEEP_LAST } from './journal'
 import { cartStub } from './stubs'
 
 async function newCartIn(settings: Record<string, number> = {}) {
@@ -21,6 +22,12 @@ async function newCartIn(settings: Record<string, number> = {}) {
 const alarmOf = (stub: DurableObjectStub<CartObject>) =>
   runInDurableObject(stub, (_o, s) => s.storage.getAlarm())
 
+/** Sets the object's clock to `at` (until it restarts): time passes without a sleep. */
+const clockAt = (stub: DurableObjectStub<CartObject>, at: number) =>
+  runInDurableObject(stub, (o: CartObject) => {
+    o.clock = () => at
+  })
+
 describe('CartObject alarm', () => {
   it('treats an early alarm as a no-op and keeps the inactivity deadline armed', async () => {
     const { stub } = await newCartIn()
@@ -35,7 +42,7 @@ describe('CartObject alarm', () => {
   it('abandons the cart when the alarm fires at the inactivity timeout, then arms the attribution deadline', async () => {
     const { store, id, stub } = await newCartIn({ inactivitySeconds: 1 })
     const created = (await stub.snapshot())!.state
-    await new Promise((r) => setTimeout(r, 1100))
+    await clockAt(stub, created.lastActivityAt + 1100)
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     const snap = (await stub.snapshot())!
     expect(snap.state.status).toBe('abandoned')
@@ -55,7 +62,7 @@ describe('CartObject alarm', () => {
 
   it('changes nothing when the same alarm fires twice', async () => {
     const { stub } = await newCartIn({ inactivitySeconds: 1 })
-    await new Promise((r) => setTimeout(r, 1100))
+    await clockAt(stub, (await stub.snapshot())!.state.lastActivityAt + 1100)
     await runDurableObjectAlarm(stub)
     const once = (await stub.snapshot())!
     await runInDurableObject(stub, (o: CartObject) => o.alarm())

@@ -8,6 +8,7 @@ import {
   isAllowedAt,
   locateRecipient,
   nextAllowedTime,
+  quietUntil,
   recipientWindow,
   STORE_QUIET_BOUNDS,
 } from './quiet-hours'
@@ -112,6 +113,25 @@ describe('quiet hours', () => {
     // Without a zone both coasts must allow it: 8:00 Hawaii is 18:00 UTC in November.
     expect(nextAllowedTime(utc('2026-11-23T13:00:00'), nowhere, FEDERAL_QUIET_HOURS)).toBe(
       utc('2026-11-23T18:00:00'),
+    )
+  })
+})
+
+describe('quietUntil', () => {
+  const store = FEDERAL_QUIET_HOURS
+  it("is null inside the window and the window's opening outside it", () => {
+    // 10:00 in New York (UTC-5 in November).
+    expect(quietUntil(store, '+12125550123', undefined, utc('2026-11-23T15:00:00'))).toBeNull()
+    // 6:00 in New York: morning comes at 8:00 local, 13:00 UTC.
+    expect(quietUntil(store, '+12125550123', undefined, utc('2026-11-23T11:00:00'))).toBe(
+      utc('2026-11-23T13:00:00'),
+    )
+  })
+
+  it('looks again in an hour when no window opens within the horizon', () => {
+    const now = utc('2026-11-23T11:00:00')
+    expect(quietUntil({ startHour: 8, endHour: 8 }, '+12125550123', undefined, now)).toBe(
+      now + 3_600_000,
     )
   })
 })

@@ -123,3 +123,19 @@ export function nextAllowedTime(
   }
   return null
 }
+
+/**
+ * When a text to this phone may next go out, or null when it may go now: the check right before
+ * the provider call. Beyond the search horizon it comes back in an hour to look again.
+ * @example quietUntil(policy.quietHours, '+12125550123', undefined, Date.now())
+ */
+export function quietUntil(
+  store: QuietHours,
+  phoneE164: string,
+  browserZone: string | undefined,
+  now: number,
+): number | null {
+  const { location, hours } = recipientWindow(store, phoneE164, browserZone)
+  if (isAllowedAt(now, location, hours)) return null
+  return nextAllowedTime(now, location, hours) ?? now + 3_600_000
+}

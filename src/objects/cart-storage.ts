@@ -1,0 +1,99 @@
+/**
+ * The cart object's storage layouts, numbered (run by `migrateStorage` under the `schemaVersion`
+ * key the object has always used, so a deployed object runs only the steps it has not), and the
+ * one write of a transition.
+ */
+import { cartReport } from '../domain/cart/report'
+import type { CartState, Effect, JournalEntry } from '../domain/cart/types'
+import type { CartPolicy } from '../domain/store/settings'
+import { appendJournal } from './journal'
+import { addColumns, migrateStorage, type StorageMigration } from './migrations'
+import type { Outbox } from './outbox'
+
+export const CART_MIGRATIONS: readonly StorageMigration[] = [
+  {
+    version: 1,
+    description: 'the journal and the report outbox',
+    up: (s) =>
+      void s.sql.exec(`
+        CREATE TABLE IF NOT EXISTS journal (
+          seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          entry TEXT NOT NULL
+        );
+        CREATE TABLE IF NOT EXISTS outbox (
+          id TEXT PRIMARY KEY,
+          body TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_at INTEGER NOT NULL
+        );
+      `),
+  },
+  {
+    version: 2,
+    description: 'the outbox also holds messages, with their send state',
+    up: (s) =>
+      addColumns(s, 'outbox', {
+        kind: "TEXT NOT NULL DEFAULT 'report'",
+        state: "TEXT NOT NULL DEFAULT 'pending'",
+        last_error: 'TEXT',
+      }),
+  },
+  {
+    version: 3,
+    // Before `calling`, `sending` meant either. A row left `sending` by an older version may have
+    // been mid-call: it is taken as `calling` (never resent to Twilio), as that version would have.
+    description: '`calling` marks a provider call in flight',
+    up: (s) =>
+      void s.sql.exec(
+        "UPDATE outbox SET state = 'calling' WHERE kind = 'message' AND state = 'sending'",
+      ),
+  },
+]
+
+/**
+ * Writes one transition in one transaction: the state, the policy when it changed, the journal,
+ * the newest report and the messages to send. Synchronous, so nothing runs in between.
+ */
+export function persist(
+  storage: DurableObjectStorage,
+  outbox: Outbox,
+  w: {
+    state: CartState
+    policy: CartPolicy | null
+    journal: JournalEntry[]
+    effects: Effect[]
+    now: number
+  },
+): void {
+  storage.transactionSync(() => {
+    storage.kv.put('state', w.state)
+    if (w.policy) storage.kv.put('policy', w.policy)
+    appendJournal(storage, w.journal)
+    if (w.effects.some((e) => e.type === 'publish_report')) {
+      outbox.putReport(JSON.stringify(cartReport(w.state)), w.now)
+    }
+    for (const e of w.effects) if (e.type === 'send_message') outbox.queueMessage(e, w.now)
+  })
+}
+
+/**
+ * After `deleteAll`: the layout again (the migrations; `erase` keeps this behaviour of the old
+ * `migrate()`), and only a revision floor, so a reused cart id starts above every report already
+ * in flight. The phone is kept so that a retried delete can still forget the SMS thread.
+ */
+export function eraseLayout(storage: DurableObjectStorage, s: CartState) {
+  migrateStorage(storage, CART_MIGRATIONS)
+  storage.kv.put('revisionFloor', s.revision)
+  if (s.contact.phone) storage.kv.put('erasedPhone', s.contact.phone)
+  return erased(storage) as { revision: number; phone?: string }
+}
+
+/** What erasing answers once erased (again: the same floor, so a caller can retry); null: never. */
+export function erased(storage: DurableObjectStorage): { revision: number; phone?: string } | null {
+  const floor = storage.kv.get<number>('revisionFloor')
+  const phone = storage.kv.get<string>('erasedPhone')
+  if (floor === undefined) return null
+  return phone ? { revision: floor, phone } : { revision: floor }
+}
