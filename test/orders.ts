@@ -6,7 +6,8 @@ import type { Store } from '../src/db/stores'
 import { toBase64, utf8 } from '../src/lib/encoding'
 import { hmacSha256 } from '../src/lib/hmac'
 import { cartStub } from '../src/objects/stubs'
-import { api, beacon, call, cartId, ITEMS, waitForRow } from './helpers'
+import { beacon, cartId, ITEMS } from './carts'
+import { api, call, waitForRow } from './helpers'
 
 // Issue 11: each view of a WooCommerce order-received page reports the order again, under the
 // fresh cart id the script starts after an order, or from another browser.

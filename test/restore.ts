@@ -3,7 +3,8 @@
 import { env } from 'cloudflare:workers'
 import { signRestoreToken } from '../src/lib/restore-token'
 import type { CartObject } from '../src/objects/cart-object'
-import { abandonedCart as abandonIn, call, createStore, ORIGIN } from './helpers'
+import { abandonedCart as abandonIn } from './carts'
+import { call, createStore, ORIGIN } from './helpers'
 
 /** The test deployment's signing secret (vitest.config.ts). */
 export const SECRET = env.SIGNING_SECRET

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { cartId } from '../../test/helpers'
+import { cartId } from '#test/carts'
 import type { CartReport } from '../domain/cart/report'
 import { eraseCartRows, writeCartReports } from './projection'
 

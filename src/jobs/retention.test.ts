@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { api, beacon, cartId, createStore, ITEMS, waitForRow } from '../../test/helpers'
+import { beacon, cartId, ITEMS } from '#test/carts'
+import { api, createStore, waitForRow } from '#test/helpers'
 import { sweepRetention } from './retention'
 
 const DAY = 86_400_000

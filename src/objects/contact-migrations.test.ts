@@ -4,7 +4,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { createStore } from '../../test/helpers'
+import { createStore } from '#test/helpers'
 import { storeById } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
 import { type ContactPolicy, contactPolicy } from '../domain/store/settings'

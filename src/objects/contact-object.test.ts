@@ -1,18 +1,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import {
-  age,
-  api,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  ITEMS,
-  twilioInbound,
-  waitForRow,
-} from '../../test/helpers'
-import { middayZone } from '../../test/zones'
+import { age, beacon, cartId, ITEMS } from '#test/carts'
+import { api, call, createStore, waitForRow } from '#test/helpers'
+import { twilioInbound } from '#test/texts'
+import { middayZone } from '#test/zones'
 import type { Store } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
 import type { CartObject } from './cart-object'

@@ -4,18 +4,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import {
-  age,
-  api,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  ITEMS,
-  twilioInbound,
-  waitForRow,
-} from '../../test/helpers'
-import { middayZone, nightZone } from '../../test/zones'
+import { age, beacon, cartId, ITEMS } from '#test/carts'
+import { api, call, createStore, waitForRow } from '#test/helpers'
+import { twilioInbound } from '#test/texts'
+import { middayZone, nightZone } from '#test/zones'
 import { createAdapters } from '../adapters'
 import type { CouponIssuer } from '../adapters/coupons/types'
 import { type Store, storeById } from '../db/stores'

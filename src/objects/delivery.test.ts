@@ -1,18 +1,9 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import {
-  abandon,
-  age,
-  api,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  ITEMS,
-  waitForRow,
-} from '../../test/helpers'
-import { middayZone } from '../../test/zones'
+import { abandon, age, beacon, cartId, ITEMS } from '#test/carts'
+import { api, call, createStore, waitForRow } from '#test/helpers'
+import { middayZone } from '#test/zones'
 import { createAdapters } from '../adapters'
 import type { CouponIssuer } from '../adapters/coupons/types'
 import type { EmailSender } from '../adapters/email/types'

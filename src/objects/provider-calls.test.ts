@@ -4,19 +4,10 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, inject, it } from 'vitest'
-import {
-  age,
-  api,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  ITEMS,
-  ORIGIN,
-  twilioInbound,
-  twilioPost,
-} from '../../test/helpers'
-import { middayZone } from '../../test/zones'
+import { age, beacon, cartId, ITEMS } from '#test/carts'
+import { api, call, createStore, ORIGIN } from '#test/helpers'
+import { twilioInbound, twilioPost } from '#test/texts'
+import { middayZone } from '#test/zones'
 import { createAdapters } from '../adapters'
 import type { CouponIssuer } from '../adapters/coupons/types'
 import { resendEmail } from '../adapters/email/resend'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { DEV_ONLY_ROUTES } from '../../test/dev-routes'
-import { call } from '../../test/helpers'
+import { DEV_ONLY_ROUTES } from '#test/dev-routes'
+import { call } from '#test/helpers'
 import { createApp } from '../app'
 
 describe('dev-only routes', () => {

@@ -1,15 +1,7 @@
 // Bad beacons and floods: each gets a clear 4xx and changes nothing.
 import { describe, expect, it } from 'vitest'
-import {
-  beacon,
-  call,
-  cartId,
-  createStore,
-  errorOf,
-  ITEMS,
-  ORIGIN,
-  stateOf,
-} from '../../test/helpers'
+import { beacon, cartId, ITEMS, stateOf } from '#test/carts'
+import { call, createStore, errorOf, ORIGIN } from '#test/helpers'
 import type { Store } from '../db/stores'
 
 describe('POST /v1/events rejects bad input and changes nothing', () => {

@@ -1,7 +1,8 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { beacon, call, cartId, createStore, ITEMS, ORIGIN, stateOf } from '../../test/helpers'
+import { beacon, cartId, ITEMS, stateOf } from '#test/carts'
+import { call, createStore, ORIGIN } from '#test/helpers'
 import { cartStub } from '../objects/stubs'
 
 describe('POST /v1/events', () => {

@@ -1,7 +1,8 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { abandonedCart, beacon, cartId, createStore, waitForRow } from '../../test/helpers'
+import { abandonedCart, beacon, cartId } from '#test/carts'
+import { createStore, waitForRow } from '#test/helpers'
 import {
   cartWithItems,
   orderBeacon,
@@ -10,7 +11,7 @@ import {
   statsOf,
   stubOf,
   webhook,
-} from '../../test/orders'
+} from '#test/orders'
 import type { OrderReport } from '../domain/cart/types'
 import { cartPolicy } from '../domain/store/settings'
 import type { CartObject } from '../objects/cart-object'

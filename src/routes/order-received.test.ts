@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { abandon, abandonedCart, beacon, cartId, createStore, waitForRow } from '../../test/helpers'
+import { abandon, abandonedCart, beacon, cartId } from '#test/carts'
+import { createStore, waitForRow } from '#test/helpers'
 import {
   cartWithItems,
   d1Carts,
@@ -8,7 +9,7 @@ import {
   statsOf,
   stubOf,
   webhook,
-} from '../../test/orders'
+} from '#test/orders'
 
 // Issue 11: each view of a WooCommerce order-received page reports the order again, under the
 // fresh cart id the script starts after an order, or from another browser.

@@ -1,7 +1,7 @@
 // The restore link a message carries: GET /r/:token opens the store and never restores.
 import { describe, expect, it } from 'vitest'
-import { call, errorOf, ORIGIN } from '../../test/helpers'
-import { abandonedCart, footprint, inAnHour, linkFor, rebuilt, SECRET } from '../../test/restore'
+import { call, errorOf, ORIGIN } from '#test/helpers'
+import { abandonedCart, footprint, inAnHour, linkFor, rebuilt, SECRET } from '#test/restore'
 import { signRestoreToken } from '../lib/restore-token'
 
 describe('GET /r/:token', () => {

@@ -1,8 +1,9 @@
 // The storefront rebuilds a cart from a restore token: the items, then its report.
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { api, beacon, call, cartId, createStore, errorOf, ITEMS, ORIGIN } from '../../test/helpers'
-import { abandonedCart, footprint, inAnHour, linkFor, rebuilt, SECRET } from '../../test/restore'
+import { beacon, cartId, ITEMS } from '#test/carts'
+import { api, call, createStore, errorOf, ORIGIN } from '#test/helpers'
+import { abandonedCart, footprint, inAnHour, linkFor, rebuilt, SECRET } from '#test/restore'
 import { signRestoreToken } from '../lib/restore-token'
 import { cartStub } from '../objects/stubs'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { call } from '../../test/helpers'
+import { call } from '#test/helpers'
 import { CARTBACK_VERSION, SCRIPTS } from '../storefront/bundle.generated'
 
 describe('GET /v1/cartback.js', () => {

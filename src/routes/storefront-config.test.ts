@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { api, beacon, call, cartId, createStore, errorOf, ITEMS, ORIGIN } from '../../test/helpers'
+import { beacon, cartId, ITEMS } from '#test/carts'
+import { api, call, createStore, errorOf, ORIGIN } from '#test/helpers'
 import { cartStub } from '../objects/stubs'
 
 const configOf = (key: string, origin = ORIGIN) =>

@@ -1,15 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import {
-  abandon,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  ITEMS,
-  oneEmailStore,
-  waitForRow,
-} from '../../test/helpers'
+import { abandon, beacon, cartId, ITEMS } from '#test/carts'
+import { call, createStore, oneEmailStore, waitForRow } from '#test/helpers'
 import { isSuppressed } from '../db/suppressions'
 import { signLinkToken } from '../lib/restore-token'
 import { cartStub } from '../objects/stubs'

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
-import { hungServer } from '../../../test/fakes/http'
-import { fakeWooCommerce } from '../../../test/fakes/woocommerce'
+import { hungServer } from '#test/fakes/http'
+import { fakeWooCommerce } from '#test/fakes/woocommerce'
 import type { Coupon } from './types'
 import { wooCoupons } from './woocommerce'
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hungServer } from '../../../test/fakes/http'
-import { fakeResend } from '../../../test/fakes/resend'
+import { hungServer } from '#test/fakes/http'
+import { fakeResend } from '#test/fakes/resend'
 import { resendEmail } from './resend'
 import type { EmailMessage } from './types'
 

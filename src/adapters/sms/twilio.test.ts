@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { hungServer } from '../../../test/fakes/http'
-import { fakeTwilio } from '../../../test/fakes/twilio'
+import { hungServer } from '#test/fakes/http'
+import { fakeTwilio } from '#test/fakes/twilio'
 import { twilioSms } from './twilio'
 import type { SmsMessage } from './types'
 

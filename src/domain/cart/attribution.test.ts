@@ -1,16 +1,6 @@
 // Which message an order is credited to, and for how long.
 import { describe, expect, it } from 'vitest'
-import {
-  ABANDONED,
-  abandonedWith,
-  email,
-  H,
-  M,
-  policy,
-  sent,
-  text,
-  timer,
-} from '../../../test/domain/cart'
+import { ABANDONED, abandonedWith, email, H, M, policy, sent, text, timer } from '#test/domain/cart'
 import { next } from './machine'
 import type { CartEvent, CartState } from './types'
 

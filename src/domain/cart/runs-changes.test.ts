@@ -12,7 +12,7 @@ import {
   T0,
   text,
   timer,
-} from '../../../test/domain/cart'
+} from '#test/domain/cart'
 import { next } from './machine'
 
 describe('sequence stops and counts', () => {

@@ -1,16 +1,6 @@
 // The sequence a cart runs after abandonment: steps, quiet hours, consent, pauses.
 import { describe, expect, it } from 'vitest'
-import {
-  ABANDONED,
-  abandonedWith,
-  email,
-  H,
-  M,
-  policy,
-  sent,
-  text,
-  timer,
-} from '../../../test/domain/cart'
+import { ABANDONED, abandonedWith, email, H, M, policy, sent, text, timer } from '#test/domain/cart'
 import type { CartPolicy } from '../store/settings'
 import { next } from './machine'
 import type { CartState } from './types'

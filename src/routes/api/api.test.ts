@@ -1,17 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import {
-  abandon,
-  api,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  errorOf,
-  ITEMS,
-  ORIGIN,
-  waitForRow,
-} from '../../../test/helpers'
+import { abandon, beacon, cartId, ITEMS } from '#test/carts'
+import { api, call, createStore, errorOf, ORIGIN, waitForRow } from '#test/helpers'
 import type { Store } from '../../db/stores'
 import { verifyRestoreToken } from '../../lib/restore-token'
 import { cartStub } from '../../objects/stubs'

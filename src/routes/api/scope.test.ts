@@ -2,16 +2,8 @@
 // token and an all-stores read-write token.
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
-import {
-  api,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  errorOf,
-  ITEMS,
-  waitForRow,
-} from '../../../test/helpers'
+import { beacon, cartId, ITEMS } from '#test/carts'
+import { api, call, createStore, errorOf, waitForRow } from '#test/helpers'
 import { type ApiTokenAccess, createApiToken } from '../../db/auth'
 import type { Store } from '../../db/stores'
 import { toBase64Url, utf8 } from '../../lib/encoding'

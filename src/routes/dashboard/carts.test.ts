@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { csrfOf, get, post, signIn } from '../../../test/dashboard-session'
-import { api, beacon, cartId, createStore, ITEMS, waitForRow } from '../../../test/helpers'
+import { beacon, cartId, ITEMS } from '#test/carts'
+import { csrfOf, get, post, signIn } from '#test/dashboard-session'
+import { api, createStore, waitForRow } from '#test/helpers'
 
 /** A signed-in session and its CSRF token, read from a page as a browser would. */
 async function session() {

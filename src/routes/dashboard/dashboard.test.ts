@@ -10,8 +10,8 @@ import {
   post,
   postLogin,
   signIn,
-} from '../../../test/dashboard-session'
-import { api, call, createStore } from '../../../test/helpers'
+} from '#test/dashboard-session'
+import { api, call, createStore } from '#test/helpers'
 
 describe('dashboard login', () => {
   it('sends a visitor without a session to the login page, and back after logging in', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { csrfOf, get, post, signIn } from '../../../test/dashboard-session'
-import { api, createStore } from '../../../test/helpers'
+import { csrfOf, get, post, signIn } from '#test/dashboard-session'
+import { api, createStore } from '#test/helpers'
 import { DEFAULT_SEQUENCE } from '../../domain/sequence/steps'
 import { formOfStep } from './sequence-form'
 

@@ -2,18 +2,8 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import {
-  age,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  errorOf,
-  ITEMS,
-  ORIGIN,
-  oneEmailStore,
-  waitForRow,
-} from '../../../test/helpers'
+import { age, beacon, cartId, ITEMS } from '#test/carts'
+import { call, createStore, errorOf, ORIGIN, oneEmailStore, waitForRow } from '#test/helpers'
 import { createAdapters } from '../../adapters'
 import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'

@@ -2,8 +2,10 @@ import { env } from 'cloudflare:workers'
 // The official package's signing code (its webhooks module runs in workerd with nodejs_compat).
 import { getExpectedTwilioSignature, validateRequest } from 'twilio/lib/webhooks/webhooks'
 import { describe, expect, it } from 'vitest'
-import { call, cartId, createStore, errorOf, twilioPost } from '../../../test/helpers'
-import { twilioSignature } from '../../../test/twilio-sign'
+import { cartId } from '#test/carts'
+import { call, createStore, errorOf } from '#test/helpers'
+import { twilioPost } from '#test/texts'
+import { twilioSignature } from '#test/twilio-sign'
 import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
 

@@ -6,7 +6,8 @@
 
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { abandonedCart, call, createStore, waitForRow } from '../../../test/helpers'
+import { abandonedCart } from '#test/carts'
+import { call, createStore, waitForRow } from '#test/helpers'
 import type { Store } from '../../db/stores'
 
 function post(store: Store, payload: unknown) {

@@ -1,16 +1,8 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import {
-  abandon,
-  beacon,
-  call,
-  cartId,
-  createStore,
-  errorOf,
-  ITEMS,
-  waitForRow,
-} from '../../../test/helpers'
+import { abandon, beacon, cartId, ITEMS } from '#test/carts'
+import { call, createStore, errorOf, waitForRow } from '#test/helpers'
 import type { Store } from '../../db/stores'
 import type { CartState } from '../../domain/cart/types'
 import { toBase64, utf8 } from '../../lib/encoding'
