@@ -3,6 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { getConfig } from './config'
 import { AppError } from './lib/errors'
 
+/** A copy of the test environment with some bindings changed (`undefined` removes one). */
+const envWith = (base: unknown, changes: Record<string, unknown>) =>
+  ({ ...(base as object), ...changes }) as unknown as Env
+
 describe('getConfig', () => {
   it('reads a valid environment', () => {
     expect(getConfig(env).APP_ENV).toBe('test')
@@ -11,54 +15,41 @@ describe('getConfig', () => {
   })
 
   it('refuses production without provider credentials for an enabled channel', () => {
-    const prod = {
-      ...env,
+    const prod = envWith(env, {
       APP_ENV: 'production',
       RESEND_API_KEY: undefined,
       TWILIO_ACCOUNT_SID: undefined,
       TWILIO_AUTH_TOKEN: undefined,
-    } as unknown as Env
+    })
     expect(() => getConfig(prod)).toThrow(/RESEND_API_KEY.*TWILIO_ACCOUNT_SID/)
-    const emailOnly = {
-      ...prod,
-      AI: {},
-      RESEND_API_KEY: 're_live',
-      SMS_ENABLED: 'false',
-    } as unknown as Env
+    const emailOnly = envWith(prod, { AI: {}, RESEND_API_KEY: 're_live', SMS_ENABLED: 'false' })
     expect(getConfig(emailOnly).SMS_ENABLED).toBe(false)
-    const neither = {
-      ...prod,
-      AI: {},
-      EMAIL_ENABLED: 'false',
-      SMS_ENABLED: 'false',
-    } as unknown as Env
+    const neither = envWith(prod, { AI: {}, EMAIL_ENABLED: 'false', SMS_ENABLED: 'false' })
     expect(getConfig(neither).APP_ENV).toBe('production')
   })
 
   it('answers texts with Workers AI in production, and refuses it without the AI binding', () => {
-    const prod = {
-      ...env,
+    const prod = envWith(env, {
       APP_ENV: 'production',
       EMAIL_ENABLED: 'false',
       SMS_ENABLED: 'false',
-    } as unknown as Env
+    })
     expect(() => getConfig(prod)).toThrow(/AI: the AI binding is required/)
-    expect(getConfig({ ...prod, AI: {} } as unknown as Env).AI_PROVIDER).toBe('workers-ai')
+    expect(getConfig(envWith(prod, { AI: {} })).AI_PROVIDER).toBe('workers-ai')
     // The offline responder on purpose, or anywhere but production by default.
-    expect(getConfig({ ...prod, AI_PROVIDER: 'local' } as unknown as Env).AI_PROVIDER).toBe('local')
+    expect(getConfig(envWith(prod, { AI_PROVIDER: 'local' })).AI_PROVIDER).toBe('local')
     expect(getConfig(env).AI_PROVIDER).toBe('local')
   })
 
   it('never reads a switched-off channel’s secrets, so a placeholder is harmless', () => {
-    const off = {
-      ...env,
+    const off = envWith(env, {
       EMAIL_ENABLED: 'false',
       SMS_ENABLED: 'false',
       RESEND_API_KEY: 'off',
       RESEND_WEBHOOK_SECRET: 'off',
       TWILIO_ACCOUNT_SID: 'off',
       TWILIO_AUTH_TOKEN: 'off',
-    } as unknown as Env
+    })
     expect(getConfig(off)).toMatchObject({
       RESEND_API_KEY: undefined,
       RESEND_WEBHOOK_SECRET: undefined,
@@ -82,7 +73,7 @@ describe('getConfig', () => {
       'RESEND_WEBHOOK_SECRET',
     ],
   ])('refuses %s with BAD_ENVIRONMENT naming the setting', (_n, patch, name) => {
-    const bad = { ...env, ...patch } as unknown as Env
+    const bad = envWith(env, patch)
     let caught: unknown
     try {
       getConfig(bad)

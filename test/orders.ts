@@ -6,7 +6,7 @@ import type { Store } from '../src/db/stores'
 import { toBase64, utf8 } from '../src/lib/encoding'
 import { hmacSha256 } from '../src/lib/hmac'
 import { cartStub } from '../src/objects/stubs'
-import { beacon, cartId, ITEMS } from './carts'
+import { abandonedCart, beacon, cartId, ITEMS } from './carts'
 import { api, call, waitForRow } from './helpers'
 
 // Issue 11: each view of a WooCommerce order-received page reports the order again, under the
@@ -90,4 +90,19 @@ export async function d1Carts(store: Store) {
     .bind(store.id)
     .all<{ cart_id: string }>()
   return rows.results.map((r) => r.cart_id).sort()
+}
+
+/**
+ * An abandoned cart of someone@example.com, with D1 showing it and its contact: the cart a
+ * webhook without meta falls back to (the billing contact's own cart).
+ */
+export async function knownShopper(store: Store) {
+  const shopper = await abandonedCart(store, { email: 'someone@example.com' })
+  await projected(store, shopper.id)
+  await waitForRow(
+    'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
+    store.id,
+    shopper.id,
+  )
+  return shopper
 }

@@ -53,24 +53,14 @@ describe('GET /r/:token', () => {
     const { store, id } = await abandonedCart({
       restoreUrlTemplate: `${ORIGIN}/cart/restore?t={token}`,
     })
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id, null)
     const res = await call(`/r/${token}`, { redirect: 'manual' })
     expect(res.headers.get('location')).toBe(`${ORIGIN}/cart/restore?t=${token}`)
   })
 
   it('rejects a token with any single character changed, with a plain page and no change', async () => {
     const { store, id, stub } = await abandonedCart()
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id, null)
     const before = (await stub.snapshot())!
     const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'
     const statuses = new Set<number>()

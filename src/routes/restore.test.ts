@@ -10,12 +10,7 @@ import { cartStub } from '../objects/stubs'
 describe('GET /v1/restore/:token', () => {
   it('returns the items to rebuild and no personal data, with CORS for the store', async () => {
     const { store, id } = await abandonedCart()
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id, null)
     const res = await call(`/v1/restore/${token}`, { headers: { Origin: ORIGIN } })
     expect(res.status).toBe(200)
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
@@ -35,12 +30,7 @@ describe('GET /v1/restore/:token', () => {
 
   it('gives no CORS header to a foreign origin', async () => {
     const { store, id } = await abandonedCart()
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id, null)
     const res = await call(`/v1/restore/${token}`, { headers: { Origin: 'https://evil.example' } })
     expect(res.headers.get('access-control-allow-origin')).toBeNull()
   })
@@ -75,12 +65,7 @@ describe('GET /v1/restore/:token', () => {
   it('answers a token for an erased cart with 404', async () => {
     const { store, id, stub } = await abandonedCart()
     await stub.erase()
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id, null)
     const res = await call(`/v1/restore/${token}`)
     expect(res.status).toBe(404)
     expect((await errorOf(res)).code).toBe('NOT_FOUND')

@@ -69,6 +69,14 @@ export const sent = (stepId: string): CartEvent => ({
   reason: null,
 })
 
+export const failed = (stepId: string, reason: string): CartEvent => ({
+  type: 'message.settled',
+  stepId,
+  outcome: 'failed',
+  messageId: null,
+  reason,
+})
+
 /** Abandons the cart through the machine, as the alarm would. */
 export function abandonedWith(p: CartPolicy, o: Partial<CartState> = {}) {
   return next(shopper(o), timer, ABANDONED, p)

@@ -1,6 +1,17 @@
 // Which message an order is credited to, and for how long.
 import { describe, expect, it } from 'vitest'
-import { ABANDONED, abandonedWith, email, H, M, policy, sent, text, timer } from '#test/domain/cart'
+import {
+  ABANDONED,
+  abandonedWith,
+  email,
+  failed,
+  H,
+  M,
+  policy,
+  sent,
+  text,
+  timer,
+} from '#test/domain/cart'
 import { next } from './machine'
 import type { CartEvent, CartState } from './types'
 
@@ -64,14 +75,7 @@ describe('attribution', () => {
   it('leaves a failed text without a message id failed when a link names its step', () => {
     let s = sentSteps(1)
     s = next(s, timer, ABANDONED + 2 * H, p).state
-    const failed: CartEvent = {
-      type: 'message.settled',
-      stepId: 's1',
-      outcome: 'failed',
-      messageId: null,
-      reason: 'twilio_21211',
-    }
-    s = next(s, failed, ABANDONED + 2 * H, p).state
+    s = next(s, failed('s1', 'twilio_21211'), ABANDONED + 2 * H, p).state
     s = next(s, { type: 'restore.rebuilt', step: 's1' }, ABANDONED + 150 * M, p).state
     expect(s.runs[1]).toMatchObject({ status: 'failed', reason: 'twilio_21211', clickedAt: null })
   })

@@ -1,6 +1,17 @@
 // The sequence a cart runs after abandonment: steps, quiet hours, consent, pauses.
 import { describe, expect, it } from 'vitest'
-import { ABANDONED, abandonedWith, email, H, M, policy, sent, text, timer } from '#test/domain/cart'
+import {
+  ABANDONED,
+  abandonedWith,
+  email,
+  failed,
+  H,
+  M,
+  policy,
+  sent,
+  text,
+  timer,
+} from '#test/domain/cart'
 import type { CartPolicy } from '../store/settings'
 import { next } from './machine'
 import type { CartState } from './types'
@@ -109,18 +120,7 @@ describe('sequence', () => {
   it('records a failed send and carries on with the next step', () => {
     const p = policy([email('e1', 60), email('e2', 120)])
     const sending = next(abandonedWith(p).state, timer, ABANDONED + H, p).state
-    const t = next(
-      sending,
-      {
-        type: 'message.settled',
-        stepId: 'e1',
-        outcome: 'failed',
-        messageId: null,
-        reason: 'invalid_recipient',
-      },
-      ABANDONED + H,
-      p,
-    )
+    const t = next(sending, failed('e1', 'invalid_recipient'), ABANDONED + H, p)
     expect(t.state.runs[0]).toMatchObject({ status: 'failed', reason: 'invalid_recipient' })
     expect(t.wakeAt).toBe(ABANDONED + 2 * H)
   })

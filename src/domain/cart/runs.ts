@@ -283,7 +283,7 @@ export function settleRun(
   coupon: string | null = null,
 ): Progress {
   const run = s.runs.find((r) => r.id === stepId)
-  if (!run || run.status !== 'sending') return { state: s, effects: [], journal: [] }
+  if (run?.status !== 'sending') return { state: s, effects: [], journal: [] }
   const state = update(s, stepId, { status: outcome, at: now, messageId, reason, coupon })
   const entry: JournalEntry = {
     at: now,
