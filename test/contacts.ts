@@ -104,6 +104,14 @@ export const withAdapters = (store: Store, make: (base: Adapters) => Adapters) =
     Object.assign(o, { adapters: make(createAdapters(env)) })
   })
 
+type SmsSend = Adapters['sms']['send']
+/** Gives the contact object an SMS adapter whose `send` is `make(the real send)`. */
+export const withSmsSend = (store: Store, make: (real: SmsSend) => SmsSend) =>
+  withAdapters(store, (base) => ({
+    ...base,
+    sms: { ...base.sms, send: make(base.sms.send.bind(base.sms)) },
+  }))
+
 /** How many received texts the contact still has to handle. */
 export const pendingCount = (stub: ReturnType<typeof contactStub>) =>
   runInDurableObject(

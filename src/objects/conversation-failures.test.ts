@@ -8,7 +8,7 @@ import {
   PHONE,
   pendingCount,
   settle,
-  withAdapters,
+  withSmsSend,
 } from '#test/contacts'
 import { assistantStore, cartWithPhone } from '#test/conversation'
 import { twilioInbound } from '#test/texts'
@@ -18,17 +18,11 @@ describe('failures', () => {
     const store = await assistantStore()
     const { id } = await cartWithPhone(store)
     let calls = 0
-    await withAdapters(store, (base) => ({
-      ...base,
-      sms: {
-        ...base.sms,
-        async send(...args: Parameters<typeof base.sms.send>) {
-          calls++
-          if (calls === 1) throw new Error('socket hang up')
-          return base.sms.send(...args)
-        },
-      },
-    }))
+    await withSmsSend(store, (send) => async (...args) => {
+      calls++
+      if (calls === 1) throw new Error('socket hang up')
+      return send(...args)
+    })
     const res = await twilioInbound(store.id, 'do you ship to Canada?', PHONE)
     expect(res.status).toBe(200)
     // The first attempt.
@@ -47,15 +41,9 @@ describe('giving up', () => {
   it('hands a text to a person after five failed attempts, and stops retrying it', async () => {
     const store = await assistantStore()
     const { id } = await cartWithPhone(store)
-    await withAdapters(store, (base) => ({
-      ...base,
-      sms: {
-        ...base.sms,
-        async send() {
-          throw new Error('network down')
-        },
-      },
-    }))
+    await withSmsSend(store, () => async () => {
+      throw new Error('network down')
+    })
     await twilioInbound(store.id, 'do you ship to Canada?', PHONE)
     for (let i = 0; i < 6; i++) await runDurableObjectAlarm(contactOf(store)).catch(() => false)
     const row = await runInDurableObject(contactOf(store), (_o, state) =>
