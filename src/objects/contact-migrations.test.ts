@@ -4,15 +4,14 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { PHONE, pendingCount, policyOf } from '#test/contacts'
 import { createStore } from '#test/helpers'
-import { storeById } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
-import { type ContactPolicy, contactPolicy } from '../domain/store/settings'
+import type { ContactPolicy } from '../domain/store/settings'
 import { CONTACT_MIGRATIONS } from './contact-migrations'
 import { columnsOf } from './migrations'
 import { type ContactRef, contactStub } from './stubs'
 
-const PHONE = '+447911123456'
 const DISCLOSURE = 'Text me cart reminders. Reply STOP to opt out.'
 
 const V1_TABLES = `
@@ -30,7 +29,7 @@ async function fromLayout(
   layout: (s: DurableObjectStorage, ref: ContactRef, policy: ContactPolicy) => void,
 ) {
   const store = await createStore({ settings: { sms: { doubleOptIn: true } } })
-  const policy = contactPolicy((await storeById(env.DB, store.id))!, 'https://cartback.test')
+  const policy = await policyOf(store.id)
   const ref: ContactRef = { storeId: store.id, channel: 'sms', address: PHONE }
   const stub = contactStub(env.CONTACT, ref)
   await runInDurableObject(stub, (_o, state) => {
@@ -120,13 +119,6 @@ describe('contact storage layouts', () => {
     await runInDurableObject(stub, (_o, s) => s.storage.setAlarm(Date.now() + 3_600_000))
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     expect(await isSuppressed(env.DB, store.id, 'sms', PHONE)).toBe(true)
-    const left = await runInDurableObject(
-      stub,
-      (_o, s) =>
-        s.storage.sql
-          .exec<{ n: number }>('SELECT COUNT(*) AS n FROM inbound WHERE pending = 1')
-          .one().n,
-    )
-    expect(left).toBe(0)
+    expect(await pendingCount(stub)).toBe(0)
   })
 })

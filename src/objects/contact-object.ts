@@ -1,6 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
-import { isSuppressed, suppress, unsuppress } from '../db/suppressions'
+import { isSuppressed } from '../db/suppressions'
 import { isSureOptOut, next, recentTexts, wakeAt } from '../domain/contact/machine'
 import type {
   ConsentEvidence,
@@ -11,15 +11,12 @@ import type {
 } from '../domain/contact/types'
 import type { Turn } from '../domain/reply/types'
 import type { ContactPolicy } from '../domain/store/settings'
-import { log } from '../lib/log'
-import type { ConversationHost } from '../services/conversation/host'
-import { giveUp, handleInbound, sendDeferred } from '../services/conversation/inbound'
-import { type SendHost, sendText } from '../services/conversation/send'
-import { messageIdFor } from '../services/delivery/codes'
+import { type MerchantReplyResult, sendMerchantReply } from '../services/conversation/merchant'
+import { type ContactShell, react, sendHost, work } from './contact-effects'
 import { CONTACT_MIGRATIONS } from './contact-migrations'
 import { ContactStorage } from './contact-storage'
 import { migrateStorage } from './migrations'
-import { type ContactRef, cartStub } from './stubs'
+import type { ContactRef } from './stubs'
 
 export type { ConsentEvidence, ContactFactsView, SentText }
 
@@ -38,11 +35,25 @@ export class ContactObject extends DurableObject<Env> {
   /** The one clock the object reads: tests step it (`runInDurableObject`). */
   clock: () => number = Date.now
   private readonly store: ContactStorage
+  /** What the effect runner and the conversation use of this object. */
+  private readonly shell: ContactShell
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env)
     this.adapters = createAdapters(env)
     this.store = new ContactStorage(ctx.storage)
+    this.shell = {
+      env,
+      store: this.store,
+      adapters: () => this.adapters,
+      now: () => this.clock(),
+      armBy: async (at) => {
+        const current = await ctx.storage.getAlarm()
+        if (current === null || current > at) await ctx.storage.setAlarm(at)
+      },
+      step: (event, policy) => this.step(event, policy),
+      suppressed: async (ref) => (await this.facts(ref)).suppressed,
+    }
     ctx.blockConcurrencyWhile(async () => void migrateStorage(ctx.storage, CONTACT_MIGRATIONS))
   }
 
@@ -57,26 +68,8 @@ export class ContactObject extends DurableObject<Env> {
   ): Promise<ContactFactsView & { optInRequest?: SentText }> {
     this.remember(ref)
     const last = this.store.lastConsent()
-    let optInRequest: SentText | undefined
-    for (const eff of this.step(
-      { type: 'consent.recorded', channel: ref.channel, record: e, last },
-      policy,
-    )) {
-      if (eff.type !== 'request_opt_in') {
-        await this.run(eff, ref, policy)
-        continue
-      }
-      // Keyed by the consent record: a new consent after a STOP or a withdrawal asks again.
-      const key = `optin-${this.store.lastConsent()?.seq}`
-      const sent = await sendText(this.sendHost(ref, policy), key, eff.body, eff.cartId)
-      const r = sent.result
-      const outcome = r.ok ? 'sent' : r.code === 'outcome_unknown' ? 'unknown' : 'failed'
-      this.step({ type: 'opt_in.requested', outcome }, policy)
-      if (!sent.repeated) {
-        const reason = r.ok ? null : r.code
-        optInRequest = { messageId: sent.id, step: 'optin', outcome, reason, at: sent.at }
-      }
-    }
+    const event = { type: 'consent.recorded', channel: ref.channel, record: e, last } as const
+    const [optInRequest] = await react(this.shell, event, ref, policy)
     await this.schedule()
     const facts = await this.facts()
     return optInRequest ? { ...facts, optInRequest } : facts
@@ -101,14 +94,14 @@ export class ContactObject extends DurableObject<Env> {
 
   /** A reminder went out to this phone (any cart), or may have: counts toward the daily cap. */
   async recordText(at: number, cartId: string): Promise<void> {
-    this.step({ type: 'text.counted', at, cartId }, NO_POLICY)
+    this.step({ type: 'text.counted', at, cartId })
   }
 
   /** Makes `cartId` the contact's active cart; returns the cart it replaces, if another. */
   async registerCart(ref: ContactRef, cartId: string): Promise<string | null> {
     this.remember(ref)
     const previous = this.store.state().activeCart
-    this.step({ type: 'cart.registered', cartId }, NO_POLICY)
+    this.step({ type: 'cart.registered', cartId })
     return previous && previous !== cartId ? previous : null
   }
 
@@ -144,7 +137,7 @@ export class ContactObject extends DurableObject<Env> {
 
   /** The merchant takes the thread back from a handoff: the assistant answers again. */
   async resumeAi(): Promise<void> {
-    this.step({ type: 'thread.resumed' }, NO_POLICY)
+    this.step({ type: 'thread.resumed' })
   }
 
   /** A deleted cart takes its part of the conversation and its offered code with it. */
@@ -162,19 +155,10 @@ export class ContactObject extends DurableObject<Env> {
     text: string,
     policy: ContactPolicy,
     requestKey: string = crypto.randomUUID(),
-  ): Promise<{ sent: boolean; reason?: string }> {
+  ): Promise<MerchantReplyResult> {
     this.remember(ref)
     if ((await this.facts(ref)).suppressed) return { sent: false, reason: 'suppressed' }
-    const key = `merchant-${await messageIdFor(`${cartId}:${requestKey}`)}`
-    // Filed under the cart it is about, which need not be the contact's active one.
-    const sent = (await sendText(this.sendHost(ref, policy), key, text, cartId)).result
-    const unknown = !sent.ok && sent.code === 'outcome_unknown'
-    // A reply that may have reached the shopper is part of the thread, like a sent one.
-    const turn: Turn = { at: this.clock(), author: 'merchant', text, model: null }
-    if (sent.ok || unknown) this.store.conversation.addTurn(key, turn, cartId)
-    if (sent.ok) return { sent: true }
-    // Twilio may have taken it: the merchant must not send it again blindly.
-    return { sent: false, reason: unknown ? 'outcome_unknown' : 'not_sent' }
+    return sendMerchantReply(sendHost(this.shell, ref, policy), cartId, text, requestKey)
   }
 
   /** Every consent record, oldest first: the evidence a merchant exports. */
@@ -192,58 +176,19 @@ export class ContactObject extends DurableObject<Env> {
     const ref = this.store.get<ContactRef>('ref')
     const policy = this.store.get<ContactPolicy>('policy')
     try {
-      if (ref && policy) await this.work(this.host(ref, policy))
+      if (ref && policy) await work(this.shell, ref, policy)
     } finally {
-      for (const e of this.step({ type: 'alarm.rang' }, NO_POLICY)) await this.run(e, ref, policy)
+      await react(this.shell, { type: 'alarm.rang' }, ref, policy)
       await this.schedule()
     }
   }
 
-  /** Each pending text, then held replies; a failure is retried a minute later (keyed steps). */
-  private async work(host: ConversationHost) {
-    let failed = false
-    for (const row of this.store.pendingTexts()) {
-      try {
-        await handleInbound(host, row)
-        this.store.markHandled(row.sid)
-      } catch (err) {
-        failed = true
-        const attempts = row.attempts + 1
-        log('error', 'text handling failed', { attempts, error: String(err) })
-        const rest = this.step({ type: 'handling.failed', sid: row.sid, attempts }, host.policy)
-        if (rest.some((e) => e.type === 'give_up')) await giveUp(host, row).catch(() => {})
-      }
-    }
-    try {
-      await sendDeferred(host)
-    } catch (err) {
-      failed = true
-      log('error', 'deferred replies failed', { error: String(err) })
-    }
-    this.step({ type: 'handling.finished', failed }, host.policy)
-  }
-
   /** Load, decide, persist: returns the effects storage does not run itself. */
-  private step(event: ContactEvent, policy: Policy): ContactEffect[] {
+  private step(event: ContactEvent, policy: Policy = NO_POLICY): ContactEffect[] {
     const before = this.store.state()
     const t = next(before, event, this.clock(), policy)
     this.store.saveState(before, t.state)
     return this.store.apply(t.effects)
-  }
-
-  private async run(e: ContactEffect, ref?: ContactRef, policy?: ContactPolicy) {
-    if (e.type === 'settle_calls') {
-      const now = this.clock()
-      for (const id of this.store.staleCalls(e.before))
-        this.store.conversation.settleCall(id, 'unknown', now)
-      return
-    }
-    if (!ref || !policy) throw new Error(`contact effect ${e.type} needs the contact's address`)
-    const at = { storeId: ref.storeId, channel: 'sms' as const, address: ref.address }
-    if (e.type === 'suppress') await suppress(this.env.DB, { ...at, source: 'reply_stop' })
-    else if (e.type === 'unsuppress') await unsuppress(this.env.DB, at)
-    else if (e.type === 'send_text')
-      await sendText(this.sendHost(ref, policy), e.key, e.body, this.store.state().activeCart)
   }
 
   /** One alarm for everything (see `wakeAt`). */
@@ -251,42 +196,6 @@ export class ContactObject extends DurableObject<Env> {
     const at = wakeAt(this.store.state(), this.store.timers(), this.clock())
     if (at === null) await this.ctx.storage.deleteAlarm()
     else await this.ctx.storage.setAlarm(at)
-  }
-
-  private sendHost(ref: ContactRef, policy: ContactPolicy): SendHost {
-    return {
-      env: this.env,
-      adapters: this.adapters,
-      ref,
-      policy,
-      store: this.store.conversation,
-      now: () => this.clock(),
-      armBy: async (at) => {
-        const current = await this.ctx.storage.getAlarm()
-        if (current === null || current > at) await this.ctx.storage.setAlarm(at)
-      },
-    }
-  }
-
-  /** What the conversation service may use of this object. */
-  private host(ref: ContactRef, policy: ContactPolicy): ConversationHost {
-    const send = this.sendHost(ref, policy)
-    const react = async (event: ContactEvent) => {
-      for (const e of this.step(event, policy)) await this.run(e, ref, policy)
-    }
-    return {
-      ...send,
-      cart: (cartId) => cartStub(this.env.CART, { storeId: ref.storeId, cartId }),
-      thread: () => this.store.state().thread,
-      handOff: () => void this.step({ type: 'thread.handed_off' }, policy),
-      suppressed: async () => (await this.facts(ref)).suppressed,
-      optOut: (sid, alreadySuppressed) => react({ type: 'sms.opted_out', sid, alreadySuppressed }),
-      optInState: () => this.store.state().optIn,
-      keyword: (k, sid) =>
-        react(k === 'opt_in' ? { type: 'sms.opted_in', sid } : { type: 'sms.help_asked', sid }),
-      text: async (key, body) =>
-        (await sendText(send, key, body, this.store.state().activeCart)).result,
-    }
   }
 
   private remember(ref: ContactRef) {

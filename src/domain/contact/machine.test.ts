@@ -1,73 +1,25 @@
 import { describe, expect, it } from 'vitest'
+import {
+  consent,
+  contact,
+  DAY,
+  DISCLOSURE,
+  inbound,
+  NOW,
+  policy,
+  received,
+  record,
+} from '#test/domain/contact'
 import { replies } from './keywords'
 import {
   MAX_ATTEMPTS,
-  newContact,
   next,
   RETENTION_MS,
   RETRY_MS,
-  recentTexts,
   SETTLE_AFTER_MS,
   TURN_RETENTION_MS,
-  wakeAt,
 } from './machine'
-import type {
-  ConsentRecord,
-  ContactEffect,
-  ContactEvent,
-  ContactState,
-  ContactTimers,
-  ContactTransition,
-} from './types'
-
-const NOW = 1_700_000_000_000
-const DAY = 86_400_000
-const policy = { storeName: 'Acme', doubleOptIn: true, support: 'help@acme.example' }
-const DISCLOSURE = 'Text me cart reminders. Reply STOP to opt out.'
-
-const contact = (o: Partial<ContactState> = {}): ContactState => ({ ...newContact(), ...o })
-const record = (o: Partial<ConsentRecord> = {}): ConsentRecord => ({
-  granted: true,
-  text: DISCLOSURE,
-  at: NOW,
-  ip: '203.0.113.9',
-  userAgent: null,
-  page: null,
-  cartId: 'cart_1',
-  source: 'storefront',
-  ...o,
-})
-const consent = (
-  o: Partial<ConsentRecord> = {},
-  last: { granted: boolean; text: string } | null = null,
-  channel: 'sms' | 'email' = 'sms',
-): ContactEvent => ({ type: 'consent.recorded', channel, record: record(o), last })
-const received = (body: string, o: { duplicate?: boolean; suppressed?: boolean } = {}) =>
-  ({
-    type: 'sms.received',
-    sid: 'SM1',
-    body,
-    at: NOW - 5,
-    duplicate: false,
-    suppressed: false,
-    ...o,
-  }) as const
-const inbound = (
-  body: string,
-  cartId: string | null,
-  o: Partial<Record<string, boolean>> = {},
-): ContactEffect[] => [
-  {
-    type: 'store_inbound',
-    text: { sid: 'SM1', at: NOW - 5, body, cartId, wasSuppressed: false, optOut: false, ...o },
-  },
-  {
-    type: 'add_turn',
-    key: 'in-SM1',
-    turn: { at: NOW - 5, author: 'shopper', text: body, model: null },
-    cartId,
-  },
-]
+import type { ContactEvent, ContactState, ContactTransition } from './types'
 
 type Row = [string, ContactState, ContactEvent, ContactTransition, typeof policy?]
 
@@ -320,52 +272,5 @@ describe('next', () => {
     for (const [, s, e] of rows) next(s, e, NOW, policy)
     next(state, received('STOP'), NOW, policy)
     expect(state).toEqual(frozen)
-  })
-})
-
-describe('wakeAt', () => {
-  const none: ContactTimers = {
-    pendingInbound: false,
-    deferredAt: null,
-    oldestConsent: null,
-    oldestTurn: null,
-    oldestCalling: null,
-  }
-  it.each<[string, Partial<ContactState>, Partial<ContactTimers>, number | null]>([
-    ['nothing waits: no alarm', {}, {}, null],
-    ['a pending text: now', {}, { pendingInbound: true }, NOW],
-    [
-      'a pending text after a failure: at the retry',
-      { retryAt: NOW + RETRY_MS },
-      { pendingInbound: true },
-      NOW + RETRY_MS,
-    ],
-    ['a deferred reply: at its time', {}, { deferredAt: NOW + 3_600_000 }, NOW + 3_600_000],
-    [
-      'a deferred reply after a failure: not before the retry',
-      { retryAt: NOW + RETRY_MS },
-      { deferredAt: NOW },
-      NOW + RETRY_MS,
-    ],
-    ['a cut-off call: once it is surely over', {}, { oldestCalling: NOW }, NOW + SETTLE_AFTER_MS],
-    ['consent evidence: at four years', {}, { oldestConsent: NOW }, NOW + RETENTION_MS],
-    ['the thread: at a year', {}, { oldestTurn: NOW }, NOW + TURN_RETENTION_MS],
-    [
-      'several: the earliest',
-      {},
-      { oldestTurn: NOW, deferredAt: NOW + 5, oldestConsent: NOW },
-      NOW + 5,
-    ],
-  ])('%s', (_n, state, timers, expected) => {
-    expect(wakeAt(contact(state), { ...none, ...timers }, NOW)).toBe(expected)
-  })
-})
-
-describe('recentTexts', () => {
-  it('counts the texts of the last day only, oldest first', () => {
-    expect(recentTexts([NOW - 1, NOW - DAY, NOW - 2 * DAY, NOW - 5], NOW)).toEqual([
-      NOW - 5,
-      NOW - 1,
-    ])
   })
 })

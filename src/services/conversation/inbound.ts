@@ -11,9 +11,9 @@ import { messageIdFor } from '../delivery/codes'
 import { issueCoupon } from '../delivery/coupon'
 import type { ConversationHost } from './host'
 import { guardContext, handoffEmail, REPLY_STEP, replyInput, replyLink } from './reply-context'
+import type { Offer } from './store'
 
 type Detail = Record<string, string | number | boolean | null>
-type Offer = { code: string; description: string }
 type Note = (what: string, detail?: Detail) => Promise<void>
 
 const noteFor =
