@@ -5,8 +5,6 @@ import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'c
 import { env } from 'cloudflare:workers'
 import { inject } from 'vitest'
 import { createAdapters } from '../src/adapters'
-import type { CouponIssuer } from '../src/adapters/coupons/types'
-import type { EmailSender } from '../src/adapters/email/types'
 import { twilioSms } from '../src/adapters/sms/twilio'
 import type { SmsMessage, SmsSender } from '../src/adapters/sms/types'
 import type { SendResult } from '../src/adapters/types'
@@ -15,9 +13,12 @@ import type { CartObject } from '../src/objects/cart-object'
 import type { ContactObject } from '../src/objects/contact-object'
 import { cartStub, contactStub } from '../src/objects/stubs'
 import { age, beacon, cartId, ITEMS } from './carts'
+import { type Patch, useAdapters } from './delivery'
 import { api, createStore } from './helpers'
 import { twilioPost } from './texts'
 import { middayZone } from './zones'
+
+export { type Patch, useAdapters }
 
 // A UK mobile at midday in the browser's zone: quiet hours never hold these tests back.
 export const PHONE = '+447911123456'
@@ -67,15 +68,6 @@ export async function abandonedCart(steps: (ReturnType<typeof step> & { incentiv
   })
   const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
   return { store, id, stub }
-}
-
-export type Patch = { email?: EmailSender; sms?: SmsSender; coupons?: CouponIssuer }
-
-/** The object's providers, as the network they stand for (reset by every restart). */
-export async function useAdapters(stub: DurableObjectStub<CartObject>, patch: Patch) {
-  await runInDurableObject(stub, (o: CartObject) => {
-    Object.assign(o, { adapters: { ...createAdapters(env), ...patch } })
-  })
 }
 
 /** Runs the alarm as if `ms` had passed since the cart's steps were planned. */
