@@ -8,8 +8,7 @@ import type { CouponIssuer } from '../src/adapters/coupons/types'
 import type { EmailSender } from '../src/adapters/email/types'
 import type { SmsSender } from '../src/adapters/sms/types'
 import type { CartObject } from '../src/objects/cart-object'
-import { cartStub } from '../src/objects/stubs'
-import { age, beacon, cartId, ITEMS } from './carts'
+import { age, contactCart } from './carts'
 import { createStore } from './helpers'
 import { middayZone } from './zones'
 
@@ -68,17 +67,11 @@ export async function abandonedCart(
   settings: Record<string, unknown> = {},
 ) {
   const store = await storeWithSequence(settings)
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact,
-    ...(consent ? { consent: { sms: true, text: DISCLOSURE } } : {}),
-    ...(contact.phone ? { contact: { ...contact, timezone: MIDDAY } } : {}),
-  })
-  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+  const { id, stub } = await contactCart(
+    store,
+    contact.phone ? { ...contact, timezone: MIDDAY } : contact,
+    consent ? { consent: { sms: true, text: DISCLOSURE } } : {},
+  )
   return { store, id, stub }
 }
 

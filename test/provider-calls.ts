@@ -11,8 +11,8 @@ import type { SendResult } from '../src/adapters/types'
 import type { CartState } from '../src/domain/cart/types'
 import type { CartObject } from '../src/objects/cart-object'
 import type { ContactObject } from '../src/objects/contact-object'
-import { cartStub, contactStub } from '../src/objects/stubs'
-import { age, beacon, cartId, ITEMS } from './carts'
+import { contactStub } from '../src/objects/stubs'
+import { age, contactCart } from './carts'
 import { type Patch, useAdapters } from './delivery'
 import { api, createStore } from './helpers'
 import { twilioPost } from './texts'
@@ -24,6 +24,7 @@ export { type Patch, useAdapters }
 export const PHONE = '+447911123456'
 export const TIMEOUT_MS = 200
 export const HOUR = 3_600_000
+export const CONSENT = { sms: true, text: 'Text me cart reminders. Reply STOP to opt out.' }
 
 export const step = (id: string, channel: 'email' | 'sms', delaySeconds: number) =>
   channel === 'email'
@@ -57,17 +58,8 @@ export async function abandonedCart(steps: (ReturnType<typeof step> & { incentiv
       sequence: steps,
     },
   })
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email: 'ada@example.com', phone: PHONE, timezone: middayZone() },
-    consent: { sms: true, text: 'Text me cart reminders. Reply STOP to opt out.' },
-  })
-  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
-  return { store, id, stub }
+  const contact = { email: 'ada@example.com', phone: PHONE, timezone: middayZone() }
+  return { store, ...(await contactCart(store, contact, { consent: CONSENT })) }
 }
 
 /** Runs the alarm as if `ms` had passed since the cart's steps were planned. */

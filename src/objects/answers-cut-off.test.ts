@@ -3,10 +3,11 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { beacon, cartId, ITEMS } from '#test/carts'
+import { contactCart } from '#test/carts'
 import { api, createStore } from '#test/helpers'
 import {
   abandonedCart,
+  CONSENT,
   calls,
   contactOf,
   HOUR,
@@ -183,15 +184,8 @@ describe('texts the contact object sends (keyword answers, AI replies, the opt-i
     })
     const twilio = calls()
     await useContactAdapters(store.id, { sms: twilioAt(hung(), twilio) })
-    const id = cartId()
-    await beacon({
-      store: store.publishableKey,
-      cart: id,
-      type: 'contact',
-      items: ITEMS,
-      contact: { phone: PHONE, timezone: middayZone() },
-      consent: { sms: true, text: 'Text me cart reminders. Reply STOP to opt out.' },
-    })
+    const contact = { phone: PHONE, timezone: middayZone() }
+    const { id } = await contactCart(store, contact, { consent: CONSENT })
     expect(twilio.sent).toHaveLength(1)
     const messageId = idIn(twilio.sent[0])
     expect((await contactOf(store.id).facts(refOf(store.id))).optIn).toBe('pending')

@@ -1,12 +1,12 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { abandon, age, beacon, cartId, ITEMS } from '#test/carts'
+import { abandon, age, beacon, contactCart } from '#test/carts'
 import { abandonedCart, abandonWith, outboxOf, PHONE, stateOf, useAdapters } from '#test/delivery'
 import { api, createStore, waitForRow } from '#test/helpers'
 import type { SmsSender } from '../adapters/sms/types'
 import type { CartObject } from './cart-object'
-import { cartStub, contactStub } from './stubs'
+import { contactStub } from './stubs'
 
 describe('sequence delivery', () => {
   it('sends the email step at abandonment and records it, rendered, in the dev outbox', async () => {
@@ -218,15 +218,7 @@ describe('sequence delivery', () => {
         ],
       },
     })
-    const id = cartId()
-    await beacon({
-      store: store.publishableKey,
-      cart: id,
-      type: 'contact',
-      items: ITEMS,
-      contact: { email: 'ada@example.com' },
-    })
-    const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+    const { stub } = await contactCart(store, { email: 'ada@example.com' })
     await abandon(stub)
     expect((await stateOf(stub)).runs[0]).toMatchObject({
       status: 'skipped',

@@ -2,13 +2,12 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { abandon, beacon, cartId, ITEMS } from '#test/carts'
+import { abandon, contactCart } from '#test/carts'
 import { abandonWith, type Patch, SECRET, stateOf, storeWithSequence, V1_BOX } from '#test/delivery'
 import { api, call, waitForRow } from '#test/helpers'
 import { signLinkToken } from '../lib/restore-token'
 import { open, seal } from '../lib/secret-box'
 import type { CartObject } from './cart-object'
-import { cartStub } from './stubs'
 
 describe('sequence delivery', () => {
   describe('incentives', () => {
@@ -42,15 +41,7 @@ describe('sequence delivery', () => {
         expect(saved.woocommerceApiConfigured).toBe(true)
         expect(JSON.stringify(saved)).not.toContain('cs_1234567890abcdef')
       }
-      const id = cartId()
-      await beacon({
-        store: store.publishableKey,
-        cart: id,
-        type: 'contact',
-        items: ITEMS,
-        contact: { email: 'ada@example.com' },
-      })
-      return { store, id, stub: cartStub(env.CART, { storeId: store.id, cartId: id }) }
+      return { store, ...(await contactCart(store, { email: 'ada@example.com' })) }
     }
 
     it('skips the step, with the reason, when the store has no WooCommerce keys', async () => {

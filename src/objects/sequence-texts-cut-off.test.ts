@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { beacon, ITEMS } from '#test/carts'
-import { api, call, ORIGIN } from '#test/helpers'
+import { api } from '#test/helpers'
 import {
   abandonedCart,
   abandonWith,
@@ -22,8 +22,8 @@ import {
   twilioApi,
   twilioAt,
 } from '#test/provider-calls'
+import { linkFor, rebuilt } from '#test/restore'
 import type { CouponIssuer } from '../adapters/coupons/types'
-import { signRestoreToken } from '../lib/restore-token'
 
 describe('a crash around the Twilio call (cart sequence)', () => {
   it('sends a text cut off before the call (during its coupon) once, after the restart', async () => {
@@ -185,18 +185,7 @@ describe('a text refused, then stopped; a call cut off, then stopped (cart seque
       messageId,
     })
 
-    const token = await signRestoreToken('test-signing-secret-0123456789abcdef', {
-      storeId: store.id,
-      cartId: id,
-      step: 'sms-1',
-      exp: Math.floor(Date.now() / 1000) + 3600,
-    })
-    const rebuilt = await call(`/v1/restore/${token}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: ORIGIN },
-      body: '{}',
-    })
-    expect(rebuilt.status).toBe(200)
+    expect((await rebuilt(await linkFor(store, id, 'sms-1'))).status).toBe(200)
     const [run] = (await stub.snapshot())!.state.runs
     expect(run).toMatchObject({ status: 'sent', reason: null, messageId })
     expect(run!.clickedAt).not.toBeNull()
