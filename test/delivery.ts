@@ -87,6 +87,13 @@ export const outboxOf = (stub: DurableObjectStub<CartObject>) =>
 
 export type Patch = { email?: EmailSender; sms?: SmsSender; coupons?: CouponIssuer }
 
+/** Resend (which drops repeats of an idempotency key) as the network answers `send`. */
+export const resendAnswering = (send: EmailSender['send']): EmailSender => ({
+  provider: 'resend',
+  idempotent: true,
+  send,
+})
+
 /**
  * Replaces the provider adapters inside the object, as the network they stand for (reset by
  * every restart).

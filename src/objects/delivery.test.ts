@@ -2,7 +2,15 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { abandon, age, beacon, contactCart } from '#test/carts'
-import { abandonedCart, abandonWith, outboxOf, PHONE, stateOf, useAdapters } from '#test/delivery'
+import {
+  abandonedCart,
+  abandonWith,
+  outboxOf,
+  PHONE,
+  resendAnswering,
+  stateOf,
+  useAdapters,
+} from '#test/delivery'
 import { api, createStore, waitForRow } from '#test/helpers'
 import type { SmsSender } from '../adapters/sms/types'
 import type { CartObject } from './cart-object'
@@ -77,16 +85,12 @@ describe('sequence delivery', () => {
     const calls: string[] = []
     let fail = 2
     await abandonWith(stub, {
-      email: {
-        provider: 'resend',
-        idempotent: true,
-        async send(_m, { idempotencyKey }) {
-          calls.push(idempotencyKey)
-          if (fail-- > 0)
-            return { ok: false, retryable: true, code: 'rate_limit_exceeded', message: 'slow down' }
-          return { ok: true, providerId: 're_123' }
-        },
-      },
+      email: resendAnswering(async (_m, { idempotencyKey }) => {
+        calls.push(idempotencyKey)
+        if (fail-- > 0)
+          return { ok: false, retryable: true, code: 'rate_limit_exceeded', message: 'slow down' }
+        return { ok: true, providerId: 're_123' }
+      }),
     })
     expect(await outboxOf(stub)).toEqual([
       expect.objectContaining({ state: 'pending', attempts: 1, last_error: 'rate_limit_exceeded' }),
@@ -105,16 +109,12 @@ describe('sequence delivery', () => {
   it('fails the step with the reason after a permanent error and moves on', async () => {
     const { stub } = await abandonedCart()
     await abandonWith(stub, {
-      email: {
-        provider: 'resend',
-        idempotent: true,
-        send: async () => ({
-          ok: false,
-          retryable: false,
-          code: 'validation_error',
-          message: 'bad to',
-        }),
-      },
+      email: resendAnswering(async () => ({
+        ok: false,
+        retryable: false,
+        code: 'validation_error',
+        message: 'bad to',
+      })),
     })
     const snap = (await stub.snapshot())!
     expect(snap.state.runs[0]).toMatchObject({ status: 'failed', reason: 'validation_error' })
@@ -124,11 +124,12 @@ describe('sequence delivery', () => {
   it('gives up after five retryable failures and journals why', async () => {
     const { stub } = await abandonedCart()
     await abandonWith(stub, {
-      email: {
-        provider: 'resend',
-        idempotent: true,
-        send: async () => ({ ok: false, retryable: true, code: 'http_503', message: 'down' }),
-      },
+      email: resendAnswering(async () => ({
+        ok: false,
+        retryable: true,
+        code: 'http_503',
+        message: 'down',
+      })),
     })
     for (let i = 0; i < 6; i++) {
       await runInDurableObject(stub, (_o, s) =>
@@ -148,15 +149,11 @@ describe('sequence delivery', () => {
     const { stub } = await abandonedCart()
     const keys: string[] = []
     await abandonWith(stub, {
-      email: {
-        provider: 'resend',
-        idempotent: true,
-        async send(_m, { idempotencyKey }) {
-          keys.push(idempotencyKey)
-          if (keys.length === 1) throw new Error('isolate died mid-send')
-          return { ok: true, providerId: 're_1' }
-        },
-      },
+      email: resendAnswering(async (_m, { idempotencyKey }) => {
+        keys.push(idempotencyKey)
+        if (keys.length === 1) throw new Error('isolate died mid-send')
+        return { ok: true, providerId: 're_1' }
+      }),
     })
     // Cut off during the call: marked `calling`, and Resend drops the repeat of its key.
     expect(await outboxOf(stub)).toEqual([expect.objectContaining({ state: 'calling' })])

@@ -2,7 +2,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { beacon } from '#test/carts'
-import { abandonedCart, abandonWith, outboxOf, stateOf } from '#test/delivery'
+import { abandonedCart, abandonWith, outboxOf, resendAnswering, stateOf } from '#test/delivery'
 import type { CartObject } from './cart-object'
 
 describe('sequence delivery', () => {
@@ -11,14 +11,10 @@ describe('sequence delivery', () => {
       const { store, id, stub } = await abandonedCart()
       let calls = 0
       await abandonWith(stub, {
-        email: {
-          provider: 'resend',
-          idempotent: true,
-          async send() {
-            calls++
-            return { ok: false, retryable: true, code: 'rate_limit_exceeded', message: 'slow down' }
-          },
-        },
+        email: resendAnswering(async () => {
+          calls++
+          return { ok: false, retryable: true, code: 'rate_limit_exceeded', message: 'slow down' }
+        }),
       })
       expect(calls).toBe(1)
       await beacon({
@@ -44,11 +40,12 @@ describe('sequence delivery', () => {
     it('settles a run whose send finished just before a crash', async () => {
       const { stub } = await abandonedCart()
       await abandonWith(stub, {
-        email: {
-          provider: 'resend',
-          idempotent: true,
-          send: async () => ({ ok: false, retryable: true, code: 'http_503', message: 'x' }),
-        },
+        email: resendAnswering(async () => ({
+          ok: false,
+          retryable: true,
+          code: 'http_503',
+          message: 'x',
+        })),
       })
       // As if the row had been marked sent and the object died before the cart heard of it.
       await runInDurableObject(stub, (_o, s) =>

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { beacon, contactCart } from '#test/carts'
-import { abandonWith } from '#test/delivery'
+import { abandonWith, resendAnswering } from '#test/delivery'
 import { call, createStore, errorOf, oneEmailStore, waitForRow } from '#test/helpers'
 import { linkFor, rebuilt } from '#test/restore'
 import { writeMessageReports } from '../../db/projection'
@@ -74,11 +74,7 @@ async function sentStep(emailId: string) {
   const store = await createStore({ settings: oneEmailStore('email-now', 86_400) })
   const { id, stub } = await contactCart(store, { email: 'ada@example.com' })
   await abandonWith(stub, {
-    email: {
-      provider: 'resend',
-      idempotent: true,
-      send: async () => ({ ok: true, providerId: emailId }),
-    },
+    email: resendAnswering(async () => ({ ok: true, providerId: emailId })),
   })
   await waitForRow('SELECT 1 FROM messages WHERE provider_id = ?', emailId)
   return { store, id, stub }
