@@ -94,6 +94,10 @@ export const resendAnswering = (send: EmailSender['send']): EmailSender => ({
   send,
 })
 
+/** Resend refusing every send with `code` (`retryable`: worth retrying). */
+export const resendRefusing = (code: string, retryable: boolean, message: string) =>
+  resendAnswering(async () => ({ ok: false, retryable, code, message }))
+
 /**
  * Replaces the provider adapters inside the object, as the network they stand for (reset by
  * every restart).

@@ -8,6 +8,7 @@ import {
   outboxOf,
   PHONE,
   resendAnswering,
+  resendRefusing,
   stateOf,
   useAdapters,
 } from '#test/delivery'
@@ -109,12 +110,7 @@ describe('sequence delivery', () => {
   it('fails the step with the reason after a permanent error and moves on', async () => {
     const { stub } = await abandonedCart()
     await abandonWith(stub, {
-      email: resendAnswering(async () => ({
-        ok: false,
-        retryable: false,
-        code: 'validation_error',
-        message: 'bad to',
-      })),
+      email: resendRefusing('validation_error', false, 'bad to'),
     })
     const snap = (await stub.snapshot())!
     expect(snap.state.runs[0]).toMatchObject({ status: 'failed', reason: 'validation_error' })
@@ -124,12 +120,7 @@ describe('sequence delivery', () => {
   it('gives up after five retryable failures and journals why', async () => {
     const { stub } = await abandonedCart()
     await abandonWith(stub, {
-      email: resendAnswering(async () => ({
-        ok: false,
-        retryable: true,
-        code: 'http_503',
-        message: 'down',
-      })),
+      email: resendRefusing('http_503', true, 'down'),
     })
     for (let i = 0; i < 6; i++) {
       await runInDurableObject(stub, (_o, s) =>

@@ -2,7 +2,14 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { beacon } from '#test/carts'
-import { abandonedCart, abandonWith, outboxOf, resendAnswering, stateOf } from '#test/delivery'
+import {
+  abandonedCart,
+  abandonWith,
+  outboxOf,
+  resendAnswering,
+  resendRefusing,
+  stateOf,
+} from '#test/delivery'
 import type { CartObject } from './cart-object'
 
 describe('sequence delivery', () => {
@@ -40,12 +47,7 @@ describe('sequence delivery', () => {
     it('settles a run whose send finished just before a crash', async () => {
       const { stub } = await abandonedCart()
       await abandonWith(stub, {
-        email: resendAnswering(async () => ({
-          ok: false,
-          retryable: true,
-          code: 'http_503',
-          message: 'x',
-        })),
+        email: resendRefusing('http_503', true, 'x'),
       })
       // As if the row had been marked sent and the object died before the cart heard of it.
       await runInDurableObject(stub, (_o, s) =>
