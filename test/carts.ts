@@ -62,13 +62,10 @@ export async function abandon(stub: DurableObjectStub<CartObject>, inactivityMs 
   if (status !== 'abandoned') throw new Error(`cart not abandoned: ${status}`)
 }
 
-/**
- * A cart with ITEMS and `contact` (an email by default, plus any other beacon fields), abandoned
- * through its own alarm.
- */
-export async function abandonedCart(
-  store: Store,
-  contact: Record<string, string> = { email: 'shopper@example.com', firstName: 'Ada' },
+/** A new cart of `store` with ITEMS and `contact` (plus any other beacon fields), not abandoned. */
+export async function contactCart(
+  store: Pick<Store, 'id' | 'publishableKey'>,
+  contact: Record<string, string>,
   extra: Record<string, unknown> = {},
 ) {
   const id = cartId()
@@ -81,9 +78,21 @@ export async function abandonedCart(
     ...extra,
   })
   if (res.status !== 202) throw new Error(`beacon refused: ${res.status}`)
-  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
-  await abandon(stub)
-  return { id, stub }
+  return { id, stub: cartStub(env.CART, { storeId: store.id, cartId: id }) }
+}
+
+/**
+ * A cart with ITEMS and `contact` (an email by default, plus any other beacon fields), abandoned
+ * through its own alarm.
+ */
+export async function abandonedCart(
+  store: Store,
+  contact: Record<string, string> = { email: 'shopper@example.com', firstName: 'Ada' },
+  extra: Record<string, unknown> = {},
+) {
+  const cart = await contactCart(store, contact, extra)
+  await abandon(cart.stub)
+  return cart
 }
 
 /** A cart's state as its object holds it; null when the cart does not exist. */

@@ -3,12 +3,17 @@
  * key the object has always used, so a deployed object runs only the steps it has not), and the
  * one write of a transition.
  */
+import { newCart } from '../domain/cart/machine'
 import { cartReport } from '../domain/cart/report'
 import type { CartState, Effect, JournalEntry } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
 import { appendJournal } from './journal'
 import { addColumns, migrateStorage, type StorageMigration } from './migrations'
 import type { Outbox } from './outbox'
+import type { CartRef } from './stubs'
+
+/** What `erase` answers: the revision floor kept, `kept` (changed since), or null (never existed). */
+export type Erased = { revision: number; phone?: string } | { kept: true } | null
 
 export const CART_MIGRATIONS: readonly StorageMigration[] = [
   {
@@ -76,6 +81,51 @@ export function persist(
     }
     for (const e of w.effects) if (e.type === 'send_message') outbox.queueMessage(e, w.now)
   })
+}
+
+/**
+ * The state a beacon starts from: the cart's, or on first sight a new cart above the revision
+ * floor an erase left, with its `cart.created` entry.
+ */
+export function opening(
+  storage: DurableObjectStorage,
+  state: CartState | null,
+  ref: CartRef,
+  currency: string,
+  now: number,
+): { before: CartState; extra: JournalEntry[] } {
+  if (state) return { before: state, extra: [] }
+  const floor = storage.kv.get<number>('revisionFloor') ?? 0
+  return {
+    before: newCart(ref.storeId, ref.cartId, currency, now, floor),
+    extra: [{ at: now, type: 'cart.created', source: 'storefront' }],
+  }
+}
+
+/** Sets the one alarm to the earliest of `times`, or deletes it when there is none. */
+export async function keepOneAlarm(
+  storage: DurableObjectStorage,
+  times: (number | null)[],
+): Promise<void> {
+  const due = times.filter((t) => t !== null)
+  if (due.length === 0) await storage.deleteAlarm()
+  else await storage.setAlarm(Math.min(...due))
+}
+
+/**
+ * Erases everything the cart holds (state, journal, consent, outbox, alarm) unless it changed
+ * since `unchangedSince` (retention), keeping only what `eraseLayout` keeps.
+ */
+export async function eraseCart(
+  storage: DurableObjectStorage,
+  state: CartState | null,
+  unchangedSince?: number,
+): Promise<Erased> {
+  if (!state) return erased(storage)
+  if (unchangedSince !== undefined && state.updatedAt >= unchangedSince) return { kept: true }
+  await storage.deleteAlarm()
+  await storage.deleteAll()
+  return eraseLayout(storage, state)
 }
 
 /**

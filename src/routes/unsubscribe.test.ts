@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { abandon, beacon, cartId, ITEMS } from '#test/carts'
+import { abandon, beacon, cartId, contactCart, ITEMS } from '#test/carts'
 import { call, createStore, oneEmailStore, waitForRow } from '#test/helpers'
 import { isSuppressed } from '../db/suppressions'
 import { signLinkToken } from '../lib/restore-token'
@@ -11,21 +11,14 @@ const inAYear = () => Math.floor(Date.now() / 1000) + 365 * 86_400
 
 async function cartWithEmail(email = `${cartId()}@example.com`) {
   const store = await createStore({ settings: oneEmailStore() })
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email },
-  })
+  const { id, stub } = await contactCart(store, { email })
   const token = await signLinkToken(SECRET, 'unsubscribe', {
     storeId: store.id,
     cartId: id,
     step: 'email',
     exp: inAYear(),
   })
-  return { store, id, email, token, stub: cartStub(env.CART, { storeId: store.id, cartId: id }) }
+  return { store, id, email, token, stub }
 }
 
 describe('unsubscribe links', () => {

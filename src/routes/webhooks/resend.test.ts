@@ -1,28 +1,19 @@
-import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { age, beacon, cartId, ITEMS } from '#test/carts'
-import { call, createStore, errorOf, ORIGIN, oneEmailStore, waitForRow } from '#test/helpers'
-import { createAdapters } from '../../adapters'
+import { beacon, contactCart } from '#test/carts'
+import { abandonWith, resendAnswering } from '#test/delivery'
+import { call, createStore, errorOf, oneEmailStore, waitForRow } from '#test/helpers'
+import { linkFor, rebuilt } from '#test/restore'
 import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
 import { isSuppressed } from '../../db/suppressions'
-import { signRestoreToken } from '../../lib/restore-token'
-import type { CartObject } from '../../objects/cart-object'
 import { cartStub } from '../../objects/stubs'
 
 const KEY = Buffer.from('resend-webhook-secret-32-bytes!!')
 
 async function sentEmail(store: Store) {
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email: 'ada@example.com' },
-  })
+  const { id } = await contactCart(store, { email: 'ada@example.com' })
   const emailId = `re_${crypto.randomUUID()}`
   const now = Date.now()
   await writeMessageReports(env.DB, [
@@ -81,29 +72,10 @@ const row = (emailId: string) =>
  */
 async function sentStep(emailId: string) {
   const store = await createStore({ settings: oneEmailStore('email-now', 86_400) })
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email: 'ada@example.com' },
+  const { id, stub } = await contactCart(store, { email: 'ada@example.com' })
+  await abandonWith(stub, {
+    email: resendAnswering(async () => ({ ok: true, providerId: emailId })),
   })
-  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
-  await age(stub, 61_000)
-  await runInDurableObject(stub, (o: CartObject) => {
-    Object.assign(o, {
-      adapters: {
-        ...createAdapters(env),
-        email: {
-          provider: 'resend',
-          idempotent: true,
-          send: async () => ({ ok: true, providerId: emailId }),
-        },
-      },
-    })
-  })
-  await runDurableObjectAlarm(stub)
   await waitForRow('SELECT 1 FROM messages WHERE provider_id = ?', emailId)
   return { store, id, stub }
 }
@@ -170,17 +142,7 @@ describe('POST /webhooks/resend', () => {
   it("marks the step and its message clicked when the store's page rebuilds the cart", async () => {
     const emailId = `re_${crypto.randomUUID()}`
     const { store, id, stub } = await sentStep(emailId)
-    const token = await signRestoreToken('test-signing-secret-0123456789abcdef', {
-      storeId: store.id,
-      cartId: id,
-      step: 'email-now',
-      exp: Math.floor(Date.now() / 1000) + 3600,
-    })
-    const res = await call(`/v1/restore/${token}`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'text/plain', Origin: ORIGIN },
-      body: '{}',
-    })
+    const res = await rebuilt(await linkFor(store, id, 'email-now'))
     expect(res.status).toBe(200)
     const run = (await stub.snapshot())!.state.runs[0]!
     expect(run.clickedAt).toEqual(expect.any(Number))
