@@ -1,6 +1,8 @@
-import type { MiddlewareHandler, ValidationTargets } from 'hono'
+import { zValidator } from '@hono/zod-validator'
+import type { Context, MiddlewareHandler, ValidationTargets } from 'hono'
 import type { z } from 'zod'
 import { AppError } from '../lib/errors'
+import type { AppEnv } from './env'
 
 /** One readable line from zod issues: `items.0.price: expected int`. */
 export function describeIssues(error: { issues: readonly z.core.$ZodIssue[] }): string {
@@ -60,6 +62,26 @@ export function refuse(message: string) {
   return (result: { success: boolean }): void => {
     if (!result.success) throw new AppError('BAD_REQUEST', message)
   }
+}
+
+/**
+ * `zValidator('form', schema)` for a dashboard form that, refused, shows its page again: `again`
+ * gets the form as posted (to keep what was typed) and zod's issues, and returns the page with
+ * the page's own words and status.
+ */
+export function pageForm<S extends z.ZodType>(
+  schema: S,
+  again: (
+    c: Context<AppEnv>,
+    posted: Record<string, unknown>,
+    issues: readonly z.core.$ZodIssue[],
+  ) => Response | Promise<Response>,
+) {
+  return zValidator('form', schema, (result, c) => {
+    if (!result.success) {
+      return again(c as Context, result.data as Record<string, unknown>, result.error.issues)
+    }
+  })
 }
 
 /**
