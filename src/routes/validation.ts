@@ -1,6 +1,6 @@
 import { zValidator } from '@hono/zod-validator'
 import type { Context, MiddlewareHandler, ValidationTargets } from 'hono'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { AppError } from '../lib/errors'
 import type { AppEnv } from './env'
 
@@ -83,6 +83,25 @@ export function pageForm<S extends z.ZodType>(
     }
   })
 }
+
+const Part = z.union([z.string(), z.instanceof(File)])
+
+/**
+ * A form read as fields-as-data (the settings and sequence editors convert and check each field
+ * themselves, with their errors by field): every field a text or a file, and, as
+ * `c.req.parseBody()` reads it, a repeated field keeps its last value (`name[]` stays a list).
+ * Any posted form passes; `invalid` answers for anything else.
+ */
+export const formFields = zValidator(
+  'form',
+  z.record(z.string(), z.union([Part, z.array(Part)])).transform((form) => {
+    for (const [k, v] of Object.entries(form)) {
+      if (Array.isArray(v) && !k.endsWith('[]')) form[k] = v[v.length - 1] ?? ''
+    }
+    return form
+  }),
+  invalid,
+)
 
 /**
  * Put before `zValidator('json', …)`: hono's validator reads any other content type as `{}`
