@@ -6,7 +6,7 @@ import type { Store } from '../src/db/stores'
 import { toBase64, utf8 } from '../src/lib/encoding'
 import { hmacSha256 } from '../src/lib/hmac'
 import { cartStub } from '../src/objects/stubs'
-import { beacon, cartId, ITEMS } from './carts'
+import { abandonedCart, beacon, cartId, ITEMS } from './carts'
 import { api, call, waitForRow } from './helpers'
 
 // Issue 11: each view of a WooCommerce order-received page reports the order again, under the
@@ -65,6 +65,18 @@ export async function webhook(store: Store, orderId: number, cart?: string, bill
   const res = await signedOrder(store, orderId, cart, billing)
   expect(res.status).toBe(200)
   return res.json<{ matched: boolean; cart?: string; status?: string }>()
+}
+
+/** A shopper's abandoned cart that D1 shows, the shopper's email among the store's contacts. */
+export async function knownShopper(store: Store, email = 'someone@example.com') {
+  const shopper = await abandonedCart(store, { email })
+  await projected(store, shopper.id)
+  await waitForRow(
+    'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
+    store.id,
+    shopper.id,
+  )
+  return shopper
 }
 
 /** Waits until D1 shows each cart at its object's current revision. */

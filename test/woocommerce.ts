@@ -3,8 +3,8 @@
 import type { Store } from '../src/db/stores'
 import { toBase64, utf8 } from '../src/lib/encoding'
 import { hmacSha256 } from '../src/lib/hmac'
-import { trackedCart } from './api'
 import { call } from './helpers'
+import { trackedCart } from './tracked'
 
 export type Order = Record<string, unknown>
 

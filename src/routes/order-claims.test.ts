@@ -5,6 +5,7 @@ import { abandonedCart, beacon, cartId } from '#test/carts'
 import { createStore, waitForRow } from '#test/helpers'
 import {
   cartWithItems,
+  knownShopper,
   orderBeacon,
   projected,
   signedOrder,
@@ -41,13 +42,7 @@ describe('order-received pages (issue 11): claims, repeats and races', () => {
 
   it('meta naming a cart that does not exist falls back to the contact', async () => {
     const store = await createStore()
-    const shopper = await abandonedCart(store, { email: 'someone@example.com' })
-    await projected(store, shopper.id)
-    await waitForRow(
-      'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
-      store.id,
-      shopper.id,
-    )
+    const shopper = await knownShopper(store)
     const ghost = cartId()
     expect(await webhook(store, 5201, ghost)).toMatchObject({
       matched: true,
@@ -64,13 +59,7 @@ describe('order-received pages (issue 11): claims, repeats and races', () => {
     await orderBeacon(store, stale.id, '5300')
     const ref = { storeId: store.id, orderId: '5301' }
     await orderStub(env.ORDER, ref).claim(ref, { cart: stale.id, by: 'storefront' })
-    const shopper = await abandonedCart(store, { email: 'someone@example.com' })
-    await projected(store, shopper.id)
-    await waitForRow(
-      'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
-      store.id,
-      shopper.id,
-    )
+    const shopper = await knownShopper(store)
     expect(await webhook(store, 5301)).toMatchObject({ matched: true, cart: shopper.id })
     expect((await stale.stub.snapshot())!.state.order).toMatchObject({ id: '5300' })
     // The order is the contact's cart's now: its update goes there.
@@ -131,13 +120,7 @@ describe('order-received pages (issue 11): claims, repeats and races', () => {
 
   it("without meta, a beacon from a cart that is not the billing contact's takes no credit", async () => {
     const store = await createStore()
-    const shopper = await abandonedCart(store, { email: 'someone@example.com' })
-    await projected(store, shopper.id)
-    await waitForRow(
-      'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
-      store.id,
-      shopper.id,
-    )
+    const shopper = await knownShopper(store)
     // Anyone with the public key: carts with items beaconing the next sequential order ids.
     const attacker = await cartWithItems(store)
     await orderBeacon(store, attacker.id, '8101')

@@ -3,19 +3,14 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { beacon, cartId, ITEMS } from '#test/carts'
 import { api, call, createStore, errorOf, ORIGIN } from '#test/helpers'
-import { abandonedCart, footprint, inAnHour, linkFor, rebuilt, SECRET } from '#test/restore'
+import { abandonedCart, footprint, linkFor, rebuilt, SECRET } from '#test/restore'
 import { signRestoreToken } from '../lib/restore-token'
 import { cartStub } from '../objects/stubs'
 
 describe('GET /v1/restore/:token', () => {
   it('returns the items to rebuild and no personal data, with CORS for the store', async () => {
     const { store, id } = await abandonedCart()
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id, null)
     const res = await call(`/v1/restore/${token}`, { headers: { Origin: ORIGIN } })
     expect(res.status).toBe(200)
     expect(res.headers.get('access-control-allow-origin')).toBe(ORIGIN)
@@ -35,12 +30,7 @@ describe('GET /v1/restore/:token', () => {
 
   it('gives no CORS header to a foreign origin', async () => {
     const { store, id } = await abandonedCart()
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id, null)
     const res = await call(`/v1/restore/${token}`, { headers: { Origin: 'https://evil.example' } })
     expect(res.headers.get('access-control-allow-origin')).toBeNull()
   })
@@ -75,12 +65,7 @@ describe('GET /v1/restore/:token', () => {
   it('answers a token for an erased cart with 404', async () => {
     const { store, id, stub } = await abandonedCart()
     await stub.erase()
-    const token = await signRestoreToken(SECRET, {
-      storeId: store.id,
-      cartId: id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(store, id, null)
     const res = await call(`/v1/restore/${token}`)
     expect(res.status).toBe(404)
     expect((await errorOf(res)).code).toBe('NOT_FOUND')
@@ -88,12 +73,7 @@ describe('GET /v1/restore/:token', () => {
   })
 
   it('answers a validly signed token for an unknown store with 404', async () => {
-    const token = await signRestoreToken(SECRET, {
-      storeId: 'st_gone',
-      cartId: cartId(),
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor({ id: 'st_gone' }, cartId(), null)
     expect((await call(`/v1/restore/${token}`)).status).toBe(404)
     const page = await call(`/r/${token}`, { redirect: 'manual' })
     expect(page.status).toBe(404)

@@ -1,9 +1,10 @@
 // Carts over the JSON API: lists, filters, CSV, detail, and the actions on one cart.
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { projected, trackedCart } from '#test/api'
 import { abandon, cartId, ITEMS } from '#test/carts'
 import { api, createStore, errorOf } from '#test/helpers'
+import { projected } from '#test/orders'
+import { trackedCart } from '#test/tracked'
 import { verifyRestoreToken } from '../../lib/restore-token'
 
 const SECRET = 'test-signing-secret-0123456789abcdef'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { trackedCart } from '#test/api'
 import { cartId } from '#test/carts'
 import { api, createStore, errorOf } from '#test/helpers'
+import { trackedCart } from '#test/tracked'
 import type { Store } from '../../db/stores'
 
 describe('sequences', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { projected, trackedCart } from '#test/api'
 import { abandon, beacon } from '#test/carts'
 import { api, createStore } from '#test/helpers'
+import { projected } from '#test/orders'
+import { trackedCart } from '#test/tracked'
 
 describe('stats', () => {
   it('counts by status and reports recovered revenue per currency over a range', async () => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import { csrfOf, get, post, signIn } from '#test/dashboard-session'
+import { get, openPage, post } from '#test/dashboard-session'
 import { api, createStore } from '#test/helpers'
 import { DEFAULT_SEQUENCE } from '../../domain/sequence/steps'
 import { formOfStep } from './sequence-form'
 
-async function editor(storeId: string) {
-  const cookies = await signIn()
-  const res = await get(`/sequences?store=${storeId}`, cookies)
-  expect(res.status).toBe(200)
-  return { cookies, csrf: csrfOf(await res.text()) }
-}
+const editor = (storeId: string) => openPage(`/sequences?store=${storeId}`)
 
 /** The default sequence as the editor posts it, with `change` applied to step `i`. */
 function fields(csrf: string, change: Record<string, string> = {}) {

@@ -2,8 +2,9 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { age, beacon, cartId, ITEMS } from '#test/carts'
+import { age, beacon } from '#test/carts'
 import { call, createStore, errorOf, ORIGIN, oneEmailStore, waitForRow } from '#test/helpers'
+import { trackedCart } from '#test/tracked'
 import { createAdapters } from '../../adapters'
 import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
@@ -15,14 +16,7 @@ import { cartStub } from '../../objects/stubs'
 const KEY = Buffer.from('resend-webhook-secret-32-bytes!!')
 
 async function sentEmail(store: Store) {
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email: 'ada@example.com' },
-  })
+  const { id } = await trackedCart(store, { contact: { email: 'ada@example.com' } })
   const emailId = `re_${crypto.randomUUID()}`
   const now = Date.now()
   await writeMessageReports(env.DB, [
@@ -81,15 +75,7 @@ const row = (emailId: string) =>
  */
 async function sentStep(emailId: string) {
   const store = await createStore({ settings: oneEmailStore('email-now', 86_400) })
-  const id = cartId()
-  await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    contact: { email: 'ada@example.com' },
-  })
-  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+  const { id, stub } = await trackedCart(store, { contact: { email: 'ada@example.com' } })
   await age(stub, 61_000)
   await runInDurableObject(stub, (o: CartObject) => {
     Object.assign(o, {
