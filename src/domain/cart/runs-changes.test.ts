@@ -4,8 +4,10 @@ import {
   ABANDONED,
   abandonedWith,
   email,
+  failed,
   H,
   M,
+  ordered,
   policy,
   sent,
   shopper,
@@ -33,20 +35,7 @@ describe('sequence stops and counts', () => {
     const p = policy([email('e1', 60)])
     const onHold = next(
       abandonedWith(p).state,
-      {
-        type: 'order.reported',
-        order: {
-          id: '9',
-          status: 'on-hold',
-          paid: false,
-          total: 2400,
-          refunded: 0,
-          currency: 'USD',
-          source: 'webhook',
-          placedAt: ABANDONED + M,
-          modifiedAt: null,
-        },
-      },
+      ordered('9', ABANDONED + M, { status: 'on-hold', paid: false }),
       ABANDONED + M,
       p,
     )
@@ -68,18 +57,7 @@ describe('sequence stops and counts', () => {
   it('counts a text of unknown outcome as sent for the one-text rule', () => {
     const p = policy([text('s1', 60), text('s2', 120)])
     const sending = next(abandonedWith(p).state, timer, ABANDONED + H, p).state
-    const unknown = next(
-      sending,
-      {
-        type: 'message.settled',
-        stepId: 's1',
-        outcome: 'failed',
-        messageId: null,
-        reason: 'outcome_unknown',
-      },
-      ABANDONED + H,
-      p,
-    ).state
+    const unknown = next(sending, failed('s1', 'outcome_unknown'), ABANDONED + H, p).state
     expect(next(unknown, timer, ABANDONED + 2 * H, p).state.runs[1]).toMatchObject({
       status: 'skipped',
       reason: 'sms_already_sent_for_abandonment',

@@ -1,6 +1,18 @@
 // The sequence a cart runs after abandonment: steps, quiet hours, consent, pauses.
 import { describe, expect, it } from 'vitest'
-import { ABANDONED, abandonedWith, email, H, M, policy, sent, text, timer } from '#test/domain/cart'
+import {
+  ABANDONED,
+  abandonedWith,
+  email,
+  failed,
+  H,
+  M,
+  ordered,
+  policy,
+  sent,
+  text,
+  timer,
+} from '#test/domain/cart'
 import type { CartPolicy } from '../store/settings'
 import { next } from './machine'
 import type { CartState } from './types'
@@ -109,18 +121,7 @@ describe('sequence', () => {
   it('records a failed send and carries on with the next step', () => {
     const p = policy([email('e1', 60), email('e2', 120)])
     const sending = next(abandonedWith(p).state, timer, ABANDONED + H, p).state
-    const t = next(
-      sending,
-      {
-        type: 'message.settled',
-        stepId: 'e1',
-        outcome: 'failed',
-        messageId: null,
-        reason: 'invalid_recipient',
-      },
-      ABANDONED + H,
-      p,
-    )
+    const t = next(sending, failed('e1', 'invalid_recipient'), ABANDONED + H, p)
     expect(t.state.runs[0]).toMatchObject({ status: 'failed', reason: 'invalid_recipient' })
     expect(t.wakeAt).toBe(ABANDONED + 2 * H)
   })
@@ -128,26 +129,7 @@ describe('sequence', () => {
   const stops: [string, (s: CartState, p: CartPolicy) => CartState, string][] = [
     [
       'an order',
-      (s, p) =>
-        next(
-          s,
-          {
-            type: 'order.reported',
-            order: {
-              id: '1',
-              status: 'processing',
-              paid: true,
-              total: 2400,
-              refunded: 0,
-              currency: 'USD',
-              source: 'webhook',
-              placedAt: ABANDONED + M,
-              modifiedAt: null,
-            },
-          },
-          ABANDONED + 2 * M,
-          p,
-        ).state,
+      (s, p) => next(s, ordered('1', ABANDONED + M), ABANDONED + 2 * M, p).state,
       'ordered',
     ],
     [
