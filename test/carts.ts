@@ -65,7 +65,7 @@ export async function abandon(stub: DurableObjectStub<CartObject>, inactivityMs 
 /** A new cart of `store` with ITEMS and `contact` (plus any other beacon fields), not abandoned. */
 export async function contactCart(
   store: Pick<Store, 'id' | 'publishableKey'>,
-  contact: Record<string, string>,
+  contact?: Record<string, string>,
   extra: Record<string, unknown> = {},
 ) {
   const id = cartId()
@@ -74,7 +74,7 @@ export async function contactCart(
     cart: id,
     type: 'contact',
     items: ITEMS,
-    contact,
+    ...(contact ? { contact } : {}),
     ...extra,
   })
   if (res.status !== 202) throw new Error(`beacon refused: ${res.status}`)

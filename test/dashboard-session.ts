@@ -74,3 +74,12 @@ export async function post(
     body: new URLSearchParams(fields).toString(),
   })
 }
+
+/** Signs in and opens `path` (200): the session, the page and the CSRF token its forms carry. */
+export async function openPage(path: string) {
+  const cookies = await signIn()
+  const res = await get(path, cookies)
+  expect(res.status).toBe(200)
+  const html = await res.text()
+  return { cookies, csrf: csrfOf(html), html }
+}

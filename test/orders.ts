@@ -67,6 +67,18 @@ export async function webhook(store: Store, orderId: number, cart?: string, bill
   return res.json<{ matched: boolean; cart?: string; status?: string }>()
 }
 
+/** A shopper's abandoned cart that D1 shows, the shopper's email among the store's contacts. */
+export async function knownShopper(store: Store, email = 'someone@example.com') {
+  const shopper = await abandonedCart(store, { email })
+  await projected(store, shopper.id)
+  await waitForRow(
+    'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
+    store.id,
+    shopper.id,
+  )
+  return shopper
+}
+
 /** Waits until D1 shows each cart at its object's current revision. */
 export async function projected(store: Store, ...ids: string[]) {
   for (const id of ids) {
@@ -90,19 +102,4 @@ export async function d1Carts(store: Store) {
     .bind(store.id)
     .all<{ cart_id: string }>()
   return rows.results.map((r) => r.cart_id).sort()
-}
-
-/**
- * An abandoned cart of someone@example.com, with D1 showing it and its contact: the cart a
- * webhook without meta falls back to (the billing contact's own cart).
- */
-export async function knownShopper(store: Store) {
-  const shopper = await abandonedCart(store, { email: 'someone@example.com' })
-  await projected(store, shopper.id)
-  await waitForRow(
-    'SELECT 1 FROM contacts WHERE store_id = ? AND cart_id = ?',
-    store.id,
-    shopper.id,
-  )
-  return shopper
 }

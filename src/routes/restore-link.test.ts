@@ -110,12 +110,7 @@ describe('GET /r/:token', () => {
     const a = await abandonedCart()
     const b = await abandonedCart()
     // A real token for store A's cart; claim store B's cart id with A's signature.
-    const token = await signRestoreToken(SECRET, {
-      storeId: a.store.id,
-      cartId: a.id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor(a.store, a.id, null)
     const [body, sig] = token.split('.')
     const claims = atob(body!.replaceAll('-', '+').replaceAll('_', '/'))
       .replace(a.store.id, b.store.id)
@@ -124,12 +119,7 @@ describe('GET /r/:token', () => {
     expect((await call(`/r/${forged}`, { redirect: 'manual' })).status).toBe(400)
     expect((await b.stub.snapshot())!.state.status).toBe('abandoned')
     // A validly signed token naming a cart that does not exist in the store finds nothing.
-    const other = await signRestoreToken(SECRET, {
-      storeId: b.store.id,
-      cartId: a.id,
-      step: null,
-      exp: inAnHour(),
-    })
+    const other = await linkFor(b.store, a.id, null)
     expect((await call(`/r/${other}`, { redirect: 'manual' })).status).toBe(404)
   })
 })

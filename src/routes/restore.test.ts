@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { beacon, cartId, ITEMS } from '#test/carts'
 import { api, call, createStore, errorOf, ORIGIN } from '#test/helpers'
-import { abandonedCart, footprint, inAnHour, linkFor, rebuilt, SECRET } from '#test/restore'
+import { abandonedCart, footprint, linkFor, rebuilt, SECRET } from '#test/restore'
 import { signRestoreToken } from '../lib/restore-token'
 import { cartStub } from '../objects/stubs'
 
@@ -73,12 +73,7 @@ describe('GET /v1/restore/:token', () => {
   })
 
   it('answers a validly signed token for an unknown store with 404', async () => {
-    const token = await signRestoreToken(SECRET, {
-      storeId: 'st_gone',
-      cartId: cartId(),
-      step: null,
-      exp: inAnHour(),
-    })
+    const token = await linkFor({ id: 'st_gone' }, cartId(), null)
     expect((await call(`/v1/restore/${token}`)).status).toBe(404)
     const page = await call(`/r/${token}`, { redirect: 'manual' })
     expect(page.status).toBe(404)

@@ -1,6 +1,8 @@
-import type { MiddlewareHandler, ValidationTargets } from 'hono'
-import type { z } from 'zod'
+import { zValidator } from '@hono/zod-validator'
+import type { Context, MiddlewareHandler, ValidationTargets } from 'hono'
+import { z } from 'zod'
 import { AppError } from '../lib/errors'
+import type { AppEnv } from './env'
 
 /** One readable line from zod issues: `items.0.price: expected int`. */
 export function describeIssues(error: { issues: readonly z.core.$ZodIssue[] }): string {
@@ -61,6 +63,45 @@ export function refuse(message: string) {
     if (!result.success) throw new AppError('BAD_REQUEST', message)
   }
 }
+
+/**
+ * `zValidator('form', schema)` for a dashboard form that, refused, shows its page again: `again`
+ * gets the form as posted (to keep what was typed) and zod's issues, and returns the page with
+ * the page's own words and status.
+ */
+export function pageForm<S extends z.ZodType>(
+  schema: S,
+  again: (
+    c: Context<AppEnv>,
+    posted: Record<string, unknown>,
+    issues: readonly z.core.$ZodIssue[],
+  ) => Response | Promise<Response>,
+) {
+  return zValidator('form', schema, (result, c) => {
+    if (!result.success) {
+      return again(c as Context, result.data as Record<string, unknown>, result.error.issues)
+    }
+  })
+}
+
+const Part = z.union([z.string(), z.instanceof(File)])
+
+/**
+ * A form read as fields-as-data (the settings and sequence editors convert and check each field
+ * themselves, with their errors by field): every field a text or a file, and, as
+ * `c.req.parseBody()` reads it, a repeated field keeps its last value (`name[]` stays a list).
+ * Any posted form passes; `invalid` answers for anything else.
+ */
+export const formFields = zValidator(
+  'form',
+  z.record(z.string(), z.union([Part, z.array(Part)])).transform((form) => {
+    for (const [k, v] of Object.entries(form)) {
+      if (Array.isArray(v) && !k.endsWith('[]')) form[k] = v[v.length - 1] ?? ''
+    }
+    return form
+  }),
+  invalid,
+)
 
 /**
  * Put before `zValidator('json', …)`: hono's validator reads any other content type as `{}`

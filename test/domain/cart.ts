@@ -1,7 +1,7 @@
 // Shared by the cart machine's table tests (Node): a store policy, sequence steps, a shopper.
 
 import { newCart, next } from '../../src/domain/cart/machine'
-import type { CartEvent, CartState } from '../../src/domain/cart/types'
+import type { CartEvent, CartState, OrderReport } from '../../src/domain/cart/types'
 import type { Step } from '../../src/domain/sequence/steps'
 import type { CartPolicy } from '../../src/domain/store/settings'
 
@@ -69,12 +69,34 @@ export const sent = (stepId: string): CartEvent => ({
   reason: null,
 })
 
-export const failed = (stepId: string, reason: string): CartEvent => ({
+/** A send of `stepId` that failed with `reason` (with `messageId` when the provider took it). */
+export const failed = (
+  stepId: string,
+  reason: string,
+  messageId: string | null = null,
+): CartEvent => ({
   type: 'message.settled',
   stepId,
   outcome: 'failed',
-  messageId: null,
+  messageId,
   reason,
+})
+
+/** The webhook's report of the shopper's paid order for the tee (`o` changes any field). */
+export const ordered = (id: string, placedAt: number, o: Partial<OrderReport> = {}): CartEvent => ({
+  type: 'order.reported',
+  order: {
+    id,
+    status: 'processing',
+    paid: true,
+    total: 2400,
+    refunded: 0,
+    currency: 'USD',
+    source: 'webhook',
+    placedAt,
+    modifiedAt: null,
+    ...o,
+  },
 })
 
 /** Abandons the cart through the machine, as the alarm would. */

@@ -7,6 +7,7 @@ import {
   failed,
   H,
   M,
+  ordered,
   policy,
   sent,
   text,
@@ -17,20 +18,7 @@ import type { CartEvent, CartState } from './types'
 
 describe('attribution', () => {
   const p = policy([email('e1', 60), text('s1', 120), email('e2', 24 * 60)])
-  const order = (placedAt: number): CartEvent => ({
-    type: 'order.reported',
-    order: {
-      id: 'o1',
-      status: 'processing',
-      paid: true,
-      total: 2400,
-      refunded: 0,
-      currency: 'USD',
-      source: 'webhook',
-      placedAt,
-      modifiedAt: null,
-    },
-  })
+  const order = (placedAt: number): CartEvent => ordered('o1', placedAt)
   /** Sends the first `n` steps at their times. */
   function sentSteps(n: number): CartState {
     let s = abandonedWith(p).state
@@ -49,18 +37,7 @@ describe('attribution', () => {
   it('takes a text of unknown outcome whose link rebuilt the cart as sent: clicked and credited', () => {
     let s = sentSteps(1)
     s = next(s, timer, ABANDONED + 2 * H, p).state
-    s = next(
-      s,
-      {
-        type: 'message.settled',
-        stepId: 's1',
-        outcome: 'failed',
-        messageId: 'msg_s1',
-        reason: 'outcome_unknown',
-      },
-      ABANDONED + 2 * H,
-      p,
-    ).state
+    s = next(s, failed('s1', 'outcome_unknown', 'msg_s1'), ABANDONED + 2 * H, p).state
     s = next(s, { type: 'restore.rebuilt', step: 's1' }, ABANDONED + 150 * M, p).state
     expect(s.runs[1]).toMatchObject({
       status: 'sent',
@@ -138,20 +115,7 @@ describe('attribution', () => {
     expect(rec.attribution).not.toBeNull()
     const refunded = next(
       rec,
-      {
-        type: 'order.reported',
-        order: {
-          id: 'o1',
-          status: 'refunded',
-          paid: false,
-          total: 2400,
-          refunded: 2400,
-          currency: 'USD',
-          source: 'webhook',
-          placedAt: ABANDONED + 2 * H,
-          modifiedAt: null,
-        },
-      },
+      ordered('o1', ABANDONED + 2 * H, { status: 'refunded', paid: false, refunded: 2400 }),
       ABANDONED + 5 * H,
       p,
     ).state

@@ -24,6 +24,8 @@ export function next(
   now: number,
   policy: CartPolicy,
 ): Transition {
+  // What only adds to the cart's story, the state as it was.
+  const journal = (entry: JournalEntry) => finish(state, state, [entry], now, policy)
   switch (event.type) {
     case 'beacon.received':
       return onBeacon(state, event.beacon, now, policy)
@@ -42,13 +44,7 @@ export function next(
       return finish(state, stopped.state, [entry, ...stopped.journal], now, policy)
     }
     case 'contact.replied':
-      return finish(
-        state,
-        state,
-        [{ ...event.detail, at: now, type: `sms.${event.keyword}`, source: 'shopper' }],
-        now,
-        policy,
-      )
+      return journal({ ...event.detail, at: now, type: `sms.${event.keyword}`, source: 'shopper' })
     case 'restore.rebuilt':
       return onRestoreRebuilt(state, event.step, now, policy)
     case 'order.reported':
@@ -59,58 +55,34 @@ export function next(
       return onMerchant(state, event.action, now, policy)
     case 'contact.unsubscribed':
       // Suppression itself lives with the address (D1 suppressions); the cart keeps the story.
-      return finish(
-        state,
-        state,
-        [
-          {
-            at: now,
-            type: 'contact.unsubscribed',
-            source: 'shopper',
-            channel: event.channel,
-            via: event.source,
-          },
-        ],
-        now,
-        policy,
-      )
+      return journal({
+        at: now,
+        type: 'contact.unsubscribed',
+        source: 'shopper',
+        channel: event.channel,
+        via: event.source,
+      })
     case 'message.event':
       // Delivery, opens, bounces: the timeline keeps them; the message row has the state. Never
       // a click: provider click tracking counts mail scanners; only a restore marks a step clicked.
-      return finish(
-        state,
-        state,
-        [
-          {
-            at: event.at,
-            type: `message.${event.event}`,
-            source: 'webhook',
-            messageId: event.messageId,
-            step: event.step,
-          },
-        ],
-        now,
-        policy,
-      )
+      return journal({
+        at: event.at,
+        type: `message.${event.event}`,
+        source: 'webhook',
+        messageId: event.messageId,
+        step: event.step,
+      })
     case 'message.recorded':
       // The cart's story names every message sent for it, in the sequence's own terms.
-      return finish(
-        state,
-        state,
-        [
-          {
-            at: event.at,
-            type: `message.${event.outcome}`,
-            source: 'storefront',
-            step: event.step,
-            channel: event.channel,
-            messageId: event.messageId,
-            reason: event.reason,
-          },
-        ],
-        now,
-        policy,
-      )
+      return journal({
+        at: event.at,
+        type: `message.${event.outcome}`,
+        source: 'storefront',
+        step: event.step,
+        channel: event.channel,
+        messageId: event.messageId,
+        reason: event.reason,
+      })
     case 'message.settled': {
       const settled = settleRun(
         state,

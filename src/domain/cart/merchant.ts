@@ -13,25 +13,16 @@ export function onMerchant(
   const refuse = (message: string) =>
     finish(s, s, [], now, policy, { code: 'CONFLICT', message } satisfies Refusal)
   const entry = (type: string): JournalEntry => ({ at: now, type, source: 'merchant' })
+  // Archived and ignored carts hold: nothing more goes out, `heldFrom` keeps the status before.
+  const hold = (status: 'archived' | 'ignored') => {
+    if (s.status === status) return refuse(`The cart is already ${status}.`)
+    return finish(s, { ...s, status, heldFrom: s.status }, [entry(`cart.${status}`)], now, policy)
+  }
   switch (action) {
     case 'archive':
-      if (s.status === 'archived') return refuse('The cart is already archived.')
-      return finish(
-        s,
-        { ...s, status: 'archived', heldFrom: s.status },
-        [entry('cart.archived')],
-        now,
-        policy,
-      )
+      return hold('archived')
     case 'ignore':
-      if (s.status === 'ignored') return refuse('The cart is already ignored.')
-      return finish(
-        s,
-        { ...s, status: 'ignored', heldFrom: s.status },
-        [entry('cart.ignored')],
-        now,
-        policy,
-      )
+      return hold('ignored')
     case 'unignore':
       if (s.status !== 'ignored') return refuse('Only an ignored cart can be unignored.')
       return finish(

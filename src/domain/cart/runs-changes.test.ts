@@ -7,6 +7,7 @@ import {
   failed,
   H,
   M,
+  ordered,
   policy,
   sent,
   shopper,
@@ -34,20 +35,7 @@ describe('sequence stops and counts', () => {
     const p = policy([email('e1', 60)])
     const onHold = next(
       abandonedWith(p).state,
-      {
-        type: 'order.reported',
-        order: {
-          id: '9',
-          status: 'on-hold',
-          paid: false,
-          total: 2400,
-          refunded: 0,
-          currency: 'USD',
-          source: 'webhook',
-          placedAt: ABANDONED + M,
-          modifiedAt: null,
-        },
-      },
+      ordered('9', ABANDONED + M, { status: 'on-hold', paid: false }),
       ABANDONED + M,
       p,
     )

@@ -7,6 +7,7 @@ import {
   failed,
   H,
   M,
+  ordered,
   policy,
   sent,
   text,
@@ -128,26 +129,7 @@ describe('sequence', () => {
   const stops: [string, (s: CartState, p: CartPolicy) => CartState, string][] = [
     [
       'an order',
-      (s, p) =>
-        next(
-          s,
-          {
-            type: 'order.reported',
-            order: {
-              id: '1',
-              status: 'processing',
-              paid: true,
-              total: 2400,
-              refunded: 0,
-              currency: 'USD',
-              source: 'webhook',
-              placedAt: ABANDONED + M,
-              modifiedAt: null,
-            },
-          },
-          ABANDONED + 2 * M,
-          p,
-        ).state,
+      (s, p) => next(s, ordered('1', ABANDONED + M), ABANDONED + 2 * M, p).state,
       'ordered',
     ],
     [

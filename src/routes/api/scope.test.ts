@@ -56,6 +56,10 @@ function as(bearer: string, method: string, path: string, json?: unknown) {
   })
 }
 
+/** The JSON of a GET with `bearer`. */
+const read = async <T>(bearer: string, path: string) =>
+  (await (await as(bearer, 'GET', path)).json()) as T
+
 type Route = {
   name: string
   method: 'GET' | 'POST' | 'PATCH' | 'PUT'
@@ -164,8 +168,7 @@ describe('a token for store A', () => {
       expect((await api(`/carts/${t.store.id}/${t.cart}/reply`, reply)).status).toBe(200)
       await waitForRow('SELECT 1 FROM messages WHERE store_id = ?', t.store.id)
     }
-    const get = async <T>(path: string) =>
-      (await (await as(w.tokens.storeA, 'GET', path)).json()) as T
+    const get = <T>(path: string) => read<T>(w.tokens.storeA, path)
     const stores = await get<{ stores: Store[] }>('/stores')
     expect(stores.stores.map((s) => s.id)).toEqual([w.a.store.id])
     const carts = await get<{ carts: { storeId: string; cartId: string }[] }>('/carts?limit=200')
@@ -230,19 +233,13 @@ describe('a read-only token', () => {
   })
 
   it('sees no WooCommerce webhook secret, which would let it sign order webhooks', async () => {
-    const one = (await (
-      await as(w.tokens.readAll, 'GET', `/stores/${w.a.store.id}`)
-    ).json()) as Store
+    const one = await read<Store>(w.tokens.readAll, `/stores/${w.a.store.id}`)
     expect(one.id).toBe(w.a.store.id)
     expect(one.woocommerceWebhookSecret).toBeNull()
-    const list = (await (await as(w.tokens.readAll, 'GET', '/stores')).json()) as {
-      stores: Store[]
-    }
+    const list = await read<{ stores: Store[] }>(w.tokens.readAll, '/stores')
     expect(list.stores.length).toBeGreaterThan(1)
     expect(list.stores.every((s) => s.woocommerceWebhookSecret === null)).toBe(true)
-    const admin = (await (
-      await as(w.tokens.writeAll, 'GET', `/stores/${w.a.store.id}`)
-    ).json()) as Store
+    const admin = await read<Store>(w.tokens.writeAll, `/stores/${w.a.store.id}`)
     expect(admin.woocommerceWebhookSecret).toBe(w.a.store.woocommerceWebhookSecret)
   })
 
@@ -269,9 +266,7 @@ describe('an all-stores read-write token', () => {
     const res = await as(w.tokens.writeAll, 'POST', '/stores', newStore())
     expect(res.status).toBe(201)
     const { id } = (await res.json()) as Store
-    const list = (await (await as(w.tokens.writeAll, 'GET', '/stores')).json()) as {
-      stores: Store[]
-    }
+    const list = await read<{ stores: Store[] }>(w.tokens.writeAll, '/stores')
     expect(list.stores.map((s) => s.id)).toEqual(
       expect.arrayContaining([w.a.store.id, w.b.store.id, id]),
     )
@@ -289,7 +284,7 @@ describe('a token created before scoping (migration 0012)', () => {
     )
       .bind('tok_legacy', 'Old', toBase64Url(new Uint8Array(hash)), plain.slice(0, 12), Date.now())
       .run()
-    const list = (await (await as(plain, 'GET', '/stores')).json()) as { stores: Store[] }
+    const list = await read<{ stores: Store[] }>(plain, '/stores')
     expect(list.stores.map((s) => s.id)).toEqual(
       expect.arrayContaining([w.a.store.id, w.b.store.id]),
     )

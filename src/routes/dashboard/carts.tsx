@@ -11,6 +11,7 @@ import { decodeCursor, encodeCursor } from '../carts/cursor'
 import * as ops from '../carts/ops'
 import type { AppEnv } from '../env'
 import { CartIdSchema } from '../schemas/beacon'
+import { pageForm } from '../validation'
 import { render, signedIn } from './page'
 
 /** Dashboard: the cart list, its bulk actions and its CSV export. */
@@ -149,33 +150,39 @@ const Selected = z
 
 const Bulk = z.object({
   action: z.enum(['archive', 'ignore', 'delete']),
-  cart: z.array(Selected).min(1).max(200),
+  // One ticked cart is a string, several an array; none at all is the empty list.
+  cart: z.preprocess((v) => (v === undefined ? [] : [v].flat()), z.array(Selected).min(1).max(200)),
   confirm: z.literal('yes').optional(),
-  back: z.string().max(2000).default(''),
+  back: z.preprocess((v) => (typeof v === 'string' ? v : ''), z.string().max(2000)),
 })
 
-cartPages.post('/carts/bulk', ...signedIn, async (c) => {
-  const body = await c.req.parseBody({ all: true })
-  const cart = body.cart === undefined ? [] : [body.cart].flat()
-  const back = typeof body.back === 'string' ? body.back : ''
-  const backParams = Object.fromEntries(new URLSearchParams(back))
-  const parsed = Bulk.safeParse({ ...body, cart, back })
-  if (!parsed.success) {
-    const error =
-      cart.length === 0
-        ? 'Select at least one cart first.'
-        : cart.length > 200
-          ? 'Select at most 200 carts at a time.'
-          : 'That request was not valid.'
-    return listPage(c, backParams, { error, status: 400 })
-  }
-  const { action, confirm } = parsed.data
+/** The list the bulk form came from (its filter, re-read from `back`), as query parameters. */
+const paramsOf = (back: unknown) =>
+  Object.fromEntries(new URLSearchParams(typeof back === 'string' ? back : ''))
+
+const bulkForm = pageForm(Bulk, (c, { cart, back }) => {
+  const n = cart === undefined ? 0 : [cart].flat().length
+  const error =
+    n === 0
+      ? 'Select at least one cart first.'
+      : n > 200
+        ? 'Select at most 200 carts at a time.'
+        : 'That request was not valid.'
+  return listPage(c, paramsOf(back), { error, status: 400 })
+})
+
+cartPages.post('/carts/bulk', ...signedIn, bulkForm, async (c) => {
+  const { action, confirm, cart, back } = c.req.valid('form')
   // A clean query string to go back to (the filter is re-read, never trusted as a URL).
-  const query = queryOf((await readFilter(c, backParams)).form)
+  const query = queryOf((await readFilter(c, paramsOf(back))).form)
   if (action === 'delete' && confirm !== 'yes') {
     return render(
       c,
-      <ConfirmDelete carts={cart.map(String)} back={query} csrf={c.get('csrf') ?? ''} />,
+      <ConfirmDelete
+        carts={cart.map(({ storeId, cartId }) => `${storeId}/${cartId}`)}
+        back={query}
+        csrf={c.get('csrf') ?? ''}
+      />,
       { title: 'Delete carts', section: 'carts' },
     )
   }
@@ -183,7 +190,7 @@ cartPages.post('/carts/bulk', ...signedIn, async (c) => {
   // subrequest budget (each cart is then one or two object calls and one D1 batch).
   const stores = new Map((await listStores(c.env.DB)).map((s) => [s.id, s]))
   const results = await Promise.allSettled(
-    parsed.data.cart.map(async ({ storeId, cartId }) => {
+    cart.map(async ({ storeId, cartId }) => {
       const store = stores.get(storeId)
       if (!store) throw new AppError('NOT_FOUND', 'No such store.')
       if (action === 'delete') {
@@ -237,14 +244,14 @@ const Act = z.object({
   action: z.enum(['archive', 'ignore', 'unignore', 'mark_recovered', 'resume_ai']),
 })
 
-cartPages.post('/carts/:storeId/:cartId/act', ...signedIn, async (c) => {
-  const parsed = Act.safeParse(await c.req.parseBody())
+const actForm = pageForm(Act, (c) => {
+  c.status(400)
+  return cartPage(c, { error: 'That is not an action a cart has.' })
+})
+
+cartPages.post('/carts/:storeId/:cartId/act', ...signedIn, actForm, async (c) => {
+  const { action } = c.req.valid('form')
   const { store, cartId } = await ops.resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
-  if (!parsed.success) {
-    c.status(400)
-    return cartPage(c, { error: 'That is not an action a cart has.' })
-  }
-  const { action } = parsed.data
   try {
     if (action === 'resume_ai') await (await ops.phoneContact(c, store, cartId)).contact.resumeAi()
     else await ops.actOnCart(c, store, cartId, action)
@@ -259,26 +266,31 @@ cartPages.post('/carts/:storeId/:cartId/act', ...signedIn, async (c) => {
 
 // The form carries a one-time nonce: submitted again (a reload, a second click, after an
 // error), it never sends a second text. The page shown after an error keeps the same nonce.
-cartPages.post('/carts/:storeId/:cartId/reply', ...signedIn, async (c) => {
-  const body = await c.req.parseBody()
-  const text = typeof body.text === 'string' ? body.text.trim() : ''
-  const nonce = ops.ReplyKeySchema.safeParse(body.nonce)
+const Reply = z.object({
+  text: z.string().trim().min(1).max(1000),
+  nonce: ops.ReplyKeySchema,
+})
+
+const replyForm = pageForm(Reply, (c, { text }, issues) => {
+  const nonceBad = issues.some((i) => i.path[0] === 'nonce')
+  c.status(400)
+  return cartPage(c, {
+    error: nonceBad
+      ? 'That form was not valid; send it again.'
+      : 'Write a reply of 1 to 1,000 characters.',
+    draft: typeof text === 'string' ? text.trim().slice(0, 1000) : '',
+  })
+})
+
+cartPages.post('/carts/:storeId/:cartId/reply', ...signedIn, replyForm, async (c) => {
+  const { text, nonce } = c.req.valid('form')
   const { store, cartId } = await ops.resolveCart(c, c.req.param('storeId'), c.req.param('cartId'))
-  if (!text || text.length > 1000 || !nonce.success) {
-    c.status(400)
-    return cartPage(c, {
-      error: nonce.success
-        ? 'Write a reply of 1 to 1,000 characters.'
-        : 'That form was not valid; send it again.',
-      draft: text.slice(0, 1000),
-    })
-  }
   try {
-    await ops.replyByHand(c, store, cartId, text, nonce.data)
+    await ops.replyByHand(c, store, cartId, text, nonce)
   } catch (err) {
     if (!(err instanceof AppError) || err.status === 404) throw err
     c.status(err.status as 409)
-    return cartPage(c, { error: err.message, draft: text, nonce: nonce.data })
+    return cartPage(c, { error: err.message, draft: text, nonce })
   }
   return c.redirect(`${detailPath(store.id, cartId)}?done=replied#conversation`, 303)
 })

@@ -16,6 +16,7 @@ import { page, render, signedIn } from './page'
 import { sequencePages } from './sequences'
 import {
   clearSession,
+  forged,
   loginCsrf,
   loginCsrfValid,
   SESSION_TTL_MS,
@@ -57,15 +58,14 @@ const LoginForm = z.object({
   _csrf: z.string().max(200),
 })
 
-dashboard.post('/login', ...page, async (c) => {
-  const parsed = LoginForm.safeParse(await c.req.parseBody())
-  if (!parsed.success || !(await loginCsrfValid(c, parsed.data._csrf))) {
-    return c.text(
-      'This form has expired or did not come from Cartback. Go back and try again.',
-      403,
-    )
-  }
-  const { email, password, next } = parsed.data
+// A form that does not parse is refused like one without its token: nothing in it is used.
+const loginForm = zValidator('form', LoginForm, (result, c) => {
+  if (!result.success) return forged(c)
+})
+
+dashboard.post('/login', ...page, loginForm, async (c) => {
+  const { email, password, next, _csrf } = c.req.valid('form')
+  if (!(await loginCsrfValid(c, _csrf))) return forged(c)
   const again = async (status: 401 | 429, error: string) => {
     c.status(status)
     return render(

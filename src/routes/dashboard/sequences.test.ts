@@ -1,15 +1,20 @@
 import { describe, expect, it } from 'vitest'
-import { csrfOf, get, post, signIn } from '#test/dashboard-session'
+import { get, openPage, post } from '#test/dashboard-session'
 import { api, createStore } from '#test/helpers'
 import { DEFAULT_SEQUENCE } from '../../domain/sequence/steps'
 import { formOfStep } from './sequence-form'
 
+/** The signed-in editor of a store's sequence; `send` posts its form with `change` to `action`. */
 async function editor(storeId: string) {
-  const cookies = await signIn()
-  const res = await get(`/sequences?store=${storeId}`, cookies)
-  expect(res.status).toBe(200)
-  return { cookies, csrf: csrfOf(await res.text()) }
+  const page = await openPage(`/sequences?store=${storeId}`)
+  const send = (change: Record<string, string>, action = '', csrf = page.csrf) =>
+    post(`/sequences/${storeId}${action}`, page.cookies, fields(csrf, change))
+  return { ...page, send }
 }
+
+/** The store's saved sequence, read through the API. */
+const savedSequence = async <T = unknown>(storeId: string) =>
+  (await (await api(`/stores/${storeId}/sequence`)).json<{ sequence: T[] }>()).sequence
 
 /** The default sequence as the editor posts it, with `change` applied to step `i`. */
 function fields(csrf: string, change: Record<string, string> = {}) {
@@ -26,58 +31,38 @@ function fields(csrf: string, change: Record<string, string> = {}) {
 describe('dashboard sequence editor', () => {
   it('saves a valid sequence and keeps a bad one out, with the form as typed', async () => {
     const store = await createStore()
-    const { cookies, csrf } = await editor(store.id)
-    const bad = await post(
-      `/sequences/${store.id}`,
-      cookies,
-      fields(csrf, { 's.0.subject': 'Hello {{nickname}}', 's.1.delay': 'later' }),
-    )
+    const { send } = await editor(store.id)
+    const bad = await send({ 's.0.subject': 'Hello {{nickname}}', 's.1.delay': 'later' })
     expect(bad.status).toBe(400)
     const html = await bad.text()
     expect(html).toContain('Unknown variable: {{nickname}}')
     expect(html).toContain('value="Hello {{nickname}}"')
     expect(html).toContain('aria-invalid="true"')
-    const before = await (await api(`/stores/${store.id}/sequence`)).json<{ sequence: unknown[] }>()
-    expect(before.sequence).toEqual(DEFAULT_SEQUENCE)
+    expect(await savedSequence(store.id)).toEqual(DEFAULT_SEQUENCE)
 
-    const good = await post(
-      `/sequences/${store.id}`,
-      cookies,
-      fields(csrf, { 's.0.subject': 'Back soon?', 's.3.remove': 'on' }),
-    )
+    const good = await send({ 's.0.subject': 'Back soon?', 's.3.remove': 'on' })
     expect(good.status).toBe(303)
-    const after = await (await api(`/stores/${store.id}/sequence`)).json<{
-      sequence: { id: string; template: { subject?: string } }[]
-    }>()
-    expect(after.sequence.map((s) => s.id)).toEqual(['email-1h', 'sms-3h', 'email-24h'])
-    expect(after.sequence[0]?.template.subject).toBe('Back soon?')
+    const after = await savedSequence<{ id: string; template: { subject?: string } }>(store.id)
+    expect(after.map((s) => s.id)).toEqual(['email-1h', 'sms-3h', 'email-24h'])
+    expect(after[0]?.template.subject).toBe('Back soon?')
   })
 
   it("changes a step's channel without saving: the form comes back with that channel's fields", async () => {
     const store = await createStore()
-    const { cookies, csrf } = await editor(store.id)
-    const res = await post(
-      `/sequences/${store.id}`,
-      cookies,
-      fields(csrf, { 's.0.channel': 'sms', refresh: '1' }),
-    )
+    const { send } = await editor(store.id)
+    const res = await send({ 's.0.channel': 'sms', refresh: '1' })
     expect(res.status).toBe(200)
     const html = await res.text()
     expect(html).not.toContain('name="s.0.subject"')
     expect(html).toContain('name="s.2.subject"')
     expect(html).toMatch(/<option value="sms" selected="">Text<\/option>/)
-    const saved = await (await api(`/stores/${store.id}/sequence`)).json<{ sequence: unknown[] }>()
-    expect(saved.sequence).toEqual(DEFAULT_SEQUENCE)
+    expect(await savedSequence(store.id)).toEqual(DEFAULT_SEQUENCE)
   })
 
   it('renders a preview in its own sandboxed document, and only for a signed-in form', async () => {
     const store = await createStore()
-    const { cookies, csrf } = await editor(store.id)
-    const res = await post(
-      `/sequences/${store.id}/preview`,
-      cookies,
-      fields(csrf, { preview: '1' }),
-    )
+    const { cookies, send } = await editor(store.id)
+    const res = await send({ preview: '1' }, '/preview')
     expect(res.status).toBe(200)
     const csp = res.headers.get('content-security-policy') ?? ''
     expect(csp).toMatch(/^sandbox; default-src 'none'/)
@@ -85,11 +70,7 @@ describe('dashboard sequence editor', () => {
     const html = await res.text()
     expect(html).toContain('segment')
     expect(html).not.toContain('<script')
-    const forged = await post(
-      `/sequences/${store.id}/preview`,
-      cookies,
-      fields('', { preview: '1' }),
-    )
+    const forged = await send({ preview: '1' }, '/preview', '')
     expect(forged.status).toBe(403)
     const missing = await get(`/sequences/${store.id}/preview/nope`, cookies)
     expect(missing.status).toBe(404)
@@ -99,19 +80,15 @@ describe('dashboard sequence editor', () => {
     const store = await createStore({
       settings: { sender: { fromEmail: 'shop@example.com', postalAddress: '1 Main St' } },
     })
-    const { cookies, csrf } = await editor(store.id)
-    const res = await post(
-      `/sequences/${store.id}/test`,
-      cookies,
-      fields(csrf, { test: '0', 's.3.remove': 'on' }),
-    )
+    const { send } = await editor(store.id)
+    const res = await send({ test: '0', 's.3.remove': 'on' }, '/test')
     expect(res.status).toBe(200)
     const page = await res.text()
     expect(page).toContain('Test email sent to owner@example.com')
     // The form comes back as it was: the step ticked for removal is still ticked.
     expect(page).toMatch(/name="s\.3\.remove" checked/)
     expect(page).not.toMatch(/name="s\.2\.remove" checked/)
-    const text = await post(`/sequences/${store.id}/test`, cookies, fields(csrf, { test: '1' }))
+    const text = await send({ test: '1' }, '/test')
     expect(text.status).toBe(400)
     expect(await text.text()).toContain('Type the phone number test texts should go to.')
     const { messages } = await (await api(`/messages?store=${store.id}&cart=test:send`)).json<{

@@ -9,6 +9,7 @@ import { SequencesPage } from '../../ui/dashboard/sequences'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { previewMessage, sampleCart } from '../preview-message'
+import { formFields } from '../validation'
 import { render, signedIn } from './page'
 import { doc, previewDocument } from './preview-frame'
 import {
@@ -100,10 +101,10 @@ function sequenceFits(c: Context<AppEnv>, store: Store, forms: StepForm[], error
   }
 }
 
-sequencePages.post('/sequences/:storeId', ...signedIn, async (c) => {
+sequencePages.post('/sequences/:storeId', ...signedIn, formFields, async (c) => {
   const found = await storeOf(c, c.req.param('storeId'))
   const { store } = found
-  const body = await c.req.parseBody()
+  const body = c.req.valid('form')
   const forms = readStepForms(body)
   const testPhone = typeof body.testPhone === 'string' ? body.testPhone.slice(0, 40) : ''
   // A step's channel changed: the form again with that channel's fields, nothing saved.
@@ -179,9 +180,9 @@ function stepAt(
   return step ? { i, step } : { i, errors: mine }
 }
 
-sequencePages.post('/sequences/:storeId/preview', ...framed, async (c) => {
+sequencePages.post('/sequences/:storeId/preview', ...framed, formFields, async (c) => {
   const { store } = await storeOf(c, c.req.param('storeId'))
-  const body = await c.req.parseBody()
+  const body = c.req.valid('form')
   const picked = stepAt(body, 'preview', readStepForms(body, true), store.currency)
   if (!picked.step) {
     c.status(400)
@@ -202,10 +203,10 @@ sequencePages.get('/sequences/:storeId/preview/:stepId', ...framed, async (c) =>
   return c.html(previewDocument(await previewMessage(c, store, step, sampleCart(store.currency))))
 })
 
-sequencePages.post('/sequences/:storeId/test', ...signedIn, async (c) => {
+sequencePages.post('/sequences/:storeId/test', ...signedIn, formFields, async (c) => {
   const found = await storeOf(c, c.req.param('storeId'))
   const { store } = found
-  const body = await c.req.parseBody()
+  const body = c.req.valid('form')
   const forms = readStepForms(body, true)
   const testPhone = typeof body.testPhone === 'string' ? body.testPhone.slice(0, 40) : ''
   const picked = stepAt(body, 'test', forms, store.currency)

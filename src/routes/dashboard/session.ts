@@ -105,6 +105,10 @@ export function requireUser(): MiddlewareHandler<AppEnv> {
   }
 }
 
+/** 403 for a form without a valid CSRF token (a page on another site, or an old form). */
+export const forged = (c: Context) =>
+  c.text('This form has expired or did not come from Cartback. Go back and try again.', 403)
+
 /**
  * Every form post behind login carries `_csrf`, a MAC of the session id: a page on another site
  * cannot know it. 403 otherwise, before the handler runs.
@@ -116,10 +120,7 @@ export function requireCsrf(): MiddlewareHandler<AppEnv> {
     const token = typeof body._csrf === 'string' ? body._csrf : ''
     const id = c.get('sessionId')
     if (!id || !token || !(await verify(c, 'csrf', id, token))) {
-      return c.text(
-        'This form has expired or did not come from Cartback. Go back and try again.',
-        403,
-      )
+      return forged(c)
     }
     await next()
   }

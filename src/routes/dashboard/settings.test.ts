@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { csrfOf, get, post, signIn } from '#test/dashboard-session'
+import { get, openPage, post } from '#test/dashboard-session'
 import { api, createStore } from '#test/helpers'
 import type { Store } from '../../db/stores'
 
-async function page(storeId: string) {
-  const cookies = await signIn()
-  const res = await get(`/settings?store=${storeId}`, cookies)
-  expect(res.status).toBe(200)
-  const html = await res.text()
-  return { cookies, csrf: csrfOf(html), html }
-}
+const page = (storeId: string) => openPage(`/settings?store=${storeId}`)
 
 const stored = async (id: string) => (await api(`/stores/${id}`)).json<Store>()
 

@@ -7,6 +7,7 @@ import { currencyExponent } from '../../lib/money'
 import { NewStoreForm, type SecretState, SettingsPage } from '../../ui/dashboard/settings'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
+import { formFields } from '../validation'
 import { render, signedIn } from './page'
 import {
   DURATION_FIELDS,
@@ -168,8 +169,8 @@ settingsPages.get('/settings', ...signedIn, (c) => {
   return settingsPage(c, c.req.query('store') || undefined, undefined, notice)
 })
 
-settingsPages.post('/settings/new', ...signedIn, async (c) => {
-  const body = await c.req.parseBody()
+settingsPages.post('/settings/new', ...signedIn, formFields, async (c) => {
+  const body = c.req.valid('form')
   const read = readNewStore(body)
   if (!read.store) {
     const values: Record<string, string> = {}
@@ -180,11 +181,11 @@ settingsPages.post('/settings/new', ...signedIn, async (c) => {
   return c.redirect(`/settings?store=${encodeURIComponent(store.id)}&saved=new#install`, 303)
 })
 
-settingsPages.post('/settings/:storeId', ...signedIn, async (c) => {
+settingsPages.post('/settings/:storeId', ...signedIn, formFields, async (c) => {
   const stores = await listStores(c.env.DB)
   const store = stores.find((s) => s.id === c.req.param('storeId'))
   if (!store) throw new AppError('NOT_FOUND', 'There is no such store.')
-  const body = await c.req.parseBody()
+  const body = c.req.valid('form')
   const section = SECTIONS.find((s) => s === body.section)
   if (!section) throw new AppError('BAD_REQUEST', 'That is not a settings section.')
   const draft = readSection(section, body, store)

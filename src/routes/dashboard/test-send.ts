@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
 import { createAdapters } from '../../adapters'
+import type { SendResult } from '../../adapters/types'
 import { TEST_SEND_CART } from '../../db/messages'
 import { writeMessageReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
@@ -9,6 +10,14 @@ import { newId } from '../../lib/ids'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import type { Preview } from '../preview-message'
+
+type TestMessage = {
+  channel: 'email' | 'sms'
+  to: string
+  subject?: string
+  text: string
+  html?: string
+}
 
 /** Sends a rendered step to the signed-in owner (email) or the number typed (text). */
 export async function sendTest(
@@ -21,63 +30,48 @@ export async function sendTest(
   const adapters = createAdapters(c.env)
   const now = Date.now()
   const id = newId('msg')
-  const key = `test:${id}`
+  const key = { idempotencyKey: `test:${id}` }
+  let m: TestMessage
+  let provider: string
+  let result: SendResult
   if (p.channel === 'email') {
     const from = senderFrom(store.settings.sender, store.name)
     const to = c.get('user')?.email ?? ''
     if (!from) return { error: 'Set the store’s sender email in Settings first.', status: 409 }
-    const result = await adapters.email.send(
+    m = { channel: 'email', to, subject: `[Test] ${p.subject}`, text: p.text, html: p.html }
+    provider = adapters.email.provider
+    result = await adapters.email.send(
       { from, to, subject: `[Test] ${p.subject}`, html: p.html, text: p.text },
-      { idempotencyKey: key },
+      key,
     )
-    if (!result.ok) return { error: `The test email was not sent: ${result.message}`, status: 409 }
-    await record(
-      c,
-      store,
-      stepId,
-      id,
-      { channel: 'email', to, subject: `[Test] ${p.subject}`, text: p.text, html: p.html },
-      adapters.email.provider,
-      result.providerId,
-      now,
+  } else {
+    if ('error' in p) return { error: 'This text is too long to send.', status: 400 }
+    const to = normalizePhone(testPhone, store.settings.defaultCountry)
+    if (!to) return { error: 'Type the phone number test texts should go to.', status: 400 }
+    const from = smsFromOf(store.settings.sms)
+    if (!from && adapters.sms.provider === 'twilio') {
+      return {
+        error: 'Set the store’s sending number or Messaging Service in Settings first.',
+        status: 409,
+      }
+    }
+    m = { channel: 'sms', to, text: p.text }
+    provider = adapters.sms.provider
+    result = await adapters.sms.send(
+      {
+        to,
+        body: p.text,
+        from: from ?? { number: 'outbox' },
+        statusCallback: `${publicBase(c)}/webhooks/twilio/${store.id}/status`,
+      },
+      key,
     )
-    return {
-      notice: `Test email sent to ${to}${adapters.email.provider === 'outbox' ? ' (in the Outbox: no email provider is set).' : '.'}`,
-    }
   }
-  if ('error' in p) return { error: 'This text is too long to send.', status: 400 }
-  const to = normalizePhone(testPhone, store.settings.defaultCountry)
-  if (!to) return { error: 'Type the phone number test texts should go to.', status: 400 }
-  const from = smsFromOf(store.settings.sms)
-  if (!from && adapters.sms.provider === 'twilio') {
-    return {
-      error: 'Set the store’s sending number or Messaging Service in Settings first.',
-      status: 409,
-    }
-  }
-  const result = await adapters.sms.send(
-    {
-      to,
-      body: p.text,
-      from: from ?? { number: 'outbox' },
-      statusCallback: `${publicBase(c)}/webhooks/twilio/${store.id}/status`,
-    },
-    { idempotencyKey: key },
-  )
-  if (!result.ok) return { error: `The test text was not sent: ${result.message}`, status: 409 }
-  await record(
-    c,
-    store,
-    stepId,
-    id,
-    { channel: 'sms', to, text: p.text },
-    adapters.sms.provider,
-    result.providerId,
-    now,
-  )
-  return {
-    notice: `Test text sent to ${to}${adapters.sms.provider === 'outbox' ? ' (in the Outbox: no SMS provider is set).' : '.'}`,
-  }
+  const [what, kind] = m.channel === 'email' ? ['email', 'email'] : ['text', 'SMS']
+  if (!result.ok) return { error: `The test ${what} was not sent: ${result.message}`, status: 409 }
+  await record(c, store, stepId, id, m, provider, result.providerId, now)
+  const outbox = provider === 'outbox' ? ` (in the Outbox: no ${kind} provider is set).` : '.'
+  return { notice: `Test ${what} sent to ${m.to}${outbox}` }
 }
 
 /** Keeps a test send with the store's messages, so the Outbox and the API show it. */
@@ -86,7 +80,7 @@ async function record(
   store: Store,
   stepId: string,
   id: string,
-  m: { channel: 'email' | 'sms'; to: string; subject?: string; text: string; html?: string },
+  m: TestMessage,
   provider: string,
   providerId: string,
   now: number,

@@ -5,6 +5,7 @@ import { createApiToken, listApiTokens, revokeApiToken } from '../../db/auth'
 import { listStores } from '../../db/stores'
 import { ALL_STORES, TokensPage, type TokensPageProps } from '../../ui/dashboard/tokens'
 import type { AppEnv } from '../env'
+import { pageForm } from '../validation'
 import { render, signedIn } from './page'
 
 /** API tokens: create (one store or every store; read-only or read-write), list, revoke. */
@@ -36,25 +37,28 @@ async function tokensPage(
 
 tokenPages.get('/tokens', ...signedIn, (c) => tokensPage(c))
 
-tokenPages.post('/tokens', ...signedIn, async (c) => {
-  const body = await c.req.parseBody()
-  const parsed = TokenForm.safeParse(body)
-  const store = parsed.success ? parsed.data.store : ''
-  const storeId = store === ALL_STORES ? null : store
+/** The page again with the owner's input kept (a text field at most 60 characters). */
+function refused(c: Context<AppEnv>, body: Record<string, unknown>) {
+  c.status(400)
+  const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '')
+  return tokensPage(c, {
+    error: 'Give the token a name of up to 60 characters, a store and an access level.',
+    values: { name: text('name').slice(0, 60), store: text('store'), access: text('access') },
+  })
+}
+
+const tokenForm = pageForm(TokenForm, refused)
+
+tokenPages.post('/tokens', ...signedIn, tokenForm, async (c) => {
+  const form = c.req.valid('form')
+  const storeId = form.store === ALL_STORES ? null : form.store
   // A store that is not there (deleted, or a forged value) is refused like a missing one.
   const known = storeId === null || (await listStores(c.env.DB)).some((s) => s.id === storeId)
-  if (!parsed.success || !known) {
-    c.status(400)
-    const text = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '')
-    return tokensPage(c, {
-      error: 'Give the token a name of up to 60 characters, a store and an access level.',
-      values: { name: text('name').slice(0, 60), store: text('store'), access: text('access') },
-    })
-  }
+  if (!known) return refused(c, form)
   const { token } = await createApiToken(c.env.DB, {
-    name: parsed.data.name,
+    name: form.name,
     storeId,
-    access: parsed.data.access,
+    access: form.access,
   })
   return tokensPage(c, { created: token })
 })

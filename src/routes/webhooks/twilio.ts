@@ -11,7 +11,7 @@ import { AppError } from '../../lib/errors'
 import { contactStub } from '../../objects/stubs'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
-import { describeIssues, tooLarge } from '../validation'
+import { parseOrThrow, tooLarge } from '../validation'
 
 export const twilio = new Hono<AppEnv>()
 
@@ -62,24 +62,29 @@ async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
   return params
 }
 
+/**
+ * Both webhooks begin alike: Twilio's signature before anything else (one Twilio account signs
+ * for every store), then the store, then the form as `schema` reads it (400 `Invalid <what>`).
+ */
+async function signedForm<S extends z.ZodType>(c: Context<AppEnv>, schema: S, what: string) {
+  const params = await verified(c)
+  const store = await storeById(c.env.DB, c.req.param('storeId') ?? '')
+  if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
+  return { store, form: parseOrThrow(schema, params, what) }
+}
+
 // A shopper's text: signature, then the form, then the contact object keeps it; Twilio gets an
 // empty TwiML response while the contact object answers through the REST API.
 twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
-  // The signature before anything else (one Twilio account signs for every store).
-  const params = await verified(c)
-  const store = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
-  const parsed = Inbound.safeParse(params)
-  if (!parsed.success)
-    throw new AppError('BAD_REQUEST', `Invalid message: ${describeIssues(parsed.error)}`)
-  const from = normalizePhone(parsed.data.From, store.settings.defaultCountry)
+  const { store, form } = await signedForm(c, Inbound, 'message')
+  const from = normalizePhone(form.From, store.settings.defaultCountry)
   if (!from) throw new AppError('BAD_REQUEST', 'Invalid message: From is not a phone number.')
   const ref = { storeId: store.id, channel: 'sms' as const, address: from }
   // Kept durably in the shopper's contact object, which handles it right after from its alarm
   // (keywords, opt-outs, the AI's answer through the REST API): Twilio gets its answer at once.
   await contactStub(c.env.CONTACT, ref).receive(
     ref,
-    { sid: parsed.data.MessageSid, body: parsed.data.Body, at: Date.now() },
+    { sid: form.MessageSid, body: form.Body, at: Date.now() },
     contactPolicy(store, publicBase(c)),
   )
   return c.body('<?xml version="1.0" encoding="UTF-8"?><Response/>', 200, {
@@ -90,20 +95,13 @@ twilio.post('/:storeId', bodyLimit(tooLarge(64 * 1024)), async (c) => {
 // Delivery status of a text we sent: signature first, then the form, then one guarded UPDATE
 // (`settleTwilioStatus`: by SID, or by our id in the URL when we never learnt the SID).
 twilio.post('/:storeId/status', bodyLimit(tooLarge(64 * 1024)), async (c) => {
-  const params = await verified(c)
-  const store = await storeById(c.env.DB, c.req.param('storeId'))
-  if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
-  const parsed = StatusCallback.safeParse(params)
-  if (!parsed.success)
-    throw new AppError('BAD_REQUEST', `Invalid status callback: ${describeIssues(parsed.error)}`)
-  const query = CallbackQuery.safeParse(c.req.query())
-  if (!query.success)
-    throw new AppError('BAD_REQUEST', `Invalid status callback: ${describeIssues(query.error)}`)
-  const { MessageSid, MessageStatus, ErrorCode } = parsed.data
+  const { store, form } = await signedForm(c, StatusCallback, 'status callback')
+  const query = parseOrThrow(CallbackQuery, c.req.query(), 'status callback')
+  const { MessageSid, MessageStatus, ErrorCode } = form
   const updated = await settleTwilioStatus(c.env.DB, {
     storeId: store.id,
     sid: MessageSid,
-    messageId: query.data.m ?? null,
+    messageId: query.m ?? null,
     status: MessageStatus,
     error: ErrorCode ? `twilio_${ErrorCode}` : null,
     at: Date.now(),

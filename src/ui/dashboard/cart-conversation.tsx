@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx'
 import type { CartDetail } from '../../views/cart-detail'
+import { Submit } from './field'
 import { when } from './format'
 
 const AUTHOR = { shopper: 'Shopper', ai: 'Assistant', merchant: 'You' } as const
@@ -68,11 +69,7 @@ export const Conversation: FC<{
         <textarea id="reply" name="text" rows={3} maxlength={1000} required>
           {p.draft ?? ''}
         </textarea>
-        <div class="actions">
-          <button class="btn" type="submit">
-            Send text
-          </button>
-        </div>
+        <Submit>Send text</Submit>
       </form>
       {thread.state === 'needs_human' ? (
         <Act

@@ -1,4 +1,4 @@
-import type { FC } from 'hono/jsx'
+import type { FC, PropsWithChildren } from 'hono/jsx'
 import { UNITS, type Unit } from '../../lib/duration'
 
 /**
@@ -93,4 +93,13 @@ export const Duration: FC<{
       </div>
     )}
   </Field>
+)
+
+/** A form's submit button, alone in its actions row. */
+export const Submit: FC<PropsWithChildren> = ({ children }) => (
+  <div class="actions">
+    <button class="btn" type="submit">
+      {children}
+    </button>
+  </div>
 )

@@ -29,6 +29,17 @@ const TextField: FC<
   )
 }
 
+/** A duration of a step: a number and its unit (`<k>` and `<k>Unit`). */
+const StepDuration: FC<Section & { k: 'delay' | 'window' | 'incentiveValid'; label: string }> = ({
+  f,
+  i,
+  errors,
+  k,
+  label,
+}) => (
+  <Duration name={nameOf(i, k)} label={label} value={f[k]} unit={f[`${k}Unit`]} errors={errors} />
+)
+
 /** The step id and its channel (changing it redraws the step with that channel's fields). */
 const IdAndChannel: FC<Section> = ({ f, i, errors }) => (
   <div class="row3">
@@ -64,20 +75,8 @@ const IdAndChannel: FC<Section> = ({ f, i, errors }) => (
 /** When the step is sent: its delay after abandonment and its latest send. */
 const Timing: FC<Section> = ({ f, i, errors }) => (
   <div class="row3">
-    <Duration
-      name={nameOf(i, 'delay')}
-      label="Send after abandonment"
-      value={f.delay}
-      unit={f.delayUnit}
-      errors={errors}
-    />
-    <Duration
-      name={nameOf(i, 'window')}
-      label="Latest send (window)"
-      value={f.window}
-      unit={f.windowUnit}
-      errors={errors}
-    />
+    <StepDuration f={f} i={i} errors={errors} k="delay" label="Send after abandonment" />
+    <StepDuration f={f} i={i} errors={errors} k="window" label="Latest send (window)" />
   </div>
 )
 
@@ -134,13 +133,7 @@ const Incentive: FC<Section & { currency: string }> = ({ f, i, errors, currency 
       )}
     </Field>
     <TextField f={f} i={i} errors={errors} k="incentiveAmount" label="Amount" max={12} />
-    <Duration
-      name={nameOf(i, 'incentiveValid')}
-      label="Coupon valid for"
-      value={f.incentiveValid}
-      unit={f.incentiveValidUnit}
-      errors={errors}
-    />
+    <StepDuration f={f} i={i} errors={errors} k="incentiveValid" label="Coupon valid for" />
   </div>
 )
 

@@ -1,6 +1,6 @@
 import type { FC } from 'hono/jsx'
 import { Field } from '../field'
-import { type FieldRow, Fields } from './fields'
+import { Checkbox, type FieldRow, Fields } from './fields'
 import { at, type FormState, sectionForm } from './form'
 import type { SettingsProps } from './props'
 import { Section } from './section'
@@ -71,14 +71,12 @@ export const AssistantSection: FC<{ p: SettingsProps }> = ({ p }) => {
       p={p}
       intro="When a shopper answers a text, the assistant replies from these facts only; anything else goes to you."
     >
-      <label class="inline">
-        <input
-          type="checkbox"
-          name="ai.enabled"
-          checked={form.checked('ai.enabled', s.ai.enabled)}
-        />{' '}
-        Answer shoppers' texts automatically
-      </label>
+      <Checkbox
+        form={form}
+        name="ai.enabled"
+        saved={s.ai.enabled}
+        label="Answer shoppers' texts automatically"
+      />
       <div class="grid two">
         <Fields rows={modelAndHandoff(p.modes.ai)} form={form} saved={saved} />
       </div>

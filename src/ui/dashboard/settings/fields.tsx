@@ -58,3 +58,15 @@ export const Fields: FC<{ rows: FieldRow[]; form: FormState; saved: (name: strin
     )}
   </>
 )
+
+/** A checkbox of a section with its label beside it; `saved` is its value when not redrawn. */
+export const Checkbox: FC<{ form: FormState; name: string; saved: boolean; label: string }> = ({
+  form,
+  name,
+  saved,
+  label,
+}) => (
+  <label class="inline">
+    <input type="checkbox" name={name} checked={form.checked(name, saved)} /> {label}
+  </label>
+)

@@ -1,4 +1,5 @@
 import type { FC } from 'hono/jsx'
+import { Submit } from '../field'
 import { type FieldRow, Fields } from './fields'
 import { formState } from './form'
 
@@ -41,11 +42,7 @@ export const NewStoreForm: FC<{
           <Fields rows={NAME_URL_CURRENCY} form={form} saved={saved} />
         </div>
         <Fields rows={ORIGINS} form={form} saved={saved} />
-        <div class="actions">
-          <button class="btn" type="submit">
-            Create store
-          </button>
-        </div>
+        <Submit>Create store</Submit>
       </form>
     </details>
   )

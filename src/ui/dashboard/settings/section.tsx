@@ -1,4 +1,5 @@
 import type { Child, FC } from 'hono/jsx'
+import { Submit } from '../field'
 import type { SettingsProps } from './props'
 
 /** One settings section: its own form, its own save button, its own errors. */
@@ -26,11 +27,7 @@ export const Section: FC<{
         </p>
       ) : null}
       {children}
-      <div class="actions">
-        <button class="btn" type="submit">
-          Save {title.toLowerCase()}
-        </button>
-      </div>
+      <Submit>Save {title.toLowerCase()}</Submit>
     </form>
   </section>
 )

@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import { type FieldRow, Fields } from './fields'
+import { Checkbox, type FieldRow, Fields } from './fields'
 import { at, sectionForm } from './form'
 import type { SettingsProps } from './props'
 import { Section } from './section'
@@ -32,14 +32,12 @@ export const SenderSection: FC<{ p: SettingsProps }> = ({ p }) => {
       <div class="grid two">
         <Fields rows={SENDER_FIELDS} form={form} saved={(name) => at(s, name)} />
       </div>
-      <label class="inline">
-        <input
-          type="checkbox"
-          name="sms.doubleOptIn"
-          checked={form.checked('sms.doubleOptIn', s.sms.doubleOptIn)}
-        />{' '}
-        Ask new numbers to reply YES before any reminder (double opt-in, recommended)
-      </label>
+      <Checkbox
+        form={form}
+        name="sms.doubleOptIn"
+        saved={s.sms.doubleOptIn}
+        label="Ask new numbers to reply YES before any reminder (double opt-in, recommended)"
+      />
     </Section>
   )
 }
