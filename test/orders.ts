@@ -7,7 +7,8 @@ import { toBase64, utf8 } from '../src/lib/encoding'
 import { hmacSha256 } from '../src/lib/hmac'
 import { cartStub } from '../src/objects/stubs'
 import { abandonedCart, beacon, cartId, ITEMS } from './carts'
-import { api, call, waitForRow } from './helpers'
+import { call, waitForRow } from './helpers'
+import { projected } from './reports'
 
 // Issue 11: each view of a WooCommerce order-received page reports the order again, under the
 // fresh cart id the script starts after an order, or from another browser.
@@ -77,29 +78,4 @@ export async function knownShopper(store: Store, email = 'someone@example.com') 
     shopper.id,
   )
   return shopper
-}
-
-/** Waits until D1 shows each cart at its object's current revision. */
-export async function projected(store: Store, ...ids: string[]) {
-  for (const id of ids) {
-    const s = (await stubOf(store, id).snapshot())!.state
-    await waitForRow(
-      'SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ? AND revision = ?',
-      store.id,
-      id,
-      s.revision,
-    )
-  }
-}
-
-export async function statsOf(store: Store) {
-  const res = await api(`/stats?store=${store.id}`)
-  return res.json<{ carts: { tracked: number; converted: number }; recovered: { count: number } }>()
-}
-
-export async function d1Carts(store: Store) {
-  const rows = await env.DB.prepare('SELECT cart_id FROM carts WHERE store_id = ?')
-    .bind(store.id)
-    .all<{ cart_id: string }>()
-  return rows.results.map((r) => r.cart_id).sort()
 }

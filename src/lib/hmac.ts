@@ -33,7 +33,7 @@ export async function verifyBase64Signature(
 ): Promise<boolean> {
   if (!header || !secret) return false
   const tag = fromBase64(header.trim())
-  if (!tag || tag.length !== 32) return false
+  if (tag?.length !== 32) return false
   return verifyHmacSha256(secret, body, tag)
 }
 

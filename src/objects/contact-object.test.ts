@@ -9,12 +9,11 @@ import {
   DISCLOSURE,
   PHONE,
   phoneCart,
-  reply,
   textingStore,
-  textsTo,
 } from '#test/contacts'
 import { api, call, waitForRow } from '#test/helpers'
 import { twilioInbound } from '#test/texts'
+import { reply, textsTo } from '#test/threads'
 import type { Store } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'
 

@@ -3,18 +3,10 @@
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import {
-  aiReplies,
-  contactOf,
-  detailOf,
-  newSid,
-  PHONE,
-  policyOf,
-  settle,
-  text,
-} from '#test/contacts'
+import { contactOf, PHONE, policyOf } from '#test/contacts'
 import { assistantStore, cartWithPhone } from '#test/conversation'
 import { api, waitForRow } from '#test/helpers'
+import { aiReplies, detailOf, newSid, settle, text } from '#test/threads'
 import { nightZone } from '#test/zones'
 import type { Store } from '../db/stores'
 import { isSuppressed } from '../db/suppressions'

@@ -1,17 +1,10 @@
 // A text whose handling fails: retried a minute later, then handed to a person.
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import {
-  aiReplies,
-  contactOf,
-  detailOf,
-  PHONE,
-  pendingCount,
-  settle,
-  withSmsSend,
-} from '#test/contacts'
+import { contactOf, PHONE, withSmsSend } from '#test/contacts'
 import { assistantStore, cartWithPhone } from '#test/conversation'
 import { twilioInbound } from '#test/texts'
+import { aiReplies, detailOf, pendingCount, settle } from '#test/threads'
 
 describe('failures', () => {
   it('keeps a text whose handling failed, tries again a minute later, and answers once', async () => {

@@ -1,9 +1,10 @@
 // Opt-outs in a conversation: plain words, a doubtful text, and one confirmation per number.
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { abandonNow, aiReplies, detailOf, PHONE, text, textsTo } from '#test/contacts'
+import { abandonNow, PHONE } from '#test/contacts'
 import { assistantStore, cartWithPhone } from '#test/conversation'
 import { waitForRow } from '#test/helpers'
+import { aiReplies, detailOf, text, textsTo } from '#test/threads'
 import { isSuppressed } from '../db/suppressions'
 
 describe('opt-outs in plain words', () => {

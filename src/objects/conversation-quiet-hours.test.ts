@@ -1,8 +1,9 @@
 // Answers at night: sent at once to a fresh question, held until the shopper's morning otherwise.
 import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
-import { aiReplies, contactOf, detailOf, newSid, PHONE, policyOf, settle } from '#test/contacts'
+import { contactOf, PHONE, policyOf } from '#test/contacts'
 import { assistantStore, cartWithPhone } from '#test/conversation'
+import { aiReplies, detailOf, newSid, settle } from '#test/threads'
 import { nightZone } from '#test/zones'
 import type { Store } from '../db/stores'
 

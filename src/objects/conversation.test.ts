@@ -3,9 +3,10 @@
 // (the network it stands for).
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { aiReplies, type Detail, detailOf, PHONE, text, withAdapters } from '#test/contacts'
+import { PHONE, withAdapters } from '#test/contacts'
 import { assistantStore, cartWithPhone } from '#test/conversation'
 import { api, call, waitForRow } from '#test/helpers'
+import { aiReplies, type Detail, detailOf, text } from '#test/threads'
 import type { CouponIssuer } from '../adapters/coupons/types'
 
 describe('answers to texts', () => {

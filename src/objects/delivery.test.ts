@@ -2,16 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { abandon, age, beacon, contactCart } from '#test/carts'
-import {
-  abandonedCart,
-  abandonWith,
-  outboxOf,
-  PHONE,
-  resendAnswering,
-  resendRefusing,
-  stateOf,
-  useAdapters,
-} from '#test/delivery'
+import * as delivery from '#test/delivery'
 import { api, createStore, waitForRow } from '#test/helpers'
 import type { SmsSender } from '../adapters/sms/types'
 import type { CartObject } from './cart-object'
@@ -19,11 +10,11 @@ import { contactStub } from './stubs'
 
 describe('sequence delivery', () => {
   it('sends the email step at abandonment and records it, rendered, in the dev outbox', async () => {
-    const { store, id, stub } = await abandonedCart()
+    const { store, id, stub } = await delivery.abandonedCart()
     await abandon(stub)
     // The text step, due at the same time, is decided by the next alarm (set for now).
     await runInDurableObject(stub, (o: CartObject) => o.alarm())
-    const s = await stateOf(stub)
+    const s = await delivery.stateOf(stub)
     expect(s.runs.map((r) => [r.id, r.status, r.reason])).toEqual([
       ['email-now', 'sent', null],
       ['sms-now', 'skipped', 'no_phone'],
@@ -49,7 +40,7 @@ describe('sequence delivery', () => {
   })
 
   it('texts with a short link and the opt-out footer when the shopper consented', async () => {
-    const { store, id, stub } = await abandonedCart({ phone: PHONE }, true)
+    const { store, id, stub } = await delivery.abandonedCart({ phone: delivery.PHONE }, true)
     await abandon(stub)
     const row = await waitForRow<{ text: string }>(
       'SELECT text FROM messages WHERE cart_id = ? AND channel = ?',
@@ -69,11 +60,11 @@ describe('sequence delivery', () => {
   })
 
   it('never sends twice when the alarm fires again', async () => {
-    const { id, stub } = await abandonedCart()
+    const { id, stub } = await delivery.abandonedCart()
     await abandon(stub)
     await runInDurableObject(stub, (o: CartObject) => o.alarm())
     await runInDurableObject(stub, (o: CartObject) => o.alarm())
-    expect(await outboxOf(stub)).toEqual([expect.objectContaining({ state: 'sent' })])
+    expect(await delivery.outboxOf(stub)).toEqual([expect.objectContaining({ state: 'sent' })])
     await waitForRow('SELECT 1 FROM messages WHERE cart_id = ?', id)
     const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM messages WHERE cart_id = ?')
       .bind(id)
@@ -82,18 +73,18 @@ describe('sequence delivery', () => {
   })
 
   it('retries a retryable provider error with back-off, then sends once', async () => {
-    const { stub } = await abandonedCart()
+    const { stub } = await delivery.abandonedCart()
     const calls: string[] = []
     let fail = 2
-    await abandonWith(stub, {
-      email: resendAnswering(async (_m, { idempotencyKey }) => {
+    await delivery.abandonWith(stub, {
+      email: delivery.resendAnswering(async (_m, { idempotencyKey }) => {
         calls.push(idempotencyKey)
         if (fail-- > 0)
           return { ok: false, retryable: true, code: 'rate_limit_exceeded', message: 'slow down' }
         return { ok: true, providerId: 're_123' }
       }),
     })
-    expect(await outboxOf(stub)).toEqual([
+    expect(await delivery.outboxOf(stub)).toEqual([
       expect.objectContaining({ state: 'pending', attempts: 1, last_error: 'rate_limit_exceeded' }),
     ])
     for (let i = 0; i < 2; i++) {
@@ -104,13 +95,13 @@ describe('sequence delivery', () => {
     }
     expect(calls).toHaveLength(3)
     expect(new Set(calls).size).toBe(1)
-    expect((await stateOf(stub)).runs[0]).toMatchObject({ status: 'sent' })
+    expect((await delivery.stateOf(stub)).runs[0]).toMatchObject({ status: 'sent' })
   })
 
   it('fails the step with the reason after a permanent error and moves on', async () => {
-    const { stub } = await abandonedCart()
-    await abandonWith(stub, {
-      email: resendRefusing('validation_error', false, 'bad to'),
+    const { stub } = await delivery.abandonedCart()
+    await delivery.abandonWith(stub, {
+      email: delivery.resendRefusing('validation_error', false, 'bad to'),
     })
     const snap = (await stub.snapshot())!
     expect(snap.state.runs[0]).toMatchObject({ status: 'failed', reason: 'validation_error' })
@@ -118,9 +109,9 @@ describe('sequence delivery', () => {
   })
 
   it('gives up after five retryable failures and journals why', async () => {
-    const { stub } = await abandonedCart()
-    await abandonWith(stub, {
-      email: resendRefusing('http_503', true, 'down'),
+    const { stub } = await delivery.abandonedCart()
+    await delivery.abandonWith(stub, {
+      email: delivery.resendRefusing('http_503', true, 'down'),
     })
     for (let i = 0; i < 6; i++) {
       await runInDurableObject(stub, (_o, s) =>
@@ -130,35 +121,38 @@ describe('sequence delivery', () => {
       )
       await runInDurableObject(stub, (o: CartObject) => o.alarm())
     }
-    expect(await outboxOf(stub)).toEqual([
+    expect(await delivery.outboxOf(stub)).toEqual([
       expect.objectContaining({ state: 'failed', attempts: 4, last_error: 'http_503' }),
     ])
-    expect((await stateOf(stub)).runs[0]).toMatchObject({ status: 'failed', reason: 'http_503' })
+    expect((await delivery.stateOf(stub)).runs[0]).toMatchObject({
+      status: 'failed',
+      reason: 'http_503',
+    })
   })
 
   it('resends, under the same key, a send cut off by a crash when the provider drops repeats', async () => {
-    const { stub } = await abandonedCart()
+    const { stub } = await delivery.abandonedCart()
     const keys: string[] = []
-    await abandonWith(stub, {
-      email: resendAnswering(async (_m, { idempotencyKey }) => {
+    await delivery.abandonWith(stub, {
+      email: delivery.resendAnswering(async (_m, { idempotencyKey }) => {
         keys.push(idempotencyKey)
         if (keys.length === 1) throw new Error('isolate died mid-send')
         return { ok: true, providerId: 're_1' }
       }),
     })
     // Cut off during the call: marked `calling`, and Resend drops the repeat of its key.
-    expect(await outboxOf(stub)).toEqual([expect.objectContaining({ state: 'calling' })])
+    expect(await delivery.outboxOf(stub)).toEqual([expect.objectContaining({ state: 'calling' })])
     await runInDurableObject(stub, (_o, s) =>
       s.storage.sql.exec("UPDATE outbox SET next_at = 0 WHERE kind = 'message'"),
     )
     await runInDurableObject(stub, (o: CartObject) => o.alarm())
     expect(keys).toHaveLength(2)
     expect(keys[0]).toBe(keys[1])
-    expect((await stateOf(stub)).runs[0]).toMatchObject({ status: 'sent' })
+    expect((await delivery.stateOf(stub)).runs[0]).toMatchObject({ status: 'sent' })
   })
 
   it('never resends a text whose outcome is unknown after a restart (Twilio has no idempotency key)', async () => {
-    const { store, id, stub } = await abandonedCart({ phone: PHONE }, true, {
+    const { store, id, stub } = await delivery.abandonedCart({ phone: delivery.PHONE }, true, {
       sms: { doubleOptIn: false, fromNumber: '+14155550000' },
     })
     let sent = 0
@@ -170,16 +164,16 @@ describe('sequence delivery', () => {
         throw new Error('connection reset after the request went out')
       },
     }
-    await abandonWith(stub, { sms: twilioLike })
+    await delivery.abandonWith(stub, { sms: twilioLike })
     expect(sent).toBe(1)
     await age(stub, 0)
-    await useAdapters(stub, { sms: twilioLike })
+    await delivery.useAdapters(stub, { sms: twilioLike })
     await runInDurableObject(stub, (_o, s) =>
       s.storage.sql.exec("UPDATE outbox SET next_at = 0 WHERE kind = 'message'"),
     )
     await runInDurableObject(stub, (o: CartObject) => o.alarm())
     expect(sent).toBe(1)
-    const run = (await stateOf(stub)).runs.find((r) => r.id === 'sms-now')
+    const run = (await delivery.stateOf(stub)).runs.find((r) => r.id === 'sms-now')
     expect(run).toMatchObject({ status: 'failed', reason: 'outcome_unknown' })
     // Twilio may have sent it: listed as unknown (written before the call), for its status
     // callback to settle, and counted toward the contact's daily cap.
@@ -187,7 +181,7 @@ describe('sequence delivery', () => {
       .bind(id)
       .first()
     expect(row).toEqual({ id: run?.messageId, status: 'unknown', provider: 'twilio' })
-    const ref = { storeId: store.id, channel: 'sms' as const, address: PHONE }
+    const ref = { storeId: store.id, channel: 'sms' as const, address: delivery.PHONE }
     expect((await contactStub(env.CONTACT, ref).facts(ref)).recentTexts).toHaveLength(1)
   })
 
@@ -208,14 +202,14 @@ describe('sequence delivery', () => {
     })
     const { stub } = await contactCart(store, { email: 'ada@example.com' })
     await abandon(stub)
-    expect((await stateOf(stub)).runs[0]).toMatchObject({
+    expect((await delivery.stateOf(stub)).runs[0]).toMatchObject({
       status: 'skipped',
       reason: 'no_sender_address',
     })
   })
 
   it('credits a recovered order to the message that led to it, and stats break it down', async () => {
-    const { store, id, stub } = await abandonedCart()
+    const { store, id, stub } = await delivery.abandonedCart()
     await abandon(stub)
     await beacon({
       store: store.publishableKey,
@@ -223,12 +217,12 @@ describe('sequence delivery', () => {
       type: 'order',
       order: { id: 'o-42', total: 6400 },
     })
-    expect((await stateOf(stub)).attribution).toEqual({
+    expect((await delivery.stateOf(stub)).attribution).toEqual({
       step: 'email-now',
       channel: 'email',
       via: 'send',
     })
-    const s = await stateOf(stub)
+    const s = await delivery.stateOf(stub)
     await waitForRow('SELECT 1 FROM carts WHERE cart_id = ? AND revision = ?', id, s.revision)
     const stats = (await (await api(`/stats?store=${store.id}`)).json()) as {
       recovered: Record<string, unknown>

@@ -3,7 +3,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { abandon, contactCart } from '#test/carts'
-import { abandonWith, type Patch, SECRET, stateOf, storeWithSequence, V1_BOX } from '#test/delivery'
+import * as delivery from '#test/delivery'
 import { api, call, waitForRow } from '#test/helpers'
 import { signLinkToken } from '../lib/restore-token'
 import { open, seal } from '../lib/secret-box'
@@ -26,7 +26,7 @@ describe('sequence delivery', () => {
     }
 
     async function offerCart(withKeys: boolean) {
-      const store = await storeWithSequence({ sequence: [incentiveStep] })
+      const store = await delivery.storeWithSequence({ sequence: [incentiveStep] })
       if (withKeys) {
         const res = await api(`/stores/${store.id}`, {
           method: 'PATCH',
@@ -47,7 +47,7 @@ describe('sequence delivery', () => {
     it('skips the step, with the reason, when the store has no WooCommerce keys', async () => {
       const { stub } = await offerCart(false)
       await abandon(stub)
-      expect((await stateOf(stub)).runs[0]).toMatchObject({
+      expect((await delivery.stateOf(stub)).runs[0]).toMatchObject({
         status: 'skipped',
         reason: 'incentive_unavailable',
       })
@@ -63,7 +63,7 @@ describe('sequence delivery', () => {
         coupon: object
       }[] = []
       let failOnce = true
-      await abandonWith(stub, {
+      await delivery.abandonWith(stub, {
         coupons: {
           async create(shop, coupon) {
             made.push({
@@ -98,7 +98,7 @@ describe('sequence delivery', () => {
       })
       const code = made[0]!.code
       expect(code).toMatch(/^CB-[A-Z2-9]{8}$/)
-      const run = (await stateOf(stub)).runs[0]!
+      const run = (await delivery.stateOf(stub)).runs[0]!
       expect(run).toMatchObject({ status: 'sent', coupon: code })
       const email = await waitForRow<{ subject: string; html: string }>(
         'SELECT subject, html FROM messages WHERE cart_id = ?',
@@ -116,7 +116,7 @@ describe('sequence delivery', () => {
       expect(restored.incentive).toEqual({ code })
     })
 
-    const recordShops = (made: { consumerKey: string }[]): Patch => ({
+    const recordShops = (made: { consumerKey: string }[]): delivery.Patch => ({
       coupons: {
         async create(shop, coupon) {
           made.push({ consumerKey: shop.consumerKey })
@@ -132,9 +132,9 @@ describe('sequence delivery', () => {
       const keys = '{"consumerKey":"ck_1234567890abcdef","consumerSecret":"cs_1234567890abcdef"}'
       await setBox(store.id, await seal('a-previous-signing-secret-0123456789', store.id, keys))
       const made: { consumerKey: string }[] = []
-      await abandonWith(stub, recordShops(made))
+      await delivery.abandonWith(stub, recordShops(made))
       expect(made).toEqual([])
-      expect((await stateOf(stub)).runs[0]).toMatchObject({
+      expect((await delivery.stateOf(stub)).runs[0]).toMatchObject({
         status: 'skipped',
         reason: 'incentive_keys_unreadable',
       })
@@ -142,20 +142,20 @@ describe('sequence delivery', () => {
 
     it('uses keys sealed in the old format, and seals them again bound to the store', async () => {
       const { store, stub } = await offerCart(false)
-      await setBox(store.id, V1_BOX)
+      await setBox(store.id, delivery.V1_BOX)
       const made: { consumerKey: string }[] = []
-      await abandonWith(stub, recordShops(made))
+      await delivery.abandonWith(stub, recordShops(made))
       expect(made).toEqual([{ consumerKey: 'ck_legacy0123456789' }])
       const row = await env.DB.prepare('SELECT woocommerce_api AS box FROM stores WHERE id = ?')
         .bind(store.id)
         .first<{ box: string }>()
       expect(row?.box).toMatch(/^v2\./)
-      expect(await open(SECRET, store.id, row!.box)).toMatchObject({ legacy: false })
+      expect(await open(delivery.SECRET, store.id, row!.box)).toMatchObject({ legacy: false })
     })
 
     it('skips the step when the shop refuses the coupon', async () => {
       const { stub } = await offerCart(true)
-      await abandonWith(stub, {
+      await delivery.abandonWith(stub, {
         coupons: {
           create: async () => ({
             ok: false,
@@ -165,7 +165,7 @@ describe('sequence delivery', () => {
           }),
         },
       })
-      expect((await stateOf(stub)).runs[0]).toMatchObject({
+      expect((await delivery.stateOf(stub)).runs[0]).toMatchObject({
         status: 'skipped',
         reason: 'incentive_failed:woocommerce_rest_cannot_create',
       })

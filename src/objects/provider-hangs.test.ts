@@ -5,17 +5,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { api, createStore } from '#test/helpers'
-import {
-  abandonedCart,
-  abandonWith,
-  HOUR,
-  hung,
-  later,
-  PHONE,
-  runsOf,
-  step,
-  TIMEOUT_MS,
-} from '#test/provider-calls'
+import * as provider from '#test/provider-calls'
 import { twilioPost } from '#test/texts'
 import { resendEmail } from '../adapters/email/resend'
 import { twilioSms } from '../adapters/sms/twilio'
@@ -24,15 +14,19 @@ import { contactStub } from './stubs'
 
 describe('a provider that hangs', () => {
   it('times out the email, retries it, and the later step still goes at its time', async () => {
-    const { stub } = await abandonedCart([
-      step('email-1', 'email', 0),
-      step('email-2', 'email', 3600),
+    const { stub } = await provider.abandonedCart([
+      provider.step('email-1', 'email', 0),
+      provider.step('email-2', 'email', 3600),
     ])
-    const took = await abandonWith(stub, {
-      email: resendEmail({ apiKey: 're_test', baseUrl: hung(), timeoutMs: TIMEOUT_MS }),
+    const took = await provider.abandonWith(stub, {
+      email: resendEmail({
+        apiKey: 're_test',
+        baseUrl: provider.hung(),
+        timeoutMs: provider.TIMEOUT_MS,
+      }),
     })
     // The alarm gave up after the timeout, not after the object's own limits.
-    expect(took).toBeGreaterThanOrEqual(TIMEOUT_MS)
+    expect(took).toBeGreaterThanOrEqual(provider.TIMEOUT_MS)
     expect(took).toBeLessThan(10_000)
     const outbox = await runInDurableObject(stub, (_o, s) =>
       s.storage.sql
@@ -40,40 +34,43 @@ describe('a provider that hangs', () => {
         .toArray(),
     )
     expect(outbox).toEqual([{ state: 'pending', attempts: 1, last_error: 'timeout' }])
-    expect(await runsOf(stub)).toEqual([
+    expect(await provider.runsOf(stub)).toEqual([
       ['email-1', 'sending', null],
       ['email-2', 'scheduled', null],
     ])
 
     // Resend answers again (the dev outbox here): the retry goes, under the same key.
-    await later(stub, 0)
-    expect((await runsOf(stub))[0]).toEqual(['email-1', 'sent', null])
+    await provider.later(stub, 0)
+    expect((await provider.runsOf(stub))[0]).toEqual(['email-1', 'sent', null])
     // An hour later the second step goes, on time, not skipped as caught up.
-    await later(stub, HOUR)
-    expect(await runsOf(stub)).toEqual([
+    await provider.later(stub, provider.HOUR)
+    expect(await provider.runsOf(stub)).toEqual([
       ['email-1', 'sent', null],
       ['email-2', 'sent', null],
     ])
   })
 
   it('keeps a timed-out text as unknown: listed, counted toward the cap, settled by its status callback', async () => {
-    const { store, id, stub } = await abandonedCart([
-      step('sms-1', 'sms', 0),
-      step('sms-2', 'sms', 3600),
+    const { store, id, stub } = await provider.abandonedCart([
+      provider.step('sms-1', 'sms', 0),
+      provider.step('sms-2', 'sms', 3600),
     ])
     // Two texts this contact got today from another cart: the third reaches the cap of 3.
-    const contact = { storeId: store.id, channel: 'sms' as const, address: PHONE }
+    const contact = { storeId: store.id, channel: 'sms' as const, address: provider.PHONE }
     for (const ago of [3, 2])
-      await contactStub(env.CONTACT, contact).recordText(Date.now() - ago * HOUR, 'other-cart')
+      await contactStub(env.CONTACT, contact).recordText(
+        Date.now() - ago * provider.HOUR,
+        'other-cart',
+      )
 
     const sent: SmsMessage[] = []
     const twilio = twilioSms({
       accountSid: 'AC00000000000000000000000000000001',
       authToken: 'twilio-token',
-      baseUrl: hung(),
-      timeoutMs: TIMEOUT_MS,
+      baseUrl: provider.hung(),
+      timeoutMs: provider.TIMEOUT_MS,
     })
-    const took = await abandonWith(stub, {
+    const took = await provider.abandonWith(stub, {
       sms: {
         ...twilio,
         send(m, o) {
@@ -100,7 +97,7 @@ describe('a provider that hangs', () => {
       expect.objectContaining({
         id: messageId,
         channel: 'sms',
-        to: PHONE,
+        to: provider.PHONE,
         status: 'unknown',
         provider: 'twilio',
         error: 'outcome_unknown',
@@ -109,7 +106,7 @@ describe('a provider that hangs', () => {
     expect((await detail()).messages[0]?.providerId).toBeUndefined()
 
     // It counts: the next text in the same 24 h waits for the cap, and nothing was resent.
-    await later(stub, HOUR)
+    await provider.later(stub, provider.HOUR)
     const second = (await stub.snapshot())!.state.runs[1]
     expect(second).toMatchObject({ id: 'sms-2', status: 'deferred', reason: 'daily_text_cap' })
     expect(sent).toHaveLength(1)
@@ -117,7 +114,12 @@ describe('a provider that hangs', () => {
     // Twilio did send it: its callback, signed over the URL with our id, settles the row.
     const path = `/webhooks/twilio/${store.id}/status?m=${messageId}`
     const sid = `SM${'ab'.repeat(16)}`
-    const params = { MessageSid: sid, MessageStatus: 'delivered', AccountSid: 'AC1', To: PHONE }
+    const params = {
+      MessageSid: sid,
+      MessageStatus: 'delivered',
+      AccountSid: 'AC1',
+      To: provider.PHONE,
+    }
     // A signature without the query string does not cover our id: refused.
     const unsigned = await twilioPost(path, params, {
       url: `https://cartback.test/webhooks/twilio/${store.id}/status`,

@@ -4,32 +4,15 @@
 import { describe, expect, it } from 'vitest'
 import { beacon, ITEMS } from '#test/carts'
 import { api } from '#test/helpers'
-import {
-  abandonedCart,
-  abandonWith,
-  calls,
-  crashAfterCall,
-  idIn,
-  later,
-  messageRows,
-  outboxOf,
-  rateLimited,
-  runsOf,
-  sidOf,
-  statusCallback,
-  step,
-  textsToday,
-  twilioApi,
-  twilioAt,
-} from '#test/provider-calls'
+import * as provider from '#test/provider-calls'
 import { linkFor, rebuilt } from '#test/restore'
 import type { CouponIssuer } from '../adapters/coupons/types'
 
 describe('a crash around the Twilio call (cart sequence)', () => {
   it('sends a text cut off before the call (during its coupon) once, after the restart', async () => {
-    const { store, id, stub } = await abandonedCart([
+    const { store, id, stub } = await provider.abandonedCart([
       {
-        ...step('sms-offer', 'sms', 0),
+        ...provider.step('sms-offer', 'sms', 0),
         incentive: { kind: 'percent', amount: 10, validForSeconds: 86_400 },
       },
     ])
@@ -49,57 +32,70 @@ describe('a crash around the Twilio call (cart sequence)', () => {
         return { ok: true, code: coupon.code, created: true }
       },
     }
-    const twilio = calls()
-    await abandonWith(stub, { coupons, sms: twilioAt(twilioApi(), twilio) })
+    const twilio = provider.calls()
+    await provider.abandonWith(stub, {
+      coupons,
+      sms: provider.twilioAt(provider.twilioApi(), twilio),
+    })
     // Cut off before Twilio was called: nothing sent, listed or counted, and the step waits.
-    expect(await outboxOf(stub)).toEqual([{ state: 'sending', attempts: 0, last_error: null }])
+    expect(await provider.outboxOf(stub)).toEqual([
+      { state: 'sending', attempts: 0, last_error: null },
+    ])
     expect(twilio.sent).toHaveLength(0)
-    expect(await messageRows('cart_id = ?', id)).toEqual([])
-    expect(await runsOf(stub)).toEqual([['sms-offer', 'sending', null]])
+    expect(await provider.messageRows('cart_id = ?', id)).toEqual([])
+    expect(await provider.runsOf(stub)).toEqual([['sms-offer', 'sending', null]])
 
     // The restart (`later` evicts the object): the send is made again and goes, once.
-    await later(stub, 0, { coupons, sms: twilioAt(twilioApi(), twilio) })
+    await provider.later(stub, 0, { coupons, sms: provider.twilioAt(provider.twilioApi(), twilio) })
     expect(twilio.sent).toHaveLength(1)
-    expect(await runsOf(stub)).toEqual([['sms-offer', 'sent', null]])
-    const sid = sidOf(twilio.answers[0])
+    expect(await provider.runsOf(stub)).toEqual([['sms-offer', 'sent', null]])
+    const sid = provider.sidOf(twilio.answers[0])
     expect(sid).toMatch(/^SM\d{32}$/)
-    expect(await messageRows('cart_id = ?', id)).toEqual([
-      expect.objectContaining({ id: idIn(twilio.sent[0]), status: 'accepted', provider_id: sid }),
+    expect(await provider.messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({
+        id: provider.idIn(twilio.sent[0]),
+        status: 'accepted',
+        provider_id: sid,
+      }),
     ])
-    expect(await textsToday(store.id)).toBe(1)
+    expect(await provider.textsToday(store.id)).toBe(1)
 
     // A later wake sends nothing more.
-    await later(stub, 0, { coupons, sms: twilioAt(twilioApi(), twilio) })
+    await provider.later(stub, 0, { coupons, sms: provider.twilioAt(provider.twilioApi(), twilio) })
     expect(twilio.sent).toHaveLength(1)
-    expect(await outboxOf(stub)).toEqual([{ state: 'sent', attempts: 1, last_error: null }])
+    expect(await provider.outboxOf(stub)).toEqual([
+      { state: 'sent', attempts: 1, last_error: null },
+    ])
   })
 
   it('never resends a text cut off after Twilio took it; its status callback settles it', async () => {
-    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
-    const twilio = calls()
-    await abandonWith(stub, {
-      sms: twilioAt(twilioApi(), twilio, () => {
+    const { store, id, stub } = await provider.abandonedCart([provider.step('sms-1', 'sms', 0)])
+    const twilio = provider.calls()
+    await provider.abandonWith(stub, {
+      sms: provider.twilioAt(provider.twilioApi(), twilio, () => {
         throw new Error('object evicted before the answer was recorded')
       }),
     })
     expect(twilio.sent).toHaveLength(1)
-    expect(await outboxOf(stub)).toEqual([{ state: 'calling', attempts: 0, last_error: null }])
+    expect(await provider.outboxOf(stub)).toEqual([
+      { state: 'calling', attempts: 0, last_error: null },
+    ])
     // Listed before the call, so the row is there although our record of the answer never was.
-    const messageId = idIn(twilio.sent[0])
-    expect(await messageRows('cart_id = ?', id)).toEqual([
+    const messageId = provider.idIn(twilio.sent[0])
+    expect(await provider.messageRows('cart_id = ?', id)).toEqual([
       expect.objectContaining({ id: messageId, status: 'unknown', provider_id: null }),
     ])
 
-    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    await provider.later(stub, 0, { sms: provider.twilioAt(provider.twilioApi(), twilio) })
     expect(twilio.sent).toHaveLength(1)
     const [run] = (await stub.snapshot())!.state.runs
     expect(run).toMatchObject({ status: 'failed', reason: 'outcome_unknown', messageId })
-    expect(await textsToday(store.id)).toBe(1)
+    expect(await provider.textsToday(store.id)).toBe(1)
 
-    const sid = sidOf(twilio.answers[0])!
-    const res = await statusCallback(store.id, messageId, sid, 'delivered')
+    const sid = provider.sidOf(twilio.answers[0])!
+    const res = await provider.statusCallback(store.id, messageId, sid, 'delivered')
     expect(await res.json()).toEqual({ ok: true, updated: true })
-    expect(await messageRows('cart_id = ?', id)).toEqual([
+    expect(await provider.messageRows('cart_id = ?', id)).toEqual([
       expect.objectContaining({ id: messageId, status: 'delivered', provider_id: sid }),
     ])
   })
@@ -110,75 +106,77 @@ describe('a text refused, then stopped; a call cut off, then stopped (cart seque
     api(`/carts/${storeId}/${id}/actions`, { method: 'POST', json: { action: 'archive' } })
 
   it('lists a text Twilio refused (429) as failed while its retry waits; stopped then, it stays failed', async () => {
-    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
-    const twilio = calls()
-    await abandonWith(stub, { sms: rateLimited(twilio) })
+    const { store, id, stub } = await provider.abandonedCart([provider.step('sms-1', 'sms', 0)])
+    const twilio = provider.calls()
+    await provider.abandonWith(stub, { sms: provider.rateLimited(twilio) })
     expect(twilio.answers).toEqual([expect.objectContaining({ ok: false, retryable: true })])
-    expect(await outboxOf(stub)).toEqual([
+    expect(await provider.outboxOf(stub)).toEqual([
       { state: 'pending', attempts: 1, last_error: 'twilio_20429' },
     ])
-    const messageId = idIn(twilio.sent[0])
+    const messageId = provider.idIn(twilio.sent[0])
     // Nothing left: the row listed `unknown` before the call says so, not "may have been sent".
-    expect(await messageRows('cart_id = ?', id)).toEqual([
+    expect(await provider.messageRows('cart_id = ?', id)).toEqual([
       expect.objectContaining({ id: messageId, status: 'failed', error: 'twilio_20429' }),
     ])
 
     expect((await archive(store.id, id)).status).toBe(200)
-    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    await provider.later(stub, 0, { sms: provider.twilioAt(provider.twilioApi(), twilio) })
     expect(twilio.sent).toHaveLength(1)
-    expect(await outboxOf(stub)).toEqual([
+    expect(await provider.outboxOf(stub)).toEqual([
       { state: 'failed', attempts: 1, last_error: 'cancelled' },
     ])
-    expect(await messageRows('cart_id = ?', id)).toEqual([
+    expect(await provider.messageRows('cart_id = ?', id)).toEqual([
       expect.objectContaining({ id: messageId, status: 'failed', provider_id: null }),
     ])
-    expect(await textsToday(store.id)).toBe(0)
+    expect(await provider.textsToday(store.id)).toBe(0)
   })
 
   it('lists a text again when its retry after a 429 goes, with its SID', async () => {
-    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
-    const twilio = calls()
-    await abandonWith(stub, { sms: rateLimited(twilio) })
-    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    const { store, id, stub } = await provider.abandonedCart([provider.step('sms-1', 'sms', 0)])
+    const twilio = provider.calls()
+    await provider.abandonWith(stub, { sms: provider.rateLimited(twilio) })
+    await provider.later(stub, 0, { sms: provider.twilioAt(provider.twilioApi(), twilio) })
     expect(twilio.sent).toHaveLength(2)
-    expect(idIn(twilio.sent[1])).toBe(idIn(twilio.sent[0]))
-    expect(await runsOf(stub)).toEqual([['sms-1', 'sent', null]])
-    expect(await messageRows('cart_id = ?', id)).toEqual([
+    expect(provider.idIn(twilio.sent[1])).toBe(provider.idIn(twilio.sent[0]))
+    expect(await provider.runsOf(stub)).toEqual([['sms-1', 'sent', null]])
+    expect(await provider.messageRows('cart_id = ?', id)).toEqual([
       expect.objectContaining({
-        id: idIn(twilio.sent[0]),
+        id: provider.idIn(twilio.sent[0]),
         status: 'accepted',
-        provider_id: sidOf(twilio.answers[1]),
+        provider_id: provider.sidOf(twilio.answers[1]),
         error: null,
       }),
     ])
-    expect(await textsToday(store.id)).toBe(1)
+    expect(await provider.textsToday(store.id)).toBe(1)
   })
 
   it('counts a text cut off mid-call although its step was stopped before the restart', async () => {
-    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
-    const twilio = calls()
-    await abandonWith(stub, { sms: crashAfterCall(twilio) })
-    expect(await outboxOf(stub)).toEqual([{ state: 'calling', attempts: 0, last_error: null }])
+    const { store, id, stub } = await provider.abandonedCart([provider.step('sms-1', 'sms', 0)])
+    const twilio = provider.calls()
+    await provider.abandonWith(stub, { sms: provider.crashAfterCall(twilio) })
+    expect(await provider.outboxOf(stub)).toEqual([
+      { state: 'calling', attempts: 0, last_error: null },
+    ])
     expect((await archive(store.id, id)).status).toBe(200)
 
-    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
+    await provider.later(stub, 0, { sms: provider.twilioAt(provider.twilioApi(), twilio) })
     expect(twilio.sent).toHaveLength(1)
-    expect(await outboxOf(stub)).toEqual([
+    expect(await provider.outboxOf(stub)).toEqual([
       { state: 'failed', attempts: 0, last_error: 'outcome_unknown' },
     ])
     // It may have gone: still listed as unknown (not withdrawn), and counted toward the cap.
-    expect(await messageRows('cart_id = ?', id)).toEqual([
-      expect.objectContaining({ id: idIn(twilio.sent[0]), status: 'unknown' }),
+    expect(await provider.messageRows('cart_id = ?', id)).toEqual([
+      expect.objectContaining({ id: provider.idIn(twilio.sent[0]), status: 'unknown' }),
     ])
-    expect(await textsToday(store.id)).toBe(1)
+    expect(await provider.textsToday(store.id)).toBe(1)
   })
 
   it('takes a text of unknown outcome whose link rebuilt the cart as sent: clicked, credited', async () => {
-    const { store, id, stub } = await abandonedCart([step('sms-1', 'sms', 0)])
-    const twilio = calls()
-    await abandonWith(stub, { sms: crashAfterCall(twilio) })
-    await later(stub, 0, { sms: twilioAt(twilioApi(), twilio) })
-    const messageId = idIn(twilio.sent[0])
+    const { store, id, stub } = await provider.abandonedCart([provider.step('sms-1', 'sms', 0)])
+    const twilio = provider.calls()
+    await provider.abandonWith(stub, { sms: provider.crashAfterCall(twilio) })
+    await provider.later(stub, 0, { sms: provider.twilioAt(provider.twilioApi(), twilio) })
+    const messageId = provider.idIn(twilio.sent[0])
     expect((await stub.snapshot())!.state.runs[0]).toMatchObject({
       status: 'failed',
       reason: 'outcome_unknown',

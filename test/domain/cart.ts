@@ -1,52 +1,8 @@
-// Shared by the cart machine's table tests (Node): a store policy, sequence steps, a shopper.
-
+// A shopper's cart and the events it gets, for the cart machine's table tests (Node).
 import { newCart, next } from '../../src/domain/cart/machine'
 import type { CartEvent, CartState, OrderReport } from '../../src/domain/cart/types'
-import type { Step } from '../../src/domain/sequence/steps'
 import type { CartPolicy } from '../../src/domain/store/settings'
-
-// Monday 2026-11-23 15:00 UTC = 10:00 in New York.
-export const T0 = Date.parse('2026-11-23T14:59:00Z')
-export const ABANDONED = T0 + 60_000
-export const M = 60_000
-export const H = 60 * M
-
-/** An email step `delayMin` minutes after abandonment. */
-export const email = (id: string, delayMin: number, windowMin = 600): Step => ({
-  id,
-  channel: 'email',
-  delaySeconds: delayMin * 60,
-  windowSeconds: windowMin * 60,
-  template: { subject: 's', heading: 'h', body: 'b', buttonLabel: 'go' },
-})
-/** A text step `delayMin` minutes after abandonment. */
-export const text = (id: string, delayMin: number, windowMin = 600): Step => ({
-  id,
-  channel: 'sms',
-  delaySeconds: delayMin * 60,
-  windowSeconds: windowMin * 60,
-  template: { body: '{{restoreUrl}}' },
-})
-
-/** A store's policy for one cart: Acme in USD, quiet 21:00–8:00, with `sequence`. */
-export function policy(sequence: Step[], o: Partial<CartPolicy> = {}): CartPolicy {
-  return {
-    version: 1,
-    storeName: 'Acme',
-    currency: 'USD',
-    baseUrl: 'https://cartback.test',
-    smsFrom: null,
-    attribution: { emailWindowSeconds: 5 * 86_400, smsWindowSeconds: 86_400 },
-    inactivitySeconds: 60,
-    attributionWindowSeconds: 7 * 24 * 3600,
-    restoreTtlSeconds: 86_400,
-    sequence,
-    quietHours: { startHour: 8, endHour: 21 },
-    sender: { accentColor: '#4f46e5' },
-    smsDoubleOptIn: false,
-    ...o,
-  }
-}
+import { ABANDONED, T0 } from './clock'
 
 /** A New York shopper with one item, an email, a phone and SMS consent. */
 export function shopper(o: Partial<CartState> = {}): CartState {

@@ -3,7 +3,7 @@
 // with a one-hour attribution window and SMS double opt-in; no sequence (runs.test.ts has those).
 import { newCart } from '../../src/domain/cart/machine'
 import type { CartEvent, CartState, Item, OrderReport } from '../../src/domain/cart/types'
-import { policy as storePolicy } from './cart'
+import { policy as storePolicy } from './steps'
 
 export { timer } from './cart'
 

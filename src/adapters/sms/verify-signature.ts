@@ -13,7 +13,7 @@ export async function verifyTwilioSignature(
 ): Promise<boolean> {
   if (!authToken || !header) return false
   const tag = fromBase64(header.trim())
-  if (!tag || tag.length !== 20) return false
+  if (tag?.length !== 20) return false
   const key = await crypto.subtle.importKey(
     'raw',
     utf8.encode(authToken),

@@ -1,18 +1,8 @@
 // Which message an order is credited to, and for how long.
 import { describe, expect, it } from 'vitest'
-import {
-  ABANDONED,
-  abandonedWith,
-  email,
-  failed,
-  H,
-  M,
-  ordered,
-  policy,
-  sent,
-  text,
-  timer,
-} from '#test/domain/cart'
+import { abandonedWith, failed, ordered, sent, timer } from '#test/domain/cart'
+import { ABANDONED, H, M } from '#test/domain/clock'
+import { email, policy, text } from '#test/domain/steps'
 import { next } from './machine'
 import type { CartEvent, CartState } from './types'
 

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { ABANDONED, abandonedWith, email, H, policy, sent, timer } from '#test/domain/cart'
+import { abandonedWith, sent, timer } from '#test/domain/cart'
+import { ABANDONED, H } from '#test/domain/clock'
+import { email, policy } from '#test/domain/steps'
 import { liveRun } from './live'
 import { next } from './machine'
 import { messageKey } from './runs'

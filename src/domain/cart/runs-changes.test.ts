@@ -1,20 +1,8 @@
 // When the sequence stops, what it counts, and settings changed since abandonment.
 import { describe, expect, it } from 'vitest'
-import {
-  ABANDONED,
-  abandonedWith,
-  email,
-  failed,
-  H,
-  M,
-  ordered,
-  policy,
-  sent,
-  shopper,
-  T0,
-  text,
-  timer,
-} from '#test/domain/cart'
+import { abandonedWith, failed, ordered, sent, shopper, timer } from '#test/domain/cart'
+import { ABANDONED, H, M, T0 } from '#test/domain/clock'
+import { email, policy, text } from '#test/domain/steps'
 import { next } from './machine'
 
 describe('sequence stops and counts', () => {

@@ -1,18 +1,8 @@
 // The sequence a cart runs after abandonment: steps, quiet hours, consent, pauses.
 import { describe, expect, it } from 'vitest'
-import {
-  ABANDONED,
-  abandonedWith,
-  email,
-  failed,
-  H,
-  M,
-  ordered,
-  policy,
-  sent,
-  text,
-  timer,
-} from '#test/domain/cart'
+import { abandonedWith, failed, ordered, sent, timer } from '#test/domain/cart'
+import { ABANDONED, H, M } from '#test/domain/clock'
+import { email, policy, text } from '#test/domain/steps'
 import type { CartPolicy } from '../store/settings'
 import { next } from './machine'
 import type { CartState } from './types'

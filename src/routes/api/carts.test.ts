@@ -3,7 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { abandon, cartId, contactCart, ITEMS } from '#test/carts'
 import { api, createStore, errorOf } from '#test/helpers'
-import { projected } from '#test/orders'
+import { projected } from '#test/reports'
 import { verifyRestoreToken } from '../../lib/restore-token'
 
 const SECRET = 'test-signing-secret-0123456789abcdef'

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { abandon, beacon, contactCart } from '#test/carts'
 import { api, createStore } from '#test/helpers'
-import { projected } from '#test/orders'
+import { projected } from '#test/reports'
 
 describe('stats', () => {
   it('counts by status and reports recovered revenue per currency over a range', async () => {

@@ -1,16 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import {
-  get,
-  hidden,
-  ip,
-  jar,
-  loginForm,
-  OWNER,
-  post,
-  postLogin,
-  signIn,
-} from '#test/dashboard-session'
+import * as session from '#test/dashboard-session'
 import { api, call, createStore } from '#test/helpers'
 
 describe('dashboard login', () => {
@@ -18,13 +8,13 @@ describe('dashboard login', () => {
     const res = await call('/tokens', { redirect: 'manual' })
     expect(res.status).toBe(303)
     expect(res.headers.get('location')).toBe('/login?next=%2Ftokens')
-    const f = await loginForm()
-    const ok = await postLogin(f, { ...OWNER, next: '/tokens' })
+    const f = await session.loginForm()
+    const ok = await session.postLogin(f, { ...session.OWNER, next: '/tokens' })
     expect(ok.headers.get('location')).toBe('/tokens')
   })
 
   it('serves the login page with a nonce-based CSP and a CSRF token', async () => {
-    const { res, html, csrf } = await loginForm()
+    const { res, html, csrf } = await session.loginForm()
     expect(res.status).toBe(200)
     const csp = res.headers.get('content-security-policy') ?? ''
     const nonce = /'nonce-([^']+)'/.exec(csp)?.[1]
@@ -37,79 +27,82 @@ describe('dashboard login', () => {
   })
 
   it('sets a signed, HttpOnly, Secure, SameSite session cookie with an expiry', async () => {
-    const f = await loginForm()
-    const res = await postLogin(f, OWNER)
+    const f = await session.loginForm()
+    const res = await session.postLogin(f, session.OWNER)
     expect(res.status).toBe(303)
     const cookie = res.headers.getSetCookie().find((c) => c.startsWith('__Host-cb_session='))
     expect(cookie).toMatch(/; Path=\/; Expires=.+; HttpOnly; Secure; SameSite=Lax/)
-    const page = await get('/', jar(res, f.cookies))
+    const page = await session.get('/', session.jar(res, f.cookies))
     expect(page.status).toBe(200)
     expect(await page.text()).toContain('<h1>Overview</h1>')
   })
 
   it('refuses a wrong password with 401 and no session, and a tampered cookie', async () => {
-    const f = await loginForm()
-    const res = await postLogin(f, { ...OWNER, password: 'wrong' })
+    const f = await session.loginForm()
+    const res = await session.postLogin(f, { ...session.OWNER, password: 'wrong' })
     expect(res.status).toBe(401)
     expect(await res.text()).toContain('That email and password do not match.')
     expect(res.headers.getSetCookie().some((c) => c.startsWith('__Host-cb_session='))).toBe(false)
-    const cookies = await signIn()
+    const cookies = await session.signIn()
     const forged = {
       ...cookies,
       '__Host-cb_session': `${cookies['__Host-cb_session']?.split('.')[0]}.AAAA`,
     }
-    expect((await get('/', forged)).status).toBe(303)
+    expect((await session.get('/', forged)).status).toBe(303)
   })
 
   it('refuses a login form that did not come from the login page', async () => {
-    const f = await loginForm()
-    expect((await postLogin({ ...f, csrf: 'forged' }, OWNER)).status).toBe(403)
-    expect((await postLogin({ cookies: {}, csrf: f.csrf }, OWNER)).status).toBe(403)
+    const f = await session.loginForm()
+    expect((await session.postLogin({ ...f, csrf: 'forged' }, session.OWNER)).status).toBe(403)
+    expect((await session.postLogin({ cookies: {}, csrf: f.csrf }, session.OWNER)).status).toBe(403)
   })
 
   it('slows down password guessing: the sixth try in a minute gets 429', async () => {
-    const from = ip()
-    const f = await loginForm(from)
+    const from = session.ip()
+    const f = await session.loginForm(from)
     const statuses: number[] = []
     // Another account than the owner's, which the per-account back-off would then lock for the
     // tests that follow (login-throttle.test.ts).
     const email = 'guessed@example.com'
     for (let i = 0; i < 6; i++)
-      statuses.push((await postLogin(f, { email, password: `guess${i}` }, from)).status)
+      statuses.push((await session.postLogin(f, { email, password: `guess${i}` }, from)).status)
     expect(statuses).toEqual([401, 401, 401, 401, 401, 429])
   })
 
   it('never redirects to another site after login', async () => {
     for (const next of ['//evil.example/x', 'https://evil.example', '/\\evil.example']) {
-      const f = await loginForm()
-      const res = await postLogin(f, { ...OWNER, next })
+      const f = await session.loginForm()
+      const res = await session.postLogin(f, { ...session.OWNER, next })
       expect(res.headers.get('location'), next).toBe('/')
     }
   })
 
   it('logs out with a CSRF-protected form, and the session is over', async () => {
-    const cookies = await signIn()
+    const cookies = await session.signIn()
     // A forged form without the token: refused, still signed in.
-    expect((await post('/logout', cookies, {})).status).toBe(403)
-    expect((await get('/', cookies)).status).toBe(200)
-    const page = await (await get('/', cookies)).text()
-    const out = await post('/logout', cookies, { _csrf: hidden(page, '_csrf') })
+    expect((await session.post('/logout', cookies, {})).status).toBe(403)
+    expect((await session.get('/', cookies)).status).toBe(200)
+    const page = await (await session.get('/', cookies)).text()
+    const out = await session.post('/logout', cookies, { _csrf: session.hidden(page, '_csrf') })
     expect(out.status).toBe(303)
-    expect((await get('/', cookies)).status).toBe(303)
+    expect((await session.get('/', cookies)).status).toBe(303)
   })
 })
 
 describe('overview', () => {
   it('shows store names as text, never as markup', async () => {
     await createStore({ name: '<script>alert(1)</script>"><img src=x onerror=alert(2)>' })
-    const html = await (await get('/', await signIn())).text()
+    const html = await (await session.get('/', await session.signIn())).text()
     expect(html).not.toContain('<script>alert(1)</script>')
     expect(html).not.toContain('<img src=x')
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
   })
 
   it('answers a bad date range with the default range rather than an error', async () => {
-    const res = await get('/?from=2026-13-40&to=nope&store=st_missing', await signIn())
+    const res = await session.get(
+      '/?from=2026-13-40&to=nope&store=st_missing',
+      await session.signIn(),
+    )
     expect(res.status).toBe(200)
     expect(await res.text()).toContain('Abandoned and recovered per day')
   })
@@ -117,7 +110,7 @@ describe('overview', () => {
 
 describe('outbox', () => {
   it('refuses a filter it cannot read with 400 in plain words', async () => {
-    const res = await get('/outbox?channel=fax', await signIn())
+    const res = await session.get('/outbox?channel=fax', await session.signIn())
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('That outbox filter is not valid.')
   })
@@ -131,10 +124,10 @@ describe('API tokens', () => {
     })
 
   it('creates a token shown once, which the API accepts until it is revoked', async () => {
-    const cookies = await signIn()
-    const page = await (await get('/tokens', cookies)).text()
-    const csrf = hidden(page, '_csrf')
-    const created = await post('/tokens', cookies, {
+    const cookies = await session.signIn()
+    const page = await (await session.get('/tokens', cookies)).text()
+    const csrf = session.hidden(page, '_csrf')
+    const created = await session.post('/tokens', cookies, {
       _csrf: csrf,
       name: 'Exports',
       store: '*',
@@ -145,7 +138,7 @@ describe('API tokens', () => {
     expect(token).toMatch(/^cb_live_[0-9A-Za-z]{32}$/)
     expect((await asToken(token!)).status).toBe(200)
     const id = /action="\/tokens\/(tok_[^/]+)\/revoke"/.exec(html)?.[1]
-    expect((await post(`/tokens/${id}/revoke`, cookies, { _csrf: csrf })).status).toBe(303)
+    expect((await session.post(`/tokens/${id}/revoke`, cookies, { _csrf: csrf })).status).toBe(303)
     expect((await asToken(token!)).status).toBe(401)
     // The admin token still works.
     expect((await api('/stores')).status).toBe(200)
@@ -153,10 +146,10 @@ describe('API tokens', () => {
 
   it('creates a read-only token for one store, and lists its scope', async () => {
     const [mine, other] = [await createStore({ name: 'Scoped Shop' }), await createStore()]
-    const cookies = await signIn()
-    const csrf = hidden(await (await get('/tokens', cookies)).text(), '_csrf')
+    const cookies = await session.signIn()
+    const csrf = session.hidden(await (await session.get('/tokens', cookies)).text(), '_csrf')
     const html = await (
-      await post('/tokens', cookies, {
+      await session.post('/tokens', cookies, {
         _csrf: csrf,
         name: 'Scoped reader',
         store: mine.id,
@@ -183,18 +176,22 @@ describe('API tokens', () => {
     ['an unknown access level', { name: 'A', store: '*', access: 'admin' }],
     ['no name', { name: ' ', store: '*', access: 'read' }],
   ])('refuses a token form with %s, creating nothing', async (_n, fields) => {
-    const cookies = await signIn()
-    const csrf = hidden(await (await get('/tokens', cookies)).text(), '_csrf')
+    const cookies = await session.signIn()
+    const csrf = session.hidden(await (await session.get('/tokens', cookies)).text(), '_csrf')
     const before = (await env.DB.prepare('SELECT COUNT(*) AS n FROM api_tokens').first())?.n
-    const res = await post('/tokens', cookies, { _csrf: csrf, ...fields })
+    const res = await session.post('/tokens', cookies, { _csrf: csrf, ...fields })
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('a store and an access level')
     expect((await env.DB.prepare('SELECT COUNT(*) AS n FROM api_tokens').first())?.n).toBe(before)
   })
 
   it('refuses a token form without the CSRF token', async () => {
-    const cookies = await signIn()
-    const res = await post('/tokens', cookies, { name: 'Sneaky', store: '*', access: 'write' })
+    const cookies = await session.signIn()
+    const res = await session.post('/tokens', cookies, {
+      name: 'Sneaky',
+      store: '*',
+      access: 'write',
+    })
     expect(res.status).toBe(403)
   })
 })

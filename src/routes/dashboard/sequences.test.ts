@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest'
-import { get, openPage, post } from '#test/dashboard-session'
+import * as session from '#test/dashboard-session'
 import { api, createStore } from '#test/helpers'
 import { DEFAULT_SEQUENCE } from '../../domain/sequence/steps'
 import { formOfStep } from './sequence-form'
 
 /** The signed-in editor of a store's sequence; `send` posts its form with `change` to `action`. */
 async function editor(storeId: string) {
-  const page = await openPage(`/sequences?store=${storeId}`)
+  const page = await session.openPage(`/sequences?store=${storeId}`)
   const send = (change: Record<string, string>, action = '', csrf = page.csrf) =>
-    post(`/sequences/${storeId}${action}`, page.cookies, fields(csrf, change))
+    session.post(`/sequences/${storeId}${action}`, page.cookies, fields(csrf, change))
   return { ...page, send }
 }
 
@@ -72,7 +72,7 @@ describe('dashboard sequence editor', () => {
     expect(html).not.toContain('<script')
     const forged = await send({ preview: '1' }, '/preview', '')
     expect(forged.status).toBe(403)
-    const missing = await get(`/sequences/${store.id}/preview/nope`, cookies)
+    const missing = await session.get(`/sequences/${store.id}/preview/nope`, cookies)
     expect(missing.status).toBe(404)
   })
 

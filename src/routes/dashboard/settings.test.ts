@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest'
-import { get, openPage, post } from '#test/dashboard-session'
+import * as session from '#test/dashboard-session'
 import { api, createStore } from '#test/helpers'
 import type { Store } from '../../db/stores'
 
-const page = (storeId: string) => openPage(`/settings?store=${storeId}`)
+const page = (storeId: string) => session.openPage(`/settings?store=${storeId}`)
 
 const stored = async (id: string) => (await api(`/stores/${id}`)).json<Store>()
 
@@ -40,7 +40,7 @@ describe('dashboard settings', () => {
       defaultCountry: 'gb',
       retentionDays: '',
     }
-    const ok = await post(`/settings/${store.id}`, cookies, timing)
+    const ok = await session.post(`/settings/${store.id}`, cookies, timing)
     expect(ok.status).toBe(303)
     const saved = await stored(store.id)
     expect(saved.settings).toMatchObject({
@@ -49,7 +49,7 @@ describe('dashboard settings', () => {
       defaultCountry: 'GB',
       retentionDays: null,
     })
-    const bad = await post(`/settings/${store.id}`, cookies, {
+    const bad = await session.post(`/settings/${store.id}`, cookies, {
       ...timing,
       inactivity: 'soon',
       restoreTtl: '365',
@@ -80,7 +80,7 @@ describe('dashboard settings', () => {
       body[m[1] as string] = m[2] as string
     }
     expect(body.restoreTtlUnit).toBe('hours')
-    const res = await post(`/settings/${store.id}`, cookies, body)
+    const res = await session.post(`/settings/${store.id}`, cookies, body)
     expect(res.status).toBe(303)
     const { settings } = await stored(store.id)
     expect(settings.restoreTtlSeconds).toBe(3600)
@@ -92,7 +92,7 @@ describe('dashboard settings', () => {
       settings: { sender: { fromEmail: 'a@shop.example', replyTo: 'r@shop.example' } },
     })
     const { cookies, csrf } = await page(store.id)
-    const res = await post(`/settings/${store.id}`, cookies, {
+    const res = await session.post(`/settings/${store.id}`, cookies, {
       _csrf: csrf,
       section: 'sender',
       'sender.fromEmail': 'hello@shop.example',
@@ -103,7 +103,7 @@ describe('dashboard settings', () => {
     expect(res.status).toBe(303)
     const { settings } = await stored(store.id)
     expect(settings.sender).toEqual({ fromEmail: 'hello@shop.example', accentColor: '#112233' })
-    const kb = await post(`/settings/${store.id}`, cookies, {
+    const kb = await session.post(`/settings/${store.id}`, cookies, {
       _csrf: csrf,
       section: 'assistant',
       'ai.enabled': 'on',
@@ -130,7 +130,7 @@ describe('dashboard settings', () => {
   it("puts an FAQ entry's error on its own row, blank rows above it notwithstanding", async () => {
     const store = await createStore()
     const { cookies, csrf } = await page(store.id)
-    const res = await post(`/settings/${store.id}`, cookies, {
+    const res = await session.post(`/settings/${store.id}`, cookies, {
       _csrf: csrf,
       section: 'assistant',
       'ai.enabled': 'on',
@@ -149,7 +149,7 @@ describe('dashboard settings', () => {
   it('adds a store with fresh keys, its own origin allowed, and refuses a bad one', async () => {
     const store = await createStore()
     const { cookies, csrf } = await page(store.id)
-    const bad = await post('/settings/new', cookies, {
+    const bad = await session.post('/settings/new', cookies, {
       _csrf: csrf,
       name: 'Second shop',
       url: 'not a url',
@@ -160,7 +160,7 @@ describe('dashboard settings', () => {
     expect(html).toContain('The store was not created')
     expect(html).toContain('id="currency-error"')
     expect(html).toContain('value="Second shop"')
-    const ok = await post('/settings/new', cookies, {
+    const ok = await session.post('/settings/new', cookies, {
       _csrf: csrf,
       name: 'Second shop',
       url: 'https://second.example/shop/',
@@ -175,14 +175,14 @@ describe('dashboard settings', () => {
       allowedOrigins: ['https://second.example'],
     })
     expect(created.publishableKey).toMatch(/^pk_/)
-    const shown = await (await get(ok.headers.get('location') ?? '', cookies)).text()
+    const shown = await (await session.get(ok.headers.get('location') ?? '', cookies)).text()
     expect(shown).toContain('Store created.')
   })
 
   it('refuses an origin that is not one, and an unknown section', async () => {
     const store = await createStore()
     const { cookies, csrf } = await page(store.id)
-    const res = await post(`/settings/${store.id}`, cookies, {
+    const res = await session.post(`/settings/${store.id}`, cookies, {
       _csrf: csrf,
       section: 'store',
       name: 'Renamed',
@@ -192,7 +192,10 @@ describe('dashboard settings', () => {
     expect(res.status).toBe(400)
     expect(await res.text()).toContain('one per line')
     expect((await stored(store.id)).name).not.toBe('Renamed')
-    const unknown = await post(`/settings/${store.id}`, cookies, { _csrf: csrf, section: 'nope' })
+    const unknown = await session.post(`/settings/${store.id}`, cookies, {
+      _csrf: csrf,
+      section: 'nope',
+    })
     expect(unknown.status).toBe(400)
   })
 })

@@ -2,7 +2,7 @@ import { env } from 'cloudflare:workers'
 import { createHmac } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { beacon, contactCart } from '#test/carts'
-import { abandonWith, resendAnswering } from '#test/delivery'
+import * as delivery from '#test/delivery'
 import { call, createStore, errorOf, oneEmailStore, waitForRow } from '#test/helpers'
 import { linkFor, rebuilt } from '#test/restore'
 import { writeMessageReports } from '../../db/projection'
@@ -73,8 +73,8 @@ const row = (emailId: string) =>
 async function sentStep(emailId: string) {
   const store = await createStore({ settings: oneEmailStore('email-now', 86_400) })
   const { id, stub } = await contactCart(store, { email: 'ada@example.com' })
-  await abandonWith(stub, {
-    email: resendAnswering(async () => ({ ok: true, providerId: emailId })),
+  await delivery.abandonWith(stub, {
+    email: delivery.resendAnswering(async () => ({ ok: true, providerId: emailId })),
   })
   await waitForRow('SELECT 1 FROM messages WHERE provider_id = ?', emailId)
   return { store, id, stub }
