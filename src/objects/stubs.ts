@@ -3,14 +3,9 @@
 // `wrangler types`), so this file imports no object and no import cycle, not even of types,
 // runs through the objects (see docs/design/architecture.md).
 
-/** Identifies a cart; the object's name is derived from it. */
-export type CartRef = { storeId: string; cartId: string }
+import type { CartRef, ContactRef, OrderRef } from '../domain/refs'
 
-/** One person's address at one store: `sms` + E.164 phone, or `email` + normalised address. */
-export type ContactRef = { storeId: string; channel: 'email' | 'sms'; address: string }
-
-/** Identifies one order of one store; the object's name is derived from it. */
-export type OrderRef = { storeId: string; orderId: string }
+export type { CartRef, ContactRef, OrderRef }
 
 // What an order claim says (the order object's RPC contract), kept with its ref.
 

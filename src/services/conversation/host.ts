@@ -1,12 +1,18 @@
 import type { SendResult } from '../../adapters/types'
+import type { CartState } from '../../domain/cart/types'
 import type { OptIn, ThreadState } from '../../domain/contact/types'
-import type { cartStub } from '../../objects/stubs'
 import type { SendHost } from './send'
+
+/** What the conversation asks of a cart; its object (reached by the contact object) answers. */
+export type CartPort = {
+  snapshot(): Promise<{ state: CartState } | null>
+  replied(keyword: string, detail?: Record<string, string | number | boolean | null>): Promise<void>
+}
 
 /** What handling a text may use of the contact object that received it. */
 export type ConversationHost = SendHost & {
   /** The cart a text is about: its snapshot, and the journal its outcomes go to. */
-  cart(cartId: string): ReturnType<typeof cartStub>
+  cart(cartId: string): CartPort
   thread(): ThreadState
   /** A person takes the thread: the assistant goes silent on it. */
   handOff(): void
