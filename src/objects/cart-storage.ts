@@ -133,7 +133,7 @@ export async function eraseCart(
  * `migrate()`), and only a revision floor, so a reused cart id starts above every report already
  * in flight. The phone is kept so that a retried delete can still forget the SMS thread.
  */
-export function eraseLayout(storage: DurableObjectStorage, s: CartState) {
+function eraseLayout(storage: DurableObjectStorage, s: CartState) {
   migrateStorage(storage, CART_MIGRATIONS)
   storage.kv.put('revisionFloor', s.revision)
   if (s.contact.phone) storage.kv.put('erasedPhone', s.contact.phone)

@@ -1,3 +1,5 @@
+import { log } from '../lib/log'
+
 /**
  * Numbered storage migrations for a Durable Object's SQLite, in the manner of cloudflare/actors'
  * `SQLSchemaMigrations`: each step runs once, in order, and the number reached is kept in the
@@ -19,7 +21,8 @@ export type StorageMigration = {
 export const VERSION_KEY = 'schemaVersion'
 
 /**
- * Runs every step above the stored version and returns the version reached.
+ * Runs every step above the stored version and returns the version reached (a newer stored
+ * version, written before a rollback, is left as it is).
  *
  * @example
  * ctx.blockConcurrencyWhile(async () => migrateStorage(ctx.storage, CART_MIGRATIONS))
@@ -34,9 +37,13 @@ export function migrateStorage(
   })
   const latest = migrations.length
   const stored = storage.kv.get<number>(key) ?? 0
-  // A newer build wrote this object; an older one must not guess at its layout.
-  if (stored > latest)
-    throw new Error(`storage layout ${stored} is newer than this build's ${latest}`)
+  // A newer build wrote this object (a rollback): leave its layout alone and carry on, as the
+  // objects always did. Steps only add, so an older build still finds what it reads; throwing
+  // here would break every upgraded object on each start.
+  if (stored > latest) {
+    log('warn', 'storage layout newer than this build', { stored, latest })
+    return stored
+  }
   for (const m of migrations.slice(stored)) {
     storage.transactionSync(() => {
       m.up(storage)

@@ -77,7 +77,7 @@ export function keepSequence(s: CartState, now: number, policy: CartPolicy) {
  * An order that stands, paid or not yet (pending, on hold): reminders would be noise. A failed,
  * cancelled or refunded one does not stop anything.
  */
-export function orderStands(s: CartState): boolean {
+function orderStands(s: CartState): boolean {
   return s.order !== null && !['failed', 'cancelled', 'refunded', 'trash'].includes(s.order.status)
 }
 

@@ -88,7 +88,8 @@ export async function sendStep(
   if (!ctx.live()) return { type: 'not_sent', reason: 'cancelled', skipped: false }
   if (built.channel === 'sms') {
     const zone = current.state.contact.timezone
-    const until = quietUntil(policy.quietHours, built.sms.to, zone, ctx.clock())
+    // The store's hours as they are now (a change made during the awaits above counts).
+    const until = quietUntil(ctx.policy.quietHours, built.sms.to, zone, ctx.clock())
     if (until !== null) return { type: 'wait', until }
   }
   const now = ctx.clock()
