@@ -3,6 +3,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { beacon, cartId, ITEMS, stateOf } from '#test/carts'
 import { call, createStore, ORIGIN } from '#test/helpers'
+import type { CartObject } from '../objects/cart-object'
 import { cartStub } from '../objects/stubs'
 
 describe('POST /v1/events', () => {
@@ -104,7 +105,10 @@ describe('POST /v1/events', () => {
     const first = await runInDurableObject(stub, (_o, s) => s.storage.getAlarm())
     const firstState = await stateOf(store.id, id)
     expect(first).toBe((firstState?.lastActivityAt ?? 0) + 60_000)
-    await new Promise((r) => setTimeout(r, 20))
+    // A second later, on the object's own clock: no waiting.
+    await runInDurableObject(stub, (o: CartObject) => {
+      o.clock = () => Date.now() + 1000
+    })
     await beacon({ store: store.publishableKey, cart: id, type: 'checkout' })
     const second = await runInDurableObject(stub, (_o, s) => s.storage.getAlarm())
     expect(second).toBeGreaterThan(first ?? Infinity)
