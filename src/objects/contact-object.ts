@@ -125,8 +125,10 @@ export class ContactObject extends DurableObject<Env> {
     return { duplicate: false }
   }
 
-  /** The conversation of one cart, oldest first, and whether a person has it. */
-  async conversation(cartId: string): Promise<{ state: 'ai' | 'needs_human'; turns: Turn[] }> {
+  /** The conversation of one cart (null: every cart), oldest first, and whether a person has it. */
+  async conversation(
+    cartId: string | null,
+  ): Promise<{ state: 'ai' | 'needs_human'; turns: Turn[] }> {
     return { state: this.store.state().thread, turns: this.store.conversation.thread(cartId) }
   }
 
@@ -143,6 +145,13 @@ export class ContactObject extends DurableObject<Env> {
   /** A deleted cart takes its part of the conversation and its offered code with it. */
   async forgetCart(cartId: string): Promise<void> {
     this.store.forgetCart(cartId)
+  }
+
+  /** A privacy erasure: the thread and held state go, the consent ledger stays (see storage). */
+  async forgetPerson(): Promise<{ conversation: number; consent: number }> {
+    const conversation = this.store.forgetPerson()
+    await this.schedule()
+    return { conversation, consent: this.store.ledger().length }
   }
 
   /**

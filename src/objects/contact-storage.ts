@@ -207,6 +207,22 @@ export class ContactStorage {
     this.kv.delete(`incentive:${cartId}`)
   }
 
+  /**
+   * A privacy erasure: the whole thread, held replies, offered codes, the texts' times and the
+   * bodies of received texts (their SIDs stay, so a retried webhook is still a duplicate). The
+   * consent ledger, the opt-in and the opt-out stay: evidence kept 4 years. Returns the turns.
+   */
+  forgetPerson(): number {
+    const turns = this.sql.exec('DELETE FROM turns').rowsWritten
+    this.sql.exec("UPDATE inbound SET body = '', cart_id = NULL, pending = 0")
+    this.sql.exec('DELETE FROM outgoing')
+    this.sql.exec('DELETE FROM texts')
+    for (const [key] of this.kv.list({ prefix: 'incentive:' })) this.kv.delete(key)
+    this.kv.delete('activeCart')
+    this.kv.delete('thread')
+    return turns
+  }
+
   timers(): ContactTimers {
     const min = (q: string) => this.sql.exec<{ at: number | null }>(q).one().at
     return {

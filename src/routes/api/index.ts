@@ -10,6 +10,7 @@ import { carts } from './carts'
 import { contacts } from './contacts'
 import { messages } from './messages'
 import { preview } from './preview'
+import { privacy } from './privacy'
 import { apiScope } from './scope'
 import { stats } from './stats'
 import { stores } from './stores'
@@ -69,6 +70,7 @@ api.use(bodyLimit(tooLarge(API_MAX_BYTES)))
 
 api.route('/stores', stores)
 api.route('/stores', preview)
+api.route('/stores', privacy)
 api.route('/carts', carts)
 api.route('/stats', stats)
 api.route('/messages', messages)

@@ -1,0 +1,185 @@
+// A person's export and erasure (issue 13), and the plugin's status and test event.
+import { runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { abandonNow, contactOf, PHONE, phoneCart, textingStore } from '#test/contacts'
+import { api, call, errorOf, waitForRow } from '#test/helpers'
+import { createApiToken } from '../../db/auth'
+import type { Store } from '../../db/stores'
+import type { ContactObject } from '../../objects/contact-object'
+
+const EMAIL = 'ada@example.com'
+const OTHER = '+447911123457'
+
+type Export = {
+  person: Record<string, string>
+  carts: { cartId: string; items: unknown[]; createdAt: string }[]
+  messages: { cartId: string; to: string; text: string; sentAt: string }[]
+  conversation: { author: string; text: string; at: string }[]
+  consent: { address: string; granted: boolean; at: string; cartId: string }[]
+  kept: { consent: string }
+}
+
+const post = (store: Store, what: 'export' | 'erase', json: unknown) =>
+  api(`/stores/${store.id}/privacy/${what}`, { method: 'POST', json })
+
+/** A texting store with the person's cart (texted, replied to by hand) and another person's. */
+async function world() {
+  const store = await textingStore(false)
+  const mine = await phoneCart(store, { email: EMAIL })
+  expect((await abandonNow(mine.stub))?.status).toBe('sent')
+  const reply = { method: 'POST', json: { text: 'Your mug is waiting' } }
+  expect((await api(`/carts/${store.id}/${mine.id}/reply`, reply)).status).toBe(200)
+  const theirs = await phoneCart(store, { phone: OTHER, email: 'bob@example.com' })
+  // The same phone in another store is another person for this one.
+  const elsewhere = await textingStore(false)
+  const far = await phoneCart(elsewhere, {})
+  for (const [s, id] of [
+    [store, mine.id],
+    [store, theirs.id],
+    [elsewhere, far.id],
+  ] as const)
+    await waitForRow('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?', s.id, id)
+  await waitForRow('SELECT 1 FROM messages WHERE store_id = ? AND cart_id = ?', store.id, mine.id)
+  return { store, mine, theirs, elsewhere, far }
+}
+
+const rows = async (table: string, storeId: string, cartId: string) =>
+  (await env.DB.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE store_id = ? AND cart_id = ?`)
+    .bind(storeId, cartId)
+    .first<{ n: number }>())!.n
+
+describe('privacy export', () => {
+  let w: Awaited<ReturnType<typeof world>>
+  beforeAll(async () => {
+    w = await world()
+  })
+
+  it("exports the person's carts, messages, thread and consent, and nothing of others", async () => {
+    const res = await post(w.store, 'export', { phone: '+44 (0)7911 123456' })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as Export
+    expect(body.person).toEqual({ phone: PHONE })
+    expect(body.carts.map((c) => c.cartId)).toEqual([w.mine.id])
+    expect(body.carts[0]!.createdAt).toMatch(/^\d{4}-\d\d-\d\dT.*Z$/)
+    expect(body.messages.map((m) => [m.cartId, m.to])).toContainEqual([w.mine.id, PHONE])
+    expect(body.messages.every((m) => m.cartId === w.mine.id)).toBe(true)
+    expect(body.conversation).toContainEqual(
+      expect.objectContaining({ author: 'merchant', text: 'Your mug is waiting' }),
+    )
+    expect(body.consent).toEqual([
+      expect.objectContaining({ address: PHONE, granted: true, cartId: w.mine.id }),
+    ])
+    expect(body.kept.consent).toMatch(/4 years/)
+  })
+
+  it('finds the same person by email, with the thread and consent of the phone on the cart', async () => {
+    const body = (await (
+      await post(w.store, 'export', { email: ' ADA@example.com ' })
+    ).json()) as Export
+    expect(body.person).toEqual({ email: EMAIL })
+    expect(body.carts.map((c) => c.cartId)).toEqual([w.mine.id])
+    expect(body.conversation.map((t) => t.text)).toContain('Your mug is waiting')
+    expect(body.consent.map((c) => c.cartId)).toEqual([w.mine.id])
+  })
+
+  it('refuses a bad body with 400', async () => {
+    for (const json of [
+      {},
+      { email: EMAIL, phone: PHONE },
+      { email: 'nope' },
+      { phone: '12' },
+      { name: 'x' },
+    ]) {
+      const res = await post(w.store, 'export', json)
+      expect(res.status).toBe(400)
+      expect((await errorOf(res)).code).toBe('BAD_REQUEST')
+    }
+  })
+})
+
+describe('privacy erase', () => {
+  let w: Awaited<ReturnType<typeof world>>
+  beforeAll(async () => {
+    w = await world()
+  })
+
+  it('refuses a token of another store with 404 and a bad body with 400, erasing nothing', async () => {
+    const { token } = await createApiToken(env.DB, {
+      name: 'other',
+      storeId: w.elsewhere.id,
+      access: 'write',
+    })
+    const res = await call(`/api/v1/stores/${w.store.id}/privacy/erase`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ phone: PHONE }),
+    })
+    expect(res.status).toBe(404)
+    expect((await post(w.store, 'erase', { phone: PHONE, email: EMAIL })).status).toBe(400)
+    expect(await rows('carts', w.store.id, w.mine.id)).toBe(1)
+    expect(await w.mine.stub.snapshot()).not.toBeNull()
+  })
+
+  it("erases the person's carts, messages and thread, keeps consent; again erases nothing", async () => {
+    const res = await post(w.store, 'erase', { phone: PHONE })
+    expect(res.status).toBe(200)
+    const body = (await res.json()) as {
+      erased: { carts: number; messages: number; conversation: number }
+      kept: { consent: number; reason: string }
+    }
+    expect(body.erased.carts).toBe(1)
+    expect(body.erased.messages).toBeGreaterThanOrEqual(2)
+    expect(body.erased.conversation).toBeGreaterThanOrEqual(1)
+    expect(body.kept).toEqual({ consent: 1, reason: expect.stringMatching(/4 years/) })
+
+    expect(await w.mine.stub.snapshot()).toBeNull()
+    for (const table of ['carts', 'messages', 'contacts'])
+      expect(await rows(table, w.store.id, w.mine.id)).toBe(0)
+    const turns = await runInDurableObject(contactOf(w.store), (_o: ContactObject, s) => ({
+      turns: s.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM turns').one().n,
+      consent: s.storage.sql.exec<{ n: number }>('SELECT COUNT(*) AS n FROM consent').one().n,
+    }))
+    expect(turns).toEqual({ turns: 0, consent: 1 })
+    // The others are untouched.
+    expect(await w.theirs.stub.snapshot()).not.toBeNull()
+    expect(await w.far.stub.snapshot()).not.toBeNull()
+    expect(await rows('carts', w.elsewhere.id, w.far.id)).toBe(1)
+
+    const again = await (await post(w.store, 'erase', { phone: '+44 7911 123456' })).json()
+    expect(again).toEqual({
+      erased: { carts: 0, messages: 0, conversation: 0 },
+      kept: { consent: 1, reason: body.kept.reason },
+    })
+    const left = (await (await post(w.store, 'export', { phone: PHONE })).json()) as Export
+    expect([left.carts, left.messages, left.conversation]).toEqual([[], [], []])
+    expect(left.consent).toHaveLength(1)
+  })
+})
+
+describe('connection status and test event', () => {
+  it('reports the last event, a test event as the newest, and no webhook or plugin yet', async () => {
+    const store = await textingStore(false)
+    const url = `/stores/${store.id}/connection`
+    const empty = await (await api(url)).json()
+    expect(empty).toEqual({
+      store: { id: store.id, name: store.name },
+      lastEventAt: null,
+      lastWebhookAt: null,
+      failingWebhooks: 0,
+      plugin: null,
+    })
+    const cart = await phoneCart(store, {})
+    await waitForRow('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?', store.id, cart.id)
+    const active = (await (await api(url)).json()) as { lastEventAt: string }
+    const activity = (await cart.stub.snapshot())!.state.lastActivityAt
+    expect(active.lastEventAt).toBe(new Date(activity).toISOString())
+
+    const res = await api(`/stores/${store.id}/test-event`, { method: 'POST' })
+    expect(res.status).toBe(202)
+    const { ok, at } = (await res.json()) as { ok: boolean; at: string }
+    expect(ok).toBe(true)
+    expect(Date.parse(at)).toBeGreaterThanOrEqual(activity)
+    expect(((await (await api(url)).json()) as { lastEventAt: string }).lastEventAt).toBe(at)
+  })
+})

@@ -1,0 +1,75 @@
+import { zValidator } from '@hono/zod-validator'
+import { Hono } from 'hono'
+import { z } from 'zod'
+import { connectionStatus, recordTestEvent } from '../../db/connection'
+import type { Person } from '../../db/privacy'
+import type { Store } from '../../db/stores'
+import { normalizeEmail, normalizePhone } from '../../lib/contact'
+import { AppError } from '../../lib/errors'
+import { iso } from '../../lib/time'
+import { erasePerson, exportPerson } from '../carts/privacy'
+import type { AppEnv } from '../env'
+import { invalid, jsonOnly } from '../validation'
+import { visibleStore } from './scope'
+
+/**
+ * What the WordPress plugin calls besides connecting (issue 13): a person's export and erasure,
+ * the connection's status and a test event. Mounted under `/stores`; every route is one store.
+ */
+export const privacy = new Hono<AppEnv>()
+
+const PersonBody = z
+  .object({ email: z.string().max(320).optional(), phone: z.string().max(40).optional() })
+  .strict()
+  .refine((b) => (b.email === undefined) !== (b.phone === undefined), 'give either email or phone')
+
+/** The body's address, normalised as carts store it (a phone read in the store's country). */
+function personOf(store: Store, b: z.infer<typeof PersonBody>): Person {
+  if (b.email !== undefined) {
+    const email = normalizeEmail(b.email)
+    if (!email) throw new AppError('BAD_REQUEST', 'Invalid body: email: not a valid email.')
+    return { email }
+  }
+  const phone = normalizePhone(b.phone ?? '', store.settings.defaultCountry)
+  if (!phone) throw new AppError('BAD_REQUEST', 'Invalid body: phone: not a valid phone number.')
+  return { phone }
+}
+
+privacy.post(
+  '/:storeId/privacy/export',
+  jsonOnly,
+  zValidator('json', PersonBody, invalid),
+  async (c) => {
+    const store = await visibleStore(c, c.req.param('storeId'))
+    return c.json(await exportPerson(c.env, store, personOf(store, c.req.valid('json'))))
+  },
+)
+
+privacy.post(
+  '/:storeId/privacy/erase',
+  jsonOnly,
+  zValidator('json', PersonBody, invalid),
+  async (c) => {
+    const store = await visibleStore(c, c.req.param('storeId'))
+    return c.json(await erasePerson(c.env, store, personOf(store, c.req.valid('json'))))
+  },
+)
+
+// `plugin` stays null until a connection record exists (the connect handshake's, issue 13).
+privacy.get('/:storeId/connection', async (c) => {
+  const store = await visibleStore(c, c.req.param('storeId'))
+  return c.json({
+    store: { id: store.id, name: store.name },
+    ...(await connectionStatus(c.env.DB, store.id)),
+    // Cartback cannot see a delivery it refused or never got: WooCommerce counts those.
+    failingWebhooks: 0,
+    plugin: null,
+  })
+})
+
+privacy.post('/:storeId/test-event', async (c) => {
+  const store = await visibleStore(c, c.req.param('storeId'))
+  const at = Date.now()
+  await recordTestEvent(c.env.DB, store.id, at)
+  return c.json({ ok: true, at: iso(at) }, 202)
+})
