@@ -155,7 +155,8 @@ function woocommerce(cb: NonNullable<Window['Cartback']>) {
   safely('cart', () => watchCart(send, !placed && !cb.restoring))
   let ticked = () => false
   safely('consent', () => {
-    if (consent) ticked = consentBoxes(consent, send)
+    // The Cartback plugin puts a real consent field on both checkouts: no second box then.
+    if (consent) ticked = pluginField() ? pluginConsent(consent, send) : consentBoxes(consent, send)
   })
   safely('fields', () => watchFields(send, consent, () => ticked()))
 }
@@ -168,6 +169,37 @@ function woocommerce(cb: NonNullable<Window['Cartback']>) {
   if (document.readyState === 'loading') addEventListener('DOMContentLoaded', start)
   else start()
 })()
+
+/**
+ * The page's script tag says the Cartback plugin renders the consent field itself. (Function
+ * declarations here: the start above runs before the module's later `const`s exist.)
+ */
+function pluginField() {
+  return document.querySelector('script[data-store][data-consent-field="plugin"]') !== null
+}
+
+/**
+ * Follows the plugin's own consent field (its text is the store's disclosure, from the same
+ * settings): each tick or untick is sent with the phone number as it is then. Listens on the
+ * document, so a field the Blocks checkout renders late or again is followed too.
+ */
+function pluginConsent(text: string, send: Send) {
+  let ticked = false
+  document.addEventListener('change', (e) => {
+    const box = e.target
+    if (!(box instanceof HTMLInputElement) || box.type !== 'checkbox') return
+    // The classic checkout's `cartback_sms_consent`; the Blocks checkout's additional field
+    // `cartback/sms-consent` (rendered with that in its id). Matched by id or name.
+    const field = /^cartback_sms_consent$|cartback[/-]sms-consent/
+    if (!field.test(box.id) && !field.test(box.name)) return
+    ticked = box.checked
+    const number = PHONES.map((p) =>
+      document.querySelector<HTMLInputElement>(p)?.value?.trim(),
+    ).find((v) => v)
+    send('contact', { contact: number ? { phone: number } : {}, consent: { sms: ticked, text } })
+  })
+  return () => ticked
+}
 
 /**
  * An unchecked consent checkbox with the store's exact disclosure under each phone field. Blocks

@@ -290,6 +290,24 @@ describe('SMS consent at checkout', () => {
     await page.close()
   })
 
+  it('adds no second box where the Cartback plugin renders its own field, and follows that field', async () => {
+    const page = await open(
+      `/plugin-checkout/?text=${encodeURIComponent(disclosure('Harbor Goods'))}`,
+    )
+    await page.waitForFunction(
+      () => (window.Cartback as CartbackApi & { config?: object }).config !== undefined,
+    )
+    await page.fill('#billing_phone', '(415) 555-0177')
+    await page.check('#cartback_sms_consent')
+    const { records } = await until('the consent record', async () => {
+      const r = await consentOf(shop, '+14155550177')
+      return r.records.length ? r : undefined
+    })
+    expect(records[0]).toMatchObject({ granted: true, text: disclosure('Harbor Goods') })
+    expect(await page.locator('.cartback-consent').count()).toBe(0)
+    await page.close()
+  })
+
   it('adds no box for a store that collects consent itself', async () => {
     key = () => ownConsentShop.publishableKey
     try {

@@ -63,12 +63,13 @@ export async function fakeWooStore(opts: {
     jquery = false,
     plain = false,
     globals = '',
+    tagAttrs = '',
   ) => `<!doctype html><html><head><title>Woo</title>
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <link rel="https://api.w.org/" href="${plain ? '/?rest_route=/' : '/wp-json/'}">
     ${globals ? `<script>${globals}</script>` : ''}
     ${jquery ? '<script src="/jquery.js"></script>' : ''}
-    <script async src="${opts.scriptUrl}" data-store="${opts.storeKey()}" data-platform="woocommerce"></script>
+    <script async src="${opts.scriptUrl}" data-store="${opts.storeKey()}" data-platform="woocommerce"${tagAttrs}></script>
     <style>body{font:16px/1.5 system-ui;margin:24px;max-width:640px}input{display:block;padding:6px;margin:4px 0 12px;width:100%}.wc-block-components-text-input{display:flex;flex-direction:column-reverse}</style>
     </head><body class="woocommerce">${body}</body></html>`
 
@@ -371,6 +372,21 @@ export async function fakeWooStore(opts: {
         )
       if (path === '/checkout/')
         return html(page(blocksCheckout, false, false, wpGlobals(url.searchParams.get('wp'))))
+      // The Cartback plugin's checkout: its script tag says so, and its consent field is one of
+      // WooCommerce's classic checkout fields (a checkbox row, as woocommerce_form_field renders it).
+      if (path === '/plugin-checkout/')
+        return html(
+          page(
+            classicCheckout.replace(
+              '<button id="place">',
+              `<p class="form-row" id="cartback_sms_consent_field"><span class="woocommerce-input-wrapper"><label class="checkbox"><input type="checkbox" class="input-checkbox" name="cartback_sms_consent" id="cartback_sms_consent" value="1"> ${url.searchParams.get('text') ?? ''}</label></span></p><button id="place">`,
+            ),
+            true,
+            false,
+            '',
+            ' data-consent-field="plugin"',
+          ),
+        )
       if (path === '/classic-checkout/')
         return html(page(classicCheckout, !url.searchParams.has('nojquery')))
       if (path.startsWith('/checkout/order-received/'))
