@@ -62,9 +62,11 @@ const read = async <T>(bearer: string, path: string) =>
 
 type Route = {
   name: string
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT'
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   path: (t: Target) => string
   body?: (t: Target) => unknown
+  /** The status of a success, when not 200. */
+  ok?: number
 }
 
 /** Every route that names a store, in its path or its `store=` filter. */
@@ -119,6 +121,18 @@ const ROUTES: Route[] = [
     method: 'GET',
     path: (t) => `/contacts/${t.store.id}/consent?email=${EMAIL}`,
   },
+  {
+    name: 'POST /stores/:id/connect-codes',
+    method: 'POST',
+    path: (t) => `/stores/${t.store.id}/connect-codes`,
+    ok: 201,
+  },
+  {
+    name: 'DELETE /stores/:id/connection',
+    method: 'DELETE',
+    path: (t) => `/stores/${t.store.id}/connection`,
+    ok: 204,
+  },
 ]
 const WRITES = ROUTES.filter((r) => r.method !== 'GET')
 
@@ -158,7 +172,7 @@ describe('a token for store A', () => {
 
   it.each(ROUTES.map((r) => [r.name, r] as const))('%s: reaches store A', async (_n, r) => {
     const res = await send(w.tokens.storeA, r, w.a)
-    expect(res.status).toBe(200)
+    expect(res.status).toBe(r.ok ?? 200)
   })
 
   it('lists only store A without a store filter', async () => {
@@ -259,7 +273,7 @@ describe('an all-stores read-write token', () => {
   })
 
   it.each(ROUTES.map((r) => [r.name, r] as const))('%s: reaches store B', async (_n, r) => {
-    expect((await send(w.tokens.writeAll, r, w.b)).status).toBe(200)
+    expect((await send(w.tokens.writeAll, r, w.b)).status).toBe(r.ok ?? 200)
   })
 
   it('lists and creates stores', async () => {
