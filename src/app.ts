@@ -6,6 +6,7 @@ import { AppError, codeForStatus, type ErrorCode, errorBody } from './lib/errors
 import { newId } from './lib/ids'
 import { log } from './lib/log'
 import { api } from './routes/api'
+import { connect } from './routes/connect'
 import { dashboard } from './routes/dashboard'
 import { pageError } from './routes/dashboard/page'
 import { demo } from './routes/demo'
@@ -45,6 +46,7 @@ export function createApp() {
   app.route('/v1', events)
   app.route('/v1', script)
   app.route('/v1', storefrontConfigRoute)
+  app.route('/v1', connect)
   app.route('/', restore)
   app.route('/', unsubscribe)
   app.route('/webhooks/woocommerce', woocommerce)

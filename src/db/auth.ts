@@ -8,7 +8,8 @@ import { apiTokens, sessions, stores, users } from './schema'
 
 export type { ApiTokenAccess, ApiTokenView }
 
-const sha256 = async (text: string) =>
+/** SHA-256 of a secret, base64url: what is kept of tokens and connect codes. */
+export const sha256 = async (text: string) =>
   toBase64Url(new Uint8Array(await crypto.subtle.digest('SHA-256', utf8.encode(text))))
 
 /**

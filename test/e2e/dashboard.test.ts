@@ -448,6 +448,37 @@ describe('settings and the outbox in a browser', () => {
     await page.close()
   })
 
+  it('issues a WordPress connect code that the plugin can exchange once (issue 13)', async () => {
+    const { page, dialogs } = await signedIn()
+    await page.goto(`${worker.url}/settings?store=${shop.id}`)
+    await page.getByRole('button', { name: 'Get a connect code' }).click()
+    const code = await page.getByLabel('Connect code (shown once)').inputValue()
+    expect(code).toMatch(/^cbc_[A-Za-z0-9]{24}$/)
+    expect(await page.locator('#connect').textContent()).toContain('(10 minutes)')
+    await page.locator('#connect').screenshot({ path: shot('dashboard-connect-code') })
+    const exchange = () =>
+      fetch(`${worker.url}/v1/connect`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          code,
+          siteUrl: `${SHOP}/`,
+          currency: 'USD',
+          restRoot: `${SHOP}/wp-json/`,
+          pluginVersion: '1.0.0',
+        }),
+      })
+    const first = await exchange()
+    expect(first.status).toBe(200)
+    expect(((await first.json()) as { storeId: string }).storeId).toBe(shop.id)
+    expect((await exchange()).status).toBe(404)
+    await page.goto(`${worker.url}/settings?store=${shop.id}`)
+    expect(await page.locator('#connect').textContent()).toContain(`connected ${SHOP}/`)
+    expect(await page.locator('#connect').textContent()).not.toContain(code)
+    expect(dialogs).toEqual([])
+    await page.close()
+  })
+
   it('shows outbox emails in a sandboxed frame and texts as the shopper reads them', async () => {
     const { page, dialogs } = await signedIn()
     await page.getByRole('link', { name: 'Outbox' }).click()

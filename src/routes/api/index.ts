@@ -7,6 +7,7 @@ import { timingSafeEqualStrings } from '../../lib/hmac'
 import type { AppEnv } from '../env'
 import { tooLarge } from '../validation'
 import { carts } from './carts'
+import { connection } from './connection'
 import { contacts } from './contacts'
 import { messages } from './messages'
 import { preview } from './preview'
@@ -71,6 +72,7 @@ api.use(bodyLimit(tooLarge(API_MAX_BYTES)))
 api.route('/stores', stores)
 api.route('/stores', preview)
 api.route('/stores', privacy)
+api.route('/stores', connection)
 api.route('/carts', carts)
 api.route('/stats', stats)
 api.route('/messages', messages)

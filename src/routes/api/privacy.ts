@@ -1,6 +1,7 @@
 import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
+import { pluginConnection } from '../../db/connect'
 import { connectionStatus, recordTestEvent } from '../../db/connection'
 import type { Person } from '../../db/privacy'
 import type { Store } from '../../db/stores'
@@ -17,6 +18,12 @@ import { visibleStore } from './scope'
  * the connection's status and a test event. Mounted under `/stores`; every route is one store.
  */
 export const privacy = new Hono<AppEnv>()
+
+/** The status screen's view of the connection: no token id, no REST root. */
+async function connectedPlugin(db: D1Database, storeId: string) {
+  const p = await pluginConnection(db, storeId)
+  return p ? { siteUrl: p.siteUrl, version: p.version, connectedAt: p.connectedAt } : null
+}
 
 const PersonBody = z
   .object({ email: z.string().max(320).optional(), phone: z.string().max(40).optional() })
@@ -55,7 +62,7 @@ privacy.post(
   },
 )
 
-// `plugin` stays null until a connection record exists (the connect handshake's, issue 13).
+// `plugin`: the connected WordPress site as the connect handshake recorded it, or null.
 privacy.get('/:storeId/connection', async (c) => {
   const store = await visibleStore(c, c.req.param('storeId'))
   return c.json({
@@ -63,7 +70,7 @@ privacy.get('/:storeId/connection', async (c) => {
     ...(await connectionStatus(c.env.DB, store.id)),
     // Cartback cannot see a delivery it refused or never got: WooCommerce counts those.
     failingWebhooks: 0,
-    plugin: null,
+    plugin: await connectedPlugin(c.env.DB, store.id),
   })
 })
 

@@ -62,7 +62,7 @@ const read = async <T>(bearer: string, path: string) =>
 
 type Route = {
   name: string
-  method: 'GET' | 'POST' | 'PATCH' | 'PUT'
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   path: (t: Target) => string
   body?: (t: Target) => unknown
   /** The status of a success, when not 200. */
@@ -139,6 +139,18 @@ const ROUTES: Route[] = [
     method: 'POST',
     path: (t) => `/stores/${t.store.id}/test-event`,
     ok: 202,
+  },
+  {
+    name: 'POST /stores/:id/connect-codes',
+    method: 'POST',
+    path: (t) => `/stores/${t.store.id}/connect-codes`,
+    ok: 201,
+  },
+  {
+    name: 'DELETE /stores/:id/connection',
+    method: 'DELETE',
+    path: (t) => `/stores/${t.store.id}/connection`,
+    ok: 204,
   },
 ]
 const WRITES = ROUTES.filter((r) => r.method !== 'GET')

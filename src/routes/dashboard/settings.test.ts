@@ -1,6 +1,7 @@
+import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import * as session from '#test/dashboard-session'
-import { api, createStore } from '#test/helpers'
+import { api, call, createStore } from '#test/helpers'
 import type { Store } from '../../db/stores'
 
 const page = (storeId: string) => session.openPage(`/settings?store=${storeId}`)
@@ -197,5 +198,48 @@ describe('dashboard settings', () => {
       section: 'nope',
     })
     expect(unknown.status).toBe(400)
+  })
+
+  it('issues a WordPress connect code once, with its expiry and the next step', async () => {
+    const store = await createStore()
+    const { cookies, csrf, html: before } = await page(store.id)
+    expect(before).toContain('not connected')
+    const codes = () =>
+      env.DB.prepare('SELECT COUNT(*) AS n FROM connect_codes WHERE store_id = ?')
+        .bind(store.id)
+        .first<{ n: number }>()
+    const forged = await session.post(`/settings/${store.id}/connect-code`, cookies, {
+      _csrf: 'forged',
+    })
+    expect(forged.status).toBe(403)
+    const signedOut = await session.post(`/settings/${store.id}/connect-code`, {}, { _csrf: csrf })
+    expect(signedOut.status).toBe(303)
+    expect((await codes())?.n).toBe(0)
+    const res = await session.post(`/settings/${store.id}/connect-code`, cookies, { _csrf: csrf })
+    expect(res.status).toBe(200)
+    expect(res.headers.get('cache-control')).toBe('no-store')
+    const html = await res.text()
+    const code = /id="connect-code" class="grow mono" readonly="" value="(cbc_\w+)"/.exec(html)?.[1]
+    expect(code).toMatch(/^cbc_/)
+    expect(html).toMatch(/Works once, until \d{4}-\d\d-\d\d \d\d:\d\d UTC \(10 minutes\)/)
+    expect(html).toContain('paste your Cartback URL <code>https://cartback.test</code>')
+    // Shown once: the page opened again has no code on it.
+    expect(await (await session.get(`/settings?store=${store.id}`, cookies)).text()).not.toContain(
+      code,
+    )
+    const connect = await call('/v1/connect', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'CF-Connecting-IP': '2001:db8:5e::1' },
+      body: JSON.stringify({
+        code,
+        siteUrl: 'https://wp.example/',
+        currency: 'USD',
+        restRoot: 'https://wp.example/wp-json/',
+        pluginVersion: '1.0.0',
+      }),
+    })
+    expect(connect.status).toBe(200)
+    const after = await (await session.get(`/settings?store=${store.id}`, cookies)).text()
+    expect(after).toMatch(/connected<\/span> <code>https:\/\/wp.example\/<\/code>, plugin 1.0.0/)
   })
 })

@@ -1,5 +1,6 @@
 import { type Context, Hono } from 'hono'
 import { channelModes } from '../../config'
+import { type ConnectCodeView, issueConnectCode, pluginConnection } from '../../db/connect'
 import { createStore, listStores, updateStore, woocommerceKeysStatus } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { AppError } from '../../lib/errors'
@@ -90,11 +91,12 @@ type Failed = {
   errors: Record<string, string>
 }
 
+type Shown = { failed?: Failed; notice?: string | undefined; connectCode?: ConnectCodeView }
+
 async function settingsPage(
   c: Context<AppEnv>,
   storeId: string | undefined,
-  failed?: Failed,
-  notice?: string,
+  { failed, notice, connectCode }: Shown = {},
 ) {
   const stores = await listStores(c.env.DB)
   const store = storeId ? stores.find((s) => s.id === storeId) : stores[0]
@@ -151,7 +153,9 @@ async function settingsPage(
       base={publicBase(c)}
       {...deployment(c)}
       csrf={c.get('csrf') ?? ''}
+      plugin={await pluginConnection(c.env.DB, store.id)}
       {...(notice ? { notice } : {})}
+      {...(connectCode ? { connectCode } : {})}
     />,
     { title: 'Settings', section: 'settings' },
   )
@@ -166,7 +170,7 @@ settingsPages.get('/settings', ...signedIn, (c) => {
       : section
         ? 'Saved.'
         : undefined
-  return settingsPage(c, c.req.query('store') || undefined, undefined, notice)
+  return settingsPage(c, c.req.query('store') || undefined, { notice })
 })
 
 settingsPages.post('/settings/new', ...signedIn, formFields, async (c) => {
@@ -175,10 +179,24 @@ settingsPages.post('/settings/new', ...signedIn, formFields, async (c) => {
   if (!read.store) {
     const values: Record<string, string> = {}
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v
-    return settingsPage(c, undefined, { section: 'new', values, errors: read.errors })
+    return settingsPage(c, undefined, {
+      failed: { section: 'new', values, errors: read.errors },
+    })
   }
   const store = await createStore(c.env.DB, read.store)
   return c.redirect(`/settings?store=${encodeURIComponent(store.id)}&saved=new#install`, 303)
+})
+
+/** A one-time code for the WordPress plugin: shown on the page this once (never stored). */
+settingsPages.post('/settings/:storeId/connect-code', ...signedIn, async (c) => {
+  const stores = await listStores(c.env.DB)
+  const store = stores.find((s) => s.id === c.req.param('storeId'))
+  if (!store) throw new AppError('NOT_FOUND', 'There is no such store.')
+  const connectCode = await issueConnectCode(c.env.DB, store.id)
+  return settingsPage(c, store.id, {
+    notice: 'Connect code issued: use it in WordPress within 10 minutes.',
+    connectCode,
+  })
 })
 
 settingsPages.post('/settings/:storeId', ...signedIn, formFields, async (c) => {
@@ -202,7 +220,7 @@ settingsPages.post('/settings/:storeId', ...signedIn, formFields, async (c) => {
   if (Object.keys(draft.errors).length > 0) {
     const values: Record<string, string> = {}
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v
-    return settingsPage(c, store.id, { section, values, errors: draft.errors })
+    return settingsPage(c, store.id, { failed: { section, values, errors: draft.errors } })
   }
   await updateStore(c.env.DB, store.id, {
     ...(draft.fields ?? {}),

@@ -1,6 +1,7 @@
 import type { FC } from 'hono/jsx'
 import { Flash, StorePicker } from '../parts'
 import { AssistantSection } from './assistant'
+import { ConnectSection } from './connect'
 import { InstallSection } from './install'
 import { NewStoreForm } from './new-store'
 import type { SettingsProps } from './props'
@@ -16,6 +17,7 @@ export type { SecretState, SettingsProps } from './props'
 
 /** The table of contents: each section's anchor and title. */
 const TOC = [
+  ['connect', 'Connect WordPress'],
   ['install', 'Install and webhooks'],
   ['store', 'Store'],
   ['timing', 'Timing'],
@@ -49,6 +51,7 @@ export const SettingsPage: FC<SettingsProps> = (p) => (
       ))}
     </nav>
     <div class="stack">
+      <ConnectSection p={p} />
       <InstallSection p={p} />
       <StoreSection p={p} />
       <TimingSection p={p} />

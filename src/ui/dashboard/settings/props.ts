@@ -1,3 +1,4 @@
+import type { ConnectCodeView, PluginConnectionView } from '../../../views/connect'
 import type { Store } from '../../../views/store'
 
 export type SecretState = { name: string; set: boolean; what: string }
@@ -20,4 +21,8 @@ export type SettingsProps = {
   modes: { email: string; sms: string; ai: string }
   csrf: string
   notice?: string
+  /** The connected WordPress plugin, if any. */
+  plugin: PluginConnectionView | null
+  /** A connect code just issued (shown once). */
+  connectCode?: ConnectCodeView
 }
