@@ -42,25 +42,21 @@ function personOf(store: Store, b: z.infer<typeof PersonBody>): Person {
   return { phone }
 }
 
-privacy.post(
-  '/:storeId/privacy/export',
-  jsonOnly,
-  zValidator('json', PersonBody, invalid),
-  async (c) => {
-    const store = await visibleStore(c, c.req.param('storeId'))
-    return c.json(await exportPerson(c.env, store, personOf(store, c.req.valid('json'))))
-  },
-)
-
-privacy.post(
-  '/:storeId/privacy/erase',
-  jsonOnly,
-  zValidator('json', PersonBody, invalid),
-  async (c) => {
-    const store = await visibleStore(c, c.req.param('storeId'))
-    return c.json(await erasePerson(c.env, store, personOf(store, c.req.valid('json'))))
-  },
-)
+// Export and erase read the same body the same way; only what is done with the person differs.
+for (const [action, run] of [
+  ['export', exportPerson],
+  ['erase', erasePerson],
+] as const) {
+  privacy.post(
+    `/:storeId/privacy/${action}`,
+    jsonOnly,
+    zValidator('json', PersonBody, invalid),
+    async (c) => {
+      const store = await visibleStore(c, c.req.param('storeId'))
+      return c.json(await run(c.env, store, personOf(store, c.req.valid('json'))))
+    },
+  )
+}
 
 // `plugin`: the connected WordPress site as the connect handshake recorded it, or null.
 privacy.get('/:storeId/connection', async (c) => {

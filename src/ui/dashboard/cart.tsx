@@ -4,7 +4,7 @@ import type { CartDetail } from '../../views/cart-detail'
 import { Messages, Sequence, Timeline } from './cart-activity'
 import { Act, Conversation, Hidden } from './cart-conversation'
 import { channelName, STATUS_TONE, when } from './format'
-import { Flash } from './parts'
+import { CopyField, Flash } from './parts'
 
 type Props = {
   cart: CartDetail
@@ -148,13 +148,11 @@ export const CartPage: FC<Props> = ({ cart, storeName, csrf, notice, error, draf
       </div>
       <Flash notice={notice} error={error} />
       <div class="card copy-row">
-        <label for="restore-link">Restore link (signed; share it with this shopper only)</label>
-        <div class="actions">
-          <input id="restore-link" class="grow mono" readonly value={cart.restoreUrl} />
-          <button class="btn secondary" type="button" data-copy="restore-link" hidden>
-            Copy
-          </button>
-        </div>
+        <CopyField
+          id="restore-link"
+          label="Restore link (signed; share it with this shopper only)"
+          value={cart.restoreUrl}
+        />
       </div>
       <section class="grid two">
         <Items cart={cart} />

@@ -92,3 +92,28 @@ export const DateRange: FC<{ from: string; to: string; labels: readonly [string,
     </div>
   </>
 )
+
+/**
+ * A read-only value with a Copy button (the dashboard script shows the button where the
+ * clipboard works): a restore link, a connect code, a webhook secret.
+ */
+export const CopyRow: FC<{ id: string; value: string }> = ({ id, value }) => (
+  <div class="actions">
+    <input id={id} class="grow mono" readonly value={value} />
+    <button class="btn secondary" type="button" data-copy={id} hidden>
+      Copy
+    </button>
+  </div>
+)
+
+/** A {@link CopyRow} with its label. */
+export const CopyField: FC<{ id: string; label: string; value: string }> = ({
+  id,
+  label,
+  value,
+}) => (
+  <>
+    <label for={id}>{label}</label>
+    <CopyRow id={id} value={value} />
+  </>
+)

@@ -1,18 +1,13 @@
 import type { FC } from 'hono/jsx'
 import { when } from '../format'
+import { CopyField } from '../parts'
 import type { SettingsProps } from './props'
 
 /** The code just issued: shown this once, with its expiry and what to do with it. */
 const NewCode: FC<{ code: string; expiresAt: string; base: string }> = (p) => (
   <div class="stack" role="status">
     <div class="field">
-      <label for="connect-code">Connect code (shown once)</label>
-      <div class="actions">
-        <input id="connect-code" class="grow mono" readonly value={p.code} />
-        <button class="btn secondary" type="button" data-copy="connect-code" hidden>
-          Copy
-        </button>
-      </div>
+      <CopyField id="connect-code" label="Connect code (shown once)" value={p.code} />
       <div class="faint small">
         Works once, until {when(p.expiresAt)} UTC (10 minutes). A new code replaces this one.
       </div>

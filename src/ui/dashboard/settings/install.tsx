@@ -1,5 +1,6 @@
 import type { FC } from 'hono/jsx'
 import { Field } from '../field'
+import { CopyRow } from '../parts'
 import type { SettingsProps } from './props'
 
 type CopyProps = { id: string; label: string; value: string; hint?: string }
@@ -63,12 +64,7 @@ const WooSecret: FC<{ secret: string }> = ({ secret }) => (
     {(fid) => (
       <details>
         <summary>Show the secret to paste into WooCommerce</summary>
-        <div class="actions">
-          <input id={fid} class="grow mono" readonly value={secret} />
-          <button class="btn secondary" type="button" data-copy={fid} hidden>
-            Copy
-          </button>
-        </div>
+        <CopyRow id={fid} value={secret} />
       </details>
     )}
   </Field>
