@@ -18,6 +18,7 @@ import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { CART_ID } from '../schemas/beacon'
 import { describeIssues, parseJsonText } from '../validation'
+import { recordOrderConsent } from './woocommerce-consent'
 
 export const woocommerce = new Hono<AppEnv>()
 
@@ -78,11 +79,21 @@ woocommerce.post(
         billing,
       )
     const taken = await matchCart(c.env, store, parsed.data, order, take)
-    if (taken) {
-      await undoDisplaced(c.env, store.id, order.id, taken)
+    if (taken) await undoDisplaced(c.env, store.id, order.id, taken)
+    else await recordUnmatchedOrder(c.env.DB, store.id, order)
+    // After the order counts: a failure here is answered 503 and the redelivery, which changes
+    // nothing of the order, records the consent (once).
+    await recordOrderConsent(
+      c.env,
+      store,
+      { id: order.id, meta: parsed.data.meta_data, billingPhone: parsed.data.billing?.phone },
+      taken?.cart ?? metaCart(parsed.data),
+      publicBase(c),
+    ).catch((err: unknown) => {
+      throw unavailable(err)
+    })
+    if (taken)
       return c.json({ ok: true, matched: true, cart: taken.cart, status: taken.state.status })
-    }
-    await recordUnmatchedOrder(c.env.DB, store.id, order)
     return c.json({ ok: true, matched: false })
   },
 )
@@ -163,8 +174,7 @@ async function matchCart(
   take: Take,
 ): Promise<Taken | null> {
   const ref = { storeId: store.id, orderId: order.id }
-  const value = o.meta_data?.find((m) => m.key === '_cartback_cart')?.value
-  const meta = typeof value === 'string' && CART_ID.test(value) ? value : null
+  const meta = metaCart(o)
   const email = o.billing?.email ? normalizeEmail(o.billing.email) : null
   const phone = o.billing?.phone
     ? normalizePhone(o.billing.phone, store.settings.defaultCountry)
@@ -217,6 +227,12 @@ async function matchCart(
   if (!contact || contact === over || contact === meta) return null
   // Without meta, the billing contact's cart outranks a storefront claim, as the meta's would.
   return (await attempt(contact, { named: !meta })).ok ?? null
+}
+
+/** The cart the order's `_cartback_cart` meta names, if it is a cart id. */
+function metaCart(o: z.infer<typeof WooOrder>): string | null {
+  const value = o.meta_data?.find((m) => m.key === '_cartback_cart')?.value
+  return typeof value === 'string' && CART_ID.test(value) ? value : null
 }
 
 /** The order's claim could not be reached (D1 or the object failed): 503, so WooCommerce retries. */
