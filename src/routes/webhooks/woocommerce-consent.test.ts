@@ -1,7 +1,7 @@
 // The SMS consent the Cartback plugin saves on the order (`_cartback_sms_consent`), arriving with
 // WooCommerce's signed order webhook and kept in the phone's consent ledger.
 import { describe, expect, it } from 'vitest'
-import { api, createStore } from '#test/helpers'
+import { api, createStore, waitForRow } from '#test/helpers'
 import { cartIn, meta, signed, wooOrder } from '#test/woocommerce'
 import type { Store } from '../../db/stores'
 
@@ -101,6 +101,23 @@ describe('consent evidence with the WooCommerce order', () => {
     expect((await ledger(s)).map((r) => r.granted)).toEqual([true, false])
   })
 
+  it('asks for YES under double opt-in, filed under the cart the order names, as the storefront does', async () => {
+    const s = await createStore({
+      settings: {
+        inactivitySeconds: 60,
+        attributionWindowSeconds: 3600,
+        sms: { doubleOptIn: true },
+      },
+    })
+    const { id } = await cartIn(s)
+    await signed(s, wooOrder({ meta_data: [...meta(id), consentMeta({})] }))
+    const ask = await waitForRow<{ cart_id: string; text: string }>(
+      "SELECT cart_id, text FROM messages WHERE store_id = ? AND step_id = 'optin'",
+      s.id,
+    )
+    expect(ask).toMatchObject({ cart_id: id, text: expect.stringContaining('YES') })
+  })
+
   it("uses the meta's phone when the order has no billing phone", async () => {
     const s = await store()
     const res = await signed(
@@ -121,6 +138,7 @@ describe('consent evidence with the WooCommerce order', () => {
     ['without the text', consentMeta({ text: '' })],
     ['with granted as a string', consentMeta({ granted: 'yes' })],
     ['with an invalid time', consentMeta({ at: 'yesterday' })],
+    ['with a time without a zone', consentMeta({ at: '2026-11-20 10:00:00' })],
     ['with a javascript: page', consentMeta({ page: 'javascript:alert(1)' })],
   ])('counts the order and records nothing for a meta %s', async (_, bad) => {
     const s = await store()

@@ -19,9 +19,10 @@ const blankToNull = (v: unknown) => (v === '' ? null : v)
 const ConsentMeta = z.object({
   granted: z.boolean(),
   text: z.string().trim().min(1).max(2000),
+  // The plugin writes `gmdate( 'Y-m-d\TH:i:s\Z' )`; an offset or fractions are accepted too.
   at: z
     .string()
-    .max(40)
+    .regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,6})?(Z|[+-]\d\d:\d\d)$/, 'must be an ISO time')
     .refine((v) => Number.isFinite(Date.parse(v)), 'must be an ISO time'),
   ip: z.preprocess(blankToNull, z.string().trim().max(64).nullish()),
   userAgent: z.preprocess(blankToNull, z.string().nullish()),
@@ -67,7 +68,8 @@ export async function recordOrderConsent(
   }
   const ref = { storeId: store.id, channel: 'sms' as const, address: phone }
   const contact = contactStub(env.CONTACT, ref)
-  const at = Math.min(Date.parse(m.at), Date.now())
+  // The site's own time, unclamped: the same meta always makes the same record.
+  const at = Date.parse(m.at)
   const known = await contact.ledger()
   if (known.some((r) => r.source === SOURCE && r.at === at && sameAnswer(r, m))) return
   const { optInRequest } = await contact.recordConsent(
