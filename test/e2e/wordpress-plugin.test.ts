@@ -2,42 +2,27 @@
 // a real Worker under `wrangler dev`, with a small stand-in for the WordPress and WooCommerce
 // functions it calls (test/php/plugin-harness.php). Each step is one PHP process, as each admin
 // request is one in WordPress; options and webhooks carry over in a state file, as in the database.
-import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import {
+  checkoutMeta,
+  deliver,
+  type Erased,
+  type Exported,
+  wp as harness,
+  hasPhp,
+  type Run,
+  SITE,
+} from '../wordpress'
 import { startWorker, until, type Worker } from '../worker'
 
-const root = new URL('../..', import.meta.url).pathname
-const SITE = 'https://wp.example'
-const hasPhp = spawnSync('php', ['--version']).status === 0
 // CI installs php (.ci/run); only a developer's machine without it may skip, and says why.
 if (!hasPhp && process.env.CI === 'true')
   throw new Error('php is not installed: .ci/run installs php-cli')
 if (!hasPhp) console.warn('wordpress-plugin.test: php is not installed here, skipped')
 
-type Webhook = {
-  id: number
-  name: string
-  user_id: number
-  topic: string
-  delivery_url: string
-  secret: string
-  api_version: string
-  status: string
-}
-type Run<T = unknown> = {
-  result: T
-  redirect: string | null
-  notice: [string, string] | null
-  html: string | null
-  state: {
-    options: Record<string, unknown>
-    webhooks: Record<string, Webhook>
-    queries: string[]
-  }
-}
 type Store = {
   id: string
   name: string
@@ -47,29 +32,11 @@ type Store = {
   allowedOrigins: string[]
   settings: { storefront: { smsDisclosure: string } }
 }
-type Exported = {
-  data: { group_id: string; item_id: string; data: { name: string; value: string }[] }[]
-  done: boolean
-}
-type Erased = {
-  items_removed: boolean
-  items_retained: boolean
-  messages: string[]
-  done: boolean
-}
 
 let worker: Worker
 let dir: string
 let store: Store
-
-/** One admin request: `php plugin-harness.php <args>` on the site's state. */
-function wp<T = unknown>(...args: string[]): Run<T> {
-  const out = execFileSync('php', [join(root, 'test/php/plugin-harness.php'), ...args], {
-    encoding: 'utf8',
-    env: { ...process.env, CARTBACK_HARNESS_STATE: join(dir, 'state.json') },
-  })
-  return JSON.parse(out) as Run<T>
-}
+const wp = <T = unknown>(...args: string[]) => harness<T>(join(dir, 'state.json'), ...args)
 
 const storeView = async () => (await worker.api<Store>(`/stores/${store.id}`)).body
 
@@ -173,7 +140,9 @@ describe.skipIf(!hasPhp)('the WordPress plugin against wrangler dev', () => {
   it("WooCommerce posts the keys to the plugin's callback_url; Cartback keeps them", async () => {
     expect((await storeView()).woocommerceApiConfigured).toBe(false)
     const callback = new URL(connected.redirect ?? '').searchParams.get('callback_url') ?? ''
-    // WC_Auth::create_keys → post_consumer_data: JSON, key_id, the user_id it was given.
+    // WC_Auth::create_keys → post_consumer_data: JSON, key_id, the user_id it was given. The test
+    // posts it: real WC_Auth refuses a callback_url that is not https (and wp_safe_remote_post a
+    // loopback address), so a real store needs its Cartback at a public https URL.
     const hex = () => Buffer.from(crypto.getRandomValues(new Uint8Array(20))).toString('hex')
     const res = await fetch(callback, {
       method: 'POST',
@@ -208,10 +177,34 @@ describe.skipIf(!hasPhp)('the WordPress plugin against wrangler dev', () => {
       page: `${SITE}/checkout/`,
     })
     expect(contact.status).toBe(202)
+    // The shopper orders: the plugin's checkout code (the other harness) puts the cart id from
+    // the cookie on the order, and WooCommerce delivers it to the webhook the plugin created.
+    const meta = checkoutMeta({
+      options: { cartback_consent_text: text },
+      cookies: { cartback_cart: cart },
+      order: { phone: '+14155552671', ip: '203.0.113.9', ua: 'Firefox/140' },
+      posted: { cartback_sms_consent: 1 },
+    })
+    expect(meta._cartback_cart).toBe(cart)
+    const hook = Object.values(connected.state.webhooks).find((h) => h.topic === 'order.created')!
+    const delivered = await deliver(hook, {
+      id: 5001,
+      status: 'processing',
+      currency: 'USD',
+      total: '48.00',
+      date_created_gmt: new Date().toISOString().slice(0, 19),
+      billing: { email, phone: '(415) 555-2671' },
+      meta_data: Object.entries(meta).map(([key, value], i) => ({ id: i + 1, key, value })),
+      line_items: [{ id: 1, name: 'Ocean Tee' }],
+    })
+    expect(delivered.status).toBe(200)
 
-    const exported = await until('the cart in the export', async () => {
+    const exported = await until('the ordered cart in the export', async () => {
       const run = wp<Exported>('export', email)
-      return run.result.data.some((d) => d.group_id === 'cartback-carts') ? run.result : undefined
+      const order = run.result.data
+        .find((d) => d.group_id === 'cartback-carts')
+        ?.data.find((p) => p.name === 'order')?.value
+      return order && String(JSON.parse(order).id) === '5001' ? run.result : undefined
     })
     expect(exported.done).toBe(true)
     const cartItem = exported.data.find((d) => d.group_id === 'cartback-carts')
