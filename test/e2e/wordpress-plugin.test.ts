@@ -135,6 +135,15 @@ describe.skipIf(!hasPhp)('the WordPress plugin against wrangler dev', () => {
     expect(q.callback_url).toMatch(
       new RegExp(`^${worker.url}/v1/connect/wc-auth/${store.id}/[A-Za-z0-9._-]+$`),
     )
+
+    // The code is single-use: pasting it again says so in plain words and changes nothing.
+    const again = wp('connect', worker.url, issued.body.code)
+    expect(again.notice).toEqual([
+      'error',
+      expect.stringMatching(/^Cartback does not know this connect code/),
+    ])
+    expect(again.state.options).toEqual(connected.state.options)
+    expect(again.state.webhooks).toEqual(connected.state.webhooks)
   })
 
   it("WooCommerce posts the keys to the plugin's callback_url; Cartback keeps them", async () => {
