@@ -157,6 +157,21 @@ describe('privacy erase', () => {
   })
 })
 
+describe('privacy erase by email', () => {
+  it("counts the kept consent of the phone on the person's carts, as the export shows it", async () => {
+    const w = await world()
+    const body = (await (await post(w.store, 'erase', { email: EMAIL })).json()) as {
+      erased: { carts: number }
+      kept: { consent: number }
+    }
+    expect(body.erased.carts).toBe(1)
+    expect(body.kept.consent).toBe(1)
+    const left = (await (await post(w.store, 'export', { phone: PHONE })).json()) as Export
+    expect(left.carts).toEqual([])
+    expect(left.consent).toEqual([expect.objectContaining({ cartId: w.mine.id })])
+  })
+})
+
 describe('connection status and test event', () => {
   it('reports the last event, a test event as the newest, and no webhook or plugin yet', async () => {
     const store = await textingStore(false)

@@ -92,11 +92,15 @@ export async function erasePerson(env: Env, store: Store, person: Person) {
   // First the named contact (its whole thread is counted once), then each cart.
   const named = await contactStub(env.CONTACT, refOf(store.id, person)).forgetPerson()
   let conversation = named.conversation
+  // Kept is what the export shows as the person's consent: the named ledger, and the records of
+  // another phone given on the person's carts (they stay too, so the erasure must say so).
+  let kept = named.consent
   let carts = 0
   for (const c of found) {
     if (c.phone && !('phone' in person && c.phone === person.phone)) {
       const other = contactStub(env.CONTACT, smsRef(store.id, c.phone))
       conversation += (await other.conversation(c.cartId)).turns.length
+      kept += (await other.ledger()).filter((r) => r.cartId === c.cartId).length
     }
     const outcome = await deleteCart(env, store, c.cartId)
     // A row whose object holds nothing (erased before its report landed) still goes.
@@ -105,6 +109,6 @@ export async function erasePerson(env: Env, store: Store, person: Person) {
   }
   return {
     erased: { carts, messages, conversation },
-    kept: { consent: named.consent, reason: CONSENT_KEPT },
+    kept: { consent: kept, reason: CONSENT_KEPT },
   }
 }
