@@ -244,5 +244,44 @@ export const cartTombstones = sqliteTable(
   (t) => [primaryKey({ columns: [t.storeId, t.cartId] })],
 )
 
-// Who may reach Cartback (dashboard users, sessions, API tokens, connected WordPress sites).
-export * from './schema-access'
+/** Dashboard users: the owner, created on first run from OWNER_EMAIL / OWNER_PASSWORD. */
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  email: text('email').notNull().unique(),
+  /** `pbkdf2-sha256$<iterations>$<salt>$<hash>` (base64url). */
+  passwordHash: text('password_hash').notNull(),
+  createdAt: integer('created_at').notNull(),
+})
+
+/** Dashboard sessions: the cookie carries the id, signed; logout and expiry end them here. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId)],
+)
+
+/** API tokens the owner creates for /api/v1; only a SHA-256 of each is kept. */
+export const apiTokens = sqliteTable('api_tokens', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  tokenHash: text('token_hash').notNull().unique(),
+  /** The first characters, to tell tokens apart in the list. */
+  prefix: text('prefix').notNull(),
+  createdAt: integer('created_at').notNull(),
+  lastUsedAt: integer('last_used_at'),
+  revokedAt: integer('revoked_at'),
+  /** The one store the token may reach; null: every store (issue 11, docs/design/api-tokens.md). */
+  storeId: text('store_id'),
+  /** `read` (GET only) or `write`. Tokens from before scoping (migration 0012) are `read`. */
+  access: text('access', { enum: ['read', 'write'] })
+    .notNull()
+    .default('read'),
+})
+
+// The WordPress sites connected to a store (issue 13).
+export * from './schema-connect'
