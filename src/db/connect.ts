@@ -120,12 +120,23 @@ export async function connectPlugin(
 }
 
 /** Notes the WooCommerce REST key id on the store's connection (the keys live on the store). */
-export async function noteWcKey(db: D1Database, storeId: string, keyId: number): Promise<void> {
-  await drizzle(db)
-    .update(storeConnections)
-    .set({ wcKeyId: keyId })
-    .where(eq(storeConnections.storeId, storeId))
+/**
+ * Takes WooCommerce's key grant for the store's current connection, once: true when this call
+ * took it. A callback link replayed (from a log, a Referer) finds the key id set and changes
+ * nothing; a new connect starts a new connection that may take one again.
+ */
+export async function claimWcKey(
+  db: D1Database,
+  grant: { storeId: string; tokenId: string; keyId: number },
+): Promise<boolean> {
+  const res = await db
+    .prepare(
+      `UPDATE store_connections SET wc_key_id = ?1
+       WHERE store_id = ?2 AND token_id = ?3 AND wc_key_id IS NULL`,
+    )
+    .bind(grant.keyId, grant.storeId, grant.tokenId)
     .run()
+  return res.meta.changes === 1
 }
 
 /** Forgets a store's plugin connection and revokes its token; false when there was none. */

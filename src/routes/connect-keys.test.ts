@@ -26,6 +26,22 @@ describe('the wc-auth callback', () => {
     expect(raw?.woocommerce_api).not.toContain(data.consumer_secret)
   })
 
+  it('takes one grant per link: a replayed callback (from a log, a Referer) changes nothing', async () => {
+    const store = await createStore()
+    const c = await plugin.connected(store.id)
+    const first = consumerData(c.wcAuth.userId)
+    expect((await postConsumerData(c.wcAuth.callbackUrl, first)).status).toBe(200)
+    const replay = consumerData(c.wcAuth.userId)
+    const res = await postConsumerData(c.wcAuth.callbackUrl, replay)
+    expect(res.status).toBe(401)
+    expect(await plugin.keysOf(store.id)).toMatchObject({ consumerKey: first.consumer_key })
+    // A new connect is a new connection: its link takes a grant again.
+    const again = await plugin.connected(store.id)
+    const renewed = consumerData(again.wcAuth.userId)
+    expect((await postConsumerData(again.wcAuth.callbackUrl, renewed)).status).toBe(200)
+    expect(await plugin.keysOf(store.id)).toMatchObject({ consumerKey: renewed.consumer_key })
+  })
+
   it('refuses a tampered, expired, other-store or superseded state with 401', async () => {
     const [store, other] = [await createStore(), await createStore()]
     const c = await plugin.connected(store.id)

@@ -2,7 +2,7 @@ import { zValidator } from '@hono/zod-validator'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
-import { claimConnectCode, connectPlugin, noteWcKey, pluginConnection } from '../db/connect'
+import { claimConnectCode, claimWcKey, connectPlugin, pluginConnection } from '../db/connect'
 import { type Store, sealWoocommerceKeys, storeById, updateStore } from '../db/stores'
 import { disclosure } from '../domain/store/storefront'
 import { signConnectState, verifyConnectState } from '../lib/connect-state'
@@ -152,8 +152,12 @@ connect.post(
       consumerKey: keys.consumer_key,
       consumerSecret: keys.consumer_secret,
     })
+    // One grant per connection: the link is single-use, whoever saw it since.
+    const tokenId = (await pluginConnection(c.env.DB, storeId))?.tokenId ?? ''
+    if (!(await claimWcKey(c.env.DB, { storeId, tokenId, keyId: keys.key_id }))) {
+      throw new AppError('UNAUTHORIZED', 'This authorization link was already used; connect again.')
+    }
     await updateStore(c.env.DB, storeId, { woocommerceApi: box })
-    await noteWcKey(c.env.DB, storeId, keys.key_id)
     // WooCommerce checks for exactly 200 and then redirects the merchant to return_url.
     return c.json({ ok: true }, 200)
   },

@@ -59,9 +59,11 @@ export async function recordOrderConsent(
   }
   const m = parsed.data
   const country = store.settings.defaultCountry
+  // The number the shopper agreed for (the evidence's own), else the order's billing phone: a
+  // phone the merchant edits later must not inherit a consent it never gave.
   const phone =
-    (order.billingPhone?.trim() ? normalizePhone(order.billingPhone, country) : null) ??
-    (m.phone ? normalizePhone(m.phone, country) : null)
+    (m.phone?.trim() ? normalizePhone(m.phone, country) : null) ??
+    (order.billingPhone?.trim() ? normalizePhone(order.billingPhone, country) : null)
   if (!phone) {
     log('warn', 'woocommerce.consent_without_phone', { storeId: store.id, orderId: order.id })
     return

@@ -47,8 +47,9 @@ final class Cartback_Connect {
 			}
 			return $answer;
 		}
-		update_option( Cartback_Options::URL, $base );
-		$saved = self::save( $answer );
+		// Nothing is saved, the URL included, until the whole answer checks out: a refused answer
+		// must not leave the old connection's token beside a new URL.
+		$saved = self::save( $answer, $base );
 		if ( is_wp_error( $saved ) ) {
 			return $saved;
 		}
@@ -62,22 +63,24 @@ final class Cartback_Connect {
 	/**
 	 * Checks and saves the connect answer. Every URL in it must be on the Cartback URL.
 	 *
-	 * @param array $a Cartback's answer.
+	 * @param array  $a    Cartback's answer.
+	 * @param string $base The Cartback URL it came from.
 	 * @return true|WP_Error
 	 */
-	private static function save( array $a ) {
+	private static function save( array $a, $base ) {
 		foreach ( array( 'storeId', 'publishableKey', 'webhookSecret', 'apiToken' ) as $key ) {
 			if ( empty( $a[ $key ] ) || ! is_string( $a[ $key ] ) ) {
 				/* translators: %s: a field name. */
 				return new WP_Error( 'cartback_answer', sprintf( __( 'Cartback\'s answer has no %s. Update Cartback, then connect again.', 'cartback' ), $key ) );
 			}
 		}
-		$script = isset( $a['scriptUrl'] ) && is_string( $a['scriptUrl'] ) ? $a['scriptUrl'] : Cartback_Options::base_url() . '/v1/cartback.js';
+		$script = isset( $a['scriptUrl'] ) && is_string( $a['scriptUrl'] ) ? $a['scriptUrl'] : Cartback_Options::normalize_url( $base ) . '/v1/cartback.js';
 		$auth   = isset( $a['wcAuth'] ) && is_array( $a['wcAuth'] ) ? $a['wcAuth'] : array();
 		$back   = isset( $auth['callbackUrl'] ) ? $auth['callbackUrl'] : '';
-		if ( ! Cartback_Options::is_on_cartback( $script ) || ! Cartback_Options::is_on_cartback( $back ) ) {
+		if ( ! Cartback_Options::is_on_cartback( $script, $base ) || ! Cartback_Options::is_on_cartback( $back, $base ) ) {
 			return new WP_Error( 'cartback_host', __( 'Cartback\'s answer points at another address than your Cartback URL, so it was not saved. Check that the URL is the one your Cartback dashboard shows (PUBLIC_BASE_URL).', 'cartback' ) );
 		}
+		update_option( Cartback_Options::URL, $base );
 		update_option( Cartback_Options::STORE_ID, sanitize_text_field( $a['storeId'] ) );
 		update_option( Cartback_Options::STORE_NAME, sanitize_text_field( isset( $a['storeName'] ) ? (string) $a['storeName'] : '' ) );
 		update_option( Cartback_Options::PUBLISHABLE, sanitize_text_field( $a['publishableKey'] ) );

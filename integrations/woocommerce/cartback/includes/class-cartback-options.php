@@ -92,11 +92,12 @@ final class Cartback_Options {
 	 * Whether a URL Cartback handed us is on the Cartback URL (same scheme, host and port), so
 	 * nothing this plugin (or WooCommerce on its behalf) contacts is anywhere else.
 	 *
-	 * @param string $url A URL from a Cartback answer.
+	 * @param string      $url  A URL from a Cartback answer.
+	 * @param string|null $base The Cartback URL to hold it to; the saved one by default.
 	 * @return bool
 	 */
-	public static function is_on_cartback( $url ) {
-		$base = self::base_url();
+	public static function is_on_cartback( $url, $base = null ) {
+		$base = null === $base ? self::base_url() : self::normalize_url( (string) $base );
 		if ( '' === $base || ! is_string( $url ) ) {
 			return false;
 		}
