@@ -2,14 +2,13 @@
 // its contact object (clock, adapters, alarm) and what the cart's detail shows of the thread.
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { expect } from 'vitest'
 import { type Adapters, createAdapters } from '../src/adapters'
 import { type Store, storeById } from '../src/db/stores'
 import { contactPolicy } from '../src/domain/store/settings'
 import type { CartObject } from '../src/objects/cart-object'
 import type { ContactObject } from '../src/objects/contact-object'
-import { cartStub, contactStub } from '../src/objects/stubs'
-import { age, beacon, cartId, ITEMS } from './carts'
+import { contactStub } from '../src/objects/stubs'
+import { age, contactCart } from './carts'
 import { createStore } from './helpers'
 import { middayZone } from './zones'
 
@@ -51,18 +50,15 @@ export async function phoneCart(
     consent?: string
   } = {},
 ) {
-  const id = cartId()
-  const res = await beacon({
-    store: store.publishableKey,
-    cart: id,
-    type: 'contact',
-    items: ITEMS,
-    currency: o.currency,
-    contact: { phone: o.phone ?? PHONE, email: o.email, timezone: o.timezone ?? MIDDAY },
+  const contact = {
+    phone: o.phone ?? PHONE,
+    timezone: o.timezone ?? MIDDAY,
+    ...(o.email ? { email: o.email } : {}),
+  }
+  return contactCart(store, contact, {
+    ...(o.currency ? { currency: o.currency } : {}),
     consent: { sms: true, text: o.consent ?? DISCLOSURE },
   })
-  expect(res.status).toBe(202)
-  return { id, stub: cartStub(env.CART, { storeId: store.id, cartId: id }) }
 }
 
 /** Abandons the cart and lets its alarm decide its first step: that step's run. */
