@@ -118,18 +118,23 @@ const WcKeys = z.object({
   key_permissions: z.literal('read_write', 'coupons need read_write keys'),
 })
 
-/**
- * The state is checked before the body: it must be ours, unexpired, for this store and for its
- * current plugin connection (a state from before a reconnect or a disconnect is refused).
- */
-const stateFits: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const storeId = c.req.param('storeId') ?? ''
+/** The callback link's signed state, when it is ours, unexpired and for the store in the path. */
+async function stateOf(c: Context<AppEnv>) {
   const claims = await verifyConnectState(
     c.get('config').SIGNING_SECRET,
     c.req.param('state') ?? '',
     Date.now(),
   )
-  const current = claims?.storeId === storeId ? await pluginConnection(c.env.DB, storeId) : null
+  return claims?.storeId === c.req.param('storeId') ? claims : null
+}
+
+/**
+ * The state is checked before the body: it must be ours, unexpired, for this store and for its
+ * current plugin connection (a state from before a reconnect or a disconnect is refused).
+ */
+const stateFits: MiddlewareHandler<AppEnv> = async (c, next) => {
+  const claims = await stateOf(c)
+  const current = claims ? await pluginConnection(c.env.DB, claims.storeId) : null
   if (!claims || current?.tokenId !== claims.tokenId) {
     throw new AppError('UNAUTHORIZED', 'This authorization link is invalid or has expired.')
   }
@@ -153,7 +158,8 @@ connect.post(
       consumerSecret: keys.consumer_secret,
     })
     // One grant per connection: the link is single-use, whoever saw it since.
-    const tokenId = (await pluginConnection(c.env.DB, storeId))?.tokenId ?? ''
+    // The connection stateFits matched; the conditional update holds if it changed since.
+    const tokenId = (await stateOf(c))?.tokenId ?? ''
     if (!(await claimWcKey(c.env.DB, { storeId, tokenId, keyId: keys.key_id }))) {
       throw new AppError('UNAUTHORIZED', 'This authorization link was already used; connect again.')
     }
