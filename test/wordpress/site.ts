@@ -150,6 +150,14 @@ $_SERVER['SCRIPT_NAME'] = '/index.php';
 require __DIR__ . '/index.php';
 `
 
+// There is no mail server: WordPress's mail goes to wp-content/mail.log, one JSON line each.
+const MAIL = `<?php
+add_filter( 'pre_wp_mail', static function ( $null, $atts ) {
+	file_put_contents( WP_CONTENT_DIR . '/mail.log', wp_json_encode( $atts ) . "\\n", FILE_APPEND );
+	return true;
+}, 10, 2 );
+`
+
 export type SiteOptions = {
   /** Lines added to wp-config.php before WordPress loads. */
   config?: string
@@ -173,6 +181,7 @@ export async function startWordPress(options: SiteOptions = {}): Promise<Site> {
   const url = `http://127.0.0.1:${port}`
   writeFileSync(join(root, 'wp-config.php'), config(db.socket, url, options.config ?? ''))
   writeFileSync(join(root, 'router.php'), ROUTER)
+  writeFileSync(join(root, 'wp-content/mu-plugins/mail.php'), MAIL)
   const admin = { user: 'admin', password: randomBytes(9).toString('base64url') }
 
   const php = (code: string, before = '') => {
@@ -214,6 +223,8 @@ if ( is_wp_error( $result ) ) { fwrite( STDERR, $result->get_error_message() ); 
     // Several workers, so a request that waits on Cartback never blocks one Cartback makes back.
     env: { ...process.env, PHP_CLI_SERVER_WORKERS: '4' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: the workers are its children and stop with it.
+    detached: true,
   })
   let output = ''
   server.stdout?.on('data', (d) => (output += d))
@@ -235,7 +246,7 @@ if ( is_wp_error( $result ) ) { fwrite( STDERR, $result->get_error_message() ); 
       return `${output}\n${existsSync(debug) ? readFileSync(debug, 'utf8') : ''}`
     },
     async stop() {
-      server.kill('SIGTERM')
+      if (server.pid) process.kill(-server.pid, 'SIGTERM')
       db.server.kill('SIGTERM')
       await Promise.all([exited(server), exited(db.server)])
       rmSync(dir, { recursive: true, force: true })
