@@ -2,6 +2,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
+import * as plugin from '#test/connect'
 import { abandonNow, contactOf, PHONE, phoneCart, textingStore } from '#test/contacts'
 import { api, call, errorOf, waitForRow } from '#test/helpers'
 import { createApiToken } from '../../db/auth'
@@ -181,9 +182,17 @@ describe('connection status and test event', () => {
       store: { id: store.id, name: store.name },
       lastEventAt: null,
       lastWebhookAt: null,
-      failingWebhooks: 0,
       plugin: null,
     })
+    // A test event is kept on the plugin's connection: with none, 409 and nothing recorded.
+    const refused = await api(`/stores/${store.id}/test-event`, { method: 'POST' })
+    expect(refused.status).toBe(409)
+    expect(await errorOf(refused)).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/No WordPress site is connected/),
+    })
+    expect(await (await api(url)).json()).toEqual(empty)
+    await plugin.connected(store.id)
     const cart = await phoneCart(store, {})
     await waitForRow('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?', store.id, cart.id)
     const active = (await (await api(url)).json()) as { lastEventAt: string }
@@ -196,5 +205,18 @@ describe('connection status and test event', () => {
     expect(ok).toBe(true)
     expect(Date.parse(at)).toBeGreaterThanOrEqual(activity)
     expect(((await (await api(url)).json()) as { lastEventAt: string }).lastEventAt).toBe(at)
+    const row = await env.DB.prepare(
+      'SELECT last_test_event_at AS at FROM store_connections WHERE store_id = ?',
+    )
+      .bind(store.id)
+      .first<{ at: number }>()
+    expect(row?.at).toBe(Date.parse(at))
+    // No fake cart row stands for it any more.
+    const tombstones = await env.DB.prepare(
+      'SELECT COUNT(*) AS n FROM cart_tombstones WHERE store_id = ?',
+    )
+      .bind(store.id)
+      .first<{ n: number }>()
+    expect(tombstones?.n).toBe(0)
   })
 })

@@ -64,8 +64,6 @@ privacy.get('/:storeId/connection', async (c) => {
   return c.json({
     store: { id: store.id, name: store.name },
     ...(await connectionStatus(c.env.DB, store.id)),
-    // Cartback cannot see a delivery it refused or never got: WooCommerce counts those.
-    failingWebhooks: 0,
     plugin: await connectedPlugin(c.env.DB, store.id),
   })
 })
@@ -73,6 +71,11 @@ privacy.get('/:storeId/connection', async (c) => {
 privacy.post('/:storeId/test-event', async (c) => {
   const store = await visibleStore(c, c.req.param('storeId'))
   const at = Date.now()
-  await recordTestEvent(c.env.DB, store.id, at)
+  if (!(await recordTestEvent(c.env.DB, store.id, at))) {
+    throw new AppError(
+      'CONFLICT',
+      'No WordPress site is connected to this store; connect one first.',
+    )
+  }
   return c.json({ ok: true, at: iso(at) }, 202)
 })
