@@ -151,6 +151,7 @@ describe('privacy erase', () => {
     expect(again).toEqual({
       erased: { carts: 0, messages: 0, conversation: 0 },
       kept: { consent: 1, reason: body.kept.reason },
+      done: true,
     })
     const left = (await (await post(w.store, 'export', { phone: PHONE })).json()) as Export
     expect([left.carts, left.messages, left.conversation]).toEqual([[], [], []])
@@ -218,5 +219,54 @@ describe('connection status and test event', () => {
       .bind(store.id)
       .first<{ n: number }>()
     expect(tombstones?.n).toBe(0)
+  })
+})
+
+describe('paged privacy requests', () => {
+  /** `n` D1 cart rows of one email whose objects hold nothing (as after a lost report). */
+  async function manyCarts(n: number) {
+    const store = await textingStore(false)
+    const email = `many${n}@example.com`
+    const now = Date.now()
+    await env.DB.batch(
+      Array.from({ length: n }, (_, i) =>
+        env.DB.prepare(
+          `INSERT INTO carts (store_id, cart_id, revision, status, currency, total, item_count,
+             email, created_at, updated_at, last_activity_at)
+           VALUES (?, ?, 1, 'active', 'USD', 100, 1, ?, ?, ?, ?)`,
+        ).bind(store.id, `cart_many${String(i).padStart(3, '0')}`, email, now, now, now),
+      ),
+    )
+    return { store, email }
+  }
+
+  it('exports 50 carts a page, continuing from nextCursor', async () => {
+    const { store, email } = await manyCarts(70)
+    const first = await (await post(store, 'export', { email })).json<{ nextCursor: string }>()
+    expect(first.nextCursor).toBe('cart_many049')
+    const res = await post(store, 'export', { email, cursor: first.nextCursor })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { nextCursor: null }).nextCursor).toBeNull()
+    expect((await post(store, 'export', { email, cursor: '' })).status).toBe(400)
+  })
+
+  it('erases at most 50 carts a call: done is false until the last page', async () => {
+    const { store, email } = await manyCarts(70)
+    const count = async () =>
+      (await env.DB.prepare('SELECT COUNT(*) AS n FROM carts WHERE store_id = ?')
+        .bind(store.id)
+        .first<{ n: number }>())!.n
+    const page = async () =>
+      (await (await post(store, 'erase', { email })).json()) as {
+        erased: { carts: number }
+        done: boolean
+      }
+    expect(await page()).toMatchObject({ erased: { carts: 50 }, done: false })
+    expect(await count()).toBe(20)
+    expect(await page()).toMatchObject({ erased: { carts: 20 }, done: true })
+    expect(await count()).toBe(0)
+    expect(await page()).toMatchObject({ erased: { carts: 0 }, done: true })
+    // The erase takes no cursor: it always starts with what is left.
+    expect((await post(store, 'erase', { email, cursor: 'x' })).status).toBe(400)
   })
 })
