@@ -41,9 +41,12 @@ export function exchange(body: unknown, from = ip()) {
   })
 }
 
-export async function connected(storeId: string): Promise<Connected> {
+export async function connected(
+  storeId: string,
+  site: Partial<typeof SITE> = {},
+): Promise<Connected> {
   const { code } = await issue(storeId)
-  const res = await exchange({ code, ...SITE })
+  const res = await exchange({ code, ...SITE, ...site })
   expect(res.status).toBe(200)
   return res.json<Connected>()
 }

@@ -87,21 +87,27 @@ export async function createApiToken(
   db: D1Database,
   input: { name: string; storeId: string | null; access: ApiTokenAccess },
 ) {
-  const token = `cb_live_${randomToken(32)}`
-  const id = `tok_${randomToken(16)}`
+  const { id, token, tokenHash, prefix } = await mintApiToken()
   await drizzle(db)
     .insert(apiTokens)
     .values({
       id,
       name: input.name,
-      tokenHash: await sha256(token),
-      prefix: token.slice(0, 12),
+      tokenHash,
+      prefix,
       createdAt: Date.now(),
       storeId: input.storeId,
       access: input.access,
     })
     .run()
   return { id, token }
+}
+
+/** A new API token (`cb_live_…`) and what its row keeps of it: the id, hash and prefix. */
+export async function mintApiToken() {
+  const token = `cb_live_${randomToken(32)}`
+  const id = `tok_${randomToken(16)}`
+  return { id, token, tokenHash: await sha256(token), prefix: token.slice(0, 12) }
 }
 
 export async function listApiTokens(db: D1Database): Promise<ApiTokenView[]> {

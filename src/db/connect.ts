@@ -2,7 +2,7 @@ import { and, eq, gt, isNull } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { randomToken } from '../lib/ids'
 import type { ConnectCodeView, PluginConnectionView } from '../views/connect'
-import { createApiToken, revokeApiToken, sha256 } from './auth'
+import { mintApiToken, sha256 } from './auth'
 import { connectCodes, storeConnections } from './schema'
 
 export type { ConnectCodeView, PluginConnectionView }
@@ -35,35 +35,27 @@ export async function issueConnectCode(
 }
 
 /**
- * Uses a connect code once: the store it was issued for, or null when the code is unknown, used
- * or expired. The UPDATE only matches an unused, live row, so of two concurrent exchanges of one
- * code exactly one sees `changes === 1`.
+ * The store a connect code was issued for while it is unused and unexpired, or null. Only a read:
+ * `connectPlugin` uses the code up, in the same batch as everything the connect writes.
  */
-export async function claimConnectCode(
+export async function liveConnectCode(
   db: D1Database,
   code: string,
   now = Date.now(),
-): Promise<string | null> {
-  const hash = await sha256(code)
-  const d = drizzle(db)
-  const row = await d
+): Promise<{ codeHash: string; storeId: string } | null> {
+  const codeHash = await sha256(code)
+  const row = await drizzle(db)
     .select({ storeId: connectCodes.storeId })
     .from(connectCodes)
-    .where(eq(connectCodes.codeHash, hash))
-    .get()
-  if (!row) return null
-  const res = await d
-    .update(connectCodes)
-    .set({ usedAt: now })
     .where(
       and(
-        eq(connectCodes.codeHash, hash),
+        eq(connectCodes.codeHash, codeHash),
         isNull(connectCodes.usedAt),
         gt(connectCodes.expiresAt, now),
       ),
     )
-    .run()
-  return res.meta.changes === 1 ? row.storeId : null
+    .get()
+  return row ? { codeHash, storeId: row.storeId } : null
 }
 
 /** A store's plugin connection, or null when no plugin is connected. */
@@ -95,28 +87,97 @@ export type PluginReport = {
 }
 
 /**
- * Connects a plugin to a store: a new read-write API token for that store only, the connection
- * row pointing at it, and the previous plugin token (if any) revoked. Returns the new token.
+ * Connects a plugin to a store with the code `liveConnectCode` found, in ONE `db.batch` (one D1
+ * transaction, so a failure leaves nothing half-done): a new read-write API token for that store
+ * only, the code used up, the previous plugin token revoked, the origin the previous connection
+ * added taken back, the connection row written and the site's origin allowed. Returns the new
+ * token, or null when the code was used (or expired) in the meantime.
+ *
+ * The code is guarded inside the batch: the token INSERT is the claim. It only inserts while the
+ * code is unused and unexpired, and every later statement runs only if that token row exists.
+ * Batches run one after another, so of two exchanges of one code exactly one inserts its token;
+ * the other batch changes nothing and gets null. The new token's random id, not the time, marks
+ * whose claim it was: two exchanges in the same millisecond cannot both pass, as `used_at = now`
+ * would let them.
  */
 export async function connectPlugin(
   db: D1Database,
-  storeId: string,
+  claim: { codeHash: string; storeId: string },
   report: PluginReport,
-): Promise<{ id: string; token: string }> {
-  const before = await pluginConnection(db, storeId)
-  const token = await createApiToken(db, {
-    name: `WordPress plugin (${new URL(report.siteUrl).host})`,
-    storeId,
-    access: 'write',
-  })
-  const row = { ...report, tokenId: token.id, wcKeyId: null, connectedAt: Date.now() }
-  await drizzle(db)
-    .insert(storeConnections)
-    .values({ storeId, ...row })
-    .onConflictDoUpdate({ target: storeConnections.storeId, set: row })
-    .run()
-  if (before) await revokeApiToken(db, before.tokenId)
-  return token
+  now = Date.now(),
+): Promise<{ id: string; token: string } | null> {
+  const t = await mintApiToken()
+  const name = `WordPress plugin (${new URL(report.siteUrl).host})`
+  const origin = new URL(report.siteUrl).origin
+  const s = claim.storeId
+  const claimed = 'EXISTS (SELECT 1 FROM api_tokens WHERE id = ?1)'
+  const [inserted] = await db.batch([
+    db
+      .prepare(
+        `INSERT INTO api_tokens (id, name, token_hash, prefix, created_at, store_id, access)
+         SELECT ?1, ?2, ?3, ?4, ?5, ?6, 'write' WHERE EXISTS (SELECT 1 FROM connect_codes
+           WHERE code_hash = ?7 AND store_id = ?6 AND used_at IS NULL AND expires_at > ?5)`,
+      )
+      .bind(t.id, name, t.tokenHash, t.prefix, now, s, claim.codeHash),
+    db
+      .prepare(`UPDATE connect_codes SET used_at = ?2 WHERE code_hash = ?3 AND ${claimed}`)
+      .bind(t.id, now, claim.codeHash),
+    db
+      .prepare(
+        `UPDATE api_tokens SET revoked_at = ?2 WHERE revoked_at IS NULL AND ${claimed}
+         AND id = (SELECT token_id FROM store_connections WHERE store_id = ?3)`,
+      )
+      .bind(t.id, now, s),
+    takeBackOrigin(db, claimed).bind(t.id, s, now),
+    db
+      .prepare(
+        `INSERT INTO store_connections (store_id, site_url, rest_root, plugin_version, currency,
+           token_id, wc_key_id, connected_at, added_origin)
+         SELECT ?2, ?3, ?4, ?5, ?6, ?1, NULL, ?7, CASE WHEN EXISTS (SELECT 1 FROM stores,
+           json_each(stores.allowed_origins) AS o WHERE stores.id = ?2 AND o.value = ?8)
+           THEN NULL ELSE ?8 END
+         WHERE ${claimed}
+         ON CONFLICT (store_id) DO UPDATE SET site_url = excluded.site_url,
+           rest_root = excluded.rest_root, plugin_version = excluded.plugin_version,
+           currency = excluded.currency, token_id = excluded.token_id, wc_key_id = NULL,
+           connected_at = excluded.connected_at, added_origin = excluded.added_origin`,
+      )
+      .bind(
+        t.id,
+        s,
+        report.siteUrl,
+        report.restRoot,
+        report.pluginVersion,
+        report.currency,
+        now,
+        origin,
+      ),
+    db
+      .prepare(
+        `UPDATE stores SET allowed_origins = json_insert(allowed_origins, '$[#]', ?3),
+           updated_at = max(updated_at + 1, ?4)
+         WHERE id = ?2 AND ${claimed}
+           AND NOT EXISTS (SELECT 1 FROM json_each(stores.allowed_origins) WHERE value = ?3)`,
+      )
+      .bind(t.id, s, origin, now),
+  ])
+  return inserted?.meta.changes === 1 ? { id: t.id, token: t.token } : null
+}
+
+/**
+ * Removes from the store's allowed origins the one its current connection added (none when the
+ * merchant had it before connecting). Binds ?1 (for `guard`), ?2 the store id, ?3 now;
+ * `updated_at` moves as `updateStore` moves it.
+ */
+function takeBackOrigin(db: D1Database, guard: string) {
+  return db.prepare(
+    `UPDATE stores SET allowed_origins = (SELECT json_group_array(value)
+       FROM json_each(stores.allowed_origins) WHERE value IS NOT (SELECT added_origin
+         FROM store_connections WHERE store_id = ?2)),
+       updated_at = max(updated_at + 1, ?3)
+     WHERE id = ?2 AND ${guard} AND EXISTS (SELECT 1 FROM store_connections
+       WHERE store_id = ?2 AND added_origin IS NOT NULL)`,
+  )
 }
 
 /** Notes the WooCommerce REST key id on the store's connection (the keys live on the store). */
@@ -139,11 +200,22 @@ export async function claimWcKey(
   return res.meta.changes === 1
 }
 
-/** Forgets a store's plugin connection and revokes its token; false when there was none. */
+/**
+ * Forgets a store's plugin connection in one batch: the origin it added is taken back, its token
+ * revoked and its row deleted. False when there was none.
+ */
 export async function disconnectPlugin(db: D1Database, storeId: string): Promise<boolean> {
-  const before = await pluginConnection(db, storeId)
-  if (!before) return false
-  await drizzle(db).delete(storeConnections).where(eq(storeConnections.storeId, storeId)).run()
-  await revokeApiToken(db, before.tokenId)
-  return true
+  const now = Date.now()
+  const results = await db.batch([
+    // No guard: it only acts while the connection row (deleted last) is there.
+    takeBackOrigin(db, 'TRUE').bind(null, storeId, now),
+    db
+      .prepare(
+        `UPDATE api_tokens SET revoked_at = ?2 WHERE revoked_at IS NULL
+         AND id = (SELECT token_id FROM store_connections WHERE store_id = ?1)`,
+      )
+      .bind(storeId, now),
+    db.prepare('DELETE FROM store_connections WHERE store_id = ?1').bind(storeId),
+  ])
+  return results.at(-1)?.meta.changes === 1
 }

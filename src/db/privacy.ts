@@ -3,24 +3,31 @@ import { iso } from '../lib/time'
 /** One person of one store, by a normalised address. */
 export type Person = { email: string } | { phone: string }
 
-/** At most this many carts per person: more is a shared or test address, not one shopper. */
-const MAX_CARTS = 500
+/** A privacy request handles at most this many carts per call; the caller pages through. */
+export const PAGE_CARTS = 50
 
-/** The person's carts as D1 reports them (`carts_store_email` / `carts_store_phone`). */
+/**
+ * A page of the person's carts as D1 reports them (`carts_store_email` / `carts_store_phone`), by
+ * cart id after `after` (exclusive); `more` when carts remain past this page.
+ */
 export async function personCarts(
   db: D1Database,
   storeId: string,
   person: Person,
-): Promise<{ cartId: string; revision: number; phone: string | null }[]> {
+  after = '',
+): Promise<{ carts: { cartId: string; revision: number; phone: string | null }[]; more: boolean }> {
   const [column, value] = 'email' in person ? ['email', person.email] : ['phone', person.phone]
   const { results } = await db
     .prepare(
       `SELECT cart_id, revision, phone FROM carts WHERE store_id = ? AND ${column} = ?
-       ORDER BY cart_id LIMIT ?`,
+       AND cart_id > ? ORDER BY cart_id LIMIT ?`,
     )
-    .bind(storeId, value, MAX_CARTS)
+    .bind(storeId, value, after, PAGE_CARTS + 1)
     .all<{ cart_id: string; revision: number; phone: string | null }>()
-  return results.map((r) => ({ cartId: r.cart_id, revision: r.revision, phone: r.phone }))
+  const carts = results
+    .slice(0, PAGE_CARTS)
+    .map((r) => ({ cartId: r.cart_id, revision: r.revision, phone: r.phone }))
+  return { carts, more: results.length > PAGE_CARTS }
 }
 
 type MessageRow = {

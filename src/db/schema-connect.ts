@@ -33,4 +33,11 @@ export const storeConnections = sqliteTable('store_connections', {
   /** WooCommerce's id of the REST key it granted (wc-auth callback), for the record. */
   wcKeyId: integer('wc_key_id'),
   connectedAt: integer('connected_at').notNull(),
+  /**
+   * The origin this connection added to the store's allowed origins, or null when the store
+   * already allowed it: a reconnect from another URL and a disconnect take back only this one.
+   */
+  addedOrigin: text('added_origin'),
+  /** The latest test event the plugin sent (`POST …/test-event`); the status's last event. */
+  lastTestEventAt: integer('last_test_event_at'),
 })

@@ -173,8 +173,13 @@ export async function updateStore(
     .returning()
     .get()
   if (!row) return null
-  byKey.delete(row.publishableKey)
-  byId.delete(row.id)
-  originAllowed.clear()
+  forgetCachedStore(row)
   return toStore(row)
+}
+
+/** Drops this isolate's cached copies of a store after a write that bypassed `updateStore`. */
+export function forgetCachedStore(store: { id: string; publishableKey: string }): void {
+  byKey.delete(store.publishableKey)
+  byId.delete(store.id)
+  originAllowed.clear()
 }

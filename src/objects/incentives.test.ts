@@ -3,6 +3,7 @@ import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { abandon, contactCart } from '#test/carts'
+import * as plugin from '#test/connect'
 import * as delivery from '#test/delivery'
 import { api, call, waitForRow } from '#test/helpers'
 import { signLinkToken } from '../lib/restore-token'
@@ -114,6 +115,21 @@ describe('sequence delivery', () => {
       })
       const restored = (await (await call(`/v1/restore/${token}`)).json()) as { incentive: unknown }
       expect(restored.incentive).toEqual({ code })
+    })
+
+    it('asks the shop at the REST root its connected plugin reported (plain permalinks)', async () => {
+      const { store, stub } = await offerCart(true)
+      await plugin.connected(store.id, { restRoot: 'https://wp.example/?rest_route=/' })
+      const made: { url: string; restRoot?: string }[] = []
+      await delivery.abandonWith(stub, {
+        coupons: {
+          async create(shop, coupon) {
+            made.push({ url: shop.url, restRoot: shop.restRoot })
+            return { ok: true, code: coupon.code, created: true }
+          },
+        },
+      })
+      expect(made).toEqual([{ url: store.url, restRoot: 'https://wp.example/?rest_route=/' }])
     })
 
     const recordShops = (made: { consumerKey: string }[]): delivery.Patch => ({

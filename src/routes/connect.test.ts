@@ -136,6 +136,30 @@ describe('POST /v1/connect', () => {
     expect(live?.n).toBe(1)
   })
 
+  it('writes nothing when any part of the connect fails: one batch', async () => {
+    const store = await createStore()
+    const first = await plugin.connected(store.id)
+    const { code } = await plugin.issue(store.id)
+    const tokens = await plugin.tokenCount()
+    // The connection's upsert, late in the batch, fails; everything before it must roll back.
+    await env.DB.exec(
+      `CREATE TRIGGER fail_connect BEFORE UPDATE ON store_connections BEGIN SELECT RAISE(ABORT, 'disk full'); END`,
+    )
+    try {
+      const res = await plugin.exchange({ code, ...plugin.SITE, siteUrl: 'https://moved.example/' })
+      expect(res.status).toBe(500)
+    } finally {
+      await env.DB.exec('DROP TRIGGER fail_connect')
+    }
+    expect(await plugin.tokenCount()).toBe(tokens)
+    expect((await plugin.as(first.apiToken, `/stores/${store.id}`)).status).toBe(200)
+    const after = await (await api(`/stores/${store.id}`)).json<{ allowedOrigins: string[] }>()
+    expect(after.allowedOrigins).toEqual([...store.allowedOrigins, 'https://wp.example'])
+    // The code was not used up: it still connects.
+    expect((await plugin.exchange({ code, ...plugin.SITE })).status).toBe(200)
+    expect((await plugin.as(first.apiToken, `/stores/${store.id}`)).status).toBe(401)
+  })
+
   it.each([
     ['no code', { ...plugin.SITE }],
     ['a site that is not a URL', { code: 'c', ...plugin.SITE, siteUrl: 'wp.example' }],

@@ -2,8 +2,14 @@ import { zValidator } from '@hono/zod-validator'
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
-import { claimConnectCode, claimWcKey, connectPlugin, pluginConnection } from '../db/connect'
-import { type Store, sealWoocommerceKeys, storeById, updateStore } from '../db/stores'
+import { claimWcKey, connectPlugin, liveConnectCode, pluginConnection } from '../db/connect'
+import {
+  forgetCachedStore,
+  type Store,
+  sealWoocommerceKeys,
+  storeById,
+  updateStore,
+} from '../db/stores'
 import { disclosure } from '../domain/store/storefront'
 import { signConnectState, verifyConnectState } from '../lib/connect-state'
 import { AppError } from '../lib/errors'
@@ -51,29 +57,22 @@ connect.post(
   zValidator('json', ConnectBody, invalid),
   async (c) => {
     const body = c.req.valid('json')
-    const storeId = await claimConnectCode(c.env.DB, body.code)
-    const store = storeId ? await storeById(c.env.DB, storeId) : null
-    if (!store) throw new AppError('NOT_FOUND', NO_CODE)
-    const token = await connectPlugin(c.env.DB, store.id, {
+    const claim = await liveConnectCode(c.env.DB, body.code)
+    const store = claim ? await storeById(c.env.DB, claim.storeId) : null
+    if (!claim || !store) throw new AppError('NOT_FOUND', NO_CODE)
+    const token = await connectPlugin(c.env.DB, claim, {
       siteUrl: body.siteUrl,
       restRoot: body.restRoot,
       pluginVersion: body.pluginVersion,
       currency: body.currency,
     })
-    const connected = await allowSiteOrigin(c, store, body.siteUrl)
-    return c.json(await connectResponse(c, connected, token))
+    // Used by a concurrent exchange since the read above: that one connected, this one did not.
+    if (!token) throw new AppError('NOT_FOUND', NO_CODE)
+    // connectPlugin wrote the allowed origins itself; this isolate must not serve the old list.
+    forgetCachedStore(store)
+    return c.json(await connectResponse(c, store, token))
   },
 )
-
-/** The storefront script posts from the shop's own origin: the connected site is allowed. */
-async function allowSiteOrigin(c: Context<AppEnv>, store: Store, siteUrl: string) {
-  const origin = new URL(siteUrl).origin
-  if (store.allowedOrigins.includes(origin)) return store
-  const updated = await updateStore(c.env.DB, store.id, {
-    allowedOrigins: [...store.allowedOrigins, origin],
-  })
-  return updated ?? store
-}
 
 async function connectResponse(
   c: Context<AppEnv>,

@@ -2,7 +2,7 @@
 // a real Worker under `wrangler dev`, with a small stand-in for the WordPress and WooCommerce
 // functions it calls (test/php/plugin-harness.php). Each step is one PHP process, as each admin
 // request is one in WordPress; options and webhooks carry over in a state file, as in the database.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -237,6 +237,78 @@ describe.skipIf(!hasPhp)('the WordPress plugin against wrangler dev', () => {
     expect(again.data.filter((d) => d.group_id === 'cartback-carts')).toEqual([])
     expect(wp<Erased>('erase', email).result.items_removed).toBe(false)
   })
+
+  /** What WooCommerce holds on this site (users, orders), as the harness's state file keeps it. */
+  const seed = (patch: object) => {
+    const file = join(dir, 'state.json')
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), ...patch }))
+  }
+  const newCart = () =>
+    Buffer.from(crypto.getRandomValues(new Uint8Array(16))).toString('base64url')
+  const contactBeacon = (cart: string, contact: object, consent?: object) =>
+    fetch(`${worker.url}/v1/events`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain;charset=UTF-8', Origin: SITE },
+      body: JSON.stringify({
+        store: store.publishableKey,
+        cart,
+        type: 'contact',
+        contact,
+        ...(consent ? { consent, page: `${SITE}/checkout/` } : {}),
+      }),
+    })
+  /** Runs a privacy tool page by page, as WordPress does, until it says done. */
+  const pages = <T extends { done: boolean }>(tool: 'export' | 'erase', who: string) => {
+    const runs: T[] = []
+    for (let page = 1; page <= 10; page++) {
+      runs.push(wp<T>(tool, who, String(page)).result)
+      if (runs.at(-1)!.done) break
+    }
+    return runs
+  }
+
+  it("the export finds a shopper's texts under the phone of their order, not only their email", async () => {
+    const who = 'phone-only@example.com'
+    // The cart knows only the phone; WooCommerce's order knows the email and the phone.
+    seed({ orders: [{ id: 6001, billing_email: who, billing_phone: '(415) 555-2672' }] })
+    const cart = newCart()
+    const text = String(connected.state.options.cartback_consent_text)
+    expect(
+      (await contactBeacon(cart, { phone: '(415) 555-2672' }, { sms: true, text })).status,
+    ).toBe(202)
+    const exported = await until('the phone cart in the export', async () => {
+      const runs = pages<Exported>('export', who)
+      const data = runs.flatMap((r) => r.data)
+      return JSON.stringify(data).includes(cart) ? { runs, data } : undefined
+    })
+    // Page 1 is the email (nothing), page 2 the order's phone.
+    expect(exported.runs.map((r) => r.done)).toEqual([false, true])
+    const consent = exported.data.filter((d) => d.group_id === 'cartback-consent')
+    expect(JSON.stringify(consent)).toContain('+14155552672')
+    seed({ orders: [] })
+  })
+
+  it('erases more than 50 carts over several WordPress pages', async () => {
+    const who = 'many@example.com'
+    const carts = Array.from({ length: 55 }, newCart)
+    for (let i = 0; i < carts.length; i += 11)
+      await Promise.all(
+        carts
+          .slice(i, i + 11)
+          .map(async (c) => expect((await contactBeacon(c, { email: who })).status).toBe(202)),
+      )
+    const found = await until('all 55 carts in D1', async () => {
+      const runs = pages<Exported>('export', who)
+      const ids = runs.flatMap((r) => r.data).filter((d) => d.group_id === 'cartback-carts')
+      return ids.length === 55 ? runs : undefined
+    })
+    expect(found.map((r) => r.done)).toEqual([false, true])
+    const erased = pages<Erased>('erase', who)
+    expect(erased.map((r) => r.done)).toEqual([false, true])
+    expect(erased.every((r) => r.items_removed)).toBe(true)
+    const left = pages<Exported>('export', who)
+    expect(left.flatMap((r) => r.data).filter((d) => d.group_id === 'cartback-carts')).toEqual([])
+  }, 120_000)
 
   it('shows the connection status, and the test event becomes the last event', async () => {
     const before = wp('status').html ?? ''

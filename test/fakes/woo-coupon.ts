@@ -114,7 +114,7 @@ export type WooRestMode = {
   hangOn: 'POST' | 'GET' | 'PUT' | null
 }
 
-const COUPONS = '/wp-json/wc/v3/coupons'
+const COUPONS = '/wc/v3/coupons'
 const dropExpiry = (c: WooCoupon): WooCoupon => ({
   ...c,
   date_expires: null,
@@ -131,8 +131,15 @@ export function wooCouponsRest(
   mode: WooRestMode,
 ): { status: number; body: unknown } | 'hang' | null {
   const url = new URL(req.path, 'http://x')
-  const one = /^\/wp-json\/wc\/v3\/coupons\/(\d+)$/.exec(url.pathname)
-  if (url.pathname !== COUPONS && !one) return null
+  // WordPress routes `<site path>/wp-json/<route>` (pretty permalinks) and `?rest_route=<route>`.
+  const pretty = url.pathname.indexOf('/wp-json/')
+  const route = url.searchParams.has('rest_route')
+    ? (url.searchParams.get('rest_route') ?? '')
+    : pretty >= 0
+      ? url.pathname.slice(pretty + '/wp-json'.length)
+      : ''
+  const one = /^\/wc\/v3\/coupons\/(\d+)$/.exec(route)
+  if (route !== COUPONS && !one) return null
   if (req.method === mode.hangOn) return 'hang'
   const byId = one ? [...coupons.values()].find((c) => c.id === Number(one[1])) : undefined
   const invalidId = (status: number) => ({

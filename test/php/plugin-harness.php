@@ -5,24 +5,28 @@
  * Written from their documented signatures: WordPress 6.1–6.8 (options, wp_remote_request and
  * wp_remote_retrieve_*, WP_Error, add_query_arg, home_url, rest_url, admin_url, the sanitisers,
  * hooks, transients, wp_safe_redirect, $wpdb->prepare/esc_like/query) and WooCommerce 9–11
- * (WC_Webhook's setters, save() and delete(), wc_get_webhook, get_woocommerce_currency).
+ * (WC_Webhook's setters, save() and delete(), wc_get_webhook, get_woocommerce_currency; and, as
+ * documented since WooCommerce 3.0 and unchanged in 9–11, wc_get_orders with `billing_email`,
+ * `limit` and `return => objects`, WC_Customer( $user_id ) and WC_Order's get_billing_phone(),
+ * over the `users` and `orders` of the state file; WordPress's get_user_by( 'email' ), 2.8+).
  * It is not WordPress: there is no database (options, transients and webhooks live in a JSON file
  * kept between runs), the admin is always allowed and nonces always pass, and the sanitisers do
  * only what this code relies on. HTTP is PHP's own stream wrapper, so requests really go out.
  * A real WordPress from Debian's package is a later step.
  *
  * Usage: CARTBACK_HARNESS_STATE=<state.json> php plugin-harness.php <command> [args]
- *   connect <cartback url> <code> | export <email> | erase <email> | status | test-event | disconnect
+ *   connect <cartback url> <code> | export <email> [page] | erase <email> [page] | status | test-event | disconnect
  * Prints one JSON object: the command's result, the admin redirect and notice, and the state.
  */
 
 define( 'ABSPATH', __DIR__ . '/' );
 define( 'MINUTE_IN_SECONDS', 60 );
+define( 'HOUR_IN_SECONDS', 3600 );
 define( 'SITE', 'https://wp.example' );
 
 $state_file = getenv( 'CARTBACK_HARNESS_STATE' );
 $GLOBALS['state'] = array_merge(
-	array( 'options' => array(), 'transients' => array(), 'webhooks' => array(), 'next_id' => 1, 'queries' => array() ),
+	array( 'options' => array(), 'transients' => array(), 'webhooks' => array(), 'next_id' => 1, 'queries' => array(), 'users' => array(), 'orders' => array() ),
 	is_file( $state_file ) ? json_decode( file_get_contents( $state_file ), true ) : array()
 );
 $GLOBALS['out'] = array( 'result' => null, 'redirect' => null, 'html' => null );
@@ -140,6 +144,33 @@ class WC_Webhook {
 	public function delete( $force = false ) { unset( $GLOBALS['state']['webhooks'][ $this->data['id'] ] ); return true; }
 }
 function wc_get_webhook( $id ) { return isset( $GLOBALS['state']['webhooks'][ $id ] ) ? new WC_Webhook( $id ) : null; }
+/** WordPress users, from the state's `users`: { ID, email, billing_phone } (the WC customer meta). */
+function get_user_by( $field, $value ) {
+	foreach ( $GLOBALS['state']['users'] as $u ) {
+		if ( 'email' === $field && strtolower( $u['email'] ) === strtolower( $value ) ) { return (object) array( 'ID' => $u['ID'], 'user_email' => $u['email'] ); }
+	}
+	return false;
+}
+class WC_Customer {
+	private $phone = '';
+	public function __construct( $id = 0 ) {
+		foreach ( $GLOBALS['state']['users'] as $u ) { if ( $u['ID'] === $id ) { $this->phone = $u['billing_phone'] ?? ''; } }
+	}
+	public function get_billing_phone() { return $this->phone; }
+}
+/** Orders from the state's `orders`: { id, billing_email, billing_phone }; only the args used here. */
+class WC_Order {
+	private $o;
+	public function __construct( array $o ) { $this->o = $o; }
+	public function get_billing_phone() { return $this->o['billing_phone'] ?? ''; }
+}
+function wc_get_orders( $args ) {
+	$found = array();
+	foreach ( $GLOBALS['state']['orders'] as $o ) {
+		if ( strtolower( $o['billing_email'] ) === strtolower( $args['billing_email'] ) ) { $found[] = new WC_Order( $o ); }
+	}
+	return array_slice( $found, 0, $args['limit'] );
+}
 $GLOBALS['wpdb'] = new class() {
 	public $prefix = 'wp_';
 	public function esc_like( $text ) { return addcslashes( $text, '_%\\' ); }
@@ -166,7 +197,7 @@ switch ( $command ) {
 	case 'export':
 	case 'erase':
 		$list = apply_filters( 'export' === $command ? 'wp_privacy_personal_data_exporters' : 'wp_privacy_personal_data_erasers', array() );
-		$GLOBALS['out']['result'] = call_user_func( $list['cartback']['callback'], $argv[2], 1 );
+		$GLOBALS['out']['result'] = call_user_func( $list['cartback']['callback'], $argv[2], (int) ( $argv[3] ?? 1 ) );
 		break;
 	case 'status':
 		ob_start();

@@ -23,7 +23,11 @@ export type CouponResult =
  */
 export interface CouponIssuer {
   create(
-    shop: { url: string; consumerKey: string; consumerSecret: string },
+    /**
+     * `restRoot`: the WordPress REST root the plugin reported (`…/wp-json/` or
+     * `…/?rest_route=/`); without it, `/wp-json/` below `url`.
+     */
+    shop: { url: string; restRoot?: string; consumerKey: string; consumerSecret: string },
     coupon: Coupon,
   ): Promise<CouponResult>
 }

@@ -189,6 +189,49 @@ describe('wooCoupons against a local WooCommerce', () => {
     })
   })
 
+  it.each([
+    ['pretty permalinks', '/shop/wp-json/', (r: string) => `/shop/wp-json/${r}`],
+    [
+      'plain permalinks',
+      '/shop/?rest_route=/',
+      (r: string) => `/shop/?rest_route=${encodeURIComponent(`/${r}`)}`,
+    ],
+  ])(
+    'uses the REST root the plugin reported (%s), for the lookup and the repair too',
+    async (_n, root, at) => {
+      // An older coupon under the same code: POST says "already exists", then GET ?code= and PUT.
+      await fetch(`${fake.url}/wp-json/wc/v3/coupons`, {
+        method: 'POST',
+        headers: { authorization: AUTH },
+        body: JSON.stringify({ code: `CB-ROOT${root.length}` }),
+      })
+      const old = fake.coupons.get(`cb-root${root.length}`)!
+      const from = fake.requests.length
+      const result = await wooCoupons().create(
+        { ...shop(), url: 'https://elsewhere.example/', restRoot: `${fake.url}${root}` },
+        coupon(`CB-ROOT${root.length}`),
+      )
+      expect(result).toMatchObject({ ok: true, created: false, repaired: true })
+      const code = `code=CB-ROOT${root.length}`
+      const plain = root.includes('rest_route')
+      expect(calls(from)).toEqual([
+        `POST ${at('wc/v3/coupons')}`,
+        `GET ${at('wc/v3/coupons')}${plain ? '&' : '?'}${code}`,
+        `PUT ${at(`wc/v3/coupons/${old.id}`)}`,
+      ])
+    },
+  )
+
+  it('keeps the https rule for a reported REST root', async () => {
+    const before = fake.requests.length
+    const result = await wooCoupons().create(
+      { ...shop(), restRoot: 'http://shop.example/?rest_route=/' },
+      coupon('CB-EEEE6666'),
+    )
+    expect(result).toMatchObject({ ok: false, retryable: false, code: 'https_required' })
+    expect(fake.requests.length).toBe(before)
+  })
+
   it('never sends the REST keys to a shop on plain http (WooCommerce wants HTTPS)', async () => {
     const before = fake.requests.length
     const result = await wooCoupons().create(

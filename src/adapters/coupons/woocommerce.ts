@@ -1,14 +1,19 @@
 import { callSignal, isRetryableStatus, type ProviderCallOptions } from '../types'
 import type { Coupon, CouponIssuer, CouponResult } from './types'
 
-const COUPONS = '/wp-json/wc/v3/coupons'
+const COUPONS = 'wc/v3/coupons'
 const ALREADY_EXISTS = 'woocommerce_rest_coupon_code_already_exists'
 /** How far the stored expiry may be from the asked one (seconds are dropped on the way). */
 const EXPIRY_SLACK_MS = 60_000
 
 type Failure = Extract<CouponResult, { ok: false }>
 type Answer = { ok: true; status: number; statusText: string; body: unknown }
-type Rest = (method: string, path: string, body?: unknown) => Promise<Answer | Failure>
+/** A REST call by route below the REST root (`wc/v3/coupons/12`), with query parameters. */
+type Rest = (
+  method: string,
+  route: string,
+  opts?: { query?: Record<string, string>; body?: unknown },
+) => Promise<Answer | Failure>
 
 /** The properties of a stored coupon that Cartback's promise depends on. */
 type Stored = {
@@ -19,8 +24,9 @@ type Stored = {
 }
 
 /**
- * Creates coupons through WooCommerce's REST API (POST /wp-json/wc/v3/coupons, Basic auth with
- * the store's consumer key and secret), then checks what the shop stored: the expiry, a usage
+ * Creates coupons through WooCommerce's REST API (POST `wc/v3/coupons` below the REST root the
+ * plugin reported, else the store URL's `/wp-json/`; Basic auth with the store's consumer key and
+ * secret), then checks what the shop stored: the expiry, a usage
  * limit of 1 and no email restriction. A shop that changed them (a plugin filtering coupon
  * fields, an older Cartback's coupon found by "already exists") is repaired with a PUT; if the
  * shop still does not keep them, the result is a permanent failure, so no discount without an
@@ -31,10 +37,10 @@ type Stored = {
 export function wooCoupons(opts: ProviderCallOptions = {}): CouponIssuer {
   return {
     async create(shop, coupon) {
-      const base = shop.url.replace(/\/$/, '')
+      const root = shop.restRoot ?? `${shop.url.replace(/\/$/, '')}/wp-json/`
       // WooCommerce takes REST keys by Basic auth over HTTPS only; over plain HTTP the keys would
       // travel in clear text for nothing. Loopback (a local shop, the tests' stand-in) is exempt.
-      if (!secureOrLoopback(base)) {
+      if (!secureOrLoopback(root)) {
         return {
           ok: false,
           retryable: false,
@@ -42,16 +48,18 @@ export function wooCoupons(opts: ProviderCallOptions = {}): CouponIssuer {
           message: 'WooCommerce grants REST API keys over HTTPS only; the store URL is not https.',
         }
       }
-      const rest = wooRest(base, shop, opts)
+      const rest = wooRest(root, shop, opts)
       const posted = await rest('POST', COUPONS, {
-        code: coupon.code,
-        discount_type: coupon.kind === 'percent' ? 'percent' : 'fixed_cart',
-        amount: coupon.amount,
-        date_expires: wooDateTime(coupon.expiresAt),
-        individual_use: true,
-        usage_limit: 1,
-        usage_limit_per_user: 1,
-        description: coupon.description,
+        body: {
+          code: coupon.code,
+          discount_type: coupon.kind === 'percent' ? 'percent' : 'fixed_cart',
+          amount: coupon.amount,
+          date_expires: wooDateTime(coupon.expiresAt),
+          individual_use: true,
+          usage_limit: 1,
+          usage_limit_per_user: 1,
+          description: coupon.description,
+        },
       })
       if (!posted.ok) return posted
       const created = posted.status < 300
@@ -67,17 +75,34 @@ export function wooCoupons(opts: ProviderCallOptions = {}): CouponIssuer {
   }
 }
 
+/**
+ * The URL of a route below a WordPress REST root, in either form the site reports: `…/wp-json/`
+ * (pretty permalinks: the route is a path below it) or `…/?rest_route=/` (plain permalinks: the
+ * route goes in `rest_route`). Query parameters are added with the URL API, so `?code=` is a
+ * second parameter in the plain form, not a second `?`.
+ * @example restUrl('https://s.example/?rest_route=/', 'wc/v3/coupons', { code: 'A' })
+ * // 'https://s.example/?rest_route=%2Fwc%2Fv3%2Fcoupons&code=A'
+ */
+export function restUrl(root: string, route: string, query: Record<string, string> = {}): string {
+  const u = new URL(root)
+  const plain = u.searchParams.get('rest_route')
+  if (plain !== null) u.searchParams.set('rest_route', `${plain.replace(/\/$/, '')}/${route}`)
+  else u.pathname = `${u.pathname.replace(/\/$/, '')}/${route}`
+  for (const [k, v] of Object.entries(query)) u.searchParams.set(k, v)
+  return u.toString()
+}
+
 /** One REST call with its own timeout; an HTTP answer of any status, or a network failure. */
 function wooRest(
-  base: string,
+  root: string,
   shop: { consumerKey: string; consumerSecret: string },
   opts: ProviderCallOptions,
 ): Rest {
   const auth = `Basic ${btoa(`${shop.consumerKey}:${shop.consumerSecret}`)}`
-  return async (method, path, body) => {
+  return async (method, route, { query, body } = {}) => {
     const signal = callSignal(opts)
     try {
-      const res = await fetch(`${base}${path}`, {
+      const res = await fetch(restUrl(root, route, query), {
         method,
         headers: {
           Authorization: auth,
@@ -99,7 +124,7 @@ function wooRest(
 
 /** `GET /coupons?code=`: WooCommerce answers a list holding the published coupon with it. */
 async function findByCode(rest: Rest, code: string): Promise<Stored | Failure> {
-  const found = await rest('GET', `${COUPONS}?code=${encodeURIComponent(code)}`)
+  const found = await rest('GET', COUPONS, { query: { code } })
   if (!found.ok) return found
   if (found.status >= 300) return httpFailure(found)
   // Match the code ourselves: a shop that ignored the filter answers its whole first page.
@@ -128,9 +153,7 @@ async function ensureHeld(
 ): Promise<{ ok: true; repaired: boolean } | Failure> {
   if (!problem(stored, coupon)) return { ok: true, repaired: false }
   const put = await rest('PUT', `${COUPONS}/${stored.id}`, {
-    date_expires: wooDateTime(coupon.expiresAt),
-    email_restrictions: [],
-    usage_limit: 1,
+    body: { date_expires: wooDateTime(coupon.expiresAt), email_restrictions: [], usage_limit: 1 },
   })
   if (!put.ok) return put
   if (put.status >= 300) return httpFailure(put)

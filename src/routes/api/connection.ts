@@ -1,6 +1,6 @@
 import { Hono } from 'hono'
 import { disconnectPlugin, issueConnectCode } from '../../db/connect'
-import { updateStore } from '../../db/stores'
+import { forgetCachedStore, updateStore } from '../../db/stores'
 import type { AppEnv } from '../env'
 import { visibleStore } from './scope'
 
@@ -15,10 +15,14 @@ connection.post('/:storeId/connect-codes', async (c) => {
   return c.json(await issueConnectCode(c.env.DB, store.id), 201)
 })
 
-/** Forgets the sealed WooCommerce keys and revokes the plugin's token; 204 even if none. */
+/**
+ * Forgets the sealed WooCommerce keys, revokes the plugin's token and takes back the origin its
+ * connect added (not one the store allowed before); 204 even if none.
+ */
 connection.delete('/:storeId/connection', async (c) => {
   const store = await visibleStore(c, c.req.param('storeId'))
   await updateStore(c.env.DB, store.id, { woocommerceApi: null })
   await disconnectPlugin(c.env.DB, store.id)
+  forgetCachedStore(store)
   return c.body(null, 204)
 })

@@ -2,6 +2,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { beforeAll, describe, expect, it } from 'vitest'
+import * as plugin from '#test/connect'
 import { abandonNow, contactOf, PHONE, phoneCart, textingStore } from '#test/contacts'
 import { api, call, errorOf, waitForRow } from '#test/helpers'
 import { createApiToken } from '../../db/auth'
@@ -150,6 +151,7 @@ describe('privacy erase', () => {
     expect(again).toEqual({
       erased: { carts: 0, messages: 0, conversation: 0 },
       kept: { consent: 1, reason: body.kept.reason },
+      done: true,
     })
     const left = (await (await post(w.store, 'export', { phone: PHONE })).json()) as Export
     expect([left.carts, left.messages, left.conversation]).toEqual([[], [], []])
@@ -181,9 +183,17 @@ describe('connection status and test event', () => {
       store: { id: store.id, name: store.name },
       lastEventAt: null,
       lastWebhookAt: null,
-      failingWebhooks: 0,
       plugin: null,
     })
+    // A test event is kept on the plugin's connection: with none, 409 and nothing recorded.
+    const refused = await api(`/stores/${store.id}/test-event`, { method: 'POST' })
+    expect(refused.status).toBe(409)
+    expect(await errorOf(refused)).toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringMatching(/No WordPress site is connected/),
+    })
+    expect(await (await api(url)).json()).toEqual(empty)
+    await plugin.connected(store.id)
     const cart = await phoneCart(store, {})
     await waitForRow('SELECT 1 FROM carts WHERE store_id = ? AND cart_id = ?', store.id, cart.id)
     const active = (await (await api(url)).json()) as { lastEventAt: string }
@@ -196,5 +206,67 @@ describe('connection status and test event', () => {
     expect(ok).toBe(true)
     expect(Date.parse(at)).toBeGreaterThanOrEqual(activity)
     expect(((await (await api(url)).json()) as { lastEventAt: string }).lastEventAt).toBe(at)
+    const row = await env.DB.prepare(
+      'SELECT last_test_event_at AS at FROM store_connections WHERE store_id = ?',
+    )
+      .bind(store.id)
+      .first<{ at: number }>()
+    expect(row?.at).toBe(Date.parse(at))
+    // No fake cart row stands for it any more.
+    const tombstones = await env.DB.prepare(
+      'SELECT COUNT(*) AS n FROM cart_tombstones WHERE store_id = ?',
+    )
+      .bind(store.id)
+      .first<{ n: number }>()
+    expect(tombstones?.n).toBe(0)
+  })
+})
+
+describe('paged privacy requests', () => {
+  /** `n` D1 cart rows of one email whose objects hold nothing (as after a lost report). */
+  async function manyCarts(n: number) {
+    const store = await textingStore(false)
+    const email = `many${n}@example.com`
+    const now = Date.now()
+    await env.DB.batch(
+      Array.from({ length: n }, (_, i) =>
+        env.DB.prepare(
+          `INSERT INTO carts (store_id, cart_id, revision, status, currency, total, item_count,
+             email, created_at, updated_at, last_activity_at)
+           VALUES (?, ?, 1, 'active', 'USD', 100, 1, ?, ?, ?, ?)`,
+        ).bind(store.id, `cart_many${String(i).padStart(3, '0')}`, email, now, now, now),
+      ),
+    )
+    return { store, email }
+  }
+
+  it('exports 50 carts a page, continuing from nextCursor', async () => {
+    const { store, email } = await manyCarts(70)
+    const first = await (await post(store, 'export', { email })).json<{ nextCursor: string }>()
+    expect(first.nextCursor).toBe('cart_many049')
+    const res = await post(store, 'export', { email, cursor: first.nextCursor })
+    expect(res.status).toBe(200)
+    expect(((await res.json()) as { nextCursor: null }).nextCursor).toBeNull()
+    expect((await post(store, 'export', { email, cursor: '' })).status).toBe(400)
+  })
+
+  it('erases at most 50 carts a call: done is false until the last page', async () => {
+    const { store, email } = await manyCarts(70)
+    const count = async () =>
+      (await env.DB.prepare('SELECT COUNT(*) AS n FROM carts WHERE store_id = ?')
+        .bind(store.id)
+        .first<{ n: number }>())!.n
+    const page = async () =>
+      (await (await post(store, 'erase', { email })).json()) as {
+        erased: { carts: number }
+        done: boolean
+      }
+    expect(await page()).toMatchObject({ erased: { carts: 50 }, done: false })
+    expect(await count()).toBe(20)
+    expect(await page()).toMatchObject({ erased: { carts: 20 }, done: true })
+    expect(await count()).toBe(0)
+    expect(await page()).toMatchObject({ erased: { carts: 0 }, done: true })
+    // The erase takes no cursor: it always starts with what is left.
+    expect((await post(store, 'erase', { email, cursor: 'x' })).status).toBe(400)
   })
 })

@@ -25,13 +25,21 @@ async function connectedPlugin(db: D1Database, storeId: string) {
   return p ? { siteUrl: p.siteUrl, version: p.version, connectedAt: p.connectedAt } : null
 }
 
-const PersonBody = z
-  .object({ email: z.string().max(320).optional(), phone: z.string().max(40).optional() })
+const PersonFields = {
+  email: z.string().max(320).optional(),
+  phone: z.string().max(40).optional(),
+}
+const onePerson = (b: { email?: string; phone?: string }) =>
+  (b.email === undefined) !== (b.phone === undefined)
+const PersonBody = z.object(PersonFields).strict().refine(onePerson, 'give either email or phone')
+/** An export pages by `cursor`: the previous answer's `nextCursor`. */
+const ExportBody = z
+  .object({ ...PersonFields, cursor: z.string().min(1).max(200).optional() })
   .strict()
-  .refine((b) => (b.email === undefined) !== (b.phone === undefined), 'give either email or phone')
+  .refine(onePerson, 'give either email or phone')
 
 /** The body's address, normalised as carts store it (a phone read in the store's country). */
-function personOf(store: Store, b: z.infer<typeof PersonBody>): Person {
+function personOf(store: Store, b: { email?: string; phone?: string }): Person {
   if (b.email !== undefined) {
     const email = normalizeEmail(b.email)
     if (!email) throw new AppError('BAD_REQUEST', 'Invalid body: email: not a valid email.')
@@ -42,21 +50,27 @@ function personOf(store: Store, b: z.infer<typeof PersonBody>): Person {
   return { phone }
 }
 
-// Export and erase read the same body the same way; only what is done with the person differs.
-for (const [action, run] of [
-  ['export', exportPerson],
-  ['erase', erasePerson],
-] as const) {
-  privacy.post(
-    `/:storeId/privacy/${action}`,
-    jsonOnly,
-    zValidator('json', PersonBody, invalid),
-    async (c) => {
-      const store = await visibleStore(c, c.req.param('storeId'))
-      return c.json(await run(c.env, store, personOf(store, c.req.valid('json'))))
-    },
-  )
-}
+// Export and erase read the person the same way; the export also takes a page cursor.
+privacy.post(
+  '/:storeId/privacy/export',
+  jsonOnly,
+  zValidator('json', ExportBody, invalid),
+  async (c) => {
+    const store = await visibleStore(c, c.req.param('storeId'))
+    const body = c.req.valid('json')
+    return c.json(await exportPerson(c.env, store, personOf(store, body), body.cursor))
+  },
+)
+
+privacy.post(
+  '/:storeId/privacy/erase',
+  jsonOnly,
+  zValidator('json', PersonBody, invalid),
+  async (c) => {
+    const store = await visibleStore(c, c.req.param('storeId'))
+    return c.json(await erasePerson(c.env, store, personOf(store, c.req.valid('json'))))
+  },
+)
 
 // `plugin`: the connected WordPress site as the connect handshake recorded it, or null.
 privacy.get('/:storeId/connection', async (c) => {
@@ -64,8 +78,6 @@ privacy.get('/:storeId/connection', async (c) => {
   return c.json({
     store: { id: store.id, name: store.name },
     ...(await connectionStatus(c.env.DB, store.id)),
-    // Cartback cannot see a delivery it refused or never got: WooCommerce counts those.
-    failingWebhooks: 0,
     plugin: await connectedPlugin(c.env.DB, store.id),
   })
 })
@@ -73,6 +85,11 @@ privacy.get('/:storeId/connection', async (c) => {
 privacy.post('/:storeId/test-event', async (c) => {
   const store = await visibleStore(c, c.req.param('storeId'))
   const at = Date.now()
-  await recordTestEvent(c.env.DB, store.id, at)
+  if (!(await recordTestEvent(c.env.DB, store.id, at))) {
+    throw new AppError(
+      'CONFLICT',
+      'No WordPress site is connected to this store; connect one first.',
+    )
+  }
   return c.json({ ok: true, at: iso(at) }, 202)
 })

@@ -49,22 +49,29 @@ async function cartOf(env: Env, storeId: string, cartId: string) {
   }
 }
 
-/** Everything the store holds of the person, times as ISO text. */
-export async function exportPerson(env: Env, store: Store, person: Person) {
-  const found = await personCarts(env.DB, store.id, person)
+/**
+ * A page of everything the store holds of the person, times as ISO text: up to 50 carts after
+ * `cursor` (the last cart id of the previous page) with their messages and their part of other
+ * phones' threads and ledgers. The named address's own thread and ledger are not per cart: they
+ * come with the first page only. `nextCursor` is null on the last page.
+ */
+export async function exportPerson(env: Env, store: Store, person: Person, cursor?: string) {
+  const first = cursor === undefined
+  const { carts: found, more } = await personCarts(env.DB, store.id, person, cursor)
   const ids = found.map((c) => c.cartId)
   const carts = (await Promise.all(ids.map((id) => cartOf(env, store.id, id)))).filter(Boolean)
   const named = contactStub(env.CONTACT, refOf(store.id, person))
   const conversation: { cartId: string | null; at: string; author: string; text: string }[] = []
   const turn = (cartId: string | null) => (t: { at: number; author: string; text: string }) =>
     conversation.push({ cartId, at: iso(t.at), author: t.author, text: t.text })
-  if ('phone' in person) (await named.conversation(null)).turns.forEach(turn(null))
+  if (first && 'phone' in person) (await named.conversation(null)).turns.forEach(turn(null))
   for (const c of found) {
     if (!c.phone || ('phone' in person && c.phone === person.phone)) continue
     const other = contactStub(env.CONTACT, smsRef(store.id, c.phone))
     ;(await other.conversation(c.cartId)).turns.forEach(turn(c.cartId))
   }
-  const consent = await named.ledger()
+  // The named ledger is not per cart: the first page has it all.
+  const consent = (await named.ledger()).filter(() => first)
   for (const phone of new Set(found.map((c) => c.phone))) {
     if (!phone || ('phone' in person && phone === person.phone)) continue
     const theirs = await contactStub(env.CONTACT, smsRef(store.id, phone)).ledger()
@@ -77,16 +84,18 @@ export async function exportPerson(env: Env, store: Store, person: Person) {
     conversation: conversation.sort((a, b) => a.at.localeCompare(b.at)),
     consent: consent.sort((a, b) => a.at - b.at).map((r) => ({ ...r, at: iso(r.at) })),
     kept: { consent: CONSENT_KEPT },
+    nextCursor: more ? (ids.at(-1) ?? null) : null,
   }
 }
 
 /**
- * Erases the person's carts (each as the merchant's delete does: object, D1 rows, its thread),
- * the named contact's conversation and held state; keeps the consent ledger. Idempotent: a
- * second call finds nothing and answers zeros.
+ * Erases up to 50 of the person's carts (each as the merchant's delete does: object, D1 rows, its
+ * thread), the named contact's conversation and held state; keeps the consent ledger. `done` is
+ * false while carts remain: call again to go on (an erased cart leaves D1, so the next call
+ * starts with the rest). Idempotent: a call after `done` finds nothing and answers zeros.
  */
 export async function erasePerson(env: Env, store: Store, person: Person) {
-  const found = await personCarts(env.DB, store.id, person)
+  const { carts: found, more } = await personCarts(env.DB, store.id, person)
   const ids = found.map((c) => c.cartId)
   const messages = (await personMessages(env.DB, store.id, ids)).length
   // First the named contact (its whole thread is counted once), then each cart.
@@ -110,5 +119,6 @@ export async function erasePerson(env: Env, store: Store, person: Person) {
   return {
     erased: { carts, messages, conversation },
     kept: { consent: kept, reason: CONSENT_KEPT },
+    done: !more,
   }
 }

@@ -1,4 +1,5 @@
 import type { CouponIssuer } from '../../adapters/coupons/types'
+import { pluginConnection } from '../../db/connect'
 import { woocommerceKeys } from '../../db/stores'
 import type { CartState } from '../../domain/cart/types'
 import type { MessageInput } from '../../domain/message/compose'
@@ -43,7 +44,9 @@ export async function issueCoupon(input: {
   // A fixed amount is in the store's currency: a cart's (beacon-set) currency must not scale it.
   const exp = currencyExponent(storeCurrency)
   const amount = i.kind === 'percent' ? String(i.amount) : (i.amount / 10 ** exp).toFixed(exp)
-  const result = await coupons.create(shop, {
+  // A connected plugin reported the site's REST root (`?rest_route=/` on plain permalinks).
+  const restRoot = (await pluginConnection(db, s.storeId))?.restRoot
+  const result = await coupons.create(restRoot ? { ...shop, restRoot } : shop, {
     code,
     kind: i.kind,
     amount,
