@@ -180,7 +180,6 @@ function takeBackOrigin(db: D1Database, guard: string) {
   )
 }
 
-/** Notes the WooCommerce REST key id on the store's connection (the keys live on the store). */
 /**
  * Takes WooCommerce's key grant for the store's current connection, once: true when this call
  * took it. A callback link replayed (from a log, a Referer) finds the key id set and changes
