@@ -397,6 +397,36 @@ describe.skipIf(!hasWordPress)('the consent field on the Blocks checkout', () =>
     await context.close()
   })
 
+  it('passes the checks WooCommerce makes on a registration (the stand-in refuses what it refuses)', () => {
+    const refusals = site.json<string[]>(`$out = array();
+foreach ( array(
+	array( 'id' => 'sms-consent', 'label' => 'x', 'location' => 'contact', 'type' => 'checkbox' ),
+	array( 'id' => 'cartback/sms-consent', 'label' => 'x', 'location' => 'contact', 'type' => 'checkbox' ),
+	array( 'id' => 'a/b', 'label' => 'x', 'location' => 'sidebar', 'type' => 'checkbox' ),
+) as $field ) {
+	try { woocommerce_register_additional_checkout_field( $field ); $out[] = 'ok'; } catch ( Exception $e ) { $out[] = $e->getMessage(); }
+}
+echo wp_json_encode( $out );`)
+    expect(refusals[0]).toMatch(/namespace\/name/)
+    expect(refusals[1]).toMatch(/already registered/)
+    expect(refusals[2]).toMatch(/location is invalid/)
+  })
+
+  it('a Store API checkout without the nonce is refused and makes no order', async () => {
+    const count = () => site.php("echo count( wc_get_orders( array( 'limit' => -1 ) ) );")
+    const before = count()
+    const res = await fetch(`${site.url}/wp-json/wc/store/v1/checkout`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        billing_address: { email: 'x@example.com' },
+        additional_fields: { 'cartback/sms-consent': true },
+      }),
+    })
+    expect(res.status).toBe(401)
+    expect(count()).toBe(before)
+  })
+
   it('ticked: the script follows the field, the Store API order carries cart and consent', async () => {
     await expectOrder(blocks, { tick: true }, '(415) 555-0152', '+14155550152')
   })
