@@ -93,8 +93,6 @@ beforeAll(async () => {
   connected = (await res.json()) as Connected
   expect(connected.consentText).not.toBe('')
 
-  const plugins = join(site.root, 'wp-content/plugins')
-  execFileSync('unzip', ['-q', join(root, 'dist/cartback-woocommerce.zip'), '-d', plugins])
   cpSync(join(root, 'test/wordpress/classic-theme'), join(site.root, 'wp-content/themes/classic'), {
     recursive: true,
   })
@@ -107,10 +105,17 @@ beforeAll(async () => {
     cartback_script_url: connected.scriptUrl,
     cartback_consent_text: connected.consentText,
   }
+  // The built zip unpacked by WordPress's own unzip_file() (PclZip without the zip extension).
+  const zip = join(root, 'dist/cartback-woocommerce.zip')
+  const saved = Buffer.from(JSON.stringify(options)).toString('base64')
   site.php(`require_once ABSPATH . 'wp-admin/includes/plugin.php';
+require_once ABSPATH . 'wp-admin/includes/file.php';
+WP_Filesystem();
+$r = unzip_file( ${JSON.stringify(zip)}, WP_PLUGIN_DIR );
+if ( is_wp_error( $r ) ) { fwrite( STDERR, $r->get_error_message() ); exit( 1 ); }
 $r = activate_plugin( 'cartback/cartback.php' );
 if ( is_wp_error( $r ) ) { fwrite( STDERR, $r->get_error_message() ); exit( 1 ); }
-foreach ( json_decode( ${JSON.stringify(JSON.stringify(options))}, true ) as $k => $v ) {
+foreach ( json_decode( base64_decode( '${saved}' ), true ) as $k => $v ) {
 	update_option( $k, $v, ! in_array( $k, array( 'cartback_webhook_secret', 'cartback_api_token' ), true ) );
 }
 wp_insert_post( array( 'post_type' => 'page', 'post_status' => 'publish', 'post_title' => 'Checkout (Blocks)', 'post_name' => 'blocks-checkout', 'post_content' => '<!-- wp:woocommerce/checkout /-->' ) );
