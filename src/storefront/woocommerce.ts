@@ -188,8 +188,9 @@ function pluginConsent(text: string, send: Send) {
   document.addEventListener('change', (e) => {
     const box = e.target
     if (!(box instanceof HTMLInputElement) || box.type !== 'checkbox') return
-    // The classic checkout's `cartback_sms_consent`; the Blocks checkout's additional field
-    // `cartback/sms-consent` (rendered with that in its id). Matched by id or name.
+    // The classic checkout's `cartback_sms_consent` (id and name); the Blocks checkout's
+    // additional field `cartback/sms-consent`, which its contact form renders with the id
+    // `contact-cartback-sms-consent` and no name (createFieldProps: form id, key with / as -).
     const field = /^cartback_sms_consent$|cartback[/-]sms-consent/
     if (!field.test(box.id) && !field.test(box.name)) return
     ticked = box.checked
