@@ -142,6 +142,11 @@ class WC_Webhook {
 		return $this->data['id'];
 	}
 	public function delete( $force = false ) { unset( $GLOBALS['state']['webhooks'][ $this->data['id'] ] ); return true; }
+	public function get_topic() { return $this->data['topic']; }
+	public function get_status() { return $this->data['status']; }
+	public function get_failure_count() { return $this->data['failure_count'] ?? 0; }
+	// The ping itself is exercised against real WordPress (test/e2e/wordpress-site.test.ts).
+	public function deliver_ping() { return true; }
 }
 function wc_get_webhook( $id ) { return isset( $GLOBALS['state']['webhooks'][ $id ] ) ? new WC_Webhook( $id ) : null; }
 /** WordPress users, from the state's `users`: { ID, email, billing_phone } (the WC customer meta). */

@@ -190,7 +190,6 @@ final class Cartback_Admin {
 				__( 'Store', 'cartback' )                  => isset( $status['store']['name'] ) ? (string) $status['store']['name'] : '',
 				__( 'Last event received', 'cartback' )    => ! empty( $status['lastEventAt'] ) ? (string) $status['lastEventAt'] : $never,
 				__( 'Last webhook delivered', 'cartback' ) => ! empty( $status['lastWebhookAt'] ) ? (string) $status['lastWebhookAt'] : $never,
-				__( 'Failing webhooks', 'cartback' )       => isset( $status['failingWebhooks'] ) ? (string) (int) $status['failingWebhooks'] : '0',
 			);
 			echo '<table class="widefat striped"><tbody>';
 			foreach ( $rows as $label => $value ) {
@@ -198,11 +197,41 @@ final class Cartback_Admin {
 			}
 			echo '</tbody></table>';
 		}
+		self::render_webhooks();
 		echo '<p>';
 		self::button( 'cartback_test_event', __( 'Send a test event', 'cartback' ), 'secondary' );
 		self::button( 'cartback_disconnect', __( 'Disconnect', 'cartback' ), 'delete' );
 		printf( ' <a class="button" href="%1$s" target="_blank" rel="noopener">%2$s</a>', esc_url( Cartback_Options::base_url() . '/login' ), esc_html__( 'Open the Cartback dashboard', 'cartback' ) );
 		echo '</p></div>';
+	}
+
+	/**
+	 * The order webhooks as WooCommerce reports them (its failure count and status), so a
+	 * failing delivery shows here even when Cartback never hears of it.
+	 */
+	private static function render_webhooks() {
+		$health = Cartback_Webhooks::health();
+		$bad    = count( array_filter( $health, static fn( $h ) => ! $h['ok'] ) );
+		echo '<h3>' . esc_html__( 'Order webhooks (from WooCommerce)', 'cartback' ) . '</h3>';
+		if ( array() === $health ) {
+			echo '<p class="cartback-webhooks-failing">' . esc_html__( 'No order webhooks: orders do not reach Cartback. Connect again to create them.', 'cartback' ) . '</p>';
+			return;
+		}
+		printf(
+			'<p class="%1$s">%2$s</p>',
+			$bad ? 'cartback-webhooks-failing' : 'cartback-webhooks-ok',
+			esc_html(
+				$bad
+					/* translators: %d: number of failing webhooks. */
+					? sprintf( _n( '%d webhook is failing: orders may not reach Cartback.', '%d webhooks are failing: orders may not reach Cartback.', $bad, 'cartback' ), $bad )
+					: __( 'Both webhooks are delivering.', 'cartback' )
+			)
+		);
+		echo '<table class="widefat striped cartback-webhooks"><tbody>';
+		foreach ( $health as $h ) {
+			printf( '<tr><th scope="row"><code>%1$s</code></th><td>%2$s</td></tr>', esc_html( $h['topic'] ), esc_html( $h['says'] ) );
+		}
+		echo '</tbody></table>';
 	}
 
 	/**
