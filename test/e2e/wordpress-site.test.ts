@@ -205,7 +205,6 @@ describe.skipIf(!hasWordPress)('the plugin zip in a real WordPress', () => {
     expect(key?.consumer_key).toMatch(/^[0-9a-f]{64}$/)
     expect((await storeView()).woocommerceApiConfigured).toBe(true)
     token = String(option('cartback_api_token'))
-    await page.screenshot({ path: shot('wordpress-plugin-settings'), fullPage: true })
   })
 
   it("an order saved with WC_Order reaches Cartback through WooCommerce's signed webhook", async () => {
@@ -217,7 +216,15 @@ describe.skipIf(!hasWordPress)('the plugin zip in a real WordPress', () => {
       })
     const items = [{ id: 'tee', name: 'Ocean Tee', price: 2400, quantity: 2 }]
     expect((await beacon({ type: 'cart', items, currency: 'USD' })).status).toBe(202)
-    expect((await beacon({ type: 'contact', contact: { email } })).status).toBe(202)
+    const consent = { sms: true, text: String(option('cartback_consent_text')) }
+    const contact = { email, phone: '(415) 555-2671' }
+    const ticked = await beacon({
+      type: 'contact',
+      contact,
+      consent,
+      page: `${site.url}/checkout/`,
+    })
+    expect(ticked.status).toBe(202)
     const id = site.php(`$order = new WC_Order();
 $order->set_status( 'processing' );
 $order->set_total( '48.00' );
@@ -253,10 +260,12 @@ echo $order->save();`)
     expect(await notice()).toBe(
       "Cartback received the test event. It shows as the store's last event below.",
     )
-    expect(Date.parse(await lastEvent.innerText())).toBeGreaterThan(Date.now() - 60_000)
+    // In the site's date format, and how long ago: the test event is seconds old.
+    expect(await lastEvent.innerText()).toMatch(/ \(\d+ seconds? ago\)$/)
     expect(
-      await page.locator('tr', { hasText: 'Last webhook delivered' }).innerText(),
-    ).not.toContain('never yet')
+      await page.locator('tr', { hasText: 'Last webhook delivered' }).locator('td').innerText(),
+    ).toMatch(/ \((\d+ seconds?|1 min) ago\)$/)
+    await page.screenshot({ path: shot('wordpress-plugin-settings'), fullPage: true })
 
     // Cartback is moved away from order.created's URL (through WooCommerce's own WC_Webhook):
     // deliveries fail, WooCommerce counts them and turns the webhook off after more than 5.
@@ -282,6 +291,7 @@ foreach ( $ids as $id ) {
     expect(await page.locator('.cartback-webhooks').innerText()).toContain(
       'WooCommerce turned it off after repeated failed deliveries.',
     )
+    await page.screenshot({ path: shot('wordpress-plugin-webhook-failing'), fullPage: true })
   })
 
   it("exports and erases the shopper through WordPress's privacy tools; consent is kept", async () => {
@@ -312,10 +322,20 @@ echo wp_json_encode( $out );`)
     const exported = run('exporters')
     expect(JSON.stringify(exported.data)).toContain(cart)
     expect(JSON.stringify(exported.data)).toContain('cartback-kept')
+    expect(JSON.stringify(exported.data)).toContain('cartback-consent')
     const erased = run('erasers')
     expect(erased.removed).toBe(true)
+    // WordPress shows the eraser's messages to the admin: the consent evidence stays, and why.
+    expect(erased.messages).toEqual([
+      expect.stringMatching(/^Cartback kept \d+ consent record\(s\): .*proof of consent/),
+    ])
     const again = run('exporters')
     expect(JSON.stringify(again.data)).not.toContain(cart)
+    // The consent evidence itself is still in Cartback's ledger for the phone.
+    const ledger = await worker.api<{ records: { granted: boolean }[] }>(
+      `/contacts/${store.id}/consent?phone=${encodeURIComponent('(415) 555-2671')}&format=json`,
+    )
+    expect(ledger.body.records).toEqual([expect.objectContaining({ granted: true })])
   })
 
   it('disconnects: webhooks and keys gone from WooCommerce, Cartback forgot them', async () => {

@@ -44,6 +44,9 @@ function apply_filters( $hook, $value ) {
 }
 function is_admin() { return true; }
 function plugin_basename( $file ) { return basename( dirname( $file ) ) . '/' . basename( $file ); }
+// Dates as WordPress formats them (the real ones run in test/e2e/wordpress-site.test.ts).
+function wp_date( $format, $timestamp ) { return gmdate( '' !== trim( $format ) ? $format : 'Y-m-d H:i', $timestamp ); }
+function human_time_diff( $from, $to = 0 ) { return max( 1, ( $to ?: time() ) - $from ) . ' secs'; }
 
 // Options and transients.
 function get_option( $name, $default = false ) {

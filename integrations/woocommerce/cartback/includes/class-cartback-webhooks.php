@@ -85,7 +85,7 @@ final class Cartback_Webhooks {
 				$says = __( 'Paused in WooCommerce → Settings → Advanced → Webhooks: orders are not sent.', 'cartback' );
 			} elseif ( $failures > 0 ) {
 				/* translators: %d: number of failed deliveries. */
-				$says = sprintf( _n( 'The last delivery failed (%d in a row). WooCommerce turns the webhook off after 5 more.', 'The last %d deliveries failed. WooCommerce turns the webhook off after repeated failures.', $failures, 'cartback' ), $failures );
+				$says = sprintf( _n( 'The last delivery failed (%d in a row). WooCommerce turns a webhook off after repeated failures.', 'The last %d deliveries failed. WooCommerce turns the webhook off after repeated failures.', $failures, 'cartback' ), $failures );
 			} else {
 				$says = __( 'Delivering', 'cartback' );
 			}
