@@ -205,6 +205,20 @@ describe.skipIf(!hasWordPress)('the plugin zip in a real WordPress', () => {
     expect(key?.consumer_key).toMatch(/^[0-9a-f]{64}$/)
     expect((await storeView()).woocommerceApiConfigured).toBe(true)
     token = String(option('cartback_api_token'))
+
+    // Approving the same link again: Cartback refuses the second grant, so WooCommerce shows its
+    // own error and deletes the key it had just made; the first key stays.
+    await page.goBack()
+    await page.waitForURL(/wc-auth\/v1\/authorize/)
+    const [denied] = await Promise.all([
+      page.waitForResponse((r) => r.url().includes('/wc-auth/v1/access_granted')),
+      page.click('a.wc-auth-approve'),
+    ])
+    expect(denied.status()).toBe(401)
+    expect(await page.textContent('body')).toContain(
+      'Error: An error occurred in the request and at the time were unable to send the consumer data.',
+    )
+    expect(keys().map((k) => k.key_id)).toEqual([key?.key_id])
   })
 
   it("an order saved with WC_Order reaches Cartback through WooCommerce's signed webhook", async () => {
