@@ -159,6 +159,29 @@ describe.skipIf(!hasWordPress)('the plugin zip in a real WordPress', () => {
     expect(webhooks()).toEqual([])
   })
 
+  it("WooCommerce's authorize endpoint sends a visitor to log in and wants an https callback", async () => {
+    const authorize = (callback: string) =>
+      `${site.url}/wc-auth/v1/authorize?${new URLSearchParams({
+        app_name: 'Cartback',
+        scope: 'read_write',
+        user_id: store.id,
+        return_url: `${site.url}/wp-admin/`,
+        callback_url: callback,
+      })}`
+    const visitor = await browser.newPage()
+    await visitor.goto(authorize(`${proxy.url}/v1/connect/wc-auth/x/y`))
+    expect(visitor.url()).toContain(`${site.url}/wp-login.php?redirect_to=`)
+    await visitor.close()
+    const insecure = await page.goto(authorize(`http://127.0.0.1:1/callback`))
+    expect(insecure?.status()).toBe(401)
+    expect(await page.textContent('body')).toContain(
+      'Error: The callback_url needs to be over SSL.',
+    )
+    const scope = await page.goto(authorize(`${proxy.url}/cb`).replace('read_write', 'admin'))
+    expect(scope?.status()).toBe(401)
+    expect(await page.textContent('body')).toContain('Error: Invalid scope admin.')
+  })
+
   it('a denied approval says coupons will not work; connecting again and approving works', async () => {
     const code = await issueCode()
     await submitConnect(proxy.url, code)
