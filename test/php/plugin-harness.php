@@ -44,6 +44,9 @@ function apply_filters( $hook, $value ) {
 }
 function is_admin() { return true; }
 function plugin_basename( $file ) { return basename( dirname( $file ) ) . '/' . basename( $file ); }
+// Dates as WordPress formats them (the real ones run in test/e2e/wordpress-site.test.ts).
+function wp_date( $format, $timestamp ) { return gmdate( '' !== trim( $format ) ? $format : 'Y-m-d H:i', $timestamp ); }
+function human_time_diff( $from, $to = 0 ) { return max( 1, ( $to ?: time() ) - $from ) . ' secs'; }
 
 // Options and transients.
 function get_option( $name, $default = false ) {
@@ -142,6 +145,11 @@ class WC_Webhook {
 		return $this->data['id'];
 	}
 	public function delete( $force = false ) { unset( $GLOBALS['state']['webhooks'][ $this->data['id'] ] ); return true; }
+	public function get_topic() { return $this->data['topic']; }
+	public function get_status() { return $this->data['status']; }
+	public function get_failure_count() { return $this->data['failure_count'] ?? 0; }
+	// The ping itself is exercised against real WordPress (test/e2e/wordpress-site.test.ts).
+	public function deliver_ping() { return true; }
 }
 function wc_get_webhook( $id ) { return isset( $GLOBALS['state']['webhooks'][ $id ] ) ? new WC_Webhook( $id ) : null; }
 /** WordPress users, from the state's `users`: { ID, email, billing_phone } (the WC customer meta). */

@@ -186,23 +186,67 @@ final class Cartback_Admin {
 			echo '<p>' . esc_html( $status->get_error_message() ) . '</p>';
 		} else {
 			$never = __( 'never yet', 'cartback' );
-			$rows  = array(
-				__( 'Store', 'cartback' )                  => isset( $status['store']['name'] ) ? (string) $status['store']['name'] : '',
-				__( 'Last event received', 'cartback' )    => ! empty( $status['lastEventAt'] ) ? (string) $status['lastEventAt'] : $never,
-				__( 'Last webhook delivered', 'cartback' ) => ! empty( $status['lastWebhookAt'] ) ? (string) $status['lastWebhookAt'] : $never,
-				__( 'Failing webhooks', 'cartback' )       => isset( $status['failingWebhooks'] ) ? (string) (int) $status['failingWebhooks'] : '0',
-			);
+			$name  = isset( $status['store']['name'] ) ? (string) $status['store']['name'] : '';
 			echo '<table class="widefat striped"><tbody>';
-			foreach ( $rows as $label => $value ) {
-				printf( '<tr><th scope="row">%1$s</th><td>%2$s</td></tr>', esc_html( $label ), esc_html( $value ) );
-			}
+			printf( '<tr><th scope="row">%1$s</th><td>%2$s</td></tr>', esc_html__( 'Store', 'cartback' ), esc_html( $name ) );
+			self::time_row( __( 'Last event received', 'cartback' ), isset( $status['lastEventAt'] ) ? $status['lastEventAt'] : null, $never );
+			self::time_row( __( 'Last webhook delivered', 'cartback' ), isset( $status['lastWebhookAt'] ) ? $status['lastWebhookAt'] : null, $never );
 			echo '</tbody></table>';
 		}
+		self::render_webhooks();
 		echo '<p>';
 		self::button( 'cartback_test_event', __( 'Send a test event', 'cartback' ), 'secondary' );
 		self::button( 'cartback_disconnect', __( 'Disconnect', 'cartback' ), 'delete' );
 		printf( ' <a class="button" href="%1$s" target="_blank" rel="noopener">%2$s</a>', esc_url( Cartback_Options::base_url() . '/login' ), esc_html__( 'Open the Cartback dashboard', 'cartback' ) );
 		echo '</p></div>';
+	}
+
+	/**
+	 * A row with a time from Cartback (ISO 8601), shown in the site's date and time format and
+	 * how long ago, the exact time kept in the <time> element.
+	 *
+	 * @param string $label The row's label.
+	 * @param mixed  $iso   The time, or null.
+	 * @param string $never What to say when there is none.
+	 */
+	private static function time_row( $label, $iso, $never ) {
+		$at = is_string( $iso ) ? strtotime( $iso ) : false;
+		if ( false === $at ) {
+			printf( '<tr><th scope="row">%1$s</th><td>%2$s</td></tr>', esc_html( $label ), esc_html( $never ) );
+			return;
+		}
+		/* translators: 1: date and time, 2: how long ago, e.g. "5 mins". */
+		$text = sprintf( __( '%1$s (%2$s ago)', 'cartback' ), wp_date( get_option( 'date_format' ) . ' ' . get_option( 'time_format' ), $at ), human_time_diff( $at ) );
+		printf( '<tr><th scope="row">%1$s</th><td><time datetime="%2$s">%3$s</time></td></tr>', esc_html( $label ), esc_attr( $iso ), esc_html( $text ) );
+	}
+
+	/**
+	 * The order webhooks as WooCommerce reports them (its failure count and status), so a
+	 * failing delivery shows here even when Cartback never hears of it.
+	 */
+	private static function render_webhooks() {
+		$health = Cartback_Webhooks::health();
+		$bad    = count( array_filter( $health, static fn( $h ) => ! $h['ok'] ) );
+		echo '<h3>' . esc_html__( 'Order webhooks (from WooCommerce)', 'cartback' ) . '</h3>';
+		if ( array() === $health ) {
+			echo '<p class="cartback-webhooks-failing">' . esc_html__( 'No order webhooks: orders do not reach Cartback. Connect again to create them.', 'cartback' ) . '</p>';
+			return;
+		}
+		printf(
+			'<p class="%1$s">%2$s</p>',
+			$bad ? 'cartback-webhooks-failing' : 'cartback-webhooks-ok',
+			esc_html(
+				$bad
+					/* translators: %d: number of failing webhooks. */
+					? sprintf( _n( '%d webhook is failing: orders may not reach Cartback.', '%d webhooks are failing: orders may not reach Cartback.', $bad, 'cartback' ), $bad )
+					: __( 'Both webhooks are delivering.', 'cartback' )
+			)
+		);
+		echo '<table class="widefat striped cartback-webhooks"><tbody>';
+		foreach ( $health as $h ) {
+			printf( '<tr><th scope="row"><code>%1$s</code></th><td>%2$s</td></tr>', esc_html( $h['topic'] ), esc_html( $h['says'] ) );
+		}
+		echo '</tbody></table>';
 	}
 
 	/**

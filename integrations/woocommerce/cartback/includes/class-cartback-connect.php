@@ -156,7 +156,7 @@ final class Cartback_Connect {
 	 * Deletes the REST keys WooCommerce's app authorization created for Cartback. WC_Auth names
 	 * them "<app_name> - API (<date>)".
 	 */
-	private static function revoke_keys() {
+	public static function revoke_keys() {
 		global $wpdb;
 		$app = (string) get_option( Cartback_Options::WC_AUTH_APP, '' );
 		if ( '' === $app ) {

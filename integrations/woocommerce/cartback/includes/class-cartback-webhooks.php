@@ -51,20 +51,62 @@ final class Cartback_Webhooks {
 			$ids[] = $id;
 		}
 		update_option( Cartback_Options::WEBHOOK_IDS, $ids, false );
+		// WooCommerce's REST API pings a webhook it creates; so does this, and a ping Cartback
+		// does not answer means no order would reach it either.
+		$ping = wc_get_webhook( $ids[0] )->deliver_ping();
+		if ( is_wp_error( $ping ) ) {
+			self::remove();
+			/* translators: 1: the webhook URL, 2: WooCommerce's error. */
+			return new WP_Error( 'cartback_ping', sprintf( __( 'WooCommerce could not deliver a test webhook to %1$s (%2$s), so no webhooks were kept. If Cartback runs on a port other than 80, 443 or 8080, WordPress refuses it unless the http_allowed_safe_ports filter allows that port (see the plugin\'s FAQ).', 'cartback' ), $delivery_url, $ping->get_error_message() ) );
+		}
 		return $ids;
+	}
+
+	/**
+	 * How WooCommerce says each of this plugin's webhooks is doing, in plain words.
+	 *
+	 * @return array<int, array{topic: string, ok: bool, says: string}> One entry per webhook.
+	 */
+	public static function health() {
+		$ids = get_option( Cartback_Options::WEBHOOK_IDS, array() );
+		$out = array();
+		foreach ( is_array( $ids ) ? $ids : array() as $id ) {
+			$webhook = function_exists( 'wc_get_webhook' ) ? wc_get_webhook( (int) $id ) : null;
+			if ( ! $webhook ) {
+				/* translators: %d: webhook id. */
+				$out[] = array( 'topic' => '#' . (int) $id, 'ok' => false, 'says' => sprintf( __( 'Webhook %d is gone from WooCommerce. Connect again to create it.', 'cartback' ), (int) $id ) );
+				continue;
+			}
+			$failures = (int) $webhook->get_failure_count();
+			$status   = $webhook->get_status();
+			if ( 'disabled' === $status ) {
+				$says = __( 'WooCommerce turned it off after repeated failed deliveries. Check that Cartback is reachable, then connect again.', 'cartback' );
+			} elseif ( 'active' !== $status ) {
+				$says = __( 'Paused in WooCommerce → Settings → Advanced → Webhooks: orders are not sent.', 'cartback' );
+			} elseif ( $failures > 0 ) {
+				/* translators: %d: number of failed deliveries. */
+				$says = sprintf( _n( 'The last delivery failed (%d in a row). WooCommerce turns a webhook off after repeated failures.', 'The last %d deliveries failed. WooCommerce turns the webhook off after repeated failures.', $failures, 'cartback' ), $failures );
+			} else {
+				$says = __( 'Delivering', 'cartback' );
+			}
+			$out[] = array( 'topic' => $webhook->get_topic(), 'ok' => 'active' === $status && 0 === $failures, 'says' => $says );
+		}
+		return $out;
 	}
 
 	/**
 	 * Deletes the webhooks this plugin created (and only those).
 	 */
 	public static function remove() {
+		global $wpdb;
 		$ids = get_option( Cartback_Options::WEBHOOK_IDS, array() );
-		if ( is_array( $ids ) && function_exists( 'wc_get_webhook' ) ) {
-			foreach ( $ids as $id ) {
-				$webhook = wc_get_webhook( (int) $id );
-				if ( $webhook ) {
-					$webhook->delete( true );
-				}
+		foreach ( is_array( $ids ) ? $ids : array() as $id ) {
+			$webhook = function_exists( 'wc_get_webhook' ) ? wc_get_webhook( (int) $id ) : null;
+			if ( $webhook ) {
+				$webhook->delete( true );
+			} elseif ( ! function_exists( 'wc_get_webhook' ) ) {
+				// WooCommerce is inactive (uninstall): its table is still there, and so are the rows.
+				$wpdb->delete( $wpdb->prefix . 'wc_webhooks', array( 'webhook_id' => (int) $id ), array( '%d' ) ); // phpcs:ignore WordPress.DB.DirectDatabaseQuery
 			}
 		}
 		update_option( Cartback_Options::WEBHOOK_IDS, array(), false );
