@@ -105,15 +105,7 @@ function wc_get_user_agent() {
 	return isset( $_SERVER['HTTP_USER_AGENT'] ) ? wc_clean( wp_unslash( $_SERVER['HTTP_USER_AGENT'] ) ) : ''; // phpcs:ignore
 }
 
-/**
- * wc_clean(): sanitize_text_field over scalars and arrays.
- *
- * @param mixed $value Value.
- * @return mixed
- */
-function wc_clean( $value ) {
-	return is_array( $value ) ? array_map( 'wc_clean', $value ) : ( is_scalar( $value ) ? sanitize_text_field( $value ) : $value );
-}
+// wc_clean() is in class-wc-auth.php (both files use it; one definition).
 
 /**
  * WC_Geolocation::get_ip_address(), as far as a direct connection goes (no proxy headers).
