@@ -162,21 +162,9 @@ add_filter( 'pre_wp_mail', static function ( $null, $atts ) {
 export type SiteOptions = {
   /** Lines added to wp-config.php before WordPress loads. */
   config?: string
-  /**
-   * Ports `wp_safe_remote_*` may call besides 80, 443 and 8080 (WordPress's
-   * `http_allowed_safe_ports` filter, in an mu-plugin), as a merchant testing against a local
-   * Cartback needs.
-   */
-  safePorts?: number[]
   /** A PEM certificate WordPress's HTTP API trusts too (appended to its ca-bundle.crt). */
   trust?: string
 }
-
-const safePortsPlugin = (ports: number[]) => `<?php
-add_filter( 'http_allowed_safe_ports', static function ( $ports ) {
-	return array_merge( $ports, ${JSON.stringify(ports)} );
-} );
-`
 
 /**
  * Copies Debian's WordPress to a temporary folder, starts MariaDB and `php -S`, installs the
@@ -197,11 +185,6 @@ export async function startWordPress(options: SiteOptions = {}): Promise<Site> {
   writeFileSync(join(root, 'wp-config.php'), config(db.socket, url, options.config ?? ''))
   writeFileSync(join(root, 'router.php'), ROUTER)
   writeFileSync(join(root, 'wp-content/mu-plugins/mail.php'), MAIL)
-  if (options.safePorts?.length)
-    writeFileSync(
-      join(root, 'wp-content/mu-plugins/safe-ports.php'),
-      safePortsPlugin(options.safePorts),
-    )
   if (options.trust)
     appendFileSync(join(root, 'wp-includes/certificates/ca-bundle.crt'), `\n${options.trust}\n`)
   const admin = { user: 'admin', password: randomBytes(9).toString('base64url') }

@@ -48,6 +48,7 @@ add_action(
 	}
 );
 
+Cartback_Webhooks::register();
 Cartback_Storefront::register();
 Cartback_Checkout::register();
 Cartback_Privacy::register();

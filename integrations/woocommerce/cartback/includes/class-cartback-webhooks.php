@@ -15,6 +15,71 @@ final class Cartback_Webhooks {
 	const TOPICS = array( 'order.created', 'order.updated' );
 
 	/**
+	 * What WooCommerce posts to Cartback, under the Cartback URL: the order webhooks and the
+	 * app authorization's key callback.
+	 */
+	const PATHS = array( '/webhooks/woocommerce/', '/v1/connect/wc-auth/' );
+
+	/**
+	 * WooCommerce posts webhooks and the app authorization's keys with wp_safe_remote_*, which
+	 * WordPress sends only to ports 80, 443 and 8080 and never to a loopback or private address
+	 * of another host. A Cartback on another port or on this machine (a local Cartback, the near
+	 * end of a tunnel) is still the URL the merchant typed: let those posts through to it, and
+	 * nothing else.
+	 */
+	public static function register() {
+		add_filter( 'http_allowed_safe_ports', array( __CLASS__, 'allow_port' ), 10, 3 );
+		add_filter( 'http_request_host_is_external', array( __CLASS__, 'allow_host' ), 10, 3 );
+	}
+
+	/**
+	 * Adds the Cartback URL's port for a post to Cartback.
+	 *
+	 * @param int[]  $ports The allowed ports.
+	 * @param string $host  The host asked for.
+	 * @param string $url   The URL asked for.
+	 * @return int[]
+	 */
+	public static function allow_port( $ports, $host, $url ) {
+		$port = self::to_cartback( $url ) ? wp_parse_url( $url, PHP_URL_PORT ) : null;
+		if ( $port && is_array( $ports ) ) {
+			$ports[] = (int) $port;
+		}
+		return $ports;
+	}
+
+	/**
+	 * Treats the Cartback host as reachable for a post to Cartback.
+	 *
+	 * @param bool   $external Whether WordPress already allows it.
+	 * @param string $host     The host asked for.
+	 * @param string $url      The URL asked for.
+	 * @return bool
+	 */
+	public static function allow_host( $external, $host, $url ) {
+		return $external || self::to_cartback( $url );
+	}
+
+	/**
+	 * Whether a URL is one of Cartback's endpoints WooCommerce posts to.
+	 *
+	 * @param string $url A URL.
+	 * @return bool
+	 */
+	private static function to_cartback( $url ) {
+		$base = Cartback_Options::base_url();
+		if ( '' === $base || ! is_string( $url ) ) {
+			return false;
+		}
+		foreach ( self::PATHS as $path ) {
+			if ( 0 === strpos( $url, $base . $path ) ) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
 	 * Creates both webhooks, replacing any this plugin made before.
 	 *
 	 * @param string $delivery_url Cartback's webhook URL for this store.
@@ -57,7 +122,7 @@ final class Cartback_Webhooks {
 		if ( is_wp_error( $ping ) ) {
 			self::remove();
 			/* translators: 1: the webhook URL, 2: WooCommerce's error. */
-			return new WP_Error( 'cartback_ping', sprintf( __( 'WooCommerce could not deliver a test webhook to %1$s (%2$s), so no webhooks were kept. If Cartback runs on a port other than 80, 443 or 8080, WordPress refuses it unless the http_allowed_safe_ports filter allows that port (see the plugin\'s FAQ).', 'cartback' ), $delivery_url, $ping->get_error_message() ) );
+			return new WP_Error( 'cartback_ping', sprintf( __( 'WooCommerce could not deliver a test webhook to %1$s (%2$s), so no webhooks were kept. Check that this server can reach your Cartback URL.', 'cartback' ), $delivery_url, $ping->get_error_message() ) );
 		}
 		return $ids;
 	}
