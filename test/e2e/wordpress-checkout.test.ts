@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, shot } from '../browser'
 import { deliver } from '../wordpress'
 import { hasWordPress, type Site, startWordPress } from '../wordpress/site'
+import { storeFor } from '../wordpress/store'
 import { startWorker, until, type Worker } from '../worker'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -61,17 +62,7 @@ beforeAll(async () => {
   if (!hasWordPress) return
   execFileSync('node', [join(root, 'scripts/build-plugin.mjs')], { stdio: 'ignore' })
   ;[worker, site, browser] = await Promise.all([startWorker(), startWordPress(), launchChromium()])
-  const created = await worker.api<Store>('/stores', {
-    method: 'POST',
-    body: JSON.stringify({
-      name: 'Harbor Goods',
-      url: `${site.url}/`,
-      currency: 'USD',
-      allowedOrigins: [],
-    }),
-  })
-  expect(created.status, JSON.stringify(created.body)).toBe(201)
-  store = created.body
+  store = await storeFor<Store>(worker, site)
   // The connect handshake's answer, from the real endpoint, saved as the plugin saves it (the
   // admin screen that does this is tested in wordpress-site.test.ts).
   const code = await worker.api<{ code: string }>(`/stores/${store.id}/connect-codes`, {

@@ -11,6 +11,7 @@ import { freePort } from '../../scripts/lib/dev-server.mjs'
 import { launchChromium, shot } from '../browser'
 import { type HttpsProxy, httpsProxy, selfSigned } from '../wordpress/https-proxy'
 import { hasWordPress, type Site, startWordPress } from '../wordpress/site'
+import { storeFor } from '../wordpress/store'
 import { startWorker, until, type Worker } from '../worker'
 
 const root = join(import.meta.dirname, '..', '..')
@@ -60,17 +61,7 @@ beforeAll(async () => {
     launchChromium(),
   ])
   proxy = await httpsProxy(tls, worker.url, port)
-  const created = await worker.api<Store>('/stores', {
-    method: 'POST',
-    body: JSON.stringify({
-      name: 'Harbor Goods',
-      url: `${site.url}/`,
-      currency: 'USD',
-      allowedOrigins: [],
-    }),
-  })
-  expect(created.status, JSON.stringify(created.body)).toBe(201)
-  store = created.body
+  store = await storeFor<Store>(worker, site)
   page = await browser.newPage()
   page.setDefaultTimeout(15_000)
 }, 180_000)
@@ -99,6 +90,16 @@ const keys = () =>
 const option = (name: string) =>
   site.json<unknown>(`echo wp_json_encode( get_option( '${name}', null ) );`)
 const notice = async () => (await page.locator('.notice p').first().innerText()).trim()
+/** Nothing of the connection left in WooCommerce, and Cartback refuses the plugin's token. */
+async function expectDisconnected(pluginToken: string) {
+  expect(webhooks()).toEqual([])
+  expect(keys()).toEqual([])
+  expect((await storeView()).woocommerceApiConfigured).toBe(false)
+  const refused = await fetch(`${worker.url}/api/v1/stores/${store.id}/connection`, {
+    headers: { Authorization: `Bearer ${pluginToken}` },
+  })
+  expect(refused.status).toBe(401)
+}
 const settings = () => page.goto(`${site.url}/wp-admin/admin.php?page=cartback`)
 
 async function logIn() {
@@ -383,13 +384,7 @@ echo wp_json_encode( $out );`)
       page.getByRole('button', { name: 'Disconnect' }).click(),
     ])
     expect(await notice()).toMatch(/^Disconnected/)
-    expect(webhooks()).toEqual([])
-    expect(keys()).toEqual([])
-    expect((await storeView()).woocommerceApiConfigured).toBe(false)
-    const refused = await fetch(`${worker.url}/api/v1/stores/${store.id}/connection`, {
-      headers: { Authorization: `Bearer ${token}` },
-    })
-    expect(refused.status).toBe(401)
+    await expectDisconnected(token)
   })
 
   it("deleting the plugin (WordPress's uninstall_plugin) removes its options, webhooks and keys", async () => {
@@ -405,12 +400,6 @@ uninstall_plugin( 'cartback/cartback.php' );
 global $wpdb;
 echo wp_json_encode( array( 'options' => $wpdb->get_col( "SELECT option_name FROM {$wpdb->options} WHERE option_name LIKE 'cartback%'" ) ) );`)
     expect(left.options).toEqual([])
-    expect(webhooks()).toEqual([])
-    expect(keys()).toEqual([])
-    expect((await storeView()).woocommerceApiConfigured).toBe(false)
-    const refused = await fetch(`${worker.url}/api/v1/stores/${store.id}/connection`, {
-      headers: { Authorization: `Bearer ${token}` },
-    })
-    expect(refused.status).toBe(401)
+    await expectDisconnected(token)
   })
 })
