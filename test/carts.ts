@@ -48,6 +48,7 @@ export async function age(stub: DurableObjectStub<CartObject>, ms: number) {
       lastActivityAt: s.lastActivityAt - ms,
       createdAt: s.createdAt - ms,
       abandonedAt: shift(s.abandonedAt),
+      abandonDueAt: shift(s.abandonDueAt),
       restoredAt: shift(s.restoredAt),
     })
   })

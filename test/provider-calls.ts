@@ -70,6 +70,7 @@ export async function later(stub: DurableObjectStub<CartObject>, ms: number, pat
     s.storage.kv.put('state', {
       ...st,
       abandonedAt: shift(st.abandonedAt),
+      abandonDueAt: shift(st.abandonDueAt),
       runs: st.runs.map((r) => ({ ...r, dueAt: r.dueAt - ms, notBefore: shift(r.notBefore) })),
     })
     s.storage.sql.exec('UPDATE outbox SET next_at = 0')

@@ -20,6 +20,7 @@ type CartRow = {
   updated_at: number
   last_activity_at: number
   abandoned_at: number | null
+  abandon_due_at: number | null
   restored_at: number | null
   recovered_at: number | null
   recovered_revenue: number
@@ -43,6 +44,7 @@ const CART_COLUMNS = columns<CartRow>({
   updated_at: true,
   last_activity_at: true,
   abandoned_at: true,
+  abandon_due_at: true,
   restored_at: true,
   recovered_at: true,
   recovered_revenue: true,
@@ -83,6 +85,7 @@ function toSummary(r: CartRow): CartSummary {
     lastActivityAt: iso(r.last_activity_at),
   }
   if (r.abandoned_at !== null) s.abandonedAt = iso(r.abandoned_at)
+  if (r.abandon_due_at !== null) s.abandonDueAt = iso(r.abandon_due_at)
   if (r.restored_at !== null) s.restoredAt = iso(r.restored_at)
   if (r.recovered_at !== null) {
     s.recoveredAt = iso(r.recovered_at)

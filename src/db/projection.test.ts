@@ -2,6 +2,7 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { cartId } from '#test/carts'
 import type { CartReport } from '../domain/cart/report'
+import { listCarts } from './carts'
 import { eraseCartRows, writeCartReports } from './projection'
 
 const T = 1_790_000_000_000
@@ -22,6 +23,7 @@ function report(o: Partial<CartReport> = {}): CartReport {
     updatedAt: T,
     lastActivityAt: T,
     abandonedAt: null,
+    abandonDueAt: null,
     restoredAt: null,
     recoveredAt: null,
     convertedAt: null,
@@ -46,6 +48,28 @@ const row = (storeId: string, id: string) =>
     .first<{ revision: number; status: string; total: number }>()
 
 describe('writeCartReports', () => {
+  it('keeps when the cart noticed its abandonment and the deadline it was for', async () => {
+    const id = cartId()
+    await writeCartReports(env.DB, [
+      report({
+        cartId: id,
+        revision: 2,
+        status: 'abandoned',
+        abandonedAt: T + 61_250,
+        abandonDueAt: T + 60_000,
+      }),
+    ])
+    const { carts } = await listCarts(env.DB, {
+      storeIds: ['st_projection'],
+      search: { id },
+      limit: 1,
+    })
+    expect(carts[0]).toMatchObject({
+      abandonedAt: new Date(T + 61_250).toISOString(),
+      abandonDueAt: new Date(T + 60_000).toISOString(),
+    })
+  })
+
   it('never lets an older report overwrite a newer one', async () => {
     const id = cartId()
     await writeCartReports(env.DB, [

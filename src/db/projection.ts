@@ -12,9 +12,10 @@ const NOT_ERASED = `NOT EXISTS (SELECT 1 FROM cart_tombstones t
 const UPSERT_CART = `INSERT INTO carts (store_id, cart_id, revision, status, currency, total,
   item_count, email, phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at,
   recovered_at, converted_at, lost_at, order_id, recovered_revenue, revenue_currency,
-  recovered_step, recovered_channel, channels, clicked_at, step_id, steps_done, steps_total)
+  recovered_step, recovered_channel, channels, clicked_at, step_id, steps_done, steps_total,
+  abandon_due_at)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-  ?21, ?22, ?23, ?24, ?25, ?26, ?27
+  ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28
 WHERE ${NOT_ERASED}
 ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   status = excluded.status, currency = excluded.currency, total = excluded.total,
@@ -26,7 +27,8 @@ ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   recovered_revenue = excluded.recovered_revenue, revenue_currency = excluded.revenue_currency,
   recovered_step = excluded.recovered_step, recovered_channel = excluded.recovered_channel,
   channels = excluded.channels, clicked_at = excluded.clicked_at, step_id = excluded.step_id,
-  steps_done = excluded.steps_done, steps_total = excluded.steps_total
+  steps_done = excluded.steps_done, steps_total = excluded.steps_total,
+  abandon_due_at = excluded.abandon_due_at
 WHERE excluded.revision > carts.revision`
 
 const UPSERT_ORDER = `INSERT INTO orders (store_id, cart_id, revision, order_id, status, paid,
@@ -92,6 +94,7 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
           r.stepId,
           r.stepsDone,
           r.stepsTotal,
+          r.abandonDueAt,
         ),
     )
     if (r.order) {

@@ -41,6 +41,7 @@ function randomReport(r: () => number, storeId: string, cartId: string, revision
     updatedAt: T0 + revision,
     lastActivityAt: T0,
     abandonedAt: at(0.7),
+    abandonDueAt: null,
     restoredAt: at(0.3),
     recoveredAt,
     convertedAt: at(0.2),

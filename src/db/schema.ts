@@ -40,7 +40,9 @@ export const carts = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     lastActivityAt: integer('last_activity_at').notNull(),
+    /** When the cart noticed it was abandoned; `abandon_due_at` is the deadline it was for. */
     abandonedAt: integer('abandoned_at'),
+    abandonDueAt: integer('abandon_due_at'),
     restoredAt: integer('restored_at'),
     recoveredAt: integer('recovered_at'),
     convertedAt: integer('converted_at'),

@@ -47,18 +47,24 @@ describe('CartObject alarm', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     const snap = (await stub.snapshot())!
     expect(snap.state.status).toBe('abandoned')
-    expect(snap.state.abandonedAt).toBe(created.lastActivityAt + 1000)
+    // Noticed when the alarm ran; the deadline is kept beside it and the window counts from it.
+    expect(snap.state.abandonedAt).toBe(created.lastActivityAt + 1100)
+    expect(snap.state.abandonDueAt).toBe(created.lastActivityAt + 1000)
     expect(snap.journal.slice(-2).map((j) => j.type)).toEqual([
       'cart.abandoned',
       'sequence.started',
     ])
     expect(await alarmOf(stub)).toBe(created.lastActivityAt + 1000 + 3600_000)
-    const row = await waitForRow<{ status: string }>(
-      "SELECT status FROM carts WHERE store_id = ? AND cart_id = ? AND status = 'abandoned'",
+    const row = await waitForRow<{ status: string; abandoned_at: number; abandon_due_at: number }>(
+      "SELECT status, abandoned_at, abandon_due_at FROM carts WHERE store_id = ? AND cart_id = ? AND status = 'abandoned'",
       store.id,
       id,
     )
-    expect(row.status).toBe('abandoned')
+    expect(row).toEqual({
+      status: 'abandoned',
+      abandoned_at: created.lastActivityAt + 1100,
+      abandon_due_at: created.lastActivityAt + 1000,
+    })
   })
 
   it('changes nothing when the same alarm fires twice', async () => {
@@ -78,7 +84,7 @@ describe('CartObject alarm', () => {
     await runInDurableObject(stub, (o: CartObject) => o.alarm())
     const s = (await stub.snapshot())!.state
     expect(s.status).toBe('lost')
-    expect(s.lostAt).toBe((s.abandonedAt ?? 0) + 60_000)
+    expect(s.lostAt).toBe((s.abandonDueAt ?? 0) + 60_000)
     expect(await alarmOf(stub)).toBeNull()
   })
 

@@ -70,6 +70,7 @@ async function elapse(stub: DurableObjectStub<CartObject>, ms: number) {
       createdAt: s.createdAt - ms,
       lastActivityAt: s.lastActivityAt - ms,
       abandonedAt: back(s.abandonedAt),
+      abandonDueAt: back(s.abandonDueAt),
       runs: s.runs.map((r) => ({ ...r, dueAt: r.dueAt - ms, at: back(r.at) })),
     })
   })
@@ -161,7 +162,7 @@ describe('settings reach carts already in flight', () => {
     await runDurableObjectAlarm(stub)
     const snap = (await stub.snapshot())!
     const run = snap.state.runs.find((r) => r.id === 'email-later')!
-    expect(run).toMatchObject({ status: 'scheduled', dueAt: snap.state.abandonedAt! + 3 * HOUR })
+    expect(run).toMatchObject({ status: 'scheduled', dueAt: snap.state.abandonDueAt! + 3 * HOUR })
     expect(snap.journal).toContainEqual(
       expect.objectContaining({ type: 'message.rescheduled', step: 'email-later' }),
     )

@@ -23,6 +23,7 @@ export function summaryOf(s: CartState): CartSummary {
   }
   const optional = {
     abandonedAt: isoOrUndefined(s.abandonedAt),
+    abandonDueAt: isoOrUndefined(s.abandonDueAt),
     restoredAt: isoOrUndefined(s.restoredAt),
     recoveredAt: isoOrUndefined(s.recoveredAt),
     recoveredRevenue: s.recoveredAt === null ? undefined : recoveredRevenue(s),

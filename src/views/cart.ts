@@ -15,7 +15,10 @@ export type CartSummary = {
   createdAt: string
   updatedAt: string
   lastActivityAt: string
+  /** When the cart noticed it was abandoned (its alarm ran). */
   abandonedAt?: string
+  /** The inactivity deadline it was abandoned for; `abandonedAt` minus this is how late it was. */
+  abandonDueAt?: string
   restoredAt?: string
   recoveredAt?: string
   recoveredRevenue?: number

@@ -22,7 +22,13 @@ export function cart(overrides: Partial<CartState> = {}): CartState {
   }
 }
 export const abandoned = (o: Partial<CartState> = {}) =>
-  cart({ status: 'abandoned', abandonedAt: T0 + 60 * S, abandonCount: 1, ...o })
+  cart({
+    status: 'abandoned',
+    abandonedAt: T0 + 60 * S,
+    abandonDueAt: T0 + 60 * S,
+    abandonCount: 1,
+    ...o,
+  })
 
 export function order(o: Partial<OrderReport> = {}): OrderReport {
   return {

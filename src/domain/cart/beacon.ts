@@ -76,7 +76,14 @@ export function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolic
   n = { ...n, status: statusAfterActivity(s, n, emptied) }
   if (s.status === 'lost' && n.status === 'active') {
     // A lost cart that comes back starts a new episode: its next abandonment counts afresh.
-    n = { ...n, abandonedAt: null, restoredAt: null, lostAt: null, restores: [] }
+    n = {
+      ...n,
+      abandonedAt: null,
+      abandonDueAt: null,
+      restoredAt: null,
+      lostAt: null,
+      restores: [],
+    }
   }
   if (n.status !== s.status) {
     journal.push({ at: now, type: emptied ? 'cart.emptied' : 'cart.reactivated', source })

@@ -1,5 +1,5 @@
 import type { CartPolicy } from '../store/settings'
-import { nextRunAt } from './runs'
+import { abandonDue, nextRunAt } from './runs'
 import type { CartState } from './types'
 
 const SECOND = 1000
@@ -25,6 +25,6 @@ export function wakeAt(s: CartState, policy: CartPolicy): number | null {
 
 /** Orders placed until this time count as recovered: the window restarts at a restore. */
 export function attributionEnd(s: CartState, policy: CartPolicy): number {
-  const from = Math.max(s.abandonedAt ?? 0, s.restoredAt ?? 0)
+  const from = Math.max(abandonDue(s) ?? 0, s.restoredAt ?? 0)
   return from + policy.attributionWindowSeconds * SECOND
 }

@@ -12,16 +12,19 @@ import {
   T0,
   timer,
 } from '#test/domain/machine'
+import { email } from '#test/domain/steps'
 import { next } from './machine'
+import { parseState } from './schema'
 
 describe('next: timers', () => {
-  it('abandons at the exact deadline and wakes at the end of the attribution window', () => {
+  it('abandons when the alarm notices, keeps the deadline, and counts the window from it', () => {
     const t = next(cart(), timer, T0 + 61 * S, policy)
     expect(t).toEqual({
       state: {
         ...cart(),
         status: 'abandoned',
-        abandonedAt: T0 + 60 * S,
+        abandonedAt: T0 + 61 * S,
+        abandonDueAt: T0 + 60 * S,
         abandonCount: 1,
         revision: 4,
         updatedAt: T0 + 61 * S,
@@ -29,7 +32,13 @@ describe('next: timers', () => {
       effects: [{ type: 'publish_report' }],
       wakeAt: T0 + 60 * S + 3600 * S,
       journal: [
-        { at: T0 + 60 * S, type: 'cart.abandoned', source: 'timer', inactivitySeconds: 60 },
+        {
+          at: T0 + 61 * S,
+          type: 'cart.abandoned',
+          source: 'timer',
+          inactivitySeconds: 60,
+          dueAt: new Date(T0 + 60 * S).toISOString(),
+        },
       ],
     })
   })
@@ -44,9 +53,15 @@ describe('next: timers', () => {
     const t = next(cart(), timer, T0 + 10_000 * S, policy)
     expect(t.state.status).toBe('lost')
     expect(t.journal.map((j) => [j.type, j.at])).toEqual([
-      ['cart.abandoned', T0 + 60 * S],
+      ['cart.abandoned', T0 + 10_000 * S],
       ['cart.lost', T0 + 3660 * S],
     ])
+    // Hours late, the cart says so; the episode still ended an hour after the deadline.
+    expect(t.state).toMatchObject({
+      abandonedAt: T0 + 10_000 * S,
+      abandonDueAt: T0 + 60 * S,
+      lostAt: T0 + 3660 * S,
+    })
     expect(t.wakeAt).toBeNull()
   })
 
@@ -60,10 +75,17 @@ describe('next: timers', () => {
     expect(t.state).toMatchObject({
       status: 'abandoned',
       abandonedAt: T0 + 60 * S,
+      abandonDueAt: T0 + 60 * S,
       abandonCount: 2,
     })
     expect(t.journal).toEqual([
-      { at: T0 + 160 * S, type: 'cart.abandoned', source: 'timer', inactivitySeconds: 60 },
+      {
+        at: T0 + 160 * S,
+        type: 'cart.abandoned',
+        source: 'timer',
+        inactivitySeconds: 60,
+        dueAt: new Date(T0 + 160 * S).toISOString(),
+      },
     ])
     // An order placed between the click and the second abandonment still counts.
     expect(next(t.state, paid({ placedAt: T0 + 150 * S }), T0 + 170 * S, policy).state.status).toBe(
@@ -80,10 +102,29 @@ describe('next: timers', () => {
       restores: [{ step: null, at: T0 + S, repeats: 0 }],
     })
     const t = next(lost, beacon({ items: [ITEM] }), T0 + 9000 * S, policy)
-    expect(t.state).toMatchObject({ status: 'active', abandonedAt: null, restoredAt: null })
+    expect(t.state).toMatchObject({
+      status: 'active',
+      abandonedAt: null,
+      abandonDueAt: null,
+      restoredAt: null,
+    })
     // The old episode's links may restore the new one.
     expect(t.state.restores).toEqual([])
     expect(next(t.state, timer, T0 + 9060 * S, policy).state.abandonedAt).toBe(T0 + 9060 * S)
+  })
+
+  it('times the steps from the deadline, not from a late alarm', () => {
+    const steps = { ...policy, sequence: [email('e1', 10)] }
+    const t = next(cart(), timer, T0 + 75 * S, steps)
+    expect(t.state.runs.map((r) => r.dueAt)).toEqual([T0 + 660 * S])
+    expect(t.wakeAt).toBe(T0 + 660 * S)
+  })
+
+  it('reads state stored before the deadline was kept: its abandonedAt was the deadline', () => {
+    const { abandonDueAt: _, ...old } = abandoned({ abandonedAt: T0 + 60 * S })
+    expect(parseState(old)).toMatchObject({ abandonedAt: T0 + 60 * S, abandonDueAt: T0 + 60 * S })
+    const { abandonDueAt: __, ...active } = cart()
+    expect(parseState(active)).toMatchObject({ abandonedAt: null, abandonDueAt: null })
   })
 
   it('pushes the inactivity deadline on every activity', () => {

@@ -25,6 +25,7 @@ export function newCart(
     updatedAt: now,
     lastActivityAt: now,
     abandonedAt: null,
+    abandonDueAt: null,
     restoredAt: null,
     recoveredAt: null,
     convertedAt: null,

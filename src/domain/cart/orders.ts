@@ -1,7 +1,7 @@
 import type { CartPolicy } from '../store/settings'
 import { attributionEnd } from './deadlines'
 import { finish } from './finish'
-import { attribute } from './runs'
+import { abandonDue, attribute } from './runs'
 import type { CartState, CartStatus, JournalEntry, OrderReport, Transition } from './types'
 
 /**
@@ -121,8 +121,9 @@ export function onOrderMoved(
 
 /** Paid after the cart was abandoned and before the attribution window closed. */
 function attributable(s: CartState, placedAt: number, policy: CartPolicy): boolean {
-  if (s.abandonedAt === null) return false
+  const due = abandonDue(s)
+  if (due === null) return false
   // Order times have whole-second precision (WooCommerce's date_*_gmt), so compare in seconds.
-  const abandonedSecond = s.abandonedAt - (s.abandonedAt % 1000)
+  const abandonedSecond = due - (due % 1000)
   return placedAt >= abandonedSecond && placedAt <= attributionEnd(s, policy)
 }

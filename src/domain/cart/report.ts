@@ -20,7 +20,10 @@ export type CartReport = {
   createdAt: number
   updatedAt: number
   lastActivityAt: number
+  /** When the cart noticed it was abandoned (its alarm ran). */
   abandonedAt: number | null
+  /** The inactivity deadline it was abandoned for: `abandonedAt` minus this is the lateness. */
+  abandonDueAt: number | null
   restoredAt: number | null
   recoveredAt: number | null
   convertedAt: number | null
@@ -62,6 +65,7 @@ export function cartReport(s: CartState): CartReport {
     updatedAt: s.updatedAt,
     lastActivityAt: s.lastActivityAt,
     abandonedAt: s.abandonedAt,
+    abandonDueAt: s.abandonDueAt,
     restoredAt: s.restoredAt,
     recoveredAt: s.recoveredAt,
     convertedAt: s.convertedAt,

@@ -26,9 +26,17 @@ export function running(s: CartState): boolean {
   return (s.status === 'abandoned' || s.status === 'restored') && s.abandonedAt !== null
 }
 
-/** The runs of a fresh abandonment: one per step, due at abandonment + its delay. */
+/**
+ * What the episode's timers count from: the inactivity deadline, not the moment the alarm
+ * noticed it, so a late alarm never pushes the steps or the windows later.
+ */
+export function abandonDue(s: CartState): number | null {
+  return s.abandonDueAt ?? s.abandonedAt
+}
+
+/** The runs of a fresh abandonment: one per step, due at the deadline + its delay. */
 export function startRuns(s: CartState, policy: CartPolicy): StepRun[] {
-  const from = s.abandonedAt ?? 0
+  const from = abandonDue(s) ?? 0
   return policy.sequence.map((step) =>
     scheduledRun(step.id, step.channel, from + step.delaySeconds * 1000),
   )
@@ -58,8 +66,8 @@ export function scheduledRun(id: string, channel: StepRun['channel'], dueAt: num
  * keep their story. Returns the same state when nothing changed.
  */
 export function followSequence(s: CartState, policy: CartPolicy, now: number): Progress {
-  if (s.abandonedAt === null) return { state: s, effects: [], journal: [] }
-  const from = s.abandonedAt
+  const from = abandonDue(s)
+  if (from === null) return { state: s, effects: [], journal: [] }
   const journal: JournalEntry[] = []
   let moved = false
   const runs = s.runs.map((r): StepRun => {
@@ -235,7 +243,7 @@ export function processDue(
     }
     const decision = decideStep(step, {
       now,
-      abandonedAt: n.abandonedAt ?? now,
+      abandonedAt: abandonDue(n) ?? now,
       smsSentThisAbandonment: textedRuns(n).length,
       quietHours: policy.quietHours,
       contact: facts,

@@ -118,7 +118,14 @@ export const CartStateSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   lastActivityAt: z.number(),
+  /** When the cart noticed it was abandoned (its alarm's clock): at or after `abandonDueAt`. */
   abandonedAt: z.number().nullable(),
+  /**
+   * The inactivity deadline the cart was abandoned for (last activity + timeout). The steps, the
+   * attribution window and the end of the episode count from it; `abandonedAt − abandonDueAt` is
+   * how late the alarm ran. Set and cleared together with `abandonedAt`.
+   */
+  abandonDueAt: z.number().nullable(),
   restoredAt: z.number().nullable(),
   recoveredAt: z.number().nullable(),
   convertedAt: z.number().nullable(),
@@ -142,5 +149,12 @@ export const CartStateSchema = z.object({
  */
 export function parseState(raw: unknown): z.infer<typeof CartStateSchema> | null {
   if (raw === undefined || raw === null) return null
-  return CartStateSchema.parse(raw)
+  return CartStateSchema.parse(withDeadline(raw))
+}
+
+/** State stored before `abandonDueAt` existed stored the deadline itself as `abandonedAt`. */
+function withDeadline(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null || 'abandonDueAt' in raw) return raw
+  const r = raw as { abandonedAt?: unknown }
+  return { ...raw, abandonDueAt: r.abandonedAt ?? null }
 }

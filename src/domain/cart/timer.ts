@@ -23,17 +23,20 @@ export function onTimer(
     const { abandon, lost } = deadlines(n, policy)
     if (abandon !== null && abandon <= now && (lost === null || abandon <= lost)) {
       // A restored cart left again keeps its first abandonment: attribution counts from it.
+      // `abandonedAt` is when this alarm noticed (now), the deadline stays beside it.
       n = {
         ...n,
         status: 'abandoned',
-        abandonedAt: n.abandonedAt ?? abandon,
+        abandonedAt: n.abandonedAt ?? now,
+        abandonDueAt: n.abandonDueAt ?? abandon,
         abandonCount: n.abandonCount + 1,
       }
       journal.push({
-        at: abandon,
+        at: now,
         type: 'cart.abandoned',
         source: 'timer',
         inactivitySeconds: policy.inactivitySeconds,
+        dueAt: new Date(abandon).toISOString(),
       })
     } else if (lost !== null && lost <= now) {
       n = { ...n, status: 'lost', lostAt: lost }

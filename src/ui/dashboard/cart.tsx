@@ -3,7 +3,7 @@ import { formatMoney } from '../../domain/message/format'
 import type { CartDetail } from '../../views/cart-detail'
 import { Messages, Sequence, Timeline } from './cart-activity'
 import { Act, Conversation, Hidden } from './cart-conversation'
-import { channelName, STATUS_TONE, when } from './format'
+import { abandonLateness, channelName, STATUS_TONE, when } from './format'
 import { CopyField, Flash } from './parts'
 
 type Props = {
@@ -109,6 +109,7 @@ export const CartPage: FC<Props> = ({ cart, storeName, csrf, notice, error, draf
   const base = `/carts/${encodeURIComponent(cart.storeId)}/${encodeURIComponent(cart.cartId)}`
   const archived = cart.status === 'archived'
   const recoverable = Boolean(cart.abandonedAt && !cart.recoveredAt && !cart.convertedAt)
+  const late = abandonLateness(cart.abandonedAt, cart.abandonDueAt)
   return (
     <>
       <p class="crumbs">
@@ -123,6 +124,8 @@ export const CartPage: FC<Props> = ({ cart, storeName, csrf, notice, error, draf
           <p class="sub">
             {storeName} · {formatMoney(cart.total, cart.currency)} · last activity{' '}
             {when(cart.lastActivityAt)} UTC
+            {cart.abandonedAt ? ` · abandoned ${when(cart.abandonedAt)} UTC` : ''}
+            {late ? ` (${late})` : ''}
             {cart.order ? ` · order ${cart.order.id}` : ''}
           </p>
         </div>

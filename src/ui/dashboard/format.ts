@@ -5,6 +5,23 @@ import { formatMoney } from '../../domain/message/format'
 export const when = (t: string | number | null | undefined) =>
   t === null || t === undefined ? '—' : new Date(t).toISOString().slice(0, 16).replace('T', ' ')
 
+/**
+ * How long after its inactivity deadline the cart noticed it was abandoned, in plain words
+ * ("noticed 3.2 s after its deadline"), or null within a second (an alarm's usual lag).
+ */
+export function abandonLateness(abandonedAt?: string, abandonDueAt?: string): string | null {
+  if (!abandonedAt || !abandonDueAt) return null
+  const ms = Date.parse(abandonedAt) - Date.parse(abandonDueAt)
+  if (!(ms > 1000)) return null
+  const late =
+    ms < 60_000
+      ? `${(ms / 1000).toFixed(1)} s`
+      : ms < 3_600_000
+        ? `${Math.round(ms / 60_000)} min`
+        : `${(ms / 3_600_000).toFixed(1)} h`
+  return `noticed ${late} after its deadline`
+}
+
 /** Money per currency, "$12.00 · €4.50"; zero in `fallback` when there is none. */
 export const moneyOf = (byCurrency: Record<string, number>, fallback = 'USD') => {
   const parts = Object.entries(byCurrency).map(([cur, v]) => formatMoney(v, cur))
