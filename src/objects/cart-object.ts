@@ -1,6 +1,6 @@
 import { type Adapters, createAdapters } from '../adapters'
 import { linksContacts } from '../domain/cart/contact-link'
-import { next, wakeAt } from '../domain/cart/machine'
+import { next, stepDueAt, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
 import type { Beacon, CartEvent, CartState, JournalEntry, OrderReport } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
@@ -135,7 +135,11 @@ export class CartObject extends CartEvents {
     const policy = await currentPolicy(this.env, this.state.storeId, this.policy())
     if (!policy) return this.ctx.storage.setAlarm(this.clock() + SETTINGS_RETRY_MS)
     if (!this.state) return
-    const contact = await contactFacts(this.env, this.state, policy, () => this.state)
+    // The contact objects are asked only when a step is due: an abandonment whose first step is
+    // an hour away costs no call to them. A step that came due since is left for the next wake.
+    const contact = stepDueAt(this.state, this.clock(), policy)
+      ? await contactFacts(this.env, this.state, policy, () => this.state)
+      : null
     if (this.state) await this.apply(this.state, { type: 'timer.fired', contact }, policy)
   }
 

@@ -13,7 +13,7 @@ import {
   timer,
 } from '#test/domain/machine'
 import { email } from '#test/domain/steps'
-import { next } from './machine'
+import { next, stepDueAt } from './machine'
 import { parseState } from './schema'
 
 describe('next: timers', () => {
@@ -118,6 +118,32 @@ describe('next: timers', () => {
     const t = next(cart(), timer, T0 + 75 * S, steps)
     expect(t.state.runs.map((r) => r.dueAt)).toEqual([T0 + 660 * S])
     expect(t.wakeAt).toBe(T0 + 660 * S)
+  })
+
+  it('needs the contact objects only when the alarm has a step to decide', () => {
+    const later = { ...policy, sequence: [email('e1', 30)] }
+    const now = { ...policy, sequence: [email('e0', 0)] }
+    // Abandoning with the first step half an hour away: no step to decide, nothing to ask.
+    expect(stepDueAt(cart(), T0 + 61 * S, later)).toBe(false)
+    expect(stepDueAt(cart(), T0 + 30 * S, now)).toBe(false)
+    expect(stepDueAt(cart(), T0 + 61 * S, now)).toBe(true)
+    const waiting = next(cart(), timer, T0 + 61 * S, later).state
+    expect(stepDueAt(waiting, T0 + 1800 * S, later)).toBe(false)
+    expect(stepDueAt(waiting, T0 + 1860 * S, later)).toBe(true)
+  })
+
+  it('decides no step without the contact facts, and wakes at once to ask for them', () => {
+    const now = { ...policy, sequence: [email('e0', 0)] }
+    const t = next(
+      cart({ contact: { email: 'ada@example.com' } }),
+      { type: 'timer.fired', contact: null },
+      T0 + 61 * S,
+      now,
+    )
+    expect(t.state.status).toBe('abandoned')
+    expect(t.state.runs.map((r) => r.status)).toEqual(['scheduled'])
+    expect(t.effects).toEqual([{ type: 'publish_report' }])
+    expect(t.wakeAt).toBe(T0 + 60 * S)
   })
 
   it('reads state stored before the deadline was kept: its abandonedAt was the deadline', () => {

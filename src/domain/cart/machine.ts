@@ -10,6 +10,7 @@ import type { CartEvent, CartState, JournalEntry, Transition } from './types'
 export { deadlines, wakeAt } from './deadlines'
 export { newCart, recoveredRevenue } from './new-cart'
 export { takesOrder } from './orders'
+export { stepDueAt } from './timer'
 
 /**
  * The cart's behaviour: given the current state, an event, the clock and the store's

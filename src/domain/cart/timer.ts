@@ -2,19 +2,56 @@ import type { ContactFacts } from '../sequence/policy'
 import type { CartPolicy } from '../store/settings'
 import { deadlines, wakeAt } from './deadlines'
 import { finish, keepSequence } from './finish'
-import { factsFromCart, noteClick, processDue } from './runs'
+import { factsFromCart, nextRunAt, noteClick, processDue } from './runs'
 import type { CartState, JournalEntry, Transition } from './types'
 
 /** Distinct restore links one episode records; links are signed per step, so never reached. */
 const MAX_RESTORES = 32
 
-/** The alarm: abandons or loses the cart when due, starts the sequence and runs the steps due. */
+/**
+ * The alarm: abandons or loses the cart when due, starts the sequence and runs the steps due.
+ * `contact` null: the contact objects were not asked, so no step is decided now; a step found
+ * due anyway keeps the wake at its time, and the next alarm asks them.
+ */
 export function onTimer(
   s: CartState,
   now: number,
   policy: CartPolicy,
-  contact: Partial<ContactFacts> = {},
+  contact: Partial<ContactFacts> | null = {},
 ): Transition {
+  const { state: n, journal } = reachDeadlines(s, now, policy)
+  // Start the sequence if this wake abandoned the cart, then run what is due.
+  const started = keepSequence(n, now, policy)
+  const due =
+    contact === null
+      ? { state: started.state, journal: [], effects: [] }
+      : processDue(started.state, now, policy, {
+          ...factsFromCart(started.state, policy),
+          ...contact,
+        })
+  return finish(
+    s,
+    due.state,
+    [...journal, ...started.journal, ...due.journal],
+    now,
+    policy,
+    undefined,
+    due.effects,
+  )
+}
+
+/**
+ * Whether the alarm at `now` has a step to decide, which needs the contact objects' facts
+ * (suppression, opt-in, caps). An abandonment whose first step is later needs none of them.
+ */
+export function stepDueAt(s: CartState, now: number, policy: CartPolicy): boolean {
+  const started = keepSequence(reachDeadlines(s, now, policy).state, now, policy)
+  const at = nextRunAt(started.state)
+  return at !== null && at <= now
+}
+
+/** The abandonment and the end of the episode, each at most once, if their time has come. */
+function reachDeadlines(s: CartState, now: number, policy: CartPolicy) {
   // Alarms are at-least-once and may fire early or late: recompute what is due from the
   // state, never trust the alarm itself. A late alarm may owe several steps at once.
   const journal: JournalEntry[] = []
@@ -43,19 +80,7 @@ export function onTimer(
       journal.push({ at: lost, type: 'cart.lost', source: 'timer' })
     } else break
   }
-  // Start the sequence if this wake abandoned the cart, then run what is due.
-  const started = keepSequence(n, now, policy)
-  const facts = { ...factsFromCart(started.state, policy), ...contact }
-  const due = processDue(started.state, now, policy, facts)
-  return finish(
-    s,
-    due.state,
-    [...journal, ...started.journal, ...due.journal],
-    now,
-    policy,
-    undefined,
-    due.effects,
-  )
+  return { state: n, journal }
 }
 
 /**

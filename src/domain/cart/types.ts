@@ -59,8 +59,11 @@ export type MerchantAction = 'archive' | 'ignore' | 'unignore' | 'mark_recovered
 
 export type CartEvent =
   | { type: 'beacon.received'; beacon: Beacon }
-  /** The alarm; `contact` carries what the contact objects know (suppression, opt-in, caps). */
-  | { type: 'timer.fired'; contact?: Partial<ContactFacts> }
+  /**
+   * The alarm; `contact` carries what the contact objects know (suppression, opt-in, caps), or
+   * null when they were not asked (no step was due): then no step is decided.
+   */
+  | { type: 'timer.fired'; contact?: Partial<ContactFacts> | null }
   | { type: 'sequence.superseded'; by: string }
   | {
       type: 'contact.replied'
