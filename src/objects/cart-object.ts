@@ -1,4 +1,5 @@
 import { type Adapters, createAdapters } from '../adapters'
+import { benchEnv, benchObject } from '../bench-mode'
 import { linksContacts } from '../domain/cart/contact-link'
 import { next, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
@@ -42,11 +43,12 @@ export class CartObject extends CartEvents {
   private readonly delivery: CartDelivery
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env)
-    this.adapters = createAdapters(env)
+    super(ctx, benchEnv(env))
+    benchObject(this, ctx, this.env)
+    this.adapters = createAdapters(this.env)
     this.outbox = new Outbox(ctx.storage)
     this.delivery = new CartDelivery({
-      env,
+      env: this.env,
       outbox: this.outbox,
       adapters: () => this.adapters,
       clock: () => this.clock(),

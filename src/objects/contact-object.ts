@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
+import { benchEnv, benchObject } from '../bench-mode'
 import { isSuppressed } from '../db/suppressions'
 import { isSureOptOut, next, recentTexts, wakeAt } from '../domain/contact/machine'
 import type {
@@ -39,11 +40,12 @@ export class ContactObject extends DurableObject<Env> {
   private readonly shell: ContactShell
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env)
-    this.adapters = createAdapters(env)
+    super(ctx, benchEnv(env))
+    benchObject(this, ctx, this.env)
+    this.adapters = createAdapters(this.env)
     this.store = new ContactStorage(ctx.storage)
     this.shell = {
-      env,
+      env: this.env,
       store: this.store,
       adapters: () => this.adapters,
       now: () => this.clock(),
