@@ -90,7 +90,16 @@ export async function cost({ quick = false } = {}) {
     const before = await counters()
     await Promise.all(Array.from({ length: carts }, (_, i) => cartLife(cb, store, i)))
     const after = await settle(counters)
-    const total = Object.fromEntries(Object.keys(after).map((k) => [k, after[k] - before[k]]))
+    const total = Object.fromEntries(
+      Object.keys(after)
+        .filter((k) => typeof after[k] === 'number')
+        .map((k) => [k, after[k] - before[k]]),
+    )
+    total.doWritesBy = Object.fromEntries(
+      Object.entries(after.doWritesBy)
+        .map(([k, v]) => [k, v - (before.doWritesBy[k] ?? 0)])
+        .filter(([, v]) => v > 0),
+    )
     return { cost: summarize(total, carts) }
   } catch (err) {
     process.stderr.write(cb.output().slice(-4000))
@@ -199,6 +208,10 @@ function summarize(total, carts) {
   const drivers = Object.entries(usd)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => ({ what: DRIVER_NAMES[k], usd: Math.round(v * 10_000) / 10_000 }))
+  // What writes the object rows, per cart, largest first.
+  const doRowsWrittenBy = Object.entries(total.doWritesBy)
+    .sort((a, b) => b[1] - a[1])
+    .map(([what, rows]) => ({ what, rowsWritten: Math.round((rows / carts) * 10) / 10 }))
   return {
     carts,
     perCart,
@@ -206,6 +219,7 @@ function summarize(total, carts) {
       doAlarmsSet: per('doAlarmsSet'),
       queueWrites: per('queueWrites'),
       d1RawQueries: per('d1RawQueries'),
+      doRowsWrittenBy,
     },
     usdPer10kCarts: Math.round(usdPer10kCarts * 1000) / 1000,
     drivers,

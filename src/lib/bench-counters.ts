@@ -24,6 +24,8 @@ export type BenchCounters = {
   d1RowsWritten: number
   /** D1 queries answered by `raw()`, which reports no meta: their rows read are the rows returned. */
   d1RawQueries: number
+  /** Durable Object rows written by what wrote them (a statement's first words, a KV key). */
+  doWritesBy: Record<string, number>
 }
 
 const tally: BenchCounters = {
@@ -39,19 +41,26 @@ const tally: BenchCounters = {
   d1RowsRead: 0,
   d1RowsWritten: 0,
   d1RawQueries: 0,
+  doWritesBy: {},
 }
 
 /** SQL cursors whose rows are read lazily: summed (and let go) when the tally is read. */
-let cursors: SqlStorageCursor<Record<string, SqlStorageValue>>[] = []
+let cursors: { what: string; cursor: SqlStorageCursor<Record<string, SqlStorageValue>> }[] = []
+
+function wrote(what: string, rows: number): void {
+  if (rows === 0) return
+  tally.doRowsWritten += rows
+  tally.doWritesBy[what] = (tally.doWritesBy[what] ?? 0) + rows
+}
 
 /** The tally now (cursors still open are counted as far as they have been read). */
 export function readCounters(): BenchCounters {
-  for (const c of cursors) {
-    tally.doRowsRead += c.rowsRead
-    tally.doRowsWritten += c.rowsWritten
+  for (const { what, cursor } of cursors) {
+    tally.doRowsRead += cursor.rowsRead
+    wrote(what, cursor.rowsWritten)
   }
   cursors = []
-  return { ...tally }
+  return { ...tally, doWritesBy: { ...tally.doWritesBy } }
 }
 
 export function countWorkerRequest(): void {
@@ -82,9 +91,11 @@ function shadow<T extends object>(obj: T, name: string, wrap: (orig: AnyFn) => A
 
 /** Counts an object's SQLite rows (SQL and KV API) and `setAlarm` calls. */
 export function countStorage(storage: DurableObjectStorage): void {
-  shadow(storage.sql, 'exec', (exec) => (...args: unknown[]) => {
-    const cursor = exec(...args)
-    cursors.push(cursor)
+  shadow(storage.sql, 'exec', (exec) => (query: string, ...args: unknown[]) => {
+    const cursor = exec(query, ...args)
+    // Miniflare names each local object in a table of its own: local only, never billed.
+    if (query.includes('__miniflare')) return cursor
+    cursors.push({ what: query.trim().replace(/\s+/g, ' ').slice(0, 48), cursor })
     return cursor
   })
   // The KV API stores each key as one row of a hidden table.
@@ -93,11 +104,11 @@ export function countStorage(storage: DurableObjectStorage): void {
     return get(key)
   })
   shadow(storage.kv, 'put', (put) => (key: string, value: unknown) => {
-    tally.doRowsWritten++
+    wrote(`kv.put ${key}`, 1)
     return put(key, value)
   })
   shadow(storage.kv, 'delete', (del) => (key: string) => {
-    tally.doRowsWritten++
+    wrote(`kv.delete ${key}`, 1)
     return del(key)
   })
   shadow(storage, 'get', (get) => (key: string | string[], opts?: unknown) => {
@@ -105,12 +116,12 @@ export function countStorage(storage: DurableObjectStorage): void {
     return get(key, opts)
   })
   shadow(storage, 'put', (put) => (key: string | object, value?: unknown, opts?: unknown) => {
-    tally.doRowsWritten += typeof key === 'string' ? 1 : Object.keys(key).length
+    wrote('put', typeof key === 'string' ? 1 : Object.keys(key).length)
     return put(key, value, opts)
   })
   shadow(storage, 'setAlarm', (set) => (at: number, opts?: unknown) => {
     tally.doAlarmsSet++
-    tally.doRowsWritten++
+    wrote('setAlarm', 1)
     return set(at, opts)
   })
 }

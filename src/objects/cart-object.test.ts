@@ -7,6 +7,7 @@ import { createAdapters } from '../adapters'
 import { eraseCartRows, writeCartReports } from '../db/projection'
 import { cartReport } from '../domain/cart/report'
 import type { CartObject } from './cart-object'
+import { CART_MIGRATIONS } from './cart-storage'
 import { JOURNAL_KEEP_FIRST, JOURNAL_KEEP_LAST } from './journal'
 import { cartStub } from './stubs'
 
@@ -121,7 +122,9 @@ describe('CartObject alarm', () => {
 
   it('records its storage layout version', async () => {
     const { stub } = await newCartIn()
-    expect(await runInDurableObject(stub, (_o, s) => s.storage.kv.get('schemaVersion'))).toBe(3)
+    expect(await runInDurableObject(stub, (_o, s) => s.storage.kv.get('schemaVersion'))).toBe(
+      CART_MIGRATIONS.length,
+    )
   })
 
   it('takes a message left `sending` by the v2 layout as mid-call: never resent to Twilio', async () => {
@@ -145,7 +148,7 @@ describe('CartObject alarm', () => {
         { id: 'a', state: 'calling' },
         { id: 'b', state: 'pending' },
       ],
-      version: 3,
+      version: CART_MIGRATIONS.length,
     })
   })
 })

@@ -12,6 +12,7 @@ import { contactFacts, currentPolicy } from './cart-peers'
 import { PolicyCopy } from './cart-policy'
 import {
   CART_MIGRATIONS,
+  cartLayout,
   type Erased,
   eraseCart,
   keepOneAlarm,
@@ -19,7 +20,7 @@ import {
   persist,
 } from './cart-storage'
 import type { ApplyResult, Billing, IngestResult, TakeResult } from './cart-types'
-import { migrateStorage } from './migrations'
+import { migrateStorage, VERSION_KEY } from './migrations'
 import { Outbox } from './outbox'
 import type { CartRef, ClaimRequest } from './stubs'
 
@@ -57,7 +58,7 @@ export class CartObject extends CartEvents {
       settle: (s) => this.event({ type: 'message.settled', coupon: null, ...s }),
     })
     ctx.blockConcurrencyWhile(async () => {
-      migrateStorage(ctx.storage, CART_MIGRATIONS)
+      migrateStorage(ctx.storage, CART_MIGRATIONS, VERSION_KEY, cartLayout)
       this.state = parseState(ctx.storage.kv.get('state'))
       this.policies.load(ctx.storage.kv)
     })

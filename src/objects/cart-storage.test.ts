@@ -7,13 +7,14 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { age, beacon, cartId, ITEMS } from '#test/carts'
 import { createStore, oneEmailStore } from '#test/helpers'
+import { layoutBuiltBy } from '#test/layouts'
 import { createAdapters } from '../adapters'
 import type { EmailMessage, EmailSender } from '../adapters/email/types'
 import { cartReport } from '../domain/cart/report'
 import type { CartState } from '../domain/cart/types'
 import type { CartObject } from './cart-object'
-import { CART_MIGRATIONS } from './cart-storage'
-import { columnsOf } from './migrations'
+import { CART_MIGRATIONS, cartLayout } from './cart-storage'
+import { columnsOf, migrateStorage } from './migrations'
 import { cartStub } from './stubs'
 
 type Stub = DurableObjectStub<CartObject>
@@ -73,8 +74,44 @@ async function waitingEmail() {
 }
 
 describe('cart storage migrations', () => {
-  it('are numbered 1..3 under the version key deployed objects already hold', () => {
-    expect(CART_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3])
+  it('are numbered 1..4 under the version key deployed objects already hold', () => {
+    expect(CART_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4])
+  })
+
+  it('build for a new object, in one step, the layout the steps build', async () => {
+    const tables = ['journal', 'outbox']
+    const stepped = await layoutBuiltBy((s) => {
+      for (const m of CART_MIGRATIONS) m.up(s)
+      return CART_MIGRATIONS.length
+    }, tables)
+    const once = await layoutBuiltBy(
+      (s) => migrateStorage(s, CART_MIGRATIONS, 'v', cartLayout),
+      tables,
+    )
+    expect(stepped.columns).toHaveLength(11)
+    expect(once).toEqual(stepped)
+  })
+
+  it('load layout 3 (journal with AUTOINCREMENT): entries kept in order, the next one after them', async () => {
+    const { send, stub } = await newCart()
+    const before = (await stub.snapshot())!.journal
+    await runInDurableObject(stub, (_o, s) => {
+      s.storage.sql.exec(`CREATE TABLE journal_old (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL, type TEXT NOT NULL, entry TEXT NOT NULL);
+        INSERT INTO journal_old SELECT * FROM journal; DROP TABLE journal;
+        ALTER TABLE journal_old RENAME TO journal`)
+      s.storage.kv.put('schemaVersion', 3)
+    })
+    await evictDurableObject(stub)
+    expect(await layout(stub)).toEqual(LATEST)
+    const ddl = await runInDurableObject(stub, (_o, s) =>
+      s.storage.sql.exec("SELECT sql FROM sqlite_master WHERE name = 'journal'").one(),
+    )
+    expect(String(ddl.sql)).not.toMatch(/AUTOINCREMENT/)
+    expect((await send({ contact: { phone: '+12125550123' } })).status).toBe(202)
+    const after = (await stub.snapshot())!.journal
+    expect(after.slice(0, before.length)).toEqual(before)
+    expect(after.length).toBeGreaterThan(before.length)
   })
 
   it('load a cart stored before any table (layout 0): it takes the next event', async () => {

@@ -14,9 +14,9 @@ import type { Turn } from '../domain/reply/types'
 import type { ContactPolicy } from '../domain/store/settings'
 import { type MerchantReplyResult, sendMerchantReply } from '../services/conversation/merchant'
 import { type ContactShell, react, sendHost, work } from './contact-effects'
-import { CONTACT_MIGRATIONS } from './contact-migrations'
+import { CONTACT_MIGRATIONS, contactLayout } from './contact-migrations'
 import { ContactStorage } from './contact-storage'
-import { migrateStorage } from './migrations'
+import { migrateStorage, VERSION_KEY } from './migrations'
 import type { ContactRef } from './stubs'
 
 export type { ConsentEvidence, ContactFactsView, SentText }
@@ -56,7 +56,9 @@ export class ContactObject extends DurableObject<Env> {
       step: (event, policy) => this.step(event, policy),
       suppressed: async (ref) => (await this.facts(ref)).suppressed,
     }
-    ctx.blockConcurrencyWhile(async () => void migrateStorage(ctx.storage, CONTACT_MIGRATIONS))
+    ctx.blockConcurrencyWhile(
+      async () => void migrateStorage(ctx.storage, CONTACT_MIGRATIONS, VERSION_KEY, contactLayout),
+    )
   }
 
   /**
