@@ -139,14 +139,35 @@ export function opening(
   }
 }
 
-/** Sets the one alarm to the earliest of `times`, or deletes it when there is none. */
-export async function keepOneAlarm(
-  storage: DurableObjectStorage,
-  times: (number | null)[],
-): Promise<void> {
-  const due = times.filter((t) => t !== null)
-  if (due.length === 0) await storage.deleteAlarm()
-  else await storage.setAlarm(Math.min(...due))
+/**
+ * The object's one alarm, written only when it changes (each `setAlarm` is a billed row). It
+ * remembers what this instance last wrote; `forget` when the alarm may have changed without it
+ * (an alarm firing, an erase), and the next `keep` writes whatever it finds.
+ */
+export class OneAlarm {
+  /** What storage holds, as far as this instance knows; undefined: unknown. */
+  private written: number | null | undefined
+
+  constructor(private readonly storage: DurableObjectStorage) {}
+
+  /** Sets the alarm to the earliest of `times`, or deletes it when there is none. */
+  async keep(times: (number | null)[]): Promise<void> {
+    const due = times.filter((t) => t !== null)
+    const at = due.length === 0 ? null : Math.min(...due)
+    if (at === this.written) return
+    if (at === null) await this.storage.deleteAlarm()
+    else await this.storage.setAlarm(at)
+    this.written = at
+  }
+
+  /** Whether an alarm is known to be set (it will wake the object, at whatever time). */
+  isSet(): boolean {
+    return this.written !== undefined && this.written !== null
+  }
+
+  forget(): void {
+    this.written = undefined
+  }
 }
 
 /**

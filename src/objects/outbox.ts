@@ -98,6 +98,14 @@ export class Outbox {
     )
   }
 
+  /** Whether any message row is still open (a send to make, or one cut off mid-way). */
+  messagesOpen(): boolean {
+    return (
+      this.sql.exec(`SELECT 1 FROM outbox WHERE kind = 'message' AND ${OPEN} LIMIT 1`).toArray()
+        .length > 0
+    )
+  }
+
   /** The open row due first at `now`, if any. */
   due(now: number): OutboxRow | null {
     return (
