@@ -109,9 +109,9 @@ describe('CartObject alarm', () => {
     await runInDurableObject(stub, (_o, s) => s.storage.sql.exec('UPDATE outbox SET next_at = 0'))
     await runDurableObjectAlarm(stub)
     const left = await runInDurableObject(stub, (_o, s) =>
-      s.storage.sql.exec('SELECT * FROM outbox').toArray(),
+      s.storage.sql.exec('SELECT id, state, attempts, last_error FROM outbox').toArray(),
     )
-    expect(left).toEqual([])
+    expect(left).toEqual([{ id: 'report', state: 'sent', attempts: 0, last_error: null }])
     const row = await waitForRow<{ email: string }>(
       'SELECT email FROM carts WHERE store_id = ? AND cart_id = ? AND email IS NOT NULL',
       store.id,
