@@ -95,11 +95,12 @@ export async function cost({ quick = false } = {}) {
         .filter((k) => typeof after[k] === 'number')
         .map((k) => [k, after[k] - before[k]]),
     )
-    total.doWritesBy = Object.fromEntries(
-      Object.entries(after.doWritesBy)
-        .map(([k, v]) => [k, v - (before.doWritesBy[k] ?? 0)])
-        .filter(([, v]) => v > 0),
-    )
+    for (const by of BY)
+      total[by] = Object.fromEntries(
+        Object.entries(after[by])
+          .map(([k, v]) => [k, v - (before[by][k] ?? 0)])
+          .filter(([, v]) => v > 0),
+      )
     return { cost: summarize(total, carts) }
   } catch (err) {
     process.stderr.write(cb.output().slice(-4000))
@@ -121,13 +122,18 @@ async function settle(counters) {
   return JSON.parse(last)
 }
 
-/** `end` without what happened between `from` and `to` (numbers and `doWritesBy`). */
+const BY = ['doWritesBy', 'd1WritesBy']
+
+/** `end` without what happened between `from` and `to` (the numbers and the `…By` tallies). */
 function minus(end, to, from) {
-  const out = { doWritesBy: { ...end.doWritesBy } }
+  const out = {}
   for (const k of Object.keys(end))
     if (typeof end[k] === 'number') out[k] = end[k] - (to[k] - from[k])
-  for (const [k, v] of Object.entries(to.doWritesBy))
-    out.doWritesBy[k] = (out.doWritesBy[k] ?? 0) - (v - (from.doWritesBy[k] ?? 0))
+  for (const by of BY) {
+    out[by] = { ...end[by] }
+    for (const [k, v] of Object.entries(to[by]))
+      out[by][k] = (out[by][k] ?? 0) - (v - (from[by][k] ?? 0))
+  }
   return out
 }
 
@@ -230,10 +236,11 @@ function summarize(total, carts) {
   const drivers = Object.entries(usd)
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => ({ what: DRIVER_NAMES[k], usd: Math.round(v * 10_000) / 10_000 }))
-  // What writes the object rows, per cart, largest first.
-  const doRowsWrittenBy = Object.entries(total.doWritesBy)
-    .sort((a, b) => b[1] - a[1])
-    .map(([what, rows]) => ({ what, rowsWritten: Math.round((rows / carts) * 10) / 10 }))
+  // What writes the rows, per cart, largest first.
+  const byWhat = (tally) =>
+    Object.entries(tally)
+      .sort((a, b) => b[1] - a[1])
+      .map(([what, rows]) => ({ what, rowsWritten: Math.round((rows / carts) * 10) / 10 }))
   return {
     carts,
     perCart,
@@ -241,7 +248,8 @@ function summarize(total, carts) {
       doAlarmsSet: per('doAlarmsSet'),
       queueWrites: per('queueWrites'),
       d1RawQueries: per('d1RawQueries'),
-      doRowsWrittenBy,
+      doRowsWrittenBy: byWhat(total.doWritesBy),
+      d1RowsWrittenBy: byWhat(total.d1WritesBy),
     },
     usdPer10kCarts: Math.round(usdPer10kCarts * 1000) / 1000,
     drivers,

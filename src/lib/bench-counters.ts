@@ -26,6 +26,8 @@ export type BenchCounters = {
   d1RawQueries: number
   /** Durable Object rows written by what wrote them (a statement's first words, a KV key). */
   doWritesBy: Record<string, number>
+  /** D1 rows written by statement (its first words). */
+  d1WritesBy: Record<string, number>
 }
 
 const tally: BenchCounters = {
@@ -42,6 +44,7 @@ const tally: BenchCounters = {
   d1RowsWritten: 0,
   d1RawQueries: 0,
   doWritesBy: {},
+  d1WritesBy: {},
 }
 
 /** SQL cursors whose rows are read lazily: summed (and let go) when the tally is read. */
@@ -60,7 +63,7 @@ export function readCounters(): BenchCounters {
     wrote(what, cursor.rowsWritten)
   }
   cursors = []
-  return { ...tally, doWritesBy: { ...tally.doWritesBy } }
+  return { ...tally, doWritesBy: { ...tally.doWritesBy }, d1WritesBy: { ...tally.d1WritesBy } }
 }
 
 export function countWorkerRequest(): void {
@@ -188,33 +191,41 @@ function countNamespace<T extends object>(ns: T): T {
 
 type Meta = { rows_read?: number; rows_written?: number } | undefined
 
-function addMeta(meta: Meta): void {
+/** Each statement's SQL, for `d1WritesBy`. */
+const sqlOf = new WeakMap<object, string>()
+
+function addMeta(meta: Meta, stmt: object): void {
+  const written = meta?.rows_written ?? 0
   tally.d1RowsRead += meta?.rows_read ?? 0
-  tally.d1RowsWritten += meta?.rows_written ?? 0
+  tally.d1RowsWritten += written
+  if (written === 0) return
+  const what = (sqlOf.get(stmt) ?? '?').trim().replace(/\s+/g, ' ').slice(0, 48)
+  tally.d1WritesBy[what] = (tally.d1WritesBy[what] ?? 0) + written
 }
 
 function countD1(db: D1Database): D1Database {
-  shadow(db, 'prepare', (prepare) => (sql: string) => countStatement(prepare(sql)))
+  shadow(db, 'prepare', (prepare) => (sql: string) => countStatement(prepare(sql), sql))
   shadow(db, 'batch', (batch) => async (statements: D1PreparedStatement[]) => {
     const results = (await batch(statements)) as D1Result[]
-    for (const r of results) addMeta(r.meta)
+    for (const [i, r] of results.entries()) addMeta(r.meta, statements[i] as object)
     return results
   })
   return db
 }
 
-function countStatement(stmt: D1PreparedStatement): D1PreparedStatement {
+function countStatement(stmt: D1PreparedStatement, sql: string): D1PreparedStatement {
+  sqlOf.set(stmt, sql)
   shadow(
     stmt,
     'bind',
     (bind) =>
       (...values: unknown[]) =>
-        countStatement(bind(...values)),
+        countStatement(bind(...values), sql),
   )
   for (const name of ['all', 'run'])
     shadow(stmt, name, (run) => async () => {
       const r = (await run()) as D1Result
-      addMeta(r.meta)
+      addMeta(r.meta, stmt)
       return r
     })
   // `first` reports no meta: answered from `all`, which reads the same rows.
