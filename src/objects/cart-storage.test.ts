@@ -13,7 +13,7 @@ import type { EmailMessage, EmailSender } from '../adapters/email/types'
 import { cartReport } from '../domain/cart/report'
 import type { CartState } from '../domain/cart/types'
 import type { CartObject } from './cart-object'
-import { CART_MIGRATIONS, cartLayout } from './cart-storage'
+import { CART_MIGRATIONS, cartLayout, OneAlarm } from './cart-storage'
 import { columnsOf, migrateStorage } from './migrations'
 import { cartStub } from './stubs'
 
@@ -200,5 +200,42 @@ describe('cart storage migrations', () => {
         expect(run).toMatchObject({ status: 'failed', reason: 'outcome_unknown' })
       }
     }
+  })
+})
+
+describe('OneAlarm', () => {
+  it('writes the alarm only when it changes, and again whatever it finds once told to forget', async () => {
+    const blank = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.newUniqueId())
+    const T = Date.now() + 3_600_000
+    const out = await runInDurableObject(blank, async (_o, s) => {
+      const alarm = new OneAlarm(s.storage)
+      const unknown = alarm.isSet()
+      await alarm.keep([null, T + 5, T])
+      const first = await s.storage.getAlarm()
+      // Moved behind its back: the same time again is not written (nothing changed for it).
+      await s.storage.setAlarm(T + 1)
+      await alarm.keep([T])
+      const skipped = await s.storage.getAlarm()
+      alarm.forget()
+      await alarm.keep([T])
+      const rewritten = await s.storage.getAlarm()
+      await alarm.keep([null])
+      return {
+        unknown,
+        first,
+        skipped,
+        rewritten,
+        none: await s.storage.getAlarm(),
+        set: alarm.isSet(),
+      }
+    })
+    expect(out).toEqual({
+      unknown: false,
+      first: T,
+      skipped: T + 1,
+      rewritten: T,
+      none: null,
+      set: false,
+    })
   })
 })

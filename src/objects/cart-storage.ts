@@ -155,9 +155,16 @@ export class OneAlarm {
     const due = times.filter((t) => t !== null)
     const at = due.length === 0 ? null : Math.min(...due)
     if (at === this.written) return
-    if (at === null) await this.storage.deleteAlarm()
-    else await this.storage.setAlarm(at)
+    // Noted before the write is awaited: two events' writes land in the order they were made,
+    // and so must what this instance remembers of them.
     this.written = at
+    try {
+      if (at === null) await this.storage.deleteAlarm()
+      else await this.storage.setAlarm(at)
+    } catch (err) {
+      this.forget()
+      throw err
+    }
   }
 
   /** Whether an alarm is known to be set (it will wake the object, at whatever time). */
