@@ -6,6 +6,7 @@ import { AppError, codeForStatus, type ErrorCode, errorBody } from './lib/errors
 import { newId } from './lib/ids'
 import { log } from './lib/log'
 import { api } from './routes/api'
+import { bench } from './routes/bench'
 import { connect } from './routes/connect'
 import { dashboard } from './routes/dashboard'
 import { pageError } from './routes/dashboard/page'
@@ -54,6 +55,7 @@ export function createApp() {
   app.route('/webhooks/resend', resend)
   app.route('/api/v1', api)
   app.route('/demo', demo)
+  app.route('/__bench', bench)
   app.route('/', dashboard)
 
   app.notFound((c) => {

@@ -28,6 +28,25 @@ describe('getConfig', () => {
     expect(getConfig(neither).APP_ENV).toBe('production')
   })
 
+  it('reads bench flags outside production only', () => {
+    expect(getConfig(envWith(env, { BENCH_MODE: 'counters, no-rate-limit' })).BENCH_MODE).toEqual([
+      'counters',
+      'no-rate-limit',
+    ])
+    expect(getConfig(envWith(env, { BENCH_MODE: '' })).BENCH_MODE).toEqual([])
+    expect(() => getConfig(envWith(env, { BENCH_MODE: 'count' }))).toThrow(/BENCH_MODE/)
+    const prod = envWith(env, {
+      APP_ENV: 'production',
+      AI: {},
+      EMAIL_ENABLED: 'false',
+      SMS_ENABLED: 'false',
+    })
+    expect(getConfig(prod).BENCH_MODE).toEqual([])
+    expect(() => getConfig(envWith(prod, { BENCH_MODE: 'counters' }))).toThrow(
+      /BENCH_MODE: is for the bench only/,
+    )
+  })
+
   it('answers texts with Workers AI in production, and refuses it without the AI binding', () => {
     const prod = envWith(env, {
       APP_ENV: 'production',

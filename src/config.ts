@@ -50,6 +50,22 @@ const ConfigSchema = z
      * production) or the offline, rule-based responder (the default elsewhere).
      */
     AI_PROVIDER: unset(z.enum(['workers-ai', 'local']).optional()),
+    /**
+     * Bench-only switches, comma-separated (`npm run bench`; refused in production):
+     * `counters` counts billable operations (src/bench.ts).
+     */
+    BENCH_MODE: unset(
+      z
+        .string()
+        .optional()
+        .transform((v) =>
+          (v ?? '')
+            .split(',')
+            .map((f) => f.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.enum(['no-rate-limit', 'counters']))),
+    ),
     AI: z.custom<Ai>((v) => typeof v === 'object' && v !== null).optional(),
   })
   .transform((c) => ({
@@ -73,6 +89,13 @@ const ConfigSchema = z
     }
     // In production an enabled channel must reach its provider: no silent dev outbox.
     if (c.APP_ENV !== 'production') return
+    if (c.BENCH_MODE.length > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BENCH_MODE'],
+        message: 'is for the bench only and is refused in production',
+      })
+    }
     if (c.EMAIL_ENABLED && !c.RESEND_API_KEY) {
       ctx.addIssue({
         code: 'custom',

@@ -1,4 +1,5 @@
 import { type Adapters, createAdapters } from '../adapters'
+import { benchEnv, benchObject } from '../bench-mode'
 import { linksContacts } from '../domain/cart/contact-link'
 import { next, stepDueAt, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
@@ -11,14 +12,15 @@ import { contactFacts, currentPolicy } from './cart-peers'
 import { PolicyCopy } from './cart-policy'
 import {
   CART_MIGRATIONS,
+  cartLayout,
   type Erased,
   eraseCart,
-  keepOneAlarm,
+  OneAlarm,
   opening,
   persist,
 } from './cart-storage'
 import type { ApplyResult, Billing, IngestResult, TakeResult } from './cart-types'
-import { migrateStorage } from './migrations'
+import { migrateStorage, VERSION_KEY } from './migrations'
 import { Outbox } from './outbox'
 import type { CartRef, ClaimRequest } from './stubs'
 
@@ -40,13 +42,16 @@ export class CartObject extends CartEvents {
   clock: () => number = () => Date.now()
   private readonly outbox: Outbox
   private readonly delivery: CartDelivery
+  private readonly alarms: OneAlarm
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env)
-    this.adapters = createAdapters(env)
+    super(ctx, benchEnv(env))
+    benchObject(this, ctx, this.env)
+    this.adapters = createAdapters(this.env)
     this.outbox = new Outbox(ctx.storage)
+    this.alarms = new OneAlarm(ctx.storage)
     this.delivery = new CartDelivery({
-      env,
+      env: this.env,
       outbox: this.outbox,
       adapters: () => this.adapters,
       clock: () => this.clock(),
@@ -55,7 +60,7 @@ export class CartObject extends CartEvents {
       settle: (s) => this.event({ type: 'message.settled', coupon: null, ...s }),
     })
     ctx.blockConcurrencyWhile(async () => {
-      migrateStorage(ctx.storage, CART_MIGRATIONS)
+      migrateStorage(ctx.storage, CART_MIGRATIONS, VERSION_KEY, cartLayout)
       this.state = parseState(ctx.storage.kv.get('state'))
       this.policies.load(ctx.storage.kv)
     })
@@ -118,6 +123,7 @@ export class CartObject extends CartEvents {
    */
   async erase(opts: { unchangedSince?: number } = {}): Promise<Erased> {
     const out = await eraseCart(this.ctx.storage, this.state, opts.unchangedSince)
+    this.alarms.forget()
     if (out && !('kept' in out)) {
       this.policies.keep(null)
       this.state = null
@@ -131,6 +137,8 @@ export class CartObject extends CartEvents {
    * alarm comes back shortly rather than act on settings that may be stale.
    */
   override async alarm(): Promise<void> {
+    // The alarm that fired is gone once this returns: whatever is due is written again.
+    this.alarms.forget()
     if (!this.state) return
     const policy = await currentPolicy(this.env, this.state.storeId, this.policy())
     if (!policy) return this.ctx.storage.setAlarm(this.clock() + SETTINGS_RETRY_MS)
@@ -176,14 +184,19 @@ export class CartObject extends CartEvents {
    * The alarm, then the outbox, then the alarm again (the outbox moved its rows). One alarm: the
    * earliest of the machine's wake time and the outbox's next due row, from the current state
    * (other events may have run while this one awaited a provider).
+   *
+   * Before the flush the alarm guards a send cut off mid-way (a crash): a message must be looked
+   * at again within seconds. A report only needs some wake: any alarm already set will flush it
+   * (nothing is lost, it may go later), so that write is skipped, and the one after the flush
+   * is the event's only alarm write.
    */
   private async afterCommit(): Promise<void> {
     const schedule = () =>
-      keepOneAlarm(this.ctx.storage, [
+      this.alarms.keep([
         this.state ? wakeAt(this.state, this.policy()) : null,
         this.outbox.earliestDue(this.clock()),
       ])
-    await schedule()
+    if (this.outbox.messagesOpen() || !this.alarms.isSet()) await schedule()
     await this.delivery.flush()
     await schedule()
   }

@@ -7,13 +7,14 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { age, beacon, cartId, ITEMS } from '#test/carts'
 import { createStore, oneEmailStore } from '#test/helpers'
+import { layoutBuiltBy } from '#test/layouts'
 import { createAdapters } from '../adapters'
 import type { EmailMessage, EmailSender } from '../adapters/email/types'
 import { cartReport } from '../domain/cart/report'
 import type { CartState } from '../domain/cart/types'
 import type { CartObject } from './cart-object'
-import { CART_MIGRATIONS } from './cart-storage'
-import { columnsOf } from './migrations'
+import { CART_MIGRATIONS, cartLayout, OneAlarm } from './cart-storage'
+import { columnsOf, migrateStorage } from './migrations'
 import { cartStub } from './stubs'
 
 type Stub = DurableObjectStub<CartObject>
@@ -73,8 +74,44 @@ async function waitingEmail() {
 }
 
 describe('cart storage migrations', () => {
-  it('are numbered 1..3 under the version key deployed objects already hold', () => {
-    expect(CART_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3])
+  it('are numbered 1..4 under the version key deployed objects already hold', () => {
+    expect(CART_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4])
+  })
+
+  it('build for a new object, in one step, the layout the steps build', async () => {
+    const tables = ['journal', 'outbox']
+    const stepped = await layoutBuiltBy((s) => {
+      for (const m of CART_MIGRATIONS) m.up(s)
+      return CART_MIGRATIONS.length
+    }, tables)
+    const once = await layoutBuiltBy(
+      (s) => migrateStorage(s, CART_MIGRATIONS, 'v', cartLayout),
+      tables,
+    )
+    expect(stepped.columns).toHaveLength(11)
+    expect(once).toEqual(stepped)
+  })
+
+  it('load layout 3 (journal with AUTOINCREMENT): entries kept in order, the next one after them', async () => {
+    const { send, stub } = await newCart()
+    const before = (await stub.snapshot())!.journal
+    await runInDurableObject(stub, (_o, s) => {
+      s.storage.sql.exec(`CREATE TABLE journal_old (seq INTEGER PRIMARY KEY AUTOINCREMENT,
+          at INTEGER NOT NULL, type TEXT NOT NULL, entry TEXT NOT NULL);
+        INSERT INTO journal_old SELECT * FROM journal; DROP TABLE journal;
+        ALTER TABLE journal_old RENAME TO journal`)
+      s.storage.kv.put('schemaVersion', 3)
+    })
+    await evictDurableObject(stub)
+    expect(await layout(stub)).toEqual(LATEST)
+    const ddl = await runInDurableObject(stub, (_o, s) =>
+      s.storage.sql.exec("SELECT sql FROM sqlite_master WHERE name = 'journal'").one(),
+    )
+    expect(String(ddl.sql)).not.toMatch(/AUTOINCREMENT/)
+    expect((await send({ contact: { phone: '+12125550123' } })).status).toBe(202)
+    const after = (await stub.snapshot())!.journal
+    expect(after.slice(0, before.length)).toEqual(before)
+    expect(after.length).toBeGreaterThan(before.length)
   })
 
   it('load a cart stored before any table (layout 0): it takes the next event', async () => {
@@ -89,11 +126,11 @@ describe('cart storage migrations', () => {
     const snap = (await stub.snapshot())!
     expect(snap.state.contact).toMatchObject({ email: 'ada@example.com', phone: '+12125550123' })
     expect(snap.journal.map((j) => j.type)).toContain('cart.updated')
-    // Its report went out: nothing is left in the outbox.
+    // Its report went out: the outbox holds only the sent report, for the next one to reuse.
     const left = await runInDurableObject(stub, (_o, s) =>
-      s.storage.sql.exec('SELECT id FROM outbox').toArray(),
+      s.storage.sql.exec('SELECT id, state FROM outbox').toArray(),
     )
-    expect(left).toEqual([])
+    expect(left).toEqual([{ id: 'report', state: 'sent' }])
   })
 
   it('load layout 1 (a report-only outbox): its pending report is sent as a report', async () => {
@@ -120,9 +157,9 @@ describe('cart storage migrations', () => {
     expect((await send({ contact: { email: 'ada@example.org' } })).status).toBe(202)
     expect((await stub.snapshot())!.state.contact.email).toBe('ada@example.org')
     const left = await runInDurableObject(stub, (_o, s) =>
-      s.storage.sql.exec('SELECT id FROM outbox').toArray(),
+      s.storage.sql.exec('SELECT id, state FROM outbox').toArray(),
     )
-    expect(left).toEqual([])
+    expect(left).toEqual([{ id: 'report', state: 'sent' }])
   })
 
   it('load layout 2 with a pending message: sent once when its time comes', async () => {
@@ -163,5 +200,42 @@ describe('cart storage migrations', () => {
         expect(run).toMatchObject({ status: 'failed', reason: 'outcome_unknown' })
       }
     }
+  })
+})
+
+describe('OneAlarm', () => {
+  it('writes the alarm only when it changes, and again whatever it finds once told to forget', async () => {
+    const blank = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.newUniqueId())
+    const T = Date.now() + 3_600_000
+    const out = await runInDurableObject(blank, async (_o, s) => {
+      const alarm = new OneAlarm(s.storage)
+      const unknown = alarm.isSet()
+      await alarm.keep([null, T + 5, T])
+      const first = await s.storage.getAlarm()
+      // Moved behind its back: the same time again is not written (nothing changed for it).
+      await s.storage.setAlarm(T + 1)
+      await alarm.keep([T])
+      const skipped = await s.storage.getAlarm()
+      alarm.forget()
+      await alarm.keep([T])
+      const rewritten = await s.storage.getAlarm()
+      await alarm.keep([null])
+      return {
+        unknown,
+        first,
+        skipped,
+        rewritten,
+        none: await s.storage.getAlarm(),
+        set: alarm.isSet(),
+      }
+    })
+    expect(out).toEqual({
+      unknown: false,
+      first: T,
+      skipped: T + 1,
+      rewritten: T,
+      none: null,
+      set: false,
+    })
   })
 })

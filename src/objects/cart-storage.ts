@@ -8,12 +8,15 @@ import { cartReport } from '../domain/cart/report'
 import type { CartState, Effect, JournalEntry } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
 import { appendJournal } from './journal'
-import { addColumns, migrateStorage, type StorageMigration } from './migrations'
+import { addColumns, migrateStorage, type StorageMigration, VERSION_KEY } from './migrations'
 import type { Outbox } from './outbox'
 import type { CartRef } from './stubs'
 
 /** What `erase` answers: the revision floor kept, `kept` (changed since), or null (never existed). */
 export type Erased = { revision: number; phone?: string } | { kept: true } | null
+
+const JOURNAL_COLUMNS =
+  'seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, entry TEXT NOT NULL'
 
 export const CART_MIGRATIONS: readonly StorageMigration[] = [
   {
@@ -55,7 +58,41 @@ export const CART_MIGRATIONS: readonly StorageMigration[] = [
         "UPDATE outbox SET state = 'calling' WHERE kind = 'message' AND state = 'sending'",
       ),
   },
+  {
+    version: 4,
+    // AUTOINCREMENT writes a `sqlite_sequence` row with every entry (a billed row). The journal
+    // never deletes its newest entry (the trim keeps the latest), so the rowid's max + 1 never
+    // reuses a number either.
+    description: 'journal numbered by rowid, without AUTOINCREMENT',
+    up: (s) =>
+      void s.sql.exec(`
+        CREATE TABLE journal_v4 (${JOURNAL_COLUMNS});
+        INSERT INTO journal_v4 (seq, at, type, entry) SELECT seq, at, type, entry FROM journal;
+        DROP TABLE journal;
+        ALTER TABLE journal_v4 RENAME TO journal;
+      `),
+  },
 ]
+
+/**
+ * The latest layout in one step, for a new object: what the steps above build, without the
+ * schema rewrites and version writes of each (rows billed for every new cart).
+ * `cart-storage.test.ts` holds the two equal.
+ */
+export function cartLayout(s: DurableObjectStorage): void {
+  s.sql.exec(`
+    CREATE TABLE journal (${JOURNAL_COLUMNS});
+    CREATE TABLE outbox (
+      id TEXT PRIMARY KEY,
+      body TEXT NOT NULL,
+      attempts INTEGER NOT NULL DEFAULT 0,
+      next_at INTEGER NOT NULL,
+      kind TEXT NOT NULL DEFAULT 'report',
+      state TEXT NOT NULL DEFAULT 'pending',
+      last_error TEXT
+    );
+  `)
+}
 
 /**
  * Writes one transition in one transaction: the state, the policy when it changed, the journal,
@@ -102,14 +139,42 @@ export function opening(
   }
 }
 
-/** Sets the one alarm to the earliest of `times`, or deletes it when there is none. */
-export async function keepOneAlarm(
-  storage: DurableObjectStorage,
-  times: (number | null)[],
-): Promise<void> {
-  const due = times.filter((t) => t !== null)
-  if (due.length === 0) await storage.deleteAlarm()
-  else await storage.setAlarm(Math.min(...due))
+/**
+ * The object's one alarm, written only when it changes (each `setAlarm` is a billed row). It
+ * remembers what this instance last wrote; `forget` when the alarm may have changed without it
+ * (an alarm firing, an erase), and the next `keep` writes whatever it finds.
+ */
+export class OneAlarm {
+  /** What storage holds, as far as this instance knows; undefined: unknown. */
+  private written: number | null | undefined
+
+  constructor(private readonly storage: DurableObjectStorage) {}
+
+  /** Sets the alarm to the earliest of `times`, or deletes it when there is none. */
+  async keep(times: (number | null)[]): Promise<void> {
+    const due = times.filter((t) => t !== null)
+    const at = due.length === 0 ? null : Math.min(...due)
+    if (at === this.written) return
+    // Noted before the write is awaited: two events' writes land in the order they were made,
+    // and so must what this instance remembers of them.
+    this.written = at
+    try {
+      if (at === null) await this.storage.deleteAlarm()
+      else await this.storage.setAlarm(at)
+    } catch (err) {
+      this.forget()
+      throw err
+    }
+  }
+
+  /** Whether an alarm is known to be set (it will wake the object, at whatever time). */
+  isSet(): boolean {
+    return this.written !== undefined && this.written !== null
+  }
+
+  forget(): void {
+    this.written = undefined
+  }
 }
 
 /**
@@ -134,7 +199,7 @@ export async function eraseCart(
  * in flight. The phone is kept so that a retried delete can still forget the SMS thread.
  */
 function eraseLayout(storage: DurableObjectStorage, s: CartState) {
-  migrateStorage(storage, CART_MIGRATIONS)
+  migrateStorage(storage, CART_MIGRATIONS, VERSION_KEY, cartLayout)
   storage.kv.put('revisionFloor', s.revision)
   if (s.contact.phone) storage.kv.put('erasedPhone', s.contact.phone)
   return erased(storage) as { revision: number; phone?: string }

@@ -6,11 +6,12 @@ import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { PHONE, policyOf } from '#test/contacts'
 import { createStore } from '#test/helpers'
+import { layoutBuiltBy } from '#test/layouts'
 import { pendingCount } from '#test/threads'
 import { isSuppressed } from '../db/suppressions'
 import type { ContactPolicy } from '../domain/store/settings'
-import { CONTACT_MIGRATIONS } from './contact-migrations'
-import { columnsOf } from './migrations'
+import { CONTACT_MIGRATIONS, contactLayout } from './contact-migrations'
+import { columnsOf, migrateStorage } from './migrations'
 import { type ContactRef, contactStub } from './stubs'
 
 const DISCLOSURE = 'Text me cart reminders. Reply STOP to opt out.'
@@ -49,6 +50,20 @@ const version = (stub: ReturnType<typeof contactStub>) =>
 describe('contact storage layouts', () => {
   it('numbers its steps 1, 2, 3 (deployed objects keep the numbers they reached)', () => {
     expect(CONTACT_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3])
+  })
+
+  it('builds a new object, in one step, the layout the steps build', async () => {
+    const tables = ['consent', 'texts', 'inbound', 'replies', 'turns', 'outgoing']
+    const stepped = await layoutBuiltBy((s) => {
+      for (const m of CONTACT_MIGRATIONS) m.up(s)
+      return CONTACT_MIGRATIONS.length
+    }, tables)
+    const once = await layoutBuiltBy(
+      (s) => migrateStorage(s, CONTACT_MIGRATIONS, 'v', contactLayout),
+      tables,
+    )
+    expect(stepped.columns.length).toBeGreaterThan(30)
+    expect(once).toEqual(stepped)
   })
 
   it('builds every table on an object that has none', async () => {

@@ -51,3 +51,34 @@ export const CONTACT_MIGRATIONS: readonly StorageMigration[] = [
     up: (s) => addColumns(s, 'replies', { state: "TEXT NOT NULL DEFAULT 'sent'", cart_id: 'TEXT' }),
   },
 ]
+
+/**
+ * The latest layout in one step, for a new contact object: what the steps above build, without
+ * each step's schema rewrites and version write. `contact-migrations.test.ts` holds them equal.
+ */
+export function contactLayout(s: DurableObjectStorage): void {
+  s.sql.exec(`
+    CREATE TABLE consent (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, granted INTEGER NOT NULL,
+      text TEXT NOT NULL, ip TEXT, user_agent TEXT, page TEXT, cart_id TEXT NOT NULL, source TEXT NOT NULL
+    );
+    CREATE TABLE texts (at INTEGER NOT NULL, cart_id TEXT NOT NULL);
+    CREATE TABLE inbound (
+      sid TEXT PRIMARY KEY, at INTEGER NOT NULL, body TEXT NOT NULL DEFAULT '',
+      pending INTEGER NOT NULL DEFAULT 0, cart_id TEXT, was_suppressed INTEGER NOT NULL DEFAULT 0,
+      opt_out INTEGER NOT NULL DEFAULT 0, attempts INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE replies (
+      id TEXT PRIMARY KEY, at INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'sent', cart_id TEXT
+    );
+    CREATE TABLE IF NOT EXISTS turns (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL,
+      author TEXT NOT NULL, text TEXT NOT NULL, model TEXT, cart_id TEXT
+    );
+    CREATE INDEX IF NOT EXISTS turns_cart ON turns (cart_id, seq);
+    CREATE TABLE IF NOT EXISTS outgoing (
+      key TEXT PRIMARY KEY, send_at INTEGER NOT NULL, text TEXT NOT NULL, model TEXT,
+      cart_id TEXT, detail TEXT NOT NULL
+    );
+  `)
+}

@@ -1,5 +1,6 @@
 import { DurableObject } from 'cloudflare:workers'
 import { type Adapters, createAdapters } from '../adapters'
+import { benchEnv, benchObject } from '../bench-mode'
 import { isSuppressed } from '../db/suppressions'
 import { isSureOptOut, next, recentTexts, wakeAt } from '../domain/contact/machine'
 import type {
@@ -13,9 +14,9 @@ import type { Turn } from '../domain/reply/types'
 import type { ContactPolicy } from '../domain/store/settings'
 import { type MerchantReplyResult, sendMerchantReply } from '../services/conversation/merchant'
 import { type ContactShell, react, sendHost, work } from './contact-effects'
-import { CONTACT_MIGRATIONS } from './contact-migrations'
+import { CONTACT_MIGRATIONS, contactLayout } from './contact-migrations'
 import { ContactStorage } from './contact-storage'
-import { migrateStorage } from './migrations'
+import { migrateStorage, VERSION_KEY } from './migrations'
 import type { ContactRef } from './stubs'
 
 export type { ConsentEvidence, ContactFactsView, SentText }
@@ -39,11 +40,12 @@ export class ContactObject extends DurableObject<Env> {
   private readonly shell: ContactShell
 
   constructor(ctx: DurableObjectState, env: Env) {
-    super(ctx, env)
-    this.adapters = createAdapters(env)
+    super(ctx, benchEnv(env))
+    benchObject(this, ctx, this.env)
+    this.adapters = createAdapters(this.env)
     this.store = new ContactStorage(ctx.storage)
     this.shell = {
-      env,
+      env: this.env,
       store: this.store,
       adapters: () => this.adapters,
       now: () => this.clock(),
@@ -54,7 +56,9 @@ export class ContactObject extends DurableObject<Env> {
       step: (event, policy) => this.step(event, policy),
       suppressed: async (ref) => (await this.facts(ref)).suppressed,
     }
-    ctx.blockConcurrencyWhile(async () => void migrateStorage(ctx.storage, CONTACT_MIGRATIONS))
+    ctx.blockConcurrencyWhile(
+      async () => void migrateStorage(ctx.storage, CONTACT_MIGRATIONS, VERSION_KEY, contactLayout),
+    )
   }
 
   /**

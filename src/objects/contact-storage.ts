@@ -53,6 +53,7 @@ export class ContactStorage {
     if (after.thread !== before.thread) this.kv.put('thread', after.thread)
     if (after.activeCart !== before.activeCart && after.activeCart !== null)
       this.kv.put('activeCart', after.activeCart)
+    if (after.retryAt === before.retryAt) return
     if (after.retryAt === null) this.kv.delete('retryAt')
     else this.kv.put('retryAt', after.retryAt)
   }

@@ -37,6 +37,24 @@ describe('migrateStorage', () => {
     expect(out).toEqual({ first: 2, again: 2, columns: ['id', 'size'], v: 2 })
   })
 
+  it('builds a new object with `fresh` at once, but steps through a layout stored before the list', async () => {
+    const layout = (s: DurableObjectStorage) =>
+      void s.sql.exec(
+        'CREATE TABLE things (id TEXT PRIMARY KEY, size INTEGER NOT NULL DEFAULT 0, fresh INTEGER)',
+      )
+    const out = await runInDurableObject(fresh(), (_o, state) => {
+      const v = migrateStorage(state.storage, STEPS, 'v', layout)
+      return { v, columns: columnsOf(state.storage, 'things'), stored: state.storage.kv.get('v') }
+    })
+    expect(out).toEqual({ v: 2, columns: ['id', 'size', 'fresh'], stored: 2 })
+    const old = await runInDurableObject(fresh(), (_o, state) => {
+      state.storage.sql.exec('CREATE TABLE others (id TEXT PRIMARY KEY)')
+      migrateStorage(state.storage, STEPS, 'v', layout)
+      return columnsOf(state.storage, 'things')
+    })
+    expect(old).toEqual(['id', 'size'])
+  })
+
   it('starts from the stored version: only the newer steps run', async () => {
     const out = await runInDurableObject(fresh(), (_o, state) => {
       migrateStorage(state.storage, STEPS.slice(0, 1), 'v')

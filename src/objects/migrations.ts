@@ -22,7 +22,9 @@ export const VERSION_KEY = 'schemaVersion'
 
 /**
  * Runs every step above the stored version and returns the version reached (a newer stored
- * version, written before a rollback, is left as it is).
+ * version, written before a rollback, is left as it is). `fresh`, when given, builds the latest
+ * layout at once for an object that has no tables yet (a new object: each step's schema change
+ * and version write would be billed rows); it must build what the steps build.
  *
  * @example
  * ctx.blockConcurrencyWhile(async () => migrateStorage(ctx.storage, CART_MIGRATIONS))
@@ -31,6 +33,7 @@ export function migrateStorage(
   storage: DurableObjectStorage,
   migrations: readonly StorageMigration[],
   key: string = VERSION_KEY,
+  fresh?: (storage: DurableObjectStorage) => void,
 ): number {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`storage migration ${i + 1} is numbered ${m.version}`)
@@ -44,6 +47,13 @@ export function migrateStorage(
     log('warn', 'storage layout newer than this build', { stored, latest })
     return stored
   }
+  if (stored === 0 && fresh && !hasTables(storage)) {
+    storage.transactionSync(() => {
+      fresh(storage)
+      storage.kv.put(key, latest)
+    })
+    return latest
+  }
   for (const m of migrations.slice(stored)) {
     storage.transactionSync(() => {
       m.up(storage)
@@ -51,6 +61,17 @@ export function migrateStorage(
     })
   }
   return latest
+}
+
+/** Whether the object has tables of its own (the platform's and `sqlite_*` ones aside). */
+function hasTables(storage: DurableObjectStorage): boolean {
+  return (
+    storage.sql
+      .exec(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND substr(name, 1, 1) != '_' AND name NOT LIKE 'sqlite%' LIMIT 1",
+      )
+      .toArray().length > 0
+  )
 }
 
 /** The column names of a table (empty when the table does not exist). */

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers'
+import { benchEnv, benchObject } from '../bench-mode'
 import { cartForOrder } from '../db/orders'
 import type { ClaimRequest, ClaimResult, ClaimSource, Holder, OrderRef } from './stubs'
 
@@ -12,6 +13,11 @@ import type { ClaimRequest, ClaimResult, ClaimSource, Holder, OrderRef } from '.
  * whose cart refused the order gives way to the caller that found it so.
  */
 export class OrderObject extends DurableObject<Env> {
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, benchEnv(env))
+    benchObject(this, ctx, this.env)
+  }
+
   /** The cart that holds the order, or null. Never claims. */
   async holder(ref: OrderRef): Promise<Holder | null> {
     return this.stored() ?? this.ctx.blockConcurrencyWhile(() => this.fromD1(ref))

@@ -216,7 +216,7 @@ describe('Outbox', () => {
     })
   })
 
-  it('keeps the newest report only, and retries or deletes only the body it sent', async () => {
+  it('keeps the newest report only, and retries or marks sent only the body it sent', async () => {
     const out = await withOutbox((o, s) => {
       o.putReport('{"v":1}', T)
       const sent = o.due(T)!
@@ -224,9 +224,11 @@ describe('Outbox', () => {
       o.putReport('{"v":2}', T + 1) // newer: replaces it, attempts start again
       const replaced = rowsOf(s)[0]
       o.delivered(sent) // the old body's answer: the newer report stays
-      const kept = rowsOf(s).length
+      const kept = rowsOf(s)
       o.delivered(o.due(T + 1)!)
-      return { replaced, kept, left: rowsOf(s).length }
+      const done = { rows: rowsOf(s), due: o.due(T + 10), earliest: o.earliestDue(T + 10) }
+      o.putReport('{"v":3}', T + 20) // the next event's report reuses the row
+      return { replaced, kept, done, next: rowsOf(s) }
     })
     expect(out.replaced).toMatchObject({
       id: 'report',
@@ -234,7 +236,24 @@ describe('Outbox', () => {
       attempts: 0,
       next_at: T + 1,
     })
-    expect(out.kept).toBe(1)
-    expect(out.left).toBe(0)
+    expect(out.kept).toMatchObject([{ id: 'report', state: 'pending' }])
+    // Sent: kept for the next report to overwrite, never due again.
+    expect(out.done).toEqual({
+      rows: [{ id: 'report', state: 'sent', attempts: 0, next_at: 0, last_error: null }],
+      due: null,
+      earliest: null,
+    })
+    expect(out.next).toEqual([
+      { id: 'report', state: 'pending', attempts: 0, next_at: T + 20, last_error: null },
+    ])
+  })
+
+  it('deletes a message report once published (one row per message, never reused)', async () => {
+    const out = await withOutbox((o, s) => {
+      o.putMessageReport('msg_1', '{"m":1}', T)
+      o.delivered(o.due(T)!)
+      return rowsOf(s)
+    })
+    expect(out).toEqual([])
   })
 })

@@ -5,7 +5,8 @@
  *
  * A message row goes `pending` → `sending` (coupon, rendering: nothing has left yet) →
  * `calling` (the provider call is in flight: it may have left) → `sent` | `failed`. A report row
- * is `pending` until published, then deleted.
+ * is `pending` until published; then the cart's report row is marked `sent` (overwritten by the
+ * next report) and a message's report row is deleted.
  */
 import { PROVIDER_TIMEOUT_MS } from '../adapters/types'
 import type { SendOutcome } from '../services/delivery/send'
@@ -55,6 +56,8 @@ export function mayRetry(row: Pick<OutboxRow, 'attempts'>): boolean {
 }
 
 const OPEN = "state IN ('pending', 'sending', 'calling')"
+/** The cart's one report row (a message's report D1 refused has a row of its own). */
+const REPORT_ID = 'report'
 
 export class Outbox {
   constructor(
@@ -66,10 +69,10 @@ export class Outbox {
     return this.storage.sql
   }
 
-  /** Only the newest report matters: it replaces any older one still pending. */
+  /** Only the newest report matters: it replaces any older one still pending (or sent). */
   putReport(body: string, now: number): void {
     this.sql.exec(
-      `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES ('report', 'report', ?, 'pending', 0, ?)
+      `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES ('${REPORT_ID}', 'report', ?, 'pending', 0, ?)
        ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = 'pending', attempts = 0, next_at = excluded.next_at`,
       body,
       now,
@@ -95,6 +98,14 @@ export class Outbox {
       run.key,
       JSON.stringify({ stepId: run.stepId, channel: run.channel, key: run.key }),
       now,
+    )
+  }
+
+  /** Whether any message row is still open (a send to make, or one cut off mid-way). */
+  messagesOpen(): boolean {
+    return (
+      this.sql.exec(`SELECT 1 FROM outbox WHERE kind = 'message' AND ${OPEN} LIMIT 1`).toArray()
+        .length > 0
     )
   }
 
@@ -177,9 +188,19 @@ export class Outbox {
     else this.finish(row.id, 'failed', outcome.result.code)
   }
 
-  /** A published report: deleted only if a newer one was not written meanwhile. */
+  /**
+   * A published report, only if a newer one was not written meanwhile. The cart's report row is
+   * kept, marked `sent`, for the next event to overwrite: a delete now and an insert then would
+   * write three rows (the row and its key, twice) where the two updates write two.
+   */
   delivered(row: OutboxRow): void {
-    this.sql.exec('DELETE FROM outbox WHERE id = ? AND body = ?', row.id, row.body)
+    if (row.id === REPORT_ID) {
+      this.sql.exec(
+        "UPDATE outbox SET state = 'sent', attempts = 0, next_at = 0, last_error = NULL WHERE id = ? AND body = ?",
+        row.id,
+        row.body,
+      )
+    } else this.sql.exec('DELETE FROM outbox WHERE id = ? AND body = ?', row.id, row.body)
   }
 
   /**
