@@ -19,6 +19,28 @@ const flag = unset(
     .transform((v) => v !== 'false'),
 )
 
+/**
+ * Bench-only switches (BENCH_MODE, comma-separated): `no-rate-limit` skips the beacon limiter,
+ * whose local simulation writes on every call where production's binding does not. One line
+ * here per flag. Refused in production (see below).
+ */
+export const BENCH_FLAGS = ['no-rate-limit'] as const
+export type BenchFlag = (typeof BENCH_FLAGS)[number]
+
+const benchMode = unset(
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const flags = (v ?? '').split(',').map((f) => f.trim())
+      const known = new Set<string>(BENCH_FLAGS)
+      for (const f of flags.filter((f) => f !== '' && !known.has(f))) {
+        ctx.addIssue({ code: 'custom', message: `unknown flag "${f}" (${BENCH_FLAGS.join(', ')})` })
+      }
+      return new Set(flags.filter((f) => known.has(f))) as ReadonlySet<BenchFlag>
+    }),
+)
+
 /** The environment, validated once. Bad config is a startup error, never a silent default. */
 const ConfigSchema = z
   .object({
@@ -51,6 +73,7 @@ const ConfigSchema = z
      */
     AI_PROVIDER: unset(z.enum(['workers-ai', 'local']).optional()),
     AI: z.custom<Ai>((v) => typeof v === 'object' && v !== null).optional(),
+    BENCH_MODE: benchMode,
   })
   .transform((c) => ({
     ...c,
@@ -73,6 +96,14 @@ const ConfigSchema = z
     }
     // In production an enabled channel must reach its provider: no silent dev outbox.
     if (c.APP_ENV !== 'production') return
+    // A bench switch skips protection production relies on: never there.
+    if (c.BENCH_MODE.size > 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['BENCH_MODE'],
+        message: 'is for the local bench only (APP_ENV development or test); unset it',
+      })
+    }
     if (c.EMAIL_ENABLED && !c.RESEND_API_KEY) {
       ctx.addIssue({
         code: 'custom',

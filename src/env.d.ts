@@ -12,4 +12,6 @@ interface Env {
   TWILIO_BASE_URL?: string
   /** "workers-ai" or "local"; see src/config.ts. (The AI binding itself comes from wrangler.jsonc.) */
   AI_PROVIDER?: string
+  /** Bench-only switches, comma-separated; refused in production. See src/config.ts. */
+  BENCH_MODE?: string
 }
