@@ -44,9 +44,9 @@ const floorRequest = (path, cart, i) => ({
 export async function beaconBench({ quick = false } = {}) {
   const { durationMs, reps } = points(quick)
   const [floor, limited, unlimited] = await startAll([
-    startFloor(),
-    startCartback(),
-    startCartback({ BENCH_MODE: 'no-rate-limit' }),
+    startFloor,
+    () => startCartback(),
+    () => startCartback({ BENCH_MODE: 'no-rate-limit' }),
   ])
   try {
     const existing = Array.from({ length: EXISTING }, newCart)

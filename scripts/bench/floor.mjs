@@ -22,11 +22,25 @@ export async function startFloor() {
   }
 }
 
-/** Starts servers side by side; if one fails to start, stops the others and throws. */
+/**
+ * Starts servers (each `start` a function that starts one) to run side by side, one after another:
+ * wranglers started at the same moment can pick the same internal port. A start that meets a
+ * taken port is tried once more. If one fails, stops the others and throws.
+ */
 export async function startAll(starts) {
-  const settled = await Promise.allSettled(starts)
-  const failed = settled.find((s) => s.status === 'rejected')
-  if (!failed) return settled.map((s) => s.value)
-  await Promise.all(settled.filter((s) => s.status === 'fulfilled').map((s) => s.value.stop()))
-  throw failed.reason
+  const started = []
+  try {
+    for (const start of starts) {
+      started.push(
+        await start().catch((err) => {
+          if (!/Address already in use/.test(String(err))) throw err
+          return start()
+        }),
+      )
+    }
+    return started
+  } catch (err) {
+    await Promise.all(started.map((s) => s.stop()))
+    throw err
+  }
 }

@@ -12,7 +12,7 @@ const IN_FLIGHT = 50
 
 export async function smsBench({ quick = false } = {}) {
   const { durationMs, reps } = points(quick)
-  const [floor, app] = await startAll([startFloor(), startCartback()])
+  const [floor, app] = await startAll([startFloor, () => startCartback()])
   try {
     const store = await app.createStore('Bench SMS', {
       knowledgeBase: { shipping: 'We ship to Canada in 5-8 business days.' },
