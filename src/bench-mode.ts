@@ -10,7 +10,7 @@ import { countAlarms, countedEnv, countStorage } from './lib/bench-counters'
 /** Whether this deployment counts billable operations. */
 export function counting(env: Env): boolean {
   if (!env.BENCH_MODE) return false
-  return getConfig(env).BENCH_MODE.includes('counters')
+  return getConfig(env).BENCH_MODE.has('counters')
 }
 
 const counted = new WeakMap<Env, Env>()

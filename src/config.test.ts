@@ -77,6 +77,22 @@ describe('getConfig', () => {
     })
   })
 
+  it('reads bench switches outside production, and refuses them in production', () => {
+    expect(getConfig(env).BENCH_MODE.size).toBe(0)
+    const bench = getConfig(envWith(env, { BENCH_MODE: ' no-rate-limit, ' }))
+    expect([...bench.BENCH_MODE]).toEqual(['no-rate-limit'])
+    const prod = envWith(env, {
+      APP_ENV: 'production',
+      AI: {},
+      EMAIL_ENABLED: 'false',
+      SMS_ENABLED: 'false',
+    })
+    expect(getConfig(prod).BENCH_MODE.size).toBe(0)
+    expect(() => getConfig(envWith(prod, { BENCH_MODE: 'no-rate-limit' }))).toThrow(
+      /BENCH_MODE: is for the local bench only/,
+    )
+  })
+
   it.each([
     ['a short signing secret', { SIGNING_SECRET: 'short' }, 'SIGNING_SECRET'],
     ['a missing API token', { ADMIN_API_TOKEN: undefined }, 'ADMIN_API_TOKEN'],
@@ -91,6 +107,7 @@ describe('getConfig', () => {
       { RESEND_WEBHOOK_SECRET: 'off' },
       'RESEND_WEBHOOK_SECRET',
     ],
+    ['an unknown bench switch', { BENCH_MODE: 'no-rate-limit,fast' }, 'BENCH_MODE'],
   ])('refuses %s with BAD_ENVIRONMENT naming the setting', (_n, patch, name) => {
     const bad = envWith(env, patch)
     let caught: unknown

@@ -19,6 +19,29 @@ const flag = unset(
     .transform((v) => v !== 'false'),
 )
 
+/**
+ * Bench-only switches (BENCH_MODE, comma-separated): `counters` counts billable operations
+ * (src/bench-mode.ts); `no-rate-limit` skips the beacon limiter,
+ * whose local simulation writes on every call where production's binding does not. One line
+ * here per flag. Refused in production (see below).
+ */
+export const BENCH_FLAGS = ['no-rate-limit', 'counters'] as const
+export type BenchFlag = (typeof BENCH_FLAGS)[number]
+
+const benchMode = unset(
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      const flags = (v ?? '').split(',').map((f) => f.trim())
+      const known = new Set<string>(BENCH_FLAGS)
+      for (const f of flags.filter((f) => f !== '' && !known.has(f))) {
+        ctx.addIssue({ code: 'custom', message: `unknown flag "${f}" (${BENCH_FLAGS.join(', ')})` })
+      }
+      return new Set(flags.filter((f) => known.has(f))) as ReadonlySet<BenchFlag>
+    }),
+)
+
 /** The environment, validated once. Bad config is a startup error, never a silent default. */
 const ConfigSchema = z
   .object({
@@ -50,23 +73,8 @@ const ConfigSchema = z
      * production) or the offline, rule-based responder (the default elsewhere).
      */
     AI_PROVIDER: unset(z.enum(['workers-ai', 'local']).optional()),
-    /**
-     * Bench-only switches, comma-separated (`npm run bench`; refused in production):
-     * `counters` counts billable operations (src/bench.ts).
-     */
-    BENCH_MODE: unset(
-      z
-        .string()
-        .optional()
-        .transform((v) =>
-          (v ?? '')
-            .split(',')
-            .map((f) => f.trim())
-            .filter(Boolean),
-        )
-        .pipe(z.array(z.enum(['no-rate-limit', 'counters']))),
-    ),
     AI: z.custom<Ai>((v) => typeof v === 'object' && v !== null).optional(),
+    BENCH_MODE: benchMode,
   })
   .transform((c) => ({
     ...c,
@@ -89,11 +97,12 @@ const ConfigSchema = z
     }
     // In production an enabled channel must reach its provider: no silent dev outbox.
     if (c.APP_ENV !== 'production') return
-    if (c.BENCH_MODE.length > 0) {
+    // A bench switch skips protection production relies on: never there.
+    if (c.BENCH_MODE.size > 0) {
       ctx.addIssue({
         code: 'custom',
         path: ['BENCH_MODE'],
-        message: 'is for the bench only and is refused in production',
+        message: 'is for the local bench only (APP_ENV development or test); unset it',
       })
     }
     if (c.EMAIL_ENABLED && !c.RESEND_API_KEY) {

@@ -1,8 +1,10 @@
 // Bad beacons and floods: each gets a clear 4xx and changes nothing.
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
 import { beacon, cartId, ITEMS, stateOf } from '#test/carts'
 import { call, createStore, errorOf, ORIGIN } from '#test/helpers'
 import type { Store } from '../db/stores'
+import worker from '../worker'
 
 describe('POST /v1/events rejects bad input and changes nothing', () => {
   const cases: [string, (key: string, id: string) => Promise<Response>, number, string][] = [
@@ -178,5 +180,36 @@ describe('POST /v1/events rejects bad input and changes nothing', () => {
     }
     expect(statuses.slice(0, 30).every((s) => s === 202)).toBe(true)
     expect(statuses.at(-1)).toBe(429)
+  })
+
+  it('skips the limiter only under the bench switch BENCH_MODE=no-rate-limit', async () => {
+    const store = await createStore()
+    const benchEnv = { ...env, BENCH_MODE: 'no-rate-limit' } as Env
+    const send = async () => {
+      const ctx = createExecutionContext()
+      const res = await worker.fetch(
+        new Request('https://cartback.test/v1/events', {
+          method: 'POST',
+          headers: {
+            'Content-Type': 'text/plain',
+            Origin: ORIGIN,
+            'CF-Connecting-IP': '192.0.2.98',
+          },
+          body: JSON.stringify({
+            store: store.publishableKey,
+            cart: cartId(),
+            type: 'cart',
+            items: ITEMS,
+          }),
+        }),
+        benchEnv,
+        ctx,
+      )
+      await waitOnExecutionContext(ctx)
+      return res.status
+    }
+    const statuses: number[] = []
+    for (let i = 0; i < 40; i++) statuses.push(await send())
+    expect(statuses.every((s) => s === 202)).toBe(true)
   })
 })
