@@ -4,6 +4,19 @@ import { addColumns, type StorageMigration } from './migrations'
  * The contact's storage layouts, in order (the version key is `schemaVersion`, as before the
  * list). Layouts from before the list may have part of a later step already: steps only add.
  */
+/** The conversation's tables (step 2), also part of a new contact's layout in one step. */
+const CONVERSATION_TABLES = `
+  CREATE TABLE IF NOT EXISTS turns (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL,
+    author TEXT NOT NULL, text TEXT NOT NULL, model TEXT, cart_id TEXT
+  );
+  CREATE INDEX IF NOT EXISTS turns_cart ON turns (cart_id, seq);
+  CREATE TABLE IF NOT EXISTS outgoing (
+    key TEXT PRIMARY KEY, send_at INTEGER NOT NULL, text TEXT NOT NULL, model TEXT,
+    cart_id TEXT, detail TEXT NOT NULL
+  );
+`
+
 export const CONTACT_MIGRATIONS: readonly StorageMigration[] = [
   {
     version: 1,
@@ -31,17 +44,7 @@ export const CONTACT_MIGRATIONS: readonly StorageMigration[] = [
         opt_out: 'INTEGER NOT NULL DEFAULT 0',
         attempts: 'INTEGER NOT NULL DEFAULT 0',
       })
-      s.sql.exec(`
-        CREATE TABLE IF NOT EXISTS turns (
-          seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL,
-          author TEXT NOT NULL, text TEXT NOT NULL, model TEXT, cart_id TEXT
-        );
-        CREATE INDEX IF NOT EXISTS turns_cart ON turns (cart_id, seq);
-        CREATE TABLE IF NOT EXISTS outgoing (
-          key TEXT PRIMARY KEY, send_at INTEGER NOT NULL, text TEXT NOT NULL, model TEXT,
-          cart_id TEXT, detail TEXT NOT NULL
-        );
-      `)
+      s.sql.exec(CONVERSATION_TABLES)
     },
   },
   {
@@ -71,14 +74,6 @@ export function contactLayout(s: DurableObjectStorage): void {
     CREATE TABLE replies (
       id TEXT PRIMARY KEY, at INTEGER NOT NULL, state TEXT NOT NULL DEFAULT 'sent', cart_id TEXT
     );
-    CREATE TABLE IF NOT EXISTS turns (
-      seq INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL UNIQUE, at INTEGER NOT NULL,
-      author TEXT NOT NULL, text TEXT NOT NULL, model TEXT, cart_id TEXT
-    );
-    CREATE INDEX IF NOT EXISTS turns_cart ON turns (cart_id, seq);
-    CREATE TABLE IF NOT EXISTS outgoing (
-      key TEXT PRIMARY KEY, send_at INTEGER NOT NULL, text TEXT NOT NULL, model TEXT,
-      cart_id TEXT, detail TEXT NOT NULL
-    );
   `)
+  s.sql.exec(CONVERSATION_TABLES)
 }
