@@ -1,6 +1,6 @@
 import { type Adapters, createAdapters } from '../adapters'
 import { benchEnv, benchObject } from '../bench-mode'
-import { linksContacts } from '../domain/cart/contact-link'
+import { contactLinks } from '../domain/cart/contact-link'
 import { next, stepDueAt, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
 import type { Beacon, CartEvent, CartState, JournalEntry, OrderReport } from '../domain/cart/types'
@@ -85,10 +85,10 @@ export class CartObject extends CartEvents {
             : null,
         )
       : this.commitBeacon(ref, beacon, policy, currency)
-    if (!done) return { state: this.state, linkContacts: false }
+    if (!done) return { state: this.state, links: [] }
     await this.afterCommit()
     const { before, result } = done
-    return { ...result, linkContacts: linksContacts(before, result.state, beacon) }
+    return { ...result, links: contactLinks(before, result.state, beacon) }
   }
 
   private commitBeacon(ref: CartRef, beacon: Beacon, policy: CartPolicy, currency: string) {
