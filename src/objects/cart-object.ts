@@ -5,6 +5,7 @@ import { next, stepDueAt, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
 import type { Beacon, CartEvent, CartState, JournalEntry, OrderReport } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
+import { log } from '../lib/log'
 import { CartDelivery } from './cart-delivery'
 import { CartEvents } from './cart-events'
 import { storefrontClaims, webhookTakes } from './cart-orders'
@@ -86,7 +87,7 @@ export class CartObject extends CartEvents {
         )
       : this.commitBeacon(ref, beacon, policy, currency)
     if (!done) return { state: this.state, links: [] }
-    await this.afterCommit()
+    await this.afterCommit({ answerFirst: true })
     const { before, result } = done
     return { ...result, links: contactLinks(before, result.state, beacon) }
   }
@@ -189,16 +190,24 @@ export class CartObject extends CartEvents {
    * at again within seconds. A report only needs some wake: any alarm already set will flush it
    * (nothing is lost, it may go later), so that write is skipped, and the one after the flush
    * is the event's only alarm write.
+   *
+   * `answerFirst` (a beacon): once that alarm is written, the caller is answered and the flush
+   * runs after (`waitUntil`). Its rows are already committed with the event, so a crash before
+   * or during the flush loses nothing: the alarm runs the outbox again, and a report is marked
+   * delivered only if its body is still the one sent (`Outbox.delivered`).
    */
-  private async afterCommit(): Promise<void> {
+  private async afterCommit({ answerFirst = false } = {}): Promise<void> {
     const schedule = () =>
       this.alarms.keep([
         this.state ? wakeAt(this.state, this.policy()) : null,
         this.outbox.earliestDue(this.clock()),
       ])
     if (this.outbox.messagesOpen() || !this.alarms.isSet()) await schedule()
-    await this.delivery.flush()
-    await schedule()
+    const rest = this.delivery.flush().then(schedule)
+    if (!answerFirst) return rest
+    this.ctx.waitUntil(
+      rest.catch((err: unknown) => log('error', 'outbox flush failed', { error: String(err) })),
+    )
   }
 
   private orders() {
