@@ -41,6 +41,33 @@ describe('CartObject alarm', () => {
     expect(await alarmOf(stub)).toBe(before.lastActivityAt + 60_000)
   })
 
+  it("writes a new cart's alarm once, at its wake time: the report is sent with no second write", async () => {
+    const store = await createStore({ settings: { inactivitySeconds: 60 } })
+    const id = cartId()
+    const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+    const written: number[] = []
+    await runInDurableObject(stub, (_o, s) => {
+      const set = s.storage.setAlarm.bind(s.storage)
+      Object.assign(s.storage, {
+        setAlarm: (at: number) => {
+          written.push(at)
+          return set(at)
+        },
+      })
+    })
+    await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
+    // The beacon is answered first; its report goes right after.
+    await vi.waitFor(async () => {
+      const rows = await runInDurableObject(stub, (_o, s) =>
+        s.storage.sql.exec('SELECT state FROM outbox').toArray(),
+      )
+      expect(rows).toEqual([{ state: 'sent' }])
+    })
+    const s = (await stub.snapshot())!.state
+    expect(written).toEqual([s.lastActivityAt + 60_000])
+    expect(await alarmOf(stub)).toBe(s.lastActivityAt + 60_000)
+  })
+
   it('abandons the cart when the alarm fires at the inactivity timeout, then arms the attribution deadline', async () => {
     const { store, id, stub } = await newCartIn({ inactivitySeconds: 1 })
     const created = (await stub.snapshot())!.state

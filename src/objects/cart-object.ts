@@ -189,7 +189,9 @@ export class CartObject extends CartEvents {
    * Before the flush the alarm guards a send cut off mid-way (a crash): a message must be looked
    * at again within seconds. A report only needs some wake: any alarm already set will flush it
    * (nothing is lost, it may go later), so that write is skipped, and the one after the flush
-   * is the event's only alarm write.
+   * is the event's only alarm write. With no alarm known (a new cart, a restarted object), the
+   * machine's own wake time is written, not the report's few seconds: once the report is sent,
+   * the alarm after the flush is then the same and not written again.
    *
    * `answerFirst` (a beacon): once that alarm is written, the caller is answered and the flush
    * runs after (`waitUntil`). Its rows are already committed with the event, so a crash before
@@ -197,12 +199,11 @@ export class CartObject extends CartEvents {
    * delivered only if its body is still the one sent (`Outbox.delivered`).
    */
   private async afterCommit({ answerFirst = false } = {}): Promise<void> {
-    const schedule = () =>
-      this.alarms.keep([
-        this.state ? wakeAt(this.state, this.policy()) : null,
-        this.outbox.earliestDue(this.clock()),
-      ])
-    if (this.outbox.messagesOpen() || !this.alarms.isSet()) await schedule()
+    const wake = () => (this.state ? wakeAt(this.state, this.policy()) : null)
+    const schedule = () => this.alarms.keep([wake(), this.outbox.earliestDue(this.clock())])
+    if (this.outbox.messagesOpen()) await schedule()
+    else if (!this.alarms.isSet())
+      await this.alarms.keep([wake() ?? this.outbox.earliestDue(this.clock())])
     const rest = this.delivery.flush().then(schedule)
     if (!answerFirst) return rest
     this.ctx.waitUntil(
