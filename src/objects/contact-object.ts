@@ -71,14 +71,14 @@ export class ContactObject extends DurableObject<Env> {
     ref: ContactRef,
     e: ConsentEvidence,
     policy: ContactPolicy,
-  ): Promise<ContactFactsView & { optInRequest?: SentText }> {
+  ): Promise<{ optInRequest?: SentText }> {
     this.remember(ref)
     const last = this.store.lastConsent()
     const event = { type: 'consent.recorded', channel: ref.channel, record: e, last } as const
     const [optInRequest] = await react(this.shell, event, ref, policy)
     await this.schedule()
-    const facts = await this.facts()
-    return optInRequest ? { ...facts, optInRequest } : facts
+    // No facts answered: their suppression check is a D1 read no caller used.
+    return optInRequest ? { optInRequest } : {}
   }
 
   async facts(asked?: ContactRef): Promise<ContactFactsView> {
