@@ -1,6 +1,6 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { age, beacon, cartId, ITEMS } from '#test/carts'
 import { createStore, waitForRow } from '#test/helpers'
 import { createAdapters } from '../adapters'
@@ -39,6 +39,33 @@ describe('CartObject alarm', () => {
     expect(after.status).toBe('active')
     expect(after.revision).toBe(before.revision)
     expect(await alarmOf(stub)).toBe(before.lastActivityAt + 60_000)
+  })
+
+  it("writes a new cart's alarm once, at its wake time: the report is sent with no second write", async () => {
+    const store = await createStore({ settings: { inactivitySeconds: 60 } })
+    const id = cartId()
+    const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+    const written: number[] = []
+    await runInDurableObject(stub, (_o, s) => {
+      const set = s.storage.setAlarm.bind(s.storage)
+      Object.assign(s.storage, {
+        setAlarm: (at: number) => {
+          written.push(at)
+          return set(at)
+        },
+      })
+    })
+    await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
+    // The beacon is answered first; its report goes right after.
+    await vi.waitFor(async () => {
+      const rows = await runInDurableObject(stub, (_o, s) =>
+        s.storage.sql.exec('SELECT state FROM outbox').toArray(),
+      )
+      expect(rows).toEqual([{ state: 'sent' }])
+    })
+    const s = (await stub.snapshot())!.state
+    expect(written).toEqual([s.lastActivityAt + 60_000])
+    expect(await alarmOf(stub)).toBe(s.lastActivityAt + 60_000)
   })
 
   it('abandons the cart when the alarm fires at the inactivity timeout, then arms the attribution deadline', async () => {
@@ -102,10 +129,13 @@ describe('CartObject alarm', () => {
       type: 'contact',
       contact: { email: 'retry@example.com' },
     })
-    const pending = await runInDurableObject(stub, (_o, s) =>
-      s.storage.sql.exec<{ attempts: number }>('SELECT attempts FROM outbox').toArray(),
-    )
-    expect(pending).toEqual([{ attempts: 1 }])
+    // The beacon is answered first; the send it failed is recorded right after.
+    await vi.waitFor(async () => {
+      const pending = await runInDurableObject(stub, (_o, s) =>
+        s.storage.sql.exec<{ attempts: number }>('SELECT attempts FROM outbox').toArray(),
+      )
+      expect(pending).toEqual([{ attempts: 1 }])
+    })
     const alarm = await alarmOf(stub)
     expect(alarm).not.toBeNull()
     expect(alarm!).toBeLessThan(Date.now() + 60_000)

@@ -1,10 +1,11 @@
 import { type Adapters, createAdapters } from '../adapters'
 import { benchEnv, benchObject } from '../bench-mode'
-import { linksContacts } from '../domain/cart/contact-link'
+import { contactLinks } from '../domain/cart/contact-link'
 import { next, stepDueAt, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
 import type { Beacon, CartEvent, CartState, JournalEntry, OrderReport } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
+import { log } from '../lib/log'
 import { CartDelivery } from './cart-delivery'
 import { CartEvents } from './cart-events'
 import { storefrontClaims, webhookTakes } from './cart-orders'
@@ -85,10 +86,10 @@ export class CartObject extends CartEvents {
             : null,
         )
       : this.commitBeacon(ref, beacon, policy, currency)
-    if (!done) return { state: this.state, linkContacts: false }
-    await this.afterCommit()
+    if (!done) return { state: this.state, links: [] }
+    await this.afterCommit({ answerFirst: true })
     const { before, result } = done
-    return { ...result, linkContacts: linksContacts(before, result.state, beacon) }
+    return { ...result, links: contactLinks(before, result.state, beacon) }
   }
 
   private commitBeacon(ref: CartRef, beacon: Beacon, policy: CartPolicy, currency: string) {
@@ -188,17 +189,26 @@ export class CartObject extends CartEvents {
    * Before the flush the alarm guards a send cut off mid-way (a crash): a message must be looked
    * at again within seconds. A report only needs some wake: any alarm already set will flush it
    * (nothing is lost, it may go later), so that write is skipped, and the one after the flush
-   * is the event's only alarm write.
+   * is the event's only alarm write. With no alarm known (a new cart, a restarted object), the
+   * machine's own wake time is written, not the report's few seconds: once the report is sent,
+   * the alarm after the flush is then the same and not written again.
+   *
+   * `answerFirst` (a beacon): once that alarm is written, the caller is answered and the flush
+   * runs after (`waitUntil`). Its rows are already committed with the event, so a crash before
+   * or during the flush loses nothing: the alarm runs the outbox again, and a report is marked
+   * delivered only if its body is still the one sent (`Outbox.delivered`).
    */
-  private async afterCommit(): Promise<void> {
-    const schedule = () =>
-      this.alarms.keep([
-        this.state ? wakeAt(this.state, this.policy()) : null,
-        this.outbox.earliestDue(this.clock()),
-      ])
-    if (this.outbox.messagesOpen() || !this.alarms.isSet()) await schedule()
-    await this.delivery.flush()
-    await schedule()
+  private async afterCommit({ answerFirst = false } = {}): Promise<void> {
+    const wake = () => (this.state ? wakeAt(this.state, this.policy()) : null)
+    const schedule = () => this.alarms.keep([wake(), this.outbox.earliestDue(this.clock())])
+    if (this.outbox.messagesOpen()) await schedule()
+    else if (!this.alarms.isSet())
+      await this.alarms.keep([wake() ?? this.outbox.earliestDue(this.clock())])
+    const rest = this.delivery.flush().then(schedule)
+    if (!answerFirst) return rest
+    this.ctx.waitUntil(
+      rest.catch((err: unknown) => log('error', 'outbox flush failed', { error: String(err) })),
+    )
   }
 
   private orders() {

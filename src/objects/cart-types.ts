@@ -1,4 +1,5 @@
 /** What the cart object's RPC methods answer. */
+import type { ContactLink } from '../domain/cart/contact-link'
 import type { CartState, JournalEntry, Refusal } from '../domain/cart/types'
 
 export type CartSnapshot = { state: CartState; journal: JournalEntry[] }
@@ -7,8 +8,8 @@ export type ApplyResult = { state: CartState; refused?: Refusal }
 export type IngestResult = {
   state: CartState | null
   refused?: Refusal
-  /** The contact objects need to hear of this beacon. */
-  linkContacts: boolean
+  /** What the contact objects need to hear of this beacon (none: nothing new about the person). */
+  links: ContactLink[]
 }
 
 /**

@@ -38,6 +38,8 @@ export class ContactObject extends DurableObject<Env> {
   private readonly store: ContactStorage
   /** What the effect runner and the conversation use of this object. */
   private readonly shell: ContactShell
+  /** The policy this instance last wrote, as JSON (see `keepPolicy`). */
+  private policyJson: string | undefined
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, benchEnv(env))
@@ -69,14 +71,14 @@ export class ContactObject extends DurableObject<Env> {
     ref: ContactRef,
     e: ConsentEvidence,
     policy: ContactPolicy,
-  ): Promise<ContactFactsView & { optInRequest?: SentText }> {
+  ): Promise<{ optInRequest?: SentText }> {
     this.remember(ref)
     const last = this.store.lastConsent()
     const event = { type: 'consent.recorded', channel: ref.channel, record: e, last } as const
     const [optInRequest] = await react(this.shell, event, ref, policy)
     await this.schedule()
-    const facts = await this.facts()
-    return optInRequest ? { ...facts, optInRequest } : facts
+    // No facts answered: their suppression check is a D1 read no caller used.
+    return optInRequest ? { optInRequest } : {}
   }
 
   async facts(asked?: ContactRef): Promise<ContactFactsView> {
@@ -124,8 +126,10 @@ export class ContactObject extends DurableObject<Env> {
     // Only a STOP needs to know (for its one confirmation): other texts skip the D1 read.
     const suppressed = isSureOptOut(msg.body) && (await this.facts(ref)).suppressed
     this.step({ type: 'sms.received', ...msg, duplicate: false, suppressed }, policy)
-    this.store.put('policy', policy)
-    await this.schedule()
+    this.keepPolicy(policy)
+    // A held text only brings the alarm forward: an alarm already due is left as it is.
+    const at = wakeAt(this.store.state(), this.store.timers(), this.clock())
+    if (at !== null) await this.shell.armBy(at)
     return { duplicate: false }
   }
 
@@ -209,6 +213,18 @@ export class ContactObject extends DurableObject<Env> {
     const at = wakeAt(this.store.state(), this.store.timers(), this.clock())
     if (at === null) await this.ctx.storage.deleteAlarm()
     else await this.ctx.storage.setAlarm(at)
+  }
+
+  /**
+   * Keeps the policy the alarm answers with. Written only when it differs from the last one this
+   * instance wrote, so a text from a known sender commits no policy row (a new instance writes
+   * it once).
+   */
+  private keepPolicy(policy: ContactPolicy) {
+    const json = JSON.stringify(policy)
+    if (json === this.policyJson) return
+    this.store.put('policy', policy)
+    this.policyJson = json
   }
 
   private remember(ref: ContactRef) {

@@ -2,8 +2,9 @@ import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
 import { originAllowedByAnyStore, type Store, storeByPublishableKey } from '../db/stores'
-import type { Beacon, CartState } from '../domain/cart/types'
-import { cartPolicy, contactPolicy } from '../domain/store/settings'
+import type { ContactLink } from '../domain/cart/contact-link'
+import type { Beacon } from '../domain/cart/types'
+import { type ContactPolicy, cartPolicy, contactPolicy } from '../domain/store/settings'
 import { normalizeEmail, normalizePhone } from '../lib/contact'
 import { AppError } from '../lib/errors'
 import { cartStub, contactStub } from '../objects/stubs'
@@ -59,7 +60,7 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
     return c.json({ ok: true, ignored: 'gpc' }, 202)
   }
   const beacon = toBeacon(body, store, { ip, userAgent: c.req.header('user-agent') })
-  const { state, linkContacts: link } = await cartStub(c.env.CART, {
+  const { state, links } = await cartStub(c.env.CART, {
     storeId: store.id,
     cartId: body.cart,
   }).ingest(
@@ -68,53 +69,51 @@ events.post('/events', bodyLimit(tooLarge(BEACON_MAX_BYTES)), async (c) => {
     cartPolicy(store, publicBase(c)),
     store.currency,
   )
-  if (link && state) await linkContacts(c.env, store, state, beacon, publicBase(c))
+  if (state && links.length > 0) {
+    const policy = contactPolicy(store, publicBase(c))
+    // The email's and the phone's objects are independent: asked at the same time.
+    await Promise.all(links.map((l) => linkContact(c.env, store.id, state.cartId, l, policy)))
+  }
   return c.json({ ok: true }, 202)
 })
 
 /**
- * Hands what concerns the person to their contact objects: consent evidence goes to the ledger
- * (which may ask for YES), and the cart becomes the contact's active one, stopping the sequence
- * of the cart it replaces.
+ * Hands what concerns the person to one contact object: consent evidence goes to the ledger
+ * (which may ask for YES), and, when the address is new to the cart, the cart becomes the
+ * contact's active one, stopping the sequence of the cart it replaces.
  */
-async function linkContacts(env: Env, store: Store, cart: CartState, beacon: Beacon, base: string) {
-  const policy = contactPolicy(store, base)
-  const addresses = [
-    ['email', cart.contact.email],
-    ['sms', cart.contact.phone],
-  ] as const
-  for (const [channel, address] of addresses) {
-    if (!address) continue
-    const contact = contactStub(env.CONTACT, { storeId: store.id, channel, address })
-    const ref = { storeId: store.id, channel, address }
-    for (const c of beacon.consents ?? []) {
-      if (c.channel !== channel) continue
-      const { optInRequest } = await contact.recordConsent(
-        ref,
-        {
-          granted: c.granted,
-          text: c.text,
-          at: Date.now(),
-          ip: c.ip ?? null,
-          userAgent: c.userAgent ?? null,
-          page: c.page ?? null,
-          cartId: cart.cartId,
-          source: 'storefront',
-        },
-        policy,
-      )
-      // The opt-in request is part of the story of the cart that asked for it.
-      if (optInRequest) {
-        await cartStub(env.CART, { storeId: store.id, cartId: cart.cartId }).noteMessage({
-          ...optInRequest,
-          channel: 'sms',
-        })
-      }
+async function linkContact(
+  env: Env,
+  storeId: string,
+  cartId: string,
+  link: ContactLink,
+  policy: ContactPolicy,
+) {
+  const ref = { storeId, channel: link.channel, address: link.address }
+  const contact = contactStub(env.CONTACT, ref)
+  for (const c of link.consents) {
+    const { optInRequest } = await contact.recordConsent(
+      ref,
+      {
+        granted: c.granted,
+        text: c.text,
+        at: Date.now(),
+        ip: c.ip ?? null,
+        userAgent: c.userAgent ?? null,
+        page: c.page ?? null,
+        cartId,
+        source: 'storefront',
+      },
+      policy,
+    )
+    // The opt-in request is part of the story of the cart that asked for it.
+    if (optInRequest) {
+      await cartStub(env.CART, { storeId, cartId }).noteMessage({ ...optInRequest, channel: 'sms' })
     }
-    const previous = await contact.registerCart(ref, cart.cartId)
-    if (previous)
-      await cartStub(env.CART, { storeId: store.id, cartId: previous }).supersede(cart.cartId)
   }
+  if (!link.register) return
+  const previous = await contact.registerCart(ref, cartId)
+  if (previous) await cartStub(env.CART, { storeId, cartId: previous }).supersede(cartId)
 }
 
 /** Normalises contact details; invalid ones are dropped and noted, never an error. */

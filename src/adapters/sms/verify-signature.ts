@@ -14,13 +14,7 @@ export async function verifyTwilioSignature(
   if (!authToken || !header) return false
   const tag = fromBase64(header.trim())
   if (tag?.length !== 20) return false
-  const key = await crypto.subtle.importKey(
-    'raw',
-    utf8.encode(authToken),
-    { name: 'HMAC', hash: 'SHA-1' },
-    false,
-    ['verify'],
-  )
+  const key = await hmacKey(authToken)
   const tail = Object.keys(params)
     .sort()
     .map((k) => `${k}${params[k]}`)
@@ -29,6 +23,20 @@ export async function verifyTwilioSignature(
     if (await crypto.subtle.verify('HMAC', key, tag, utf8.encode(candidate + tail))) return true
   }
   return false
+}
+
+/** One deployment signs with one token: its key is imported once per isolate. */
+let imported: { token: string; key: Promise<CryptoKey> } | undefined
+
+function hmacKey(token: string): Promise<CryptoKey> {
+  if (imported?.token !== token) {
+    const raw = utf8.encode(token)
+    const key = crypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-1' }, false, [
+      'verify',
+    ])
+    imported = { token, key }
+  }
+  return imported.key
 }
 
 /**

@@ -1,31 +1,42 @@
 import { describe, expect, it } from 'vitest'
-import { linksContacts } from './contact-link'
+import { contactLinks } from './contact-link'
 import { newCart } from './machine'
-import type { Beacon } from './types'
+import type { Beacon, CartState } from './types'
 
 const cart = newCart('st_1', 'cart_0123456789abcdef', 'USD', 0)
 const plain: Beacon = { kind: 'cart' }
+const both: CartState = { ...cart, contact: { email: 'a@example.com', phone: '+12125550123' } }
+const smsYes = { channel: 'sms' as const, granted: true, text: 't' }
 
-describe('linksContacts', () => {
-  it('is false for a beacon that says nothing new about the person', () => {
-    expect(linksContacts(cart, { ...cart, total: 100 }, plain)).toBe(false)
+describe('contactLinks', () => {
+  it('links none for a beacon that says nothing new about the person', () => {
+    expect(contactLinks(cart, { ...cart, total: 100 }, plain)).toEqual([])
+    expect(contactLinks(both, { ...both, total: 100 }, plain)).toEqual([])
   })
 
-  it('is true for a new email or phone, any consent, or a superseded cart taken back', () => {
-    expect(linksContacts(cart, { ...cart, contact: { email: 'a@example.com' } }, plain)).toBe(true)
-    expect(linksContacts(cart, { ...cart, contact: { phone: '+12125550123' } }, plain)).toBe(true)
-    const consent: Beacon = {
-      kind: 'contact',
-      consents: [{ channel: 'sms', granted: true, text: 't' }],
-    }
-    expect(linksContacts(cart, cart, consent)).toBe(true)
-    expect(linksContacts({ ...cart, supersededBy: 'cart_b' }, cart, plain)).toBe(true)
+  it('registers only the address that is new to the cart', () => {
+    const after = { ...both, contact: { ...both.contact, email: 'b@example.com' } }
+    expect(contactLinks(both, after, plain)).toEqual([
+      { channel: 'email', address: 'b@example.com', register: true, consents: [] },
+    ])
+  })
+
+  it('gives consent to its channel only, without registering a known address again', () => {
+    const consent: Beacon = { kind: 'contact', consents: [smsYes] }
+    expect(contactLinks(both, both, consent)).toEqual([
+      { channel: 'sms', address: '+12125550123', register: false, consents: [smsYes] },
+    ])
+    expect(contactLinks(cart, cart, consent)).toEqual([])
+  })
+
+  it('registers every address again when a superseded cart is taken back', () => {
+    const links = contactLinks({ ...both, supersededBy: 'cart_b' }, both, plain)
+    expect(links.map((l) => [l.channel, l.register])).toEqual([
+      ['email', true],
+      ['sms', true],
+    ])
     expect(
-      linksContacts(
-        { ...cart, supersededBy: 'cart_b' },
-        { ...cart, supersededBy: 'cart_b' },
-        plain,
-      ),
-    ).toBe(false)
+      contactLinks({ ...both, supersededBy: 'cart_b' }, { ...both, supersededBy: 'cart_b' }, plain),
+    ).toEqual([])
   })
 })

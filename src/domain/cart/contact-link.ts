@@ -1,15 +1,34 @@
 import type { Beacon, CartState } from './types'
 
 /**
- * Whether the contact objects need to hear of a beacon: only when it says something new about
- * the person (an address, consent), or the shopper is back on a cart a newer one superseded.
- * @example if (linksContacts(before, after, beacon)) await linkContacts(...)
+ * What one contact object must hear of a beacon: the consent answers for its channel, and
+ * whether the cart becomes the contact's active one (`register`).
  */
-export function linksContacts(before: CartState, after: CartState, beacon: Beacon): boolean {
-  return (
-    after.contact.email !== before.contact.email ||
-    after.contact.phone !== before.contact.phone ||
-    (beacon.consents?.length ?? 0) > 0 ||
-    (before.supersededBy !== null && after.supersededBy === null)
-  )
+export type ContactLink = {
+  channel: 'email' | 'sms'
+  address: string
+  register: boolean
+  consents: NonNullable<Beacon['consents']>
+}
+
+/**
+ * The contact objects that need to hear of a beacon, each only for what is new to it: consent
+ * for its channel, or registration when its address is new to the cart or the shopper is back on
+ * a cart a newer one superseded. A beacon that says nothing new about the person links none.
+ * @example for (const link of contactLinks(before, after, beacon)) await linkContact(link)
+ */
+export function contactLinks(before: CartState, after: CartState, beacon: Beacon): ContactLink[] {
+  const takenBack = before.supersededBy !== null && after.supersededBy === null
+  const channels = [
+    ['email', after.contact.email, before.contact.email],
+    ['sms', after.contact.phone, before.contact.phone],
+  ] as const
+  const links: ContactLink[] = []
+  for (const [channel, address, had] of channels) {
+    if (!address) continue
+    const register = takenBack || address !== had
+    const consents = (beacon.consents ?? []).filter((c) => c.channel === channel)
+    if (register || consents.length > 0) links.push({ channel, address, register, consents })
+  }
+  return links
 }

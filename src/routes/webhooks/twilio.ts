@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { verifyTwilioSignature } from '../../adapters/sms/verify-signature'
 import { settleTwilioStatus } from '../../db/messages'
-import { storeById } from '../../db/stores'
+import { cachedStoreById } from '../../db/stores'
 import { contactPolicy } from '../../domain/store/settings'
 import { normalizePhone } from '../../lib/contact'
 import { AppError } from '../../lib/errors'
@@ -64,11 +64,13 @@ async function verified(c: Context<AppEnv>): Promise<Record<string, string>> {
 
 /**
  * Both webhooks begin alike: Twilio's signature before anything else (one Twilio account signs
- * for every store), then the store, then the form as `schema` reads it (400 `Invalid <what>`).
+ * for every store), then the store (from the short per-isolate cache, as beacons read it: a
+ * settings change reaches other isolates within seconds), then the form as `schema` reads it
+ * (400 `Invalid <what>`).
  */
 async function signedForm<S extends z.ZodType>(c: Context<AppEnv>, schema: S, what: string) {
   const params = await verified(c)
-  const store = await storeById(c.env.DB, c.req.param('storeId') ?? '')
+  const store = await cachedStoreById(c.env.DB, c.req.param('storeId') ?? '')
   if (!store) throw new AppError('NOT_FOUND', 'Unknown store.')
   return { store, form: parseOrThrow(schema, params, what) }
 }
