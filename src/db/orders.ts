@@ -13,9 +13,13 @@ export async function latestCartForContact(
   if (keys.length === 0) return null
   const row = await db
     .prepare(
-      `SELECT cart_id FROM contacts WHERE store_id = ? AND last_activity_at >= ?
-       AND (${keys.map(() => '(kind = ? AND value = ?)').join(' OR ')})
-       ORDER BY last_activity_at DESC LIMIT 1`,
+      // The cart's own row has its latest activity; the contact row's is as of the takeover.
+      `SELECT c.cart_id,
+         COALESCE(k.last_activity_at, c.last_activity_at) AS active_at
+       FROM contacts c LEFT JOIN carts k ON k.store_id = c.store_id AND k.cart_id = c.cart_id
+       WHERE c.store_id = ? AND COALESCE(k.last_activity_at, c.last_activity_at) >= ?
+       AND (${keys.map(() => '(c.kind = ? AND c.value = ?)').join(' OR ')})
+       ORDER BY active_at DESC LIMIT 1`,
     )
     .bind(storeId, since, ...keys.flat())
     .first<{ cart_id: string }>()

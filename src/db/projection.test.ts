@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { cartId } from '#test/carts'
 import type { CartReport } from '../domain/cart/report'
 import { listCarts } from './carts'
+import { latestCartForContact } from './orders'
 import { eraseCartRows, writeCartReports } from './projection'
 
 const T = 1_790_000_000_000
@@ -158,6 +159,37 @@ describe('writeCartReports', () => {
       .bind(email)
       .first()
     expect(c).toEqual({ cart_id: newer })
+  })
+
+  it('writes a contact row when it appears and when another cart takes it, not per report', async () => {
+    const a = cartId()
+    const b = cartId()
+    const email = `${cartId()}@example.com`
+    const contactRow = () =>
+      env.DB.prepare(
+        "SELECT cart_id, last_activity_at FROM contacts WHERE kind = 'email' AND value = ?",
+      )
+        .bind(email)
+        .first()
+    await writeCartReports(env.DB, [report({ cartId: a, email, lastActivityAt: T })])
+    await writeCartReports(env.DB, [
+      report({ cartId: a, email, revision: 2, lastActivityAt: T + 60_000 }),
+    ])
+    // The same cart's later report leaves the row as written: its activity is read from `carts`.
+    expect(await contactRow()).toEqual({ cart_id: a, last_activity_at: T })
+    expect(await latestCartForContact(env.DB, 'st_projection', { email }, T + 30_000)).toBe(a)
+    // A newer cart takes the contact; an older report of it cannot take it back...
+    await writeCartReports(env.DB, [report({ cartId: b, email, lastActivityAt: T + 90_000 })])
+    await writeCartReports(env.DB, [
+      report({ cartId: a, email, revision: 1, lastActivityAt: T + 80_000 }),
+    ])
+    expect(await contactRow()).toEqual({ cart_id: b, last_activity_at: T + 90_000 })
+    // ...but activity on it after the newer cart's does.
+    await writeCartReports(env.DB, [
+      report({ cartId: a, email, revision: 3, lastActivityAt: T + 120_000 }),
+    ])
+    expect(await contactRow()).toEqual({ cart_id: a, last_activity_at: T + 120_000 })
+    expect(await latestCartForContact(env.DB, 'st_projection', { email }, T + 130_000)).toBeNull()
   })
 
   it('drops reports at or below an erased revision and accepts newer ones', async () => {
