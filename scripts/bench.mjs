@@ -22,6 +22,12 @@ const REQUIRED = [
   'lateness.p99Ms',
   'lateness.maxMs',
   'lateness.d1VisibleMs',
+  'lateness.floor.carts',
+  'lateness.floor.p50Ms',
+  'lateness.floor.p99Ms',
+  'lateness.floor.maxMs',
+  'lateness.p99RatioToFloor',
+  'lateness.maxRatioToFloor',
   'sms.ackP99RatioToBare',
   'cost.usdPer10kCarts',
 ]

@@ -61,7 +61,7 @@ export async function startCartback(vars = {}) {
     },
     /** Resident memory of the workerd processes under this wrangler dev, in MB. */
     memoryMb() {
-      return workerdPids(server.child.pid).reduce((sum, pid) => sum + rssMb(pid), 0)
+      return workerdMemoryMb(server.child.pid)
     },
     output: server.output,
     async stop() {
@@ -69,6 +69,11 @@ export async function startCartback(vars = {}) {
       box.remove()
     },
   }
+}
+
+/** Resident memory of the workerd processes under the process `root` (a wrangler dev), in MB. */
+export function workerdMemoryMb(root) {
+  return workerdPids(root).reduce((sum, pid) => sum + rssMb(pid), 0)
 }
 
 function workerdPids(root) {

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { freePort, ROOT, startDevServer } from '../lib/dev-server.mjs'
+import { workerdMemoryMb } from './cartback.mjs'
 
 export async function startFloor() {
   const persistTo = mkdtempSync(join(tmpdir(), 'cartback-floor-'))
@@ -15,6 +16,8 @@ export async function startFloor() {
   })
   return {
     url: server.url,
+    /** Resident memory of this wrangler dev's workerd processes, in MB. */
+    memoryMb: () => workerdMemoryMb(server.child.pid),
     async stop() {
       await server.stop()
       rmSync(persistTo, { recursive: true, force: true })
