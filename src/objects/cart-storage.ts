@@ -4,9 +4,9 @@
  * one write of a transition.
  */
 import { newCart } from '../domain/cart/machine'
-import { cartReport } from '../domain/cart/report'
 import type { CartState, Effect, JournalEntry } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
+import { storedState } from './cart-reports'
 import { appendJournal } from './journal'
 import { addColumns, migrateStorage, type StorageMigration, VERSION_KEY } from './migrations'
 import type { Outbox } from './outbox'
@@ -95,14 +95,17 @@ export function cartLayout(s: DurableObjectStorage): void {
 }
 
 /**
- * Writes one transition in one transaction: the state, the policy when it changed, the journal,
- * the newest report and the messages to send. Synchronous, so nothing runs in between.
+ * Writes one transition in one transaction: the state (with, beside it, the revision known
+ * published: `cart-reports.ts`), the policy when it changed, the journal and the messages to
+ * send. Synchronous, so nothing runs in between. The report is not written: it is published from
+ * the state after the commit.
  */
 export function persist(
   storage: DurableObjectStorage,
   outbox: Outbox,
   w: {
     state: CartState
+    reported: number | null
     policy: CartPolicy | null
     journal: JournalEntry[]
     effects: Effect[]
@@ -110,12 +113,9 @@ export function persist(
   },
 ): void {
   storage.transactionSync(() => {
-    storage.kv.put('state', w.state)
+    storage.kv.put('state', storedState(w.state, w.reported))
     if (w.policy) storage.kv.put('policy', w.policy)
     appendJournal(storage, w.journal)
-    if (w.effects.some((e) => e.type === 'publish_report')) {
-      outbox.putReport(JSON.stringify(cartReport(w.state)), w.now)
-    }
     for (const e of w.effects) if (e.type === 'send_message') outbox.queueMessage(e, w.now)
   })
 }
