@@ -146,10 +146,10 @@ export class CartObject extends CartEvents {
    */
   override async alarm(): Promise<void> {
     // The alarm that fired is gone once this returns: whatever is due is written again.
-    this.alarms.forget()
+    this.alarms.fired()
     if (!this.state) return
     const policy = await currentPolicy(this.env, this.state.storeId, this.policy())
-    if (!policy) return this.ctx.storage.setAlarm(this.clock() + SETTINGS_RETRY_MS)
+    if (!policy) return this.alarms.keep([this.clock() + SETTINGS_RETRY_MS])
     if (!this.state) return
     // The contact objects are asked only when a step is due: an abandonment whose first step is
     // an hour away costs no call to them. A step that came due since is left for the next wake.
@@ -170,7 +170,11 @@ export class CartObject extends CartEvents {
     return result
   }
 
-  /** Decides and persists state, journal and outbox in one transaction; no await in between. */
+  /**
+   * Decides and persists state, journal and outbox in one transaction; no await in between. A
+   * transition that changed nothing (an early alarm: the same state, no journal, no effects)
+   * writes nothing.
+   */
   private commit(
     state: CartState,
     event: CartEvent,
@@ -182,9 +186,11 @@ export class CartObject extends CartEvents {
     const { policy, changed } = this.policies.adopt(incoming)
     const t = next(state, event, now, policy)
     const journal = [...extra, ...t.journal]
-    const reported = this.reports.reported()
-    const write = { ...t, reported, policy: changed ? policy : null, journal, now }
-    persist(this.ctx.storage, this.outbox, write)
+    if (t.state !== state || journal.length > 0 || t.effects.length > 0 || changed) {
+      const reported = this.reports.reported()
+      const write = { ...t, reported, policy: changed ? policy : null, journal, now }
+      persist(this.ctx.storage, this.outbox, write)
+    }
     this.state = t.state
     this.policies.keep(policy)
     // Issued in the same tick as the write, so the two are committed together (a commit inside
@@ -196,7 +202,8 @@ export class CartObject extends CartEvents {
   /**
    * The alarm, then the outbox and the report, then the alarm again (the outbox moved its rows).
    * One alarm: the earliest of the machine's wake time and the outbox's next due row, from the
-   * current state (other events may have run while this one awaited a provider).
+   * current state (other events may have run while this one awaited a provider). `OneAlarm`
+   * writes it only when it must fire sooner than the one set.
    *
    * Before the flush the alarm guards a send cut off mid-way (a crash): a message must be looked
    * at again within seconds. The report (`cart-reports.ts`) only needs some wake: any alarm

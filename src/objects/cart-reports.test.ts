@@ -74,9 +74,10 @@ const clockAt = (stub: Stub, at: number) =>
   })
 
 describe('the cart report, published from the state', () => {
-  it('a beacon on an existing cart writes its state, journal entry and alarm, no outbox row', async () => {
+  it('a beacon on an existing cart writes its state and journal entry, no outbox row, no alarm', async () => {
     const { send, stub, landed } = await newCart()
     const before = (await stub.snapshot())!.state
+    const alarm = await alarmOf(stub)
     const w = await countWrites(stub)
     await send({ items: [...ITEMS, { id: 'sku-3', name: 'Sea Salt', price: 900, quantity: 1 }] })
     const after = (await stub.snapshot())!.state
@@ -84,10 +85,11 @@ describe('the cart report, published from the state', () => {
     // The Queue consumer wrote the new revision to D1: the report went without a row.
     await landed(after.revision)
     expect(w).toEqual({
-      alarms: [after.lastActivityAt + 60_000],
+      alarms: [],
       kv: ['state'],
       sql: ['INSERT INTO journal'],
     })
+    expect(await alarmOf(stub)).toBe(alarm)
     // The revision known published before this event is stored beside it (it lags by one).
     expect((await stored(stub)).reported).toBe(before.revision)
   })
@@ -135,10 +137,39 @@ describe('the cart report, published from the state', () => {
       // Old stored state (no `reported`) loads as it always did.
       expect((await stub.snapshot())!.state.contact.email).toBe('lost@example.com')
       const w = await countWrites(stub)
-      // An early alarm: nothing is due, but the report goes.
+      // An early alarm: nothing is due, nothing is written but the report goes.
       expect(await runDurableObjectAlarm(stub)).toBe(true)
       await landed(s.revision + 1)
-      expect({ kv: w.kv, sql: w.sql }).toEqual({ kv: ['state'], sql: [] })
+      expect({ kv: w.kv, sql: w.sql }).toEqual({ kv: [], sql: [] })
     }
+  })
+})
+
+describe('the alarm, never moved later', () => {
+  it('a beacon pushing the deadline writes no alarm; the early alarm re-arms at it, writing no state', async () => {
+    const { send, stub } = await newCart()
+    const first = (await stub.snapshot())!.state
+    const deadline = first.lastActivityAt + 60_000
+    expect(await alarmOf(stub)).toBe(deadline)
+    await clockAt(stub, first.lastActivityAt + 10_000)
+    const w = await countWrites(stub)
+    await send({ items: [ITEMS[0]] })
+    const pushed = (await stub.snapshot())!.state
+    expect(pushed.lastActivityAt).toBe(first.lastActivityAt + 10_000)
+    expect(await alarmOf(stub)).toBe(deadline)
+    // It fires at the old deadline: the cart is not abandoned and nothing but the alarm is written.
+    await clockAt(stub, deadline)
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    expect((await stub.snapshot())!.state).toEqual(pushed)
+    expect(await alarmOf(stub)).toBe(pushed.lastActivityAt + 60_000)
+    expect(w).toEqual({
+      alarms: [pushed.lastActivityAt + 60_000],
+      kv: ['state'],
+      sql: ['INSERT INTO journal'],
+    })
+    // At the true deadline it abandons the cart.
+    await clockAt(stub, pushed.lastActivityAt + 60_000)
+    await runDurableObjectAlarm(stub)
+    expect((await stub.snapshot())!.state.status).toBe('abandoned')
   })
 })
