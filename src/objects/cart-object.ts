@@ -209,8 +209,9 @@ export class CartObject extends CartEvents {
    * at again within seconds. The report (`cart-reports.ts`) only needs some wake: any alarm
    * already set publishes it after a crash (nothing is lost, it may go later), so that write is
    * skipped. With no alarm known (a new cart, a restarted object, one that just fired), the
-   * machine's own wake time is written, not the report's few seconds; when the machine wants
-   * none (a cart that ended), a report owed still gets a wake within seconds as its backstop.
+   * earliest of the machine's wake time and the outbox's rows is written (the report has no row
+   * unless its publish failed); when neither wants one (a cart that ended), a report owed still
+   * gets a wake within seconds as its backstop.
    *
    * `answerFirst` (a beacon): once that alarm is written, the caller is answered and the flush
    * runs after (`waitUntil`). The state is committed, so a crash before or during the flush loses
@@ -229,10 +230,12 @@ export class CartObject extends CartEvents {
   private arm(): Promise<void> {
     if (this.outbox.messagesOpen()) return this.schedule()
     if (this.alarms.isSet()) return Promise.resolve()
-    const wake = this.wake() ?? this.outbox.earliestDue(this.clock())
+    const wake = this.wake()
+    const row = this.outbox.earliestDue(this.clock())
     // A report owed with nothing else to wake the object: its backstop, within seconds.
-    const backstop = this.reports.owed(this.state) ? this.clock() + RETRY_BASE_MS : null
-    return this.alarms.keep([wake ?? backstop])
+    const none = wake === null && row === null
+    const backstop = none && this.reports.owed(this.state) ? this.clock() + RETRY_BASE_MS : null
+    return this.alarms.keep([wake, row, backstop])
   }
 
   private schedule(): Promise<void> {

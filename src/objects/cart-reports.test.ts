@@ -9,6 +9,7 @@ import { createStore, waitForRow } from '#test/helpers'
 import { createAdapters } from '../adapters'
 import type { CartObject } from './cart-object'
 import type { StoredState } from './cart-reports'
+import { RETRY_BASE_MS } from './outbox'
 import { cartStub } from './stubs'
 
 type Stub = DurableObjectStub<CartObject>
@@ -104,17 +105,24 @@ describe('the cart report, published from the state', () => {
     const rev = (await stub.snapshot())!.state.revision
     const row = () =>
       runInDurableObject(stub, (_o, s) =>
-        s.storage.sql.exec('SELECT id, state, attempts, body FROM outbox').toArray(),
+        s.storage.sql.exec('SELECT id, state, attempts, next_at FROM outbox').toArray(),
       )
     await expect.poll(async () => (await row()).length).toBe(1)
     expect(await row()).toMatchObject([{ id: 'report', state: 'pending', attempts: 1 }])
-    const alarm = (await alarmOf(stub))!
+    // The alarm moved sooner, to the row's back-off.
+    const { next_at: due } = (await row())[0] as { next_at: number }
+    expect(await alarmOf(stub)).toBe(due)
     await runInDurableObject(stub, (o: CartObject) => {
       Object.assign(o, { adapters: createAdapters(env) })
     })
-    // Due at its back-off: the alarm that fires then sends it.
-    await clockAt(stub, alarm)
-    await runInDurableObject(stub, (_o, s) => s.storage.sql.exec('UPDATE outbox SET next_at = 0'))
+    // An alarm that fires before the row is due sends nothing and comes back for it (a row is
+    // never looked at sooner than `RETRY_BASE_MS` from now: `Outbox.earliestDue`).
+    await clockAt(stub, due - 1000)
+    await runDurableObjectAlarm(stub)
+    expect(await row()).toMatchObject([{ state: 'pending', attempts: 1 }])
+    const again = due - 1000 + RETRY_BASE_MS
+    expect(await alarmOf(stub)).toBe(again)
+    await clockAt(stub, again)
     await runDurableObjectAlarm(stub)
     await landed(rev)
     expect(await row()).toMatchObject([{ id: 'report', state: 'sent' }])
