@@ -13,6 +13,7 @@ import type { CartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { messageIdFor } from '../services/delivery/codes'
 import { recordSend, type SendContext, sendStep, withdraw } from '../services/delivery/send'
+import type { CartReports } from './cart-reports'
 import { MAX_ROWS_PER_FLUSH, mayRetry, type Outbox, type OutboxRow, type OutboxRun } from './outbox'
 import { contactStub } from './stubs'
 
@@ -23,6 +24,8 @@ export type CartHost = {
   adapters(): Adapters
   clock(): number
   state(): CartState | null
+  /** The cart's report, published from the state (`cart-reports.ts`). */
+  reports(): CartReports
   policy(): CartPolicy
   /** Settles a run through the cart's machine (`message.settled`). */
   settle(s: Omit<Extract<CartEvent, { type: 'message.settled' }>, 'type'>): Promise<void>
@@ -45,12 +48,14 @@ export class CartDelivery {
 }
 
 /**
- * Runs due rows one at a time until none is left (at most `MAX_ROWS_PER_FLUSH`). Rows added
- * meanwhile (the next step, a report) are picked up by the same loop.
+ * Runs due rows one at a time until none is left (at most `MAX_ROWS_PER_FLUSH`), the cart's
+ * report first whenever one is owed. Rows and revisions added meanwhile (the next step, a
+ * settled run) are picked up by the same loop.
  */
 async function flush(host: CartHost): Promise<void> {
   await reconcile(host)
   for (let i = 0; i < MAX_ROWS_PER_FLUSH; i++) {
+    await publishOwed(host)
     const row = host.outbox.due(host.clock())
     if (!row) break
     try {
@@ -62,6 +67,21 @@ async function flush(host: CartHost): Promise<void> {
       log('error', 'outbox row failed', { id: row.id, error: String(err) })
       break
     }
+  }
+  await publishOwed(host)
+}
+
+/**
+ * The current state's report, if it is owed; again while events committed during the send
+ * (their own flush left it to this one). One still owed after that waits for the next wake.
+ */
+async function publishOwed(host: CartHost): Promise<void> {
+  for (let i = 0; i < MAX_ROWS_PER_FLUSH; i++) {
+    const state = host.state()
+    const reports = host.reports()
+    if (!reports.owed(state)) return
+    const sink = host.adapters().reports
+    await reports.publish(state, sink, host.outbox, host.clock, () => host.state() !== null)
   }
 }
 

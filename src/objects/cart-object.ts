@@ -11,6 +11,7 @@ import { CartEvents } from './cart-events'
 import { storefrontClaims, webhookTakes } from './cart-orders'
 import { contactFacts, currentPolicy } from './cart-peers'
 import { PolicyCopy } from './cart-policy'
+import { CartReports } from './cart-reports'
 import {
   CART_MIGRATIONS,
   cartLayout,
@@ -22,7 +23,7 @@ import {
 } from './cart-storage'
 import type { ApplyResult, Billing, IngestResult, TakeResult } from './cart-types'
 import { migrateStorage, VERSION_KEY } from './migrations'
-import { Outbox } from './outbox'
+import { Outbox, RETRY_BASE_MS } from './outbox'
 import type { CartRef, ClaimRequest } from './stubs'
 
 export type { ApplyResult, Billing, CartSnapshot, IngestResult, TakeResult } from './cart-types'
@@ -44,6 +45,9 @@ export class CartObject extends CartEvents {
   private readonly outbox: Outbox
   private readonly delivery: CartDelivery
   private readonly alarms: OneAlarm
+  private reports = new CartReports(undefined)
+  /** The alarm write of the last commit, awaited by its `afterCommit`. */
+  private armed: Promise<void> = Promise.resolve()
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, benchEnv(env))
@@ -57,12 +61,15 @@ export class CartObject extends CartEvents {
       adapters: () => this.adapters,
       clock: () => this.clock(),
       state: () => this.state,
+      reports: () => this.reports,
       policy: () => this.policy(),
       settle: (s) => this.event({ type: 'message.settled', coupon: null, ...s }),
     })
     ctx.blockConcurrencyWhile(async () => {
       migrateStorage(ctx.storage, CART_MIGRATIONS, VERSION_KEY, cartLayout)
-      this.state = parseState(ctx.storage.kv.get('state'))
+      const stored = ctx.storage.kv.get('state')
+      this.state = parseState(stored)
+      this.reports = new CartReports(stored)
       this.policies.load(ctx.storage.kv)
     })
   }
@@ -139,10 +146,10 @@ export class CartObject extends CartEvents {
    */
   override async alarm(): Promise<void> {
     // The alarm that fired is gone once this returns: whatever is due is written again.
-    this.alarms.forget()
+    this.alarms.fired()
     if (!this.state) return
     const policy = await currentPolicy(this.env, this.state.storeId, this.policy())
-    if (!policy) return this.ctx.storage.setAlarm(this.clock() + SETTINGS_RETRY_MS)
+    if (!policy) return this.alarms.keep([this.clock() + SETTINGS_RETRY_MS])
     if (!this.state) return
     // The contact objects are asked only when a step is due: an abandonment whose first step is
     // an hour away costs no call to them. A step that came due since is left for the next wake.
@@ -163,7 +170,11 @@ export class CartObject extends CartEvents {
     return result
   }
 
-  /** Decides and persists state, journal and outbox in one transaction; no await in between. */
+  /**
+   * Decides and persists state, journal and outbox in one transaction; no await in between. A
+   * transition that changed nothing (an early alarm: the same state, no journal, no effects)
+   * writes nothing.
+   */
   private commit(
     state: CartState,
     event: CartEvent,
@@ -175,40 +186,64 @@ export class CartObject extends CartEvents {
     const { policy, changed } = this.policies.adopt(incoming)
     const t = next(state, event, now, policy)
     const journal = [...extra, ...t.journal]
-    persist(this.ctx.storage, this.outbox, { ...t, policy: changed ? policy : null, journal, now })
+    if (t.state !== state || journal.length > 0 || t.effects.length > 0 || changed) {
+      const reported = this.reports.reported()
+      const write = { ...t, reported, policy: changed ? policy : null, journal, now }
+      persist(this.ctx.storage, this.outbox, write)
+    }
     this.state = t.state
     this.policies.keep(policy)
+    // Issued in the same tick as the write, so the two are committed together (a commit inside
+    // `blockConcurrencyWhile` is followed by its `afterCommit` only after an await).
+    this.armed = this.arm()
     return t.refused ? { state: t.state, refused: t.refused } : { state: t.state }
   }
 
   /**
-   * The alarm, then the outbox, then the alarm again (the outbox moved its rows). One alarm: the
-   * earliest of the machine's wake time and the outbox's next due row, from the current state
-   * (other events may have run while this one awaited a provider).
+   * The alarm, then the outbox and the report, then the alarm again (the outbox moved its rows).
+   * One alarm: the earliest of the machine's wake time and the outbox's next due row, from the
+   * current state (other events may have run while this one awaited a provider). `OneAlarm`
+   * writes it only when it must fire sooner than the one set.
    *
    * Before the flush the alarm guards a send cut off mid-way (a crash): a message must be looked
-   * at again within seconds. A report only needs some wake: any alarm already set will flush it
-   * (nothing is lost, it may go later), so that write is skipped, and the one after the flush
-   * is the event's only alarm write. With no alarm known (a new cart, a restarted object), the
-   * machine's own wake time is written, not the report's few seconds: once the report is sent,
-   * the alarm after the flush is then the same and not written again.
+   * at again within seconds. The report (`cart-reports.ts`) only needs some wake: any alarm
+   * already set publishes it after a crash (nothing is lost, it may go later), so that write is
+   * skipped. With no alarm known (a new cart, a restarted object, one that just fired), the
+   * earliest of the machine's wake time and the outbox's rows is written (the report has no row
+   * unless its publish failed); when neither wants one (a cart that ended), a report owed still
+   * gets a wake within seconds as its backstop.
    *
    * `answerFirst` (a beacon): once that alarm is written, the caller is answered and the flush
-   * runs after (`waitUntil`). Its rows are already committed with the event, so a crash before
-   * or during the flush loses nothing: the alarm runs the outbox again, and a report is marked
-   * delivered only if its body is still the one sent (`Outbox.delivered`).
+   * runs after (`waitUntil`). The state is committed, so a crash before or during the flush loses
+   * nothing: the next wake runs the outbox again and publishes the report still owed.
    */
   private async afterCommit({ answerFirst = false } = {}): Promise<void> {
-    const wake = () => (this.state ? wakeAt(this.state, this.policy()) : null)
-    const schedule = () => this.alarms.keep([wake(), this.outbox.earliestDue(this.clock())])
-    if (this.outbox.messagesOpen()) await schedule()
-    else if (!this.alarms.isSet())
-      await this.alarms.keep([wake() ?? this.outbox.earliestDue(this.clock())])
-    const rest = this.delivery.flush().then(schedule)
+    await this.armed
+    const rest = this.delivery.flush().then(() => this.schedule())
     if (!answerFirst) return rest
     this.ctx.waitUntil(
       rest.catch((err: unknown) => log('error', 'outbox flush failed', { error: String(err) })),
     )
+  }
+
+  /** The alarm a commit needs before its flush (see `afterCommit`). */
+  private arm(): Promise<void> {
+    if (this.outbox.messagesOpen()) return this.schedule()
+    if (this.alarms.isSet()) return Promise.resolve()
+    const wake = this.wake()
+    const row = this.outbox.earliestDue(this.clock())
+    // A report owed with nothing else to wake the object: its backstop, within seconds.
+    const none = wake === null && row === null
+    const backstop = none && this.reports.owed(this.state) ? this.clock() + RETRY_BASE_MS : null
+    return this.alarms.keep([wake, row, backstop])
+  }
+
+  private schedule(): Promise<void> {
+    return this.alarms.keep([this.wake(), this.outbox.earliestDue(this.clock())])
+  }
+
+  private wake(): number | null {
+    return this.state ? wakeAt(this.state, this.policy()) : null
   }
 
   private orders() {

@@ -126,11 +126,11 @@ describe('cart storage migrations', () => {
     const snap = (await stub.snapshot())!
     expect(snap.state.contact).toMatchObject({ email: 'ada@example.com', phone: '+12125550123' })
     expect(snap.journal.map((j) => j.type)).toContain('cart.updated')
-    // Its report went out: the outbox holds only the sent report, for the next one to reuse.
+    // Its report went out from the state: the outbox holds no row for it.
     const left = await runInDurableObject(stub, (_o, s) =>
       s.storage.sql.exec('SELECT id, state FROM outbox').toArray(),
     )
-    expect(left).toEqual([{ id: 'report', state: 'sent' }])
+    expect(left).toEqual([])
   })
 
   it('load layout 1 (a report-only outbox): its pending report is sent as a report', async () => {
@@ -204,7 +204,7 @@ describe('cart storage migrations', () => {
 })
 
 describe('OneAlarm', () => {
-  it('writes the alarm only when it changes, and again whatever it finds once told to forget', async () => {
+  it('writes the alarm only to wake sooner, never later, never to delete it', async () => {
     const blank = env.LOGIN_THROTTLE.get(env.LOGIN_THROTTLE.newUniqueId())
     const T = Date.now() + 3_600_000
     const out = await runInDurableObject(blank, async (_o, s) => {
@@ -212,30 +212,49 @@ describe('OneAlarm', () => {
       const unknown = alarm.isSet()
       await alarm.keep([null, T + 5, T])
       const first = await s.storage.getAlarm()
-      // Moved behind its back: the same time again is not written (nothing changed for it).
+      // Moved behind its back: a time as late as the one known is not written.
       await s.storage.setAlarm(T + 1)
       await alarm.keep([T])
-      const skipped = await s.storage.getAlarm()
-      alarm.forget()
-      await alarm.keep([T])
-      const rewritten = await s.storage.getAlarm()
+      await alarm.keep([T + 60_000])
+      const notLater = await s.storage.getAlarm()
+      await alarm.keep([T - 10])
+      const sooner = await s.storage.getAlarm()
       await alarm.keep([null])
+      const kept = await s.storage.getAlarm()
+      alarm.forget()
+      await alarm.keep([T + 60_000])
+      const unknownWrites = await s.storage.getAlarm()
+      // The alarm ran: none set, so the next time wanted is written, later or not.
+      await s.storage.deleteAlarm()
+      alarm.fired()
+      const afterFire = alarm.isSet()
+      await alarm.keep([null])
+      const none = await s.storage.getAlarm()
+      await alarm.keep([T + 120_000])
       return {
         unknown,
         first,
-        skipped,
-        rewritten,
-        none: await s.storage.getAlarm(),
+        notLater,
+        sooner,
+        kept,
+        unknownWrites,
+        afterFire,
+        none,
+        rearmed: await s.storage.getAlarm(),
         set: alarm.isSet(),
       }
     })
     expect(out).toEqual({
       unknown: false,
       first: T,
-      skipped: T + 1,
-      rewritten: T,
+      notLater: T + 1,
+      sooner: T - 10,
+      kept: T - 10,
+      unknownWrites: T + 60_000,
+      afterFire: false,
       none: null,
-      set: false,
+      rearmed: T + 120_000,
+      set: true,
     })
   })
 })

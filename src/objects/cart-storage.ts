@@ -4,9 +4,9 @@
  * one write of a transition.
  */
 import { newCart } from '../domain/cart/machine'
-import { cartReport } from '../domain/cart/report'
 import type { CartState, Effect, JournalEntry } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
+import { storedState } from './cart-reports'
 import { appendJournal } from './journal'
 import { addColumns, migrateStorage, type StorageMigration, VERSION_KEY } from './migrations'
 import type { Outbox } from './outbox'
@@ -95,14 +95,17 @@ export function cartLayout(s: DurableObjectStorage): void {
 }
 
 /**
- * Writes one transition in one transaction: the state, the policy when it changed, the journal,
- * the newest report and the messages to send. Synchronous, so nothing runs in between.
+ * Writes one transition in one transaction: the state (with, beside it, the revision known
+ * published: `cart-reports.ts`), the policy when it changed, the journal and the messages to
+ * send. Synchronous, so nothing runs in between. The report is not written: it is published from
+ * the state after the commit.
  */
 export function persist(
   storage: DurableObjectStorage,
   outbox: Outbox,
   w: {
     state: CartState
+    reported: number | null
     policy: CartPolicy | null
     journal: JournalEntry[]
     effects: Effect[]
@@ -110,12 +113,9 @@ export function persist(
   },
 ): void {
   storage.transactionSync(() => {
-    storage.kv.put('state', w.state)
+    storage.kv.put('state', storedState(w.state, w.reported))
     if (w.policy) storage.kv.put('policy', w.policy)
     appendJournal(storage, w.journal)
-    if (w.effects.some((e) => e.type === 'publish_report')) {
-      outbox.putReport(JSON.stringify(cartReport(w.state)), w.now)
-    }
     for (const e of w.effects) if (e.type === 'send_message') outbox.queueMessage(e, w.now)
   })
 }
@@ -140,27 +140,30 @@ export function opening(
 }
 
 /**
- * The object's one alarm, written only when it changes (each `setAlarm` is a billed row). It
- * remembers what this instance last wrote; `forget` when the alarm may have changed without it
- * (an alarm firing, an erase), and the next `keep` writes whatever it finds.
+ * The object's one alarm, written only when it must wake the object sooner (each `setAlarm` is a
+ * billed row). It is never moved later and never deleted here: an alarm that fires early finds
+ * nothing due (the machine recomputes from the state, `timer.fired` before a deadline changes
+ * nothing and writes nothing) and the wake sets the alarm to the real time. An earlier wake is
+ * always safe; a later one is not. It remembers what this instance last wrote; `forget` when the
+ * alarm may have changed without it (an erase), `fired` when it ran.
  */
 export class OneAlarm {
-  /** What storage holds, as far as this instance knows; undefined: unknown. */
+  /** What storage holds, as far as this instance knows (null: none); undefined: unknown. */
   private written: number | null | undefined
 
   constructor(private readonly storage: DurableObjectStorage) {}
 
-  /** Sets the alarm to the earliest of `times`, or deletes it when there is none. */
+  /** Sets the alarm to the earliest of `times` unless one as early is already set. */
   async keep(times: (number | null)[]): Promise<void> {
     const due = times.filter((t) => t !== null)
-    const at = due.length === 0 ? null : Math.min(...due)
-    if (at === this.written) return
+    if (due.length === 0) return
+    const at = Math.min(...due)
+    if (typeof this.written === 'number' && this.written <= at) return
     // Noted before the write is awaited: two events' writes land in the order they were made,
     // and so must what this instance remembers of them.
     this.written = at
     try {
-      if (at === null) await this.storage.deleteAlarm()
-      else await this.storage.setAlarm(at)
+      await this.storage.setAlarm(at)
     } catch (err) {
       this.forget()
       throw err
@@ -169,7 +172,12 @@ export class OneAlarm {
 
   /** Whether an alarm is known to be set (it will wake the object, at whatever time). */
   isSet(): boolean {
-    return this.written !== undefined && this.written !== null
+    return typeof this.written === 'number'
+  }
+
+  /** The alarm ran: none is set until the next `keep` writes one. */
+  fired(): void {
+    this.written = null
   }
 
   forget(): void {

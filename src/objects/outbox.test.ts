@@ -216,35 +216,51 @@ describe('Outbox', () => {
     })
   })
 
-  it('keeps the newest report only, and retries or marks sent only the body it sent', async () => {
+  it('holds a failed report for the alarm, keeps the newest only, and marks sent only the body it sent', async () => {
+    const wait = backoff(0, () => 0.5)
     const out = await withOutbox((o, s) => {
-      o.putReport('{"v":1}', T)
-      const sent = o.due(T)!
-      o.retryLater(sent, 'queue_down', T)
-      o.putReport('{"v":2}', T + 1) // newer: replaces it, attempts start again
+      o.reportFailed('{"v":1}', 'queue_down', T)
+      const first = { rows: rowsOf(s), due: o.due(T), earliest: o.earliestDue(T) }
+      const sent = o.due(T + wait)!
+      o.reportFailed('{"v":2}', 'queue_down', T + 1) // newer: replaces it
       const replaced = rowsOf(s)[0]
       o.delivered(sent) // the old body's answer: the newer report stays
       const kept = rowsOf(s)
-      o.delivered(o.due(T + 1)!)
+      o.delivered(o.due(T + 1 + wait)!)
       const done = { rows: rowsOf(s), due: o.due(T + 10), earliest: o.earliestDue(T + 10) }
-      o.putReport('{"v":3}', T + 20) // the next event's report reuses the row
-      return { replaced, kept, done, next: rowsOf(s) }
+      o.reportFailed('{"v":3}', 'queue_down', T + 20) // the next failure reuses the row
+      return { first, replaced, kept, done, next: rowsOf(s) }
     })
-    expect(out.replaced).toMatchObject({
-      id: 'report',
-      state: 'pending',
-      attempts: 0,
-      next_at: T + 1,
+    // Not due at once: one attempt spent, retried after the back-off.
+    expect(out.first).toEqual({
+      rows: [
+        {
+          id: 'report',
+          state: 'pending',
+          attempts: 1,
+          next_at: T + wait,
+          last_error: 'queue_down',
+        },
+      ],
+      due: null,
+      earliest: T + wait,
     })
+    expect(out.replaced).toMatchObject({ id: 'report', state: 'pending', next_at: T + 1 + wait })
     expect(out.kept).toMatchObject([{ id: 'report', state: 'pending' }])
-    // Sent: kept for the next report to overwrite, never due again.
+    // Sent: kept for the next failure to overwrite, never due again.
     expect(out.done).toEqual({
       rows: [{ id: 'report', state: 'sent', attempts: 0, next_at: 0, last_error: null }],
       due: null,
       earliest: null,
     })
     expect(out.next).toEqual([
-      { id: 'report', state: 'pending', attempts: 0, next_at: T + 20, last_error: null },
+      {
+        id: 'report',
+        state: 'pending',
+        attempts: 1,
+        next_at: T + 20 + wait,
+        last_error: 'queue_down',
+      },
     ])
   })
 

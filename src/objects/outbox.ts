@@ -6,7 +6,8 @@
  * A message row goes `pending` → `sending` (coupon, rendering: nothing has left yet) →
  * `calling` (the provider call is in flight: it may have left) → `sent` | `failed`. A report row
  * is `pending` until published; then the cart's report row is marked `sent` (overwritten by the
- * next report) and a message's report row is deleted.
+ * next failed report) and a message's report row is deleted. The cart's report has a row only
+ * when its publish failed (`cart-reports.ts`), or when an older version left one.
  */
 import { PROVIDER_TIMEOUT_MS } from '../adapters/types'
 import type { SendOutcome } from '../services/delivery/send'
@@ -69,13 +70,17 @@ export class Outbox {
     return this.storage.sql
   }
 
-  /** Only the newest report matters: it replaces any older one still pending (or sent). */
-  putReport(body: string, now: number): void {
+  /**
+   * The cart's report whose publish just failed: pending, one attempt spent, due after `backoff`
+   * (the alarm retries it as it retries any row). It replaces an older one.
+   */
+  reportFailed(body: string, error: string, now: number): void {
     this.sql.exec(
-      `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES ('${REPORT_ID}', 'report', ?, 'pending', 0, ?)
-       ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = 'pending', attempts = 0, next_at = excluded.next_at`,
+      `INSERT INTO outbox (id, kind, body, state, attempts, next_at, last_error) VALUES ('${REPORT_ID}', 'report', ?, 'pending', 1, ?, ?)
+       ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = 'pending', attempts = 1, next_at = excluded.next_at, last_error = excluded.last_error`,
       body,
-      now,
+      now + backoff(0, this.random),
+      error,
     )
   }
 

@@ -1,4 +1,4 @@
-import { runInDurableObject } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { beacon, cartId, ITEMS, stateOf } from '#test/carts'
@@ -97,7 +97,7 @@ describe('POST /v1/events', () => {
     ])
   })
 
-  it('sets the alarm to the inactivity deadline and pushes it on activity', async () => {
+  it('sets the alarm to the inactivity deadline; activity moves it on when it fires, not before', async () => {
     const store = await createStore()
     const id = cartId()
     await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
@@ -110,7 +110,14 @@ describe('POST /v1/events', () => {
       o.clock = () => Date.now() + 1000
     })
     await beacon({ store: store.publishableKey, cart: id, type: 'checkout' })
+    // Not rewritten later (a billed row per beacon): the early alarm is kept...
+    expect(await runInDurableObject(stub, (_o, s) => s.storage.getAlarm())).toBe(first)
+    // ...and when it fires, the cart is still active and the alarm moves to the new deadline.
+    await runDurableObjectAlarm(stub)
+    const pushed = await stateOf(store.id, id)
+    expect(pushed?.status).toBe('active')
     const second = await runInDurableObject(stub, (_o, s) => s.storage.getAlarm())
+    expect(second).toBe((pushed?.lastActivityAt ?? 0) + 60_000)
     expect(second).toBeGreaterThan(first ?? Infinity)
   })
 

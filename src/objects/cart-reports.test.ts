@@ -1,0 +1,183 @@
+// The cart's report published from its state (no outbox row in the normal case) and its alarm
+// never moved later, over a real cart object: beacons through the Worker, the Queue consumer
+// writing D1, alarms run by the runtime. Writes are counted by wrapping the object's storage.
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { beacon, cartId, ITEMS } from '#test/carts'
+import { createStore, waitForRow } from '#test/helpers'
+import { createAdapters } from '../adapters'
+import type { CartObject } from './cart-object'
+import type { StoredState } from './cart-reports'
+import { RETRY_BASE_MS } from './outbox'
+import { cartStub } from './stubs'
+
+type Stub = DurableObjectStub<CartObject>
+
+async function newCart() {
+  const store = await createStore({ settings: { inactivitySeconds: 60 } })
+  const id = cartId()
+  const send = (extra: Record<string, unknown> = {}) =>
+    beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS, ...extra })
+  expect((await send()).status).toBe(202)
+  const stub = cartStub(env.CART, { storeId: store.id, cartId: id })
+  const landed = (revision: number) =>
+    waitForRow<{ revision: number }>(
+      'SELECT revision FROM carts WHERE store_id = ? AND cart_id = ? AND revision = ?',
+      store.id,
+      id,
+      revision,
+    )
+  await landed((await stub.snapshot())!.state.revision)
+  return { send, stub, landed }
+}
+
+/**
+ * Records every write the object makes from now on (until it restarts). The object runs in the
+ * test's isolate, so the record is read as it fills.
+ */
+const countWrites = (stub: Stub) =>
+  runInDurableObject(stub, (_o, s) => {
+    const w = { alarms: [] as number[], kv: [] as string[], sql: [] as string[] }
+    const { storage } = s
+    const setAlarm = storage.setAlarm.bind(storage)
+    const put = storage.kv.put.bind(storage.kv)
+    const exec = storage.sql.exec.bind(storage.sql)
+    Object.assign(storage, {
+      setAlarm: (at: number) => {
+        w.alarms.push(at)
+        return setAlarm(at)
+      },
+    })
+    Object.assign(storage.kv, {
+      put: (k: string, v: unknown) => {
+        w.kv.push(k)
+        return put(k, v)
+      },
+    })
+    Object.assign(storage.sql, {
+      exec: (q: string, ...args: unknown[]) => {
+        if (!/^\s*SELECT/i.test(q)) w.sql.push(q.trim().split(/\s+/).slice(0, 3).join(' '))
+        return exec(q, ...args)
+      },
+    })
+    return w
+  })
+
+const stored = (stub: Stub) =>
+  runInDurableObject(stub, (_o, s) => s.storage.kv.get<StoredState>('state')!)
+
+const alarmOf = (stub: Stub) => runInDurableObject(stub, (_o, s) => s.storage.getAlarm())
+
+const clockAt = (stub: Stub, at: number) =>
+  runInDurableObject(stub, (o: CartObject) => {
+    o.clock = () => at
+  })
+
+describe('the cart report, published from the state', () => {
+  it('a beacon on an existing cart writes its state and journal entry, no outbox row, no alarm', async () => {
+    const { send, stub, landed } = await newCart()
+    const before = (await stub.snapshot())!.state
+    const alarm = await alarmOf(stub)
+    const w = await countWrites(stub)
+    await send({ items: [...ITEMS, { id: 'sku-3', name: 'Sea Salt', price: 900, quantity: 1 }] })
+    const after = (await stub.snapshot())!.state
+    expect(after.revision).toBe(before.revision + 1)
+    // The Queue consumer wrote the new revision to D1: the report went without a row.
+    await landed(after.revision)
+    expect(w).toEqual({
+      alarms: [],
+      kv: ['state'],
+      sql: ['INSERT INTO journal'],
+    })
+    expect(await alarmOf(stub)).toBe(alarm)
+    // The revision known published before this event is stored beside it (it lags by one).
+    expect((await stored(stub)).reported).toBe(before.revision)
+  })
+
+  it('a failed publish writes the report row; the alarm retries it', async () => {
+    const { send, stub, landed } = await newCart()
+    await runInDurableObject(stub, (o: CartObject) => {
+      const down = { send: () => Promise.reject(new Error('queue down')) } as unknown as Queue
+      Object.assign(o, { adapters: createAdapters({ ...env, REPORTS: down }) })
+    })
+    await send({ contact: { email: 'late@example.com' }, type: 'contact' })
+    const rev = (await stub.snapshot())!.state.revision
+    const row = () =>
+      runInDurableObject(stub, (_o, s) =>
+        s.storage.sql.exec('SELECT id, state, attempts, next_at FROM outbox').toArray(),
+      )
+    await expect.poll(async () => (await row()).length).toBe(1)
+    expect(await row()).toMatchObject([{ id: 'report', state: 'pending', attempts: 1 }])
+    // The alarm moved sooner, to the row's back-off.
+    const { next_at: due } = (await row())[0] as { next_at: number }
+    expect(await alarmOf(stub)).toBe(due)
+    await runInDurableObject(stub, (o: CartObject) => {
+      Object.assign(o, { adapters: createAdapters(env) })
+    })
+    // An alarm that fires before the row is due sends nothing and comes back for it (a row is
+    // never looked at sooner than `RETRY_BASE_MS` from now: `Outbox.earliestDue`).
+    await clockAt(stub, due - 1000)
+    await runDurableObjectAlarm(stub)
+    expect(await row()).toMatchObject([{ state: 'pending', attempts: 1 }])
+    const again = due - 1000 + RETRY_BASE_MS
+    expect(await alarmOf(stub)).toBe(again)
+    await clockAt(stub, again)
+    await runDurableObjectAlarm(stub)
+    await landed(rev)
+    expect(await row()).toMatchObject([{ id: 'report', state: 'sent' }])
+  })
+
+  it('after a restart with a publish that may be lost (or no `reported` at all), the next wake publishes it', async () => {
+    for (const reported of [0, undefined]) {
+      const { stub, landed } = await newCart()
+      const s = (await stub.snapshot())!.state
+      // A commit whose publish never happened: a newer revision than D1 holds.
+      await runInDurableObject(stub, (_o, st) => {
+        st.storage.kv.put('state', {
+          ...s,
+          revision: s.revision + 1,
+          contact: { email: 'lost@example.com' },
+          ...(reported === undefined ? {} : { reported: s.revision }),
+        })
+      })
+      await evictDurableObject(stub)
+      // Old stored state (no `reported`) loads as it always did.
+      expect((await stub.snapshot())!.state.contact.email).toBe('lost@example.com')
+      const w = await countWrites(stub)
+      // An early alarm: nothing is due, nothing is written but the report goes.
+      expect(await runDurableObjectAlarm(stub)).toBe(true)
+      await landed(s.revision + 1)
+      expect({ kv: w.kv, sql: w.sql }).toEqual({ kv: [], sql: [] })
+    }
+  })
+})
+
+describe('the alarm, never moved later', () => {
+  it('a beacon pushing the deadline writes no alarm; the early alarm re-arms at it, writing no state', async () => {
+    const { send, stub } = await newCart()
+    const first = (await stub.snapshot())!.state
+    const deadline = first.lastActivityAt + 60_000
+    expect(await alarmOf(stub)).toBe(deadline)
+    await clockAt(stub, first.lastActivityAt + 10_000)
+    const w = await countWrites(stub)
+    await send({ items: [ITEMS[0]] })
+    const pushed = (await stub.snapshot())!.state
+    expect(pushed.lastActivityAt).toBe(first.lastActivityAt + 10_000)
+    expect(await alarmOf(stub)).toBe(deadline)
+    // It fires at the old deadline: the cart is not abandoned and nothing but the alarm is written.
+    await clockAt(stub, deadline)
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    expect((await stub.snapshot())!.state).toEqual(pushed)
+    expect(await alarmOf(stub)).toBe(pushed.lastActivityAt + 60_000)
+    expect(w).toEqual({
+      alarms: [pushed.lastActivityAt + 60_000],
+      kv: ['state'],
+      sql: ['INSERT INTO journal'],
+    })
+    // At the true deadline it abandons the cart.
+    await clockAt(stub, pushed.lastActivityAt + 60_000)
+    await runDurableObjectAlarm(stub)
+    expect((await stub.snapshot())!.state.status).toBe('abandoned')
+  })
+})

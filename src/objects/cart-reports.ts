@@ -1,0 +1,79 @@
+/**
+ * The cart's own report to the reporting pipeline (D1). It is a function of the state
+ * (`cartReport`), so it is not written as an outbox row: after the commit the flush publishes
+ * the current state's report when its revision is above the one known published. Only a failed
+ * publish writes a row (the outbox's retry and back-off). D1 keeps the highest revision per cart,
+ * so a report published twice is harmless; one never published is not.
+ *
+ * The revision known published is stored beside the state, in the state's own value (`reported`),
+ * written only with the event's state write. It lags: it says what was published before that
+ * event, so a stored `reported` below the stored revision means a publish may have been lost (a
+ * crash between the commit and the publish) and the next wake publishes it.
+ */
+import type { ReportSink } from '../adapters/reporting/types'
+import { cartReport } from '../domain/cart/report'
+import type { CartState } from '../domain/cart/types'
+import { log } from '../lib/log'
+import type { Outbox } from './outbox'
+
+/**
+ * The stored value of `state`: the state and, beside it, the shell's `reported` (`parseState`
+ * drops keys it does not know, so the domain never sees it).
+ */
+export type StoredState = CartState & { reported?: number }
+
+/** The stored value of `state` with the revision known published (null: unknown, left out). */
+export function storedState(state: CartState, reported: number | null): StoredState {
+  return reported === null ? state : { ...state, reported }
+}
+
+/** The revision known published from a stored value; null (unknown: publish) if none. */
+export function storedReported(raw: unknown): number | null {
+  if (typeof raw !== 'object' || raw === null) return null
+  const r = (raw as { reported?: unknown }).reported
+  return typeof r === 'number' && Number.isInteger(r) ? r : null
+}
+
+/** What this instance knows of the cart's published reports. */
+export class CartReports {
+  /** The highest revision published, or held by a report row; null: unknown. */
+  private known: number | null
+
+  constructor(raw: unknown) {
+    this.known = storedReported(raw)
+  }
+
+  /** What to store beside the next state written. */
+  reported(): number | null {
+    return this.known
+  }
+
+  /** Whether the state's report has yet to be published. */
+  owed(state: CartState | null): state is CartState {
+    return state !== null && (this.known === null || state.revision > this.known)
+  }
+
+  /**
+   * Publishes the state's report. A failure is handed to the outbox as a report row, retried by
+   * the alarm; `keep` false (the cart was erased meanwhile) leaves nothing behind.
+   */
+  async publish(
+    state: CartState,
+    sink: ReportSink,
+    outbox: Outbox,
+    now: () => number,
+    keep: () => boolean,
+  ): Promise<void> {
+    const report = cartReport(state)
+    const result = await sink.publish(report).catch((err: unknown) => ({
+      ok: false as const,
+      code: 'PUBLISH_THREW',
+      message: String(err),
+    }))
+    if (!result.ok && keep()) {
+      outbox.reportFailed(JSON.stringify(report), result.code, now())
+      log('warn', 'report send failed; will retry', { id: 'report', code: result.code })
+    }
+    if (this.known === null || state.revision > this.known) this.known = state.revision
+  }
+}
