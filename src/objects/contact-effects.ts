@@ -136,6 +136,9 @@ function conversationHost(
     optInState: () => o.store.state().optIn,
     keyword: (k, sid) =>
       on(k === 'opt_in' ? { type: 'sms.opted_in', sid } : { type: 'sms.help_asked', sid }),
-    text: async (key, body) => (await sendText(send, key, body, o.store.state().activeCart)).result,
+    text: async (key, body, turn) => {
+      const keep = turn && { ...turn, ifUnknown: false }
+      return (await sendText(send, key, body, o.store.state().activeCart, keep)).result
+    },
   }
 }

@@ -1,0 +1,112 @@
+// What one answered text costs the contact object in writes: its rows and alarm writes, in the
+// acknowledgement and in the alarm pass that answers it (issue 14), and that the answer's marks
+// written together survive the object dying right after them.
+import { runInDurableObject } from 'cloudflare:test'
+import { describe, expect, it } from 'vitest'
+import { assistantStore, cartWithPhone } from '#test/conversation'
+import * as provider from '#test/provider-calls'
+import { twilioInbound } from '#test/texts'
+import type { SmsSender } from '../adapters/sms/types'
+import { countStorage, readCounters } from '../lib/bench-counters'
+
+const QUESTION = 'What is your returns policy?'
+
+/** The contact's writes from here on: rows by what wrote them, and alarm writes. */
+async function counting(storeId: string) {
+  await runInDurableObject(provider.contactOf(storeId), (_o, s) => countStorage(s.storage))
+  let last = readCounters()
+  return () => {
+    const now = readCounters()
+    const by = Object.fromEntries(
+      Object.entries(now.doWritesBy)
+        .map(([k, v]) => [k, v - (last.doWritesBy[k] ?? 0)] as const)
+        .filter(([, v]) => v > 0),
+    )
+    const alarms = now.doAlarmsSet - last.doAlarmsSet
+    last = now
+    return { alarms, by }
+  }
+}
+
+const TWILIO_NUMBER = { sms: { doubleOptIn: false, fromNumber: '+14155550000' } }
+
+/** The assistant's store, a shopper with a cart, and Twilio (the fake API) in the contact. */
+async function answering(sms?: (log: ReturnType<typeof provider.calls>) => SmsSender) {
+  const store = await assistantStore(TWILIO_NUMBER)
+  await cartWithPhone(store)
+  const twilio = provider.calls()
+  await provider.useContactAdapters(store.id, {
+    sms: sms ? sms(twilio) : provider.twilioAt(provider.twilioApi(), twilio),
+  })
+  return { store, twilio }
+}
+
+const aiTurns = (storeId: string) =>
+  runInDurableObject(provider.contactOf(storeId), (_o, s) =>
+    s.storage.sql.exec("SELECT key FROM turns WHERE author = 'ai'").toArray(),
+  )
+
+describe('the contact object’s writes for one answered text', () => {
+  it('writes the text and its turn and one alarm in the ack; the answer, its marks and the handled flag after', async () => {
+    const { store, twilio } = await answering()
+    await twilioInbound(store.id, 'Do you ship to Canada?', provider.PHONE)
+    await provider.handled(store.id)
+    const since = await counting(store.id)
+    await twilioInbound(store.id, QUESTION, provider.PHONE)
+    const ack = since()
+    await provider.handled(store.id)
+    const pass = since()
+    expect(twilio.sent).toHaveLength(2)
+    // Rows as SQLite counts them (an index entry is a row): the text, its turn, one alarm.
+    expect(ack).toEqual({
+      alarms: 1,
+      by: {
+        'INSERT INTO inbound (sid, at, body, pending, car': 2,
+        'INSERT OR IGNORE INTO turns (key, at, author, te': 4,
+        setAlarm: 1,
+      },
+    })
+    // `calling` (and the settle alarm) before the call; after it the mark, the count and the
+    // turn; the handled flag; the retention alarm. Nothing rewritten that did not change.
+    expect(pass).toEqual({
+      alarms: 2,
+      by: {
+        'INSERT INTO replies (id, at, state, cart_id) VAL': 2,
+        'UPDATE replies SET state = ? WHERE id = ?': 1,
+        'INSERT INTO texts (at, cart_id) VALUES (?, ?)': 1,
+        'INSERT OR IGNORE INTO turns (key, at, author, te': 4,
+        'UPDATE inbound SET pending = 0 WHERE sid = ?': 1,
+        setAlarm: 2,
+      },
+    })
+  })
+
+  it('keeps an answer’s turn in the commit that marks it sent: cut off right after, the retry sends nothing again', async () => {
+    const { store, twilio } = await answering((log) => {
+      const sms = provider.twilioAt(provider.twilioApi(), log)
+      // The object dies right after the answer's marks: its next look at the adapter (to list
+      // the outcome in D1) throws.
+      return {
+        ...sms,
+        get provider() {
+          if (log.answers.length > 0) throw new Error('object evicted after the answer was marked')
+          return sms.provider
+        },
+      }
+    })
+    await twilioInbound(store.id, QUESTION, provider.PHONE)
+    expect(await provider.handled(store.id)).toEqual({ pending: 1, attempts: 1 })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await provider.replyKeys(store.id)).toEqual([{ state: 'sent' }])
+    expect(await aiTurns(store.id)).toHaveLength(1)
+
+    expect(
+      await provider.restartAndRetry(store.id, {
+        sms: provider.twilioAt(provider.twilioApi(), twilio),
+      }),
+    ).toEqual({ pending: 0, attempts: 1 })
+    expect(twilio.sent).toHaveLength(1)
+    expect(await aiTurns(store.id)).toHaveLength(1)
+    expect(await provider.textsToday(store.id)).toBe(1)
+  })
+})
