@@ -1,8 +1,9 @@
 // What one answered text costs the contact object in writes: its rows and alarm writes, in the
 // acknowledgement and in the alarm pass that answers it (issue 14), and that the answer's marks
 // written together survive the object dying right after them.
-import { runInDurableObject } from 'cloudflare:test'
+import { runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { describe, expect, it } from 'vitest'
+import { policyOf } from '#test/contacts'
 import { assistantStore, cartWithPhone } from '#test/conversation'
 import * as provider from '#test/provider-calls'
 import { twilioInbound } from '#test/texts'
@@ -108,5 +109,32 @@ describe('the contact object’s writes for one answered text', () => {
     expect(twilio.sent).toHaveLength(1)
     expect(await aiTurns(store.id)).toHaveLength(1)
     expect(await provider.textsToday(store.id)).toBe(1)
+  })
+
+  it('writes no alarm for a second consent that changes nothing: the time is unchanged', async () => {
+    const { store } = await answering()
+    const stub = provider.contactOf(store.id)
+    const alarm = await provider.alarmOf(store.id)
+    const since = await counting(store.id)
+    const ledger = await stub.ledger()
+    expect(ledger).toHaveLength(1)
+    const { channel: _c, address: _a, ...same } = ledger[0]!
+    await stub.recordConsent(provider.refOf(store.id), same, await policyOf(store.id))
+    expect(since()).toEqual({ alarms: 0, by: {} })
+    expect(await provider.alarmOf(store.id)).toBe(alarm)
+  })
+
+  it('writes the alarm again in a pass that ends at the time it rang for: the rung alarm is gone', async () => {
+    const { store } = await answering()
+    await twilioInbound(store.id, QUESTION, provider.PHONE)
+    await provider.handled(store.id)
+    const retention = await provider.alarmOf(store.id)
+    expect(retention).toBeGreaterThan(Date.now() + 300 * 86_400_000)
+    const since = await counting(store.id)
+    expect(await runDurableObjectAlarm(provider.contactOf(store.id))).toBe(true)
+    const { alarms } = since()
+    // Without the write the runtime would have deleted it (checked: it does).
+    expect(await provider.alarmOf(store.id)).toBe(retention)
+    expect(alarms).toBe(1)
   })
 })
