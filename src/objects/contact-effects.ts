@@ -89,7 +89,10 @@ async function requestOptIn(
  * leaves the rest pending.
  */
 export async function work(o: ContactShell, ref: ContactRef, policy: ContactPolicy) {
-  const host = conversationHost(o, ref, policy)
+  // Inside a pass a call's `calling` mark needs no alarm write of its own (issue 14): the alarm
+  // that rang stays stored until the pass ends and rings again if the pass is cut off (its retry
+  // settles the key), and a pass that ends schedules the settle time of any key still `calling`.
+  const host = conversationHost({ ...o, armBy: async () => {} }, ref, policy)
   let failed = false
   for (const row of o.store.pendingTexts()) {
     try {
