@@ -25,8 +25,8 @@ export type SendHost = {
 
 /**
  * The thread's turn for a text, kept in the same commit as its key's settled mark (one commit
- * fewer per answer, and never a mark without its turn): when it went out, or, with `ifUnknown`,
- * when Twilio may have taken it.
+ * fewer per answer; a crash cannot leave one without the other): when it went out, or, with
+ * `ifUnknown`, when Twilio may have taken it.
  */
 export type TurnOnSend = {
   turn: Omit<Turn, 'at'>
