@@ -89,7 +89,10 @@ async function requestOptIn(
  * leaves the rest pending.
  */
 export async function work(o: ContactShell, ref: ContactRef, policy: ContactPolicy) {
-  const host = conversationHost(o, ref, policy)
+  // Inside a pass a call's `calling` mark needs no alarm write of its own (issue 14): the alarm
+  // that rang stays stored until the pass ends and rings again if the pass is cut off (its retry
+  // settles the key), and a pass that ends schedules the settle time of any key still `calling`.
+  const host = conversationHost({ ...o, armBy: async () => {} }, ref, policy)
   let failed = false
   for (const row of o.store.pendingTexts()) {
     try {
@@ -136,6 +139,9 @@ function conversationHost(
     optInState: () => o.store.state().optIn,
     keyword: (k, sid) =>
       on(k === 'opt_in' ? { type: 'sms.opted_in', sid } : { type: 'sms.help_asked', sid }),
-    text: async (key, body) => (await sendText(send, key, body, o.store.state().activeCart)).result,
+    text: async (key, body, turn) => {
+      const keep = turn && { ...turn, ifUnknown: false }
+      return (await sendText(send, key, body, o.store.state().activeCart, keep)).result
+    },
   }
 }

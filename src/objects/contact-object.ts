@@ -15,7 +15,7 @@ import type { ContactPolicy } from '../domain/store/settings'
 import { type MerchantReplyResult, sendMerchantReply } from '../services/conversation/merchant'
 import { type ContactShell, react, sendHost, work } from './contact-effects'
 import { CONTACT_MIGRATIONS, contactLayout } from './contact-migrations'
-import { ContactStorage } from './contact-storage'
+import { ContactAlarm, ContactStorage } from './contact-storage'
 import { migrateStorage, VERSION_KEY } from './migrations'
 import type { ContactRef } from './stubs'
 
@@ -36,6 +36,7 @@ export class ContactObject extends DurableObject<Env> {
   /** The one clock the object reads: tests step it (`runInDurableObject`). */
   clock: () => number = Date.now
   private readonly store: ContactStorage
+  private readonly alarms: ContactAlarm
   /** What the effect runner and the conversation use of this object. */
   private readonly shell: ContactShell
   /** The policy this instance last wrote, as JSON (see `keepPolicy`). */
@@ -46,15 +47,13 @@ export class ContactObject extends DurableObject<Env> {
     benchObject(this, ctx, this.env)
     this.adapters = createAdapters(this.env)
     this.store = new ContactStorage(ctx.storage)
+    this.alarms = new ContactAlarm(ctx.storage)
     this.shell = {
       env: this.env,
       store: this.store,
       adapters: () => this.adapters,
       now: () => this.clock(),
-      armBy: async (at) => {
-        const current = await ctx.storage.getAlarm()
-        if (current === null || current > at) await ctx.storage.setAlarm(at)
-      },
+      armBy: (at) => this.alarms.bringForward(at),
       step: (event, policy) => this.step(event, policy),
       suppressed: async (ref) => (await this.facts(ref)).suppressed,
     }
@@ -192,6 +191,8 @@ export class ContactObject extends DurableObject<Env> {
   override async alarm(): Promise<void> {
     const ref = this.store.get<ContactRef>('ref')
     const policy = this.store.get<ContactPolicy>('policy')
+    // The alarm that rang is deleted after this pass unless it sets one: write it again.
+    this.alarms.forget()
     try {
       if (ref && policy) await work(this.shell, ref, policy)
     } finally {
@@ -208,11 +209,9 @@ export class ContactObject extends DurableObject<Env> {
     return this.store.apply(t.effects)
   }
 
-  /** One alarm for everything (see `wakeAt`). */
+  /** One alarm for everything (see `wakeAt`), written when its time changes. */
   private async schedule() {
-    const at = wakeAt(this.store.state(), this.store.timers(), this.clock())
-    if (at === null) await this.ctx.storage.deleteAlarm()
-    else await this.ctx.storage.setAlarm(at)
+    await this.alarms.keep(wakeAt(this.store.state(), this.store.timers(), this.clock()))
   }
 
   /**

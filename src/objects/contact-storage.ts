@@ -236,3 +236,40 @@ export class ContactStorage {
     }
   }
 }
+
+/**
+ * The object's one alarm, written only when its time changes from what this instance last wrote
+ * or read (a known contact's consent, or a pass ending at the time it began, writes nothing).
+ * Unknown again when the alarm rings: a handler that sets no alarm has it deleted after.
+ */
+export class ContactAlarm {
+  /** What storage holds, as far as this instance knows; undefined: unknown. */
+  private written: number | null | undefined
+
+  constructor(private readonly storage: DurableObjectStorage) {}
+
+  /** Sets the alarm to `at`, or deletes it (null), unless storage holds that already. */
+  async keep(at: number | null): Promise<void> {
+    if (at === this.written) return
+    // Noted before the write is awaited: two calls' writes land in the order they were made,
+    // and so must what this instance remembers of them.
+    this.written = at
+    try {
+      if (at === null) await this.storage.deleteAlarm()
+      else await this.storage.setAlarm(at)
+    } catch (err) {
+      this.forget()
+      throw err
+    }
+  }
+
+  /** Makes sure the alarm rings by `at`: one due sooner is left as it is. */
+  async bringForward(at: number): Promise<void> {
+    if (this.written === undefined) this.written = await this.storage.getAlarm()
+    if (this.written === null || this.written > at) await this.keep(at)
+  }
+
+  forget(): void {
+    this.written = undefined
+  }
+}

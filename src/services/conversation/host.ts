@@ -1,6 +1,7 @@
 import type { SendResult } from '../../adapters/types'
 import type { CartState } from '../../domain/cart/types'
 import type { OptIn, ThreadState } from '../../domain/contact/types'
+import type { Turn } from '../../domain/reply/types'
 import type { SendHost } from './send'
 
 /** What the conversation asks of a cart; its object (reached by the contact object) answers. */
@@ -21,6 +22,13 @@ export type ConversationHost = SendHost & {
   optOut(sid: string, alreadySuppressed: boolean): Promise<void>
   optInState(): OptIn
   keyword(k: 'opt_in' | 'help', sid: string): Promise<void>
-  /** Sends a transactional text once per key, filed under the active cart. */
-  text(key: string, body: string): Promise<SendResult>
+  /**
+   * Sends a transactional text once per key, filed under the active cart; `turn`, when given,
+   * joins the thread in the commit that marks the key sent.
+   */
+  text(
+    key: string,
+    body: string,
+    turn?: { turn: Omit<Turn, 'at'>; cartId: string | null },
+  ): Promise<SendResult>
 }

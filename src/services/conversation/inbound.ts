@@ -167,9 +167,9 @@ async function deliver(
     await note('received', { answered: false, reason: 'opted_out' })
     return true
   }
-  const sent = await h.text(key, text)
+  // The turn goes in with the key's `sent` mark (one commit).
+  const sent = await h.text(key, text, { turn: { author: 'ai', text, model }, cartId: cart })
   if (!sent.ok && sent.retryable) throw new Error(`answer not sent, will retry: ${sent.code}`)
-  if (sent.ok) h.store.addTurn(key, { at: h.now(), author: 'ai', text, model }, cart)
   await note(
     sent.ok ? 'answered' : 'answer_failed',
     sent.ok ? detail : { ...detail, error: sent.code },

@@ -1,4 +1,3 @@
-import type { Turn } from '../../domain/reply/types'
 import { messageIdFor } from '../delivery/codes'
 import { type SendHost, sendText } from './send'
 
@@ -16,11 +15,10 @@ export async function sendMerchantReply(
   requestKey: string,
 ): Promise<MerchantReplyResult> {
   const key = `merchant-${await messageIdFor(`${cartId}:${requestKey}`)}`
-  const sent = (await sendText(h, key, text, cartId)).result
-  const unknown = !sent.ok && sent.code === 'outcome_unknown'
   // A reply that may have reached the shopper is part of the thread, like a sent one.
-  const turn: Turn = { at: h.now(), author: 'merchant', text, model: null }
-  if (sent.ok || unknown) h.store.addTurn(key, turn, cartId)
+  const turn = { turn: { author: 'merchant', text, model: null }, cartId, ifUnknown: true } as const
+  const sent = (await sendText(h, key, text, cartId, turn)).result
+  const unknown = !sent.ok && sent.code === 'outcome_unknown'
   if (sent.ok) return { sent: true }
   // Twilio may have taken it: the merchant must not send it again blindly.
   return { sent: false, reason: unknown ? 'outcome_unknown' : 'not_sent' }

@@ -5,6 +5,7 @@ import { writeMessageReports } from '../../db/projection'
 import { SETTLE_AFTER_MS } from '../../domain/contact/machine'
 import type { MessageReport } from '../../domain/message/report'
 import type { ContactRef } from '../../domain/refs'
+import type { Turn } from '../../domain/reply/types'
 import type { ContactPolicy } from '../../domain/store/settings'
 import { log } from '../../lib/log'
 import { messageIdFor } from '../delivery/codes'
@@ -20,6 +21,17 @@ export type SendHost = {
   now(): number
   /** Makes sure the object's alarm rings by `at` (it settles a call cut off by a crash). */
   armBy(at: number): Promise<void>
+}
+
+/**
+ * The thread's turn for a text, kept in the same commit as its key's settled mark (one commit
+ * fewer per answer; a crash cannot leave one without the other): when it went out, or, with
+ * `ifUnknown`, when Twilio may have taken it.
+ */
+export type TurnOnSend = {
+  turn: Omit<Turn, 'at'>
+  cartId: string | null
+  ifUnknown: boolean
 }
 
 /** One text's outcome: `repeated` when the key went out (or may have) before and nothing now. */
@@ -50,11 +62,13 @@ export async function sendText(
   key: string,
   body: string,
   cartId: string | null,
+  turn?: TurnOnSend,
 ): Promise<Sent> {
   const { ref, adapters } = h
   const id = await messageIdFor(`${ref.storeId}:${ref.address}:${key}`)
   const sms = adapters.sms
-  const before = repeat(h, id)
+  const keep = (result: SendResult) => keepTurn(h, key, result, turn)
+  const before = repeat(h, id, keep)
   if (before) return before
   const from = h.policy.smsFrom ?? (sms.provider === 'outbox' ? { number: 'outbox' } : null)
   const now = h.now()
@@ -91,7 +105,7 @@ export async function sendText(
     if (!sms.idempotent) {
       await recordMessage(h, report(null))
       // The same key sent meanwhile (a double submission) while D1 answered: not again.
-      const meanwhile = repeat(h, id)
+      const meanwhile = repeat(h, id, keep)
       if (meanwhile) return meanwhile
     }
     h.store.markCalling(id, now, cartId)
@@ -106,27 +120,41 @@ export async function sendText(
       },
       { idempotencyKey: id },
     )
-    // Kept once it went out (or may have); a refused send may be tried again later.
+    // Kept once it went out (or may have), with its turn and no await between (one commit); a
+    // refused send may be tried again later.
     if (result.ok) h.store.settleCall(id, 'sent', h.now())
     else if (result.code === 'outcome_unknown') h.store.settleCall(id, 'unknown', h.now())
     else h.store.dropCall(id)
+    keep(result)
   }
   if (!result.ok) log('warn', 'contact reply not sent', { code: result.code })
   await recordMessage(h, report(result))
   return { id, at: now, result, repeated: false }
 }
 
-/** What `sendText` answers for a key already marked, without sending; null if unmarked. */
-function repeat(h: SendHost, id: string): Sent | null {
+/**
+ * What `sendText` answers for a key already marked, without sending; null if unmarked. The turn
+ * is kept again (once per key): a mark settled before marks and turns shared a commit may lack it.
+ */
+function repeat(h: SendHost, id: string, keep: (r: SendResult) => void): Sent | null {
   const mark = h.store.callMark(id)
   const at = h.now()
-  if (mark === 'sent') return { id, at, result: ALREADY_SENT, repeated: true }
-  if (mark === 'unknown') return { id, at, result: UNKNOWN, repeated: true }
+  const answer = (result: SendResult, repeated: boolean): Sent => {
+    keep(result)
+    return { id, at, result, repeated }
+  }
+  if (mark === 'sent') return answer(ALREADY_SENT, true)
+  if (mark === 'unknown') return answer(UNKNOWN, true)
   if (mark === 'calling' && !h.adapters.sms.idempotent) {
     h.store.settleCall(id, 'unknown', at)
-    return { id, at, result: UNKNOWN, repeated: false }
+    return answer(UNKNOWN, false)
   }
   return null
+}
+
+function keepTurn(h: SendHost, key: string, r: SendResult, t: TurnOnSend | undefined): void {
+  if (!t || !(r.ok || (t.ifUnknown && r.code === 'outcome_unknown'))) return
+  h.store.addTurn(key, { ...t.turn, at: h.now() }, t.cartId)
 }
 
 /**
