@@ -12,6 +12,8 @@ type Noted = Omit<Extract<CartEvent, { type: 'message.recorded' }>, 'type'>
 
 export abstract class CartEvents extends DurableObject<Env> {
   protected state: CartState | null = null
+  /** The journal's newest entries, stored with the state (`journal.ts`). */
+  protected tail: JournalEntry[] = []
 
   /** Runs one event under the newer of `incoming` and the cart's own policy (null: its own). */
   protected abstract apply(
@@ -67,7 +69,9 @@ export abstract class CartEvents extends DurableObject<Env> {
   }
 
   async snapshot(): Promise<CartSnapshot | null> {
-    return this.state ? { state: this.state, journal: readJournal(this.ctx.storage) } : null
+    return this.state
+      ? { state: this.state, journal: readJournal(this.ctx.storage, this.tail) }
+      : null
   }
 
   /** A newer cart of the same contact took over: this one's sequence stops. */

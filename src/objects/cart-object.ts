@@ -22,6 +22,7 @@ import {
   persist,
 } from './cart-storage'
 import type { ApplyResult, Billing, IngestResult, TakeResult } from './cart-types'
+import { storedTail } from './journal'
 import { migrateStorage, VERSION_KEY } from './migrations'
 import { Outbox, RETRY_BASE_MS } from './outbox'
 import type { CartRef, ClaimRequest } from './stubs'
@@ -70,6 +71,7 @@ export class CartObject extends CartEvents {
       const stored = ctx.storage.kv.get('state')
       this.state = parseState(stored)
       this.reports = new CartReports(stored)
+      this.tail = storedTail(stored)
       this.policies.load(ctx.storage.kv)
     })
   }
@@ -135,6 +137,7 @@ export class CartObject extends CartEvents {
     if (out && !('kept' in out)) {
       this.policies.keep(null)
       this.state = null
+      this.tail = []
     }
     return out
   }
@@ -188,8 +191,15 @@ export class CartObject extends CartEvents {
     const journal = [...extra, ...t.journal]
     if (t.state !== state || journal.length > 0 || t.effects.length > 0 || changed) {
       const reported = this.reports.reported()
-      const write = { ...t, reported, policy: changed ? policy : null, journal, now }
-      persist(this.ctx.storage, this.outbox, write)
+      const write = {
+        ...t,
+        reported,
+        policy: changed ? policy : null,
+        tail: this.tail,
+        journal,
+        now,
+      }
+      this.tail = persist(this.ctx.storage, this.outbox, write)
     }
     this.state = t.state
     this.policies.keep(policy)
@@ -247,7 +257,7 @@ export class CartObject extends CartEvents {
   }
 
   private orders() {
-    return { env: this.env, storage: this.ctx.storage, state: this.state }
+    return { env: this.env, storage: this.ctx.storage, state: this.state, tail: this.tail }
   }
 
   protected policy(): CartPolicy {

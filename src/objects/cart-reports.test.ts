@@ -9,6 +9,7 @@ import { createStore, waitForRow } from '#test/helpers'
 import { createAdapters } from '../adapters'
 import type { CartObject } from './cart-object'
 import type { StoredState } from './cart-reports'
+import { JOURNAL_TAIL_MAX } from './journal'
 import { RETRY_BASE_MS } from './outbox'
 import { cartStub } from './stubs'
 
@@ -75,7 +76,7 @@ const clockAt = (stub: Stub, at: number) =>
   })
 
 describe('the cart report, published from the state', () => {
-  it('a beacon on an existing cart writes its state and journal entry, no outbox row, no alarm', async () => {
+  it('a beacon on an existing cart writes one row, its state (the journal entry rides in it), no outbox row, no alarm', async () => {
     const { send, stub, landed } = await newCart()
     const before = (await stub.snapshot())!.state
     const alarm = await alarmOf(stub)
@@ -85,14 +86,32 @@ describe('the cart report, published from the state', () => {
     expect(after.revision).toBe(before.revision + 1)
     // The Queue consumer wrote the new revision to D1: the report went without a row.
     await landed(after.revision)
-    expect(w).toEqual({
-      alarms: [],
-      kv: ['state'],
-      sql: ['INSERT INTO journal'],
-    })
+    expect(w).toEqual({ alarms: [], kv: ['state'], sql: [] })
     expect(await alarmOf(stub)).toBe(alarm)
     // The revision known published before this event is stored beside it (it lags by one).
     expect((await stored(stub)).reported).toBe(before.revision)
+  })
+
+  it('the entry that overfills the journal tail writes one chunk row holding the tail and itself', async () => {
+    const { stub } = await newCart()
+    const tail = async () => (await stored(stub)).tail ?? []
+    const fill = JOURNAL_TAIL_MAX - (await tail()).length
+    await runInDurableObject(stub, async (o: CartObject) => {
+      for (let i = 0; i < fill; i++) await o.replied('question', { n: i })
+    })
+    expect(await tail()).toHaveLength(JOURNAL_TAIL_MAX)
+    const w = await countWrites(stub)
+    await runInDurableObject(stub, (o: CartObject) => o.replied('question', { n: fill }))
+    expect(w).toEqual({ alarms: [], kv: ['state'], sql: ['INSERT INTO journal'] })
+    expect((await stored(stub)).tail).toBeUndefined()
+    const rows = await runInDurableObject(stub, (_o, s) =>
+      s.storage.sql
+        .exec<{ type: string; entry: string }>('SELECT type, entry FROM journal')
+        .toArray(),
+    )
+    expect(rows.map((r) => [r.type, (JSON.parse(r.entry) as unknown[]).length])).toEqual([
+      ['chunk', JOURNAL_TAIL_MAX + 1],
+    ])
   })
 
   it('a failed publish writes the report row; the alarm retries it', async () => {
@@ -170,11 +189,7 @@ describe('the alarm, never moved later', () => {
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     expect((await stub.snapshot())!.state).toEqual(pushed)
     expect(await alarmOf(stub)).toBe(pushed.lastActivityAt + 60_000)
-    expect(w).toEqual({
-      alarms: [pushed.lastActivityAt + 60_000],
-      kv: ['state'],
-      sql: ['INSERT INTO journal'],
-    })
+    expect(w).toEqual({ alarms: [pushed.lastActivityAt + 60_000], kv: ['state'], sql: [] })
     // At the true deadline it abandons the cart.
     await clockAt(stub, pushed.lastActivityAt + 60_000)
     await runDurableObjectAlarm(stub)

@@ -12,19 +12,29 @@
  */
 import type { ReportSink } from '../adapters/reporting/types'
 import { cartReport } from '../domain/cart/report'
-import type { CartState } from '../domain/cart/types'
+import type { CartState, JournalEntry } from '../domain/cart/types'
 import { log } from '../lib/log'
 import type { Outbox } from './outbox'
 
 /**
- * The stored value of `state`: the state and, beside it, the shell's `reported` (`parseState`
- * drops keys it does not know, so the domain never sees it).
+ * The stored value of `state`: the state and, beside it, the shell's `reported` and the
+ * journal's newest entries (`tail`: `journal.ts`). `parseState` drops keys it does not know, so
+ * the domain never sees them.
  */
-export type StoredState = CartState & { reported?: number }
+export type StoredState = CartState & { reported?: number; tail?: JournalEntry[] }
 
-/** The stored value of `state` with the revision known published (null: unknown, left out). */
-export function storedState(state: CartState, reported: number | null): StoredState {
-  return reported === null ? state : { ...state, reported }
+/**
+ * The stored value of `state` with the revision known published (null: unknown, left out) and
+ * the journal's tail (left out when empty, as before the tail).
+ */
+export function storedState(
+  state: CartState,
+  reported: number | null,
+  tail: JournalEntry[] = [],
+): StoredState {
+  const out: StoredState = reported === null ? { ...state } : { ...state, reported }
+  if (tail.length > 0) out.tail = tail
+  return out
 }
 
 /** The revision known published from a stored value; null (unknown: publish) if none. */

@@ -96,9 +96,10 @@ export function cartLayout(s: DurableObjectStorage): void {
 
 /**
  * Writes one transition in one transaction: the state (with, beside it, the revision known
- * published: `cart-reports.ts`), the policy when it changed, the journal and the messages to
- * send. Synchronous, so nothing runs in between. The report is not written: it is published from
- * the state after the commit.
+ * published: `cart-reports.ts`, and the journal's tail: `journal.ts`), the policy when it
+ * changed, a journal chunk when the tail is full, and the messages to send. Synchronous, so
+ * nothing runs in between. Returns the tail now stored. The report is not written: it is
+ * published from the state after the commit.
  */
 export function persist(
   storage: DurableObjectStorage,
@@ -107,16 +108,18 @@ export function persist(
     state: CartState
     reported: number | null
     policy: CartPolicy | null
+    tail: readonly JournalEntry[]
     journal: JournalEntry[]
     effects: Effect[]
     now: number
   },
-): void {
-  storage.transactionSync(() => {
-    storage.kv.put('state', storedState(w.state, w.reported))
+): JournalEntry[] {
+  return storage.transactionSync(() => {
+    const tail = appendJournal(storage, w.tail, w.journal)
+    storage.kv.put('state', storedState(w.state, w.reported, tail))
     if (w.policy) storage.kv.put('policy', w.policy)
-    appendJournal(storage, w.journal)
     for (const e of w.effects) if (e.type === 'send_message') outbox.queueMessage(e, w.now)
+    return tail
   })
 }
 
@@ -186,7 +189,7 @@ export class OneAlarm {
 }
 
 /**
- * Erases everything the cart holds (state, journal, consent, outbox, alarm) unless it changed
+ * Erases everything the cart holds (state with the journal's tail, journal, consent, outbox, alarm) unless it changed
  * since `unchangedSince` (retention), keeping only what `eraseLayout` keeps.
  */
 export async function eraseCart(
