@@ -85,16 +85,7 @@ describe('the journal tail', () => {
     const { stub } = await newCart()
     const T = Date.now()
     await runInDurableObject(stub, (_o, s) => {
-      s.storage.sql.exec('DELETE FROM journal')
-      for (let i = 0; i < 5; i++) {
-        const e = question(T + i, i)
-        s.storage.sql.exec(
-          'INSERT INTO journal (at, type, entry) VALUES (?, ?, ?)',
-          e.at,
-          e.type,
-          JSON.stringify(e),
-        )
-      }
+      oneEntryRows(s.storage, T, 5)
       const value = s.storage.kv.get<StoredState>('state')!
       s.storage.kv.put('state', { ...value, tail: [question(T + 5, 5), question(T + 6, 6)] })
     })
@@ -112,16 +103,7 @@ describe('the journal tail', () => {
     const T = Date.now()
     const old = 700
     await runInDurableObject(stub, (_o, s) => {
-      s.storage.sql.exec('DELETE FROM journal')
-      for (let i = 0; i < old; i++) {
-        const e = question(T + i, i)
-        s.storage.sql.exec(
-          'INSERT INTO journal (at, type, entry) VALUES (?, ?, ?)',
-          e.at,
-          e.type,
-          JSON.stringify(e),
-        )
-      }
+      oneEntryRows(s.storage, T, old)
       const { tail: _, ...value } = s.storage.kv.get<StoredState>('state')!
       s.storage.kv.put('state', value)
     })
@@ -168,3 +150,17 @@ describe('hadItems', () => {
     expect(await had(stub)).toBe(false)
   })
 })
+
+/** Replaces the journal with `count` rows of one entry each, as stored before chunks. */
+function oneEntryRows(storage: DurableObjectStorage, T: number, count: number): void {
+  storage.sql.exec('DELETE FROM journal')
+  for (let i = 0; i < count; i++) {
+    const e = question(T + i, i)
+    storage.sql.exec(
+      'INSERT INTO journal (at, type, entry) VALUES (?, ?, ?)',
+      e.at,
+      e.type,
+      JSON.stringify(e),
+    )
+  }
+}
