@@ -1,5 +1,7 @@
 // Which cart a paid order belongs to, for orders that arrive without a cart id.
 
+import { HOLDS } from './projection'
+
 /** The cart a paid order belongs to when it carries no cart id: the contact's latest cart. */
 export async function latestCartForContact(
   db: D1Database,
@@ -13,12 +15,14 @@ export async function latestCartForContact(
   if (keys.length === 0) return null
   const row = await db
     .prepare(
-      // The cart's own row has its latest activity; the contact row's is as of the takeover.
-      `SELECT c.cart_id,
-         COALESCE(k.last_activity_at, c.last_activity_at) AS active_at
-       FROM contacts c LEFT JOIN carts k ON k.store_id = c.store_id AND k.cart_id = c.cart_id
-       WHERE c.store_id = ? AND COALESCE(k.last_activity_at, c.last_activity_at) >= ?
-       AND (${keys.map(() => '(c.kind = ? AND c.value = ?)').join(' OR ')})
+      // The cart's own row has its latest activity while it holds the address; the contact
+      // row's is as of the takeover.
+      `SELECT contacts.cart_id,
+         COALESCE(k.last_activity_at, contacts.last_activity_at) AS active_at
+       FROM contacts LEFT JOIN carts k ON k.store_id = contacts.store_id
+         AND k.cart_id = contacts.cart_id AND ${HOLDS}
+       WHERE contacts.store_id = ? AND COALESCE(k.last_activity_at, contacts.last_activity_at) >= ?
+       AND (${keys.map(() => '(contacts.kind = ? AND contacts.value = ?)').join(' OR ')})
        ORDER BY active_at DESC LIMIT 1`,
     )
     .bind(storeId, since, ...keys.flat())

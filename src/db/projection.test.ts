@@ -192,6 +192,22 @@ describe('writeCartReports', () => {
     expect(await latestCartForContact(env.DB, 'st_projection', { email }, T + 130_000)).toBeNull()
   })
 
+  it("compares a takeover with the named cart's activity only while that cart holds the address", async () => {
+    const a = cartId()
+    const c = cartId()
+    const email = `${cartId()}@example.com`
+    const other = `${cartId()}@example.com`
+    await writeCartReports(env.DB, [report({ cartId: a, email, lastActivityAt: T })])
+    // Cart A's shopper corrects the email; A keeps being active under the new one.
+    await writeCartReports(env.DB, [
+      report({ cartId: a, email: other, revision: 2, lastActivityAt: T + 100_000 }),
+    ])
+    // Another cart with the first email, active after A took it: it takes it, and orders
+    // placed with that email now match it, not A.
+    await writeCartReports(env.DB, [report({ cartId: c, email, lastActivityAt: T + 50_000 })])
+    expect(await latestCartForContact(env.DB, 'st_projection', { email }, T)).toBe(c)
+  })
+
   it('drops reports at or below an erased revision and accepts newer ones', async () => {
     const id = cartId()
     await writeCartReports(env.DB, [report({ cartId: id, revision: 3 })])

@@ -43,11 +43,15 @@ WHERE orders.cart_id IS NULL
   OR (orders.cart_id = excluded.cart_id AND excluded.revision > orders.revision)
   OR (orders.source = 'storefront' AND excluded.source = 'webhook')`
 
+/** The `carts` row `k` still holds the contact row `contacts`' address (its activity counts). */
+export const HOLDS = `((contacts.kind = 'email' AND k.email = contacts.value)
+  OR (contacts.kind = 'phone' AND k.phone = contacts.value))`
+
 // A contact row names the contact's latest cart. It is written when it first appears and when
 // another cart takes it over, not with every report of the same cart (a billed row each time):
 // the named cart's own row in `carts` holds its latest activity, which is what a newer cart is
 // compared with here and what `latestCartForContact` reads. `last_activity_at` here is the
-// activity at the takeover, used only when the named cart's row is gone.
+// activity at the takeover, used when the named cart's row is gone or no longer holds the address.
 const UPSERT_CONTACT = `INSERT INTO contacts (store_id, cart_id, kind, value, last_activity_at)
 SELECT ?1, ?2, ?4, ?5, ?6
 WHERE ${NOT_ERASED}
@@ -55,7 +59,7 @@ ON CONFLICT (store_id, kind, value) DO UPDATE SET cart_id = excluded.cart_id,
   last_activity_at = excluded.last_activity_at
 WHERE contacts.cart_id IS NOT excluded.cart_id
   AND excluded.last_activity_at >= COALESCE((SELECT k.last_activity_at FROM carts k
-    WHERE k.store_id = contacts.store_id AND k.cart_id = contacts.cart_id),
+    WHERE k.store_id = contacts.store_id AND k.cart_id = contacts.cart_id AND ${HOLDS}),
     contacts.last_activity_at)`
 
 /**

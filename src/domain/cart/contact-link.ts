@@ -13,8 +13,8 @@ export type ContactLink = {
 
 /**
  * The contact objects that need to hear of a beacon, each only for what is new to it: consent
- * for its channel, or registration when its address is new to the cart or the shopper is back on
- * a cart a newer one superseded. A beacon that says nothing new about the person links none.
+ * for its channel (with registration again), or registration when its address is new to the cart
+ * or the shopper is back on a cart a newer one superseded. A beacon that says nothing new about the person links none.
  * @example for (const link of contactLinks(before, after, beacon)) await linkContact(link)
  */
 export function contactLinks(before: CartState, after: CartState, beacon: Beacon): ContactLink[] {
@@ -26,8 +26,10 @@ export function contactLinks(before: CartState, after: CartState, beacon: Beacon
   const links: ContactLink[] = []
   for (const [channel, address, had] of channels) {
     if (!address) continue
-    const register = takenBack || address !== had
     const consents = (beacon.consents ?? []).filter((c) => c.channel === channel)
+    // A consent beacon registers again too: it is rare (one a checkout), and it finishes a
+    // registration an earlier beacon's failed call left undone (the address is no longer new).
+    const register = takenBack || address !== had || consents.length > 0
     if (register || consents.length > 0) links.push({ channel, address, register, consents })
   }
   return links
