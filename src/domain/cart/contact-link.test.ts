@@ -28,6 +28,11 @@ describe('contactLinks', () => {
       { channel: 'sms', address: '+12125550123', register: true, consents: [smsYes] },
     ])
     expect(contactLinks(cart, cart, consent)).toEqual([])
+    // A cart a newer one superseded, answered without an address: consent only.
+    const superseded = { ...both, supersededBy: 'cart_newer' }
+    expect(contactLinks(superseded, superseded, consent)).toEqual([
+      { channel: 'sms', address: '+12125550123', register: false, consents: [smsYes] },
+    ])
   })
 
   it('registers every address again when a superseded cart is taken back', () => {

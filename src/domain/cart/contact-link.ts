@@ -29,7 +29,10 @@ export function contactLinks(before: CartState, after: CartState, beacon: Beacon
     const consents = (beacon.consents ?? []).filter((c) => c.channel === channel)
     // A consent beacon registers again too: it is rare (one a checkout), and it finishes a
     // registration an earlier beacon's failed call left undone (the address is no longer new).
-    const register = takenBack || address !== had || consents.length > 0
+    // Not from a cart still superseded (no address in the beacon took it back): that would take
+    // the contact from the newer cart while this one stays stopped.
+    const again = consents.length > 0 && after.supersededBy === null
+    const register = takenBack || address !== had || again
     if (register || consents.length > 0) links.push({ channel, address, register, consents })
   }
   return links
