@@ -8,6 +8,7 @@ import type { CartState, Effect, JournalEntry } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
 import { storedState } from './cart-reports'
 import { appendJournal } from './journal'
+import { KnownAlarm } from './known-alarm'
 import { addColumns, migrateStorage, type StorageMigration, VERSION_KEY } from './migrations'
 import type { Outbox } from './outbox'
 import type { CartRef } from './stubs'
@@ -150,41 +151,24 @@ export function opening(
  * always safe; a later one is not. It remembers what this instance last wrote; `forget` when the
  * alarm may have changed without it (an erase), `fired` when it ran.
  */
-export class OneAlarm {
-  /** What storage holds, as far as this instance knows (null: none); undefined: unknown. */
-  private written: number | null | undefined
-
-  constructor(private readonly storage: DurableObjectStorage) {}
-
+export class OneAlarm extends KnownAlarm {
   /** Sets the alarm to the earliest of `times` unless one as early is already set. */
   async keep(times: (number | null)[]): Promise<void> {
     const due = times.filter((t) => t !== null)
     if (due.length === 0) return
     const at = Math.min(...due)
-    if (typeof this.written === 'number' && this.written <= at) return
-    // Noted before the write is awaited: two events' writes land in the order they were made,
-    // and so must what this instance remembers of them.
-    this.written = at
-    try {
-      await this.storage.setAlarm(at)
-    } catch (err) {
-      this.forget()
-      throw err
-    }
+    if (typeof this.known === 'number' && this.known <= at) return
+    await this.write(at)
   }
 
   /** Whether an alarm is known to be set (it will wake the object, at whatever time). */
   isSet(): boolean {
-    return typeof this.written === 'number'
+    return typeof this.known === 'number'
   }
 
   /** The alarm ran: none is set until the next `keep` writes one. */
   fired(): void {
-    this.written = null
-  }
-
-  forget(): void {
-    this.written = undefined
+    this.known = null
   }
 }
 

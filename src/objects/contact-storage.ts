@@ -9,6 +9,7 @@ import type {
 } from '../domain/contact/types'
 import type { PendingText } from '../services/conversation/store'
 import { ConversationStorage } from './conversation-storage'
+import { KnownAlarm } from './known-alarm'
 
 type InboundRow = {
   sid: string
@@ -242,34 +243,15 @@ export class ContactStorage {
  * or read (a known contact's consent, or a pass ending at the time it began, writes nothing).
  * Unknown again when the alarm rings: a handler that sets no alarm has it deleted after.
  */
-export class ContactAlarm {
-  /** What storage holds, as far as this instance knows; undefined: unknown. */
-  private written: number | null | undefined
-
-  constructor(private readonly storage: DurableObjectStorage) {}
-
+export class ContactAlarm extends KnownAlarm {
   /** Sets the alarm to `at`, or deletes it (null), unless storage holds that already. */
   async keep(at: number | null): Promise<void> {
-    if (at === this.written) return
-    // Noted before the write is awaited: two calls' writes land in the order they were made,
-    // and so must what this instance remembers of them.
-    this.written = at
-    try {
-      if (at === null) await this.storage.deleteAlarm()
-      else await this.storage.setAlarm(at)
-    } catch (err) {
-      this.forget()
-      throw err
-    }
+    if (at !== this.known) await this.write(at)
   }
 
   /** Makes sure the alarm rings by `at`: one due sooner is left as it is. */
   async bringForward(at: number): Promise<void> {
-    if (this.written === undefined) this.written = await this.storage.getAlarm()
-    if (this.written === null || this.written > at) await this.keep(at)
-  }
-
-  forget(): void {
-    this.written = undefined
+    if (this.known === undefined) this.known = await this.storage.getAlarm()
+    if (this.known === null || this.known > at) await this.write(at)
   }
 }
