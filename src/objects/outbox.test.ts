@@ -272,4 +272,34 @@ describe('Outbox', () => {
     })
     expect(out).toEqual([])
   })
+
+  it('reads an empty outbox once, and sees every row written after', async () => {
+    await withOutbox((_o, storage) => {
+      // Counts the queries the outbox makes through a storage whose `sql.exec` is counted.
+      let queries = 0
+      const sql = storage.sql
+      const counted = {
+        sql: {
+          exec: (query: string, ...args: unknown[]) => {
+            queries++
+            return sql.exec(query, ...args)
+          },
+        },
+      } as unknown as DurableObjectStorage
+      const o = new Outbox(counted, () => 0.5)
+      expect(o.earliestDue(T)).toBeNull()
+      const afterFirstRead = queries
+      expect([o.messagesOpen(), o.due(T), o.earliestDue(T)]).toEqual([false, null, null])
+      expect(queries).toBe(afterFirstRead)
+      // A row written through it is seen at once, by every read.
+      o.queueMessage(run('email-1h'), T)
+      expect(o.messagesOpen()).toBe(true)
+      expect(o.due(T)?.id).toBe(run('email-1h').key)
+      expect(o.earliestDue(T)).toBe(T + RETRY_BASE_MS)
+      o.finish(run('email-1h').key, 'sent', null)
+      expect(o.earliestDue(T)).toBeNull()
+      o.reportFailed('{"kind":"cart"}', 'queue down', T)
+      expect(o.due(T + RETRY_MAX_MS)?.kind).toBe('report')
+    })
+  })
 })

@@ -61,12 +61,27 @@ const OPEN = "state IN ('pending', 'sending', 'calling')"
 const REPORT_ID = 'report'
 
 export class Outbox {
+  /**
+   * True when the last read found no open row and nothing was written since (every write below
+   * makes it unknown again): most events find the outbox empty, and then its three reads per
+   * event (`messagesOpen`, `due`, `earliestDue`) cost no query. Only this class writes the table;
+   * an erase empties it, which this never contradicts.
+   */
+  private noneOpen = false
+
   constructor(
     private readonly storage: DurableObjectStorage,
     private readonly random: () => number = Math.random,
   ) {}
 
+  /** The table, for a write: what is open is unknown until the next read. */
   private get sql() {
+    this.noneOpen = false
+    return this.storage.sql
+  }
+
+  /** The table, for a read. */
+  private get read() {
     return this.storage.sql
   }
 
@@ -108,16 +123,18 @@ export class Outbox {
 
   /** Whether any message row is still open (a send to make, or one cut off mid-way). */
   messagesOpen(): boolean {
+    if (this.noneOpen) return false
     return (
-      this.sql.exec(`SELECT 1 FROM outbox WHERE kind = 'message' AND ${OPEN} LIMIT 1`).toArray()
+      this.read.exec(`SELECT 1 FROM outbox WHERE kind = 'message' AND ${OPEN} LIMIT 1`).toArray()
         .length > 0
     )
   }
 
   /** The open row due first at `now`, if any. */
   due(now: number): OutboxRow | null {
+    if (this.noneOpen) return null
     return (
-      this.sql
+      this.read
         .exec<OutboxRow>(
           `SELECT id, kind, body, state, attempts FROM outbox
            WHERE ${OPEN} AND next_at <= ? ORDER BY next_at LIMIT 1`,
@@ -133,9 +150,11 @@ export class Outbox {
    * mid-send still wakes the object). Null when no row is open.
    */
   earliestDue(now: number): number | null {
-    const row = this.sql
+    if (this.noneOpen) return null
+    const row = this.read
       .exec<{ next_at: number | null }>(`SELECT MIN(next_at) AS next_at FROM outbox WHERE ${OPEN}`)
       .one()
+    this.noneOpen = row.next_at === null
     return row.next_at === null ? null : Math.max(row.next_at, now + RETRY_BASE_MS)
   }
 
@@ -215,7 +234,7 @@ export class Outbox {
   reconcile(sending: OutboxRun[], now: number): Settled[] {
     const out: Settled[] = []
     for (const run of sending) {
-      const row = this.sql
+      const row = this.read
         .exec<{ state: string; last_error: string | null }>(
           'SELECT state, last_error FROM outbox WHERE id = ?',
           run.key,
