@@ -10,9 +10,10 @@ export const SHOP = 'https://bench.example'
 
 /**
  * Starts Cartback. `vars` are extra .dev.vars lines (they must be names wrangler.jsonc's
- * `secrets` lists, or wrangler drops them). Returns the server, the admin API and helpers.
+ * `secrets` lists, or wrangler drops them). `inspectorPort` opens the Worker's DevTools endpoint.
+ * Returns the server, the admin API and helpers.
  */
-export async function startCartback(vars = {}) {
+export async function startCartback(vars = {}, { inspectorPort } = {}) {
   const token = `cb_admin_${secret(16)}`
   const twilioToken = secret(16)
   const box = sandbox({
@@ -28,6 +29,7 @@ export async function startCartback(vars = {}) {
     port: await freePort(),
     dir: box.dir,
     persistTo: box.persistTo,
+    inspectorPort,
   })
   const headers = { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }
   /** The merchant API with the admin token; throws on a non-2xx answer. */

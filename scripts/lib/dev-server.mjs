@@ -158,6 +158,7 @@ export async function startDevServer({
   persistTo,
   ready = 'ok',
   log = () => {},
+  inspectorPort,
 }) {
   // --local: remote bindings off. The AI binding only exists remotely; offline, the rule-based
   // responder answers texts instead (AI_PROVIDER defaults to "local" outside production).
@@ -166,6 +167,8 @@ export async function startDevServer({
   if (env) args.push('--env', env)
   args.push('--show-interactive-dev-session=false', '--log-level', 'warn')
   if (persistTo) args.push('--persist-to', persistTo)
+  // The Worker's DevTools endpoint (a CPU profile: scripts/bench/profile.mjs).
+  if (inspectorPort) args.push('--inspector-port', String(inspectorPort))
   const child = spawn(process.execPath, args, {
     cwd: dir,
     env: ENV,
