@@ -125,9 +125,16 @@ function printTable(s) {
   }
   row('bare route, 50 in flight', s.sms?.bare)
   row(
+    'floor, 50 senders, 50 in flight',
+    s.sms?.floor,
+    s.sms?.floor ? `p99 ×${f(s.sms.floorP99RatioToBare, 2)} bare` : '',
+  )
+  row(
     'SMS ack, 50 in flight',
     s.sms?.ack,
-    s.sms ? `p99 ×${f(s.sms.ackP99RatioToBare, 2)} bare` : '',
+    s.sms
+      ? `p99 ×${f(s.sms.ackP99RatioToBare, 2)} bare, ×${f(s.sms.ackP99RatioToFloor, 2)} floor`
+      : '',
   )
   const head = ['target', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'throughput ratio']
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)))
