@@ -59,44 +59,58 @@ function randomReport(r: () => number, storeId: string, cartId: string, revision
   } satisfies CartReport
 }
 
-/** cart_days computed afresh from carts (the migration's backfill), non-zero rows only. */
+/** cart_days computed afresh from carts (the migration's backfill, every kind), non-zero rows. */
 async function recomputed(stores: string[]) {
   const q = (sql: string) =>
     env.DB.prepare(sql.replaceAll('$S', stores.map(() => '?').join(', ')))
-      .bind(...stores, ...stores)
+      .bind(...stores)
       .all()
       .then((r) => r.results)
   const fresh = await q(
-    `SELECT store_id, 'created' AS kind, created_at / ${DAY} AS day, status AS d1, '' AS d2, '' AS d3,
+    `SELECT store_id, kind, day, d1, d2, d3, n, value, at_risk, messaged, clicked, restored,
+       recovered FROM (
+     SELECT store_id, 'created' AS kind, created_at / ${DAY} AS day, status AS d1, '' AS d2, '' AS d3,
        COUNT(*) AS n, 0 AS value, 0 AS at_risk, 0 AS messaged, 0 AS clicked, 0 AS restored, 0 AS recovered
-     FROM carts WHERE store_id IN ($S) GROUP BY 1, 3, 4
+     FROM carts GROUP BY 1, 3, 4
      UNION ALL SELECT store_id, 'abandoned', abandoned_at / ${DAY}, currency, '', '', COUNT(*),
        SUM(CASE WHEN status IN ('abandoned', 'restored') THEN total ELSE 0 END),
        SUM(status IN ('abandoned', 'restored')), SUM(channels != 0), SUM(clicked_at IS NOT NULL),
        SUM(restored_at IS NOT NULL), SUM(recovered_at IS NOT NULL)
-     FROM carts WHERE store_id IN ($S) AND abandoned_at IS NOT NULL GROUP BY 1, 3, 4
-     ORDER BY 1, 2, 3, 4`,
+     FROM carts WHERE abandoned_at IS NOT NULL GROUP BY 1, 3, 4
+     UNION ALL SELECT store_id, 'converted', converted_at / ${DAY}, '', '', '', COUNT(*), 0, 0, 0, 0, 0, 0
+     FROM carts WHERE converted_at IS NOT NULL GROUP BY 1, 3
+     UNION ALL SELECT store_id, 'recovered', recovered_at / ${DAY}, COALESCE(recovered_channel, ''),
+       COALESCE(recovered_step, ''), COALESCE(revenue_currency, currency), COUNT(*),
+       SUM(recovered_revenue), 0, 0, 0, 0, 0
+     FROM carts WHERE recovered_at IS NOT NULL GROUP BY 1, 3, 4, 5, 6)
+     WHERE store_id IN ($S) ORDER BY 1, 2, 3, 4, 5, 6`,
   )
   const kept = await q(
     `SELECT store_id, kind, day, d1, d2, d3, n, value, at_risk, messaged, clicked, restored,
-       recovered FROM cart_days WHERE store_id IN ($S) AND kind IN ('created', 'abandoned')
-       AND (n != 0 OR value != 0) AND store_id IN ($S) ORDER BY 1, 2, 3, 4`,
+       recovered FROM cart_days WHERE store_id IN ($S) AND (n != 0 OR value != 0)
+     ORDER BY 1, 2, 3, 4, 5, 6`,
   )
   return { fresh, kept }
 }
 
-/** One column changed at a time: each watched by some kind of rollup, or by none. */
+/**
+ * One column changed at a time (a kind appearing, going, or moving to another day), each read by
+ * some kind of rollup or by none. The report's upsert never changes `created_at` or `store_id`:
+ * those are changed by hand in the test.
+ */
 const ONE_COLUMN: ((c: CartReport, r: () => number) => Partial<CartReport>)[] = [
   (c) => ({ total: c.total + 7 }),
   (c) => ({ status: c.status === 'active' ? 'abandoned' : 'active' }),
   (c) => ({ currency: c.currency === 'USD' ? 'EUR' : 'USD' }),
   (c) => ({ channels: (c.channels + 1) % 4 }),
-  (c) => ({ createdAt: c.createdAt + DAY }),
   (c) => ({ abandonedAt: c.abandonedAt === null ? T0 + 3 * DAY : null }),
+  (c) => ({ abandonedAt: c.abandonedAt === null ? null : c.abandonedAt + DAY }),
   (c) => ({ restoredAt: c.restoredAt === null ? T0 + 4 * DAY : null }),
   (c) => ({ clickedAt: c.clickedAt === null ? T0 + 4 * DAY : null }),
   (c) => ({ convertedAt: c.convertedAt === null ? T0 + 5 * DAY : null }),
+  (c) => ({ convertedAt: c.convertedAt === null ? null : c.convertedAt + DAY }),
   (c) => ({ recoveredAt: c.recoveredAt === null ? T0 + 6 * DAY : null }),
+  (c) => ({ recoveredAt: c.recoveredAt === null ? null : c.recoveredAt + DAY }),
   (c) => ({ recoveredRevenue: c.recoveredRevenue + 11 }),
   (c) => ({ revenueCurrency: c.revenueCurrency === null ? 'GBP' : null }),
   (c) => ({ recoveredStep: c.recoveredStep === null ? 'email-1h' : null }),
@@ -134,20 +148,34 @@ describe('cart_days rollups', () => {
       env.DB,
       touched.map((c) => ({ ...c, revision: 5, total: c.total + 100, clickedAt: T0 + DAY })),
     )
+    for (const c of touched)
+      Object.assign(c, { revision: 5, total: c.total + 100, clickedAt: T0 + DAY })
     // Then each column on its own, so that every condition of the update trigger is crossed.
     let revision = 6
     for (const change of ONE_COLUMN) {
-      const pickd = newer.filter(() => r() < 0.4)
-      await writeCartReports(
-        env.DB,
-        pickd.map((c) => ({ ...c, ...change(c, r), revision })),
-      )
-      for (const c of pickd) Object.assign(c, change(c, r), { revision })
+      const picked = newer.filter(() => r() < 0.4)
+      const changed = picked.map((c) => ({ ...c, ...change(c, r), revision }))
+      await writeCartReports(env.DB, changed)
+      for (const [i, c] of changed.entries()) Object.assign(picked[i] as CartReport, c)
       revision++
     }
     for (const id of ids.filter(() => r() < 0.2)) {
       await eraseCartRows(env.DB, store(ids.indexOf(id)), id, 3)
     }
+    // The two columns no report changes: a creation time moved, and a cart moved to the other
+    // store (every kind it counts in moves with it).
+    const moved = newer.filter(() => r() < 0.4).map((c) => c.cartId)
+    const bind = moved.map(() => '?').join(', ')
+    await env.DB.prepare(
+      `UPDATE carts SET created_at = created_at + ${DAY} WHERE cart_id IN (${bind})`,
+    )
+      .bind(...moved)
+      .run()
+    await env.DB.prepare(
+      `UPDATE carts SET store_id = CASE store_id WHEN ?1 THEN ?2 ELSE ?1 END WHERE cart_id IN (${moved.map((_, i) => `?${i + 3}`).join(', ')})`,
+    )
+      .bind(stores[0], stores[1], ...moved)
+      .run()
     const { fresh, kept } = await recomputed(stores)
     expect(kept.length).toBeGreaterThan(20)
     expect(kept).toEqual(fresh)
