@@ -75,7 +75,7 @@ export class Outbox {
   ) {}
 
   /** The table, for a write: what is open is unknown until the next read. */
-  private get sql() {
+  private get write() {
     this.noneOpen = false
     return this.storage.sql
   }
@@ -90,7 +90,7 @@ export class Outbox {
    * (the alarm retries it as it retries any row). It replaces an older one.
    */
   reportFailed(body: string, error: string, now: number): void {
-    this.sql.exec(
+    this.write.exec(
       `INSERT INTO outbox (id, kind, body, state, attempts, next_at, last_error) VALUES ('${REPORT_ID}', 'report', ?, 'pending', 1, ?, ?)
        ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = 'pending', attempts = 1, next_at = excluded.next_at, last_error = excluded.last_error`,
       body,
@@ -101,7 +101,7 @@ export class Outbox {
 
   /** A message report D1 refused, to go by the queue instead (one row per message). */
   putMessageReport(messageId: string, body: string, now: number): void {
-    this.sql.exec(
+    this.write.exec(
       `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES (?, 'report', ?, 'pending', 0, ?)
        ON CONFLICT(id) DO UPDATE SET body = excluded.body, state = 'pending', next_at = excluded.next_at`,
       `report:${messageId}`,
@@ -112,7 +112,7 @@ export class Outbox {
 
   /** The key is the row id: the same step of the same abandonment is queued once, ever. */
   queueMessage(run: OutboxRun, now: number): void {
-    this.sql.exec(
+    this.write.exec(
       `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES (?, 'message', ?, 'pending', 0, ?)
        ON CONFLICT(id) DO NOTHING`,
       run.key,
@@ -160,7 +160,7 @@ export class Outbox {
 
   /** The send's progress, looked at again after `SENDING_TIMEOUT_MS` if nothing settles it. */
   mark(id: string, state: 'sending' | 'calling', now: number): void {
-    this.sql.exec(
+    this.write.exec(
       'UPDATE outbox SET state = ?, next_at = ? WHERE id = ?',
       state,
       now + SENDING_TIMEOUT_MS,
@@ -174,12 +174,12 @@ export class Outbox {
    */
   resume(row: OutboxRow): OutboxRow | null {
     if (row.attempts + 1 >= MAX_SEND_ATTEMPTS) return null
-    this.sql.exec('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?', row.id)
+    this.write.exec('UPDATE outbox SET attempts = attempts + 1 WHERE id = ?', row.id)
     return { ...row, attempts: row.attempts + 1 }
   }
 
   finish(id: string, state: 'sent' | 'failed', error: string | null): void {
-    this.sql.exec(
+    this.write.exec(
       'UPDATE outbox SET state = ?, last_error = ?, next_at = 0 WHERE id = ?',
       state,
       error,
@@ -189,7 +189,7 @@ export class Outbox {
 
   /** Back to `pending`, due after `backoff`; only if the row still holds the body tried. */
   retryLater(row: OutboxRow, error: string, now: number): void {
-    this.sql.exec(
+    this.write.exec(
       "UPDATE outbox SET state = 'pending', attempts = attempts + 1, next_at = ?, last_error = ? WHERE id = ? AND body = ?",
       now + backoff(row.attempts, this.random),
       error,
@@ -200,7 +200,7 @@ export class Outbox {
 
   /** Back to `pending` until `at`, no attempt spent (a text that drifted into quiet hours). */
   waitUntil(id: string, at: number): void {
-    this.sql.exec("UPDATE outbox SET state = 'pending', next_at = ? WHERE id = ?", at, id)
+    this.write.exec("UPDATE outbox SET state = 'pending', next_at = ? WHERE id = ?", at, id)
   }
 
   /** Records what came of a message row's send (see `SendOutcome`). */
@@ -219,12 +219,12 @@ export class Outbox {
    */
   delivered(row: OutboxRow): void {
     if (row.id === REPORT_ID) {
-      this.sql.exec(
+      this.write.exec(
         "UPDATE outbox SET state = 'sent', attempts = 0, next_at = 0, last_error = NULL WHERE id = ? AND body = ?",
         row.id,
         row.body,
       )
-    } else this.sql.exec('DELETE FROM outbox WHERE id = ? AND body = ?', row.id, row.body)
+    } else this.write.exec('DELETE FROM outbox WHERE id = ? AND body = ?', row.id, row.body)
   }
 
   /**
