@@ -1,8 +1,8 @@
-// Reads of `cart_days`, the per-day rollups that triggers on `carts` keep (migration 0011). They
-// answer whole-UTC-day ranges (every dashboard range) by summing a few rows per day; a range with
-// a time of day (possible through the API) reads the carts themselves. Each function returns the
-// same rows as its carts-reading twin, so one shaping serves both (src/db/stats.ts,
-// src/db/overview.ts); src/db/rollups.test.ts proves the twins agree.
+// Reads of `cart_days`, the per-day rollups that triggers on `carts` keep (migrations 0011 and
+// 0016). They answer whole-UTC-day ranges (every dashboard range) by summing a few rows per
+// day; a range with a time of day (possible through the API) reads the carts themselves. Each
+// function returns the same rows as its carts-reading twin, so one shaping serves both
+// (src/db/stats.ts, src/db/overview.ts); src/db/rollups.test.ts proves the twins agree.
 
 import { storeFilter } from './store-filter'
 

@@ -23,8 +23,9 @@ export const stores = sqliteTable('stores', {
   updatedAt: integer('updated_at').notNull(),
 })
 
-// Triggers on this table (migration 0011) keep `cart_days`; drizzle-kit does not know them: a
-// migration that rebuilds `carts` must create them again (docs/design/dashboard.md).
+// Triggers on this table (migration 0011; its update trigger as 0016 rewrote it) keep `cart_days`;
+// drizzle-kit does not know them: a migration that rebuilds `carts` must create them again
+// (docs/design/dashboard.md).
 export const carts = sqliteTable(
   'carts',
   {
@@ -149,7 +150,7 @@ export const contacts = sqliteTable(
 
 /**
  * What the overview and the stats sum, per store and UTC day (`day` = epoch ms / 86,400,000),
- * kept by triggers on `carts` (migration 0011) in the same transaction as every carts write, so
+ * kept by triggers on `carts` (migrations 0011 and 0016) in the same transaction as every carts write, so
  * a long date range sums a few hundred rows instead of reading a million carts. One row per kind:
  * `created` (d1 = status), `abandoned` (d1 = currency; the funnel and the value at risk),
  * `converted`, `recovered` (d1 = channel, d2 = step, d3 = revenue currency; '' for none).
