@@ -11,6 +11,11 @@ import { points, round, runLoad, spread, summarize, warm } from './load.mjs'
 
 const CONCURRENCY = [16, 64]
 const EXISTING = 1_000
+/**
+ * The i-th beacon's quantity: every pass over the existing carts changes each one's items (the
+ * storefront sends a beacon when the cart changes), as it does for a new cart.
+ */
+const quantity = (i) => 1 + ((i + Math.floor(i / EXISTING)) % 4)
 
 const newCart = () => randomBytes(16).toString('base64url')
 const json = { 'Content-Type': 'application/json' }
@@ -24,7 +29,7 @@ function beacon(store, cart, i) {
       store: store.publishableKey,
       cart,
       type: 'cart',
-      items: [{ id: 'sku', name: 'Tee', price: 2400, quantity: 1 + (i % 4) }],
+      items: [{ id: 'sku', name: 'Tee', price: 2400, quantity: quantity(i) }],
     }),
   }
 }
@@ -37,7 +42,7 @@ const floorRequest = (path, cart, i) => ({
     store: 'pk_bench',
     cart,
     type: 'cart',
-    items: [{ id: 'sku', name: 'Tee', price: 2400, quantity: 1 + (i % 4) }],
+    items: [{ id: 'sku', name: 'Tee', price: 2400, quantity: quantity(i) }],
   }),
 })
 

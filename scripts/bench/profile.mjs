@@ -1,7 +1,7 @@
 // Where the Worker's time goes per beacon: a V8 CPU profile of Cartback (the Worker and its
 // objects share one isolate under `wrangler dev`), taken through its DevTools endpoint while the
 // bench's load generator sends cart beacons for new carts or for updates to 1,000 existing ones.
-// Prints the functions with the most self time; `--out FILE` keeps the whole profile (open it in
+// Prints the functions with the most self time (a share of the isolate's busy time); `--out FILE` keeps the whole profile (open it in
 // Chrome's DevTools). A tool for finding work to remove, not a figure of the bench: the shares
 // include time the thread spends blocked in the platform's own calls (SQLite, object creation),
 // charged to whichever JavaScript frame made them.
@@ -16,6 +16,11 @@ import { SHOP, startCartback } from './cartback.mjs'
 import { runLoad, warm } from './load.mjs'
 
 const EXISTING = 1_000
+/**
+ * The i-th beacon's quantity: every pass over the existing carts changes each one's items (the
+ * storefront sends a beacon when the cart changes), as it does for a new cart.
+ */
+const quantity = (i) => 1 + ((i + Math.floor(i / EXISTING)) % 4)
 
 /** One DevTools session over the endpoint's WebSocket: `call(method, params)` → result. */
 async function devtools(port) {
@@ -32,28 +37,36 @@ async function devtools(port) {
   let id = 0
   ws.onmessage = (m) => {
     const msg = JSON.parse(String(m.data))
-    pending.get(msg.id)?.(msg.result)
+    const waiting = pending.get(msg.id)
+    if (!waiting) return
     pending.delete(msg.id)
+    if (msg.error) waiting.reject(new Error(`DevTools: ${msg.error.message}`))
+    else waiting.resolve(msg.result)
   }
   return {
     call: (method, params = {}) =>
-      new Promise((resolve) => {
-        pending.set(++id, resolve)
+      new Promise((resolve, reject) => {
+        pending.set(++id, { resolve, reject })
         ws.send(JSON.stringify({ id, method, params }))
       }),
     close: () => ws.close(),
   }
 }
 
-/** Self time per function (name, file, line), as shares of the sampled time, largest first. */
+/**
+ * Self time per function (name, file, line), as shares of the isolate's busy time (the samples
+ * taken while it was idle left out), largest first. The isolate runs the Worker, its objects and
+ * the Queue consumer alike. A sample stands for the time until the next one, as in DevTools.
+ */
 export function selfTimes(profile) {
   const nodes = new Map(profile.nodes.map((n) => [n.id, n]))
   const self = new Map()
   let total = 0
   profile.samples.forEach((s, i) => {
     const { functionName, url, lineNumber } = nodes.get(s).callFrame
+    if (functionName === '(idle)') return
     const key = `${functionName || '(anonymous)'} ${url.split('/').pop()}:${lineNumber + 1}`
-    const dt = profile.timeDeltas[i] ?? 0
+    const dt = profile.timeDeltas[i + 1] ?? 0
     self.set(key, (self.get(key) ?? 0) + dt)
     total += dt
   })
@@ -76,7 +89,7 @@ export async function profileBeacons({ fresh = false, seconds = 8, out } = {}) {
         store: store.publishableKey,
         cart,
         type: 'cart',
-        items: [{ id: 'sku', name: 'Tee', price: 2400, quantity: 1 + (i % 4) }],
+        items: [{ id: 'sku', name: 'Tee', price: 2400, quantity: quantity(i) }],
       }),
     })
     await warm({ url: app.url, count: EXISTING, make: (i) => beacon(existing[i], i) })
