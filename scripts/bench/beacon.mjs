@@ -10,18 +10,18 @@ import { startAll, startFloor } from './floor.mjs'
 import { points, round, runLoad, spread, summarize, warm } from './load.mjs'
 
 const CONCURRENCY = [16, 64]
-const EXISTING = 1_000
+export const EXISTING = 1_000
 /**
  * The i-th beacon's quantity: every pass over the existing carts changes each one's items (the
  * storefront sends a beacon when the cart changes), as it does for a new cart.
  */
 const quantity = (i) => 1 + ((i + Math.floor(i / EXISTING)) % 4)
 
-const newCart = () => randomBytes(16).toString('base64url')
+export const newCart = () => randomBytes(16).toString('base64url')
 const json = { 'Content-Type': 'application/json' }
 
 /** A cart beacon as the storefront script sends it (text/plain, from the shop's origin). */
-function beacon(store, cart, i) {
+export function beacon(store, cart, i) {
   return {
     path: '/v1/events',
     headers: { 'Content-Type': 'text/plain', Origin: SHOP },

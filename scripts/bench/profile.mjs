@@ -7,20 +7,13 @@
 // charged to whichever JavaScript frame made them.
 //
 //   node scripts/bench/profile.mjs [--new] [--seconds 8] [--out profile.cpuprofile]
-import { randomBytes } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { parseArgs } from 'node:util'
 import { freePort } from '../lib/dev-server.mjs'
-import { SHOP, startCartback } from './cartback.mjs'
+import { beacon, EXISTING, newCart } from './beacon.mjs'
+import { startCartback } from './cartback.mjs'
 import { runLoad, warm } from './load.mjs'
-
-const EXISTING = 1_000
-/**
- * The i-th beacon's quantity: every pass over the existing carts changes each one's items (the
- * storefront sends a beacon when the cart changes), as it does for a new cart.
- */
-const quantity = (i) => 1 + ((i + Math.floor(i / EXISTING)) % 4)
 
 /** One DevTools session over the endpoint's WebSocket: `call(method, params)` → result. */
 async function devtools(port) {
@@ -80,20 +73,11 @@ export async function profileBeacons({ fresh = false, seconds = 8, out } = {}) {
   const app = await startCartback({ BENCH_MODE: 'no-rate-limit' }, { inspectorPort: port })
   try {
     const store = await app.createStore('Bench profile')
-    const newCart = () => randomBytes(16).toString('base64url')
     const existing = Array.from({ length: EXISTING }, newCart)
-    const beacon = (cart, i) => ({
-      path: '/v1/events',
-      headers: { 'Content-Type': 'text/plain', Origin: SHOP },
-      body: JSON.stringify({
-        store: store.publishableKey,
-        cart,
-        type: 'cart',
-        items: [{ id: 'sku', name: 'Tee', price: 2400, quantity: quantity(i) }],
-      }),
-    })
-    await warm({ url: app.url, count: EXISTING, make: (i) => beacon(existing[i], i) })
-    const make = fresh ? (i) => beacon(newCart(), i) : (i) => beacon(existing[i % EXISTING], i)
+    await warm({ url: app.url, count: EXISTING, make: (i) => beacon(store, existing[i], i) })
+    const make = fresh
+      ? (i) => beacon(store, newCart(), i)
+      : (i) => beacon(store, existing[i % EXISTING], i)
     const session = await devtools(port)
     await session.call('Profiler.enable')
     await session.call('Profiler.setSamplingInterval', { interval: 200 })
