@@ -1,4 +1,5 @@
-// An object's SQLite layout as data (columns with their types, defaults and keys; indexes), so
+// An object's SQLite layout as data (columns with their types, defaults and keys; indexes; rowid
+// or not), so
 // that a new object's one-step layout can be held equal to what the numbered steps build.
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
@@ -23,7 +24,13 @@ export function schemaOf(s: DurableObjectStorage, tables: string[]) {
       `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${names}) AND sql LIKE '%AUTOINCREMENT%' ORDER BY name`,
     )
     .toArray()
-  return { columns, indexes, autoincrement }
+  // Tables keyed by their primary key alone (no rowid).
+  const withoutRowid = s.sql
+    .exec(
+      `SELECT name FROM sqlite_master WHERE type = 'table' AND name IN (${names}) AND sql LIKE '%WITHOUT ROWID%' ORDER BY name`,
+    )
+    .toArray()
+  return { columns, indexes, autoincrement, withoutRowid }
 }
 
 /** The layout `build` makes in a new, empty object. */

@@ -74,8 +74,8 @@ async function waitingEmail() {
 }
 
 describe('cart storage migrations', () => {
-  it('are numbered 1..4 under the version key deployed objects already hold', () => {
-    expect(CART_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4])
+  it('are numbered 1..5 under the version key deployed objects already hold', () => {
+    expect(CART_MIGRATIONS.map((m) => m.version)).toEqual([1, 2, 3, 4, 5])
   })
 
   it('build for a new object, in one step, the layout the steps build', async () => {
@@ -89,7 +89,40 @@ describe('cart storage migrations', () => {
       tables,
     )
     expect(stepped.columns).toHaveLength(11)
+    expect(stepped.withoutRowid).toEqual([{ name: 'outbox' }])
     expect(once).toEqual(stepped)
+  })
+
+  it('load layout 4 (outbox with a rowid): its rows kept, keyed by their id alone, and sent', async () => {
+    const { stub } = await waitingEmail()
+    const rows = (s: DurableObjectStorage) =>
+      s.sql.exec('SELECT id, kind, body, state, attempts, last_error FROM outbox').toArray()
+    const before = await runInDurableObject(stub, (_o, s) => {
+      s.storage.sql.exec(`CREATE TABLE outbox_old (id TEXT PRIMARY KEY, body TEXT NOT NULL,
+          attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL,
+          kind TEXT NOT NULL DEFAULT 'report', state TEXT NOT NULL DEFAULT 'pending',
+          last_error TEXT);
+        INSERT INTO outbox_old SELECT id, body, attempts, 0, kind, state, last_error FROM outbox;
+        DROP TABLE outbox; ALTER TABLE outbox_old RENAME TO outbox`)
+      s.storage.kv.put('schemaVersion', 4)
+      return rows(s.storage)
+    })
+    expect(before).toHaveLength(1)
+    await evictDurableObject(stub)
+    expect(await layout(stub)).toEqual(LATEST)
+    const after = await runInDurableObject(stub, (_o, s) => ({
+      rows: rows(s.storage),
+      ddl: String(
+        s.storage.sql.exec("SELECT sql FROM sqlite_master WHERE name = 'outbox'").one().sql,
+      ),
+    }))
+    expect(after.rows).toEqual(before)
+    expect(after.ddl).toMatch(/WITHOUT ROWID/)
+    const mail = emails(true)
+    await useEmail(stub, mail.sender)
+    await runInDurableObject(stub, (o: CartObject) => o.alarm())
+    expect(mail.sent).toHaveLength(1)
+    expect((await stub.snapshot())!.state.runs[0]).toMatchObject({ status: 'sent' })
   })
 
   it('load layout 3 (journal with AUTOINCREMENT): entries kept in order, the next one after them', async () => {
