@@ -1,8 +1,8 @@
 // Where the Worker's time goes per beacon: a V8 CPU profile of Cartback (the Worker and its
 // objects share one isolate under `wrangler dev`), taken through its DevTools endpoint while the
 // bench's load generator sends cart beacons for new carts or for updates to 1,000 existing ones.
-// Prints the functions with the most self time (a share of the isolate's busy time); `--out FILE` keeps the whole profile (open it in
-// Chrome's DevTools). A tool for finding work to remove, not a figure of the bench: the shares
+// Prints the functions with the most self time (a share of the isolate's busy time); `--out FILE`
+// keeps the whole profile (open it in Chrome's DevTools). A tool for finding work to remove, not a figure of the bench: the shares
 // include time the thread spends blocked in the platform's own calls (SQLite, object creation),
 // charged to whichever JavaScript frame made them.
 //

@@ -165,16 +165,14 @@ describe('cart_days rollups', () => {
     // The two columns no report changes: a creation time moved, and a cart moved to the other
     // store (every kind it counts in moves with it).
     const moved = newer.filter(() => r() < 0.4).map((c) => c.cartId)
-    const bind = moved.map(() => '?').join(', ')
-    await env.DB.prepare(
-      `UPDATE carts SET created_at = created_at + ${DAY} WHERE cart_id IN (${bind})`,
-    )
+    const among = `cart_id IN (${moved.map(() => '?').join(', ')})`
+    await env.DB.prepare(`UPDATE carts SET created_at = created_at + ${DAY} WHERE ${among}`)
       .bind(...moved)
       .run()
     await env.DB.prepare(
-      `UPDATE carts SET store_id = CASE store_id WHEN ?1 THEN ?2 ELSE ?1 END WHERE cart_id IN (${moved.map((_, i) => `?${i + 3}`).join(', ')})`,
+      `UPDATE carts SET store_id = CASE store_id WHEN ? THEN ? ELSE ? END WHERE ${among}`,
     )
-      .bind(stores[0], stores[1], ...moved)
+      .bind(stores[0], stores[1], stores[0], ...moved)
       .run()
     const { fresh, kept } = await recomputed(stores)
     expect(kept.length).toBeGreaterThan(20)

@@ -18,8 +18,8 @@ export type Erased = { revision: number; phone?: string } | { kept: true } | nul
 
 const JOURNAL_COLUMNS =
   'seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, type TEXT NOT NULL, entry TEXT NOT NULL'
-const OUTBOX_COLUMNS = `id TEXT PRIMARY KEY, body TEXT NOT NULL, attempts INTEGER NOT NULL DEFAULT 0,
-  next_at INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'report',
+const OUTBOX_COLUMNS = `id TEXT PRIMARY KEY, body TEXT NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0, next_at INTEGER NOT NULL, kind TEXT NOT NULL DEFAULT 'report',
   state TEXT NOT NULL DEFAULT 'pending', last_error TEXT`
 
 export const CART_MIGRATIONS: readonly StorageMigration[] = [

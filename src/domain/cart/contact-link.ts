@@ -14,7 +14,8 @@ export type ContactLink = {
 /**
  * The contact objects that need to hear of a beacon, each only for what is new to it: consent
  * for its channel (with registration again), or registration when its address is new to the cart
- * or the shopper is back on a cart a newer one superseded. A beacon that says nothing new about the person links none.
+ * or the shopper is back on a cart a newer one superseded. A beacon that says nothing new about
+ * the person links none.
  * @example for (const link of contactLinks(before, after, beacon)) await linkContact(link)
  */
 export function contactLinks(before: CartState, after: CartState, beacon: Beacon): ContactLink[] {
