@@ -4,8 +4,27 @@ import { env } from 'cloudflare:workers'
 import type { Store } from '../src/db/stores'
 import type { CartState } from '../src/domain/cart/types'
 import type { CartObject } from '../src/objects/cart-object'
+import type { LazyLayout } from '../src/objects/migrations'
 import { cartStub } from '../src/objects/stubs'
 import { call, ORIGIN } from './helpers'
+
+/** A cart object's own table layout: built by its first message or journal chunk (issue 14). */
+export const tablesOf = (o: CartObject) => (o as unknown as { tables: LazyLayout }).tables
+
+/** Builds a cart's tables now, as its first message would: for tests that rewrite them. */
+export const buildTables = (stub: DurableObjectStub<CartObject>) =>
+  runInDurableObject(stub, (o: CartObject) => tablesOf(o).build())
+
+/** The names of a cart object's own tables (none until a write needs one). */
+export const tablesIn = (stub: DurableObjectStub<CartObject>) =>
+  runInDurableObject(stub, (_o, s) =>
+    s.storage.sql
+      .exec<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('journal', 'outbox') ORDER BY name",
+      )
+      .toArray()
+      .map((t) => t.name),
+  )
 
 /** A fresh random cart id, as the storefront script makes them. */
 export function cartId(): string {

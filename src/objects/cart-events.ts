@@ -5,6 +5,7 @@
 import { DurableObject } from 'cloudflare:workers'
 import type { CartEvent, CartState, JournalEntry, MerchantAction } from '../domain/cart/types'
 import type { CartPolicy } from '../domain/store/settings'
+import { cartTables } from './cart-storage'
 import type { ApplyResult, CartSnapshot } from './cart-types'
 import { readJournal } from './journal'
 
@@ -14,6 +15,8 @@ export abstract class CartEvents extends DurableObject<Env> {
   protected state: CartState | null = null
   /** The journal's newest entries, stored with the state (`journal.ts`). */
   protected tail: JournalEntry[] = []
+  /** The cart's tables, built by the first write that needs one (`cartTables`). */
+  protected readonly tables = cartTables(this.ctx.storage)
 
   /** Runs one event under the newer of `incoming` and the cart's own policy (null: its own). */
   protected abstract apply(
@@ -70,7 +73,10 @@ export abstract class CartEvents extends DurableObject<Env> {
 
   async snapshot(): Promise<CartSnapshot | null> {
     return this.state
-      ? { state: this.state, journal: readJournal(this.ctx.storage, this.tail) }
+      ? {
+          state: this.state,
+          journal: readJournal({ storage: this.ctx.storage, tables: this.tables, tail: this.tail }),
+        }
       : null
   }
 

@@ -1,7 +1,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it, vi } from 'vitest'
-import { age, beacon, cartId, ITEMS } from '#test/carts'
+import { age, beacon, buildTables, cartId, ITEMS, tablesIn } from '#test/carts'
 import { createStore, waitForRow } from '#test/helpers'
 import { createAdapters } from '../adapters'
 import { eraseCartRows, writeCartReports } from '../db/projection'
@@ -65,10 +65,8 @@ describe('CartObject alarm', () => {
       id,
       s.revision,
     )
-    const rows = await runInDurableObject(stub, (_o, st) =>
-      st.storage.sql.exec('SELECT id FROM outbox').toArray(),
-    )
-    expect(rows).toEqual([])
+    // No report row, nor any table: a new cart writes its state and policy, and its alarm.
+    expect(await tablesIn(stub)).toEqual([])
     expect(written).toEqual([s.lastActivityAt + 60_000])
     expect(await alarmOf(stub)).toBe(s.lastActivityAt + 60_000)
   })
@@ -175,15 +173,17 @@ describe('CartObject alarm', () => {
     expect(row.email).toBe('retry@example.com')
   })
 
-  it('records its storage layout version', async () => {
+  it('records its storage layout version with the tables, once they are built', async () => {
     const { stub } = await newCartIn()
-    expect(await runInDurableObject(stub, (_o, s) => s.storage.kv.get('schemaVersion'))).toBe(
-      CART_MIGRATIONS.length,
-    )
+    const version = () => runInDurableObject(stub, (_o, s) => s.storage.kv.get('schemaVersion'))
+    expect(await version()).toBeUndefined()
+    await buildTables(stub)
+    expect(await version()).toBe(CART_MIGRATIONS.length)
   })
 
   it('takes a message left `sending` by the v2 layout as mid-call: never resent to Twilio', async () => {
     const { stub } = await newCartIn()
+    await buildTables(stub)
     await runInDurableObject(stub, (_o, s) => {
       s.storage.sql.exec(
         `INSERT INTO outbox (id, kind, body, state, attempts, next_at) VALUES

@@ -12,18 +12,9 @@ import { storefrontClaims, webhookTakes } from './cart-orders'
 import { contactFacts, currentPolicy } from './cart-peers'
 import { PolicyCopy } from './cart-policy'
 import { CartReports } from './cart-reports'
-import {
-  CART_MIGRATIONS,
-  cartLayout,
-  type Erased,
-  eraseCart,
-  OneAlarm,
-  opening,
-  persist,
-} from './cart-storage'
+import { type Erased, eraseCart, OneAlarm, opening, persist } from './cart-storage'
 import type { ApplyResult, Billing, IngestResult, TakeResult } from './cart-types'
 import { storedTail } from './journal'
-import { migrateStorage, VERSION_KEY } from './migrations'
 import { Outbox, RETRY_BASE_MS } from './outbox'
 import type { CartRef, ClaimRequest } from './stubs'
 
@@ -54,7 +45,7 @@ export class CartObject extends CartEvents {
     super(ctx, benchEnv(env))
     benchObject(this, ctx, this.env)
     this.adapters = createAdapters(this.env)
-    this.outbox = new Outbox(ctx.storage)
+    this.outbox = new Outbox(ctx.storage, this.tables)
     this.alarms = new OneAlarm(ctx.storage)
     this.delivery = new CartDelivery({
       env: this.env,
@@ -67,7 +58,7 @@ export class CartObject extends CartEvents {
       settle: (s) => this.event({ type: 'message.settled', coupon: null, ...s }),
     })
     ctx.blockConcurrencyWhile(async () => {
-      migrateStorage(ctx.storage, CART_MIGRATIONS, VERSION_KEY, cartLayout)
+      this.tables.open()
       const stored = ctx.storage.kv.get('state')
       this.state = parseState(stored)
       this.reports = new CartReports(stored)
@@ -132,7 +123,7 @@ export class CartObject extends CartEvents {
    * again answers with the same floor. `unchangedSince`: kept if changed since (retention).
    */
   async erase(opts: { unchangedSince?: number } = {}): Promise<Erased> {
-    const out = await eraseCart(this.ctx.storage, this.state, opts.unchangedSince)
+    const out = await eraseCart(this.store(), this.state, opts.unchangedSince)
     this.alarms.forget()
     if (out && !('kept' in out)) {
       this.policies.keep(null)
@@ -199,7 +190,7 @@ export class CartObject extends CartEvents {
         journal,
         now,
       }
-      this.tail = persist(this.ctx.storage, this.outbox, write)
+      this.tail = persist(this.store(), write)
     }
     this.state = t.state
     this.policies.keep(policy)
@@ -257,7 +248,11 @@ export class CartObject extends CartEvents {
   }
 
   private orders() {
-    return { env: this.env, storage: this.ctx.storage, state: this.state, tail: this.tail }
+    return { ...this.store(), env: this.env, state: this.state, tail: this.tail }
+  }
+
+  private store() {
+    return { storage: this.ctx.storage, tables: this.tables, outbox: this.outbox }
   }
 
   protected policy(): CartPolicy {

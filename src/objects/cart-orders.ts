@@ -3,18 +3,16 @@
  * the cart blocks other events, so a claim never stays with a cart that refused the order.
  */
 import { takesOrder } from '../domain/cart/machine'
-import type { CartState, JournalEntry, OrderReport } from '../domain/cart/types'
+import type { CartState, OrderReport } from '../domain/cart/types'
 import { billedTo, claimOrder } from './cart-peers'
 import type { Billing, TakeResult } from './cart-types'
-import { hadItems } from './journal'
+import { hadItems, type JournalHost } from './journal'
 import type { CartRef, ClaimRequest } from './stubs'
 
-/** What the claim needs of the cart object: its env, its storage, its state and journal tail. */
-export type OrderHost = {
+/** What the claim needs of the cart object: its env, its state and its journal. */
+export type OrderHost = JournalHost & {
   env: Env
-  storage: DurableObjectStorage
   state: CartState | null
-  tail: readonly JournalEntry[]
 }
 
 /**
@@ -29,7 +27,7 @@ export async function storefrontClaims(
   orderId: string,
   itemCount: number,
 ): Promise<boolean> {
-  if (itemCount === 0 && !hadItems(host.storage, host.state, host.tail)) return false
+  if (itemCount === 0 && !hadItems(host, host.state)) return false
   if (host.state && !takesOrder(host.state, orderId)) return false
   const held = await claimOrder(host.env, ref, orderId, { by: 'storefront' })
   return held?.cart === ref.cartId

@@ -5,7 +5,7 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { age, beacon, cartId, ITEMS } from '#test/carts'
+import { age, beacon, buildTables, cartId, ITEMS, tablesIn } from '#test/carts'
 import { createStore, oneEmailStore } from '#test/helpers'
 import { layoutBuiltBy } from '#test/layouts'
 import { createAdapters } from '../adapters'
@@ -127,6 +127,7 @@ describe('cart storage migrations', () => {
 
   it('load layout 3 (journal with AUTOINCREMENT): entries kept in order, the next one after them', async () => {
     const { send, stub } = await newCart()
+    await buildTables(stub)
     const before = (await stub.snapshot())!.journal
     await runInDurableObject(stub, (_o, s) => {
       s.storage.sql.exec(`CREATE TABLE journal_old (seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -147,27 +148,60 @@ describe('cart storage migrations', () => {
     expect(after.length).toBeGreaterThan(before.length)
   })
 
-  it('load a cart stored before any table (layout 0): it takes the next event', async () => {
-    const { send, stub } = await newCart()
+  it('load a cart stored before any table (layout 0): it takes the next event, and its first message builds the latest layout', async () => {
+    const { send, stub } = await newCart(oneEmailStore())
+    await buildTables(stub)
     await runInDurableObject(stub, (_o, s) => {
       s.storage.sql.exec('DROP TABLE journal; DROP TABLE outbox')
       s.storage.kv.delete('schemaVersion')
     })
     await evictDurableObject(stub)
-    expect(await layout(stub)).toEqual(LATEST)
+    // No tables and no version: what a new cart has too, the latest layout not built yet.
+    expect(await layout(stub)).toEqual({ version: undefined, journal: [], outbox: [] })
     expect((await send({ contact: { phone: '+12125550123' } })).status).toBe(202)
     const snap = (await stub.snapshot())!
     expect(snap.state.contact).toMatchObject({ email: 'ada@example.com', phone: '+12125550123' })
     expect(snap.journal.map((j) => j.type)).toContain('cart.updated')
-    // Its report went out from the state: the outbox holds no row for it.
-    const left = await runInDurableObject(stub, (_o, s) =>
-      s.storage.sql.exec('SELECT id, state FROM outbox').toArray(),
+    // Its report went out from the state: no table was needed for it.
+    expect(await tablesIn(stub)).toEqual([])
+    await age(stub, 61_000)
+    await useEmail(stub, emails(true).sender)
+    await runDurableObjectAlarm(stub)
+    expect(await layout(stub)).toEqual(LATEST)
+    expect((await stub.snapshot())!.state.runs[0]).toMatchObject({ status: 'sent' })
+  })
+
+  it('builds no table for a new cart: the first message builds them with the version, and an erase leaves none', async () => {
+    const { stub } = await newCart(oneEmailStore())
+    expect(await tablesIn(stub)).toEqual([])
+    expect(await layout(stub)).toEqual({ version: undefined, journal: [], outbox: [] })
+    // Read paths find nothing rather than fail: the journal and the outbox read as empty.
+    expect((await stub.snapshot())!.journal.map((j) => j.type)).toEqual([
+      'cart.created',
+      'cart.updated',
+      'contact.updated',
+    ])
+    await evictDurableObject(stub)
+    expect(await tablesIn(stub)).toEqual([])
+    await age(stub, 61_000)
+    const mail = emails(true)
+    await useEmail(stub, mail.sender)
+    await runDurableObjectAlarm(stub)
+    expect(mail.sent).toHaveLength(1)
+    expect(await layout(stub)).toEqual(LATEST)
+    expect(await tablesIn(stub)).toEqual(['journal', 'outbox'])
+    const rows = await runInDurableObject(stub, (_o, s) =>
+      s.storage.sql.exec('SELECT kind, state FROM outbox').toArray(),
     )
-    expect(left).toEqual([])
+    expect(rows).toEqual([{ kind: 'message', state: 'sent' }])
+    expect(await stub.erase()).toMatchObject({ revision: expect.any(Number) })
+    expect(await tablesIn(stub)).toEqual([])
+    expect(await layout(stub)).toEqual({ version: undefined, journal: [], outbox: [] })
   })
 
   it('load layout 1 (a report-only outbox): its pending report is sent as a report', async () => {
     const { send, stub } = await newCart()
+    await buildTables(stub)
     await runInDurableObject(stub, (_o, s) => {
       const state = s.storage.kv.get<CartState>('state')!
       s.storage.sql.exec(`DROP TABLE outbox;

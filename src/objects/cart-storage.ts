@@ -9,7 +9,7 @@ import type { CartPolicy } from '../domain/store/settings'
 import { storedState } from './cart-reports'
 import { appendJournal } from './journal'
 import { KnownAlarm } from './known-alarm'
-import { addColumns, migrateStorage, type StorageMigration, VERSION_KEY } from './migrations'
+import { addColumns, LazyLayout, type StorageMigration } from './migrations'
 import type { Outbox } from './outbox'
 import type { CartRef } from './stubs'
 
@@ -95,7 +95,8 @@ export const CART_MIGRATIONS: readonly StorageMigration[] = [
 /**
  * The latest layout in one step, for a new object: what the steps above build, without the
  * schema rewrites and version writes of each (rows billed for every new cart).
- * `cart-storage.test.ts` holds the two equal.
+ * `cart-storage.test.ts` holds the two equal. Built by the first write that needs a table
+ * (`cartTables`).
  */
 export function cartLayout(s: DurableObjectStorage): void {
   s.sql.exec(`
@@ -105,6 +106,17 @@ export function cartLayout(s: DurableObjectStorage): void {
 }
 
 /**
+ * The cart's tables, built when a row first needs one (a message, a journal chunk): a new cart
+ * writes its state and policy only. `open()` it from the constructor.
+ */
+export function cartTables(storage: DurableObjectStorage): LazyLayout {
+  return new LazyLayout(storage, { migrations: CART_MIGRATIONS, fresh: cartLayout })
+}
+
+/** Where a cart's rows go: its storage, its tables and its outbox. */
+export type CartStore = { storage: DurableObjectStorage; tables: LazyLayout; outbox: Outbox }
+
+/**
  * Writes one transition in one transaction: the state (with, beside it, the revision known
  * published: `cart-reports.ts`, and the journal's tail: `journal.ts`), the policy when it
  * changed, a journal chunk when the tail is full, and the messages to send. Synchronous, so
@@ -112,8 +124,7 @@ export function cartLayout(s: DurableObjectStorage): void {
  * published from the state after the commit.
  */
 export function persist(
-  storage: DurableObjectStorage,
-  outbox: Outbox,
+  { storage, tables, outbox }: CartStore,
   w: {
     state: CartState
     reported: number | null
@@ -125,7 +136,7 @@ export function persist(
   },
 ): JournalEntry[] {
   return storage.transactionSync(() => {
-    const tail = appendJournal(storage, w.tail, w.journal)
+    const tail = appendJournal({ storage, tables, tail: w.tail }, w.journal)
     storage.kv.put('state', storedState(w.state, w.reported, tail))
     if (w.policy) storage.kv.put('policy', w.policy)
     for (const e of w.effects) if (e.type === 'send_message') outbox.queueMessage(e, w.now)
@@ -186,7 +197,7 @@ export class OneAlarm extends KnownAlarm {
  * since `unchangedSince` (retention), keeping only what `eraseLayout` keeps.
  */
 export async function eraseCart(
-  storage: DurableObjectStorage,
+  { storage, tables }: Omit<CartStore, 'outbox'>,
   state: CartState | null,
   unchangedSince?: number,
 ): Promise<Erased> {
@@ -194,16 +205,16 @@ export async function eraseCart(
   if (unchangedSince !== undefined && state.updatedAt >= unchangedSince) return { kept: true }
   await storage.deleteAlarm()
   await storage.deleteAll()
+  tables.cleared()
   return eraseLayout(storage, state)
 }
 
 /**
- * After `deleteAll`: the layout again (the migrations; `erase` keeps this behaviour of the old
- * `migrate()`), and only a revision floor, so a reused cart id starts above every report already
- * in flight. The phone is kept so that a retried delete can still forget the SMS thread.
+ * After `deleteAll`: no tables (the next write that needs one builds them, as for a new cart),
+ * and only a revision floor, so a reused cart id starts above every report already in flight.
+ * The phone is kept so that a retried delete can still forget the SMS thread.
  */
 function eraseLayout(storage: DurableObjectStorage, s: CartState) {
-  migrateStorage(storage, CART_MIGRATIONS, VERSION_KEY, cartLayout)
   storage.kv.put('revisionFloor', s.revision)
   if (s.contact.phone) storage.kv.put('erasedPhone', s.contact.phone)
   return erased(storage) as { revision: number; phone?: string }

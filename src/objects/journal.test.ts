@@ -4,7 +4,7 @@
 import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { beacon, cartId, ITEMS } from '#test/carts'
+import { beacon, cartId, ITEMS, tablesOf } from '#test/carts'
 import { createStore } from '#test/helpers'
 import type { CartState, JournalEntry } from '../domain/cart/types'
 import type { CartObject } from './cart-object'
@@ -38,19 +38,20 @@ const drive = (stub: Stub, from: number, n: number) =>
 const journalOf = async (stub: Stub) => (await stub.snapshot())!.journal
 
 const stored = (stub: Stub) =>
-  runInDurableObject(stub, (_o, s) => {
+  runInDurableObject(stub, (o: CartObject, s) => {
     const value = s.storage.kv.get<StoredState>('state')!
-    const { rows } = s.storage.sql
-      .exec<{ rows: number }>('SELECT COUNT(*) AS rows FROM journal')
-      .one()
+    // A cart's tables are built by the first write that needs one (its first chunk here).
+    const { rows } = tablesOf(o).built
+      ? s.storage.sql.exec<{ rows: number }>('SELECT COUNT(*) AS rows FROM journal').one()
+      : { rows: 0 }
     return { tail: storedTail(value), rows }
   })
 
 /** Whether the cart had items, asked of its storage as an order claim asks it. */
 const had = (stub: Stub) =>
-  runInDurableObject(stub, (_o, s) => {
+  runInDurableObject(stub, (o: CartObject, s) => {
     const value = s.storage.kv.get<CartState>('state')!
-    return hadItems(s.storage, value, storedTail(value))
+    return hadItems({ storage: s.storage, tables: tablesOf(o), tail: storedTail(value) }, value)
   })
 
 const question = (at: number, n: number): JournalEntry => ({
@@ -84,7 +85,8 @@ describe('the journal tail', () => {
   it('reads rows stored one entry each before chunks, then the tail, in order; a chunk follows them', async () => {
     const { stub } = await newCart()
     const T = Date.now()
-    await runInDurableObject(stub, (_o, s) => {
+    await runInDurableObject(stub, (o: CartObject, s) => {
+      tablesOf(o).build()
       oneEntryRows(s.storage, T, 5)
       const value = s.storage.kv.get<StoredState>('state')!
       s.storage.kv.put('state', { ...value, tail: [question(T + 5, 5), question(T + 6, 6)] })
@@ -102,7 +104,8 @@ describe('the journal tail', () => {
     const { stub } = await newCart()
     const T = Date.now()
     const old = 700
-    await runInDurableObject(stub, (_o, s) => {
+    await runInDurableObject(stub, (o: CartObject, s) => {
+      tablesOf(o).build()
       oneEntryRows(s.storage, T, old)
       const { tail: _, ...value } = s.storage.kv.get<StoredState>('state')!
       s.storage.kv.put('state', value)

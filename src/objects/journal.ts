@@ -11,6 +11,17 @@
  * See docs/design/journal.md.
  */
 import type { CartState, JournalEntry } from '../domain/cart/types'
+import type { TableLayout } from './migrations'
+
+/**
+ * The journal's storage: the object's, the cart's tables (the `journal` table exists only once
+ * built: `LazyLayout`), and the tail stored with the state.
+ */
+export type JournalHost = {
+  storage: DurableObjectStorage
+  tables: TableLayout
+  tail: readonly JournalEntry[]
+}
 
 export const JOURNAL_KEEP_FIRST = 50
 export const JOURNAL_KEEP_LAST = 450
@@ -26,13 +37,13 @@ const CHUNK = 'chunk'
  * the tail returned is empty. Runs inside the caller's write transaction.
  */
 export function appendJournal(
-  storage: DurableObjectStorage,
-  tail: readonly JournalEntry[],
+  { storage, tables, tail }: JournalHost,
   entries: JournalEntry[],
 ): JournalEntry[] {
   const all = [...tail, ...entries.map(storedEntry)]
   if (all.length <= JOURNAL_TAIL_MAX) return all
   const first = all[0] as JournalEntry
+  tables.build()
   storage.sql.exec(
     'INSERT INTO journal (at, type, entry) VALUES (?, ?, ?)',
     first.at,
@@ -54,10 +65,8 @@ export function storedTail(raw: unknown): JournalEntry[] {
  * The journal (table rows in order, then the tail): its first `JOURNAL_KEEP_FIRST` entries, a
  * `journal.trimmed` marker counting every entry not shown, and its latest `JOURNAL_KEEP_LAST`.
  */
-export function readJournal(
-  storage: DurableObjectStorage,
-  tail: readonly JournalEntry[],
-): JournalEntry[] {
+export function readJournal({ storage, tables, tail }: JournalHost): JournalEntry[] {
+  if (!tables.built) return [...tail]
   const sql = storage.sql
   // Every row holds at least one entry, so the first and last rows of the window hold the
   // entries shown; a cart stored before the cap reads no more rows than it.
@@ -94,16 +103,13 @@ export function readJournal(
  * The cart has items, or had some (emptied at checkout, abandoned, ordered). Scans the tail and
  * the rows in JS: it runs on order claims only.
  */
-export function hadItems(
-  storage: DurableObjectStorage,
-  s: CartState | null,
-  tail: readonly JournalEntry[],
-): boolean {
+export function hadItems({ storage, tables, tail }: JournalHost, s: CartState | null): boolean {
   if (!s) return false
   if (s.items.length > 0 || s.abandonedAt !== null || s.order !== null) return true
   const held = (e: JournalEntry) =>
     e.type === 'cart.updated' && typeof e.itemCount === 'number' && e.itemCount > 0
   if (tail.some(held)) return true
+  if (!tables.built) return false
   const rows = storage.sql.exec<{ entry: string }>(
     'SELECT entry FROM journal WHERE type IN (?, ?)',
     'cart.updated',

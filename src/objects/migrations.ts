@@ -63,6 +63,69 @@ export function migrateStorage(
   return latest
 }
 
+/** What a table's reader and writer need of its layout: whether it exists, and to build it. */
+export interface TableLayout {
+  /** Whether the object's tables exist (at the latest layout). */
+  readonly built: boolean
+  /** Builds the latest layout if it is not built yet; call it in the write that needs a table. */
+  build(): void
+}
+
+/**
+ * A layout built when first written, not when the object starts (issue 14): most carts never
+ * need their tables (their journal rides in the state's value, and an outbox row comes only with
+ * a message), so a new object writes its key-value rows and nothing else. An object with no
+ * tables and no stored version therefore stands for the latest layout with its tables empty:
+ * `fresh` builds it, with the version, in the first write that needs a table, and readers find
+ * nothing until then. Every numbered step must then change tables only and leave empty (or
+ * absent) ones as it found them, which the steps so far do: a step that moved key-value data
+ * into a table would miss the objects still without tables.
+ *
+ * @example
+ * const layout = new LazyLayout(ctx.storage, { migrations: CART_MIGRATIONS, fresh: cartLayout })
+ * ctx.blockConcurrencyWhile(async () => layout.open())
+ */
+export class LazyLayout implements TableLayout {
+  private exists = false
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    private readonly spec: {
+      migrations: readonly StorageMigration[]
+      fresh: (storage: DurableObjectStorage) => void
+      key?: string
+    },
+  ) {}
+
+  get built(): boolean {
+    return this.exists
+  }
+
+  /**
+   * From the constructor, before anything reads storage: an object with tables or a version is
+   * migrated as `migrateStorage` does; a new one is left without tables.
+   */
+  open(): void {
+    const key = this.spec.key ?? VERSION_KEY
+    this.exists = this.storage.kv.get<number>(key) !== undefined || hasTables(this.storage)
+    if (this.exists) migrateStorage(this.storage, this.spec.migrations, key)
+  }
+
+  build(): void {
+    if (this.exists) return
+    this.storage.transactionSync(() => {
+      this.spec.fresh(this.storage)
+      this.storage.kv.put(this.spec.key ?? VERSION_KEY, this.spec.migrations.length)
+    })
+    this.exists = true
+  }
+
+  /** After `deleteAll`: no table exists until the next write builds them. */
+  cleared(): void {
+    this.exists = false
+  }
+}
+
 /** Whether the object has tables of its own (the platform's and `sqlite_*` ones aside). */
 function hasTables(storage: DurableObjectStorage): boolean {
   return (

@@ -3,6 +3,7 @@
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { cartTables } from './cart-storage'
 import {
   backoff,
   MAX_SEND_ATTEMPTS,
@@ -25,7 +26,7 @@ const run = (stepId: string) => ({
 function withOutbox<R>(fn: (o: Outbox, s: DurableObjectStorage) => R, random = () => 0.5) {
   const stub = env.CART.get(env.CART.newUniqueId())
   return runInDurableObject(stub, (_o, state) =>
-    fn(new Outbox(state.storage, random), state.storage),
+    fn(new Outbox(state.storage, cartTables(state.storage), random), state.storage),
   )
 }
 
@@ -286,7 +287,7 @@ describe('Outbox', () => {
           },
         },
       } as unknown as DurableObjectStorage
-      const o = new Outbox(counted, () => 0.5)
+      const o = new Outbox(counted, cartTables(storage), () => 0.5)
       expect(o.earliestDue(T)).toBeNull()
       const afterFirstRead = queries
       expect([o.messagesOpen(), o.due(T), o.earliestDue(T)]).toEqual([false, null, null])

@@ -11,6 +11,7 @@
  */
 import { PROVIDER_TIMEOUT_MS } from '../adapters/types'
 import type { SendOutcome } from '../services/delivery/send'
+import type { TableLayout } from './migrations'
 
 export const RETRY_BASE_MS = 5_000
 export const RETRY_MAX_MS = 10 * 60_000
@@ -71,18 +72,26 @@ export class Outbox {
 
   constructor(
     private readonly storage: DurableObjectStorage,
+    /** The cart's tables, built by the first write: until then every read finds nothing. */
+    private readonly tables: TableLayout,
     private readonly random: () => number = Math.random,
   ) {}
 
-  /** The table, for a write: what is open is unknown until the next read. */
+  /** The table, for a write (built first if need be): what is open is unknown until a read. */
   private get write() {
+    this.tables.build()
     this.noneOpen = false
     return this.storage.sql
   }
 
-  /** The table, for a read. */
+  /** The table, for a read; null while it does not exist (nothing was ever written). */
   private get read() {
-    return this.storage.sql
+    return this.tables.built ? this.storage.sql : null
+  }
+
+  /** Nothing is open: known from the last read, or no row was ever written. */
+  private get empty() {
+    return this.noneOpen || !this.tables.built
   }
 
   /**
@@ -123,18 +132,19 @@ export class Outbox {
 
   /** Whether any message row is still open (a send to make, or one cut off mid-way). */
   messagesOpen(): boolean {
-    if (this.noneOpen) return false
+    if (this.empty) return false
     return (
-      this.read.exec(`SELECT 1 FROM outbox WHERE kind = 'message' AND ${OPEN} LIMIT 1`).toArray()
-        .length > 0
+      this.storage.sql
+        .exec(`SELECT 1 FROM outbox WHERE kind = 'message' AND ${OPEN} LIMIT 1`)
+        .toArray().length > 0
     )
   }
 
   /** The open row due first at `now`, if any. */
   due(now: number): OutboxRow | null {
-    if (this.noneOpen) return null
+    if (this.empty) return null
     return (
-      this.read
+      this.storage.sql
         .exec<OutboxRow>(
           `SELECT id, kind, body, state, attempts FROM outbox
            WHERE ${OPEN} AND next_at <= ? ORDER BY next_at LIMIT 1`,
@@ -150,8 +160,8 @@ export class Outbox {
    * mid-send still wakes the object). Null when no row is open.
    */
   earliestDue(now: number): number | null {
-    if (this.noneOpen) return null
-    const row = this.read
+    if (this.empty) return null
+    const row = this.storage.sql
       .exec<{ next_at: number | null }>(`SELECT MIN(next_at) AS next_at FROM outbox WHERE ${OPEN}`)
       .one()
     this.noneOpen = row.next_at === null
@@ -235,7 +245,7 @@ export class Outbox {
     const out: Settled[] = []
     for (const run of sending) {
       const row = this.read
-        .exec<{ state: string; last_error: string | null }>(
+        ?.exec<{ state: string; last_error: string | null }>(
           'SELECT state, last_error FROM outbox WHERE id = ?',
           run.key,
         )
