@@ -106,7 +106,7 @@ describe('the cart report, published from the state', () => {
     expect(w).toEqual({
       alarms: [],
       kv: ['schemaVersion', 'state'],
-      sql: ['CREATE TABLE journal', 'INSERT INTO journal'],
+      sql: ['CREATE TABLE IF', 'INSERT INTO journal'],
     })
     expect((await stored(stub)).tail).toBeUndefined()
     const rows = await runInDurableObject(stub, (_o, s) =>

@@ -5,16 +5,18 @@
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
-import { age, beacon, buildTables, cartId, ITEMS, tablesIn } from '#test/carts'
+import { age, beacon, buildTables, cartId, ITEMS, tablesIn, tablesOf } from '#test/carts'
 import { createStore, oneEmailStore } from '#test/helpers'
 import { layoutBuiltBy } from '#test/layouts'
 import { createAdapters } from '../adapters'
 import type { EmailMessage, EmailSender } from '../adapters/email/types'
 import { cartReport } from '../domain/cart/report'
-import type { CartState } from '../domain/cart/types'
+import type { CartState, JournalEntry } from '../domain/cart/types'
 import type { CartObject } from './cart-object'
-import { CART_MIGRATIONS, cartLayout, OneAlarm } from './cart-storage'
+import { CART_MIGRATIONS, cartLayout, OneAlarm, persist } from './cart-storage'
+import { JOURNAL_TAIL_MAX } from './journal'
 import { columnsOf, migrateStorage } from './migrations'
+import { Outbox } from './outbox'
 import { cartStub } from './stubs'
 
 type Stub = DurableObjectStub<CartObject>
@@ -197,6 +199,42 @@ describe('cart storage migrations', () => {
     expect(await stub.erase()).toMatchObject({ revision: expect.any(Number) })
     expect(await tablesIn(stub)).toEqual([])
     expect(await layout(stub)).toEqual({ version: undefined, journal: [], outbox: [] })
+  })
+
+  it('a write that fails after building the tables leaves none, and the next write builds them', async () => {
+    const { stub } = await newCart()
+    const entry = (n: number): JournalEntry => ({ at: n, type: 'sms.question', source: 'shopper' })
+    const out = await runInDurableObject(stub, (o: CartObject, s) => {
+      const tables = tablesOf(o)
+      const store = { storage: s.storage, tables, outbox: new Outbox(s.storage, tables) }
+      // A value kv cannot store (a function): the write throws after the build.
+      const unstorable = (c: CartState) => ({ ...c, unstorable: () => 0 }) as CartState
+      const w = {
+        // A full tail and one more entry: a journal chunk, so the write builds the tables first.
+        state: unstorable(s.storage.kv.get<CartState>('state')!),
+        reported: null,
+        policy: null,
+        tail: Array.from({ length: JOURNAL_TAIL_MAX }, (_, i) => entry(i)),
+        journal: [entry(JOURNAL_TAIL_MAX)],
+        effects: [],
+        now: Date.now(),
+      }
+      let error = ''
+      try {
+        persist(store, w)
+      } catch (e) {
+        error = String(e)
+      }
+      return { error, built: tables.built }
+    })
+    expect(out.error).toMatch(/clone|serializ/i)
+    expect(out.built).toBe(false)
+    expect(await tablesIn(stub)).toEqual([])
+    // The object goes on: the entries that fill its tail and overfill it build the tables.
+    await runInDurableObject(stub, async (o: CartObject) => {
+      for (let i = 0; i <= JOURNAL_TAIL_MAX; i++) await o.replied('question', { n: i })
+    })
+    expect(await tablesIn(stub)).toEqual(['journal', 'outbox'])
   })
 
   it('load layout 1 (a report-only outbox): its pending report is sent as a report', async () => {

@@ -100,8 +100,8 @@ export const CART_MIGRATIONS: readonly StorageMigration[] = [
  */
 export function cartLayout(s: DurableObjectStorage): void {
   s.sql.exec(`
-    CREATE TABLE journal (${JOURNAL_COLUMNS});
-    CREATE TABLE outbox (${OUTBOX_COLUMNS}) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS journal (${JOURNAL_COLUMNS});
+    CREATE TABLE IF NOT EXISTS outbox (${OUTBOX_COLUMNS}) WITHOUT ROWID;
   `)
 }
 
@@ -135,13 +135,19 @@ export function persist(
     now: number
   },
 ): JournalEntry[] {
-  return storage.transactionSync(() => {
-    const tail = appendJournal({ storage, tables, tail: w.tail }, w.journal)
-    storage.kv.put('state', storedState(w.state, w.reported, tail))
-    if (w.policy) storage.kv.put('policy', w.policy)
-    for (const e of w.effects) if (e.type === 'send_message') outbox.queueMessage(e, w.now)
-    return tail
-  })
+  try {
+    return storage.transactionSync(() => {
+      const tail = appendJournal({ storage, tables, tail: w.tail }, w.journal)
+      storage.kv.put('state', storedState(w.state, w.reported, tail))
+      if (w.policy) storage.kv.put('policy', w.policy)
+      for (const e of w.effects) if (e.type === 'send_message') outbox.queueMessage(e, w.now)
+      return tail
+    })
+  } catch (e) {
+    // A build inside this write was rolled back with it.
+    tables.recheck()
+    throw e
+  }
 }
 
 /**

@@ -77,9 +77,9 @@ export interface TableLayout {
  * a message), so a new object writes its key-value rows and nothing else. An object with no
  * tables and no stored version therefore stands for the latest layout with its tables empty:
  * `fresh` builds it, with the version, in the first write that needs a table, and readers find
- * nothing until then. Every numbered step must then change tables only and leave empty (or
- * absent) ones as it found them, which the steps so far do: a step that moved key-value data
- * into a table would miss the objects still without tables.
+ * nothing until then. The numbered steps run only on objects that have tables, so a step may
+ * change tables only, never key-value data (an object still without tables would skip it), and
+ * `fresh` must build what the steps build (`cart-storage.test.ts` holds the two equal).
  *
  * @example
  * const layout = new LazyLayout(ctx.storage, { migrations: CART_MIGRATIONS, fresh: cartLayout })
@@ -106,11 +106,23 @@ export class LazyLayout implements TableLayout {
    * migrated as `migrateStorage` does; a new one is left without tables.
    */
   open(): void {
-    const key = this.spec.key ?? VERSION_KEY
-    this.exists = this.storage.kv.get<number>(key) !== undefined || hasTables(this.storage)
-    if (this.exists) migrateStorage(this.storage, this.spec.migrations, key)
+    this.recheck()
+    if (this.exists) migrateStorage(this.storage, this.spec.migrations, this.spec.key)
   }
 
+  /**
+   * Asks storage again whether the tables exist: after a write that failed, since a build
+   * inside the caller's transaction is rolled back with it.
+   */
+  recheck(): void {
+    const key = this.spec.key ?? VERSION_KEY
+    this.exists = this.storage.kv.get<number>(key) !== undefined || hasTables(this.storage)
+  }
+
+  /**
+   * Inside the caller's transaction the build commits or rolls back with it: a caller whose
+   * write fails must `recheck()`.
+   */
   build(): void {
     if (this.exists) return
     this.storage.transactionSync(() => {
