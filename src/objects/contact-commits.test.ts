@@ -190,4 +190,41 @@ describe('the contact object’s writes for one answered text', () => {
     expect(await provider.replyKeys(store.id)).toEqual([{ state: 'unknown' }])
     expect(await provider.textsToday(store.id)).toBe(1)
   }, 20_000)
+
+  it('reads its state keys once per instance, not in every step of an answered text', async () => {
+    const { store, twilio } = await answering()
+    await twilioInbound(store.id, 'Do you ship to Canada?', provider.PHONE)
+    await provider.handled(store.id)
+    const keys = ['optIn', 'suppressed', 'thread', 'activeCart', 'retryAt']
+    const reads: string[] = []
+    await runInDurableObject(provider.contactOf(store.id), (_o, s) => {
+      const get = s.storage.kv.get.bind(s.storage.kv)
+      Object.assign(s.storage.kv, {
+        get: (key: string) => {
+          if (keys.includes(key)) reads.push(key)
+          return get(key)
+        },
+      })
+    })
+    await twilioInbound(store.id, QUESTION, provider.PHONE)
+    await provider.handled(store.id)
+    expect(twilio.sent).toHaveLength(2)
+    expect(reads).toEqual([])
+    // What it knows is what storage holds, as a new instance would read it.
+    const held = await runInDurableObject(provider.contactOf(store.id), (o: ContactObject, s) => {
+      const kv = s.storage.kv
+      return {
+        known: (o as unknown as { store: { state(): unknown } }).store.state(),
+        stored: {
+          optIn: kv.get('optIn') ?? 'none',
+          suppressed: kv.get('suppressed') ?? false,
+          thread: kv.get('thread') ?? 'ai',
+          activeCart: kv.get('activeCart') ?? null,
+          retryAt: kv.get('retryAt') ?? null,
+        },
+      }
+    })
+    expect(held.known).toEqual(held.stored)
+    expect(held.stored.activeCart).not.toBeNull()
+  })
 })

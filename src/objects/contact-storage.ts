@@ -21,10 +21,25 @@ type InboundRow = {
   attempts: number
 }
 
+/** The key-value keys `ContactState` is kept under. */
+const STATE_KEYS: ReadonlySet<string> = new Set([
+  'optIn',
+  'suppressed',
+  'thread',
+  'activeCart',
+  'retryAt',
+])
+
 /** Every read and write of the contact object's storage, by name. */
 export class ContactStorage {
   /** The part the conversation service reads and writes. */
   readonly conversation: ConversationStorage
+  /**
+   * The state as stored, read once per instance (issue 14: an answered text read its five keys
+   * some eight times). Every write of its keys goes through this class, which keeps it equal to
+   * what storage would answer, or forgets it.
+   */
+  private known: ContactState | null = null
 
   constructor(private readonly storage: DurableObjectStorage) {
     this.conversation = new ConversationStorage(storage)
@@ -38,25 +53,31 @@ export class ContactStorage {
   }
 
   state(): ContactState {
-    return {
+    this.known ??= {
       optIn: this.kv.get<OptIn>('optIn') ?? 'none',
       suppressed: this.kv.get<boolean>('suppressed') ?? false,
       thread: this.kv.get<ThreadState>('thread') ?? 'ai',
       activeCart: this.kv.get<string>('activeCart') ?? null,
       retryAt: this.kv.get<number>('retryAt') ?? null,
     }
+    return { ...this.known }
   }
 
-  /** Writes the keys that changed (the same keys the object always used). */
+  /**
+   * Writes the keys that changed (the same keys the object always used), `before` being what
+   * `state()` answered. An active cart going to null is not written: the stored one stays.
+   */
   saveState(before: ContactState, after: ContactState): void {
     if (after.optIn !== before.optIn) this.kv.put('optIn', after.optIn)
     if (after.suppressed !== before.suppressed) this.kv.put('suppressed', after.suppressed)
     if (after.thread !== before.thread) this.kv.put('thread', after.thread)
     if (after.activeCart !== before.activeCart && after.activeCart !== null)
       this.kv.put('activeCart', after.activeCart)
-    if (after.retryAt === before.retryAt) return
-    if (after.retryAt === null) this.kv.delete('retryAt')
-    else this.kv.put('retryAt', after.retryAt)
+    if (after.retryAt !== before.retryAt) {
+      if (after.retryAt === null) this.kv.delete('retryAt')
+      else this.kv.put('retryAt', after.retryAt)
+    }
+    this.known = { ...after, activeCart: after.activeCart ?? before.activeCart }
   }
 
   /** Named keys: the contact's address, its policy, anything a later build adds. */
@@ -65,6 +86,7 @@ export class ContactStorage {
   }
   put(key: string, value: unknown): void {
     this.kv.put(key, value)
+    if (STATE_KEYS.has(key)) this.known = null
   }
 
   /** Runs the storage effects of a transition; returns the others, in order, for the shell. */
@@ -222,6 +244,7 @@ export class ContactStorage {
     for (const [key] of this.kv.list({ prefix: 'incentive:' })) this.kv.delete(key)
     this.kv.delete('activeCart')
     this.kv.delete('thread')
+    this.known = null
     return turns
   }
 
