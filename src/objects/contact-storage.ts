@@ -248,15 +248,29 @@ export class ContactStorage {
     return turns
   }
 
+  /** What the alarm's time depends on, in one statement (it runs after every step). */
   timers(): ContactTimers {
-    const min = (q: string) => this.sql.exec<{ at: number | null }>(q).one().at
+    const t = this.sql
+      .exec<{
+        pending: number
+        deferred: number | null
+        consent: number | null
+        turn: number | null
+        calling: number | null
+      }>(
+        `SELECT EXISTS (SELECT 1 FROM inbound WHERE pending = 1) AS pending,
+          (SELECT MIN(send_at) FROM outgoing) AS deferred,
+          (SELECT MIN(at) FROM consent) AS consent,
+          (SELECT MIN(at) FROM turns) AS turn,
+          (SELECT MIN(at) FROM replies WHERE state = 'calling') AS calling`,
+      )
+      .one()
     return {
-      pendingInbound:
-        this.sql.exec('SELECT 1 FROM inbound WHERE pending = 1 LIMIT 1').toArray().length > 0,
-      deferredAt: min('SELECT MIN(send_at) AS at FROM outgoing'),
-      oldestConsent: min('SELECT MIN(at) AS at FROM consent'),
-      oldestTurn: min('SELECT MIN(at) AS at FROM turns'),
-      oldestCalling: min("SELECT MIN(at) AS at FROM replies WHERE state = 'calling'"),
+      pendingInbound: t.pending === 1,
+      deferredAt: t.deferred,
+      oldestConsent: t.consent,
+      oldestTurn: t.turn,
+      oldestCalling: t.calling,
     }
   }
 }
