@@ -11,6 +11,7 @@ import { twilioInbound } from '#test/texts'
 import { pendingCount } from '#test/threads'
 import { createAdapters } from '../adapters'
 import type { SmsSender } from '../adapters/sms/types'
+import type { ContactState } from '../domain/contact/types'
 import { countStorage, readCounters } from '../lib/bench-counters'
 import type { ContactObject } from './contact-object'
 
@@ -211,20 +212,45 @@ describe('the contact object’s writes for one answered text', () => {
     expect(twilio.sent).toHaveLength(2)
     expect(reads).toEqual([])
     // What it knows is what storage holds, as a new instance would read it.
-    const held = await runInDurableObject(provider.contactOf(store.id), (o: ContactObject, s) => {
-      const kv = s.storage.kv
-      return {
-        known: (o as unknown as { store: { state(): unknown } }).store.state(),
-        stored: {
-          optIn: kv.get('optIn') ?? 'none',
-          suppressed: kv.get('suppressed') ?? false,
-          thread: kv.get('thread') ?? 'ai',
-          activeCart: kv.get('activeCart') ?? null,
-          retryAt: kv.get('retryAt') ?? null,
-        },
-      }
-    })
+    const held = await heldState(store.id)
     expect(held.known).toEqual(held.stored)
     expect(held.stored.activeCart).not.toBeNull()
   })
+
+  it('knows what storage holds after an opt-out, an opt-in and a privacy erasure', async () => {
+    const { store } = await answering()
+    await twilioInbound(store.id, 'Do you ship to Canada?', provider.PHONE)
+    await provider.handled(store.id)
+    await twilioInbound(store.id, 'STOP', provider.PHONE)
+    await provider.handled(store.id)
+    const stopped = await heldState(store.id)
+    expect(stopped.known).toEqual(stopped.stored)
+    expect(stopped.known.suppressed).toBe(true)
+    await twilioInbound(store.id, 'START', provider.PHONE)
+    await provider.handled(store.id)
+    const started = await heldState(store.id)
+    expect(started.known).toEqual(started.stored)
+    expect(started.known.suppressed).toBe(false)
+    await provider.contactOf(store.id).forgetPerson()
+    const forgotten = await heldState(store.id)
+    expect(forgotten.known).toEqual(forgotten.stored)
+    expect(forgotten.known).toMatchObject({ thread: 'ai', activeCart: null })
+  })
 })
+
+/** The contact's state as its live instance knows it, and as a new instance would read it. */
+function heldState(storeId: string) {
+  return runInDurableObject(provider.contactOf(storeId), (o: ContactObject, s) => {
+    const kv = s.storage.kv
+    return {
+      known: (o as unknown as { store: { state(): ContactState } }).store.state(),
+      stored: {
+        optIn: kv.get('optIn') ?? 'none',
+        suppressed: kv.get('suppressed') ?? false,
+        thread: kv.get('thread') ?? 'ai',
+        activeCart: kv.get('activeCart') ?? null,
+        retryAt: kv.get('retryAt') ?? null,
+      },
+    }
+  })
+}

@@ -205,7 +205,7 @@ export class ContactObject extends DurableObject<Env> {
   private step(event: ContactEvent, policy: Policy = NO_POLICY): ContactEffect[] {
     const before = this.store.state()
     const t = next(before, event, this.clock(), policy)
-    this.store.saveState(before, t.state)
+    this.store.saveState(t.state)
     return this.store.apply(t.effects)
   }
 
