@@ -1,6 +1,6 @@
 // An object's SQLite layout as data (columns with their types, defaults and keys; indexes; rowid
-// or not), so
-// that a new object's one-step layout can be held equal to what the numbered steps build.
+// or not), so that a new object's one-step layout can be held equal to what the numbered steps
+// build.
 import { runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 

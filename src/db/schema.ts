@@ -150,10 +150,10 @@ export const contacts = sqliteTable(
 
 /**
  * What the overview and the stats sum, per store and UTC day (`day` = epoch ms / 86,400,000),
- * kept by triggers on `carts` (migrations 0011 and 0016) in the same transaction as every carts write, so
- * a long date range sums a few hundred rows instead of reading a million carts. One row per kind:
- * `created` (d1 = status), `abandoned` (d1 = currency; the funnel and the value at risk),
- * `converted`, `recovered` (d1 = channel, d2 = step, d3 = revenue currency; '' for none).
+ * kept by triggers on `carts` (migrations 0011 and 0016) in the same transaction as every carts
+ * write, so a long date range sums a few hundred rows instead of reading a million carts. One
+ * row per kind: `created` (d1 = status), `abandoned` (d1 = currency; the funnel and the value at
+ * risk), `converted`, `recovered` (d1 = channel, d2 = step, d3 = revenue currency; '' for none).
  */
 export const cartDays = sqliteTable(
   'cart_days',

@@ -87,6 +87,7 @@ export interface TableLayout {
  */
 export class LazyLayout implements TableLayout {
   private exists = false
+  private readonly key: string
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -95,7 +96,9 @@ export class LazyLayout implements TableLayout {
       fresh: (storage: DurableObjectStorage) => void
       key?: string
     },
-  ) {}
+  ) {
+    this.key = spec.key ?? VERSION_KEY
+  }
 
   get built(): boolean {
     return this.exists
@@ -106,17 +109,21 @@ export class LazyLayout implements TableLayout {
    * migrated as `migrateStorage` does; a new one is left without tables.
    */
   open(): void {
-    this.recheck()
-    if (this.exists) migrateStorage(this.storage, this.spec.migrations, this.spec.key)
+    const stored = this.recheck()
+    // At the latest version (every built object but the first start after a deploy): no steps.
+    if (this.exists && stored !== this.spec.migrations.length) {
+      migrateStorage(this.storage, this.spec.migrations, this.key)
+    }
   }
 
   /**
    * Asks storage again whether the tables exist: after a write that failed, since a build
-   * inside the caller's transaction is rolled back with it.
+   * inside the caller's transaction is rolled back with it. Returns the stored version.
    */
-  recheck(): void {
-    const key = this.spec.key ?? VERSION_KEY
-    this.exists = this.storage.kv.get<number>(key) !== undefined || hasTables(this.storage)
+  recheck(): number | undefined {
+    const stored = this.storage.kv.get<number>(this.key)
+    this.exists = stored !== undefined || hasTables(this.storage)
+    return stored
   }
 
   /**
@@ -127,7 +134,7 @@ export class LazyLayout implements TableLayout {
     if (this.exists) return
     this.storage.transactionSync(() => {
       this.spec.fresh(this.storage)
-      this.storage.kv.put(this.spec.key ?? VERSION_KEY, this.spec.migrations.length)
+      this.storage.kv.put(this.key, this.spec.migrations.length)
     })
     this.exists = true
   }

@@ -84,11 +84,6 @@ export class Outbox {
     return this.storage.sql
   }
 
-  /** The table, for a read; null while it does not exist (nothing was ever written). */
-  private get read() {
-    return this.tables.built ? this.storage.sql : null
-  }
-
   /** Nothing is open: known from the last read, or no row was ever written. */
   private get empty() {
     return this.noneOpen || !this.tables.built
@@ -244,12 +239,15 @@ export class Outbox {
   reconcile(sending: OutboxRun[], now: number): Settled[] {
     const out: Settled[] = []
     for (const run of sending) {
-      const row = this.read
-        ?.exec<{ state: string; last_error: string | null }>(
-          'SELECT state, last_error FROM outbox WHERE id = ?',
-          run.key,
-        )
-        .toArray()[0]
+      // No table yet: nothing was ever queued, so the run's row is missing.
+      const row = this.tables.built
+        ? this.storage.sql
+            .exec<{ state: string; last_error: string | null }>(
+              'SELECT state, last_error FROM outbox WHERE id = ?',
+              run.key,
+            )
+            .toArray()[0]
+        : undefined
       if (!row) this.queueMessage(run, now)
       else if (row.state === 'sent') out.push({ ...pick(run), outcome: 'sent', reason: null })
       else if (row.state === 'failed')
