@@ -28,6 +28,18 @@ describe('getConfig', () => {
     expect(getConfig(neither).APP_ENV).toBe('production')
   })
 
+  it('lets item reports wait 10 s unless set, 0 to 60 whole seconds, and refuses anything else', () => {
+    expect(getConfig(envWith(env, { REPORT_WAIT_SECONDS: undefined })).REPORT_WAIT_SECONDS).toBe(10)
+    expect(getConfig(envWith(env, { REPORT_WAIT_SECONDS: ' ' })).REPORT_WAIT_SECONDS).toBe(10)
+    expect(getConfig(envWith(env, { REPORT_WAIT_SECONDS: '0' })).REPORT_WAIT_SECONDS).toBe(0)
+    expect(getConfig(envWith(env, { REPORT_WAIT_SECONDS: '30' })).REPORT_WAIT_SECONDS).toBe(30)
+    for (const bad of ['-1', '1.5', '61', 'soon']) {
+      expect(() => getConfig(envWith(env, { REPORT_WAIT_SECONDS: bad }))).toThrow(
+        /REPORT_WAIT_SECONDS/,
+      )
+    }
+  })
+
   it('reads bench flags outside production only', () => {
     expect([
       ...getConfig(envWith(env, { BENCH_MODE: 'counters, no-rate-limit' })).BENCH_MODE,

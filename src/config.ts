@@ -74,6 +74,11 @@ const ConfigSchema = z
      */
     AI_PROVIDER: unset(z.enum(['workers-ai', 'local']).optional()),
     AI: z.custom<Ai>((v) => typeof v === 'object' && v !== null).optional(),
+    /**
+     * How long an anonymous active cart's item changes may wait to be reported to D1 together
+     * (`reportMayWait`): 10 s unless set; 0 reports each at once. See docs/design/cost.md.
+     */
+    REPORT_WAIT_SECONDS: unset(z.coerce.number().int().min(0).max(60).default(10)),
     BENCH_MODE: benchMode,
   })
   .transform((c) => ({

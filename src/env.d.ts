@@ -12,6 +12,8 @@ interface Env {
   TWILIO_BASE_URL?: string
   /** "workers-ai" or "local"; see src/config.ts. (The AI binding itself comes from wrangler.jsonc.) */
   AI_PROVIDER?: string
+  /** Seconds an anonymous active cart's item changes may wait to be reported together; see src/config.ts. */
+  REPORT_WAIT_SECONDS?: string
   /** Bench-only flags, comma-separated; refused in production (src/config.ts). */
   BENCH_MODE?: string
 }

@@ -79,7 +79,8 @@ async function publishOwed(host: CartHost): Promise<void> {
   for (let i = 0; i < MAX_ROWS_PER_FLUSH; i++) {
     const state = host.state()
     const reports = host.reports()
-    if (!reports.owed(state)) return
+    // An item change that waits goes with the object's alarm (`CartReports.dueAt`).
+    if (!reports.owed(state) || reports.waits(state, host.clock())) return
     const sink = host.adapters().reports
     await reports.publish(state, sink, host.outbox, host.clock, () => host.state() !== null)
   }

@@ -1,5 +1,6 @@
 import { type Adapters, createAdapters } from '../adapters'
 import { benchEnv, benchObject } from '../bench-mode'
+import { getConfig } from '../config'
 import { contactLinks } from '../domain/cart/contact-link'
 import { next, stepDueAt, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
@@ -61,7 +62,7 @@ export class CartObject extends CartEvents {
       this.tables.open()
       const stored = ctx.storage.kv.get('state')
       this.state = parseState(stored)
-      this.reports = new CartReports(stored)
+      this.reports = new CartReports(stored, getConfig(this.env).REPORT_WAIT_SECONDS * 1000)
       this.tail = storedTail(stored)
       this.policies.load(ctx.storage.kv)
     })
@@ -240,7 +241,8 @@ export class CartObject extends CartEvents {
   }
 
   private schedule(): Promise<void> {
-    return this.alarms.keep([this.wake(), this.outbox.earliestDue(this.clock())])
+    const report = this.reports.dueAt(this.state)
+    return this.alarms.keep([this.wake(), this.outbox.earliestDue(this.clock()), report])
   }
 
   private wake(): number | null {

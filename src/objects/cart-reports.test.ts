@@ -8,7 +8,7 @@ import { beacon, cartId, ITEMS } from '#test/carts'
 import { createStore, waitForRow } from '#test/helpers'
 import { createAdapters } from '../adapters'
 import type { CartObject } from './cart-object'
-import type { StoredState } from './cart-reports'
+import type { CartReports, StoredState } from './cart-reports'
 import { JOURNAL_TAIL_MAX } from './journal'
 import { RETRY_BASE_MS } from './outbox'
 import { cartStub } from './stubs'
@@ -80,6 +80,8 @@ describe('the cart report, published from the state', () => {
     const { send, stub, landed } = await newCart()
     const before = (await stub.snapshot())!.state
     const alarm = await alarmOf(stub)
+    // Past the ten seconds an item change may wait to go with the next (tested below).
+    await clockAt(stub, before.lastActivityAt + 11_000)
     const w = await countWrites(stub)
     await send({ items: [...ITEMS, { id: 'sku-3', name: 'Sea Salt', price: 900, quantity: 1 }] })
     const after = (await stub.snapshot())!.state
@@ -183,11 +185,12 @@ describe('the alarm, never moved later', () => {
     const first = (await stub.snapshot())!.state
     const deadline = first.lastActivityAt + 60_000
     expect(await alarmOf(stub)).toBe(deadline)
-    await clockAt(stub, first.lastActivityAt + 10_000)
+    // Past the ten seconds an item change may wait to be reported with the next.
+    await clockAt(stub, first.lastActivityAt + 11_000)
     const w = await countWrites(stub)
     await send({ items: [ITEMS[0]] })
     const pushed = (await stub.snapshot())!.state
-    expect(pushed.lastActivityAt).toBe(first.lastActivityAt + 10_000)
+    expect(pushed.lastActivityAt).toBe(first.lastActivityAt + 11_000)
     expect(await alarmOf(stub)).toBe(deadline)
     // It fires at the old deadline: the cart is not abandoned and nothing but the alarm is written.
     await clockAt(stub, deadline)
@@ -199,5 +202,59 @@ describe('the alarm, never moved later', () => {
     await clockAt(stub, pushed.lastActivityAt + 60_000)
     await runDurableObjectAlarm(stub)
     expect((await stub.snapshot())!.state.status).toBe('abandoned')
+  })
+})
+
+describe("an anonymous cart's item changes, reported together", () => {
+  const knownOf = (stub: Stub) =>
+    runInDurableObject(stub, (o: CartObject) =>
+      (o as unknown as { reports: CartReports }).reports.reported(),
+    )
+  const quantity = (n: number) => ({ items: [{ ...ITEMS[0], quantity: n }] })
+
+  it('item changes soon after a report wait for one alarm, which sends the newest', async () => {
+    const { send, stub, landed } = await newCart()
+    const first = (await stub.snapshot())!.state
+    const w = await countWrites(stub)
+    await send(quantity(2))
+    await send(quantity(3))
+    const newest = (await stub.snapshot())!.state
+    expect(newest.revision).toBe(first.revision + 2)
+    // Neither went: the revision known published is still the first.
+    expect(await knownOf(stub)).toBe(first.revision)
+    // One alarm write, the wait after the first report, well before the inactivity deadline.
+    const due = (await alarmOf(stub))!
+    expect(w.alarms).toEqual([due])
+    expect(due - first.lastActivityAt).toBeGreaterThanOrEqual(10_000)
+    expect(due - first.lastActivityAt).toBeLessThan(15_000)
+    await clockAt(stub, due)
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    await landed(newest.revision)
+    expect(await knownOf(stub)).toBe(newest.revision)
+    // The state was not written again; the alarm is back at the inactivity deadline.
+    expect(w.kv).toEqual(['state', 'state'])
+    expect(await alarmOf(stub)).toBe(newest.lastActivityAt + 60_000)
+  })
+
+  it('a contact goes at once, with the item change that was waiting', async () => {
+    const { send, stub, landed } = await newCart()
+    const first = (await stub.snapshot())!.state
+    await send(quantity(2))
+    expect(await knownOf(stub)).toBe(first.revision)
+    await send({ type: 'contact', contact: { email: 'ada@example.com' } })
+    const { revision } = (await stub.snapshot())!.state
+    // Within the poll's second, long before the wait's ten.
+    await expect.poll(() => knownOf(stub)).toBe(revision)
+    const row = await landed(revision)
+    expect(row).toMatchObject({ revision })
+  })
+
+  it('a waiting report survives a restart: the next wake sends it', async () => {
+    const { send, stub, landed } = await newCart()
+    await send(quantity(2))
+    const { revision } = (await stub.snapshot())!.state
+    await evictDurableObject(stub)
+    expect(await runDurableObjectAlarm(stub)).toBe(true)
+    await landed(revision)
   })
 })

@@ -11,7 +11,7 @@
  * crash between the commit and the publish) and the next wake publishes it.
  */
 import type { ReportSink } from '../adapters/reporting/types'
-import { cartReport } from '../domain/cart/report'
+import { type CartReport, cartReport, reportMayWait } from '../domain/cart/report'
 import type { CartState, JournalEntry } from '../domain/cart/types'
 import { log } from '../lib/log'
 import type { Outbox } from './outbox'
@@ -44,12 +44,23 @@ export function storedReported(raw: unknown): number | null {
   return typeof r === 'number' && Number.isInteger(r) ? r : null
 }
 
-/** What this instance knows of the cart's published reports. */
+/**
+ * What this instance knows of the cart's published reports. An anonymous active cart's item
+ * changes are sent together: after a report goes, the next one that only moves its items
+ * (`reportMayWait`) waits until `waitMs` after it (the object's alarm, `dueAt`), and whatever
+ * else changes meanwhile sends it at once. Only this instance's own last publish is trusted
+ * for that: after a restart the first report goes at once.
+ */
 export class CartReports {
   /** The highest revision published, or held by a report row; null: unknown. */
   private known: number | null
+  /** The last report this instance published, and when. */
+  private last: { report: CartReport; at: number } | null = null
 
-  constructor(raw: unknown) {
+  constructor(
+    raw: unknown,
+    private readonly waitMs = 0,
+  ) {
     this.known = storedReported(raw)
   }
 
@@ -61,6 +72,21 @@ export class CartReports {
   /** Whether the state's report has yet to be published. */
   owed(state: CartState | null): state is CartState {
     return state !== null && (this.known === null || state.revision > this.known)
+  }
+
+  /**
+   * When the owed report that is waiting goes (the alarm to set for it); null when none waits:
+   * nothing is owed, or what is owed must go at once.
+   */
+  dueAt(state: CartState | null): number | null {
+    if (!this.owed(state) || this.last === null || this.waitMs === 0) return null
+    return reportMayWait(this.last.report, cartReport(state)) ? this.last.at + this.waitMs : null
+  }
+
+  /** Whether the owed report waits at `now` (sent by the alarm at `dueAt`). */
+  waits(state: CartState, now: number): boolean {
+    const due = this.dueAt(state)
+    return due !== null && now < due
   }
 
   /**
@@ -84,6 +110,8 @@ export class CartReports {
       outbox.reportFailed(JSON.stringify(report), result.code, now())
       log('warn', 'report send failed; will retry', { id: 'report', code: result.code })
     }
+    // A report that failed is in the outbox, not in D1: the next one does not wait on it.
+    this.last = result.ok ? { report, at: now() } : null
     if (this.known === null || state.revision > this.known) this.known = state.revision
   }
 }

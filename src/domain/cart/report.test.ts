@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { newCart } from './machine'
-import { cartReport } from './report'
+import { cartReport, reportMayWait } from './report'
 import { scheduledRun } from './runs'
-import type { StepRun } from './types'
+import type { CartState, StepRun } from './types'
 
 const T0 = 1_700_000_000_000
 
@@ -43,5 +43,40 @@ describe('cartReport', () => {
       stepId: null,
       stepsTotal: 0,
     })
+  })
+})
+
+describe('reportMayWait', () => {
+  const anonymous = newCart('st_1', 'cart_0123456789abcdef', 'USD', T0)
+  const withItems = (s: CartState, quantity: number, at: number): CartState => ({
+    ...s,
+    revision: s.revision + 1,
+    items: [{ id: 'sku-1', name: 'Tee', price: 2400, quantity }],
+    total: 2400 * quantity,
+    updatedAt: at,
+    lastActivityAt: at,
+  })
+  const published = cartReport(withItems(anonymous, 1, T0 + 1000))
+
+  it("lets an anonymous active cart's item change wait", () => {
+    expect(reportMayWait(published, cartReport(withItems(anonymous, 3, T0 + 2000)))).toBe(true)
+  })
+
+  it('reports at once whatever else changed: a status, a contact, a click, a currency', () => {
+    const next = withItems(anonymous, 3, T0 + 2000)
+    const changed: CartState[] = [
+      { ...next, status: 'abandoned', abandonedAt: T0 + 2000, abandonDueAt: T0 + 2000 },
+      { ...next, contact: { email: 'ada@example.com' } },
+      { ...next, contact: { phone: '+14155550100' } },
+      { ...next, runs: [run('email-1h', { status: 'sent', clickedAt: T0 + 1500 })] },
+      { ...next, currency: 'EUR' },
+    ]
+    for (const s of changed) expect(reportMayWait(published, cartReport(s))).toBe(false)
+  })
+
+  it('never lets a cart with a contact wait, even for its items', () => {
+    const known = { ...anonymous, contact: { email: 'ada@example.com' } }
+    const before = cartReport(withItems(known, 1, T0 + 1000))
+    expect(reportMayWait(before, cartReport(withItems(known, 2, T0 + 2000)))).toBe(false)
   })
 })

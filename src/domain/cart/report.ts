@@ -90,6 +90,36 @@ export function cartReport(s: CartState): CartReport {
   }
 }
 
+/** What may change between an anonymous active cart's reports while they wait to go together. */
+const MAY_WAIT: ReadonlySet<keyof CartReport> = new Set([
+  'revision',
+  'total',
+  'itemCount',
+  'updatedAt',
+  'lastActivityAt',
+])
+
+/**
+ * Whether `next` may wait to be reported together with later changes, `published` being the
+ * report last sent: both are of an active cart with no email and no phone, and they differ only
+ * in its items (total, count, times). Anything else (a status, a contact, a click, an order)
+ * is reported at once.
+ *
+ * @example reportMayWait(cartReport(before), cartReport(afterAnItemChange)) // true
+ */
+export function reportMayWait(published: CartReport, next: CartReport): boolean {
+  const anonymousActive = (r: CartReport) =>
+    r.status === 'active' && r.email === null && r.phone === null
+  if (!anonymousActive(published) || !anonymousActive(next)) return false
+  for (const key of Object.keys(next) as (keyof CartReport)[]) {
+    if (MAY_WAIT.has(key)) continue
+    const a = published[key]
+    const b = next[key]
+    if (a !== b && JSON.stringify(a) !== JSON.stringify(b)) return false
+  }
+  return true
+}
+
 const CHANNEL_BIT = { email: 1, sms: 2 } as const
 const SETTLED = new Set(['sent', 'skipped', 'failed'])
 
