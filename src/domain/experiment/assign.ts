@@ -1,0 +1,38 @@
+/**
+ * Random but stable assignment for experiments (issue 15): a subject's bucket is a keyed hash
+ * (HMAC-SHA256) of what it is assigned within, read as a number in [0, 1). The same subject in
+ * the same period always lands in the same bucket, buckets are uniform, and without the key no
+ * one can tell or steer where a subject lands.
+ */
+import { hmacSha256 } from '../../lib/hmac'
+
+/** Which side of a holdout a cart is on. */
+export type Arm = 'holdout' | 'messaged'
+
+/**
+ * The bucket in [0, 1) of `parts` (for example the period, the store and the contact) under
+ * `key`: the first 32 bits of their HMAC-SHA256, over 2³². Parts are joined with a separator no
+ * part may hold, so `("a:b", "c")` and `("a", "b:c")` differ.
+ *
+ * @example await bucketOf(key, 'per_1', 'st_1', 'email:ada@example.com') // 0.7311…
+ */
+export async function bucketOf(key: string, ...parts: string[]): Promise<number> {
+  if (parts.some((p) => p.includes('\u0000'))) throw new Error('a part holds the separator')
+  const tag = await hmacSha256(key, parts.join('\u0000'))
+  return new DataView(tag.buffer, tag.byteOffset, 4).getUint32(0) / 2 ** 32
+}
+
+/**
+ * The arm of a subject whose bucket is `bucket`, with `holdoutPercent` (0–50) held out: the
+ * lowest buckets. Raising the share within a period would move subjects from messaged to
+ * holdout, which is why changing it starts a new period.
+ */
+export function armOf(bucket: number, holdoutPercent: number): Arm {
+  return bucket < holdoutPercent / 100 ? 'holdout' : 'messaged'
+}
+
+/** The variant (0 to `count − 1`) of a subject whose bucket is `bucket`: equal shares. */
+export function variantOf(bucket: number, count: number): number {
+  if (!Number.isInteger(count) || count < 1) throw new Error(`bad variant count ${count}`)
+  return Math.min(count - 1, Math.floor(bucket * count))
+}
