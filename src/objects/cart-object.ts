@@ -203,9 +203,10 @@ export class CartObject extends CartEvents {
 
   /**
    * The alarm, then the outbox and the report, then the alarm again (the outbox moved its rows).
-   * One alarm: the earliest of the machine's wake time and the outbox's next due row, from the
-   * current state (other events may have run while this one awaited a provider). `OneAlarm`
-   * writes it only when it must fire sooner than the one set.
+   * One alarm: the earliest of the machine's wake time, the outbox's next due row and the time a
+   * waiting report goes (`CartReports.dueAt`), from the current state (other events may have
+   * run while this one awaited a provider). `OneAlarm` writes it only when it must fire sooner
+   * than the one set.
    *
    * Before the flush the alarm guards a send cut off mid-way (a crash): a message must be looked
    * at again within seconds. The report (`cart-reports.ts`) only needs some wake: any alarm
@@ -241,7 +242,7 @@ export class CartObject extends CartEvents {
   }
 
   private schedule(): Promise<void> {
-    const report = this.reports.dueAt(this.state)
+    const report = this.reports.dueAt(this.state, this.clock())
     return this.alarms.keep([this.wake(), this.outbox.earliestDue(this.clock()), report])
   }
 

@@ -76,7 +76,7 @@ const clockAt = (stub: Stub, at: number) =>
   })
 
 describe('the cart report, published from the state', () => {
-  it('a beacon on an existing cart writes one row, its state (the journal entry rides in it), no outbox row, no alarm', async () => {
+  it('a beacon on an existing cart, past the report wait, writes one row, its state (the journal entry rides in it), no outbox row, no alarm', async () => {
     const { send, stub, landed } = await newCart()
     const before = (await stub.snapshot())!.state
     const alarm = await alarmOf(stub)
@@ -180,7 +180,7 @@ describe('the cart report, published from the state', () => {
 })
 
 describe('the alarm, never moved later', () => {
-  it('a beacon pushing the deadline writes no alarm; the early alarm re-arms at it, writing no state', async () => {
+  it('a beacon pushing the deadline, past the report wait, writes no alarm; the early alarm re-arms at it, writing no state', async () => {
     const { send, stub } = await newCart()
     const first = (await stub.snapshot())!.state
     const deadline = first.lastActivityAt + 60_000
@@ -227,6 +227,13 @@ describe("an anonymous cart's item changes, reported together", () => {
     expect(w.alarms).toEqual([due])
     expect(due - first.lastActivityAt).toBeGreaterThanOrEqual(10_000)
     expect(due - first.lastActivityAt).toBeLessThan(15_000)
+    // From its time on it waits no more (the flush sends it): no alarm is asked for the past.
+    const dueAt = (at: number) =>
+      runInDurableObject(stub, (o: CartObject) =>
+        (o as unknown as { reports: CartReports }).reports.dueAt(newest, at),
+      )
+    expect(await dueAt(due - 1)).toBe(due)
+    expect(await dueAt(due)).toBeNull()
     await clockAt(stub, due)
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     await landed(newest.revision)
@@ -251,8 +258,12 @@ describe("an anonymous cart's item changes, reported together", () => {
 
   it('a waiting report survives a restart: the next wake sends it', async () => {
     const { send, stub, landed } = await newCart()
+    const first = (await stub.snapshot())!.state
     await send(quantity(2))
     const { revision } = (await stub.snapshot())!.state
+    // It was waiting, for the alarm brought forward to the wait's end.
+    expect(await knownOf(stub)).toBe(first.revision)
+    expect((await alarmOf(stub))!).toBeLessThan(first.lastActivityAt + 15_000)
     await evictDurableObject(stub)
     expect(await runDurableObjectAlarm(stub)).toBe(true)
     await landed(revision)

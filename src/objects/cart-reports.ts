@@ -1,14 +1,17 @@
 /**
  * The cart's own report to the reporting pipeline (D1). It is a function of the state
  * (`cartReport`), so it is not written as an outbox row: after the commit the flush publishes
- * the current state's report when its revision is above the one known published. Only a failed
- * publish writes a row (the outbox's retry and back-off). D1 keeps the highest revision per cart,
- * so a report published twice is harmless; one never published is not.
+ * the current state's report when its revision is above the one known published, unless it is
+ * an anonymous cart's item change that waits to go with the next (`CartReports.dueAt`: the
+ * alarm sends it). Only a failed publish writes a row (the outbox's retry and back-off). D1
+ * keeps the highest revision per cart, so a report published twice is harmless; one never
+ * published is not.
  *
  * The revision known published is stored beside the state, in the state's own value (`reported`),
  * written only with the event's state write. It lags: it says what was published before that
- * event, so a stored `reported` below the stored revision means a publish may have been lost (a
- * crash between the commit and the publish) and the next wake publishes it.
+ * event, so a stored `reported` below the stored revision means a publish is still owed (one
+ * lost to a crash between the commit and the publish, or one that was waiting) and the next
+ * wake publishes it.
  */
 import type { ReportSink } from '../adapters/reporting/types'
 import { type CartReport, cartReport, reportMayWait } from '../domain/cart/report'
@@ -75,18 +78,19 @@ export class CartReports {
   }
 
   /**
-   * When the owed report that is waiting goes (the alarm to set for it); null when none waits:
-   * nothing is owed, or what is owed must go at once.
+   * When the owed report that waits at `now` goes (the alarm to set for it); null when none
+   * waits: nothing is owed, or what is owed goes at once, by the flush that follows or the one
+   * running (so no alarm is ever asked for a time already past).
    */
-  dueAt(state: CartState | null): number | null {
+  dueAt(state: CartState | null, now: number): number | null {
     if (!this.owed(state) || this.last === null || this.waitMs === 0) return null
-    return reportMayWait(this.last.report, cartReport(state)) ? this.last.at + this.waitMs : null
+    const due = this.last.at + this.waitMs
+    return due > now && reportMayWait(this.last.report, cartReport(state)) ? due : null
   }
 
   /** Whether the owed report waits at `now` (sent by the alarm at `dueAt`). */
   waits(state: CartState, now: number): boolean {
-    const due = this.dueAt(state)
-    return due !== null && now < due
+    return this.dueAt(state, now) !== null
   }
 
   /**

@@ -97,7 +97,7 @@ describe('POST /v1/events', () => {
     ])
   })
 
-  it('sets the alarm to the inactivity deadline; activity moves it on when it fires, not before', async () => {
+  it('sets the alarm to the inactivity deadline; activity past the report wait moves it on when it fires, not before', async () => {
     const store = await createStore()
     const id = cartId()
     await beacon({ store: store.publishableKey, cart: id, type: 'cart', items: ITEMS })
