@@ -23,6 +23,11 @@ describe('GET /r/:token', () => {
     const { store, id, stub } = await abandonedCart()
     const token = await linkFor(store, id)
     const before = await footprint(stub)
+    // The local limiter counts in windows aligned to the wall-clock minute (miniflare's
+    // ratelimit object): start in a fresh one, so that the 400 requests and the checks after
+    // them (a few seconds) are counted in one window, not split by the minute's turn.
+    const left = 60_000 - (Date.now() % 60_000)
+    if (left < 30_000) await new Promise((r) => setTimeout(r, left + 100))
     const statuses: number[] = []
     for (let i = 0; i < 400; i++) {
       const res = await call(`/r/${token}`, {
@@ -47,7 +52,7 @@ describe('GET /r/:token', () => {
     expect((await call(`/r/${other}`, { redirect: 'manual' })).status).toBe(302)
     expect((await call(`/v1/restore/${other}`)).status).toBe(200)
     expect((await rebuilt(other)).status).toBe(200)
-  })
+  }, 60_000)
 
   it("uses the store's restore URL template when it has one", async () => {
     const { store, id } = await abandonedCart({
