@@ -35,7 +35,9 @@ export function finish(
  * clears it.
  */
 export function keepSequence(s: CartState, now: number, policy: CartPolicy) {
-  if (s.abandonedAt === null) {
+  // A held-out cart is tracked like any other and sent nothing: its journal says so
+  // (`experiment.assigned`, arm "holdout"), and no sequence ever starts for it.
+  if (s.abandonedAt === null || s.experiment?.arm === 'holdout') {
     return { state: s.runs.length > 0 ? { ...s, runs: [] } : s, journal: [] as JournalEntry[] }
   }
   if (

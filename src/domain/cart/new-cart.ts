@@ -37,6 +37,7 @@ export function newCart(
     attribution: null,
     supersededBy: null,
     restores: [],
+    experiment: null,
   }
 }
 

@@ -102,6 +102,14 @@ export const AttributionSchema = z.object({
   via: z.enum(['click', 'send']),
 })
 
+/** The cart's side of its store's holdout experiment, decided once, at its first abandonment. */
+export const ExperimentSchema = z.object({
+  arm: z.enum(['holdout', 'messaged']),
+  /** The experiment period the cart was assigned in: reports never mix periods. */
+  period: z.string(),
+  assignedAt: z.number(),
+})
+
 export const CartStateSchema = z.object({
   version: z.literal(STATE_VERSION),
   storeId: z.string(),
@@ -141,6 +149,8 @@ export const CartStateSchema = z.object({
   supersededBy: z.string().nullable().default(null),
   /** One row per restore link rebuilt this episode; reset when a lost cart starts a new one. */
   restores: z.array(RestoreSchema).default([]),
+  /** Its arm of the store's holdout (issue 15); null when none ran at its abandonment. */
+  experiment: ExperimentSchema.nullable().default(null),
 })
 
 /**

@@ -1,9 +1,10 @@
+import { armOf } from '../experiment/assign'
 import type { ContactFacts } from '../sequence/policy'
 import type { CartPolicy } from '../store/settings'
 import { deadlines, wakeAt } from './deadlines'
 import { finish, keepSequence } from './finish'
 import { factsFromCart, nextRunAt, noteClick, processDue } from './runs'
-import type { CartState, JournalEntry, Transition } from './types'
+import type { Assignment, CartState, JournalEntry, Transition } from './types'
 
 /** Distinct restore links one episode records; links are signed per step, so never reached. */
 const MAX_RESTORES = 32
@@ -18,8 +19,9 @@ export function onTimer(
   now: number,
   policy: CartPolicy,
   contact: Partial<ContactFacts> | null = {},
+  assignment: Assignment | null = null,
 ): Transition {
-  const { state: n, journal } = reachDeadlines(s, now, policy)
+  const { state: n, journal } = reachDeadlines(s, now, policy, assignment)
   // Start the sequence if this wake abandoned the cart, then run what is due.
   const started = keepSequence(n, now, policy)
   const due =
@@ -50,8 +52,45 @@ export function stepDueAt(s: CartState, now: number, policy: CartPolicy): boolea
   return at !== null && at <= now
 }
 
+/**
+ * Whether the alarm at `now` abandons a cart that has no arm yet while its store runs a holdout:
+ * then the shell works out the cart's bucket (`Assignment`, an HMAC, so not here) and hands it
+ * to `timer.fired`.
+ */
+export function needsAssignment(s: CartState, now: number, policy: CartPolicy): boolean {
+  if (s.experiment !== null || !policy.holdout || policy.holdout.percent <= 0) return false
+  const { abandon, lost } = deadlines(s, policy)
+  return abandon !== null && abandon <= now && (lost === null || abandon <= lost)
+}
+
+/**
+ * The cart's arm, decided once, at the abandonment that starts its sequence, from the bucket
+ * the shell worked out for the store's running period. Without a bucket for that period (none
+ * runs, or a bug) the cart is in no experiment and is messaged as usual: it is left out of the
+ * figures rather than guessed into an arm.
+ */
+function assign(n: CartState, now: number, policy: CartPolicy, a: Assignment | null) {
+  const h = policy.holdout
+  if (n.experiment !== null || !h || h.percent <= 0 || a?.period !== h.period) return null
+  const experiment = { arm: armOf(a.bucket, h.percent), period: h.period, assignedAt: now }
+  const entry: JournalEntry = {
+    at: now,
+    type: 'experiment.assigned',
+    source: 'timer',
+    arm: experiment.arm,
+    period: h.period,
+    holdoutPercent: h.percent,
+  }
+  return { experiment, entry }
+}
+
 /** The abandonment and the end of the episode, each at most once, if their time has come. */
-function reachDeadlines(s: CartState, now: number, policy: CartPolicy) {
+function reachDeadlines(
+  s: CartState,
+  now: number,
+  policy: CartPolicy,
+  assignment: Assignment | null = null,
+) {
   // Alarms are at-least-once and may fire early or late: recompute what is due from the
   // state, never trust the alarm itself. A late alarm may owe several steps at once.
   const journal: JournalEntry[] = []
@@ -75,6 +114,11 @@ function reachDeadlines(s: CartState, now: number, policy: CartPolicy) {
         inactivitySeconds: policy.inactivitySeconds,
         dueAt: new Date(abandon).toISOString(),
       })
+      const assigned = assign(n, now, policy, assignment)
+      if (assigned) {
+        n = { ...n, experiment: assigned.experiment }
+        journal.push(assigned.entry)
+      }
     } else if (lost !== null && lost <= now) {
       n = { ...n, status: 'lost', lostAt: lost }
       journal.push({ at: lost, type: 'cart.lost', source: 'timer' })

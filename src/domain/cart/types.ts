@@ -24,6 +24,7 @@ export type Contact = z.infer<typeof ContactSchema>
 export type Consent = z.infer<typeof ConsentSchema>
 export type Order = z.infer<typeof OrderSchema>
 export type CartState = z.infer<typeof CartStateSchema>
+export type Experiment = NonNullable<CartState['experiment']>
 export type StepRun = z.infer<typeof StepRunSchema>
 
 /** A beacon from the storefront, already validated and normalised by the route. */
@@ -63,7 +64,12 @@ export type CartEvent =
    * The alarm; `contact` carries what the contact objects know (suppression, opt-in, caps), or
    * null when they were not asked (no step was due): then no step is decided.
    */
-  | { type: 'timer.fired'; contact?: Partial<ContactFacts> | null }
+  | {
+      type: 'timer.fired'
+      contact?: Partial<ContactFacts> | null
+      /** The cart's bucket in the holdout's period, when this wake may abandon it. */
+      assignment?: Assignment | null
+    }
   | { type: 'sequence.superseded'; by: string }
   | {
       type: 'contact.replied'
@@ -99,6 +105,9 @@ export type CartEvent =
       reason: string | null
       coupon?: string | null
     }
+
+/** A cart's bucket in [0, 1) for a holdout period (`domain/experiment/assign.ts`). */
+export type Assignment = { period: string; bucket: number }
 
 /** One line of the cart's timeline. */
 export type JournalEntry = { at: number; type: string; source: JournalSource } & Record<

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { armOf, bucketOf, variantOf } from './assign'
+import { armOf, assignmentFor, bucketOf, subjectOf, variantOf } from './assign'
 
 const KEY = 'test-experiment-key-0123456789abcdef'
 const subjects = Array.from({ length: 10_000 }, (_, i) => `email:shopper-${i}@example.com`)
@@ -62,5 +62,29 @@ describe('armOf and variantOf', () => {
     }
     expect(variantOf(0.999999, 4)).toBe(3)
     expect(() => variantOf(0.5, 0)).toThrow()
+  })
+})
+
+describe('subjectOf and assignmentFor', () => {
+  const h = { percent: 10, period: 'per_1', key: KEY }
+  const ref = { storeId: 'st_1', cartId: 'cart_a' }
+
+  it('follows the person: the email, else the phone, else the cart', () => {
+    expect(
+      subjectOf({ ...ref, contact: { email: 'ada@example.com', phone: '+14155550100' } }),
+    ).toBe('email:ada@example.com')
+    expect(subjectOf({ ...ref, contact: { phone: '+14155550100' } })).toBe('phone:+14155550100')
+    expect(subjectOf({ ...ref, contact: {} })).toBe('cart:cart_a')
+  })
+
+  it('puts two carts of the same person in the same bucket, and anonymous carts apart', async () => {
+    const contact = { email: 'ada@example.com' }
+    const a = await assignmentFor({ ...ref, contact }, h)
+    const b = await assignmentFor({ ...ref, cartId: 'cart_b', contact }, h)
+    expect(b).toEqual(a)
+    expect(a.period).toBe('per_1')
+    const c = await assignmentFor({ ...ref, contact: {} }, h)
+    const d = await assignmentFor({ ...ref, cartId: 'cart_b', contact: {} }, h)
+    expect(c.bucket).not.toBe(d.bucket)
   })
 })

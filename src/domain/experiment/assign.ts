@@ -5,6 +5,8 @@
  * one can tell or steer where a subject lands.
  */
 import { hmacSha256 } from '../../lib/hmac'
+import type { Assignment, CartState } from '../cart/types'
+import type { HoldoutPolicy } from '../store/settings'
 
 /** Which side of a holdout a cart is on. */
 export type Arm = 'holdout' | 'messaged'
@@ -35,4 +37,23 @@ export function armOf(bucket: number, holdoutPercent: number): Arm {
 export function variantOf(bucket: number, count: number): number {
   if (!Number.isInteger(count) || count < 1) throw new Error(`bad variant count ${count}`)
   return Math.min(count - 1, Math.floor(bucket * count))
+}
+
+/**
+ * Who a cart's arm follows: its contact (the email, else the phone, both stored normalised), so
+ * that the same person is in the same arm on every cart of a period; the cart itself when it
+ * has none.
+ */
+export function subjectOf(s: Pick<CartState, 'cartId' | 'contact'>): string {
+  if (s.contact.email) return `email:${s.contact.email}`
+  if (s.contact.phone) return `phone:${s.contact.phone}`
+  return `cart:${s.cartId}`
+}
+
+/** The cart's bucket in the running holdout's period, under the period's own key. */
+export async function assignmentFor(
+  s: Pick<CartState, 'storeId' | 'cartId' | 'contact'>,
+  h: HoldoutPolicy,
+): Promise<Assignment> {
+  return { period: h.period, bucket: await bucketOf(h.key, h.period, s.storeId, subjectOf(s)) }
 }

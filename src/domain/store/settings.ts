@@ -153,7 +153,15 @@ export type CartPolicy = Pick<
   baseUrl: string
   /** Where texts come from: the store's Messaging Service or number. */
   smsFrom: { messagingServiceSid: string } | { number: string } | null
+  /**
+   * The store's running holdout (issue 15): the share held out, the period, and the period's
+   * assignment key (never shown). Absent or null: no experiment.
+   */
+  holdout?: HoldoutPolicy | null
 }
+
+/** A running holdout as a cart sees it. */
+export type HoldoutPolicy = { percent: number; period: string; key: string }
 
 /** What a contact object needs to answer and text for the store (a copy it keeps). */
 export type ContactPolicy = {
