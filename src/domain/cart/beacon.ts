@@ -75,7 +75,8 @@ export function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolic
 
   n = { ...n, status: statusAfterActivity(s, n, emptied) }
   if (s.status === 'lost' && n.status === 'active') {
-    // A lost cart that comes back starts a new episode: its next abandonment counts afresh.
+    // A lost cart that comes back starts a new episode: its next abandonment counts afresh,
+    // and is assigned afresh in whatever holdout period runs then (the same bucket within one).
     n = {
       ...n,
       abandonedAt: null,
@@ -83,6 +84,7 @@ export function onBeacon(s: CartState, b: Beacon, now: number, policy: CartPolic
       restoredAt: null,
       lostAt: null,
       restores: [],
+      experiment: null,
     }
   }
   if (n.status !== s.status) {

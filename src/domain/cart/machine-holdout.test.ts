@@ -1,7 +1,7 @@
 // The cart machine's side of a store's holdout (issue 15): the arm decided once at abandonment,
 // a held-out cart tracked like any other and sent nothing, its journal saying why.
 import { describe, expect, it } from 'vitest'
-import { cart, click, paid, S, T0 } from '#test/domain/machine'
+import { beacon, cart, click, ITEM, paid, S, T0 } from '#test/domain/machine'
 import { email, policy as storePolicy } from '#test/domain/steps'
 import { next } from './machine'
 import { needsAssignment } from './timer'
@@ -54,6 +54,33 @@ describe('next: holdout', () => {
     const ordered = next(again, paid({ placedAt: at + 300 * S }), at + 300 * S, policy).state
     expect(ordered.status).toBe('recovered')
     expect(ordered.experiment?.arm).toBe('holdout')
+  })
+
+  it('never puts a cart abandoned before the holdout into it: a re-abandonment keeps no arm', () => {
+    const before = storePolicy([email('email-1h', 60)])
+    const first = next(cart(), fired(null), at, before).state
+    expect(first.runs.map((r) => r.id)).toEqual(['email-1h'])
+    const restored = next(first, click, at + 10 * S, policy).state
+    // The holdout has started meanwhile; the cart is abandoned again with a bucket under it.
+    expect(needsAssignment(restored, at + 200 * S, policy)).toBe(false)
+    const again = next(restored, fired(0.01), at + 200 * S, policy).state
+    expect(again.status).toBe('abandoned')
+    expect(again.experiment).toBeNull()
+    expect(again.runs.map((r) => r.id)).toEqual(['email-1h'])
+  })
+
+  it('assigns a lost cart that comes back afresh, in the period running then', () => {
+    const held = next(cart(), fired(0.05), at, policy).state
+    const lost = next(held, fired(null), T0 + 60 * S + 7 * 24 * 3600 * S + S, policy).state
+    expect(lost.status).toBe('lost')
+    const back = next(lost, beacon({ items: [ITEM] }), lost.lostAt! + 3600 * S, policy).state
+    expect(back).toMatchObject({ status: 'active', abandonedAt: null, experiment: null })
+    const later = { ...policy, holdout: { ...holdout, period: 'per_2' } }
+    const t = back.lastActivityAt + 61 * S
+    expect(needsAssignment(back, t, later)).toBe(true)
+    const again = next(back, fired(0.5, 'per_2'), t, later).state
+    expect(again.experiment).toEqual({ arm: 'messaged', period: 'per_2', assignedAt: t })
+    expect(again.runs.map((r) => r.id)).toEqual(['email-1h'])
   })
 
   it('leaves a cart out of the experiment without a bucket for the running period', () => {

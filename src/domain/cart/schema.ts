@@ -102,7 +102,10 @@ export const AttributionSchema = z.object({
   via: z.enum(['click', 'send']),
 })
 
-/** The cart's side of its store's holdout experiment, decided once, at its first abandonment. */
+/**
+ * The cart's side of its store's holdout experiment, decided once per episode, at the episode's
+ * first abandonment (a lost cart that comes back starts a new one).
+ */
 export const ExperimentSchema = z.object({
   arm: z.enum(['holdout', 'messaged']),
   /** The experiment period the cart was assigned in: reports never mix periods. */

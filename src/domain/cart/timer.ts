@@ -58,20 +58,24 @@ export function stepDueAt(s: CartState, now: number, policy: CartPolicy): boolea
  * to `timer.fired`.
  */
 export function needsAssignment(s: CartState, now: number, policy: CartPolicy): boolean {
-  if (s.experiment !== null || !policy.holdout || policy.holdout.percent <= 0) return false
+  if (s.abandonedAt !== null || s.experiment !== null) return false
+  if (!policy.holdout || policy.holdout.percent <= 0) return false
   const { abandon, lost } = deadlines(s, policy)
   return abandon !== null && abandon <= now && (lost === null || abandon <= lost)
 }
 
 /**
- * The cart's arm, decided once, at the abandonment that starts its sequence, from the bucket
- * the shell worked out for the store's running period. Without a bucket for that period (none
- * runs, or a bug) the cart is in no experiment and is messaged as usual: it is left out of the
- * figures rather than guessed into an arm.
+ * The cart's arm, decided once, at the first abandonment of its episode (the one that starts
+ * its sequence), from the bucket the shell worked out for the store's running period. A cart
+ * abandoned again (restored, then left) keeps what it had, arm or none: one that was messaged
+ * before a holdout started must never be counted as held out. Without a bucket for that period
+ * (none runs, or a bug) the cart is in no experiment and is messaged as usual: it is left out
+ * of the figures rather than guessed into an arm.
  */
-function assign(n: CartState, now: number, policy: CartPolicy, a: Assignment | null) {
+function assign(before: CartState, now: number, policy: CartPolicy, a: Assignment | null) {
   const h = policy.holdout
-  if (n.experiment !== null || !h || h.percent <= 0 || a?.period !== h.period) return null
+  if (before.abandonedAt !== null || before.experiment !== null) return null
+  if (!h || h.percent <= 0 || a?.period !== h.period) return null
   const experiment = { arm: armOf(a.bucket, h.percent), period: h.period, assignedAt: now }
   const entry: JournalEntry = {
     at: now,
@@ -100,6 +104,7 @@ function reachDeadlines(
     if (abandon !== null && abandon <= now && (lost === null || abandon <= lost)) {
       // A restored cart left again keeps its first abandonment: attribution counts from it.
       // `abandonedAt` is when this alarm noticed (now), the deadline stays beside it.
+      const before = n
       n = {
         ...n,
         status: 'abandoned',
@@ -114,7 +119,7 @@ function reachDeadlines(
         inactivitySeconds: policy.inactivitySeconds,
         dueAt: new Date(abandon).toISOString(),
       })
-      const assigned = assign(n, now, policy, assignment)
+      const assigned = assign(before, now, policy, assignment)
       if (assigned) {
         n = { ...n, experiment: assigned.experiment }
         journal.push(assigned.entry)

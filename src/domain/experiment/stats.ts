@@ -32,7 +32,8 @@ export type ArmCounts = {
  * @example wilson(81, 263) // { estimate: 0.308, low: 0.2553, high: 0.3662 }
  */
 export function wilson(x: number, n: number, z = Z_95): Interval | null {
-  if (n <= 0) return null
+  // Counts out of step (a rollup behind another) give no interval rather than NaN.
+  if (!Number.isInteger(x) || !Number.isInteger(n) || n <= 0 || x < 0 || x > n) return null
   const p = x / n
   const z2 = z * z
   const denom = 1 + z2 / n
@@ -67,13 +68,22 @@ export function newcombe(
   }
 }
 
-/** An arm's mean revenue per cart and its sample variance; null below two carts. */
+/**
+ * Recovered carts an arm needs before its revenue's spread is taken as known: with fewer, one
+ * order more or less moves the mean by more than the interval would say (and with none, the
+ * arm's variance is 0, which would claim a certainty the data does not have).
+ */
+export const MIN_RECOVERED_FOR_REVENUE = 10
+
+/** An arm's mean revenue per cart and its sample variance; null with too little data. */
 function meanAndVariance(arm: ArmCounts): { mean: number; variance: number } | null {
-  if (arm.carts < 2) return null
+  if (arm.carts < 2 || arm.recovered < MIN_RECOVERED_FOR_REVENUE) return null
   const mean = arm.revenue / arm.carts
-  // Sums of squares of money in minor units stay exact far beyond any store's volume in a
-  // double; the max() guards the last bits of rounding on a constant arm.
+  // Doubles: a sum of squares of minor units passes 2^53 (exact integers) at about 9,000 orders
+  // of $10,000, past which it rounds, harmlessly at this precision (its rollup must not be a
+  // SQLite INTEGER sum, which throws on overflow). The max() guards rounding on a constant arm.
   const variance = Math.max(0, (arm.revenueSquares - arm.revenue * mean) / (arm.carts - 1))
+  if (!Number.isFinite(variance) || variance === 0) return null
   return { mean, variance }
 }
 
@@ -82,7 +92,8 @@ function meanAndVariance(arm: ArmCounts): { mean: number; variance: number } | n
  * interval of unpooled variances (Welch's standard error with a normal quantile, the delta
  * method for a difference of two means). Revenue per cart is mostly zeros and a long tail, so
  * the interval is only as good as the central limit theorem at the arms' sizes: see
- * docs/design/incrementality.md. Null while either arm has fewer than two carts.
+ * docs/design/incrementality.md. Null while either arm has too little data: fewer than
+ * `MIN_RECOVERED_FOR_REVENUE` recovered carts, or no spread at all.
  */
 export function meanDifference(a: ArmCounts, b: ArmCounts, z = Z_95): Interval | null {
   const ma = meanAndVariance(a)
@@ -98,8 +109,9 @@ export function meanDifference(a: ArmCounts, b: ArmCounts, z = Z_95): Interval |
  * `baseline` (the holdout's rate) to `baseline + lift`, with a two-sided test at the level `z`
  * gives and power `zPower`, when `holdoutShare` of carts are held out. The normal
  * approximation without continuity correction (Fleiss), with the null's pooled variance; at an
- * even split it is R's `power.prop.test`. Null when no such test can exist (a lift of 0 or
- * beyond 1, a share of 0 or 1).
+ * even split it is R's `power.prop.test`. Null when no such test can exist (a rate that is not
+ * one, such as an empty holdout's; a lift of 0 or past 0–1; a share of 0 or 1) or the answer
+ * is not a number of carts.
  *
  * @example cartsNeeded({ baseline: 0.5, lift: 0.25, holdoutShare: 0.5, zPower: 1.2816 }) // ≈ 153.4
  */
@@ -112,12 +124,15 @@ export function cartsNeeded(input: {
 }): number | null {
   const { baseline: p0, lift, holdoutShare: h, z = Z_95, zPower = Z_POWER_80 } = input
   const p1 = p0 + lift
-  if (lift === 0 || p0 < 0 || p1 > 1 || p1 < 0 || h <= 0 || h >= 1) return null
+  const rate = (p: number) => Number.isFinite(p) && p >= 0 && p <= 1
+  // An empty holdout's rate (0/0) is NaN: no answer, rather than NaN on a dashboard.
+  if (!rate(p0) || !rate(p1) || lift === 0 || !(h > 0 && h < 1)) return null
   // Per messaged cart there are k held-out ones.
   const k = h / (1 - h)
   const pBar = (p1 + k * p0) / (1 + k)
   const underNull = z * Math.sqrt(pBar * (1 - pBar) * (1 + 1 / k))
   const underLift = zPower * Math.sqrt(p1 * (1 - p1) + (p0 * (1 - p0)) / k)
   const messaged = (underNull + underLift) ** 2 / lift ** 2
-  return messaged * (1 + k)
+  const total = messaged * (1 + k)
+  return Number.isFinite(total) ? total : null
 }
