@@ -38,6 +38,8 @@ function report(o: Partial<CartReport> = {}): CartReport {
     stepId: null,
     stepsDone: 0,
     stepsTotal: 0,
+    experimentArm: null,
+    experimentPeriod: null,
     order: null,
     ...o,
   }
@@ -219,5 +221,23 @@ describe('writeCartReports', () => {
     expect(await row('st_projection', id)).toBeNull()
     await writeCartReports(env.DB, [report({ cartId: id, revision: 4, total: 4444 })])
     expect(await row('st_projection', id)).toMatchObject({ revision: 4, total: 4444 })
+  })
+})
+
+describe('the holdout arm in D1 (issue 15)', () => {
+  it("writes the cart's arm and period with its report, and a newer report's over an older one", async () => {
+    const cartId = 'cart_projection_arm_0001'
+    const row = () =>
+      env.DB.prepare('SELECT experiment_arm, experiment_period FROM carts WHERE cart_id = ?')
+        .bind(cartId)
+        .first()
+    await writeCartReports(env.DB, [report({ cartId, revision: 1 })])
+    expect(await row()).toEqual({ experiment_arm: null, experiment_period: null })
+    const held = { experimentArm: 'holdout' as const, experimentPeriod: 'per_1' }
+    await writeCartReports(env.DB, [report({ cartId, revision: 2, status: 'abandoned', ...held })])
+    expect(await row()).toEqual({ experiment_arm: 'holdout', experiment_period: 'per_1' })
+    // A late, older report changes nothing.
+    await writeCartReports(env.DB, [report({ cartId, revision: 1 })])
+    expect(await row()).toEqual({ experiment_arm: 'holdout', experiment_period: 'per_1' })
   })
 })

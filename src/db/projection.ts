@@ -13,9 +13,9 @@ const UPSERT_CART = `INSERT INTO carts (store_id, cart_id, revision, status, cur
   item_count, email, phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at,
   recovered_at, converted_at, lost_at, order_id, recovered_revenue, revenue_currency,
   recovered_step, recovered_channel, channels, clicked_at, step_id, steps_done, steps_total,
-  abandon_due_at)
+  abandon_due_at, experiment_arm, experiment_period)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-  ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28
+  ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30
 WHERE ${NOT_ERASED}
 ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   status = excluded.status, currency = excluded.currency, total = excluded.total,
@@ -28,7 +28,8 @@ ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   recovered_step = excluded.recovered_step, recovered_channel = excluded.recovered_channel,
   channels = excluded.channels, clicked_at = excluded.clicked_at, step_id = excluded.step_id,
   steps_done = excluded.steps_done, steps_total = excluded.steps_total,
-  abandon_due_at = excluded.abandon_due_at
+  abandon_due_at = excluded.abandon_due_at, experiment_arm = excluded.experiment_arm,
+  experiment_period = excluded.experiment_period
 WHERE excluded.revision > carts.revision`
 
 const UPSERT_ORDER = `INSERT INTO orders (store_id, cart_id, revision, order_id, status, paid,
@@ -107,6 +108,8 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
           r.stepsDone,
           r.stepsTotal,
           r.abandonDueAt,
+          r.experimentArm,
+          r.experimentPeriod,
         ),
     )
     if (r.order) {

@@ -55,6 +55,8 @@ function randomReport(r: () => number, storeId: string, cartId: string, revision
     stepId: null,
     stepsDone: 0,
     stepsTotal: 0,
+    experimentArm: null,
+    experimentPeriod: null,
     order: null,
   } satisfies CartReport
 }

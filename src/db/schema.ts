@@ -61,6 +61,9 @@ export const carts = sqliteTable(
     stepId: text('step_id'),
     stepsDone: integer('steps_done').notNull().default(0),
     stepsTotal: integer('steps_total').notNull().default(0),
+    /** The cart's holdout arm ("holdout" | "messaged") and period; null: in no experiment. */
+    experimentArm: text('experiment_arm'),
+    experimentPeriod: text('experiment_period'),
   },
   (t) => [
     primaryKey({ columns: [t.storeId, t.cartId] }),

@@ -74,6 +74,14 @@ export function detailOf(
     order: s.order ? orderOf(s.order) : null,
     convertedAt: isoOrUndefined(s.convertedAt),
     lostAt: isoOrUndefined(s.lostAt),
+    // Its side of the store's holdout (issue 15), decided at abandonment; null in none.
+    experiment: s.experiment
+      ? {
+          arm: s.experiment.arm,
+          period: s.experiment.period,
+          assignedAt: iso(s.experiment.assignedAt),
+        }
+      : null,
   }
 }
 

@@ -62,7 +62,7 @@ describe('reportMayWait', () => {
     expect(reportMayWait(published, cartReport(withItems(anonymous, 3, T0 + 2000)))).toBe(true)
   })
 
-  it('reports at once whatever else changed: a status, a contact, a click, a currency', () => {
+  it('reports at once whatever else changed: a status, a contact, a click, a currency, an arm', () => {
     const next = withItems(anonymous, 3, T0 + 2000)
     const changed: CartState[] = [
       { ...next, status: 'abandoned', abandonedAt: T0 + 2000, abandonDueAt: T0 + 2000 },
@@ -70,6 +70,7 @@ describe('reportMayWait', () => {
       { ...next, contact: { phone: '+14155550100' } },
       { ...next, runs: [run('email-1h', { status: 'sent', clickedAt: T0 + 1500 })] },
       { ...next, currency: 'EUR' },
+      { ...next, experiment: { arm: 'messaged', period: 'per_1', assignedAt: T0 + 2000 } },
     ]
     for (const s of changed) expect(reportMayWait(published, cartReport(s))).toBe(false)
   })

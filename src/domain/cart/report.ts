@@ -42,6 +42,9 @@ export type CartReport = {
   stepId: string | null
   stepsDone: number
   stepsTotal: number
+  /** The cart's holdout arm and period (issue 15); null in no experiment. */
+  experimentArm: 'holdout' | 'messaged' | null
+  experimentPeriod: string | null
   order: Pick<
     Order,
     'id' | 'status' | 'paid' | 'total' | 'refunded' | 'currency' | 'source' | 'placedAt'
@@ -75,6 +78,8 @@ export function cartReport(s: CartState): CartReport {
     recoveredStep: s.recoveredAt !== null ? (s.attribution?.step ?? null) : null,
     recoveredChannel: s.recoveredAt !== null ? (s.attribution?.channel ?? null) : null,
     ...progressOf(s),
+    experimentArm: s.experiment?.arm ?? null,
+    experimentPeriod: s.experiment?.period ?? null,
     order: s.order
       ? {
           id: s.order.id,

@@ -1,4 +1,5 @@
 // Carts over the JSON API: lists, filters, CSV, detail, and the actions on one cart.
+import { evictDurableObject, runInDurableObject } from 'cloudflare:test'
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { abandon, cartId, contactCart, ITEMS } from '#test/carts'
@@ -130,6 +131,7 @@ describe('carts', () => {
       consent: [],
       messages: [],
       order: null,
+      experiment: null,
     })
     expect(detail.journal.map((j) => j.type)).toEqual([
       'cart.created',
@@ -141,6 +143,27 @@ describe('carts', () => {
     expect(url.pathname.startsWith('/r/')).toBe(true)
     const claims = await verifyRestoreToken(SECRET, url.pathname.slice(3), Date.now())
     expect(claims).toMatchObject({ ok: true, storeId: store.id, cartId: id })
+  })
+
+  it("says the cart's holdout arm and period in its detail (issue 15)", async () => {
+    const store = await createStore()
+    const { id, stub } = await contactCart(store, { email: 'ada@example.com' })
+    const at = Date.UTC(2026, 11, 5, 12)
+    // The arm as the cart's machine records it at abandonment (machine-holdout.test.ts).
+    await runInDurableObject(stub, (_o, s) => {
+      const state = s.storage.kv.get<Record<string, unknown>>('state')!
+      s.storage.kv.put('state', {
+        ...state,
+        experiment: { arm: 'holdout', period: 'per_1', assignedAt: at },
+      })
+    })
+    await evictDurableObject(stub)
+    const detail = (await (await api(`/carts/${store.id}/${id}`)).json()) as Record<string, unknown>
+    expect(detail.experiment).toEqual({
+      arm: 'holdout',
+      period: 'per_1',
+      assignedAt: '2026-12-05T12:00:00.000Z',
+    })
   })
 
   it('lists carts of every store when no store is named', async () => {
