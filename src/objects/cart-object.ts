@@ -4,7 +4,9 @@ import { getConfig } from '../config'
 import { contactLinks } from '../domain/cart/contact-link'
 import { next, stepDueAt, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
+import { needsAssignment } from '../domain/cart/timer'
 import type { Beacon, CartEvent, CartState, JournalEntry, OrderReport } from '../domain/cart/types'
+import { assignmentFor } from '../domain/experiment/assign'
 import type { CartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { CartDelivery } from './cart-delivery'
@@ -151,7 +153,15 @@ export class CartObject extends CartEvents {
     const contact = stepDueAt(this.state, this.clock(), policy)
       ? await contactFacts(this.env, this.state, policy, () => this.state)
       : null
-    if (this.state) await this.apply(this.state, { type: 'timer.fired', contact }, policy)
+    if (!this.state) return
+    // A wake that abandons the cart while its store runs a holdout brings the cart's bucket.
+    const assignment =
+      policy.holdout && needsAssignment(this.state, this.clock(), policy)
+        ? await assignmentFor(this.state, policy.holdout, getConfig(this.env).SIGNING_SECRET)
+        : null
+    if (this.state) {
+      await this.apply(this.state, { type: 'timer.fired', contact, assignment }, policy)
+    }
   }
 
   protected async apply(

@@ -7,7 +7,7 @@ import { next } from './machine'
 import { needsAssignment } from './timer'
 import type { CartEvent } from './types'
 
-const holdout = { percent: 20, period: 'per_1', key: 'k' }
+const holdout = { percent: 20, period: 'per_1' }
 const policy = storePolicy([email('email-1h', 60)], { holdout })
 const at = T0 + 61 * S
 const fired = (bucket: number | null, period = 'per_1'): CartEvent => ({

@@ -66,7 +66,7 @@ describe('armOf and variantOf', () => {
 })
 
 describe('subjectOf and assignmentFor', () => {
-  const h = { percent: 10, period: 'per_1', key: KEY }
+  const h = { percent: 10, period: 'per_1' }
   const ref = { storeId: 'st_1', cartId: 'cart_a' }
 
   it('follows the person: the email, else the phone, else the cart', () => {
@@ -79,12 +79,12 @@ describe('subjectOf and assignmentFor', () => {
 
   it('puts two carts of the same person in the same bucket, and anonymous carts apart', async () => {
     const contact = { email: 'ada@example.com' }
-    const a = await assignmentFor({ ...ref, contact }, h)
-    const b = await assignmentFor({ ...ref, cartId: 'cart_b', contact }, h)
+    const a = await assignmentFor({ ...ref, contact }, h, KEY)
+    const b = await assignmentFor({ ...ref, cartId: 'cart_b', contact }, h, KEY)
     expect(b).toEqual(a)
     expect(a.period).toBe('per_1')
-    const c = await assignmentFor({ ...ref, contact: {} }, h)
-    const d = await assignmentFor({ ...ref, cartId: 'cart_b', contact: {} }, h)
+    const c = await assignmentFor({ ...ref, contact: {} }, h, KEY)
+    const d = await assignmentFor({ ...ref, cartId: 'cart_b', contact: {} }, h, KEY)
     expect(c.bucket).not.toBe(d.bucket)
   })
 })

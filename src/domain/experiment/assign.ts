@@ -6,7 +6,7 @@
  */
 import { hmacSha256 } from '../../lib/hmac'
 import type { Assignment, CartState } from '../cart/types'
-import type { HoldoutPolicy } from '../store/settings'
+import type { HoldoutPolicy } from '../store/holdout'
 
 /** Which side of a holdout a cart is on. */
 export type Arm = 'holdout' | 'messaged'
@@ -50,10 +50,18 @@ export function subjectOf(s: Pick<CartState, 'cartId' | 'contact'>): string {
   return `cart:${s.cartId}`
 }
 
-/** The cart's bucket in the running holdout's period, under the period's own key. */
+/**
+ * The cart's bucket in the running holdout's period, under `key` (the deployment's signing
+ * secret: shoppers cannot tell or steer their arm; the period in the hash makes each period a
+ * new draw).
+ */
 export async function assignmentFor(
   s: Pick<CartState, 'storeId' | 'cartId' | 'contact'>,
   h: HoldoutPolicy,
+  key: string,
 ): Promise<Assignment> {
-  return { period: h.period, bucket: await bucketOf(h.key, h.period, s.storeId, subjectOf(s)) }
+  return {
+    period: h.period,
+    bucket: await bucketOf(key, 'holdout', h.period, s.storeId, subjectOf(s)),
+  }
 }

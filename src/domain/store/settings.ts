@@ -3,6 +3,7 @@ import { intIn } from '../../lib/schemas'
 import { STORE_QUIET_BOUNDS } from '../sequence/quiet-hours'
 import { DEFAULT_SEQUENCE, SenderSchema, SequenceSchema } from '../sequence/steps'
 import { AssistantSchema, KnowledgeBaseSchema } from './assistant'
+import { type HoldoutPolicy, HoldoutSchema, holdoutPolicy, NO_HOLDOUT } from './holdout'
 import { StorefrontSchema } from './storefront'
 
 const DAY = 86_400
@@ -59,6 +60,8 @@ const fields = {
     .strict(),
   /** The storefront script: consent checkbox, exit-intent popup, Global Privacy Control. */
   storefront: StorefrontSchema,
+  /** The share of abandoned carts held out of messages, and its period (issue 15). */
+  holdout: HoldoutSchema,
   /** What replies to shoppers' texts may say about the store. */
   knowledgeBase: KnowledgeBaseSchema,
   /** Replies to shoppers' texts: on or off, the model, the incentive it may offer, handoff. */
@@ -98,6 +101,7 @@ export const SettingsSchema = z
     storefront: fields.storefront.prefault({}),
     knowledgeBase: fields.knowledgeBase.prefault({}),
     ai: fields.ai.prefault({}),
+    holdout: fields.holdout.default(NO_HOLDOUT),
   })
   .strict()
 
@@ -153,15 +157,9 @@ export type CartPolicy = Pick<
   baseUrl: string
   /** Where texts come from: the store's Messaging Service or number. */
   smsFrom: { messagingServiceSid: string } | { number: string } | null
-  /**
-   * The store's running holdout (issue 15): the share held out, the period, and the period's
-   * assignment key (never shown). Absent or null: no experiment.
-   */
+  /** The store's running holdout (issue 15): the share held out and the period. Null: none. */
   holdout?: HoldoutPolicy | null
 }
-
-/** A running holdout as a cart sees it. */
-export type HoldoutPolicy = { percent: number; period: string; key: string }
 
 /** What a contact object needs to answer and text for the store (a copy it keeps). */
 export type ContactPolicy = {
@@ -240,5 +238,6 @@ export function cartPolicy(
     attribution: s.attribution,
     smsDoubleOptIn: s.sms.doubleOptIn,
     smsFrom: smsFromOf(s.sms),
+    holdout: holdoutPolicy(s.holdout),
   }
 }

@@ -13,8 +13,10 @@ import {
 import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
-import { mergeSettings, SettingsSchema } from '../../domain/store/settings'
+import { holdoutPatchProblem, periodFor } from '../../domain/store/holdout'
+import { mergeSettings, type Settings, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
+import { newId } from '../../lib/ids'
 import { currencyCode, httpUrl } from '../../lib/schemas'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
@@ -77,13 +79,21 @@ stores.get('/', async (c) => {
   return c.json({ stores: visible.map((s) => storeForScope(c, s)) })
 })
 
+/** Parses merged settings, the holdout's period started by the server (never by the patch). */
+function settingsAfter(
+  before: Settings,
+  patch: Record<string, unknown> | undefined,
+  now: number,
+): Settings {
+  const problem = holdoutPatchProblem(patch)
+  if (problem) throw new AppError('BAD_REQUEST', `Invalid settings: ${problem}`)
+  const after = parseOrThrow(SettingsSchema, mergeSettings(before, patch ?? {}), 'settings')
+  return { ...after, holdout: periodFor(before.holdout, after.holdout, now, newId('per')) }
+}
+
 stores.post('/', allStores, jsonOnly, zValidator('json', CreateStore, invalid), async (c) => {
   const { settings: patch, ...fields } = c.req.valid('json')
-  const settings = parseOrThrow(
-    SettingsSchema,
-    mergeSettings(SettingsSchema.parse({}), patch ?? {}),
-    'settings',
-  )
+  const settings = settingsAfter(SettingsSchema.parse({}), patch, Date.now())
   if (patch?.sequence) assertSequenceFits(c, fields.name, settings.sequence)
   const store = await createStore(c.env.DB, { ...fields, settings })
   return c.json({ ...store, woocommerceApiStatus: 'not_set' }, 201)
@@ -155,9 +165,7 @@ stores.patch('/:storeId', jsonOnly, zValidator('json', PatchStore, invalid), asy
   const body = c.req.valid('json')
   const current = await visibleStore(c, c.req.param('storeId'))
   const { settings: patch, allowedOrigins, woocommerceApi, ...fields } = body
-  const settings = patch
-    ? parseOrThrow(SettingsSchema, mergeSettings(current.settings, patch), 'settings')
-    : null
+  const settings = patch ? settingsAfter(current.settings, patch, Date.now()) : null
   // A new name or new texts: every text must still fit two segments.
   if (settings || fields.name) {
     assertSequenceFits(c, fields.name ?? current.name, (settings ?? current.settings).sequence)

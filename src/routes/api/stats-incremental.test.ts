@@ -1,0 +1,113 @@
+// `GET /api/v1/stats`' `incremental` (issue 15): a store's holdout period, arm by arm, from the
+// reporting rows the carts' reports write.
+import { env } from 'cloudflare:workers'
+import { describe, expect, it } from 'vitest'
+import { api, createStore, errorOf } from '#test/helpers'
+import { writeCartReports } from '../../db/projection'
+import type { Store } from '../../db/stores'
+import type { CartReport } from '../../domain/cart/report'
+import { incrementalOf } from '../../domain/experiment/incremental'
+
+const HOUR = 3_600_000
+
+/** An abandoned cart's report in `arm`, recovered for `revenue` when given. */
+function report(store: Store, i: number, arm: string, period: string, revenue?: number) {
+  const at = Date.now() - 2 * HOUR
+  return {
+    kind: 'cart',
+    storeId: store.id,
+    cartId: `cart_incremental_${store.id.slice(-6)}_${i}`,
+    revision: 5,
+    status: revenue === undefined ? 'abandoned' : 'recovered',
+    currency: 'USD',
+    total: 5000,
+    itemCount: 1,
+    email: null,
+    phone: null,
+    createdAt: at - HOUR,
+    updatedAt: at,
+    lastActivityAt: at - HOUR,
+    abandonedAt: at,
+    abandonDueAt: at,
+    restoredAt: null,
+    recoveredAt: revenue === undefined ? null : at + 1000,
+    convertedAt: null,
+    lostAt: null,
+    recoveredRevenue: revenue ?? 0,
+    revenueCurrency: revenue === undefined ? null : 'USD',
+    recoveredStep: null,
+    recoveredChannel: null,
+    channels: 0,
+    clickedAt: null,
+    stepId: null,
+    stepsDone: 0,
+    stepsTotal: 0,
+    experimentArm: arm as 'holdout' | 'messaged',
+    experimentPeriod: period,
+    order: null,
+  } satisfies CartReport
+}
+
+const range = () =>
+  `from=${new Date(Date.now() - 24 * HOUR).toISOString()}&to=${new Date(Date.now() + 60_000).toISOString()}`
+
+describe('stats: incremental', () => {
+  it("gives the running period's arms, lift and revenue, as incrementalOf computes them", async () => {
+    const store = await createStore({ settings: { holdout: { percent: 20 } } })
+    const period = store.settings.holdout.period!
+    const reports: CartReport[] = []
+    // Held out: 40 carts, 4 recovered for $50. Messaged: 160 carts, 32 recovered for $50, and
+    // one in another currency's revenue and one of another period, both left out of the sums.
+    for (let i = 0; i < 40; i++)
+      reports.push(report(store, i, 'holdout', period, i < 4 ? 5000 : undefined))
+    for (let i = 40; i < 200; i++)
+      reports.push(report(store, i, 'messaged', period, i < 72 ? 5000 : undefined))
+    reports.push({ ...report(store, 200, 'messaged', period, 9000), revenueCurrency: 'EUR' })
+    reports.push(report(store, 201, 'messaged', 'per_older', 5000))
+    await writeCartReports(env.DB, reports)
+    const res = await api(`/stats?store=${store.id}&${range()}`)
+    expect(res.status).toBe(200)
+    const { incremental } = (await res.json()) as { incremental: Record<string, unknown> }
+    const messaged = {
+      carts: 161,
+      recovered: 33,
+      revenue: 32 * 5000,
+      revenueSquares: 32 * 5000 ** 2,
+    }
+    const holdout = { carts: 40, recovered: 4, revenue: 4 * 5000, revenueSquares: 4 * 5000 ** 2 }
+    expect(incremental).toEqual(incrementalOf({ period, holdout, messaged, currency: 'USD' }))
+    expect(incremental).toMatchObject({
+      period,
+      holdout: { carts: 40, recovered: 4, revenue: 20_000 },
+      messaged: { carts: 161, recovered: 33, revenue: 160_000 },
+      // Too few recoveries in the holdout for a revenue interval yet.
+      revenue: { low: null, high: null, currency: 'USD' },
+    })
+    // Asked for the older period: its one cart, nothing to compare it with.
+    const older = await api(`/stats?store=${store.id}&period=per_older&${range()}`)
+    const o = ((await older.json()) as { incremental: Record<string, unknown> }).incremental
+    expect(o).toMatchObject({
+      period: 'per_older',
+      holdout: { carts: 0 },
+      messaged: { carts: 1 },
+      lift: { estimate: null, low: null, high: null },
+    })
+  })
+
+  it('is null without a holdout, or across every store', async () => {
+    const store = await createStore()
+    const one = await api(`/stats?store=${store.id}`)
+    expect(((await one.json()) as { incremental: unknown }).incremental).toBeNull()
+    const all = await api('/stats')
+    expect(((await all.json()) as { incremental: unknown }).incremental).toBeNull()
+  })
+
+  it('refuses a malformed period, or a period without a store', async () => {
+    const store = await createStore()
+    for (const path of [`/stats?store=${store.id}&period=bogus`, '/stats?period=per_abc']) {
+      const res = await api(path)
+      expect(res.status).toBe(400)
+      expect((await errorOf(res)).code).toBe('BAD_REQUEST')
+    }
+  })
+})
