@@ -240,4 +240,29 @@ describe('the holdout arm in D1 (issue 15)', () => {
     await writeCartReports(env.DB, [report({ cartId, revision: 1 })])
     expect(await row()).toEqual({ experiment_arm: 'holdout', experiment_period: 'per_1' })
   })
+
+  it('writes a report queued by an older build, without the newer fields, as nulls', async () => {
+    const cartId = 'cart_projection_arm_0002'
+    const {
+      experimentArm: _a,
+      experimentPeriod: _p,
+      abandonDueAt: _d,
+      ...older
+    } = report({
+      cartId,
+      revision: 1,
+    })
+    expect(await writeCartReports(env.DB, [older as CartReport])).toBe(1)
+    const row = await env.DB.prepare(
+      'SELECT revision, experiment_arm, experiment_period, abandon_due_at FROM carts WHERE cart_id = ?',
+    )
+      .bind(cartId)
+      .first()
+    expect(row).toEqual({
+      revision: 1,
+      experiment_arm: null,
+      experiment_period: null,
+      abandon_due_at: null,
+    })
+  })
 })
