@@ -154,10 +154,13 @@ export class CartObject extends CartEvents {
       ? await contactFacts(this.env, this.state, policy, () => this.state)
       : null
     if (!this.state) return
-    // A wake that abandons the cart while its store runs a holdout brings the cart's bucket.
+    // A wake that abandons the cart while its store runs a holdout brings the cart's bucket,
+    // for the settings the commit will run on (the cart's own copy when a beacon brought a
+    // newer one than this isolate's cache).
+    const adopted = this.policies.adopt(policy).policy
     const assignment =
-      policy.holdout && needsAssignment(this.state, this.clock(), policy)
-        ? await assignmentFor(this.state, policy.holdout, getConfig(this.env).SIGNING_SECRET)
+      adopted.holdout && needsAssignment(this.state, this.clock(), adopted)
+        ? await assignmentFor(this.state, adopted.holdout, getConfig(this.env).SIGNING_SECRET)
         : null
     if (this.state) {
       await this.apply(this.state, { type: 'timer.fired', contact, assignment }, policy)

@@ -13,14 +13,14 @@ export type Arm = 'holdout' | 'messaged'
 
 /**
  * The bucket in [0, 1) of `parts` (for example the period, the store and the contact) under
- * `key`: the first 32 bits of their HMAC-SHA256, over 2³². Parts are joined with a separator no
- * part may hold, so `("a:b", "c")` and `("a", "b:c")` differ.
+ * `key`: the first 32 bits of their HMAC-SHA256, over 2³². Each part is prefixed with its
+ * length, so `("a:b", "c")` and `("a", "b:c")` differ whatever characters a part holds (a
+ * shopper's address included): no input can make this throw.
  *
  * @example await bucketOf(key, 'per_1', 'st_1', 'email:ada@example.com') // 0.7311…
  */
 export async function bucketOf(key: string, ...parts: string[]): Promise<number> {
-  if (parts.some((p) => p.includes('\u0000'))) throw new Error('a part holds the separator')
-  const tag = await hmacSha256(key, parts.join('\u0000'))
+  const tag = await hmacSha256(key, parts.map((p) => `${p.length}:${p}`).join(''))
   return new DataView(tag.buffer, tag.byteOffset, 4).getUint32(0) / 2 ** 32
 }
 

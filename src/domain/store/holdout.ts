@@ -34,18 +34,25 @@ export function holdoutPolicy(h: Holdout): HoldoutPolicy | null {
 }
 
 /**
- * What a settings patch may say of the holdout: its share, nothing else. Returns the problem,
- * or null when the patch is fine (or says nothing of it).
+ * What a settings patch may say of the holdout: its share. The period and its start may be sent
+ * back as they were read (a client that returns the settings it got), never changed. Returns the
+ * problem, or null when the patch is fine (or says nothing of the holdout).
  */
-export function holdoutPatchProblem(patch: Record<string, unknown> | undefined): string | null {
+export function holdoutPatchProblem(
+  patch: Record<string, unknown> | undefined,
+  current: Holdout,
+): string | null {
   const h = patch?.holdout
   if (h === undefined) return null
   if (typeof h !== 'object' || h === null || Array.isArray(h)) {
     return 'holdout must be an object such as { "percent": 10 }'
   }
-  const extra = Object.keys(h).filter((k) => k !== 'percent')
-  return extra.length > 0
-    ? `holdout takes only "percent"; the period is started by the server (not: ${extra.join(', ')})`
+  const changed = Object.entries(h).filter(
+    ([k, v]) =>
+      k !== 'percent' && !(Object.hasOwn(current, k) && current[k as keyof Holdout] === v),
+  )
+  return changed.length > 0
+    ? `holdout takes only "percent"; the period is started by the server (not: ${changed.map(([k]) => k).join(', ')})`
     : null
 }
 

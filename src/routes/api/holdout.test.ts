@@ -36,6 +36,18 @@ describe('settings.holdout', () => {
     expect(again.period).not.toBe(changed.period)
   })
 
+  it('takes back the settings as they were read: the period sent unchanged is no change', async () => {
+    const store = await createStore()
+    const started = await holdoutOf(await patch(store, { percent: 10 }))
+    const read = (await (await api(`/stores/${store.id}`)).json()) as Store
+    const res = await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { settings: { ...read.settings, inactivitySeconds: 90 } },
+    })
+    expect(res.status).toBe(200)
+    expect(await holdoutOf(res)).toEqual(started)
+  })
+
   it('takes a share at creation too', async () => {
     const store = await createStore({ settings: { holdout: { percent: 50 } } })
     expect(store.settings.holdout).toMatchObject({ percent: 50, period: expect.any(String) })

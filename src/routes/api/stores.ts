@@ -85,7 +85,7 @@ function settingsAfter(
   patch: Record<string, unknown> | undefined,
   now: number,
 ): Settings {
-  const problem = holdoutPatchProblem(patch)
+  const problem = holdoutPatchProblem(patch, before.holdout)
   if (problem) throw new AppError('BAD_REQUEST', `Invalid settings: ${problem}`)
   const after = parseOrThrow(SettingsSchema, mergeSettings(before, patch ?? {}), 'settings')
   return { ...after, holdout: periodFor(before.holdout, after.holdout, now, newId('per')) }
