@@ -121,6 +121,11 @@ export const ROUTES: Route[] = [
   { name: 'GET /messages?store=', method: 'GET', path: (t) => `/messages?store=${t.store.id}` },
   { name: 'GET /stats?store=', method: 'GET', path: (t) => `/stats?store=${t.store.id}` },
   {
+    name: 'GET /stats?store=&period= (a holdout period)',
+    method: 'GET',
+    path: (t) => `/stats?store=${t.store.id}&period=per_scopecheck`,
+  },
+  {
     name: 'GET /contacts/:store/consent',
     method: 'GET',
     path: (t) => `/contacts/${t.store.id}/consent?email=${EMAIL}`,

@@ -94,6 +94,28 @@ describe('stats: incremental', () => {
     })
   })
 
+  it('gives revenue bounds once each arm has ten recoveries', async () => {
+    const store = await createStore({ settings: { holdout: { percent: 20 } } })
+    const period = store.settings.holdout.period!
+    const reports: CartReport[] = []
+    // Held out: 60 carts, 12 recovered; messaged: 240 carts, 72 recovered; orders of $30–$80.
+    const price = (i: number) => 3000 + (i % 6) * 1000
+    for (let i = 0; i < 60; i++)
+      reports.push(report(store, i, 'holdout', period, i < 12 ? price(i) : undefined))
+    for (let i = 60; i < 300; i++)
+      reports.push(report(store, i, 'messaged', period, i < 132 ? price(i) : undefined))
+    await writeCartReports(env.DB, reports)
+    const res = await api(`/stats?store=${store.id}&${range()}`)
+    const { incremental } = (await res.json()) as {
+      incremental: { revenue: { estimate: number; low: number | null; high: number | null } }
+    }
+    const { estimate, low, high } = incremental.revenue
+    expect(low).not.toBeNull()
+    expect(high).not.toBeNull()
+    expect(low!).toBeLessThan(estimate)
+    expect(high!).toBeGreaterThan(estimate)
+  })
+
   it('is null without a holdout, or across every store', async () => {
     const store = await createStore()
     const one = await api(`/stats?store=${store.id}`)
