@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { cartId } from '#test/carts'
+import { cartReportRow } from '#test/reports'
 import type { CartReport } from '../domain/cart/report'
 import { listCarts } from './carts'
 import { latestCartForContact } from './orders'
@@ -8,42 +9,16 @@ import { eraseCartRows, writeCartReports } from './projection'
 
 const T = 1_790_000_000_000
 
-function report(o: Partial<CartReport> = {}): CartReport {
-  return {
-    kind: 'cart',
+const report = (o: Partial<CartReport> = {}) =>
+  cartReportRow({
     storeId: 'st_projection',
     cartId: 'cart_projection_00000',
-    revision: 1,
-    status: 'active',
-    currency: 'USD',
-    total: 1000,
-    itemCount: 1,
     email: 'p@example.com',
-    phone: null,
     createdAt: T,
     updatedAt: T,
     lastActivityAt: T,
-    abandonedAt: null,
-    abandonDueAt: null,
-    restoredAt: null,
-    recoveredAt: null,
-    convertedAt: null,
-    lostAt: null,
-    recoveredRevenue: 0,
-    revenueCurrency: null,
-    recoveredStep: null,
-    recoveredChannel: null,
-    channels: 0,
-    clickedAt: null,
-    stepId: null,
-    stepsDone: 0,
-    stepsTotal: 0,
-    experimentArm: null,
-    experimentPeriod: null,
-    order: null,
     ...o,
-  }
-}
+  })
 
 const row = (storeId: string, id: string) =>
   env.DB.prepare('SELECT revision, status, total FROM carts WHERE store_id = ? AND cart_id = ?')

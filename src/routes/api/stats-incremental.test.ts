@@ -3,6 +3,7 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
 import { api, createStore, errorOf } from '#test/helpers'
+import { cartReportRow } from '#test/reports'
 import { writeCartReports } from '../../db/projection'
 import type { Store } from '../../db/stores'
 import type { CartReport } from '../../domain/cart/report'
@@ -13,39 +14,24 @@ const HOUR = 3_600_000
 /** An abandoned cart's report in `arm`, recovered for `revenue` when given. */
 function report(store: Store, i: number, arm: string, period: string, revenue?: number) {
   const at = Date.now() - 2 * HOUR
-  return {
-    kind: 'cart',
+  const recovered = revenue !== undefined
+  return cartReportRow({
     storeId: store.id,
     cartId: `cart_incremental_${store.id.slice(-6)}_${i}`,
     revision: 5,
-    status: revenue === undefined ? 'abandoned' : 'recovered',
-    currency: 'USD',
+    status: recovered ? 'recovered' : 'abandoned',
     total: 5000,
-    itemCount: 1,
-    email: null,
-    phone: null,
     createdAt: at - HOUR,
     updatedAt: at,
     lastActivityAt: at - HOUR,
     abandonedAt: at,
     abandonDueAt: at,
-    restoredAt: null,
-    recoveredAt: revenue === undefined ? null : at + 1000,
-    convertedAt: null,
-    lostAt: null,
+    recoveredAt: recovered ? at + 1000 : null,
     recoveredRevenue: revenue ?? 0,
-    revenueCurrency: revenue === undefined ? null : 'USD',
-    recoveredStep: null,
-    recoveredChannel: null,
-    channels: 0,
-    clickedAt: null,
-    stepId: null,
-    stepsDone: 0,
-    stepsTotal: 0,
+    revenueCurrency: recovered ? 'USD' : null,
     experimentArm: arm as 'holdout' | 'messaged',
     experimentPeriod: period,
-    order: null,
-  } satisfies CartReport
+  })
 }
 
 const range = () =>
