@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { cartReportRow } from '#test/reports'
 import type { CartReport } from '../domain/cart/report'
 import type { CartStatus } from '../domain/cart/types'
 import { overviewRowsByCart } from './overview'
@@ -26,39 +27,27 @@ function randomReport(r: () => number, storeId: string, cartId: string, revision
   const at = (p: number) => (r() < p ? T0 + Math.floor(r() * 12 * DAY) : null)
   const recoveredAt = at(0.3)
   const pick = <T>(xs: T[]) => xs[Math.floor(r() * xs.length)] as T
-  return {
-    kind: 'cart',
+  return cartReportRow({
     storeId,
     cartId,
     revision,
     status: pick(STATUSES),
     currency: pick(['USD', 'EUR']),
     total: Math.floor(r() * 10_000),
-    itemCount: 1,
-    email: null,
-    phone: null,
     createdAt: T0 + Math.floor(r() * 12 * DAY),
     updatedAt: T0 + revision,
     lastActivityAt: T0,
     abandonedAt: at(0.7),
-    abandonDueAt: null,
     restoredAt: at(0.3),
     recoveredAt,
     convertedAt: at(0.2),
-    lostAt: null,
     recoveredRevenue: recoveredAt ? Math.floor(r() * 5000) : 0,
     revenueCurrency: recoveredAt && r() < 0.2 ? 'GBP' : null,
     recoveredStep: recoveredAt && r() < 0.7 ? pick(['email-1h', 'sms-3h']) : null,
     recoveredChannel: recoveredAt && r() < 0.7 ? pick(['email', 'sms'] as const) : null,
     channels: Math.floor(r() * 4),
     clickedAt: at(0.3),
-    stepId: null,
-    stepsDone: 0,
-    stepsTotal: 0,
-    experimentArm: null,
-    experimentPeriod: null,
-    order: null,
-  } satisfies CartReport
+  })
 }
 
 /** cart_days computed afresh from carts (the migration's backfill, every kind), non-zero rows. */
