@@ -2,9 +2,11 @@ import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { checkLogin, createSession, endSession, ensureOwner, sessionUser } from '../../db/auth'
+import { armCounts } from '../../db/experiments'
 import { overview } from '../../db/overview'
 import { stats } from '../../db/stats'
 import { listStores } from '../../db/stores'
+import { incrementalOf } from '../../domain/experiment/incremental'
 import { loginThrottleStub } from '../../objects/stubs'
 import { LoginPage } from '../../ui/dashboard/login'
 import { OverviewPage } from '../../ui/dashboard/overview'
@@ -133,10 +135,25 @@ dashboard.get('/', ...signedIn, overviewQuery, async (c) => {
   const from = fromDay
   const to = toDay + DAY
   const ids = store ? [store] : null
-  const [s, o] = await Promise.all([
+  const chosen = stores.find((st) => st.id === store)
+  const period = chosen?.settings.holdout.period ?? null
+  const [s, o, arms] = await Promise.all([
     stats(c.env.DB, { storeIds: ids, from, to }),
     overview(c.env.DB, { storeIds: ids, from, to }),
+    chosen && period
+      ? armCounts(c.env.DB, { storeId: chosen.id, period, from, to, currency: chosen.currency })
+      : null,
   ])
+  const holdout =
+    chosen && period && arms
+      ? {
+          storeName: chosen.name,
+          percent: chosen.settings.holdout.percent,
+          figures: incrementalOf({ period, currency: chosen.currency, ...arms }),
+        }
+      : chosen
+        ? { storeName: chosen.name, percent: 0, figures: null }
+        : null
   return render(
     c,
     <OverviewPage
@@ -148,6 +165,7 @@ dashboard.get('/', ...signedIn, overviewQuery, async (c) => {
       days={o.days}
       valueAtRisk={o.valueAtRisk}
       funnel={o.funnel}
+      holdout={holdout}
     />,
     { title: 'Overview', section: 'overview' },
   )

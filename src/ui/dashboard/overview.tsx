@@ -2,6 +2,7 @@ import type { FC } from 'hono/jsx'
 import type { Stats } from '../../views/cart'
 import type { DayPoint, Funnel } from '../../views/overview'
 import { moneyOf } from './format'
+import { type HoldoutCard, IncrementalCard } from './incremental'
 import { DateRange, StoreSelect } from './parts'
 
 type Props = {
@@ -13,6 +14,8 @@ type Props = {
   days: DayPoint[]
   valueAtRisk: Record<string, number>
   funnel: Funnel
+  /** The chosen store's holdout (null: no store chosen, or none ever ran). */
+  holdout: HoldoutCard | null
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`)
@@ -161,6 +164,7 @@ export const OverviewPage: FC<Props> = (p) => {
           <div class="value">{moneyOf(s.recovered.revenue)}</div>
         </div>
       </section>
+      <IncrementalCard card={p.holdout} storeChosen={p.store !== null} />
       <section class="grid two" aria-label="Trends">
         <div class="card">
           <h2>Abandoned and recovered per day</h2>
