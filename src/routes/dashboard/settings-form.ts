@@ -9,7 +9,7 @@ import { currencyCode, httpUrl } from '../../lib/schemas'
 // (`sender.fromEmail`), so a schema problem lands on its field; the few fields shown in other
 // units than stored (minutes, days) are mapped both ways below.
 
-export const SECTIONS = ['store', 'timing', 'quiet', 'sender', 'assistant'] as const
+export const SECTIONS = ['store', 'timing', 'quiet', 'holdout', 'sender', 'assistant'] as const
 export type Section = (typeof SECTIONS)[number]
 
 type Body = Record<string, string | File | (string | File)[]>
@@ -137,6 +137,11 @@ export function readSection(section: Section, body: Body, store: Store): Draft {
       startHour: num(body, 'quietHours.startHour'),
       endHour: num(body, 'quietHours.endHour'),
     }
+  } else if (section === 'holdout') {
+    // Only the share: the period is the server's (`periodFor` when saved).
+    const percent = text(body, 'holdout.percent') === '' ? 0 : num(body, 'holdout.percent')
+    if (Number.isNaN(percent)) errors['holdout.percent'] = 'Enter a whole percent from 0 to 50.'
+    s.holdout = { ...s.holdout, percent }
   } else if (section === 'sender') {
     const sender: Record<string, string | undefined> = {}
     for (const k of [

@@ -3,7 +3,9 @@ import { channelModes } from '../../config'
 import { type ConnectCodeView, issueConnectCode, pluginConnection } from '../../db/connect'
 import { createStore, listStores, updateStore, woocommerceKeysStatus } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
+import { periodFor } from '../../domain/store/holdout'
 import { AppError } from '../../lib/errors'
+import { newId } from '../../lib/ids'
 import { currencyExponent } from '../../lib/money'
 import { NewStoreForm, type SecretState, SettingsPage } from '../../ui/dashboard/settings'
 import type { AppEnv } from '../env'
@@ -222,9 +224,14 @@ settingsPages.post('/settings/:storeId', ...signedIn, formFields, async (c) => {
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v
     return settingsPage(c, store.id, { failed: { section, values, errors: draft.errors } })
   }
+  // A changed holdout share starts a new period, as over the API.
+  const settings = draft.settings && {
+    ...draft.settings,
+    holdout: periodFor(store.settings.holdout, draft.settings.holdout, Date.now(), newId('per')),
+  }
   await updateStore(c.env.DB, store.id, {
     ...(draft.fields ?? {}),
-    ...(draft.settings ? { settings: draft.settings } : {}),
+    ...(settings ? { settings } : {}),
   })
   return c.redirect(
     `/settings?store=${encodeURIComponent(store.id)}&saved=${section}#${section}`,

@@ -55,7 +55,8 @@ export const IncrementalCard: FC<{ card: HoldoutCard | null; storeChosen: boolea
         <p class="empty">
           No holdout is running for {card?.storeName ?? 'this store'}. Hold out a share of abandoned
           carts (10 % is a good start) to measure what the messages cause beyond the shoppers who
-          would have come back anyway: <code>settings.holdout.percent</code> in the API.
+          would have come back anyway: Settings → Holdout, or <code>settings.holdout.percent</code>{' '}
+          in the API.
         </p>
       ) : (
         <>

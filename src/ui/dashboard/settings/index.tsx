@@ -2,6 +2,7 @@ import type { FC } from 'hono/jsx'
 import { Flash, StorePicker } from '../parts'
 import { AssistantSection } from './assistant'
 import { ConnectSection } from './connect'
+import { HoldoutSection } from './holdout'
 import { InstallSection } from './install'
 import { NewStoreForm } from './new-store'
 import type { SettingsProps } from './props'
@@ -22,6 +23,7 @@ const TOC = [
   ['store', 'Store'],
   ['timing', 'Timing'],
   ['quiet', 'Quiet hours'],
+  ['holdout', 'Holdout'],
   ['sender', 'Sender'],
   ['assistant', 'Text replies'],
   ['secrets', 'Secrets'],
@@ -56,6 +58,7 @@ export const SettingsPage: FC<SettingsProps> = (p) => (
       <StoreSection p={p} />
       <TimingSection p={p} />
       <QuietSection p={p} />
+      <HoldoutSection p={p} />
       <SenderSection p={p} />
       <AssistantSection p={p} />
       <SecretsSection secrets={p.secrets} modes={p.modes} />

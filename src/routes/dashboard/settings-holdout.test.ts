@@ -1,0 +1,47 @@
+// The settings page's Holdout section (issue 15): the share, saved as over the API.
+import { describe, expect, it } from 'vitest'
+import * as session from '#test/dashboard-session'
+import { api, createStore } from '#test/helpers'
+import type { Store } from '../../db/stores'
+
+const page = (storeId: string) => session.openPage(`/settings?store=${storeId}`)
+const holdoutOf = async (id: string) =>
+  (await (await api(`/stores/${id}`)).json<Store>()).settings.holdout
+
+describe('dashboard settings: holdout', () => {
+  it('suggests 10 %, starts a period when saved, keeps it when saved unchanged, and stops at 0', async () => {
+    const store = await createStore()
+    const { html, cookies, csrf } = await page(store.id)
+    expect(html).toContain('10 % is a good start')
+    expect(html).toMatch(/name="holdout\.percent"[^>]*value="0"/)
+    const save = (percent: string) =>
+      session.post(`/settings/${store.id}`, cookies, {
+        _csrf: csrf,
+        section: 'holdout',
+        'holdout.percent': percent,
+      })
+    expect((await save('10')).status).toBe(303)
+    const started = await holdoutOf(store.id)
+    expect(started).toMatchObject({ percent: 10, period: expect.stringMatching(/^per_/) })
+    expect((await page(store.id)).html).toContain(`period ${started.period}`)
+    expect((await save('10')).status).toBe(303)
+    expect(await holdoutOf(store.id)).toEqual(started)
+    expect((await save('0')).status).toBe(303)
+    expect(await holdoutOf(store.id)).toMatchObject({ percent: 0, period: null })
+  })
+
+  it('refuses a share outside 0–50 on its field, saving nothing', async () => {
+    const store = await createStore()
+    const { cookies, csrf } = await page(store.id)
+    for (const percent of ['51', '12.5', 'ten']) {
+      const res = await session.post(`/settings/${store.id}`, cookies, {
+        _csrf: csrf,
+        section: 'holdout',
+        'holdout.percent': percent,
+      })
+      expect(res.status).toBe(400)
+      expect(await res.text()).toContain('Nothing was saved')
+    }
+    expect(await holdoutOf(store.id)).toEqual({ percent: 0, period: null, startedAt: null })
+  })
+})
