@@ -29,6 +29,8 @@ type CartRow = {
   step_id: string | null
   steps_done: number
   steps_total: number
+  experiment_arm: 'holdout' | 'messaged' | null
+  experiment_period: string | null
 }
 
 const CART_COLUMNS = columns<CartRow>({
@@ -53,6 +55,8 @@ const CART_COLUMNS = columns<CartRow>({
   step_id: true,
   steps_done: true,
   steps_total: true,
+  experiment_arm: true,
+  experiment_period: true,
 })
 
 function toListRow(r: CartRow): CartListRow {
@@ -67,6 +71,8 @@ function toListRow(r: CartRow): CartListRow {
     stepId: r.step_id,
     stepsDone: r.steps_done,
     stepsTotal: r.steps_total,
+    experimentArm: r.experiment_arm,
+    experimentPeriod: r.experiment_period,
   }
 }
 

@@ -33,6 +33,9 @@ export type CartListRow = CartSummary & {
   stepId: string | null
   stepsDone: number
   stepsTotal: number
+  /** Its holdout arm and period (null: in no experiment). */
+  experimentArm: 'holdout' | 'messaged' | null
+  experimentPeriod: string | null
 }
 
 /** Money by ISO currency, in minor units. */

@@ -102,6 +102,24 @@ describe('stats: incremental', () => {
     expect(high!).toBeGreaterThan(estimate)
   })
 
+  it("exports each cart's arm and period with its outcome in the carts CSV", async () => {
+    const store = await createStore({ settings: { holdout: { percent: 20 } } })
+    const period = store.settings.holdout.period!
+    await writeCartReports(env.DB, [
+      report(store, 0, 'holdout', period, 4200),
+      report(store, 1, 'messaged', period),
+    ])
+    const csv = await (await api(`/carts/export.csv?store=${store.id}`)).text()
+    const [head, ...rows] = csv.trimEnd().split('\r\n')
+    expect(head!.endsWith('"channels","experiment_arm","experiment_period"')).toBe(true)
+    const held = rows.find((r) => r.includes(`cart_incremental_${store.id.slice(-6)}_0`))!
+    expect(held).toContain('"recovered"')
+    expect(held).toContain('"42.00"')
+    expect(held.endsWith(`"holdout","${period}"`)).toBe(true)
+    const messaged = rows.find((r) => r.includes(`cart_incremental_${store.id.slice(-6)}_1`))!
+    expect(messaged.endsWith(`"messaged","${period}"`)).toBe(true)
+  })
+
   it('is null without a holdout, or across every store', async () => {
     const store = await createStore()
     const one = await api(`/stats?store=${store.id}`)

@@ -27,6 +27,8 @@ const COLUMNS = [
   'steps_done',
   'steps_total',
   'channels',
+  'experiment_arm',
+  'experiment_period',
 ] as const
 
 /** Minor units as a plain decimal in the currency's own exponent (2400 USD → "24.00"). */
@@ -58,6 +60,8 @@ const line = (r: CartListRow) =>
     r.stepsDone,
     r.stepsTotal,
     r.channels.join(' '),
+    r.experimentArm,
+    r.experimentPeriod,
   ])
 
 /**
