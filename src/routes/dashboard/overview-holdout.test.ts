@@ -43,6 +43,18 @@ describe('overview: incremental revenue', () => {
     expect(all).toContain('Choose a store to see what its messages caused')
   })
 
+  it('says none runs once the holdout is stopped', async () => {
+    const store = await createStore({ settings: { holdout: { percent: 10 } } })
+    await session.signIn()
+    const { api } = await import('#test/helpers')
+    await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { settings: { holdout: { percent: 0 } } },
+    })
+    const html = await (await session.get(`/?store=${store.id}`, await session.signIn())).text()
+    expect(html).toContain('No holdout is running for')
+  })
+
   it('says how to start one when the store runs no holdout', async () => {
     const store = await createStore()
     const html = await (await session.get(`/?store=${store.id}`, await session.signIn())).text()

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Store } from '../../db/stores'
+import { MAX_HOLDOUT_PERCENT } from '../../domain/store/holdout'
 import { type Settings, SettingsSchema } from '../../domain/store/settings'
 import { describeDuration, readDuration, splitDuration, type Unit } from '../../lib/duration'
 import { decimalToMinor } from '../../lib/money'
@@ -139,8 +140,11 @@ export function readSection(section: Section, body: Body, store: Store): Draft {
     }
   } else if (section === 'holdout') {
     // Only the share: the period is the server's (`periodFor` when saved).
-    const percent = text(body, 'holdout.percent') === '' ? 0 : num(body, 'holdout.percent')
-    if (Number.isNaN(percent)) errors['holdout.percent'] = 'Enter a whole percent from 0 to 50.'
+    // A blank field is refused, not read as 0: stopping ends the period for good.
+    const percent = num(body, 'holdout.percent')
+    if (!Number.isInteger(percent) || percent > MAX_HOLDOUT_PERCENT) {
+      errors['holdout.percent'] = 'Enter 0 to stop the holdout, or a whole percent from 1 to 50.'
+    }
     s.holdout = { ...s.holdout, percent }
   } else if (section === 'sender') {
     const sender: Record<string, string | undefined> = {}

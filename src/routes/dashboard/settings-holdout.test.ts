@@ -30,18 +30,41 @@ describe('dashboard settings: holdout', () => {
     expect(await holdoutOf(store.id)).toMatchObject({ percent: 0, period: null })
   })
 
-  it('refuses a share outside 0–50 on its field, saving nothing', async () => {
-    const store = await createStore()
+  it('refuses a share outside 0–50, or none at all, on its field, saving nothing', async () => {
+    const store = await createStore({ settings: { holdout: { percent: 10 } } })
     const { cookies, csrf } = await page(store.id)
-    for (const percent of ['51', '12.5', 'ten']) {
+    const message = 'Enter 0 to stop the holdout, or a whole percent from 1 to 50.'
+    // The last: cleared by accident, which must not stop it (that ends the period for good).
+    for (const percent of ['51', '-5', '12.5', 'ten', '']) {
       const res = await session.post(`/settings/${store.id}`, cookies, {
         _csrf: csrf,
         section: 'holdout',
         'holdout.percent': percent,
       })
-      expect(res.status).toBe(400)
-      expect(await res.text()).toContain('Nothing was saved')
+      expect(res.status, percent).toBe(400)
+      const html = await res.text()
+      expect(html).toContain('Nothing was saved')
+      expect(html).toContain(message)
     }
-    expect(await holdoutOf(store.id)).toEqual({ percent: 0, period: null, startedAt: null })
+    expect(await holdoutOf(store.id)).toEqual(store.settings.holdout)
+  })
+
+  it('keeps the period when another section is saved, even one started after the page was read', async () => {
+    const store = await createStore()
+    const { cookies, csrf } = await page(store.id)
+    // Started over the API after the settings page was opened.
+    await api(`/stores/${store.id}`, {
+      method: 'PATCH',
+      json: { settings: { holdout: { percent: 10 } } },
+    })
+    const started = await holdoutOf(store.id)
+    const quiet = await session.post(`/settings/${store.id}`, cookies, {
+      _csrf: csrf,
+      section: 'quiet',
+      'quietHours.startHour': '9',
+      'quietHours.endHour': '20',
+    })
+    expect(quiet.status).toBe(303)
+    expect(await holdoutOf(store.id)).toEqual(started)
   })
 })

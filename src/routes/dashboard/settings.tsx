@@ -1,7 +1,13 @@
 import { type Context, Hono } from 'hono'
 import { channelModes } from '../../config'
 import { type ConnectCodeView, issueConnectCode, pluginConnection } from '../../db/connect'
-import { createStore, listStores, updateStore, woocommerceKeysStatus } from '../../db/stores'
+import {
+  createStore,
+  listStores,
+  storeById,
+  updateStore,
+  woocommerceKeysStatus,
+} from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { periodFor } from '../../domain/store/holdout'
 import { AppError } from '../../lib/errors'
@@ -224,11 +230,15 @@ settingsPages.post('/settings/:storeId', ...signedIn, formFields, async (c) => {
     for (const [k, v] of Object.entries(body)) if (typeof v === 'string') values[k] = v
     return settingsPage(c, store.id, { failed: { section, values, errors: draft.errors } })
   }
-  // A changed holdout share starts a new period, as over the API.
-  const settings = draft.settings && {
-    ...draft.settings,
-    holdout: periodFor(store.settings.holdout, draft.settings.holdout, Date.now(), newId('per')),
-  }
+  // Only the holdout's own section changes it (a new share starts a period, as over the API);
+  // any other section writes the holdout stored now, never the copy this form was read with,
+  // so a period started meanwhile (over the API) is not turned back.
+  const holdout = draft.settings
+    ? section === 'holdout'
+      ? periodFor(store.settings.holdout, draft.settings.holdout, Date.now(), newId('per'))
+      : ((await storeById(c.env.DB, store.id))?.settings.holdout ?? store.settings.holdout)
+    : null
+  const settings = draft.settings && holdout && { ...draft.settings, holdout }
   await updateStore(c.env.DB, store.id, {
     ...(draft.fields ?? {}),
     ...(settings ? { settings } : {}),

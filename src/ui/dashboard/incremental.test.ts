@@ -20,14 +20,23 @@ describe('incrementalHeadline', () => {
   })
 
   it('says how many more carts it would take while the lift is within the noise', () => {
-    const f = incrementalOf({
-      period: 'per_1',
-      holdout: arm(100, 10, 10_000),
-      messaged: arm(400, 48, 10_000),
-      currency: 'USD',
-    })
-    expect(incrementalHeadline(f)).toBe(
-      `Not enough carts yet to tell: about ${f.moreCartsNeeded!.toLocaleString('en-US')} more needed.`,
+    // 10 % vs 12 %, 20 % held out: cartsNeeded gives 12,222.8 carts in all, 500 seen so far.
+    expect(headline(arm(100, 10, 10_000), arm(400, 48, 10_000))).toBe(
+      'Not enough carts yet to tell: about 11,723 more needed.',
+    )
+  })
+
+  it('says a fall as a fall, each figure with its own sign', () => {
+    // 14 % held out against 10 % messaged: the messages lowered recovery, and revenue.
+    expect(headline(arm(500, 70, 10_000), arm(2000, 200, 10_000))).toMatch(
+      /^Messages lowered revenue by \$8,000\.00 ± \$[\d,]+\.\d\d \(95 % confidence\)$/,
+    )
+    // Recoveries up, orders smaller (a discount): the revenue's own sign is said.
+    expect(headline(arm(500, 50, 20_000), arm(2000, 280, 10_000))).toMatch(
+      /^Messages lowered revenue by \$[\d,]+\.\d\d ± /,
+    )
+    expect(headline(arm(800, 60, 10_000), arm(200, 2, 10_000))).toBe(
+      'Messages lowered recovery by 6.5 pts (95 % confidence); the revenue needs ten recovered carts in each group.',
     )
   })
 

@@ -11,7 +11,8 @@ export type HoldoutCard = {
 
 const rate = (recovered: number, carts: number) =>
   carts > 0 ? `${((recovered / carts) * 100).toFixed(1)}%` : '—'
-const points = (v: number) => `${v >= 0 ? '+' : '−'}${Math.abs(v * 100).toFixed(1)} pts`
+const points = (v: number) => `${Math.abs(v * 100).toFixed(1)} pts`
+const CONFIDENCE = '(95 % confidence)'
 
 /**
  * The headline in plain words: what the messages caused, with its margin, or why it cannot be
@@ -31,12 +32,21 @@ export function incrementalHeadline(f: Incremental): string {
       ? 'Not enough carts yet to tell the messages from no messages.'
       : `Not enough carts yet to tell: about ${more.toLocaleString('en-US')} more needed.`
   }
+  // Each figure is said with its own sign: recoveries can rise while revenue falls (smaller
+  // orders after a discount), and a fall is said as one, not as a negative gain.
   if (estimate !== null && low !== null && high !== null) {
-    const sign = estimate >= 0 ? '+' : '−'
+    const amount = formatMoney(Math.abs(estimate), currency)
     const margin = formatMoney(Math.round((high - low) / 2), currency)
-    return `${sign}${formatMoney(Math.abs(estimate), currency)} ± ${margin} caused by messages (95 % confidence)`
+    return estimate >= 0
+      ? `+${amount} ± ${margin} caused by messages ${CONFIDENCE}`
+      : `Messages lowered revenue by ${amount} ± ${margin} ${CONFIDENCE}`
   }
-  return `${points(f.lift.estimate ?? 0)} recovery caused by messages (95 % confidence); the revenue needs ten recovered carts in each group.`
+  const lift = f.lift.estimate ?? 0
+  const said =
+    lift >= 0
+      ? `+${points(lift)} recovery caused by messages ${CONFIDENCE}`
+      : `Messages lowered recovery by ${points(lift)} ${CONFIDENCE}`
+  return `${said}; the revenue needs ten recovered carts in each group.`
 }
 
 /** The "Incremental revenue" card: the headline, then each group side by side. */

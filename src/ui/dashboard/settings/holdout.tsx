@@ -27,14 +27,13 @@ export const HoldoutSection: FC<{ p: SettingsProps }> = ({ p }) => {
             min="0"
             max={String(MAX_HOLDOUT_PERCENT)}
             step="1"
-            placeholder="10"
             value={form.value('holdout.percent', h.percent)}
           />
         )}
       </Field>
       <p class="faint">
         {h.period
-          ? `Running since ${when(h.startedAt)} UTC (period ${h.period}). Changing the share starts a new period; 0 stops it.`
+          ? `Running since ${when(h.startedAt)} UTC (period ${h.period}). Changing the share starts a new period; 0 stops it, and the overview no longer shows this period's figures (the API still does, by its period).`
           : `Off. 0 to ${MAX_HOLDOUT_PERCENT} %; setting it starts a period, and figures never mix periods.`}
       </p>
     </Section>
