@@ -1,7 +1,8 @@
 // What D1 and the stats show of a store's carts, once the Queue consumer has written them.
 import { env } from 'cloudflare:workers'
 import type { Store } from '../src/db/stores'
-import type { CartReport } from '../src/domain/cart/report'
+import { newCart } from '../src/domain/cart/new-cart'
+import { type CartReport, cartReport } from '../src/domain/cart/report'
 import { cartStub } from '../src/objects/stubs'
 import { api, waitForRow } from './helpers'
 
@@ -30,41 +31,11 @@ export async function d1Carts(store: Store) {
   return rows.results.map((r) => r.cart_id).sort()
 }
 
-/** A cart's report as the Queue carries it: an active anonymous cart, with `o` over it. */
+/**
+ * A cart's report as the Queue carries it: a new anonymous cart's (`cartReport(newCart(…))`),
+ * with one item of 1000 at revision 1, and `o` over it.
+ */
 export function cartReportRow(o: Partial<CartReport> = {}): CartReport {
-  const at = o.createdAt ?? Date.now()
-  return {
-    kind: 'cart',
-    storeId: 'st_report',
-    cartId: 'cart_report_000000000',
-    revision: 1,
-    status: 'active',
-    currency: 'USD',
-    total: 1000,
-    itemCount: 1,
-    email: null,
-    phone: null,
-    createdAt: at,
-    updatedAt: at,
-    lastActivityAt: at,
-    abandonedAt: null,
-    abandonDueAt: null,
-    restoredAt: null,
-    recoveredAt: null,
-    convertedAt: null,
-    lostAt: null,
-    recoveredRevenue: 0,
-    revenueCurrency: null,
-    recoveredStep: null,
-    recoveredChannel: null,
-    channels: 0,
-    clickedAt: null,
-    stepId: null,
-    stepsDone: 0,
-    stepsTotal: 0,
-    experimentArm: null,
-    experimentPeriod: null,
-    order: null,
-    ...o,
-  }
+  const cart = newCart('st_report', 'cart_report_000000000', 'USD', o.createdAt ?? Date.now())
+  return { ...cartReport(cart), revision: 1, total: 1000, itemCount: 1, ...o }
 }

@@ -24,7 +24,6 @@ export type Contact = z.infer<typeof ContactSchema>
 export type Consent = z.infer<typeof ConsentSchema>
 export type Order = z.infer<typeof OrderSchema>
 export type CartState = z.infer<typeof CartStateSchema>
-export type Experiment = NonNullable<CartState['experiment']>
 export type StepRun = z.infer<typeof StepRunSchema>
 
 /** A beacon from the storefront, already validated and normalised by the route. */
