@@ -58,10 +58,18 @@ export function stepDueAt(s: CartState, now: number, policy: CartPolicy): boolea
  * to `timer.fired`.
  */
 export function needsAssignment(s: CartState, now: number, policy: CartPolicy): boolean {
-  if (s.abandonedAt !== null || s.experiment !== null) return false
-  if (!policy.holdout || policy.holdout.percent <= 0) return false
-  const { abandon, lost } = deadlines(s, policy)
-  return abandon !== null && abandon <= now && (lost === null || abandon <= lost)
+  return openHoldout(s, policy) !== null && abandonsNow(deadlines(s, policy), now)
+}
+
+/** The running holdout `s` may still join: none once its episode was abandoned or it has an arm. */
+function openHoldout(s: CartState, policy: CartPolicy) {
+  const h = policy.holdout
+  return s.abandonedAt === null && s.experiment === null && h && h.percent > 0 ? h : null
+}
+
+/** Whether the abandonment deadline has come by `now`, before the episode ended. */
+function abandonsNow(d: { abandon: number | null; lost: number | null }, now: number) {
+  return d.abandon !== null && d.abandon <= now && (d.lost === null || d.abandon <= d.lost)
 }
 
 /**
@@ -73,9 +81,8 @@ export function needsAssignment(s: CartState, now: number, policy: CartPolicy): 
  * of the figures rather than guessed into an arm.
  */
 function assign(before: CartState, now: number, policy: CartPolicy, a: Assignment | null) {
-  const h = policy.holdout
-  if (before.abandonedAt !== null || before.experiment !== null) return null
-  if (!h || h.percent <= 0 || a?.period !== h.period) return null
+  const h = openHoldout(before, policy)
+  if (!h || a?.period !== h.period) return null
   const experiment = { arm: armOf(a.bucket, h.percent), period: h.period, assignedAt: now }
   const entry: JournalEntry = {
     at: now,
@@ -100,8 +107,9 @@ function reachDeadlines(
   const journal: JournalEntry[] = []
   let n = s
   for (let i = 0; i < 3; i++) {
-    const { abandon, lost } = deadlines(n, policy)
-    if (abandon !== null && abandon <= now && (lost === null || abandon <= lost)) {
+    const d = deadlines(n, policy)
+    const { abandon, lost } = d
+    if (abandon !== null && abandonsNow(d, now)) {
       // A restored cart left again keeps its first abandonment: attribution counts from it.
       // `abandonedAt` is when this alarm noticed (now), the deadline stays beside it.
       const before = n
