@@ -28,6 +28,8 @@ type MessageRow = {
   delivered_at: number | null
   opened_at: number | null
   clicked_at: number | null
+  variant: string | null
+  experiment: string | null
 }
 
 const MESSAGE_COLUMNS = columns<MessageRow>({
@@ -50,6 +52,8 @@ const MESSAGE_COLUMNS = columns<MessageRow>({
   delivered_at: true,
   opened_at: true,
   clicked_at: true,
+  variant: true,
+  experiment: true,
 })
 
 function toMessage(r: MessageRow): MessageView {
@@ -74,6 +78,8 @@ function toMessage(r: MessageRow): MessageView {
   if (r.delivered_at !== null) m.deliveredAt = iso(r.delivered_at)
   if (r.opened_at !== null) m.openedAt = iso(r.opened_at)
   if (r.clicked_at !== null) m.clickedAt = iso(r.clicked_at)
+  if (r.variant !== null) m.variant = r.variant
+  if (r.experiment !== null) m.experiment = r.experiment
   return m
 }
 

@@ -13,9 +13,9 @@ const UPSERT_CART = `INSERT INTO carts (store_id, cart_id, revision, status, cur
   item_count, email, phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at,
   recovered_at, converted_at, lost_at, order_id, recovered_revenue, revenue_currency,
   recovered_step, recovered_channel, channels, clicked_at, step_id, steps_done, steps_total,
-  abandon_due_at, experiment_arm, experiment_period)
+  abandon_due_at, experiment_arm, experiment_period, recovered_variant)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-  ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30
+  ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31
 WHERE ${NOT_ERASED}
 ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   status = excluded.status, currency = excluded.currency, total = excluded.total,
@@ -29,7 +29,7 @@ ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   channels = excluded.channels, clicked_at = excluded.clicked_at, step_id = excluded.step_id,
   steps_done = excluded.steps_done, steps_total = excluded.steps_total,
   abandon_due_at = excluded.abandon_due_at, experiment_arm = excluded.experiment_arm,
-  experiment_period = excluded.experiment_period
+  experiment_period = excluded.experiment_period, recovered_variant = excluded.recovered_variant
 WHERE excluded.revision > carts.revision`
 
 const UPSERT_ORDER = `INSERT INTO orders (store_id, cart_id, revision, order_id, status, paid,
@@ -110,6 +110,7 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
         r.abandonDueAt ?? null,
         r.experimentArm ?? null,
         r.experimentPeriod ?? null,
+        r.recoveredVariant ?? null,
       ),
     )
     if (r.order) {
@@ -137,8 +138,9 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
 }
 
 const UPSERT_MESSAGE = `INSERT INTO messages (id, store_id, cart_id, step_id, channel, "to", status,
-  subject, preheader, text, html, provider, provider_id, error, created_at, updated_at)
-SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16
+  subject, preheader, text, html, provider, provider_id, error, created_at, updated_at, variant,
+  experiment)
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18
 WHERE NOT EXISTS (SELECT 1 FROM cart_tombstones t
   WHERE t.store_id = ?2 AND t.cart_id = ?3 AND t.erased_at >= ?15)
 ON CONFLICT (id) DO UPDATE SET status = excluded.status,
@@ -178,6 +180,8 @@ export async function writeMessageReports(db: D1Database, reports: MessageReport
           m.error,
           m.createdAt,
           m.updatedAt,
+          m.variant ?? null,
+          m.experiment ?? null,
         ),
     ),
   )

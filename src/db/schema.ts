@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { index, integer, primaryKey, real, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /**
  * Reporting and lookup tables. The CartObject owns each cart's truth; these rows are its
@@ -64,6 +64,8 @@ export const carts = sqliteTable(
     /** The cart's holdout arm ("holdout" | "messaged") and period; null: in no experiment. */
     experimentArm: text('experiment_arm'),
     experimentPeriod: text('experiment_period'),
+    /** The variant of the message the recovery is credited to, when that step had variants. */
+    recoveredVariant: text('recovered_variant'),
   },
   (t) => [
     primaryKey({ columns: [t.storeId, t.cartId] }),
@@ -179,6 +181,83 @@ export const cartDays = sqliteTable(
   (t) => [primaryKey({ columns: [t.storeId, t.kind, t.day, t.d1, t.d2, t.d3] })],
 )
 
+/**
+ * Holdout figures per period, arm, day of abandonment, currency and reach (issue 15), kept by
+ * triggers on `carts` (migration 0019) as `cart_days` is: a cart in an arm adds 1 to `carts`,
+ * 1 to `recovered` once recovered, its revenue and the revenue's square (a double: an integer
+ * square may overflow). `currency` is the revenue's (the cart's until an order says otherwise);
+ * `reach` is the contact it had: email, phone, both or none (the figures per channel).
+ */
+export const armDays = sqliteTable(
+  'arm_days',
+  {
+    storeId: text('store_id').notNull(),
+    period: text('period').notNull(),
+    arm: text('arm').notNull(),
+    day: integer('day').notNull(),
+    currency: text('currency').notNull(),
+    reach: text('reach').notNull(),
+    carts: integer('carts').notNull().default(0),
+    recovered: integer('recovered').notNull().default(0),
+    revenue: integer('revenue').notNull().default(0),
+    squares: real('squares').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.period, t.arm, t.day, t.currency, t.reach] })],
+)
+
+/**
+ * Step experiment figures per experiment, variant and day the message was made (issue 15),
+ * kept by triggers on `messages` and `carts` (migration 0019). Rows with `currency` '' hold
+ * the messages: sent (every one but a failure), delivered and clicked (its restore link
+ * rebuilt the cart). Rows with a currency hold the outcomes of those messages' carts: one
+ * recovered cart, its revenue and the revenue's square, for each message of the variant.
+ */
+export const variantDays = sqliteTable(
+  'variant_days',
+  {
+    storeId: text('store_id').notNull(),
+    experiment: text('experiment').notNull(),
+    variant: text('variant').notNull(),
+    day: integer('day').notNull(),
+    currency: text('currency').notNull(),
+    sends: integer('sends').notNull().default(0),
+    delivered: integer('delivered').notNull().default(0),
+    clicked: integer('clicked').notNull().default(0),
+    recovered: integer('recovered').notNull().default(0),
+    revenue: integer('revenue').notNull().default(0),
+    squares: real('squares').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.storeId, t.experiment, t.variant, t.day, t.currency] })],
+)
+
+/**
+ * Every experiment a store has run (issue 15): holdout periods and step experiments, written
+ * when a change of settings starts or ends one, so finished ones stay listed with their figures.
+ */
+export const experiments = sqliteTable(
+  'experiments',
+  {
+    storeId: text('store_id').notNull(),
+    /** The holdout period (`per_…`) or the step experiment (`exp_…`). */
+    id: text('id').notNull(),
+    kind: text('kind', { enum: ['holdout', 'step'] }).notNull(),
+    /** The step compared (step experiments). */
+    stepId: text('step_id'),
+    /** The share held out (holdout periods). */
+    percent: integer('percent'),
+    /** The variants compared, in order (step experiments). */
+    variants: text('variants', { mode: 'json' }).$type<string[]>(),
+    startedAt: integer('started_at').notNull(),
+    endedAt: integer('ended_at'),
+    /** The variant made the only one when the experiment ended that way. */
+    kept: text('kept'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.id] }),
+    index('experiments_store_started').on(t.storeId, t.startedAt),
+  ],
+)
+
 /** Every message a cart sent (or tried to), fully rendered: the dev outbox reads it too. */
 export const messages = sqliteTable(
   'messages',
@@ -205,9 +284,13 @@ export const messages = sqliteTable(
     openedAt: integer('opened_at'),
     /** The first time its restore link rebuilt the cart (not the provider's click tracking). */
     clickedAt: integer('clicked_at'),
+    /** The step's variant this message was, and that variant's experiment (issue 15). */
+    variant: text('variant'),
+    experiment: text('experiment'),
   },
   (t) => [
     index('messages_store_created').on(t.storeId, t.createdAt),
+    index('messages_experiment').on(t.storeId, t.experiment, t.variant),
     index('messages_store_cart').on(t.storeId, t.cartId, t.createdAt),
     index('messages_provider').on(t.provider, t.providerId),
   ],

@@ -1,10 +1,12 @@
 import { and, eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
+import type { ExperimentChange } from '../domain/store/changes'
 import { SettingsSchema } from '../domain/store/settings'
 import { newId } from '../lib/ids'
 import { open, seal } from '../lib/secret-box'
 import { ttlCache } from '../lib/ttl-cache'
 import type { Store } from '../views/store'
+import { experimentWrites } from './experiments'
 import { stores } from './schema'
 
 export type { Store }
@@ -128,13 +130,20 @@ export async function sealWoocommerceKeys(
   return keys ? seal(secret, storeId, JSON.stringify(keys)) : null
 }
 
-export async function insertStore(db: D1Database, store: NewStore): Promise<Store> {
+export async function insertStore(
+  db: D1Database,
+  store: NewStore,
+  changes: ExperimentChange[] = [],
+): Promise<Store> {
   const now = Date.now()
-  const row = await drizzle(db)
+  const insert = drizzle(db)
     .insert(stores)
     .values({ ...store, createdAt: now, updatedAt: now })
     .returning()
-    .get()
+  const writes = experimentWrites(db, store.id, changes, now)
+  const row =
+    writes.length > 0 ? (await drizzle(db).batch([insert, ...writes]))[0][0] : await insert.get()
+  if (!row) throw new Error('store insert returned no row')
   return toStore(row)
 }
 
@@ -145,33 +154,43 @@ export function createStore(
     restoreUrlTemplate?: string | null
     settings?: Store['settings']
   },
+  changes: ExperimentChange[] = [],
 ): Promise<Store> {
-  return insertStore(db, {
-    id: newId('st'),
-    name: fields.name,
-    url: fields.url,
-    currency: fields.currency,
-    publishableKey: newId('pk'),
-    allowedOrigins: [...new Set(fields.allowedOrigins)],
-    woocommerceWebhookSecret: newId('whsec'),
-    restoreUrlTemplate: fields.restoreUrlTemplate ?? null,
-    settings: fields.settings ?? SettingsSchema.parse({}),
-  })
+  return insertStore(
+    db,
+    {
+      id: newId('st'),
+      name: fields.name,
+      url: fields.url,
+      currency: fields.currency,
+      publishableKey: newId('pk'),
+      allowedOrigins: [...new Set(fields.allowedOrigins)],
+      woocommerceWebhookSecret: newId('whsec'),
+      restoreUrlTemplate: fields.restoreUrlTemplate ?? null,
+      settings: fields.settings ?? SettingsSchema.parse({}),
+    },
+    changes,
+  )
 }
 
 export async function updateStore(
   db: D1Database,
   id: string,
   patch: Partial<Omit<NewStore, 'id' | 'publishableKey'>> & { woocommerceApi?: string | null },
+  /** Experiments the new settings start or end, listed in the same batch (issue 15). */
+  changes: ExperimentChange[] = [],
 ): Promise<Store | null> {
-  const row = await drizzle(db)
+  const now = Date.now()
+  const update = drizzle(db)
     .update(stores)
     // updated_at is the settings version carts compare (cartPolicy): strictly increasing, even
     // for two updates in the same millisecond.
-    .set({ ...patch, updatedAt: sql`max(${stores.updatedAt} + 1, ${Date.now()})` })
+    .set({ ...patch, updatedAt: sql`max(${stores.updatedAt} + 1, ${now})` })
     .where(eq(stores.id, id))
     .returning()
-    .get()
+  const writes = experimentWrites(db, id, changes, now)
+  const row =
+    writes.length > 0 ? (await drizzle(db).batch([update, ...writes]))[0][0] : await update.get()
   if (!row) return null
   forgetCachedStore(row)
   return toStore(row)

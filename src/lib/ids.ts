@@ -13,9 +13,12 @@ export function randomToken(length: number): string {
   return out
 }
 
-type Prefix = 'st' | 'pk' | 'whsec' | 'req' | 'cart' | 'msg' | 'per'
+type Prefix = 'st' | 'pk' | 'whsec' | 'req' | 'cart' | 'msg' | 'per' | 'exp'
 
 /** Prefixed random id, as in unkey's newId: `st_…`, `pk_…`. 22 base62 chars ≈ 131 bits. */
 export function newId(prefix: Prefix): string {
   return `${prefix}_${randomToken(22)}`
 }
+
+/** Fresh ids for the experiments a change of settings starts: holdout periods, step experiments. */
+export const experimentIds = { period: () => newId('per'), experiment: () => newId('exp') }

@@ -4,9 +4,9 @@ import { getConfig } from '../config'
 import { contactLinks } from '../domain/cart/contact-link'
 import { next, stepDueAt, wakeAt } from '../domain/cart/machine'
 import { parseState } from '../domain/cart/schema'
-import { needsAssignment } from '../domain/cart/timer'
+import { experimentsDue, needsAssignment } from '../domain/cart/timer'
 import type { Beacon, CartEvent, CartState, JournalEntry, OrderReport } from '../domain/cart/types'
-import { assignmentFor } from '../domain/experiment/assign'
+import { assignmentFor, variantBucketsFor } from '../domain/experiment/assign'
 import type { CartPolicy } from '../domain/store/settings'
 import { log } from '../lib/log'
 import { CartDelivery } from './cart-delivery'
@@ -157,13 +157,17 @@ export class CartObject extends CartEvents {
     // A wake that abandons the cart while its store runs a holdout brings the cart's bucket,
     // for the settings the commit will run on (the cart's own copy when a beacon brought a
     // newer one than this isolate's cache).
+    // So does a step coming due with variants: the cart's bucket in that step's experiment.
     const adopted = this.policies.adopt(policy).policy
+    const key = getConfig(this.env).SIGNING_SECRET
     const assignment =
       adopted.holdout && needsAssignment(this.state, this.clock(), adopted)
-        ? await assignmentFor(this.state, adopted.holdout, getConfig(this.env).SIGNING_SECRET)
+        ? await assignmentFor(this.state, adopted.holdout, key)
         : null
+    const due = contact ? experimentsDue(this.state, this.clock(), adopted) : []
+    const variants = due.length > 0 ? await variantBucketsFor(this.state, due, key) : undefined
     if (this.state) {
-      await this.apply(this.state, { type: 'timer.fired', contact, assignment }, policy)
+      await this.apply(this.state, { type: 'timer.fired', contact, assignment, variants }, policy)
     }
   }
 

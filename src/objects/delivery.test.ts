@@ -221,6 +221,8 @@ describe('sequence delivery', () => {
       step: 'email-now',
       channel: 'email',
       via: 'send',
+      variant: null,
+      experiment: null,
     })
     const s = await delivery.stateOf(stub)
     await waitForRow('SELECT 1 FROM carts WHERE cart_id = ? AND revision = ?', id, s.revision)

@@ -199,6 +199,8 @@ describe('a text refused, then stopped; a call cut off, then stopped (cart seque
       step: 'sms-1',
       channel: 'sms',
       via: 'click',
+      variant: null,
+      experiment: null,
     })
   })
 })

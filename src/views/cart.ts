@@ -77,4 +77,7 @@ export type MessageView = {
   deliveredAt?: string
   openedAt?: string
   clickedAt?: string
+  /** The step's variant this message was, and its experiment (issue 15), when it had one. */
+  variant?: string
+  experiment?: string
 }

@@ -21,7 +21,13 @@ describe('attribution', () => {
 
   it('credits the last message sent when none was clicked', () => {
     const s = next(sentSteps(2), order(ABANDONED + 3 * H), ABANDONED + 3 * H, p).state
-    expect(s.attribution).toEqual({ step: 's1', channel: 'sms', via: 'send' })
+    expect(s.attribution).toEqual({
+      step: 's1',
+      channel: 'sms',
+      via: 'send',
+      variant: null,
+      experiment: null,
+    })
   })
 
   it('takes a text of unknown outcome whose link rebuilt the cart as sent: clicked and credited', () => {
@@ -36,7 +42,13 @@ describe('attribution', () => {
       clickedAt: ABANDONED + 150 * M,
     })
     const t = next(s, order(ABANDONED + 3 * H), ABANDONED + 3 * H, p)
-    expect(t.state.attribution).toEqual({ step: 's1', channel: 'sms', via: 'click' })
+    expect(t.state.attribution).toEqual({
+      step: 's1',
+      channel: 'sms',
+      via: 'click',
+      variant: null,
+      experiment: null,
+    })
   })
 
   it('leaves a failed text without a message id failed when a link names its step', () => {
@@ -53,7 +65,13 @@ describe('attribution', () => {
     s = next(s, timer, ABANDONED + 2 * H, p).state
     s = next(s, sent('s1'), ABANDONED + 2 * H, p).state
     const t = next(s, order(ABANDONED + 3 * H), ABANDONED + 3 * H, p)
-    expect(t.state.attribution).toEqual({ step: 'e1', channel: 'email', via: 'click' })
+    expect(t.state.attribution).toEqual({
+      step: 'e1',
+      channel: 'email',
+      via: 'click',
+      variant: null,
+      experiment: null,
+    })
     expect(t.journal).toContainEqual(
       expect.objectContaining({
         type: 'cart.recovered',
@@ -83,6 +101,8 @@ describe('attribution', () => {
       step: 's1',
       channel: 'sms',
       via: 'send',
+      variant: null,
+      experiment: null,
     })
   })
 
@@ -93,6 +113,8 @@ describe('attribution', () => {
       step: 'e1',
       channel: 'email',
       via: 'send',
+      variant: null,
+      experiment: null,
     })
     // Six days on, nothing is close enough: a recovery on its own.
     const late = next(s, order(ABANDONED + 6 * 24 * H), ABANDONED + 6 * 24 * H, p).state

@@ -31,7 +31,7 @@ export function next(
     case 'beacon.received':
       return onBeacon(state, event.beacon, now, policy)
     case 'timer.fired':
-      return onTimer(state, now, policy, event.contact, event.assignment)
+      return onTimer(state, now, policy, event.contact, event.assignment, event.variants)
     case 'sequence.superseded': {
       // A newer cart of the same contact takes over: one sequence per contact at a time, now
       // and later (this cart starts none while superseded).

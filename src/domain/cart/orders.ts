@@ -77,6 +77,7 @@ export function onOrder(s: CartState, r: OrderReport, now: number, policy: CartP
         step: credit?.step ?? null,
         channel: credit?.channel ?? null,
         via: credit?.via ?? null,
+        ...(credit?.variant ? { variant: credit.variant, experiment: credit.experiment } : {}),
       })
     } else {
       n = settle('converted', { convertedAt: now })

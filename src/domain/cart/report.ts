@@ -34,6 +34,8 @@ export type CartReport = {
   /** The message the recovery is credited to (null: recovered on its own). */
   recoveredStep: string | null
   recoveredChannel: 'email' | 'sms' | null
+  /** The variant of the message credited, when its step had variants (issue 15). */
+  recoveredVariant?: string | null
   /** Channels a message was sent on: 1 email, 2 SMS. */
   channels: number
   /** The first click on one of the cart's links. */
@@ -77,6 +79,7 @@ export function cartReport(s: CartState): CartReport {
     revenueCurrency: s.recoveredAt !== null && s.order ? s.order.currency : null,
     recoveredStep: s.recoveredAt !== null ? (s.attribution?.step ?? null) : null,
     recoveredChannel: s.recoveredAt !== null ? (s.attribution?.channel ?? null) : null,
+    recoveredVariant: s.recoveredAt !== null ? (s.attribution?.variant ?? null) : null,
     ...progressOf(s),
     experimentArm: s.experiment?.arm ?? null,
     experimentPeriod: s.experiment?.period ?? null,

@@ -4,6 +4,8 @@
  * only the store's steps; what a cart does with them is a run.
  */
 import { type ContactFacts, decideStep } from '../sequence/policy'
+import { FIRST_VARIANT, type Step } from '../sequence/steps'
+import { asVariant, earliestDelay, pickVariant } from '../sequence/variants'
 import type { CartPolicy } from '../store/settings'
 import type { CartState, Effect, JournalEntry, StepRun } from './types'
 
@@ -34,12 +36,28 @@ export function abandonDue(s: CartState): number | null {
   return s.abandonDueAt ?? s.abandonedAt
 }
 
-/** The runs of a fresh abandonment: one per step, due at the deadline + its delay. */
+/**
+ * The runs of a fresh abandonment: one per step, due at the deadline + its delay (its
+ * earliest variant's, for a step with variants: the cart's variant is decided then).
+ */
 export function startRuns(s: CartState, policy: CartPolicy): StepRun[] {
   const from = abandonDue(s) ?? 0
-  return policy.sequence.map((step) =>
-    scheduledRun(step.id, step.channel, from + step.delaySeconds * 1000),
-  )
+  return policy.sequence
+    .map((step) => scheduledRun(step.id, step.channel, from + earliestDelay(step) * 1000))
+    .sort((a, b) => a.dueAt - b.dueAt)
+}
+
+/** When a run is due from `from`: its variant's delay once it has one, else the earliest. */
+function runDueAt(from: number, step: Step, run: StepRun): number {
+  const delay =
+    run.variant === null ? earliestDelay(step) : asVariant(step, run.variant).step.delaySeconds
+  return from + delay * 1000
+}
+
+/** The step as this run sends it: its variant's content, or the step's own. */
+export function stepOfRun(policy: CartPolicy, run: Pick<StepRun, 'id' | 'channel' | 'variant'>) {
+  const step = policy.sequence.find((x) => x.id === run.id && x.channel === run.channel)
+  return step ? asVariant(step, run.variant) : null
 }
 
 /** A step's run before anything has happened to it: scheduled for `dueAt`. */
@@ -55,6 +73,8 @@ export function scheduledRun(id: string, channel: StepRun['channel'], dueAt: num
     messageId: null,
     clickedAt: null,
     coupon: null,
+    variant: null,
+    experiment: null,
   }
 }
 
@@ -78,7 +98,7 @@ export function followSequence(s: CartState, policy: CartPolicy, now: number): P
       journal.push({ ...base, type: 'message.skipped', reason: 'step_removed' })
       return { ...r, status: 'skipped', at: now, reason: 'step_removed', notBefore: null }
     }
-    const dueAt = from + step.delaySeconds * 1000
+    const dueAt = runDueAt(from, step, r)
     if (dueAt === r.dueAt) return r
     moved = true
     journal.push({ ...base, type: 'message.rescheduled', dueAt: new Date(dueAt).toISOString() })
@@ -134,11 +154,19 @@ export function attribute(
         placedAt - r.clickedAt <= windowMs(r.channel),
     )
     .sort((a, b) => (b.clickedAt ?? 0) - (a.clickedAt ?? 0))[0]
-  if (clicked) return { step: clicked.id, channel: clicked.channel, via: 'click' }
+  // The variant credited is the one the run sent, whatever the step holds now.
+  const credit = (r: StepRun, via: 'click' | 'send') => ({
+    step: r.id,
+    channel: r.channel,
+    via,
+    variant: r.variant,
+    experiment: r.experiment,
+  })
+  if (clicked) return credit(clicked, 'click')
   const last = sent
     .filter((r) => placedAt - (r.at ?? 0) <= windowMs(r.channel))
     .sort((a, b) => (b.at ?? 0) - (a.at ?? 0))[0]
-  return last ? { step: last.id, channel: last.channel, via: 'send' } : null
+  return last ? credit(last, 'send') : null
 }
 
 /** When the sequence next needs the cart awake, or null. */
@@ -212,10 +240,12 @@ export function processDue(
   now: number,
   policy: CartPolicy,
   facts: ContactFacts = factsFromCart(s, policy),
+  buckets: VariantBuckets = {},
 ): Progress {
   const journal: JournalEntry[] = []
   let n = s
-  for (let guard = 0; guard < s.runs.length + 1; guard++) {
+  // Each run is at most given its variant once and decided once.
+  for (let guard = 0; guard < 2 * s.runs.length + 1; guard++) {
     if (!running(n) || n.runs.some((r) => r.status === 'sending')) break
     const due = n.runs.filter((r) => OPEN.has(r.status) && (r.notBefore ?? r.dueAt) <= now)
     const run = due[0]
@@ -236,11 +266,18 @@ export function processDue(
       skip('caught_up')
       continue
     }
-    const step = policy.sequence.find((x) => x.id === run.id && x.channel === run.channel)
-    if (!step) {
+    const found = policy.sequence.find((x) => x.id === run.id && x.channel === run.channel)
+    if (!found) {
       skip('step_removed')
       continue
     }
+    if (found.variants && run.variant === null) {
+      const given = giveVariant(n, run, found, buckets, now)
+      n = given.state
+      journal.push(given.entry)
+      continue // decided on the next turn, at its variant's own time
+    }
+    const step = asVariant(found, run.variant).step
     const decision = decideStep(step, {
       now,
       abandonedAt: abandonDue(n) ?? now,
@@ -278,6 +315,41 @@ export function processDue(
     }
   }
   return { state: n, effects: [], journal }
+}
+
+/** Each running step experiment's bucket for this cart, by experiment id (the shell's HMAC). */
+export type VariantBuckets = Readonly<Record<string, number>>
+
+/**
+ * Gives a due run its variant: from the cart's bucket in the step's experiment, or the step's
+ * own content, outside the experiment, when there is no bucket for it (the shell did not work
+ * one out: never guessed into a variant). A variant with a later delay waits for its time.
+ */
+function giveVariant(
+  s: CartState,
+  run: StepRun,
+  step: Step,
+  buckets: VariantBuckets,
+  now: number,
+): { state: CartState; entry: JournalEntry } {
+  const id = step.experiment?.id ?? null
+  const bucket = id === null ? undefined : buckets[id]
+  const variant = bucket === undefined ? FIRST_VARIANT : pickVariant(step, bucket)
+  const experiment = bucket === undefined ? null : id
+  const given = { ...run, variant, experiment }
+  const dueAt = runDueAt(abandonDue(s) ?? now, step, given)
+  const runs = s.runs.map((r) => (r.id === run.id ? { ...given, dueAt } : r))
+  runs.sort((a, b) => a.dueAt - b.dueAt)
+  const entry: JournalEntry = {
+    at: now,
+    type: 'experiment.variant',
+    source: 'timer',
+    step: run.id,
+    variant,
+    experiment,
+    dueAt: new Date(dueAt).toISOString(),
+  }
+  return { state: { ...s, runs }, entry }
 }
 
 /** The shell reports how a send ended. */

@@ -82,6 +82,10 @@ export const StepRunSchema = z.object({
   clickedAt: z.number().nullable().default(null),
   /** The coupon sent with this step, applied when its restore link is used. */
   coupon: z.string().nullable().default(null),
+  /** The step's variant this cart was given when the step came due (issue 15); null: none. */
+  variant: z.string().nullable().default(null),
+  /** The step's experiment that variant belongs to; null: in none (left out of its figures). */
+  experiment: z.string().nullable().default(null),
 })
 
 /**
@@ -100,6 +104,9 @@ export const AttributionSchema = z.object({
   step: z.string(),
   channel: z.enum(['email', 'sms']),
   via: z.enum(['click', 'send']),
+  /** The variant that message was, and its experiment (issue 15): what was actually sent. */
+  variant: z.string().nullable().default(null),
+  experiment: z.string().nullable().default(null),
 })
 
 /**

@@ -3,7 +3,7 @@ import type { ContactFacts } from '../sequence/policy'
 import type { CartPolicy } from '../store/settings'
 import { deadlines, wakeAt } from './deadlines'
 import { finish, keepSequence } from './finish'
-import { factsFromCart, nextRunAt, noteClick, processDue } from './runs'
+import { factsFromCart, nextRunAt, noteClick, processDue, type VariantBuckets } from './runs'
 import type { Assignment, CartState, JournalEntry, Transition } from './types'
 
 /** Distinct restore links one episode records; links are signed per step, so never reached. */
@@ -20,6 +20,7 @@ export function onTimer(
   policy: CartPolicy,
   contact: Partial<ContactFacts> | null = {},
   assignment: Assignment | null = null,
+  buckets: VariantBuckets = {},
 ): Transition {
   const { state: n, journal } = reachDeadlines(s, now, policy, assignment)
   // Start the sequence if this wake abandoned the cart, then run what is due.
@@ -27,10 +28,13 @@ export function onTimer(
   const due =
     contact === null
       ? { state: started.state, journal: [], effects: [] }
-      : processDue(started.state, now, policy, {
-          ...factsFromCart(started.state, policy),
-          ...contact,
-        })
+      : processDue(
+          started.state,
+          now,
+          policy,
+          { ...factsFromCart(started.state, policy), ...contact },
+          buckets,
+        )
   return finish(
     s,
     due.state,
@@ -50,6 +54,23 @@ export function stepDueAt(s: CartState, now: number, policy: CartPolicy): boolea
   const started = keepSequence(reachDeadlines(s, now, policy).state, now, policy)
   const at = nextRunAt(started.state)
   return at !== null && at <= now
+}
+
+/**
+ * The step experiments whose bucket the alarm at `now` needs: those of the steps coming due
+ * without a variant yet. The shell works each out (an HMAC, so not here) and hands them to
+ * `timer.fired` as `variants`.
+ */
+export function experimentsDue(s: CartState, now: number, policy: CartPolicy): string[] {
+  const started = keepSequence(reachDeadlines(s, now, policy).state, now, policy).state
+  const ids = new Set<string>()
+  for (const r of started.runs) {
+    if (r.variant !== null || (r.notBefore ?? r.dueAt) > now) continue
+    if (r.status !== 'scheduled' && r.status !== 'deferred') continue
+    const step = policy.sequence.find((x) => x.id === r.id && x.channel === r.channel)
+    if (step?.variants && step.experiment) ids.add(step.experiment.id)
+  }
+  return [...ids]
 }
 
 /**

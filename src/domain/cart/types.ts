@@ -68,6 +68,8 @@ export type CartEvent =
       contact?: Partial<ContactFacts> | null
       /** The cart's bucket in the holdout's period, when this wake may abandon it. */
       assignment?: Assignment | null
+      /** The cart's bucket in each step experiment coming due (`experimentsDue`), by its id. */
+      variants?: Readonly<Record<string, number>>
     }
   | { type: 'sequence.superseded'; by: string }
   | {

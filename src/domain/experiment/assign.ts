@@ -65,3 +65,17 @@ export async function assignmentFor(
     bucket: await bucketOf(key, 'holdout', h.period, s.storeId, subjectOf(s)),
   }
 }
+
+/**
+ * The cart's bucket in each of the step experiments `ids`, under `key`: the same person gets
+ * the same variant of a step on every cart while its experiment runs.
+ */
+export async function variantBucketsFor(
+  s: Pick<CartState, 'storeId' | 'cartId' | 'contact'>,
+  ids: string[],
+  key: string,
+): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  for (const id of ids) out[id] = await bucketOf(key, 'variant', id, s.storeId, subjectOf(s))
+  return out
+}

@@ -10,12 +10,19 @@ const armOf = (carts: number, recovered: number, each: number): ArmCounts => ({
   revenueSquares: recovered * each * each,
 })
 
+const none = armOf(0, 0, 0)
+const NO_CHANNELS = {
+  email: { holdout: none, messaged: none },
+  sms: { holdout: none, messaged: none },
+}
+
 describe('incrementalOf', () => {
   it('gives the lift with its interval and the revenue the messages caused', () => {
     const f = incrementalOf({
       period: 'per_1',
       holdout: armOf(500, 50, 10_000),
       messaged: armOf(2000, 280, 10_000),
+      byChannel: NO_CHANNELS,
       currency: 'USD',
     })
     expect(f.period).toBe('per_1')
@@ -40,6 +47,7 @@ describe('incrementalOf', () => {
       period: 'per_1',
       holdout: armOf(100, 10, 10_000),
       messaged: armOf(400, 48, 10_000),
+      byChannel: NO_CHANNELS,
       currency: 'USD',
     })
     expect(f.lift.low!).toBeLessThan(0)
@@ -53,6 +61,7 @@ describe('incrementalOf', () => {
       period: 'per_1',
       holdout: armOf(0, 0, 0),
       messaged: armOf(40, 5, 10_000),
+      byChannel: NO_CHANNELS,
       currency: 'EUR',
     })
     expect(empty.lift).toEqual({ estimate: null, low: null, high: null })
@@ -62,11 +71,46 @@ describe('incrementalOf', () => {
       period: 'per_1',
       holdout: armOf(30, 2, 10_000),
       messaged: armOf(30, 6, 10_000),
+      byChannel: NO_CHANNELS,
       currency: 'EUR',
     })
     expect(few.lift.low).not.toBeNull()
     expect(few.revenue.estimate).toBe(Math.round((60_000 / 30 - 20_000 / 30) * 30))
     expect(few.revenue.low).toBeNull()
     expect(few.revenue.high).toBeNull()
+  })
+
+  it('gives the orders the messages caused: the lift and its bounds times the messaged carts', () => {
+    const f = incrementalOf({
+      period: 'per_1',
+      holdout: armOf(500, 50, 10_000),
+      messaged: armOf(2000, 280, 10_000),
+      byChannel: NO_CHANNELS,
+      currency: 'USD',
+    })
+    // 14 % − 10 % of 2,000 messaged carts: 80 orders.
+    expect(f.orders.estimate).toBe(80)
+    expect(f.orders.low).toBe(Math.round(f.lift.low! * 2000))
+    expect(f.orders.high).toBe(Math.round(f.lift.high! * 2000))
+    expect(f.orders.low!).toBeLessThan(80)
+  })
+
+  it('gives the same figures among the carts reachable by email and by text', () => {
+    const email = { holdout: armOf(300, 30, 10_000), messaged: armOf(1200, 216, 10_000) }
+    const sms = { holdout: armOf(100, 10, 10_000), messaged: armOf(400, 40, 10_000) }
+    const f = incrementalOf({
+      period: 'per_1',
+      holdout: armOf(500, 50, 10_000),
+      messaged: armOf(2000, 280, 10_000),
+      byChannel: { email, sms },
+      currency: 'USD',
+    })
+    expect(f.byChannel.email.lift.estimate).toBeCloseTo(0.18 - 0.1, 12)
+    expect(f.byChannel.email.orders.estimate).toBe(96)
+    expect(f.byChannel.email.messaged).toEqual({ carts: 1200, recovered: 216, revenue: 2_160_000 })
+    // No difference among the carts with a phone: an interval around 0.
+    expect(f.byChannel.sms.lift.estimate).toBeCloseTo(0, 12)
+    expect(f.byChannel.sms.lift.low!).toBeLessThan(0)
+    expect(f.byChannel.sms.revenue.currency).toBe('USD')
   })
 })

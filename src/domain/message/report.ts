@@ -22,4 +22,7 @@ export type MessageReport = {
   error: string | null
   createdAt: number
   updatedAt: number
+  /** The step's variant this message was, and its experiment (issue 15); absent: none. */
+  variant?: string | null
+  experiment?: string | null
 }

@@ -58,9 +58,60 @@ const stepBase = {
   incentive: IncentiveSchema.optional(),
 }
 
+/** The step's own content is its first variant, named by this id (issue 15). */
+export const FIRST_VARIANT = 'a'
+
+/** At most this many variants a step, its own content included. */
+export const MAX_VARIANTS = 4
+
+const variantBase = {
+  id: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,15}$/, 'lower-case letters, digits and dashes, up to 16')
+    .refine((id) => id !== FIRST_VARIANT, `"${FIRST_VARIANT}" names the step's own content`),
+  /** Time from abandonment to this variant; the step's own delay when absent. */
+  delaySeconds: intIn(0, 30 * DAY).optional(),
+  /** This variant's incentive; none when absent (the step's own is not inherited). */
+  incentive: IncentiveSchema.optional(),
+}
+
+/**
+ * A step's experiment (issue 15): which variants it compares and since when. Set by the server
+ * whenever the variants change, never by a patch, so figures never mix two sets of variants.
+ */
+export const StepExperimentSchema = z
+  .object({ id: z.string().min(1).max(64), startedAt: z.string() })
+  .strict()
+
+const variantsOf = <T extends z.ZodType>(template: T) =>
+  z
+    .array(z.object({ ...variantBase, template }).strict())
+    .min(1)
+    .max(MAX_VARIANTS - 1)
+    .superRefine((vs, ctx) => {
+      const ids = new Set<string>()
+      vs.forEach((v, i) => {
+        if (ids.has(v.id))
+          ctx.addIssue({ code: 'custom', message: `duplicate variant "${v.id}"`, path: [i, 'id'] })
+        ids.add(v.id)
+      })
+    })
+
+const stepOf = <C extends 'email' | 'sms', T extends z.ZodType>(channel: C, template: T) =>
+  z
+    .object({
+      ...stepBase,
+      channel: z.literal(channel),
+      template,
+      /** Other versions of this step, compared at random (2–4 with the step's own). */
+      variants: variantsOf(template).optional(),
+      experiment: StepExperimentSchema.optional(),
+    })
+    .strict()
+
 export const StepSchema = z.discriminatedUnion('channel', [
-  z.object({ ...stepBase, channel: z.literal('email'), template: EmailTemplateSchema }).strict(),
-  z.object({ ...stepBase, channel: z.literal('sms'), template: SmsTemplateSchema }).strict(),
+  stepOf('email', EmailTemplateSchema),
+  stepOf('sms', SmsTemplateSchema),
 ])
 
 export type Step = z.infer<typeof StepSchema>
@@ -162,4 +213,4 @@ export const SenderSchema = z
 export type Sender = z.infer<typeof SenderSchema>
 
 /** What the settings schema cannot check alone: each text's size with real names and links. */
-export type SequenceProblem = { stepId: string; message: string }
+export type SequenceProblem = { stepId: string; message: string; variant?: string }

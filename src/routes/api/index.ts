@@ -9,6 +9,7 @@ import { tooLarge } from '../validation'
 import { carts } from './carts'
 import { connection } from './connection'
 import { contacts } from './contacts'
+import { experiments } from './experiments'
 import { messages } from './messages'
 import { preview } from './preview'
 import { privacy } from './privacy'
@@ -77,3 +78,4 @@ api.route('/carts', carts)
 api.route('/stats', stats)
 api.route('/messages', messages)
 api.route('/contacts', contacts)
+api.route('/experiments', experiments)

@@ -2,6 +2,7 @@ import { zValidator } from '@hono/zod-validator'
 import { Hono } from 'hono'
 import { z } from 'zod'
 import { StepSchema } from '../../domain/sequence/steps'
+import { asVariant, variantIds } from '../../domain/sequence/variants'
 import { AppError } from '../../lib/errors'
 import { cartStub } from '../../objects/stubs'
 import type { AppEnv } from '../env'
@@ -17,6 +18,8 @@ const PreviewBody = z
     /** A step of the store's sequence, or a step being edited (not saved). */
     stepId: z.string().max(32).optional(),
     step: StepSchema.optional(),
+    /** Which of the step's variants to render (issue 15); its own content ("a") by default. */
+    variant: z.string().max(16).optional(),
     /** Render against this cart of the store; a sample cart otherwise. */
     cart: CartIdSchema.optional(),
     firstText: z.boolean().default(true),
@@ -29,8 +32,13 @@ const PreviewBody = z
 preview.post('/:storeId/preview', jsonOnly, zValidator('json', PreviewBody, invalid), async (c) => {
   const body = c.req.valid('json')
   const store = await visibleStore(c, c.req.param('storeId'))
-  const step = body.step ?? store.settings.sequence.find((s) => s.id === body.stepId)
-  if (!step) throw new AppError('NOT_FOUND', `No step "${body.stepId}" in this store's sequence.`)
+  const found = body.step ?? store.settings.sequence.find((s) => s.id === body.stepId)
+  if (!found) throw new AppError('NOT_FOUND', `No step "${body.stepId}" in this store's sequence.`)
+  if (body.variant !== undefined && !variantIds(found).includes(body.variant)) {
+    const ids = variantIds(found).join(', ')
+    throw new AppError('NOT_FOUND', `The step has no variant "${body.variant}" (it has ${ids}).`)
+  }
+  const step = asVariant(found, body.variant ?? null).step
   let cart = sampleCart(store.currency)
   if (body.cart) {
     const snap = await cartStub(c.env.CART, { storeId: store.id, cartId: body.cart }).snapshot()

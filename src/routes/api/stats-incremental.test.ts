@@ -31,7 +31,29 @@ function report(store: Store, i: number, arm: string, period: string, revenue?: 
     revenueCurrency: recovered ? 'USD' : null,
     experimentArm: arm as 'holdout' | 'messaged',
     experimentPeriod: period,
+    // Every other cart had an email, every third a phone: the figures per channel.
+    email: i % 2 === 0 ? `shopper${i}@example.com` : null,
+    phone: i % 3 === 0 ? `+1415555${String(i).padStart(4, '0')}` : null,
   })
+}
+
+/** An arm's counts over `reports` of one period that `pick` keeps, revenue in USD only. */
+function countsOf(
+  reports: CartReport[],
+  period: string,
+  arm: string,
+  pick: (r: CartReport) => boolean,
+) {
+  const rs = reports.filter(
+    (r) => r.experimentPeriod === period && r.experimentArm === arm && pick(r),
+  )
+  const usd = rs.filter((r) => r.recoveredAt !== null && r.revenueCurrency === 'USD')
+  return {
+    carts: rs.length,
+    recovered: rs.filter((r) => r.recoveredAt !== null).length,
+    revenue: usd.reduce((n, r) => n + r.recoveredRevenue, 0),
+    revenueSquares: usd.reduce((n, r) => n + r.recoveredRevenue ** 2, 0),
+  }
 }
 
 const range = () =>
@@ -61,7 +83,17 @@ describe('stats: incremental', () => {
       revenueSquares: 32 * 5000 ** 2,
     }
     const holdout = { carts: 40, recovered: 4, revenue: 4 * 5000, revenueSquares: 4 * 5000 ** 2 }
-    expect(incremental).toEqual(incrementalOf({ period, holdout, messaged, currency: 'USD' }))
+    const pair = (pick: (r: CartReport) => boolean) => ({
+      holdout: countsOf(reports, period, 'holdout', pick),
+      messaged: countsOf(reports, period, 'messaged', pick),
+    })
+    expect(pair(() => true)).toEqual({ holdout, messaged })
+    const byChannel = { email: pair((r) => r.email !== null), sms: pair((r) => r.phone !== null) }
+    expect(byChannel.email.holdout.carts).toBe(20)
+    expect(byChannel.sms.messaged.carts).toBe(53)
+    expect(incremental).toEqual(
+      incrementalOf({ period, holdout, messaged, byChannel, currency: 'USD' }),
+    )
     expect(incremental).toMatchObject({
       period,
       holdout: { carts: 40, recovered: 4, revenue: 20_000 },

@@ -13,10 +13,11 @@ import {
 import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
-import { holdoutPatchProblem, periodFor } from '../../domain/store/holdout'
+import { keepOnly, variantIds } from '../../domain/sequence/variants'
+import { settingsChange, settingsPatchProblem } from '../../domain/store/changes'
 import { mergeSettings, type Settings, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
-import { newId } from '../../lib/ids'
+import { experimentIds } from '../../lib/ids'
 import { currencyCode, httpUrl } from '../../lib/schemas'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
@@ -79,23 +80,22 @@ stores.get('/', async (c) => {
   return c.json({ stores: visible.map((s) => storeForScope(c, s)) })
 })
 
-/** Parses merged settings, the holdout's period started by the server (never by the patch). */
-function settingsAfter(
-  before: Settings,
-  patch: Record<string, unknown> | undefined,
-  now: number,
-): Settings {
-  const problem = holdoutPatchProblem(patch, before.holdout)
+/**
+ * Parses merged settings; the holdout's period and the steps' experiments are the server's
+ * (never the patch's), with the experiments the change starts and ends.
+ */
+function settingsAfter(before: Settings, patch: Record<string, unknown> | undefined, now: number) {
+  const problem = settingsPatchProblem(patch, before)
   if (problem) throw new AppError('BAD_REQUEST', `Invalid settings: ${problem}`)
   const after = parseOrThrow(SettingsSchema, mergeSettings(before, patch ?? {}), 'settings')
-  return { ...after, holdout: periodFor(before.holdout, after.holdout, now, newId('per')) }
+  return settingsChange(before, after, now, experimentIds)
 }
 
 stores.post('/', allStores, jsonOnly, zValidator('json', CreateStore, invalid), async (c) => {
   const { settings: patch, ...fields } = c.req.valid('json')
-  const settings = settingsAfter(SettingsSchema.parse({}), patch, Date.now())
+  const { settings, changes } = settingsAfter(SettingsSchema.parse({}), patch, Date.now())
   if (patch?.sequence) assertSequenceFits(c, fields.name, settings.sequence)
-  const store = await createStore(c.env.DB, { ...fields, settings })
+  const store = await createStore(c.env.DB, { ...fields, settings }, changes)
   return c.json({ ...store, woocommerceApiStatus: 'not_set' }, 201)
 })
 
@@ -137,13 +137,45 @@ stores.get('/:storeId/sequence', async (c) => {
 stores.put('/:storeId/sequence', jsonOnly, zValidator('json', PutSequence, invalid), async (c) => {
   const { sequence } = c.req.valid('json')
   const store = await visibleStore(c, c.req.param('storeId'))
+  const problem = settingsPatchProblem({ sequence }, store.settings)
+  if (problem) throw new AppError('BAD_REQUEST', `Invalid sequence: ${problem}`)
   assertSequenceFits(c, store.name, sequence)
-  const updated = await updateStore(c.env.DB, store.id, {
-    settings: SettingsSchema.parse({ ...store.settings, sequence }),
-  })
+  const after = SettingsSchema.parse({ ...store.settings, sequence })
+  const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds)
+  const updated = await updateStore(c.env.DB, store.id, { settings }, changes)
   if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
   return c.json(sequenceView(c, updated))
 })
+
+const KeepVariant = z.object({ variant: z.string().min(1).max(16) }).strict()
+
+// "Make this the only variant": the step takes that variant's content and its experiment ends
+// (the history keeps it, with the variant kept). Steps stay in order of delay.
+stores.post(
+  '/:storeId/sequence/:stepId/keep-variant',
+  jsonOnly,
+  zValidator('json', KeepVariant, invalid),
+  async (c) => {
+    const { variant } = c.req.valid('json')
+    const store = await visibleStore(c, c.req.param('storeId'))
+    const step = store.settings.sequence.find((s) => s.id === c.req.param('stepId'))
+    if (!step) throw new AppError('NOT_FOUND', 'The sequence has no such step.')
+    if (!step.variants) throw new AppError('CONFLICT', 'The step has no variants to choose from.')
+    const kept = keepOnly(step, variant)
+    if (!kept) {
+      const ids = variantIds(step).join(', ')
+      throw new AppError('BAD_REQUEST', `The step has no variant "${variant}" (it has ${ids}).`)
+    }
+    const sequence = store.settings.sequence
+      .map((s) => (s === step ? kept : s))
+      .sort((a, b) => a.delaySeconds - b.delaySeconds)
+    const after = parseOrThrow(SettingsSchema, { ...store.settings, sequence }, 'settings')
+    const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds)
+    const updated = await updateStore(c.env.DB, store.id, { settings }, changes)
+    if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
+    return c.json(sequenceView(c, updated))
+  },
+)
 
 /**
  * A single store with `woocommerceApiStatus`: `unreadable` when the keys were sealed under a
@@ -165,25 +197,31 @@ stores.patch('/:storeId', jsonOnly, zValidator('json', PatchStore, invalid), asy
   const body = c.req.valid('json')
   const current = await visibleStore(c, c.req.param('storeId'))
   const { settings: patch, allowedOrigins, woocommerceApi, ...fields } = body
-  const settings = patch ? settingsAfter(current.settings, patch, Date.now()) : null
+  const change = patch ? settingsAfter(current.settings, patch, Date.now()) : null
+  const settings = change?.settings ?? null
   // A new name or new texts: every text must still fit two segments.
   if (settings || fields.name) {
     assertSequenceFits(c, fields.name ?? current.name, (settings ?? current.settings).sequence)
   }
-  const updated = await updateStore(c.env.DB, current.id, {
-    ...fields,
-    ...(allowedOrigins ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
-    ...(settings ? { settings } : {}),
-    ...(woocommerceApi !== undefined
-      ? {
-          woocommerceApi: await sealWoocommerceKeys(
-            c.get('config').SIGNING_SECRET,
-            current.id,
-            woocommerceApi,
-          ),
-        }
-      : {}),
-  })
+  const updated = await updateStore(
+    c.env.DB,
+    current.id,
+    {
+      ...fields,
+      ...(allowedOrigins ? { allowedOrigins: [...new Set(allowedOrigins)] } : {}),
+      ...(settings ? { settings } : {}),
+      ...(woocommerceApi !== undefined
+        ? {
+            woocommerceApi: await sealWoocommerceKeys(
+              c.get('config').SIGNING_SECRET,
+              current.id,
+              woocommerceApi,
+            ),
+          }
+        : {}),
+    },
+    change?.changes,
+  )
   if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
   return c.json(await withKeysStatus(c, updated))
 })

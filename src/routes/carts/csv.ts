@@ -32,7 +32,7 @@ const COLUMNS = [
 ] as const
 
 /** Minor units as a plain decimal in the currency's own exponent (2400 USD → "24.00"). */
-function decimal(minor: number, currency: string) {
+export function decimal(minor: number, currency: string) {
   const exp = currencyExponent(currency)
   const sign = minor < 0 ? '-' : ''
   const digits = String(Math.abs(minor)).padStart(exp + 1, '0')
@@ -69,18 +69,33 @@ const line = (r: CartListRow) =>
  * stream: a slow download holds no more than one page in memory).
  */
 export function cartsCsv(db: D1Database, filter: Omit<CartFilter, 'cursor' | 'limit'>) {
-  let cursor: CartFilter['cursor']
+  return csvStream<NonNullable<CartFilter['cursor']>>(COLUMNS, async (cursor) => {
+    const page = await listCarts(db, { ...filter, ...(cursor ? { cursor } : {}), limit: PAGE })
+    return { text: page.carts.map(line).join(''), next: page.next ?? null }
+  })
+}
+
+/**
+ * A CSV download read page by page as the client pulls (a slow download holds one page in
+ * memory): the header, then each page `page` gives from the cursor the last one returned,
+ * until it returns no next cursor.
+ */
+export function csvStream<C>(
+  columns: readonly string[],
+  page: (cursor: C | null) => Promise<{ text: string; next: C | null }>,
+) {
+  let cursor: C | null = null
   let started = false
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
       if (!started) {
         started = true
-        controller.enqueue(utf8.encode(csvLine(COLUMNS)))
+        controller.enqueue(utf8.encode(csvLine(columns)))
         return
       }
-      const page = await listCarts(db, { ...filter, ...(cursor ? { cursor } : {}), limit: PAGE })
-      if (page.carts.length > 0) controller.enqueue(utf8.encode(page.carts.map(line).join('')))
-      if (page.next) cursor = page.next
+      const p = await page(cursor)
+      if (p.text.length > 0) controller.enqueue(utf8.encode(p.text))
+      if (p.next) cursor = p.next
       else controller.close()
     },
   })

@@ -130,7 +130,13 @@ describe('POST /webhooks/resend', () => {
       order: { id: 'o-1', total: 6400 },
     })
     const ordered = (await stub.snapshot())!.state
-    expect(ordered.attribution).toEqual({ step: 'email-now', channel: 'email', via: 'send' })
+    expect(ordered.attribution).toEqual({
+      step: 'email-now',
+      channel: 'email',
+      via: 'send',
+      variant: null,
+      experiment: null,
+    })
     const cart = await waitForRow<{ clicked_at: number | null }>(
       'SELECT clicked_at FROM carts WHERE cart_id = ? AND revision = ?',
       id,

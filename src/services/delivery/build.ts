@@ -1,6 +1,7 @@
 import type { EmailMessage } from '../../adapters/email/types'
 import { type SmsMessage, statusCallbackUrl } from '../../adapters/sms/types'
 import { isSuppressed } from '../../db/suppressions'
+import { stepOfRun } from '../../domain/cart/runs'
 import type { CartState } from '../../domain/cart/types'
 import { composeSms, type MessageInput } from '../../domain/message/compose'
 import type { MessageReport } from '../../domain/message/report'
@@ -44,12 +45,15 @@ export async function buildMessage(args: {
   cart: CartState
   policy: CartPolicy
   run: { stepId: string; channel: 'email' | 'sms'; key: string }
+  /** The run's variant and experiment (issue 15): its content is what is sent. */
+  variant: { variant: string | null; experiment: string | null }
   now: number
   incentive: MessageInput['incentive']
 }): Promise<Built> {
   const { db, secret, cart: s, policy, run, now, incentive } = args
-  const step = policy.sequence.find((x) => x.id === run.stepId && x.channel === run.channel)
-  if (!step) return { skip: 'step_removed' }
+  const found = stepOfRun(policy, { id: run.stepId, channel: run.channel, ...args.variant })
+  if (!found) return { skip: 'step_removed' }
+  const { step, variant } = found
   // A step that promises an incentive is never sent without its coupon (see issueCoupon).
   if (step.incentive && !incentive) return { skip: 'incentive_unavailable' }
   const id = await messageIdFor(run.key)
@@ -83,6 +87,8 @@ export async function buildMessage(args: {
     storeId: s.storeId,
     cartId: s.cartId,
     stepId: step.id,
+    variant,
+    experiment: variant === null ? null : args.variant.experiment,
   }
 
   if (step.channel === 'email') {

@@ -8,6 +8,7 @@ import type { Adapters } from '../../adapters'
 import type { SendResult } from '../../adapters/types'
 import { withdrawMessage, writeMessageReports } from '../../db/projection'
 import type { QueuedSend } from '../../domain/cart/live'
+import { stepOfRun } from '../../domain/cart/runs'
 import type { CartState, StepRun } from '../../domain/cart/types'
 import type { MessageReport } from '../../domain/message/report'
 import { quietUntil } from '../../domain/sequence/quiet-hours'
@@ -55,7 +56,7 @@ export async function sendStep(
 ): Promise<SendOutcome> {
   const { policy } = ctx
   const decidedAt = current.run.at ?? ctx.clock()
-  const step = policy.sequence.find((x) => x.id === send.stepId && x.channel === send.channel)
+  const step = stepOfRun(policy, current.run)?.step
   const coupon = step
     ? await issueCoupon({
         db: ctx.db,
@@ -80,6 +81,7 @@ export async function sendStep(
     cart: current.state,
     policy,
     run: send,
+    variant: current.run,
     now: decidedAt,
     incentive,
   })

@@ -10,7 +10,15 @@ const arm = (carts: number, recovered: number, each: number): ArmCounts => ({
   revenueSquares: recovered * each * each,
 })
 const headline = (holdout: ArmCounts, messaged: ArmCounts) =>
-  incrementalHeadline(incrementalOf({ period: 'per_1', holdout, messaged, currency: 'USD' }))
+  incrementalHeadline(
+    incrementalOf({
+      period: 'per_1',
+      holdout,
+      messaged,
+      byChannel: { email: { holdout, messaged }, sms: { holdout, messaged } },
+      currency: 'USD',
+    }),
+  )
 
 describe('incrementalHeadline', () => {
   it('says what the messages caused, with its margin, once the lift is told from none', () => {

@@ -1,0 +1,23 @@
+CREATE TABLE `experiments` (
+	`store_id` text NOT NULL,
+	`id` text NOT NULL,
+	`kind` text NOT NULL,
+	`step_id` text,
+	`percent` integer,
+	`variants` text,
+	`started_at` integer NOT NULL,
+	`ended_at` integer,
+	`kept` text,
+	PRIMARY KEY(`store_id`, `id`)
+);
+--> statement-breakpoint
+CREATE INDEX `experiments_store_started` ON `experiments` (`store_id`,`started_at`);--> statement-breakpoint
+ALTER TABLE `carts` ADD `recovered_variant` text;--> statement-breakpoint
+ALTER TABLE `messages` ADD `variant` text;--> statement-breakpoint
+ALTER TABLE `messages` ADD `experiment` text;--> statement-breakpoint
+CREATE INDEX `messages_experiment` ON `messages` (`store_id`,`experiment`,`variant`);--> statement-breakpoint
+INSERT INTO `experiments` (`store_id`, `id`, `kind`, `percent`, `started_at`)
+SELECT `id`, json_extract(`settings`, '$.holdout.period'), 'holdout',
+  json_extract(`settings`, '$.holdout.percent'),
+  CAST(strftime('%s', json_extract(`settings`, '$.holdout.startedAt')) AS INTEGER) * 1000
+FROM `stores` WHERE json_extract(`settings`, '$.holdout.period') IS NOT NULL;
