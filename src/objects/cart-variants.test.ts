@@ -114,5 +114,18 @@ describe('a step experiment, cart by cart', () => {
     expect(credited).toMatchObject({ recovered: 1, revenue: 6400 })
     const other = variants[0]!.figures.find((f) => f.variant !== won.variant)!
     expect(other).toMatchObject({ recovered: 0, revenue: 0 })
+    // Every assignment with its outcome, for the merchant's own analysis.
+    const csv = await (await api(`/experiments/${store.id}/${experiment}/export.csv`)).text()
+    const [head, ...rows] = csv.trimEnd().split('\r\n')
+    expect(head).toBe(
+      '"experiment","variant","message_id","cart_id","channel","status","sent_at","delivered_at","clicked_at","cart_status","recovered_at","recovered_revenue","revenue_currency","credited_to_this_message"',
+    )
+    expect(rows).toHaveLength(6)
+    for (const c of carts) {
+      const row = rows.find((r) => r.includes(`"${c.id}"`))
+      expect(row?.startsWith(`"${experiment}","${c.variant}","msg_`)).toBe(true)
+      expect(row?.includes('"recovered"')).toBe(c === won)
+      expect(row?.endsWith(c === won ? '"64.00","USD","yes"' : '"","","no"')).toBe(true)
+    }
   }, 60_000)
 })

@@ -13,6 +13,7 @@ import { OverviewPage } from '../../ui/dashboard/overview'
 import type { AppEnv } from '../env'
 import { invalid } from '../validation'
 import { cartPages } from './carts'
+import { experimentPages } from './experiments'
 import { outboxPages } from './outbox'
 import { page, render, signedIn } from './page'
 import { sequencePages } from './sequences'
@@ -147,12 +148,13 @@ dashboard.get('/', ...signedIn, overviewQuery, async (c) => {
   const holdout =
     chosen && period && arms
       ? {
+          storeId: chosen.id,
           storeName: chosen.name,
           percent: chosen.settings.holdout.percent,
           figures: incrementalOf({ period, currency: chosen.currency, ...arms }),
         }
       : chosen
-        ? { storeName: chosen.name, percent: 0, figures: null }
+        ? { storeId: chosen.id, storeName: chosen.name, percent: 0, figures: null }
         : null
   return render(
     c,
@@ -173,6 +175,7 @@ dashboard.get('/', ...signedIn, overviewQuery, async (c) => {
 
 dashboard.route('/', cartPages)
 dashboard.route('/', sequencePages)
+dashboard.route('/', experimentPages)
 dashboard.route('/', settingsPages)
 dashboard.route('/', outboxPages)
 dashboard.route('/', tokenPages)

@@ -1,29 +1,30 @@
 import { formatMoney } from '../../domain/message/format'
-import { SequenceSchema, type Step } from '../../domain/sequence/steps'
+import { MAX_VARIANTS, SequenceSchema, type Step } from '../../domain/sequence/steps'
 import { readDuration, splitDuration, UNITS, type Unit } from '../../lib/duration'
 import { currencyExponent, decimalToMinor } from '../../lib/money'
-import type { FormErrors, StepForm } from '../../views/sequence-form'
+import type { ContentForm, FormErrors, StepForm, VariantForm } from '../../views/sequence-form'
 
-export type { FormErrors, StepForm }
+export type { FormErrors, StepForm, VariantForm }
 
 // The sequence editor's form: steps as flat fields (`s.<index>.<field>`), read back into steps
 // and validated by the same schema the API uses, with each problem pinned to its field.
 
-/** A saved step as form values; a fixed incentive in the store's currency as a decimal. */
-export function formOfStep(step: Step, currency: string): StepForm {
-  const [delay, delayUnit] = splitDuration(step.delaySeconds)
-  const [window, windowUnit] = splitDuration(step.windowSeconds)
-  const [valid, validUnit] = splitDuration(step.incentive?.validForSeconds ?? 7 * 86_400)
-  const t = step.template as Partial<Record<string, string>>
-  const i = step.incentive
+/** A template, its incentive and delay as form values (a blank delay: none of its own). */
+function formOfContent(
+  c: { template: Step['template']; incentive?: Step['incentive']; delaySeconds?: number },
+  channel: 'email' | 'sms',
+  currency: string,
+): ContentForm {
+  const [delay, delayUnit] =
+    c.delaySeconds === undefined ? ['', 'hours' as Unit] : splitDuration(c.delaySeconds)
+  const [valid, validUnit] = splitDuration(c.incentive?.validForSeconds ?? 7 * 86_400)
+  const t = c.template as Partial<Record<string, string>>
+  const i = c.incentive
   const exp = currencyExponent(currency)
   return {
-    id: step.id,
-    channel: step.channel,
+    channel,
     delay,
     delayUnit,
-    window,
-    windowUnit,
     subject: t.subject ?? '',
     preheader: t.preheader ?? '',
     heading: t.heading ?? '',
@@ -37,8 +38,35 @@ export function formOfStep(step: Step, currency: string): StepForm {
       : '',
     incentiveValid: valid,
     incentiveValidUnit: validUnit,
+  }
+}
+
+/** A saved step as form values; a fixed incentive in the store's currency as a decimal. */
+export function formOfStep(step: Step, currency: string): StepForm {
+  const [window, windowUnit] = splitDuration(step.windowSeconds)
+  return {
+    id: step.id,
+    ...formOfContent(step, step.channel, currency),
+    window,
+    windowUnit,
+    variants: (step.variants ?? []).map((v) => ({
+      id: v.id,
+      ...formOfContent(v, step.channel, currency),
+      remove: false,
+    })),
     remove: false,
   }
+}
+
+/**
+ * A new variant of the step the form shows: its content copied, to be changed, under the
+ * first free id of b, c, d. Null when the step has as many variants as it may.
+ */
+export function blankVariant(f: StepForm): VariantForm | null {
+  if (f.variants.length >= MAX_VARIANTS - 1) return null
+  const id = ['b', 'c', 'd', 'e'].find((x) => !f.variants.some((v) => v.id === x)) ?? 'e'
+  const { id: _, window: __, windowUnit: ___, variants: ____, remove: _____, ...content } = f
+  return { ...content, id, delay: '', remove: false }
 }
 
 /** A new step of a channel, with an id no other step has and a sensible template. */
@@ -64,6 +92,7 @@ export function blankStep(channel: 'email' | 'sms', taken: string[]): StepForm {
     incentiveAmount: '',
     incentiveValid: '7',
     incentiveValidUnit: 'days',
+    variants: [],
     remove: false,
   }
 }
@@ -72,32 +101,52 @@ type Body = Record<string, string | File | (string | File)[]>
 const text = (v: Body[string] | undefined) => (typeof v === 'string' ? v : '')
 const unit = (v: string): Unit => (v in UNITS ? (v as Unit) : 'hours')
 
+/** The content fields under `prefix` (`s.<i>` or `s.<i>.v.<j>`). */
+function readContent(f: (k: string) => string, channel: 'email' | 'sms'): ContentForm {
+  const kind = f('incentiveKind')
+  return {
+    channel,
+    delay: f('delay').trim(),
+    delayUnit: unit(f('delayUnit')),
+    subject: f('subject'),
+    preheader: f('preheader'),
+    heading: f('heading'),
+    body: f('body'),
+    buttonLabel: f('buttonLabel'),
+    incentiveKind: kind === 'percent' || kind === 'fixed' ? kind : '',
+    incentiveAmount: f('incentiveAmount').trim(),
+    incentiveValid: f('incentiveValid').trim(),
+    incentiveValidUnit: unit(f('incentiveValidUnit')),
+  }
+}
+
 /**
  * The steps a posted form holds, in order, without those ticked for removal (`keepRemoved`:
- * with them, so that positions match the page's, for one step's preview or test).
+ * with them, so that positions match the page's, for one step's preview or test). Variants
+ * ticked for removal go the same way.
  */
 export function readStepForms(body: Body, keepRemoved = false): StepForm[] {
   const forms: StepForm[] = []
   for (let i = 0; i < 20 && `s.${i}.channel` in body; i++) {
     const f = (k: string) => text(body[`s.${i}.${k}`])
     if (f('remove') === 'on' && !keepRemoved) continue
-    const kind = f('incentiveKind')
+    const channel = f('channel') === 'sms' ? 'sms' : 'email'
+    const variants: VariantForm[] = []
+    for (let j = 0; j < MAX_VARIANTS && `s.${i}.v.${j}.id` in body; j++) {
+      const v = (k: string) => f(`v.${j}.${k}`)
+      if (v('remove') === 'on' && !keepRemoved) continue
+      variants.push({
+        id: v('id').trim(),
+        ...readContent(v, channel),
+        remove: v('remove') === 'on',
+      })
+    }
     forms.push({
       id: f('id').trim(),
-      channel: f('channel') === 'sms' ? 'sms' : 'email',
-      delay: f('delay').trim(),
-      delayUnit: unit(f('delayUnit')),
+      ...readContent(f, channel),
       window: f('window').trim(),
       windowUnit: unit(f('windowUnit')),
-      subject: f('subject'),
-      preheader: f('preheader'),
-      heading: f('heading'),
-      body: f('body'),
-      buttonLabel: f('buttonLabel'),
-      incentiveKind: kind === 'percent' || kind === 'fixed' ? kind : '',
-      incentiveAmount: f('incentiveAmount').trim(),
-      incentiveValid: f('incentiveValid').trim(),
-      incentiveValidUnit: unit(f('incentiveValidUnit')),
+      variants,
       remove: f('remove') === 'on',
     })
   }
@@ -125,48 +174,19 @@ export function stepsOf(
 ): { steps: Step[]; errors: FormErrors } | { steps: null; errors: FormErrors } {
   const errors: FormErrors = {}
   const raw = forms.map((f, i) => {
-    const at = (field: string, message: string) => {
-      errors[`s.${i}.${field}`] ??= message
-    }
-    const delay = readDuration(f.delay, f.delayUnit)
     const window = readDuration(f.window, f.windowUnit)
-    if (Number.isNaN(delay)) at('delay', 'Enter a number, such as 1 or 2.5.')
-    if (Number.isNaN(window)) at('window', 'Enter a number, such as 12.')
-    let incentive: Record<string, unknown> | undefined
-    if (f.incentiveKind) {
-      const amount =
-        f.incentiveKind === 'percent'
-          ? number(f.incentiveAmount)
-          : decimalToMinor(f.incentiveAmount, currency)
-      const valid = readDuration(f.incentiveValid, f.incentiveValidUnit)
-      if (amount === null || Number.isNaN(amount) || !Number.isInteger(amount)) {
-        at(
-          'incentiveAmount',
-          f.incentiveKind === 'percent'
-            ? 'Enter a whole percent.'
-            : `Enter an amount such as ${formatMoney(500, currency)}.`,
-        )
-      }
-      if (Number.isNaN(valid)) at('incentiveValid', 'Enter a number, such as 7.')
-      incentive = { kind: f.incentiveKind, amount, validForSeconds: valid }
-    }
-    const template =
-      f.channel === 'sms'
-        ? { body: f.body }
-        : {
-            subject: f.subject,
-            ...(f.preheader.trim() ? { preheader: f.preheader } : {}),
-            heading: f.heading,
-            body: f.body,
-            buttonLabel: f.buttonLabel,
-          }
+    if (Number.isNaN(window)) errors[`s.${i}.window`] ??= 'Enter a number, such as 12.'
+    const own = contentOf(f, currency, `s.${i}`, errors, false)
+    const variants = f.variants.map((v, j) => ({
+      id: v.id,
+      ...contentOf(v, currency, `s.${i}.v.${j}`, errors, true),
+    }))
     return {
       id: f.id,
       channel: f.channel,
-      delaySeconds: delay,
+      ...own,
       windowSeconds: window,
-      template,
-      ...(incentive ? { incentive } : {}),
+      ...(variants.length > 0 ? { variants } : {}),
     }
   })
   // The schema checks the rest, so the page shows every problem at once (typing errors above
@@ -180,10 +200,65 @@ export function stepsOf(
       errors.sequence ??= issue.message
       continue
     }
+    // A variant's problem is pinned to the variant's field.
+    const at =
+      rest[0] === 'variants' && typeof rest[1] === 'number' ? `s.${i}.v.${rest[1]}` : `s.${i}`
     const leaf = String(rest.at(-1) ?? 'id')
-    errors[`s.${i}.${FIELD[leaf] ?? leaf}`] ??= readable(leaf, issue.message)
+    errors[`${at}.${FIELD[leaf] ?? leaf}`] ??= readable(leaf, issue.message)
   }
   return { steps: null, errors }
+}
+
+/**
+ * A step's or a variant's template, incentive and delay from the form, typing problems noted
+ * under `at` (a variant's blank delay is none of its own: the step's).
+ */
+function contentOf(
+  f: ContentForm,
+  currency: string,
+  at: string,
+  errors: FormErrors,
+  delayOptional: boolean,
+) {
+  const note = (field: string, message: string) => {
+    errors[`${at}.${field}`] ??= message
+  }
+  const blankDelay = delayOptional && f.delay === ''
+  const delay = blankDelay ? undefined : readDuration(f.delay, f.delayUnit)
+  if (delay !== undefined && Number.isNaN(delay)) note('delay', 'Enter a number, such as 1 or 2.5.')
+  let incentive: Record<string, unknown> | undefined
+  if (f.incentiveKind) {
+    const amount =
+      f.incentiveKind === 'percent'
+        ? number(f.incentiveAmount)
+        : decimalToMinor(f.incentiveAmount, currency)
+    const valid = readDuration(f.incentiveValid, f.incentiveValidUnit)
+    if (amount === null || Number.isNaN(amount) || !Number.isInteger(amount)) {
+      note(
+        'incentiveAmount',
+        f.incentiveKind === 'percent'
+          ? 'Enter a whole percent.'
+          : `Enter an amount such as ${formatMoney(500, currency)}.`,
+      )
+    }
+    if (Number.isNaN(valid)) note('incentiveValid', 'Enter a number, such as 7.')
+    incentive = { kind: f.incentiveKind, amount, validForSeconds: valid }
+  }
+  const template =
+    f.channel === 'sms'
+      ? { body: f.body }
+      : {
+          subject: f.subject,
+          ...(f.preheader.trim() ? { preheader: f.preheader } : {}),
+          heading: f.heading,
+          body: f.body,
+          buttonLabel: f.buttonLabel,
+        }
+  return {
+    ...(delay !== undefined ? { delaySeconds: delay } : {}),
+    template,
+    ...(incentive ? { incentive } : {}),
+  }
 }
 
 /** Zod's wording for people: bounds in the units the form uses. */

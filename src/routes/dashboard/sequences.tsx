@@ -2,9 +2,12 @@ import { type Context, Hono, type MiddlewareHandler } from 'hono'
 import { listStores, type Store, updateStore } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { StepSchema } from '../../domain/sequence/steps'
+import { asVariant, keepOnly, variantIds } from '../../domain/sequence/variants'
+import { settingsChange } from '../../domain/store/changes'
 import { SettingsSchema } from '../../domain/store/settings'
 import { escapeHtml } from '../../lib/encoding'
 import { AppError } from '../../lib/errors'
+import { experimentIds } from '../../lib/ids'
 import { SequencesPage } from '../../ui/dashboard/sequences'
 import type { AppEnv } from '../env'
 import { publicBase } from '../links'
@@ -14,6 +17,7 @@ import { render, signedIn } from './page'
 import { doc, previewDocument } from './preview-frame'
 import {
   blankStep,
+  blankVariant,
   type FormErrors,
   formOfStep,
   readStepForms,
@@ -71,6 +75,9 @@ async function editor(
       errors={v.errors ?? {}}
       csrf={c.get('csrf') ?? ''}
       saved={[...same]}
+      experiments={Object.fromEntries(
+        saved.flatMap((s) => (s.experiment ? [[s.id, s.experiment]] : [])),
+      )}
       ownerEmail={c.get('user')?.email ?? ''}
       testPhone={v.testPhone ?? ''}
       {...(v.notice ? { notice: v.notice } : {})}
@@ -84,9 +91,19 @@ sequencePages.get('/sequences', ...signedIn, async (c) =>
   editor(
     c,
     await storeOf(c, c.req.query('store') || undefined),
-    c.req.query('saved') ? { notice: 'Sequence saved.' } : {},
+    c.req.query('saved')
+      ? { notice: 'Sequence saved.' }
+      : c.req.query('kept')
+        ? { notice: keptNotice(c.req.query('kept') ?? '') }
+        : {},
   ),
 )
+
+/** What "make this the only variant" did, from the redirect's `kept=<step>:<variant>`. */
+function keptNotice(kept: string) {
+  const [step, variant] = kept.split(':')
+  return `Step ${step} now sends only variant ${(variant ?? '').toUpperCase()}; its experiment has ended and stays listed under Experiments.`
+}
 
 /** Too-long texts, pinned to the step's text field. */
 function sequenceFits(c: Context<AppEnv>, store: Store, forms: StepForm[], errors: FormErrors) {
@@ -97,7 +114,8 @@ function sequenceFits(c: Context<AppEnv>, store: Store, forms: StepForm[], error
     linkLength: shortLinkLength(publicBase(c)),
   })) {
     const i = forms.findIndex((f) => f.id === problem.stepId)
-    errors[`s.${i}.body`] ??= `Too long: ${problem.message}.`
+    const j = forms[i]?.variants.findIndex((v) => v.id === problem.variant) ?? -1
+    errors[j >= 0 ? `s.${i}.v.${j}.body` : `s.${i}.body`] ??= `Too long: ${problem.message}.`
   }
 }
 
@@ -109,6 +127,24 @@ sequencePages.post('/sequences/:storeId', ...signedIn, formFields, async (c) => 
   const testPhone = typeof body.testPhone === 'string' ? body.testPhone.slice(0, 40) : ''
   // A step's channel changed: the form again with that channel's fields, nothing saved.
   if (body.refresh) return editor(c, found, { forms, testPhone })
+  if (typeof body.addVariant === 'string') {
+    const f = forms[Number(body.addVariant)]
+    const variant = f && /^\d{1,2}$/.test(body.addVariant) ? blankVariant(f) : null
+    if (!f || !variant) {
+      return editor(c, found, {
+        forms,
+        testPhone,
+        error: 'A step has at most 4 variants (its own and 3 more).',
+        status: 400,
+      })
+    }
+    f.variants.push(variant)
+    return editor(c, found, {
+      forms,
+      testPhone,
+      notice: `Variant ${variant.id.toUpperCase()} added to step ${f.id}, a copy to change. Save to start the experiment.`,
+    })
+  }
   if (body.add === 'email' || body.add === 'sms') {
     if (forms.length >= 10) {
       return editor(c, found, {
@@ -141,9 +177,9 @@ sequencePages.post('/sequences/:storeId', ...signedIn, formFields, async (c) => 
       status: 400,
     })
   }
-  const updated = await updateStore(c.env.DB, store.id, {
-    settings: SettingsSchema.parse({ ...store.settings, sequence: result.steps }),
-  })
+  const after = SettingsSchema.parse({ ...store.settings, sequence: result.steps })
+  const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds)
+  const updated = await updateStore(c.env.DB, store.id, { settings }, changes)
   if (!updated) throw new AppError('NOT_FOUND', 'There is no such store.')
   return c.redirect(`/sequences?store=${encodeURIComponent(store.id)}&saved=1`, 303)
 })
@@ -170,14 +206,20 @@ function stepAt(
   currency: string,
 ) {
   const raw = body[key]
-  const i = typeof raw === 'string' && /^\d{1,2}$/.test(raw) ? Number(raw) : -1
+  // `3`: the step's own content; `3.1`: its second variant (issue 15).
+  const m = typeof raw === 'string' ? /^(\d{1,2})(?:\.(\d))?$/.exec(raw) : null
+  const i = m ? Number(m[1]) : -1
   const form = forms[i]
-  if (!form) return { i, errors: { sequence: 'That step is not in the form.' } as FormErrors }
+  const variant = m?.[2] === undefined ? undefined : form?.variants[Number(m[2])]
+  if (!form || (m?.[2] !== undefined && !variant)) {
+    return { i, errors: { sequence: 'That step is not in the form.' } as FormErrors }
+  }
   const { steps, errors } = stepsOf([form], currency)
-  const step = steps?.[0] && StepSchema.parse(steps[0])
+  const parsed = steps?.[0] && StepSchema.parse(steps[0])
   const mine: FormErrors = {}
   for (const [k, v] of Object.entries(errors)) mine[k.replace(/^s\.0\./, `s.${i}.`)] = v
-  return step ? { i, step } : { i, errors: mine }
+  if (!parsed) return { i, errors: mine }
+  return { i, step: asVariant(parsed, variant?.id ?? null).step }
 }
 
 sequencePages.post('/sequences/:storeId/preview', ...framed, formFields, async (c) => {
@@ -198,9 +240,37 @@ sequencePages.post('/sequences/:storeId/preview', ...framed, formFields, async (
 
 sequencePages.get('/sequences/:storeId/preview/:stepId', ...framed, async (c) => {
   const { store } = await storeOf(c, c.req.param('storeId'))
-  const step = store.settings.sequence.find((s) => s.id === c.req.param('stepId'))
-  if (!step) throw new AppError('NOT_FOUND', 'There is no such step.')
+  const found = store.settings.sequence.find((s) => s.id === c.req.param('stepId'))
+  const variant = c.req.query('variant')
+  if (!found || (variant !== undefined && !variantIds(found).includes(variant))) {
+    throw new AppError('NOT_FOUND', 'There is no such step.')
+  }
+  const step = asVariant(found, variant ?? null).step
   return c.html(previewDocument(await previewMessage(c, store, step, sampleCart(store.currency))))
+})
+
+// "Make this the only variant" (issue 15): the saved step takes that variant's content and its
+// experiment ends; the history keeps it. Whatever else the form holds unsaved is not saved.
+sequencePages.post('/sequences/:storeId/keep', ...signedIn, formFields, async (c) => {
+  const found = await storeOf(c, c.req.param('storeId'))
+  const { store } = found
+  const raw = c.req.valid('form').keep
+  const [stepId, variant] = typeof raw === 'string' ? raw.split(':') : []
+  const step = store.settings.sequence.find((s) => s.id === stepId)
+  const kept = step?.variants && variant ? keepOnly(step, variant) : null
+  if (!step || !kept) {
+    return editor(c, found, { error: 'That step has no such variant any more.', status: 409 })
+  }
+  const sequence = store.settings.sequence
+    .map((s) => (s === step ? kept : s))
+    .sort((a, b) => a.delaySeconds - b.delaySeconds)
+  const after = SettingsSchema.parse({ ...store.settings, sequence })
+  const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds)
+  await updateStore(c.env.DB, store.id, { settings }, changes)
+  return c.redirect(
+    `/sequences?store=${encodeURIComponent(store.id)}&kept=${encodeURIComponent(`${step.id}:${variant}`)}`,
+    303,
+  )
 })
 
 sequencePages.post('/sequences/:storeId/test', ...signedIn, formFields, async (c) => {

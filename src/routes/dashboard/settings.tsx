@@ -9,9 +9,9 @@ import {
   woocommerceKeysStatus,
 } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
-import { periodFor } from '../../domain/store/holdout'
+import { settingsChange } from '../../domain/store/changes'
 import { AppError } from '../../lib/errors'
-import { newId } from '../../lib/ids'
+import { experimentIds } from '../../lib/ids'
 import { currencyExponent } from '../../lib/money'
 import { NewStoreForm, type SecretState, SettingsPage } from '../../ui/dashboard/settings'
 import type { AppEnv } from '../env'
@@ -231,18 +231,19 @@ settingsPages.post('/settings/:storeId', ...signedIn, formFields, async (c) => {
     return settingsPage(c, store.id, { failed: { section, values, errors: draft.errors } })
   }
   // Only the holdout's own section changes it (a new share starts a period, as over the API);
-  // any other section writes the holdout stored now, never the copy this form was read with,
-  // so a period started meanwhile (over the API) is not turned back.
-  const holdout = draft.settings
-    ? section === 'holdout'
-      ? periodFor(store.settings.holdout, draft.settings.holdout, Date.now(), newId('per'))
-      : ((await storeById(c.env.DB, store.id))?.settings.holdout ?? store.settings.holdout)
-    : null
-  const settings = draft.settings && holdout && { ...draft.settings, holdout }
-  await updateStore(c.env.DB, store.id, {
-    ...(draft.fields ?? {}),
-    ...(settings ? { settings } : {}),
-  })
+  // any other section writes the holdout and the sequence stored now, never the copies this
+  // form was read with, so a period or an experiment started meanwhile is not turned back.
+  if (draft.settings) {
+    const fresh = (await storeById(c.env.DB, store.id))?.settings ?? store.settings
+    const wanted =
+      section === 'holdout'
+        ? { ...fresh, holdout: draft.settings.holdout }
+        : { ...draft.settings, holdout: fresh.holdout, sequence: fresh.sequence }
+    const { settings, changes } = settingsChange(fresh, wanted, Date.now(), experimentIds)
+    await updateStore(c.env.DB, store.id, { ...(draft.fields ?? {}), settings }, changes)
+  } else {
+    await updateStore(c.env.DB, store.id, { ...(draft.fields ?? {}) })
+  }
   return c.redirect(
     `/settings?store=${encodeURIComponent(store.id)}&saved=${section}#${section}`,
     303,

@@ -4,6 +4,7 @@ import { formatMoney } from '../../domain/message/format'
 
 /** The overview's holdout: the store's running share and the period's figures (null: none). */
 export type HoldoutCard = {
+  storeId: string
   storeName: string
   percent: number
   figures: Incremental | null
@@ -49,6 +50,20 @@ export function incrementalHeadline(f: Incremental): string {
   return `${said}; the revenue needs ten recovered carts in each group.`
 }
 
+/**
+ * The orders the messages caused, in words, once there is an interval:
+ * "About 80 more orders than without messages (52 to 108)."
+ */
+export function ordersLine(f: Incremental): string | null {
+  const { estimate, low, high } = f.orders
+  if (estimate === null || low === null || high === null) return null
+  const n = (v: number) => Math.abs(v).toLocaleString('en-US')
+  const range = `(${low.toLocaleString('en-US')} to ${high.toLocaleString('en-US')}, 95 % confidence)`
+  return estimate >= 0
+    ? `About ${n(estimate)} more orders than without messages ${range}.`
+    : `About ${n(estimate)} fewer orders than without messages ${range}.`
+}
+
 /** The "Incremental revenue" card: the headline, then each group side by side. */
 export const IncrementalCard: FC<{ card: HoldoutCard | null; storeChosen: boolean }> = ({
   card,
@@ -73,6 +88,7 @@ export const IncrementalCard: FC<{ card: HoldoutCard | null; storeChosen: boolea
           <p>
             <strong>{incrementalHeadline(card.figures)}</strong>
           </p>
+          {ordersLine(card.figures) ? <p>{ordersLine(card.figures)}</p> : null}
           <table>
             <thead>
               <tr>
@@ -103,7 +119,8 @@ export const IncrementalCard: FC<{ card: HoldoutCard | null; storeChosen: boolea
           </table>
           <p class="hint">
             Carts abandoned in this range, holdout period {card.figures.period}. Held-out carts'
-            orders count under "No message" in the revenue below.
+            orders count under "No message" in the revenue below. Per channel and past periods:{' '}
+            <a href={`/experiments?store=${encodeURIComponent(card.storeId)}`}>Experiments</a>.
           </p>
         </>
       )}

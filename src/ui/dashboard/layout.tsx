@@ -2,13 +2,21 @@ import type { Child, FC } from 'hono/jsx'
 import { DASHBOARD_JS } from './script'
 import { DASHBOARD_CSS } from './styles'
 
-export type Section = 'overview' | 'carts' | 'sequences' | 'settings' | 'outbox' | 'tokens'
+export type Section =
+  | 'overview'
+  | 'carts'
+  | 'sequences'
+  | 'experiments'
+  | 'settings'
+  | 'outbox'
+  | 'tokens'
 
 // The pages built so far; carts, sequences, settings and the outbox join as they land.
 const NAV: [Section, string, string][] = [
   ['overview', 'Overview', '/'],
   ['carts', 'Carts', '/carts'],
   ['sequences', 'Sequence', '/sequences'],
+  ['experiments', 'Experiments', '/experiments'],
   ['settings', 'Settings', '/settings'],
   ['outbox', 'Outbox', '/outbox'],
   ['tokens', 'API tokens', '/tokens'],

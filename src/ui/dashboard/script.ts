@@ -29,14 +29,25 @@ export const DASHBOARD_JS = `(() => {
     if (!queue.includes(item)) queue.push(item)
     if (!busy) pump()
   }
-  for (const step of document.querySelectorAll('fieldset[data-step]')) {
-    const item = { button: step.querySelector('[data-preview]'), frame: step.querySelector('iframe') }
+  // A step and each of its variants have their own preview, each following its own fields.
+  for (const box of document.querySelectorAll('fieldset[data-step], fieldset[data-variant]')) {
+    const grid = box.querySelector(':scope > .step-grid')
+    if (!grid) continue
+    const item = { button: grid.querySelector('[data-preview]'), frame: grid.querySelector(':scope > .step-preview iframe') }
     if (!item.button || !item.frame) continue
     let timer
-    const refresh = () => { clearTimeout(timer); timer = setTimeout(() => preview(item), 400) }
-    step.addEventListener('input', refresh)
-    step.addEventListener('change', refresh)
+    const refresh = (e) => {
+      if (e.target.closest('fieldset') !== box) return
+      clearTimeout(timer)
+      timer = setTimeout(() => preview(item), 400)
+    }
+    box.addEventListener('input', refresh)
+    box.addEventListener('change', refresh)
     if (item.frame.getAttribute('src') === 'about:blank') preview(item)
+  }
+  // Buttons that end something ask first (without script they simply go ahead).
+  for (const button of document.querySelectorAll('[data-confirm]')) {
+    button.addEventListener('click', (e) => { if (!confirm(button.dataset.confirm)) e.preventDefault() })
   }
   // A step's channel: the page comes back with that channel's fields (the Update button's job).
   for (const select of document.querySelectorAll('select[data-refresh]')) {

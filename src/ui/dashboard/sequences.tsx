@@ -1,5 +1,5 @@
 import type { FC } from 'hono/jsx'
-import type { FormErrors, StepForm } from '../../views/sequence-form'
+import type { FormErrors, StepExperimentNote, StepForm } from '../../views/sequence-form'
 import { Flash, StorePicker } from './parts'
 import { StepCard } from './sequence-step'
 
@@ -11,6 +11,8 @@ type Props = {
   csrf: string
   /** Steps saved as shown: their preview loads at once (others on "Preview"). */
   saved: string[]
+  /** Each saved step's running experiment, by step id. */
+  experiments: Record<string, StepExperimentNote>
   ownerEmail: string
   testPhone: string
   notice?: string
@@ -45,7 +47,14 @@ export const SequencesPage: FC<Props> = (p) => (
       </button>
       {p.forms.length ? (
         p.forms.map((f, i) => (
-          <StepCard f={f} i={i} errors={p.errors} store={p.store} saved={p.saved.includes(f.id)} />
+          <StepCard
+            f={f}
+            i={i}
+            errors={p.errors}
+            store={p.store}
+            saved={p.saved.includes(f.id)}
+            experiment={p.experiments[f.id] ?? null}
+          />
         ))
       ) : (
         <p class="card empty">No steps: abandoned carts get no messages. Add a step below.</p>

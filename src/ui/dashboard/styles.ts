@@ -64,6 +64,8 @@ details summary{cursor:pointer;color:var(--accent);font-size:.85rem}
 .badge.info{background:#e0f2fe;color:#075985}
 tfoot th,tfoot td{border-bottom:0}
 fieldset.step{margin:0;min-width:0}fieldset.step legend{font-weight:700;padding:0 6px}
+fieldset.variant{margin:20px 0 0;min-width:0;border:1px dashed var(--line);border-radius:10px;padding:14px}fieldset.variant legend{font-weight:600;padding:0 6px}.variant-head{margin:0;font-size:.95rem}
+article.card h3{margin:0 0 8px;font-size:1rem}.nowrap{white-space:nowrap}.btn.compact{padding:4px 10px;font-size:.8rem;white-space:nowrap}
 .step-grid{display:grid;grid-template-columns:minmax(0,1fr) 380px;gap:20px}.step-fields{display:flex;flex-direction:column;gap:12px;min-width:0}
 .step-fields input:not([type=checkbox]),.step-fields select{width:100%}.row3{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:12px}
 .joined{display:flex;gap:6px}.joined input{flex:1 1 60px}.joined select{flex:0 0 110px}
