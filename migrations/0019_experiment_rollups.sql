@@ -32,6 +32,8 @@ CREATE TABLE `variant_days` (
 -- column it reads, taken back on delete, so the figures always equal a count over the rows
 -- (src/db/experiments.test.ts proves it). Written by hand: drizzle-kit does not write triggers.
 -- The tables are described on `armDays` and `variantDays` in src/db/schema.ts.
+-- A cart's messages are found by messages_store_cart: `+m.experiment` keeps the planner off
+-- messages_experiment, which would read every message of the store's experiments per cart.
 CREATE TRIGGER carts_arms_insert AFTER INSERT ON carts WHEN NEW.experiment_arm IS NOT NULL BEGIN
 INSERT INTO arm_days (store_id, period, arm, day, currency, reach, carts, recovered, revenue,
   squares)
@@ -95,7 +97,7 @@ SELECT m.store_id, m.experiment, m.variant, m.created_at / 86400000,
   COALESCE(NEW.revenue_currency, NEW.currency), 0, 0, 0, 1, NEW.recovered_revenue,
   CAST(NEW.recovered_revenue AS REAL) * NEW.recovered_revenue
 FROM messages m WHERE m.store_id = NEW.store_id AND m.cart_id = NEW.cart_id
-  AND NEW.recovered_at IS NOT NULL AND m.experiment IS NOT NULL AND m.variant IS NOT NULL
+  AND NEW.recovered_at IS NOT NULL AND +m.experiment IS NOT NULL AND +m.variant IS NOT NULL
   AND m.status != 'failed'
 ON CONFLICT (store_id, experiment, variant, day, currency) DO UPDATE SET sends = sends + excluded.sends,
   delivered = delivered + excluded.delivered, clicked = clicked + excluded.clicked,
@@ -112,7 +114,7 @@ SELECT m.store_id, m.experiment, m.variant, m.created_at / 86400000,
   COALESCE(OLD.revenue_currency, OLD.currency), 0, 0, 0, -1, -OLD.recovered_revenue,
   -CAST(OLD.recovered_revenue AS REAL) * OLD.recovered_revenue
 FROM messages m WHERE m.store_id = OLD.store_id AND m.cart_id = OLD.cart_id
-  AND OLD.recovered_at IS NOT NULL AND m.experiment IS NOT NULL AND m.variant IS NOT NULL
+  AND OLD.recovered_at IS NOT NULL AND +m.experiment IS NOT NULL AND +m.variant IS NOT NULL
   AND m.status != 'failed'
 ON CONFLICT (store_id, experiment, variant, day, currency) DO UPDATE SET sends = sends + excluded.sends,
   delivered = delivered + excluded.delivered, clicked = clicked + excluded.clicked,
@@ -124,7 +126,7 @@ SELECT m.store_id, m.experiment, m.variant, m.created_at / 86400000,
   COALESCE(NEW.revenue_currency, NEW.currency), 0, 0, 0, 1, NEW.recovered_revenue,
   CAST(NEW.recovered_revenue AS REAL) * NEW.recovered_revenue
 FROM messages m WHERE m.store_id = NEW.store_id AND m.cart_id = NEW.cart_id
-  AND NEW.recovered_at IS NOT NULL AND m.experiment IS NOT NULL AND m.variant IS NOT NULL
+  AND NEW.recovered_at IS NOT NULL AND +m.experiment IS NOT NULL AND +m.variant IS NOT NULL
   AND m.status != 'failed'
 ON CONFLICT (store_id, experiment, variant, day, currency) DO UPDATE SET sends = sends + excluded.sends,
   delivered = delivered + excluded.delivered, clicked = clicked + excluded.clicked,
@@ -139,7 +141,7 @@ SELECT m.store_id, m.experiment, m.variant, m.created_at / 86400000,
   COALESCE(OLD.revenue_currency, OLD.currency), 0, 0, 0, -1, -OLD.recovered_revenue,
   -CAST(OLD.recovered_revenue AS REAL) * OLD.recovered_revenue
 FROM messages m WHERE m.store_id = OLD.store_id AND m.cart_id = OLD.cart_id
-  AND OLD.recovered_at IS NOT NULL AND m.experiment IS NOT NULL AND m.variant IS NOT NULL
+  AND OLD.recovered_at IS NOT NULL AND +m.experiment IS NOT NULL AND +m.variant IS NOT NULL
   AND m.status != 'failed'
 ON CONFLICT (store_id, experiment, variant, day, currency) DO UPDATE SET sends = sends + excluded.sends,
   delivered = delivered + excluded.delivered, clicked = clicked + excluded.clicked,

@@ -107,9 +107,12 @@ try {
   const targets = [
     ['GET /healthz (baseline)', '/healthz', {}],
     ['overview, 30 days', '/', page, 'Overview'],
-    ['overview, 30 days, big store', `/?store=${big}`, page, 'Overview'],
+    // The big store runs a holdout (and a step experiment): its overview has the card.
+    ['overview, 30 days, big store', `/?store=${big}`, page, 'Incremental revenue'],
     ['overview, 90 days', `/?from=${day(now - 89 * DAY)}&to=${today}`, page, 'Overview'],
-    ['overview, 365 days, big store', `/?store=${big}&${year}`, page, 'Overview'],
+    ['overview, 365 days, big store', `/?store=${big}&${year}`, page, 'caused by messages'],
+    ['experiments page, big store', `/experiments?store=${big}`, page, 'Make B the only variant'],
+    ['stats API, big store', `/api/v1/stats?store=${big}`, api, '"incremental"'],
     ['overview, 365 days', `/?${year}`, page, 'Overview'],
     ['carts API, first page', list(''), api, '"carts"'],
     ['carts API, big store', list(`store=${big}`), api, '"carts"'],

@@ -126,6 +126,20 @@ export const ROUTES: Route[] = [
     path: (t) => `/stats?store=${t.store.id}&period=per_scopecheck`,
   },
   {
+    name: 'GET /experiments?store=',
+    method: 'GET',
+    path: (t) => `/experiments?store=${t.store.id}`,
+  },
+  {
+    name: 'POST /stores/:id/sequence/:step/keep-variant',
+    method: 'POST',
+    path: (t) => `/stores/${t.store.id}/sequence/email-1h/keep-variant`,
+    body: () => ({ variant: 'b' }),
+    // The default sequence runs no experiment: the route's own 409 comes past the scope check
+    // (src/routes/api/experiments.test.ts has the change itself).
+    ok: 409,
+  },
+  {
     name: 'GET /contacts/:store/consent',
     method: 'GET',
     path: (t) => `/contacts/${t.store.id}/consent?email=${EMAIL}`,

@@ -52,6 +52,49 @@ const STATUSES = [
 const STEPS = ['email-1h', 'sms-3h', 'email-24h']
 
 /**
+ * The big store's experiments (issue 15): a 10 % holdout running all year, and its first step
+ * comparing two variants over the last 90 days. Its abandoned carts are in an arm; its
+ * messaged carts with an email got that step's message, of one variant.
+ */
+export const EXPERIMENTS = {
+  period: 'per_benchHoldout00000000',
+  holdoutPercent: 10,
+  step: 'email-1h',
+  experiment: 'exp_benchVariants0000000',
+  variantDays: 90,
+}
+
+function bigStoreSettings(now, days) {
+  const tpl = (subject) => ({
+    subject,
+    heading: 'Still thinking it over?',
+    body: 'Your cart is saved.',
+    buttonLabel: 'Return',
+  })
+  return JSON.stringify({
+    holdout: {
+      percent: EXPERIMENTS.holdoutPercent,
+      period: EXPERIMENTS.period,
+      startedAt: new Date(now - days * DAY).toISOString(),
+    },
+    sequence: [
+      {
+        id: EXPERIMENTS.step,
+        channel: 'email',
+        delaySeconds: 3600,
+        windowSeconds: 43_200,
+        template: tpl('You left something in your cart'),
+        variants: [{ id: 'b', template: tpl('Your cart, 10% off') }],
+        experiment: {
+          id: EXPERIMENTS.experiment,
+          startedAt: new Date(now - EXPERIMENTS.variantDays * DAY).toISOString(),
+        },
+      },
+    ],
+  })
+}
+
+/**
  * Writes `count` carts over the `days` before `now` (plus the three stores), then ANALYZE.
  * Returns an email and a cart id from the middle of the data, to search for.
  * The carts indexes are dropped during the load and rebuilt from their own definitions
@@ -64,7 +107,16 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
   const insertStore = db.prepare(
     `INSERT INTO stores (id, name, url, currency, publishable_key, allowed_origins,
        woocommerce_webhook_secret, settings, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, '[]', ?, '{}', ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)`,
+  )
+  const insertExperiment = db.prepare(
+    `INSERT INTO experiments (store_id, id, kind, step_id, percent, variants, started_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
+  )
+  const insertMessage = db.prepare(
+    `INSERT INTO messages (id, store_id, cart_id, step_id, channel, "to", status, subject, text,
+       provider, created_at, updated_at, delivered_at, clicked_at, variant, experiment)
+     VALUES (?, ?, ?, ?, 'email', ?, 'delivered', ?, 'bench', 'outbox', ?, ?, ?, ?, ?, ?)`,
   )
   const indexes = db
     .prepare(
@@ -74,15 +126,46 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
   db.exec('BEGIN')
   for (const [i, s] of STORES.entries()) {
     const host = `https://${s.name.toLowerCase().replace(/ /g, '-')}.example`
-    insertStore.run(s.id, s.name, host, s.currency, `pk_bench${i}`, `whsec_${i}`, now, now)
+    const settings = i === 0 ? bigStoreSettings(now, days) : '{}'
+    insertStore.run(
+      s.id,
+      s.name,
+      host,
+      s.currency,
+      `pk_bench${i}`,
+      `whsec_${i}`,
+      settings,
+      now,
+      now,
+    )
   }
+  const big = STORES[0].id
+  insertExperiment.run(
+    big,
+    EXPERIMENTS.period,
+    'holdout',
+    null,
+    EXPERIMENTS.holdoutPercent,
+    null,
+    now - days * DAY,
+  )
+  insertExperiment.run(
+    big,
+    EXPERIMENTS.experiment,
+    'step',
+    EXPERIMENTS.step,
+    null,
+    '["a","b"]',
+    now - EXPERIMENTS.variantDays * DAY,
+  )
   for (const ix of indexes) db.exec(`DROP INDEX ${ix.name}`)
   const insert = db.prepare(
     `INSERT INTO carts (store_id, cart_id, revision, status, currency, total, item_count, email,
        phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at, recovered_at,
        converted_at, lost_at, order_id, recovered_revenue, revenue_currency, recovered_step,
-       recovered_channel, channels, clicked_at, step_id, steps_done, steps_total)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       recovered_channel, channels, clicked_at, step_id, steps_done, steps_total, experiment_arm,
+       experiment_period, recovered_variant)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const between = (lo, hi) => lo + Math.floor(rnd() * (hi - lo))
   const sample = { email: null, cartId: null }
@@ -125,9 +208,13 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
     const everAbandoned =
       ['abandoned', 'restored', 'recovered', 'lost'].includes(status) ||
       ((status === 'archived' || status === 'ignored') && rnd() < 0.7)
+    // The big store's abandoned carts are in its holdout: a tenth held out, sent nothing.
+    const arm = everAbandoned && store === STORES[0] ? (rnd() < 0.1 ? 'holdout' : 'messaged') : null
+    // Messages cause some recoveries: a held-out cart recovers half as often.
+    if (arm === 'holdout' && status === 'recovered' && rnd() < 0.5) status = 'lost'
     if (everAbandoned) {
       abandonedAt = lastActivity + HOUR
-      if (email || phone) {
+      if ((email || phone) && arm !== 'holdout') {
         stepsTotal = STEPS.length
         stepsDone = status === 'lost' ? 3 : between(1, 4)
         if (email && rnd() < 0.95) channels |= 1
@@ -166,6 +253,16 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
     const shift = updated > now ? updated - now + between(0, HOUR) : 0
     const at = (t) => (t === null ? null : t - shift)
     updated -= shift
+    // The step's variant, for a messaged cart with an email abandoned in the experiment's days.
+    const variant =
+      arm === 'messaged' &&
+      email &&
+      stepsDone > 0 &&
+      abandonedAt - shift > now - EXPERIMENTS.variantDays * DAY
+        ? rnd() < 0.5
+          ? 'a'
+          : 'b'
+        : null
     // Something to search for, from the middle of the data.
     if (n >= count / 2 && !sample.email && email) Object.assign(sample, { email, cartId })
     insert.run(
@@ -196,7 +293,27 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
       stepsDone > 0 ? STEPS[stepsDone - 1] : null,
       stepsDone,
       stepsTotal,
+      arm,
+      arm ? EXPERIMENTS.period : null,
+      variant && recoveredStep === EXPERIMENTS.step ? variant : null,
     )
+    if (variant) {
+      const sent = at(abandonedAt) + HOUR
+      insertMessage.run(
+        `msg_bench${n}`,
+        store.id,
+        cartId,
+        EXPERIMENTS.step,
+        email,
+        variant === 'a' ? 'You left something in your cart' : 'Your cart, 10% off',
+        sent,
+        sent,
+        rnd() < 0.97 ? sent + MINUTE : null,
+        recoveredStep === EXPERIMENTS.step ? at(clickedAt) : null,
+        variant,
+        EXPERIMENTS.experiment,
+      )
+    }
   }
   for (const ix of indexes) db.exec(ix.sql)
   db.exec('COMMIT')

@@ -1,11 +1,10 @@
-import { and, desc, eq, isNull } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { type ArmPair, incrementalOf } from '../domain/experiment/incremental'
 import type { ArmCounts } from '../domain/experiment/stats'
 import { type VariantCounts, variantFiguresOf } from '../domain/experiment/variant-figures'
 import type { ExperimentChange } from '../domain/store/changes'
 import type { Experiment } from '../views/experiments'
-import { wholeDays } from './rollups'
 import { experiments } from './schema'
 
 const DAY = 86_400_000
@@ -26,46 +25,73 @@ type ArmRow = {
 const REACH = `CASE WHEN email IS NOT NULL AND phone IS NOT NULL THEN 'both'
   WHEN email IS NOT NULL THEN 'email' WHEN phone IS NOT NULL THEN 'phone' ELSE 'none' END`
 
+/** Which store, period and currency, over abandonments in [from, to) (epoch ms). */
+export type ArmQuery = {
+  storeId: string
+  period: string
+  from: number
+  to: number
+  currency: string
+}
+
+/** The arms' rows (arm, reach) from the `arm_days` rollup: `from` and `to` whole UTC days. */
+export function armRowsByDay(db: D1Database, q: ArmQuery) {
+  return db
+    .prepare(
+      `SELECT arm, reach, SUM(carts) AS carts, SUM(recovered) AS recovered,
+         SUM(CASE WHEN currency = ?5 THEN revenue ELSE 0 END) AS revenue,
+         total(CASE WHEN currency = ?5 THEN squares END) AS squares
+       FROM arm_days WHERE store_id = ?1 AND period = ?2 AND day >= ?3 AND day < ?4
+       GROUP BY arm, reach`,
+    )
+    .bind(q.storeId, q.period, q.from / DAY, q.to / DAY, q.currency)
+}
+
+/** The same rows read from the carts themselves: any range, to the millisecond. */
+export function armRowsByCart(db: D1Database, q: ArmQuery) {
+  return db
+    .prepare(
+      `SELECT experiment_arm AS arm, ${REACH} AS reach, COUNT(*) AS carts,
+         COUNT(recovered_at) AS recovered,
+         total(CASE WHEN recovered_at IS NOT NULL
+           AND COALESCE(revenue_currency, currency) = ?5 THEN recovered_revenue END) AS revenue,
+         total(CASE WHEN recovered_at IS NOT NULL
+           AND COALESCE(revenue_currency, currency) = ?5
+           THEN CAST(recovered_revenue AS REAL) * recovered_revenue END) AS squares
+       FROM carts
+       WHERE store_id = ?1 AND abandoned_at >= ?3 AND abandoned_at < ?4
+         AND experiment_period = ?2
+       GROUP BY 1, 2`,
+    )
+    .bind(q.storeId, q.period, q.from, q.to, q.currency)
+}
+
 /**
  * Each arm's counts for one holdout period of a store, over the carts abandoned in [from, to),
  * overall and among the carts that had an email or a phone: carts, recovered carts, and the
  * recovered revenue in the store's currency summed and squared (revenue in another currency is
  * left out of the sums, the cart still counted).
  *
- * Whole UTC days (every dashboard range) are read from the `arm_days` rollup, a few rows a day
- * whatever the number of carts; a range with a time of day reads the carts themselves. Both
- * give the same figures (src/db/experiments.test.ts).
+ * The whole UTC days inside the range are read from the `arm_days` rollup (a few rows a day,
+ * whatever the number of carts); only the part days at its ends (an API range to the
+ * millisecond, such as the default "the last 30 days to now") read the carts themselves: at
+ * most two days of them. The twins give the same rows (src/db/experiments.test.ts).
  */
 export async function armCounts(
   db: D1Database,
-  q: { storeId: string; period: string; from: number; to: number; currency: string },
+  q: ArmQuery,
 ): Promise<ArmPair & { byChannel: { email: ArmPair; sms: ArmPair } }> {
-  const stmt = wholeDays(q.from, q.to)
-    ? db
-        .prepare(
-          `SELECT arm, reach, SUM(carts) AS carts, SUM(recovered) AS recovered,
-             SUM(CASE WHEN currency = ?5 THEN revenue ELSE 0 END) AS revenue,
-             total(CASE WHEN currency = ?5 THEN squares END) AS squares
-           FROM arm_days WHERE store_id = ?1 AND period = ?2 AND day >= ?3 AND day < ?4
-           GROUP BY arm, reach`,
-        )
-        .bind(q.storeId, q.period, q.from / DAY, q.to / DAY, q.currency)
-    : db
-        .prepare(
-          `SELECT experiment_arm AS arm, ${REACH} AS reach, COUNT(*) AS carts,
-             COUNT(recovered_at) AS recovered,
-             total(CASE WHEN recovered_at IS NOT NULL
-               AND COALESCE(revenue_currency, currency) = ?5 THEN recovered_revenue END) AS revenue,
-             total(CASE WHEN recovered_at IS NOT NULL
-               AND COALESCE(revenue_currency, currency) = ?5
-               THEN CAST(recovered_revenue AS REAL) * recovered_revenue END) AS squares
-           FROM carts
-           WHERE store_id = ?1 AND abandoned_at >= ?3 AND abandoned_at < ?4
-             AND experiment_period = ?2
-           GROUP BY 1, 2`,
-        )
-        .bind(q.storeId, q.period, q.from, q.to, q.currency)
-  const { results } = await stmt.all<ArmRow>()
+  const firstDay = Math.ceil(q.from / DAY) * DAY
+  const lastDay = Math.floor(q.to / DAY) * DAY
+  const stmts =
+    firstDay >= lastDay
+      ? [armRowsByCart(db, q)]
+      : [
+          armRowsByDay(db, { ...q, from: firstDay, to: lastDay }),
+          ...(q.from < firstDay ? [armRowsByCart(db, { ...q, to: firstDay })] : []),
+          ...(lastDay < q.to ? [armRowsByCart(db, { ...q, from: lastDay })] : []),
+        ]
+  const results = (await db.batch<ArmRow>(stmts)).flatMap((r) => r.results)
   const of = (arm: string, reaches: string[]): ArmCounts => {
     const rows = results.filter((r) => r.arm === arm && reaches.includes(r.reach))
     const sum = (k: 'carts' | 'recovered' | 'revenue' | 'squares') =>
@@ -163,7 +189,7 @@ export const EXPERIMENTS_LISTED = 50
 /**
  * A store's experiments, newest first (at most `EXPERIMENTS_LISTED`), each with its figures
  * over its whole life: a holdout period's incremental figures, a step experiment's variants.
- * `only`: just those ids (the stats' running ones, or one asked for).
+ * `only`: just those ids, however old (the stats' running ones), and of that kind.
  */
 export async function storeExperiments(
   db: D1Database,
@@ -171,17 +197,21 @@ export async function storeExperiments(
   now: number,
   only?: { ids?: string[]; kind?: 'holdout' | 'step' },
 ): Promise<Experiment[]> {
+  if (only?.ids?.length === 0) return []
   const rows = await drizzle(db)
     .select()
     .from(experiments)
-    .where(eq(experiments.storeId, store.id))
+    .where(
+      and(
+        eq(experiments.storeId, store.id),
+        only?.ids ? inArray(experiments.id, only.ids) : undefined,
+        only?.kind ? eq(experiments.kind, only.kind) : undefined,
+      ),
+    )
     .orderBy(desc(experiments.startedAt), desc(experiments.id))
     .limit(EXPERIMENTS_LISTED)
     .all()
-  const wanted = rows.filter(
-    (r) => (!only?.ids || only.ids.includes(r.id)) && (!only?.kind || only.kind === r.kind),
-  )
-  return Promise.all(wanted.map((r) => experimentFigures(db, store, r, now)))
+  return Promise.all(rows.map((r) => experimentFigures(db, store, r, now)))
 }
 
 /** An experiment's history row with its figures over its whole life. */

@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:workers'
 import { describe, expect, it } from 'vitest'
+import { random } from '#test/random'
 import { cartReportRow } from '#test/reports'
 import type { CartReport } from '../domain/cart/report'
 import type { CartStatus } from '../domain/cart/types'
@@ -10,15 +11,6 @@ import { statsRowsByCart } from './stats'
 
 const DAY = 86_400_000
 const T0 = Date.UTC(2026, 9, 1)
-
-/** A small seeded PRNG, so a failure replays. */
-function random(seed: number) {
-  let s = seed
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31
-    return s / 2 ** 31
-  }
-}
 
 const STATUSES: CartStatus[] = ['active', 'abandoned', 'restored', 'recovered', 'converted', 'lost']
 

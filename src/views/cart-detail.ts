@@ -59,6 +59,9 @@ export function detailOf(
       at: isoOrUndefined(r.at),
       reason: r.reason ?? undefined,
       messageId: r.messageId ?? undefined,
+      // The step's variant this cart was given (issue 15), and its experiment.
+      variant: r.variant ?? undefined,
+      experiment: r.experiment ?? undefined,
     })),
     // Restore links rebuilt on the store this episode: first time, and repeats since.
     restores: s.restores.map((r) => ({ step: r.step, at: iso(r.at), repeats: r.repeats })),

@@ -8,6 +8,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchChromium, shot } from '../browser'
+import { random } from '../random'
 import { startWorker, until as until_, type Worker } from '../worker'
 
 const SHOP = 'https://shop.example'
@@ -34,15 +35,6 @@ afterAll(async () => {
 
 const until = <T>(what: string, probe: () => Promise<T | undefined>) =>
   until_(what, probe, 60_000, worker.output().slice(-3000))
-
-/** A small seeded generator, so the shoppers do the same every run. */
-function random(seed: number) {
-  let s = seed
-  return () => {
-    s = (s * 1_103_515_245 + 12_345) % 2 ** 31
-    return s / 2 ** 31
-  }
-}
 
 type Detail = {
   status: string

@@ -89,8 +89,12 @@ export function incrementalOf(input: {
   }
 }
 
-/** 0 once the interval excludes no lift; otherwise the carts a test of the observed lift needs. */
-function moreNeeded(d: ReturnType<typeof newcombe>, h: ArmCounts, m: ArmCounts): number | null {
+/**
+ * 0 once the interval `d` of a difference excludes none; otherwise how many more carts (or
+ * sends), both groups together, a test of the observed difference needs, at the groups'
+ * observed split, `h` being the baseline group. Null without a difference to test.
+ */
+export function moreNeeded(d: Interval | null, h: ArmCounts, m: ArmCounts): number | null {
   if (!d) return null
   if (d.low > 0 || d.high < 0) return 0
   const total = h.carts + m.carts

@@ -4,8 +4,8 @@
  * first variant the difference in rate (Newcombe) and in revenue per send (delta method), with
  * the sends still needed to tell that difference from none.
  */
-import { type Bounds, effectOf } from './incremental'
-import { type ArmCounts, cartsNeeded, wilson } from './stats'
+import { type Bounds, effectOf, moreNeeded } from './incremental'
+import { type ArmCounts, newcombe, wilson } from './stats'
 
 /** One variant's counts, as the `variant_days` rollup sums them. */
 export type VariantCounts = {
@@ -77,20 +77,12 @@ export function variantFiguresOf(variants: VariantCounts[], currency: string): V
           low: perSend(e.revenue.low),
           high: perSend(e.revenue.high),
         },
-        moreSendsNeeded: moreSends(e.lift, first, v),
+        moreSendsNeeded: moreNeeded(
+          newcombe(v.recovered, v.sends, first.recovered, first.sends),
+          asArm(first),
+          asArm(v),
+        ),
       },
     }
   })
-}
-
-function moreSends(lift: Bounds, first: VariantCounts, v: VariantCounts): number | null {
-  if (lift.estimate === null || lift.low === null || lift.high === null) return null
-  if (lift.low > 0 || lift.high < 0) return 0
-  const total = first.sends + v.sends
-  const needed = cartsNeeded({
-    baseline: first.recovered / first.sends,
-    lift: lift.estimate,
-    holdoutShare: first.sends / total,
-  })
-  return needed === null ? null : Math.max(0, Math.ceil(needed - total))
 }

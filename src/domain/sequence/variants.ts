@@ -151,3 +151,22 @@ export function keepOnly(step: Step, id: string): Step | null {
   if (!variantIds(step).includes(id)) return null
   return asVariant(step, id).step
 }
+
+/**
+ * The sequence once step `stepId` sends only `variant` (`keepOnly`), steps kept in order of
+ * delay (the variant's may differ from the step's). Says why not when it cannot: no such step
+ * (`no_step`), a step without variants (`no_variants`), or no such variant (`no_variant`).
+ */
+export function keepVariant(
+  sequence: Step[],
+  stepId: string,
+  variant: string,
+): { sequence: Step[] } | { refused: 'no_step' | 'no_variants' | 'no_variant'; step?: Step } {
+  const step = sequence.find((s) => s.id === stepId)
+  if (!step) return { refused: 'no_step' }
+  if (!step.variants) return { refused: 'no_variants', step }
+  const kept = keepOnly(step, variant)
+  if (!kept) return { refused: 'no_variant', step }
+  const next = sequence.map((s) => (s === step ? kept : s))
+  return { sequence: next.sort((a, b) => a.delaySeconds - b.delaySeconds) }
+}

@@ -82,6 +82,5 @@ async function variantsOf(db: D1Database, store: Store | null, id: string | unde
     return [await experimentFigures(db, store, row, Date.now())]
   }
   const running = store.settings.sequence.flatMap((s) => (s.experiment ? [s.experiment.id] : []))
-  if (running.length === 0) return []
   return storeExperiments(db, store, Date.now(), { kind: 'step', ids: running })
 }

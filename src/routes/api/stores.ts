@@ -13,7 +13,7 @@ import {
 import { MAX_SMS_SEGMENTS, worstCaseSms } from '../../domain/message/sms'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { SequenceSchema, type Step } from '../../domain/sequence/steps'
-import { keepOnly, variantIds } from '../../domain/sequence/variants'
+import { keepVariant, variantIds } from '../../domain/sequence/variants'
 import { settingsChange, settingsPatchProblem } from '../../domain/store/changes'
 import { mergeSettings, type Settings, SettingsSchema } from '../../domain/store/settings'
 import { AppError } from '../../lib/errors'
@@ -158,17 +158,17 @@ stores.post(
   async (c) => {
     const { variant } = c.req.valid('json')
     const store = await visibleStore(c, c.req.param('storeId'))
-    const step = store.settings.sequence.find((s) => s.id === c.req.param('stepId'))
-    if (!step) throw new AppError('NOT_FOUND', 'The sequence has no such step.')
-    if (!step.variants) throw new AppError('CONFLICT', 'The step has no variants to choose from.')
-    const kept = keepOnly(step, variant)
-    if (!kept) {
-      const ids = variantIds(step).join(', ')
+    const kept = keepVariant(store.settings.sequence, c.req.param('stepId'), variant)
+    if ('refused' in kept) {
+      if (kept.refused === 'no_step')
+        throw new AppError('NOT_FOUND', 'The sequence has no such step.')
+      if (kept.refused === 'no_variants') {
+        throw new AppError('CONFLICT', 'The step has no variants to choose from.')
+      }
+      const ids = kept.step ? variantIds(kept.step).join(', ') : ''
       throw new AppError('BAD_REQUEST', `The step has no variant "${variant}" (it has ${ids}).`)
     }
-    const sequence = store.settings.sequence
-      .map((s) => (s === step ? kept : s))
-      .sort((a, b) => a.delaySeconds - b.delaySeconds)
+    const { sequence } = kept
     const after = parseOrThrow(SettingsSchema, { ...store.settings, sequence }, 'settings')
     const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds)
     const updated = await updateStore(c.env.DB, store.id, { settings }, changes)

@@ -1,25 +1,15 @@
-import { type Context, Hono } from 'hono'
+import { Hono } from 'hono'
 import { experimentById, storeExperiments } from '../../db/experiments'
-import { listStores } from '../../db/stores'
 import { AppError } from '../../lib/errors'
 import { ExperimentsPage } from '../../ui/dashboard/experiments'
 import type { HoldoutExperiment, StepExperiment } from '../../views/experiments'
 import { csvHeaders } from '../carts/csv'
 import type { AppEnv } from '../env'
 import { experimentCsv } from '../experiments/csv'
-import { render, signedIn } from './page'
+import { render, signedIn, storeOf } from './page'
 
 /** Dashboard: every experiment of a store, running and finished, with its figures (issue 15). */
 export const experimentPages = new Hono<AppEnv>()
-
-async function storeOf(c: Context<AppEnv>, id: string | undefined) {
-  const stores = await listStores(c.env.DB)
-  const store = id ? stores.find((s) => s.id === id) : stores[0]
-  if (!store) {
-    throw new AppError('NOT_FOUND', id ? 'There is no such store.' : 'Create a store first.')
-  }
-  return { stores, store }
-}
 
 experimentPages.get('/experiments', ...signedIn, async (c) => {
   const { stores, store } = await storeOf(c, c.req.query('store') || undefined)

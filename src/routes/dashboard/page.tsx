@@ -2,6 +2,8 @@ import type { Context, MiddlewareHandler } from 'hono'
 import type { Child } from 'hono/jsx'
 import { jsxRenderer } from 'hono/jsx-renderer'
 import { NONCE, secureHeaders } from 'hono/secure-headers'
+import { listStores } from '../../db/stores'
+import { AppError } from '../../lib/errors'
 import { ErrorPage } from '../../ui/dashboard/error'
 import { Layout, type Section } from '../../ui/dashboard/layout'
 import type { AppEnv } from '../env'
@@ -68,3 +70,16 @@ export function pageError(c: Context<AppEnv>, status: number, message: string) {
 }
 /** Pages behind login; their forms must carry the session's CSRF token. */
 export const signedIn = [...page, requireUser(), requireCsrf()] as const
+
+/**
+ * Every store, and the one a per-store page shows: `id`'s, else the first. 404 for a store
+ * that does not exist, or when there is none yet.
+ */
+export async function storeOf(c: Context<AppEnv>, id: string | undefined) {
+  const stores = await listStores(c.env.DB)
+  const store = id ? stores.find((s) => s.id === id) : stores[0]
+  if (!store) {
+    throw new AppError('NOT_FOUND', id ? 'There is no such store.' : 'Create a store first.')
+  }
+  return { stores, store }
+}

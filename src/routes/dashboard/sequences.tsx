@@ -1,8 +1,8 @@
 import { type Context, Hono, type MiddlewareHandler } from 'hono'
-import { listStores, type Store, updateStore } from '../../db/stores'
+import { type Store, updateStore } from '../../db/stores'
 import { checkSequence, shortLinkLength } from '../../domain/sequence/check'
 import { StepSchema } from '../../domain/sequence/steps'
-import { asVariant, keepOnly, variantIds } from '../../domain/sequence/variants'
+import { asVariant, keepVariant, variantIds } from '../../domain/sequence/variants'
 import { settingsChange } from '../../domain/store/changes'
 import { SettingsSchema } from '../../domain/store/settings'
 import { escapeHtml } from '../../lib/encoding'
@@ -13,7 +13,7 @@ import type { AppEnv } from '../env'
 import { publicBase } from '../links'
 import { previewMessage, sampleCart } from '../preview-message'
 import { formFields } from '../validation'
-import { render, signedIn } from './page'
+import { render, signedIn, storeOf } from './page'
 import { doc, previewDocument } from './preview-frame'
 import {
   blankStep,
@@ -29,15 +29,6 @@ import { sendTest } from './test-send'
 
 /** Dashboard: the sequence editor, its previews and test sends. */
 export const sequencePages = new Hono<AppEnv>()
-
-async function storeOf(c: Context<AppEnv>, id: string | undefined) {
-  const stores = await listStores(c.env.DB)
-  const store = id ? stores.find((s) => s.id === id) : stores[0]
-  if (!store) {
-    throw new AppError('NOT_FOUND', id ? 'There is no such store.' : 'Create a store first.')
-  }
-  return { stores, store }
-}
 
 type View = {
   forms?: StepForm[]
@@ -256,19 +247,16 @@ sequencePages.post('/sequences/:storeId/keep', ...signedIn, formFields, async (c
   const { store } = found
   const raw = c.req.valid('form').keep
   const [stepId, variant] = typeof raw === 'string' ? raw.split(':') : []
-  const step = store.settings.sequence.find((s) => s.id === stepId)
-  const kept = step?.variants && variant ? keepOnly(step, variant) : null
-  if (!step || !kept) {
+  const kept = keepVariant(store.settings.sequence, stepId ?? '', variant ?? '')
+  if ('refused' in kept) {
     return editor(c, found, { error: 'That step has no such variant any more.', status: 409 })
   }
-  const sequence = store.settings.sequence
-    .map((s) => (s === step ? kept : s))
-    .sort((a, b) => a.delaySeconds - b.delaySeconds)
+  const { sequence } = kept
   const after = SettingsSchema.parse({ ...store.settings, sequence })
   const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds)
   await updateStore(c.env.DB, store.id, { settings }, changes)
   return c.redirect(
-    `/sequences?store=${encodeURIComponent(store.id)}&kept=${encodeURIComponent(`${step.id}:${variant}`)}`,
+    `/sequences?store=${encodeURIComponent(store.id)}&kept=${encodeURIComponent(`${stepId}:${variant}`)}`,
     303,
   )
 })

@@ -31,7 +31,12 @@ export const Sequence: FC<{ cart: CartDetail }> = ({ cart }) => (
           <tbody>
             {cart.sequence.map((r) => (
               <tr>
-                <td class="mono">{r.step}</td>
+                <td class="mono">
+                  {r.step}
+                  {r.variant ? (
+                    <span class="faint"> · variant {r.variant.toUpperCase()}</span>
+                  ) : null}
+                </td>
                 <td>{channelName(r.channel)}</td>
                 <td>
                   <span class={RUN_TONE[r.status] ?? 'badge'}>{r.status}</span>
@@ -60,7 +65,9 @@ export const Messages: FC<{ cart: CartDetail }> = ({ cart }) => (
             <div>
               <strong>{m.subject ?? channelName(m.channel)}</strong>{' '}
               <span class="faint">
-                {m.step} · to {m.to} · {m.provider}
+                {m.step}
+                {m.variant ? ` · variant ${m.variant.toUpperCase()}` : ''} · to {m.to} ·{' '}
+                {m.provider}
               </span>
             </div>
             <div class="events">
