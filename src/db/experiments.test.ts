@@ -198,10 +198,12 @@ describe('experiment rollups', () => {
         const from = T0 + DAY + 3_600_000
         const to = T0 + 8 * DAY + 7_200_000
         const mixed = await armCounts(env.DB, { ...q, from, to })
-        const [carts] = await env.DB.batch([armRowsByCart(env.DB, { ...q, from, to })])
+        const { results: carts } = await armRowsByCart(env.DB, { ...q, from, to }).all<{
+          carts: number
+        }>()
         const whole = await armCounts(env.DB, { ...q, from: T0, to: T0 + 11 * DAY })
         expect(mixed.holdout.carts + mixed.messaged.carts).toBe(
-          (carts?.results as { carts: number }[]).reduce((n, r) => n + r.carts, 0),
+          carts.reduce((n, r) => n + r.carts, 0),
         )
         expect(whole.holdout.carts + whole.messaged.carts).toBeGreaterThanOrEqual(
           mixed.holdout.carts + mixed.messaged.carts,
