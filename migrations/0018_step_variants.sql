@@ -21,3 +21,10 @@ SELECT `id`, json_extract(`settings`, '$.holdout.period'), 'holdout',
   json_extract(`settings`, '$.holdout.percent'),
   CAST(strftime('%s', json_extract(`settings`, '$.holdout.startedAt')) AS INTEGER) * 1000
 FROM `stores` WHERE json_extract(`settings`, '$.holdout.period') IS NOT NULL;
+--> statement-breakpoint
+-- Earlier periods, known only from their carts: listed as ended, their share not recorded.
+INSERT INTO `experiments` (`store_id`, `id`, `kind`, `percent`, `started_at`, `ended_at`)
+SELECT `store_id`, `experiment_period`, 'holdout', NULL, MIN(`abandoned_at`), MAX(`abandoned_at`)
+FROM `carts` WHERE `experiment_period` IS NOT NULL AND `abandoned_at` IS NOT NULL
+GROUP BY `store_id`, `experiment_period`
+ON CONFLICT DO NOTHING;

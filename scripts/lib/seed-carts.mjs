@@ -113,6 +113,10 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
     `INSERT INTO experiments (store_id, id, kind, step_id, percent, variants, started_at)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
   )
+  const insertAssignment = db.prepare(
+    `INSERT INTO assignments (store_id, cart_id, experiment, variant, assigned_at)
+     VALUES (?, ?, ?, ?, ?)`,
+  )
   const insertMessage = db.prepare(
     `INSERT INTO messages (id, store_id, cart_id, step_id, channel, "to", status, subject, text,
        provider, created_at, updated_at, delivered_at, clicked_at, variant, experiment)
@@ -164,8 +168,8 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
        phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at, recovered_at,
        converted_at, lost_at, order_id, recovered_revenue, revenue_currency, recovered_step,
        recovered_channel, channels, clicked_at, step_id, steps_done, steps_total, experiment_arm,
-       experiment_period, recovered_variant)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       experiment_period, recovered_variant, experiment_reach)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   )
   const between = (lo, hi) => lo + Math.floor(rnd() * (hi - lo))
   const sample = { email: null, cartId: null }
@@ -296,9 +300,11 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
       arm,
       arm ? EXPERIMENTS.period : null,
       variant && recoveredStep === EXPERIMENTS.step ? variant : null,
+      arm ? (email && phone ? 'both' : email ? 'email' : phone ? 'phone' : 'none') : null,
     )
     if (variant) {
       const sent = at(abandonedAt) + HOUR
+      insertAssignment.run(store.id, cartId, EXPERIMENTS.experiment, variant, sent)
       insertMessage.run(
         `msg_bench${n}`,
         store.id,

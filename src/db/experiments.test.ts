@@ -41,6 +41,16 @@ function randomCart(r: () => number, storeId: string, cartId: string, revision: 
     phone: r() < 0.4 ? '+14155550100' : null,
     experimentArm: arm,
     experimentPeriod: arm ? pick(['per_a', 'per_b']) : null,
+    experimentReach: arm ? pick(['email', 'phone', 'both', 'none', null] as const) : null,
+    // Given a variant of one or two step experiments, at some point of the episode (or before
+    // it: an assignment from an earlier episode does not count for this one's recovery).
+    assignments: (['exp_x', 'exp_y'] as const)
+      .filter(() => r() < 0.5)
+      .map((experiment) => ({
+        experiment,
+        variant: pick(['a', 'b']),
+        at: T0 + Math.floor(r() * 10 * DAY),
+      })),
   })
 }
 
@@ -80,8 +90,9 @@ const rowsOf = async (sql: string, ...params: unknown[]) =>
 /** arm_days and variant_days as kept, and computed afresh from carts and messages. */
 async function both(stores: string[]) {
   const $S = stores.map(() => '?').join(', ')
-  const reach = `CASE WHEN email IS NOT NULL AND phone IS NOT NULL THEN 'both'
-    WHEN email IS NOT NULL THEN 'email' WHEN phone IS NOT NULL THEN 'phone' ELSE 'none' END`
+  const reach = `COALESCE(experiment_reach, CASE WHEN email IS NOT NULL AND phone IS NOT NULL
+    THEN 'both' WHEN email IS NOT NULL THEN 'email' WHEN phone IS NOT NULL THEN 'phone'
+    ELSE 'none' END)`
   const arms = {
     kept: await rowsOf(
       `SELECT store_id, period, arm, day, currency, reach, carts, recovered, revenue, squares
@@ -104,29 +115,41 @@ async function both(stores: string[]) {
   }
   const variants = {
     kept: await rowsOf(
-      `SELECT store_id, experiment, variant, day, currency, sends, delivered, clicked, recovered,
-         revenue, squares FROM variant_days WHERE store_id IN (${$S})
-         AND (sends != 0 OR delivered != 0 OR clicked != 0 OR recovered != 0 OR squares != 0)
+      `SELECT store_id, experiment, variant, day, currency, assigned, sends, delivered, clicked,
+         recovered, revenue, squares FROM variant_days WHERE store_id IN (${$S})
+         AND (assigned != 0 OR sends != 0 OR delivered != 0 OR clicked != 0 OR recovered != 0
+           OR squares != 0)
        ORDER BY 1, 2, 3, 4, 5`,
       ...stores,
     ),
     fresh: await rowsOf(
-      `SELECT * FROM (
-         SELECT store_id, experiment, variant, created_at / ${DAY} AS day, '' AS currency,
-           SUM(status != 'failed') AS sends, SUM(delivered_at IS NOT NULL) AS delivered,
-           SUM(clicked_at IS NOT NULL) AS clicked, 0 AS recovered, 0 AS revenue, 0.0 AS squares
+      `SELECT store_id, experiment, variant, day, currency, SUM(assigned) AS assigned,
+         SUM(sends) AS sends, SUM(delivered) AS delivered, SUM(clicked) AS clicked,
+         SUM(recovered) AS recovered, SUM(revenue) AS revenue, TOTAL(squares) AS squares
+       FROM (
+         SELECT store_id, experiment, variant, assigned_at / ${DAY} AS day, '' AS currency,
+           COUNT(*) AS assigned, 0 AS sends, 0 AS delivered, 0 AS clicked, 0 AS recovered,
+           0 AS revenue, 0.0 AS squares
+         FROM assignments WHERE store_id IN (${$S}) GROUP BY 1, 2, 3, 4
+         UNION ALL
+         SELECT store_id, experiment, variant, created_at / ${DAY}, '', 0,
+           SUM(status != 'failed'), SUM(delivered_at IS NOT NULL), SUM(clicked_at IS NOT NULL),
+           0, 0, 0.0
          FROM messages WHERE store_id IN (${$S}) AND experiment IS NOT NULL AND variant IS NOT NULL
          GROUP BY 1, 2, 3, 4
          UNION ALL
-         SELECT m.store_id, m.experiment, m.variant, m.created_at / ${DAY},
-           COALESCE(c.revenue_currency, c.currency), 0, 0, 0, COUNT(*), SUM(c.recovered_revenue),
+         SELECT a.store_id, a.experiment, a.variant, a.assigned_at / ${DAY},
+           COALESCE(c.revenue_currency, c.currency), 0, 0, 0, 0, COUNT(*), SUM(c.recovered_revenue),
            TOTAL(CAST(c.recovered_revenue AS REAL) * c.recovered_revenue)
-         FROM messages m JOIN carts c ON c.store_id = m.store_id AND c.cart_id = m.cart_id
-         WHERE m.store_id IN (${$S}) AND m.experiment IS NOT NULL AND m.variant IS NOT NULL
-           AND m.status != 'failed' AND c.recovered_at IS NOT NULL
+         FROM assignments a JOIN carts c ON c.store_id = a.store_id AND c.cart_id = a.cart_id
+         WHERE a.store_id IN (${$S}) AND c.recovered_at IS NOT NULL
+           AND a.assigned_at >= c.abandoned_at
          GROUP BY 1, 2, 3, 4, 5)
-       WHERE sends != 0 OR delivered != 0 OR clicked != 0 OR recovered != 0
+       GROUP BY 1, 2, 3, 4, 5
+       HAVING SUM(assigned) != 0 OR SUM(sends) != 0 OR SUM(delivered) != 0 OR SUM(clicked) != 0
+         OR SUM(recovered) != 0
        ORDER BY 1, 2, 3, 4, 5`,
+      ...stores,
       ...stores,
       ...stores,
     ),
@@ -245,15 +268,22 @@ describe('experiment rollups', () => {
 
   it('lists experiments started and ends them once, with the variant kept', async () => {
     const storeId = 'st_exp_history'
-    const run = (changes: Parameters<typeof experimentWrites>[2], now: number) =>
-      Promise.all(experimentWrites(env.DB, storeId, changes, now).map((q) => q.run()))
-    await run(
-      [{ change: 'started', kind: 'step', id: 'exp_h1', stepId: 'e', variants: ['a', 'b'] }],
-      T0,
-    )
-    await run([{ change: 'started', kind: 'holdout', id: 'per_h1', percent: 10 }], T0 + 1)
-    await run([{ change: 'ended', id: 'exp_h1', kept: 'b' }], T0 + 2)
-    await run([{ change: 'ended', id: 'exp_h1', kept: 'a' }], T0 + 3) // ended already: unchanged
+    const run = async (changes: Parameters<typeof experimentWrites>[2]) => {
+      for (const q of experimentWrites(env.DB, storeId, changes)) await q.run()
+    }
+    const step = {
+      change: 'started' as const,
+      kind: 'step' as const,
+      stepId: 'e',
+      variants: ['a', 'b'],
+    }
+    await run([{ ...step, id: 'exp_h1', at: T0 }])
+    await run([{ change: 'started', kind: 'holdout', id: 'per_h1', percent: 10, at: T0 + 1 }])
+    await run([{ change: 'ended', id: 'exp_h1', kept: 'b', at: T0 + 2 }])
+    await run([{ change: 'ended', id: 'exp_h1', kept: 'a', at: T0 + 3 }]) // ended: unchanged
+    // Two saves at once each started an experiment for step e: the later start ends the other.
+    await run([{ ...step, id: 'exp_h2', at: T0 + 4 }])
+    await run([{ ...step, id: 'exp_h3', at: T0 + 5 }])
     const rows = await env.DB.prepare(
       'SELECT id, kind, step_id, percent, variants, started_at, ended_at, kept FROM experiments WHERE store_id = ? ORDER BY id',
     )
@@ -270,6 +300,8 @@ describe('experiment rollups', () => {
         ended_at: T0 + 2,
         kept: 'b',
       },
+      expect.objectContaining({ id: 'exp_h2', started_at: T0 + 4, ended_at: T0 + 5, kept: null }),
+      expect.objectContaining({ id: 'exp_h3', started_at: T0 + 5, ended_at: null }),
       {
         id: 'per_h1',
         kind: 'holdout',

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, isNull } from 'drizzle-orm'
+import { and, desc, eq, inArray, isNull, ne } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { type ArmPair, incrementalOf } from '../domain/experiment/incremental'
 import type { ArmCounts } from '../domain/experiment/stats'
@@ -22,8 +22,9 @@ type ArmRow = {
 }
 
 /** What a cart could be reached on when it was abandoned, as `arm_days.reach` says it. */
-const REACH = `CASE WHEN email IS NOT NULL AND phone IS NOT NULL THEN 'both'
-  WHEN email IS NOT NULL THEN 'email' WHEN phone IS NOT NULL THEN 'phone' ELSE 'none' END`
+const REACH = `COALESCE(experiment_reach, CASE WHEN email IS NOT NULL AND phone IS NOT NULL
+  THEN 'both' WHEN email IS NOT NULL THEN 'email' WHEN phone IS NOT NULL THEN 'phone'
+  ELSE 'none' END)`
 
 /** Which store, period and currency, over abandonments in [from, to) (epoch ms). */
 export type ArmQuery = {
@@ -117,44 +118,51 @@ export async function armCounts(
  * The history rows for experiments a change of settings started or ended (`settingsChange`),
  * as drizzle queries to run in the batch that stores the settings: both land or neither.
  */
-export function experimentWrites(
-  db: D1Database,
-  storeId: string,
-  changes: ExperimentChange[],
-  now: number,
-) {
+export function experimentWrites(db: D1Database, storeId: string, changes: ExperimentChange[]) {
   const d = drizzle(db)
-  return changes.map((c) =>
+  const open = and(eq(experiments.storeId, storeId), isNull(experiments.endedAt))
+  return changes.flatMap((c) =>
     c.change === 'ended'
-      ? d
-          .update(experiments)
-          .set({ endedAt: now, kept: c.kept })
-          .where(
-            and(
-              eq(experiments.storeId, storeId),
-              eq(experiments.id, c.id),
-              isNull(experiments.endedAt),
+      ? [
+          d
+            .update(experiments)
+            .set({ endedAt: c.at, kept: c.kept })
+            .where(and(open, eq(experiments.id, c.id))),
+        ]
+      : [
+          // One running at a time for a step (or the holdout): one that two saves at once left
+          // open is ended here, never listed as running beside its successor.
+          d
+            .update(experiments)
+            .set({ endedAt: c.at })
+            .where(
+              and(
+                open,
+                eq(experiments.kind, c.kind),
+                c.kind === 'step' ? eq(experiments.stepId, c.stepId) : undefined,
+                ne(experiments.id, c.id),
+              ),
             ),
-          )
-      : d
-          .insert(experiments)
-          .values({
-            storeId,
-            id: c.id,
-            kind: c.kind,
-            stepId: c.kind === 'step' ? c.stepId : null,
-            percent: c.kind === 'holdout' ? c.percent : null,
-            variants: c.kind === 'step' ? c.variants : null,
-            startedAt: now,
-          })
-          .onConflictDoNothing(),
+          d
+            .insert(experiments)
+            .values({
+              storeId,
+              id: c.id,
+              kind: c.kind,
+              stepId: c.kind === 'step' ? c.stepId : null,
+              percent: c.kind === 'holdout' ? c.percent : null,
+              variants: c.kind === 'step' ? c.variants : null,
+              startedAt: c.at,
+            })
+            .onConflictDoNothing(),
+        ],
   )
 }
 
 /**
  * Each variant's counts in a step experiment over its whole life, from the `variant_days`
- * rollup, in the order of `variants` (a variant not sent yet has zeros): revenue and its
- * squares in the store's currency only.
+ * rollup, in the order of `variants` (a variant given to no cart yet has zeros): revenue and
+ * its squares in the store's currency only.
  */
 export async function variantCounts(
   db: D1Database,
@@ -162,7 +170,8 @@ export async function variantCounts(
 ): Promise<VariantCounts[]> {
   const { results } = await db
     .prepare(
-      `SELECT variant, SUM(sends) AS sends, SUM(delivered) AS delivered, SUM(clicked) AS clicked,
+      `SELECT variant, SUM(assigned) AS assigned, SUM(sends) AS sends,
+         SUM(delivered) AS delivered, SUM(clicked) AS clicked,
          SUM(recovered) AS recovered, SUM(CASE WHEN currency = ?3 THEN revenue ELSE 0 END) AS revenue,
          total(CASE WHEN currency = ?3 THEN squares END) AS squares
        FROM variant_days WHERE store_id = ?1 AND experiment = ?2 GROUP BY variant`,
@@ -173,6 +182,7 @@ export async function variantCounts(
     const r = results.find((x) => x.variant === variant)
     return {
       variant,
+      assigned: r?.assigned ?? 0,
       sends: r?.sends ?? 0,
       delivered: r?.delivered ?? 0,
       clicked: r?.clicked ?? 0,
@@ -241,7 +251,7 @@ export async function experimentFigures(
     return {
       ...common,
       kind: 'holdout',
-      percent: r.percent ?? 0,
+      percent: r.percent,
       figures: incrementalOf({ period: r.id, currency: store.currency, ...arms }),
     }
   }
@@ -262,21 +272,22 @@ export async function experimentFigures(
   }
 }
 
-/** One assignment of a step experiment: a message of a variant, with its cart's outcome. */
+/** One assignment of a step experiment: a cart given a variant, its message and its outcome. */
 export type VariantAssignment = {
   variant: string
-  messageId: string
   cartId: string
-  channel: string
-  status: string
-  sentAt: number
+  assignedAt: number
+  messageId: string | null
+  channel: string | null
+  status: string | null
+  sentAt: number | null
   deliveredAt: number | null
   clickedAt: number | null
   cartStatus: string | null
   recoveredAt: number | null
   recoveredRevenue: number | null
   revenueCurrency: string | null
-  /** The recovery was credited to this very message's step and variant. */
+  /** The recovery was credited to this variant's message. */
   credited: number
 }
 
@@ -286,8 +297,8 @@ export type ArmAssignment = {
   arm: string
   abandonedAt: number
   status: string
-  hadEmail: number
-  hadPhone: number
+  /** What the cart could be reached on when it entered its arm: email, phone, both, none. */
+  reach: string
   recoveredAt: number | null
   recoveredRevenue: number
   revenueCurrency: string
@@ -317,19 +328,25 @@ export async function assignmentsPage(
 > {
   const [a, b] = q.after ?? ['', '']
   if (q.experiment.kind === 'step') {
+    // The cart's latest message of the experiment (a cart abandoned again within its episode
+    // may have two), and its outcome in the episode it was given the variant in.
     const { results } = await db
       .prepare(
-        `SELECT m.rowid AS k, m.variant, m.id AS messageId, m.cart_id AS cartId, m.channel,
-           m.status, m.created_at AS sentAt, m.delivered_at AS deliveredAt,
-           m.clicked_at AS clickedAt, c.status AS cartStatus, c.recovered_at AS recoveredAt,
+        `SELECT a.rowid AS k, a.variant, a.cart_id AS cartId, a.assigned_at AS assignedAt,
+           m.id AS messageId, m.channel, m.status, m.created_at AS sentAt,
+           m.delivered_at AS deliveredAt, m.clicked_at AS clickedAt, c.status AS cartStatus,
+           CASE WHEN a.assigned_at >= c.abandoned_at THEN c.recovered_at END AS recoveredAt,
            c.recovered_revenue AS recoveredRevenue,
            COALESCE(c.revenue_currency, c.currency) AS revenueCurrency,
-           (c.recovered_at IS NOT NULL AND c.recovered_variant IS m.variant
-             AND c.recovered_step IS m.step_id) AS credited
-         FROM messages m LEFT JOIN carts c ON c.store_id = m.store_id AND c.cart_id = m.cart_id
-         WHERE m.store_id = ?1 AND m.experiment = ?2 AND m.variant IS NOT NULL
-           AND (m.variant, m.rowid) > (?3, ?4)
-         ORDER BY m.variant, m.rowid LIMIT ?5`,
+           (c.recovered_at IS NOT NULL AND a.assigned_at >= c.abandoned_at
+             AND c.recovered_variant IS a.variant AND c.recovered_step IS m.step_id) AS credited
+         FROM assignments a
+         LEFT JOIN carts c ON c.store_id = a.store_id AND c.cart_id = a.cart_id
+         LEFT JOIN messages m ON m.id = (SELECT x.id FROM messages x WHERE x.store_id = a.store_id
+           AND x.cart_id = a.cart_id AND +x.experiment = a.experiment
+           ORDER BY x.created_at DESC LIMIT 1)
+         WHERE a.store_id = ?1 AND a.experiment = ?2 AND (a.variant, a.rowid) > (?3, ?4)
+         ORDER BY a.variant, a.rowid LIMIT ?5`,
       )
       .bind(q.storeId, q.experiment.id, a, q.after ? b : -1, q.limit)
       .all<VariantAssignment & { k: number }>()
@@ -343,7 +360,7 @@ export async function assignmentsPage(
   const { results } = await db
     .prepare(
       `SELECT cart_id AS cartId, experiment_arm AS arm, abandoned_at AS abandonedAt, status,
-         (email IS NOT NULL) AS hadEmail, (phone IS NOT NULL) AS hadPhone,
+         ${REACH} AS reach,
          recovered_at AS recoveredAt, recovered_revenue AS recoveredRevenue,
          COALESCE(revenue_currency, currency) AS revenueCurrency,
          recovered_channel AS recoveredChannel, recovered_step AS recoveredStep

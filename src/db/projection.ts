@@ -13,9 +13,9 @@ const UPSERT_CART = `INSERT INTO carts (store_id, cart_id, revision, status, cur
   item_count, email, phone, created_at, updated_at, last_activity_at, abandoned_at, restored_at,
   recovered_at, converted_at, lost_at, order_id, recovered_revenue, revenue_currency,
   recovered_step, recovered_channel, channels, clicked_at, step_id, steps_done, steps_total,
-  abandon_due_at, experiment_arm, experiment_period, recovered_variant)
+  abandon_due_at, experiment_arm, experiment_period, recovered_variant, experiment_reach)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
-  ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31
+  ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32
 WHERE ${NOT_ERASED}
 ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   status = excluded.status, currency = excluded.currency, total = excluded.total,
@@ -29,8 +29,20 @@ ON CONFLICT (store_id, cart_id) DO UPDATE SET revision = excluded.revision,
   channels = excluded.channels, clicked_at = excluded.clicked_at, step_id = excluded.step_id,
   steps_done = excluded.steps_done, steps_total = excluded.steps_total,
   abandon_due_at = excluded.abandon_due_at, experiment_arm = excluded.experiment_arm,
-  experiment_period = excluded.experiment_period, recovered_variant = excluded.recovered_variant
+  experiment_period = excluded.experiment_period, recovered_variant = excluded.recovered_variant,
+  experiment_reach = excluded.experiment_reach
 WHERE excluded.revision > carts.revision`
+
+/**
+ * A cart's step variant (issue 15): the latest episode's, never an older report's, and nothing
+ * for an erased cart.
+ */
+const UPSERT_ASSIGNMENT = `INSERT INTO assignments (store_id, cart_id, experiment, variant,
+  assigned_at)
+SELECT ?1, ?2, ?4, ?5, ?6 WHERE ${NOT_ERASED}
+ON CONFLICT (store_id, cart_id, experiment) DO UPDATE SET variant = excluded.variant,
+  assigned_at = excluded.assigned_at
+WHERE excluded.assigned_at > assignments.assigned_at`
 
 const UPSERT_ORDER = `INSERT INTO orders (store_id, cart_id, revision, order_id, status, paid,
   total, refunded, currency, source, placed_at, updated_at)
@@ -111,8 +123,16 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
         r.experimentArm ?? null,
         r.experimentPeriod ?? null,
         r.recoveredVariant ?? null,
+        r.experimentReach ?? null,
       ),
     )
+    for (const a of r.assignments ?? []) {
+      statements.push(
+        db
+          .prepare(UPSERT_ASSIGNMENT)
+          .bind(r.storeId, r.cartId, r.revision, a.experiment, a.variant, a.at),
+      )
+    }
     if (r.order) {
       const o = r.order
       statements.push(
@@ -252,6 +272,9 @@ export async function eraseCartRows(
     db.prepare('DELETE FROM orders WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
     db.prepare('DELETE FROM contacts WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
     db.prepare('DELETE FROM messages WHERE store_id = ?1 AND cart_id = ?2').bind(storeId, cartId),
+    db
+      .prepare('DELETE FROM assignments WHERE store_id = ?1 AND cart_id = ?2')
+      .bind(storeId, cartId),
     db
       .prepare('DELETE FROM short_links WHERE store_id = ?1 AND cart_id = ?2')
       .bind(storeId, cartId),

@@ -66,6 +66,8 @@ export const carts = sqliteTable(
     experimentPeriod: text('experiment_period'),
     /** The variant of the message the recovery is credited to, when that step had variants. */
     recoveredVariant: text('recovered_variant'),
+    /** What the cart could be reached on when it entered its arm: email, phone, both, none. */
+    experimentReach: text('experiment_reach'),
   },
   (t) => [
     primaryKey({ columns: [t.storeId, t.cartId] }),
@@ -206,11 +208,12 @@ export const armDays = sqliteTable(
 )
 
 /**
- * Step experiment figures per experiment, variant and day the message was made (issue 15),
- * kept by triggers on `messages` and `carts` (migration 0019). Rows with `currency` '' hold
- * the messages: sent (every one but a failure), delivered and clicked (its restore link
- * rebuilt the cart). Rows with a currency hold the outcomes of those messages' carts: one
- * recovered cart, its revenue and the revenue's square, for each message of the variant.
+ * Step experiment figures per experiment, variant and day (issue 15), kept by triggers on
+ * `assignments`, `messages` and `carts` (migration 0019). Rows with `currency` '' hold the
+ * carts given the variant (by the day they were given it) and its messages (by the day they
+ * were made): sent (every one but a failure), delivered, clicked (its restore link rebuilt the
+ * cart). Rows with a currency hold the outcomes of the carts given it in their current
+ * episode: one recovered cart, its revenue and the revenue's square.
  */
 export const variantDays = sqliteTable(
   'variant_days',
@@ -220,6 +223,8 @@ export const variantDays = sqliteTable(
     variant: text('variant').notNull(),
     day: integer('day').notNull(),
     currency: text('currency').notNull(),
+    /** Carts given the variant (the experiment's unit), whether or not it was then sent. */
+    assigned: integer('assigned').notNull().default(0),
     sends: integer('sends').notNull().default(0),
     delivered: integer('delivered').notNull().default(0),
     clicked: integer('clicked').notNull().default(0),
@@ -228,6 +233,26 @@ export const variantDays = sqliteTable(
     squares: real('squares').notNull().default(0),
   },
   (t) => [primaryKey({ columns: [t.storeId, t.experiment, t.variant, t.day, t.currency] })],
+)
+
+/**
+ * Which variant of a step experiment each cart was given (issue 15), from the cart's report:
+ * one row per cart and experiment, the latest episode's (a lost cart that comes back is given
+ * one again, the same for the same person).
+ */
+export const assignments = sqliteTable(
+  'assignments',
+  {
+    storeId: text('store_id').notNull(),
+    cartId: text('cart_id').notNull(),
+    experiment: text('experiment').notNull(),
+    variant: text('variant').notNull(),
+    assignedAt: integer('assigned_at').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.storeId, t.cartId, t.experiment] }),
+    index('assignments_experiment').on(t.storeId, t.experiment, t.variant),
+  ],
 )
 
 /**

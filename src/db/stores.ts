@@ -140,7 +140,7 @@ export async function insertStore(
     .insert(stores)
     .values({ ...store, createdAt: now, updatedAt: now })
     .returning()
-  const writes = experimentWrites(db, store.id, changes, now)
+  const writes = experimentWrites(db, store.id, changes)
   const row =
     writes.length > 0 ? (await drizzle(db).batch([insert, ...writes]))[0][0] : await insert.get()
   if (!row) throw new Error('store insert returned no row')
@@ -188,7 +188,7 @@ export async function updateStore(
     .set({ ...patch, updatedAt: sql`max(${stores.updatedAt} + 1, ${now})` })
     .where(eq(stores.id, id))
     .returning()
-  const writes = experimentWrites(db, id, changes, now)
+  const writes = experimentWrites(db, id, changes)
   const row =
     writes.length > 0 ? (await drizzle(db).batch([update, ...writes]))[0][0] : await update.get()
   if (!row) return null

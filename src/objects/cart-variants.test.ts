@@ -95,7 +95,13 @@ describe('a step experiment, cart by cart', () => {
       variants: {
         id: string
         stepId: string
-        figures: { variant: string; sends: number; recovered: number; revenue: number }[]
+        figures: {
+          variant: string
+          assigned: number
+          sends: number
+          recovered: number
+          revenue: number
+        }[]
       }[]
     }
     expect(variants).toHaveLength(1)
@@ -106,9 +112,10 @@ describe('a step experiment, cart by cart', () => {
       running: true,
     })
     const count = (v: string) => carts.filter((c) => c.variant === v).length
-    expect(variants[0]!.figures.map((f) => [f.variant, f.sends])).toEqual([
-      ['a', count('a')],
-      ['b', count('b')],
+    // Every cart given a variant counts for it; each was sent it here.
+    expect(variants[0]!.figures.map((f) => [f.variant, f.assigned, f.sends])).toEqual([
+      ['a', count('a'), count('a')],
+      ['b', count('b'), count('b')],
     ])
     const credited = variants[0]!.figures.find((f) => f.variant === won.variant)!
     expect(credited).toMatchObject({ recovered: 1, revenue: 6400 })
@@ -118,12 +125,13 @@ describe('a step experiment, cart by cart', () => {
     const csv = await (await api(`/experiments/${store.id}/${experiment}/export.csv`)).text()
     const [head, ...rows] = csv.trimEnd().split('\r\n')
     expect(head).toBe(
-      '"experiment","variant","message_id","cart_id","channel","status","sent_at","delivered_at","clicked_at","cart_status","recovered_at","recovered_revenue","revenue_currency","credited_to_this_message"',
+      '"experiment","variant","cart_id","assigned_at","message_id","channel","message_status","sent_at","delivered_at","clicked_at","cart_status","recovered_at","recovered_revenue","revenue_currency","credited_to_this_variant"',
     )
     expect(rows).toHaveLength(6)
     for (const c of carts) {
       const row = rows.find((r) => r.includes(`"${c.id}"`))
-      expect(row?.startsWith(`"${experiment}","${c.variant}","msg_`)).toBe(true)
+      expect(row?.startsWith(`"${experiment}","${c.variant}","${c.id}","`)).toBe(true)
+      expect(row).toContain('","msg_')
       expect(row?.includes('"recovered"')).toBe(c === won)
       expect(row?.endsWith(c === won ? '"64.00","USD","yes"' : '"","","no"')).toBe(true)
     }

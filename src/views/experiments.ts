@@ -12,7 +12,12 @@ type Common = {
 }
 
 /** A holdout period with its figures over its whole life. */
-export type HoldoutExperiment = Common & { kind: 'holdout'; percent: number; figures: Incremental }
+export type HoldoutExperiment = Common & {
+  kind: 'holdout'
+  /** The share held out; null for a period from before the history was kept. */
+  percent: number | null
+  figures: Incremental
+}
 
 /** A step experiment with each variant's figures over its whole life. */
 export type StepExperiment = Common & {

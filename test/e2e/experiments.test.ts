@@ -51,7 +51,7 @@ type Stats = {
     revenue: Bounds
     byChannel: Record<'email' | 'sms', { holdout: { carts: number }; messaged: { carts: number } }>
   } | null
-  variants: { figures: { variant: string; sends: number; recovered: number }[] }[]
+  variants: { figures: { variant: string; assigned: number; sends: number; recovered: number }[] }[]
 }
 
 /** A shopper's beacon, from the shopper's own address (each has one: the limit is per client). */
@@ -193,6 +193,7 @@ describe('a holdout and a two-variant step with simulated shoppers', () => {
     // The step's variants: every messaged cart sent one, every order after one counted.
     const figures = stats.variants[0]?.figures ?? []
     expect(figures.map((f) => f.variant)).toEqual(['a', 'b'])
+    expect(figures.reduce((n, f) => n + f.assigned, 0)).toBe(truth.messaged)
     expect(figures.reduce((n, f) => n + f.sends, 0)).toBe(truth.messaged)
     expect(figures.reduce((n, f) => n + f.recovered, 0)).toBe(inc.messaged.recovered)
 

@@ -33,7 +33,13 @@ describe('next: holdout', () => {
 
   it('messages a cart whose bucket is at or over the share, and says which arm it is in', () => {
     const t = next(cart(), fired(0.2), at, policy)
-    expect(t.state.experiment).toEqual({ arm: 'messaged', period: 'per_1', assignedAt: at })
+    expect(t.state.experiment).toEqual({
+      arm: 'messaged',
+      period: 'per_1',
+      assignedAt: at,
+      // No contact yet: the figures per channel count it as reachable on none.
+      reach: 'none',
+    })
     expect(t.state.runs.map((r) => r.id)).toEqual(['email-1h'])
     expect(t.journal.map((j) => j.type)).toEqual([
       'cart.abandoned',
@@ -79,7 +85,12 @@ describe('next: holdout', () => {
     const t = back.lastActivityAt + 61 * S
     expect(needsAssignment(back, t, later)).toBe(true)
     const again = next(back, fired(0.5, 'per_2'), t, later).state
-    expect(again.experiment).toEqual({ arm: 'messaged', period: 'per_2', assignedAt: t })
+    expect(again.experiment).toEqual({
+      arm: 'messaged',
+      period: 'per_2',
+      assignedAt: t,
+      reach: 'none',
+    })
     expect(again.runs.map((r) => r.id)).toEqual(['email-1h'])
   })
 

@@ -96,10 +96,42 @@ describe('next: step variants', () => {
     )
   })
 
-  it('keeps the variant given when the experiment ends before the send (its content is sent)', () => {
+  it('sends the step as it now is when the experiment ended before the send, outside the figures', () => {
     const given = next(abandoned, fired({ exp_1: 0.7 }), DUE, policy).state
+    // "Make b the only variant": the step now says what b said, with no experiment.
     const ended = storePolicy([{ ...email('email-1h', 120), template: tpl('later') }])
     const t = next(given, fired(), T0 + 60 * S + 120 * M, ended)
-    expect(t.state.runs[0]).toMatchObject({ status: 'sending', variant: 'b' })
+    expect(t.state.runs[0]).toMatchObject({ status: 'sending', variant: null, experiment: null })
+  })
+
+  it('gives the variant again in the experiment that replaced the one it was given in', () => {
+    const given = next(abandoned, fired({ exp_1: 0.7 }), DUE, policy).state
+    expect(given.runs[0]).toMatchObject({ variant: 'b', experiment: 'exp_1' })
+    const replaced = storePolicy([
+      { ...step, experiment: { id: 'exp_2', startedAt: '2023-11-15T00:00:00Z' } },
+    ])
+    const t = next(given, fired({ exp_2: 0.1 }), DUE + M, replaced)
+    expect(t.state.runs[0]).toMatchObject({ status: 'sending', variant: 'a', experiment: 'exp_2' })
+  })
+
+  it("gives a run deferred before the step had variants its variant's own time, not the deferral's", () => {
+    const deferred = {
+      ...abandoned,
+      runs: abandoned.runs.map((r) => ({
+        ...r,
+        status: 'deferred' as const,
+        notBefore: DUE,
+        reason: 'quiet_hours',
+      })),
+    }
+    const t = next(deferred, fired({ exp_1: 0.7 }), DUE, policy)
+    expect(t.state.runs[0]).toMatchObject({
+      status: 'scheduled',
+      variant: 'b',
+      notBefore: null,
+      dueAt: T0 + 60 * S + 120 * M,
+      variantAt: DUE,
+    })
+    expect(t.effects.filter((e) => e.type === 'send_message')).toEqual([])
   })
 })

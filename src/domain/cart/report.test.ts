@@ -70,7 +70,10 @@ describe('reportMayWait', () => {
       { ...next, contact: { phone: '+14155550100' } },
       { ...next, runs: [run('email-1h', { status: 'sent', clickedAt: T0 + 1500 })] },
       { ...next, currency: 'EUR' },
-      { ...next, experiment: { arm: 'messaged', period: 'per_1', assignedAt: T0 + 2000 } },
+      {
+        ...next,
+        experiment: { arm: 'messaged', period: 'per_1', assignedAt: T0 + 2000, reach: 'none' },
+      },
     ]
     for (const s of changed) expect(reportMayWait(published, cartReport(s))).toBe(false)
   })

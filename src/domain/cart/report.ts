@@ -47,6 +47,13 @@ export type CartReport = {
   /** The cart's holdout arm and period (issue 15); null in no experiment. */
   experimentArm: 'holdout' | 'messaged' | null
   experimentPeriod: string | null
+  /** What the cart could be reached on when it entered its arm (the figures per channel). */
+  experimentReach?: 'email' | 'phone' | 'both' | 'none' | null
+  /**
+   * The step variants this episode was given (issue 15): each step experiment's unit, counted
+   * whether or not its message then went out.
+   */
+  assignments?: { experiment: string; variant: string; at: number }[]
   order: Pick<
     Order,
     'id' | 'status' | 'paid' | 'total' | 'refunded' | 'currency' | 'source' | 'placedAt'
@@ -83,6 +90,12 @@ export function cartReport(s: CartState): CartReport {
     ...progressOf(s),
     experimentArm: s.experiment?.arm ?? null,
     experimentPeriod: s.experiment?.period ?? null,
+    experimentReach: s.experiment?.reach ?? null,
+    assignments: s.runs.flatMap((r) =>
+      r.experiment !== null && r.variant !== null
+        ? [{ experiment: r.experiment, variant: r.variant, at: r.variantAt ?? r.dueAt }]
+        : [],
+    ),
     order: s.order
       ? {
           id: s.order.id,

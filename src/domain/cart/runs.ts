@@ -54,10 +54,22 @@ function runDueAt(from: number, step: Step, run: StepRun): number {
   return from + delay * 1000
 }
 
-/** The step as this run sends it: its variant's content, or the step's own. */
-export function stepOfRun(policy: CartPolicy, run: Pick<StepRun, 'id' | 'channel' | 'variant'>) {
+/**
+ * The step as this run sends it: its variant's content while the step still runs the
+ * experiment the variant was given in; the step's own content otherwise (the experiment ended
+ * or was replaced: a variant id may name other content in the next one).
+ */
+export function stepOfRun(
+  policy: CartPolicy,
+  run: Pick<StepRun, 'id' | 'channel' | 'variant' | 'experiment'>,
+) {
   const step = policy.sequence.find((x) => x.id === run.id && x.channel === run.channel)
-  return step ? asVariant(step, run.variant) : null
+  return step ? asVariant(step, inRunningExperiment(step, run) ? run.variant : null) : null
+}
+
+/** Whether the run's variant was given in the experiment the step runs now. */
+function inRunningExperiment(step: Step, run: Pick<StepRun, 'experiment'>): boolean {
+  return run.experiment !== null && run.experiment === step.experiment?.id
 }
 
 /** A step's run before anything has happened to it: scheduled for `dueAt`. */
@@ -74,6 +86,7 @@ export function scheduledRun(id: string, channel: StepRun['channel'], dueAt: num
     clickedAt: null,
     coupon: null,
     variant: null,
+    variantAt: null,
     experiment: null,
   }
 }
@@ -98,12 +111,16 @@ export function followSequence(s: CartState, policy: CartPolicy, now: number): P
       journal.push({ ...base, type: 'message.skipped', reason: 'step_removed' })
       return { ...r, status: 'skipped', at: now, reason: 'step_removed', notBefore: null }
     }
-    const dueAt = runDueAt(from, step, r)
-    if (dueAt === r.dueAt) return r
+    // A variant given in an experiment the step no longer runs is given again, in the new one
+    // (its id may name other content there), or not at all when the step has no variants.
+    const stale = r.variant !== null && !inRunningExperiment(step, r)
+    const run = stale ? { ...r, variant: null, variantAt: null, experiment: null } : r
+    const dueAt = runDueAt(from, step, run)
+    if (dueAt === r.dueAt && !stale) return r
     moved = true
     journal.push({ ...base, type: 'message.rescheduled', dueAt: new Date(dueAt).toISOString() })
     // Decided afresh at the new time: a deferral made for the old time no longer holds.
-    return { ...r, status: 'scheduled', dueAt, notBefore: null, reason: null }
+    return { ...run, status: 'scheduled', dueAt, notBefore: null, reason: null }
   })
   if (journal.length === 0) return { state: s, effects: [], journal }
   // Runs stay in order of due time: the first due one is the one decided first.
@@ -262,20 +279,22 @@ export function processDue(
         reason,
       })
     }
-    if (run.dueAt < latest) {
-      skip('caught_up')
-      continue
-    }
     const found = policy.sequence.find((x) => x.id === run.id && x.channel === run.channel)
     if (!found) {
       skip('step_removed')
       continue
     }
+    // Given its variant first: a later variant's time may not have come, so the run is not
+    // caught up by a step due meanwhile.
     if (found.variants && run.variant === null) {
       const given = giveVariant(n, run, found, buckets, now)
       n = given.state
       journal.push(given.entry)
       continue // decided on the next turn, at its variant's own time
+    }
+    if (run.dueAt < latest) {
+      skip('caught_up')
+      continue
     }
     const step = asVariant(found, run.variant).step
     const decision = decideStep(step, {
@@ -336,9 +355,11 @@ function giveVariant(
   const bucket = id === null ? undefined : buckets[id]
   const variant = bucket === undefined ? FIRST_VARIANT : pickVariant(step, bucket)
   const experiment = bucket === undefined ? null : id
-  const given = { ...run, variant, experiment }
+  const given = { ...run, variant, experiment, variantAt: now }
   const dueAt = runDueAt(abandonDue(s) ?? now, step, given)
-  const runs = s.runs.map((r) => (r.id === run.id ? { ...given, dueAt } : r))
+  // Decided afresh at its variant's time: a deferral made before (quiet hours) no longer holds.
+  const fresh = { ...given, dueAt, status: 'scheduled' as const, notBefore: null, reason: null }
+  const runs = s.runs.map((r) => (r.id === run.id ? fresh : r))
   runs.sort((a, b) => a.dueAt - b.dueAt)
   const entry: JournalEntry = {
     at: now,

@@ -84,6 +84,8 @@ export const StepRunSchema = z.object({
   coupon: z.string().nullable().default(null),
   /** The step's variant this cart was given when the step came due (issue 15); null: none. */
   variant: z.string().nullable().default(null),
+  /** When it was given. */
+  variantAt: z.number().nullable().default(null),
   /** The step's experiment that variant belongs to; null: in none (left out of its figures). */
   experiment: z.string().nullable().default(null),
 })
@@ -118,6 +120,11 @@ export const ExperimentSchema = z.object({
   /** The experiment period the cart was assigned in: reports never mix periods. */
   period: z.string(),
   assignedAt: z.number(),
+  /**
+   * What the cart could be reached on when it was assigned: its figures per channel are counted
+   * by it, whatever contact it gives later. Null in states from before it was kept.
+   */
+  reach: z.enum(['email', 'phone', 'both', 'none']).nullable().default(null),
 })
 
 export const CartStateSchema = z.object({

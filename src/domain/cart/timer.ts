@@ -104,7 +104,12 @@ function abandonsNow(d: { abandon: number | null; lost: number | null }, now: nu
 function assign(before: CartState, now: number, policy: CartPolicy, a: Assignment | null) {
   const h = openHoldout(before, policy)
   if (!h || a?.period !== h.period) return null
-  const experiment = { arm: armOf(a.bucket, h.percent), period: h.period, assignedAt: now }
+  const experiment = {
+    arm: armOf(a.bucket, h.percent),
+    period: h.period,
+    assignedAt: now,
+    reach: reachOf(before.contact),
+  }
   const entry: JournalEntry = {
     at: now,
     type: 'experiment.assigned',
@@ -114,6 +119,12 @@ function assign(before: CartState, now: number, policy: CartPolicy, a: Assignmen
     holdoutPercent: h.percent,
   }
   return { experiment, entry }
+}
+
+/** What a cart can be reached on: its figures per channel are counted by it. */
+function reachOf(c: CartState['contact']): 'email' | 'phone' | 'both' | 'none' {
+  if (c.email && c.phone) return 'both'
+  return c.email ? 'email' : c.phone ? 'phone' : 'none'
 }
 
 /** The abandonment and the end of the episode, each at most once, if their time has come. */

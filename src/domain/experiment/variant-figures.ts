@@ -1,8 +1,10 @@
 /**
- * A step experiment's figures (issue 15): per variant, its sends, deliveries, clicks,
- * recoveries and revenue, the recovery rate per send with Wilson's interval, and against the
- * first variant the difference in rate (Newcombe) and in revenue per send (delta method), with
- * the sends still needed to tell that difference from none.
+ * A step experiment's figures (issue 15): per variant, the carts given it (the unit compared:
+ * a cart counts from the moment it is given a variant, whether its message then goes out or
+ * not, so a later or coupon-bearing variant loses none of its carts), its sends, deliveries,
+ * clicks, recoveries and revenue, the recovery rate per cart with Wilson's interval, and
+ * against the first variant the difference in rate (Newcombe) and in revenue per cart (delta
+ * method), with the carts still needed to tell that difference from none.
  */
 import { type Bounds, effectOf, moreNeeded } from './incremental'
 import { type ArmCounts, newcombe, wilson } from './stats'
@@ -10,10 +12,12 @@ import { type ArmCounts, newcombe, wilson } from './stats'
 /** One variant's counts, as the `variant_days` rollup sums them. */
 export type VariantCounts = {
   variant: string
+  /** Carts given the variant (the unit compared), whether or not its message then went out. */
+  assigned: number
   sends: number
   delivered: number
   clicked: number
-  /** Messages of the variant whose cart was recovered afterwards. */
+  /** Carts given the variant that were recovered (in that episode). */
   recovered: number
   revenue: number
   revenueSquares: number
@@ -21,26 +25,27 @@ export type VariantCounts = {
 
 export type VariantFigures = {
   variant: string
+  assigned: number
   sends: number
   delivered: number
   clicked: number
   recovered: number
   revenue: number
-  /** Recoveries per send, with Wilson's 95 % interval. */
+  /** Recoveries per cart given the variant, with Wilson's 95 % interval. */
   recoveryRate: Bounds
   /** Against the first variant; null for the first itself. */
   vsFirst: {
     /** This variant's recovery rate minus the first's (Newcombe's interval). */
     lift: Bounds
-    /** Revenue per send minus the first's, in minor units (null bounds with too little data). */
-    revenuePerSend: Bounds
-    /** More sends (both variants) before the observed difference could be told; 0: already. */
-    moreSendsNeeded: number | null
+    /** Revenue per cart given it minus the first's, in minor units (null bounds: too few). */
+    revenuePerCart: Bounds
+    /** More carts (both variants) before the observed difference could be told; 0: already. */
+    moreCartsNeeded: number | null
   } | null
 }
 
 const asArm = (v: VariantCounts): ArmCounts => ({
-  carts: v.sends,
+  carts: v.assigned,
   recovered: v.recovered,
   revenue: v.revenue,
   revenueSquares: v.revenueSquares,
@@ -55,33 +60,30 @@ const asArm = (v: VariantCounts): ArmCounts => ({
 export function variantFiguresOf(variants: VariantCounts[], currency: string): VariantFigures[] {
   const first = variants[0]
   return variants.map((v, i) => {
-    const rate = wilson(v.recovered, v.sends)
     const base = {
       variant: v.variant,
+      assigned: v.assigned,
       sends: v.sends,
       delivered: v.delivered,
       clicked: v.clicked,
       recovered: v.recovered,
       revenue: v.revenue,
-      recoveryRate: rate ?? { estimate: null, low: null, high: null },
+      recoveryRate: wilson(v.recovered, v.assigned) ?? { estimate: null, low: null, high: null },
     }
     if (i === 0 || !first) return { ...base, vsFirst: null }
-    const e = effectOf(asArm(first), asArm(v), currency)
-    const perSend = (x: number | null) => (x === null || v.sends === 0 ? null : x / v.sends)
+    const [a, b] = [asArm(first), asArm(v)]
+    const e = effectOf(a, b, currency)
+    const perCart = (x: number | null) => (x === null || v.assigned === 0 ? null : x / v.assigned)
     return {
       ...base,
       vsFirst: {
         lift: e.lift,
-        revenuePerSend: {
-          estimate: perSend(e.revenue.estimate),
-          low: perSend(e.revenue.low),
-          high: perSend(e.revenue.high),
+        revenuePerCart: {
+          estimate: perCart(e.revenue.estimate),
+          low: perCart(e.revenue.low),
+          high: perCart(e.revenue.high),
         },
-        moreSendsNeeded: moreNeeded(
-          newcombe(v.recovered, v.sends, first.recovered, first.sends),
-          asArm(first),
-          asArm(v),
-        ),
+        moreCartsNeeded: moreNeeded(newcombe(b.recovered, b.carts, a.recovered, a.carts), a, b),
       },
     }
   })

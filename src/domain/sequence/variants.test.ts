@@ -112,6 +112,7 @@ describe('step variants: experiments', () => {
         id: started?.id,
         stepId: 'email-1h',
         variants: ['a', 'b'],
+        at: T,
       },
     ])
     // Sent back as read, or with only its window changed: the same experiment.
@@ -131,7 +132,12 @@ describe('step variants: experiments', () => {
     const { sequence, changes } = experimentsAfter(first, [edited], T + 5, ids)
     expect(sequence[0]?.experiment?.id).not.toBe(first[0]?.experiment?.id)
     expect(changes.map((c) => c.change)).toEqual(['ended', 'started'])
-    expect(changes[0]).toEqual({ change: 'ended', id: first[0]?.experiment?.id, kept: null })
+    expect(changes[0]).toEqual({
+      change: 'ended',
+      id: first[0]?.experiment?.id,
+      kept: null,
+      at: T + 5,
+    })
   })
 
   it('"make this the only variant" ends the experiment and names the variant kept', () => {
@@ -145,14 +151,18 @@ describe('step variants: experiments', () => {
     expect(only).not.toHaveProperty('variants')
     const { sequence, changes } = experimentsAfter(first, [only], T + 9, ids)
     expect(sequence[0]).not.toHaveProperty('experiment')
-    expect(changes).toEqual([{ change: 'ended', id: first[0]?.experiment?.id, kept: 'b' }])
+    expect(changes).toEqual([
+      { change: 'ended', id: first[0]?.experiment?.id, kept: 'b', at: T + 9 },
+    ])
     expect(keepOnly(first[0] as Step, 'q')).toBeNull()
   })
 
   it('ends the experiment of a step removed from the sequence', () => {
     const first = experimentsAfter([base], [twoWay], T, ids).sequence
     const { changes } = experimentsAfter(first, [], T + 1, ids)
-    expect(changes).toEqual([{ change: 'ended', id: first[0]?.experiment?.id, kept: null }])
+    expect(changes).toEqual([
+      { change: 'ended', id: first[0]?.experiment?.id, kept: null, at: T + 1 },
+    ])
   })
 
   it("refuses a patch that sets a step's experiment, but takes it sent back as read", () => {
@@ -166,5 +176,15 @@ describe('step variants: experiments', () => {
     expect(experimentPatchProblem(forged, stored)).toMatch(
       /sequence\[0\]\.experiment is set by the server/,
     )
+  })
+
+  it('names the variant kept when two say the same', () => {
+    const twin = { ...base, variants: [{ id: 'b', template: tpl('s') }] } as Step
+    const first = experimentsAfter([base], [twin], T, ids).sequence
+    const only = keepOnly(first[0] as Step, 'b') as Step
+    const hinted = experimentsAfter(first, [only], T + 1, ids, { stepId: 'email-1h', variant: 'b' })
+    expect(hinted.changes).toEqual([expect.objectContaining({ change: 'ended', kept: 'b' })])
+    // Without saying which, the first variant with that content.
+    expect(experimentsAfter(first, [only], T + 1, ids).changes[0]).toMatchObject({ kept: 'a' })
   })
 })

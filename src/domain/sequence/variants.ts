@@ -68,14 +68,22 @@ function canonical(v: unknown): string {
 }
 
 /** An experiment started, or ended, by a change of settings (kept in the history). */
-export type ExperimentChange =
+export type ExperimentChange = { at: number } & (
   | { change: 'started'; kind: 'holdout'; id: string; percent: number }
   | { change: 'started'; kind: 'step'; id: string; stepId: string; variants: string[] }
   /** `kept`: the variant made the only one, when the step now sends exactly that one. */
   | { change: 'ended'; id: string; kept: string | null }
+)
 
-/** The variant of `old` that `now` is, once its variants are gone, or null. */
-function keptVariant(old: Step, now: Step): string | null {
+/** A step made to send only one of its variants ("make this the only variant"). */
+export type Kept = { stepId: string; variant: string }
+
+/**
+ * The variant of `old` that `now` is, once its variants are gone, or null: the one named by
+ * `kept` (two variants may say the same), else the first whose content it has.
+ */
+function keptVariant(old: Step, now: Step, kept: Kept | undefined): string | null {
+  if (kept?.stepId === old.id && variantIds(old).includes(kept.variant)) return kept.variant
   const sent = compared(now)
   return variantIds(old).find((id) => compared(asVariant(old, id).step) === sent) ?? null
 }
@@ -92,6 +100,7 @@ export function experimentsAfter(
   after: Step[],
   now: number,
   newId: () => string,
+  kept?: Kept,
 ): { sequence: Step[]; changes: ExperimentChange[] } {
   const changes: ExperimentChange[] = []
   const was = new Map(before.map((s) => [s.id, s]))
@@ -103,12 +112,13 @@ export function experimentsAfter(
       return { ...plain, experiment: running } as Step
     }
     if (running && old) {
-      const kept = step.variants ? null : keptVariant(old, plain as Step)
-      changes.push({ change: 'ended', id: running.id, kept })
+      const which = step.variants ? null : keptVariant(old, plain as Step, kept)
+      changes.push({ change: 'ended', id: running.id, kept: which, at: now })
     }
     if (!step.variants) return plain as Step
     const experiment = { id: newId(), startedAt: new Date(now).toISOString() }
     changes.push({
+      at: now,
       change: 'started',
       kind: 'step',
       id: experiment.id,
@@ -117,10 +127,10 @@ export function experimentsAfter(
     })
     return { ...plain, experiment } as Step
   })
-  const kept = new Set(after.map((s) => s.id))
+  const remaining = new Set(after.map((s) => s.id))
   for (const old of before) {
-    if (!kept.has(old.id) && old.experiment && old.variants) {
-      changes.push({ change: 'ended', id: old.experiment.id, kept: null })
+    if (!remaining.has(old.id) && old.experiment && old.variants) {
+      changes.push({ change: 'ended', id: old.experiment.id, kept: null, at: now })
     }
   }
   return { sequence, changes }

@@ -8,6 +8,7 @@ import {
   type ExperimentChange,
   experimentPatchProblem,
   experimentsAfter,
+  type Kept,
 } from '../sequence/variants'
 import { holdoutPatchProblem, periodFor } from './holdout'
 import type { Settings } from './settings'
@@ -36,15 +37,18 @@ export function settingsChange(
   after: Settings,
   now: number,
   ids: { period: () => string; experiment: () => string },
+  /** The variant "make this the only variant" kept, when that is the change. */
+  kept?: Kept,
 ): { settings: Settings; changes: ExperimentChange[] } {
   const holdout = periodFor(before.holdout, after.holdout, now, ids.period())
-  const steps = experimentsAfter(before.sequence, after.sequence, now, ids.experiment)
+  const steps = experimentsAfter(before.sequence, after.sequence, now, ids.experiment, kept)
   const changes: ExperimentChange[] = []
   if (holdout.period !== before.holdout.period) {
     if (before.holdout.period)
-      changes.push({ change: 'ended', id: before.holdout.period, kept: null })
+      changes.push({ change: 'ended', id: before.holdout.period, kept: null, at: now })
     if (holdout.period) {
       changes.push({
+        at: now,
         change: 'started',
         kind: 'holdout',
         id: holdout.period,

@@ -65,7 +65,7 @@ describe('experiments API', () => {
     expect((await errorOf(missing)).code).toBe('NOT_FOUND')
     const csv = await api(`/experiments/${store.id}/${period}/export.csv`)
     expect(await csv.text()).toBe(
-      '"period","arm","cart_id","abandoned_at","had_email","had_phone","status","recovered_at","recovered_revenue","revenue_currency","credited_channel","credited_step"\r\n',
+      '"period","arm","cart_id","abandoned_at","reach","status","recovered_at","recovered_revenue","revenue_currency","credited_channel","credited_step"\r\n',
     )
   })
 

@@ -170,7 +170,10 @@ stores.post(
     }
     const { sequence } = kept
     const after = parseOrThrow(SettingsSchema, { ...store.settings, sequence }, 'settings')
-    const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds)
+    const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds, {
+      stepId: c.req.param('stepId'),
+      variant,
+    })
     const updated = await updateStore(c.env.DB, store.id, { settings }, changes)
     if (!updated) throw new AppError('NOT_FOUND', 'No such store.')
     return c.json(sequenceView(c, updated))

@@ -101,8 +101,13 @@ type Body = Record<string, string | File | (string | File)[]>
 const text = (v: Body[string] | undefined) => (typeof v === 'string' ? v : '')
 const unit = (v: string): Unit => (v in UNITS ? (v as Unit) : 'hours')
 
-/** The content fields under `prefix` (`s.<i>` or `s.<i>.v.<j>`). */
-function readContent(f: (k: string) => string, channel: 'email' | 'sms'): ContentForm {
+/**
+ * The content fields under `prefix` (`s.<i>` or `s.<i>.v.<j>`). Browsers send a textarea's line
+ * breaks as CRLF: read as LF, as the API stores them, so saving a page unchanged changes nothing
+ * (an experiment would otherwise restart).
+ */
+function readContent(field: (k: string) => string, channel: 'email' | 'sms'): ContentForm {
+  const f = (k: string) => field(k).replace(/\r\n?/g, '\n')
   const kind = f('incentiveKind')
   return {
     channel,

@@ -85,16 +85,14 @@ sequencePages.get('/sequences', ...signedIn, async (c) =>
     c.req.query('saved')
       ? { notice: 'Sequence saved.' }
       : c.req.query('kept')
-        ? { notice: keptNotice(c.req.query('kept') ?? '') }
+        ? { notice: KEPT_NOTICE }
         : {},
   ),
 )
 
-/** What "make this the only variant" did, from the redirect's `kept=<step>:<variant>`. */
-function keptNotice(kept: string) {
-  const [step, variant] = kept.split(':')
-  return `Step ${step} now sends only variant ${(variant ?? '').toUpperCase()}; its experiment has ended and stays listed under Experiments.`
-}
+/** What "make this the only variant" did (said without echoing the URL). */
+const KEPT_NOTICE =
+  'The step now sends only the variant you chose; its experiment has ended and stays listed under Experiments.'
 
 /** Too-long texts, pinned to the step's text field. */
 function sequenceFits(c: Context<AppEnv>, store: Store, forms: StepForm[], errors: FormErrors) {
@@ -253,12 +251,12 @@ sequencePages.post('/sequences/:storeId/keep', ...signedIn, formFields, async (c
   }
   const { sequence } = kept
   const after = SettingsSchema.parse({ ...store.settings, sequence })
-  const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds)
+  const { settings, changes } = settingsChange(store.settings, after, Date.now(), experimentIds, {
+    stepId: stepId ?? '',
+    variant: variant ?? '',
+  })
   await updateStore(c.env.DB, store.id, { settings }, changes)
-  return c.redirect(
-    `/sequences?store=${encodeURIComponent(store.id)}&kept=${encodeURIComponent(`${stepId}:${variant}`)}`,
-    303,
-  )
+  return c.redirect(`/sequences?store=${encodeURIComponent(store.id)}&kept=1`, 303)
 })
 
 sequencePages.post('/sequences/:storeId/test', ...signedIn, formFields, async (c) => {

@@ -17,10 +17,11 @@ const PAGE = 2000
 const STEP_COLUMNS = [
   'experiment',
   'variant',
-  'message_id',
   'cart_id',
+  'assigned_at',
+  'message_id',
   'channel',
-  'status',
+  'message_status',
   'sent_at',
   'delivered_at',
   'clicked_at',
@@ -28,7 +29,7 @@ const STEP_COLUMNS = [
   'recovered_at',
   'recovered_revenue',
   'revenue_currency',
-  'credited_to_this_message',
+  'credited_to_this_variant',
 ] as const
 
 const HOLDOUT_COLUMNS = [
@@ -36,8 +37,7 @@ const HOLDOUT_COLUMNS = [
   'arm',
   'cart_id',
   'abandoned_at',
-  'had_email',
-  'had_phone',
+  'reach',
   'status',
   'recovered_at',
   'recovered_revenue',
@@ -53,8 +53,9 @@ const stepLine = (id: string) => (r: VariantAssignment) =>
   csvLine([
     id,
     r.variant,
-    r.messageId,
     r.cartId,
+    iso(r.assignedAt),
+    r.messageId,
     r.channel,
     r.status,
     iso(r.sentAt),
@@ -75,8 +76,7 @@ const holdoutLine = (id: string) => (r: ArmAssignment) =>
     r.arm,
     r.cartId,
     iso(r.abandonedAt),
-    yes(r.hadEmail),
-    yes(r.hadPhone),
+    r.reach,
     r.status,
     iso(r.recoveredAt),
     r.recoveredAt === null ? '' : decimal(r.recoveredRevenue, r.revenueCurrency),

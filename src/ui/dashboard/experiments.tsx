@@ -67,7 +67,7 @@ const EffectRow: FC<{ label: string; e: Effect }> = ({ label, e }) => (
 const HoldoutCard: FC<{ x: HoldoutExperiment; storeId: string }> = ({ x, storeId }) => (
   <article class="card" data-experiment={x.id}>
     <h3>
-      Holdout {x.percent}% · {day(x.startedAt)} to {day(x.endedAt)}{' '}
+      Holdout {x.percent === null ? '' : `${x.percent}% `}· {day(x.startedAt)} to {day(x.endedAt)}{' '}
       <span class={`badge ${x.running ? 'ok' : 'muted'}`}>
         {x.running ? 'running' : 'finished'}
       </span>
@@ -109,6 +109,7 @@ const VariantRow: FC<{
 }> = ({ v, currency }) => (
   <tr>
     <td>{v.variant.toUpperCase()}</td>
+    <td class="num">{v.assigned}</td>
     <td class="num">{v.sends}</td>
     <td class="num">{v.delivered}</td>
     <td class="num">{v.clicked}</td>
@@ -119,7 +120,7 @@ const VariantRow: FC<{
     </td>
     <td class="num">{v.vsFirst ? <Est b={v.vsFirst.lift} say={pts} /> : 'baseline'}</td>
     <td class="num">
-      {v.vsFirst ? <Est b={v.vsFirst.revenuePerSend} say={money(currency)} /> : 'baseline'}
+      {v.vsFirst ? <Est b={v.vsFirst.revenuePerCart} say={money(currency)} /> : 'baseline'}
     </td>
   </tr>
 )
@@ -127,15 +128,15 @@ const VariantRow: FC<{
 /** What more it takes to tell the variants apart, in words. */
 function verdict(x: StepExperiment): string {
   const others = x.figures.filter((f) => f.vsFirst)
-  if (others.every((f) => f.sends === 0) || (x.figures[0]?.sends ?? 0) === 0) {
-    return 'No sends yet in every variant.'
+  if (others.every((f) => f.assigned === 0) || (x.figures[0]?.assigned ?? 0) === 0) {
+    return 'No carts yet in every variant.'
   }
-  const needs = others.map((f) => f.vsFirst?.moreSendsNeeded ?? null)
+  const needs = others.map((f) => f.vsFirst?.moreCartsNeeded ?? null)
   if (needs.every((n) => n === 0)) return 'Every variant is told apart from A (95 % confidence).'
   const most = Math.max(...needs.map((n) => n ?? 0))
   return most > 0
-    ? `Not enough sends yet to tell every variant from A: about ${most.toLocaleString('en-US')} more needed.`
-    : 'Not enough sends yet to tell the variants apart.'
+    ? `Not enough carts yet to tell every variant from A: about ${most.toLocaleString('en-US')} more needed.`
+    : 'Not enough carts yet to tell the variants apart.'
 }
 
 /** A step experiment: each variant's figures, and how it ended. */
@@ -160,14 +161,15 @@ const StepCard: FC<{ x: StepExperiment; store: Props['store']; csrf: string }> =
         <thead>
           <tr>
             <th>Variant</th>
+            <th class="num">Carts</th>
             <th class="num">Sent</th>
             <th class="num">Delivered</th>
             <th class="num">Clicked</th>
             <th class="num">Recovered</th>
             <th class="num">Revenue</th>
-            <th class="num">Recovery per send (95 %)</th>
+            <th class="num">Recovered per cart (95 %)</th>
             <th class="num">vs A</th>
-            <th class="num">Revenue per send vs A</th>
+            <th class="num">Revenue per cart vs A</th>
           </tr>
         </thead>
         <tbody>
@@ -198,9 +200,9 @@ const StepCard: FC<{ x: StepExperiment; store: Props['store']; csrf: string }> =
       </form>
     ) : null}
     <p class="hint">
-      Experiment {x.id}. Each cart got one variant at random when the step came due; a recovery
-      counts for the variant its cart was sent.{' '}
-      <a href={csvHref(store.id, x.id)}>Download the sends (CSV)</a>
+      Experiment {x.id}. Each cart got one variant at random when the step came due, and counts for
+      it from then on, whether or not its message went out (quiet hours, an opt-out, an order
+      first). <a href={csvHref(store.id, x.id)}>Download the carts (CSV)</a>
     </p>
   </article>
 )
