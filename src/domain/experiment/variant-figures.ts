@@ -23,14 +23,8 @@ export type VariantCounts = {
   revenueSquares: number
 }
 
-export type VariantFigures = {
-  variant: string
-  assigned: number
-  sends: number
-  delivered: number
-  clicked: number
-  recovered: number
-  revenue: number
+/** A variant's counts (but the squares) and what they say. */
+export type VariantFigures = Omit<VariantCounts, 'revenueSquares'> & {
   /** Recoveries per cart given the variant, with Wilson's 95 % interval. */
   recoveryRate: Bounds
   /** Against the first variant; null for the first itself. */
@@ -60,14 +54,9 @@ const asArm = (v: VariantCounts): ArmCounts => ({
 export function variantFiguresOf(variants: VariantCounts[], currency: string): VariantFigures[] {
   const first = variants[0]
   return variants.map((v, i) => {
+    const { revenueSquares: _, ...counts } = v
     const base = {
-      variant: v.variant,
-      assigned: v.assigned,
-      sends: v.sends,
-      delivered: v.delivered,
-      clicked: v.clicked,
-      recovered: v.recovered,
-      revenue: v.revenue,
+      ...counts,
       recoveryRate: wilson(v.recovered, v.assigned) ?? { estimate: null, low: null, high: null },
     }
     if (i === 0 || !first) return { ...base, vsFirst: null }
