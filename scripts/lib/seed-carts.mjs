@@ -303,7 +303,7 @@ export function seedCarts(file, { count = 1_000_000, days = 365, now = Date.now(
       arm ? (email && phone ? 'both' : email ? 'email' : phone ? 'phone' : 'none') : null,
     )
     if (variant) {
-      const sent = at(abandonedAt) + HOUR
+      const sent = Math.min(at(abandonedAt) + HOUR, now)
       insertAssignment.run(store.id, cartId, EXPERIMENTS.experiment, variant, sent)
       insertMessage.run(
         `msg_bench${n}`,

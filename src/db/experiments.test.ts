@@ -314,4 +314,41 @@ describe('experiment rollups', () => {
       },
     ])
   })
+
+  it("withdraws a variant its cart's newest report no longer lists (the experiment was replaced)", async () => {
+    const storeId = 'st_exp_withdraw'
+    const report = (
+      revision: number,
+      assignments: { experiment: string; variant: string; at: number }[],
+    ) =>
+      cartReportRow({
+        storeId,
+        cartId: 'cart_expwithdraw_0001',
+        revision,
+        status: 'abandoned',
+        abandonedAt: T0,
+        assignments,
+      })
+    const given = { experiment: 'exp_w1', variant: 'b', at: T0 + 1000 }
+    const assigned = async () =>
+      (
+        await env.DB.prepare(
+          "SELECT COALESCE(SUM(assigned), 0) AS n FROM variant_days WHERE store_id = ? AND experiment = 'exp_w1'",
+        )
+          .bind(storeId)
+          .first<{ n: number }>()
+      )?.n
+    await writeCartReports(env.DB, [report(2, [given])])
+    expect(await assigned()).toBe(1)
+    // A late, older report without it changes nothing.
+    await writeCartReports(env.DB, [report(1, [])])
+    expect(await assigned()).toBe(1)
+    // The newest report no longer lists it: withdrawn, and the rollup follows.
+    await writeCartReports(env.DB, [report(3, [{ ...given, experiment: 'exp_w2', at: T0 + 2000 }])])
+    expect(await assigned()).toBe(0)
+    const rows = await env.DB.prepare('SELECT experiment FROM assignments WHERE store_id = ?')
+      .bind(storeId)
+      .all()
+    expect(rows.results).toEqual([{ experiment: 'exp_w2' }])
+  })
 })

@@ -44,6 +44,16 @@ ON CONFLICT (store_id, cart_id, experiment) DO UPDATE SET variant = excluded.var
   assigned_at = excluded.assigned_at
 WHERE excluded.assigned_at > assignments.assigned_at`
 
+/**
+ * Withdraws the variants of the cart's current episode its newest report no longer lists: the
+ * step's experiment was replaced or ended before the variant was sent, so it never counted for
+ * it (earlier episodes' rows stay: they count for nothing now). Only the newest report does it:
+ * the carts row holds its revision once its upsert took it.
+ */
+const WITHDRAW_ASSIGNMENTS = `DELETE FROM assignments WHERE store_id = ?1 AND cart_id = ?2
+  AND assigned_at >= ?4 AND experiment NOT IN (SELECT value FROM json_each(?5))
+  AND EXISTS (SELECT 1 FROM carts k WHERE k.store_id = ?1 AND k.cart_id = ?2 AND k.revision = ?3)`
+
 const UPSERT_ORDER = `INSERT INTO orders (store_id, cart_id, revision, order_id, status, paid,
   total, refunded, currency, source, placed_at, updated_at)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12
@@ -126,6 +136,14 @@ export async function writeCartReports(db: D1Database, reports: CartReport[]): P
         r.experimentReach ?? null,
       ),
     )
+    if (r.assignments && r.abandonedAt !== null) {
+      const listed = JSON.stringify(r.assignments.map((a) => a.experiment))
+      statements.push(
+        db
+          .prepare(WITHDRAW_ASSIGNMENTS)
+          .bind(r.storeId, r.cartId, r.revision, r.abandonedAt, listed),
+      )
+    }
     for (const a of r.assignments ?? []) {
       statements.push(
         db

@@ -134,4 +134,27 @@ describe('next: step variants', () => {
     })
     expect(t.effects.filter((e) => e.type === 'send_message')).toEqual([])
   })
+
+  it("keeps the step's own content, without an experiment, for a run that got no bucket", () => {
+    // B goes first (30 min), the step's own A later (60 min): no bucket at B's time.
+    const early: Step = {
+      ...step,
+      variants: [{ id: 'b', template: tpl('early'), delaySeconds: 30 * 60 }],
+    }
+    const p = storePolicy([early])
+    const s = next(withEmail, fired(), ABANDON, p).state
+    const at = T0 + 60 * S + 30 * M
+    const t = next(s, fired(), at, p)
+    expect(t.state.runs[0]).toMatchObject({
+      status: 'scheduled',
+      variant: 'a',
+      experiment: null,
+      dueAt: T0 + 60 * S + 60 * M,
+    })
+    expect(t.journal.map((j) => j.type)).toEqual(['experiment.variant'])
+    expect(t.wakeAt).toBe(T0 + 60 * S + 60 * M)
+    // At A's time it is sent as the step, not reset and given again.
+    const sent = next(t.state, fired(), T0 + 60 * S + 60 * M, p)
+    expect(sent.state.runs[0]).toMatchObject({ status: 'sending', variant: 'a', experiment: null })
+  })
 })

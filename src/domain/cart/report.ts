@@ -93,7 +93,14 @@ export function cartReport(s: CartState): CartReport {
     experimentReach: s.experiment?.reach ?? null,
     assignments: s.runs.flatMap((r) =>
       r.experiment !== null && r.variant !== null
-        ? [{ experiment: r.experiment, variant: r.variant, at: r.variantAt ?? r.dueAt }]
+        ? [
+            {
+              experiment: r.experiment,
+              variant: r.variant,
+              // A run given its variant before `variantAt` was kept: never before the episode.
+              at: r.variantAt ?? Math.max(r.dueAt, s.abandonedAt ?? r.dueAt),
+            },
+          ]
         : [],
     ),
     order: s.order

@@ -112,8 +112,11 @@ export function followSequence(s: CartState, policy: CartPolicy, now: number): P
       return { ...r, status: 'skipped', at: now, reason: 'step_removed', notBefore: null }
     }
     // A variant given in an experiment the step no longer runs is given again, in the new one
-    // (its id may name other content there), or not at all when the step has no variants.
-    const stale = r.variant !== null && !inRunningExperiment(step, r)
+    // (its id may name other content there), or not at all when the step has no variants. A
+    // run given the step's own content outside any experiment (no bucket) keeps it.
+    const stale =
+      r.variant !== null &&
+      (!step.variants || (r.experiment !== null && r.experiment !== step.experiment?.id))
     const run = stale ? { ...r, variant: null, variantAt: null, experiment: null } : r
     const dueAt = runDueAt(from, step, run)
     if (dueAt === r.dueAt && !stale) return r
