@@ -9,3 +9,15 @@ export function random(seed: number): () => number {
     return s / 2 ** 31
   }
 }
+
+/** Uniform numbers in [0, 1) from `seed` (mulberry32: better spread, for simulations). */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

@@ -16,15 +16,13 @@ const NO_CHANNELS = {
   sms: { holdout: none, messaged: none },
 }
 
+/** A period's figures from its two arms, with no carts reachable per channel. */
+const figures = (holdout: ArmCounts, messaged: ArmCounts, currency = 'USD') =>
+  incrementalOf({ period: 'per_1', holdout, messaged, byChannel: NO_CHANNELS, currency })
+
 describe('incrementalOf', () => {
   it('gives the lift with its interval and the revenue the messages caused', () => {
-    const f = incrementalOf({
-      period: 'per_1',
-      holdout: armOf(500, 50, 10_000),
-      messaged: armOf(2000, 280, 10_000),
-      byChannel: NO_CHANNELS,
-      currency: 'USD',
-    })
+    const f = figures(armOf(500, 50, 10_000), armOf(2000, 280, 10_000))
     expect(f.period).toBe('per_1')
     expect(f.holdout).toEqual({ carts: 500, recovered: 50, revenue: 500_000 })
     expect(f.messaged).toEqual({ carts: 2000, recovered: 280, revenue: 2_800_000 })
@@ -43,13 +41,7 @@ describe('incrementalOf', () => {
 
   it('says how many more carts a lift within the noise needs', () => {
     // 10 % held out vs 12 % messaged, 500 carts: the interval includes 0.
-    const f = incrementalOf({
-      period: 'per_1',
-      holdout: armOf(100, 10, 10_000),
-      messaged: armOf(400, 48, 10_000),
-      byChannel: NO_CHANNELS,
-      currency: 'USD',
-    })
+    const f = figures(armOf(100, 10, 10_000), armOf(400, 48, 10_000))
     expect(f.lift.low!).toBeLessThan(0)
     const needed = cartsNeeded({ baseline: 0.1, lift: 0.02, holdoutShare: 0.2 })!
     expect(f.moreCartsNeeded).toBe(Math.ceil(needed - 500))
@@ -57,23 +49,11 @@ describe('incrementalOf', () => {
   })
 
   it('says nothing it cannot: null bounds with an empty arm or too few recoveries', () => {
-    const empty = incrementalOf({
-      period: 'per_1',
-      holdout: armOf(0, 0, 0),
-      messaged: armOf(40, 5, 10_000),
-      byChannel: NO_CHANNELS,
-      currency: 'EUR',
-    })
+    const empty = figures(armOf(0, 0, 0), armOf(40, 5, 10_000), 'EUR')
     expect(empty.lift).toEqual({ estimate: null, low: null, high: null })
     expect(empty.revenue).toEqual({ estimate: null, low: null, high: null, currency: 'EUR' })
     expect(empty.moreCartsNeeded).toBeNull()
-    const few = incrementalOf({
-      period: 'per_1',
-      holdout: armOf(30, 2, 10_000),
-      messaged: armOf(30, 6, 10_000),
-      byChannel: NO_CHANNELS,
-      currency: 'EUR',
-    })
+    const few = figures(armOf(30, 2, 10_000), armOf(30, 6, 10_000), 'EUR')
     expect(few.lift.low).not.toBeNull()
     expect(few.revenue.estimate).toBe(Math.round((60_000 / 30 - 20_000 / 30) * 30))
     expect(few.revenue.low).toBeNull()
@@ -81,13 +61,7 @@ describe('incrementalOf', () => {
   })
 
   it('gives the orders the messages caused: the lift and its bounds times the messaged carts', () => {
-    const f = incrementalOf({
-      period: 'per_1',
-      holdout: armOf(500, 50, 10_000),
-      messaged: armOf(2000, 280, 10_000),
-      byChannel: NO_CHANNELS,
-      currency: 'USD',
-    })
+    const f = figures(armOf(500, 50, 10_000), armOf(2000, 280, 10_000))
     // 14 % − 10 % of 2,000 messaged carts: 80 orders.
     expect(f.orders.estimate).toBe(80)
     expect(f.orders.low).toBe(Math.round(f.lift.low! * 2000))

@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest'
+import { mulberry32 } from '#test/random'
 import { type ArmCounts, cartsNeeded, meanDifference, newcombe, wilson } from './stats'
 
 const four = (i: { low: number; high: number } | null) =>
   i && [Number(i.low.toFixed(4)), Number(i.high.toFixed(4))]
 
-/** A seeded generator (mulberry32): the same runs every time. */
-function seeded(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** A seeded generator: the same runs every time. */
+const seeded = mulberry32
 
 describe('wilson', () => {
   // Newcombe (1998), "Two-sided confidence intervals for the single proportion", Stat Med 17,

@@ -6,6 +6,7 @@ import {
   type VariantAssignment,
 } from '../../db/experiments'
 import { csvLine } from '../../lib/csv'
+import { iso } from '../../lib/time'
 import { csvStream, decimal } from '../carts/csv'
 
 // An experiment's assignments and outcomes as CSV (issue 15), for the merchant's own analysis:
@@ -46,7 +47,8 @@ const HOLDOUT_COLUMNS = [
   'credited_step',
 ] as const
 
-const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString())
+/** A time as the API writes it, or empty. */
+const when = (ms: number | null) => (ms === null ? null : iso(ms))
 const yes = (n: number) => (n ? 'yes' : 'no')
 
 const stepLine = (id: string) => (r: VariantAssignment) =>
@@ -54,15 +56,15 @@ const stepLine = (id: string) => (r: VariantAssignment) =>
     id,
     r.variant,
     r.cartId,
-    iso(r.assignedAt),
+    when(r.assignedAt),
     r.messageId,
     r.channel,
     r.status,
-    iso(r.sentAt),
-    iso(r.deliveredAt),
-    iso(r.clickedAt),
+    when(r.sentAt),
+    when(r.deliveredAt),
+    when(r.clickedAt),
     r.cartStatus,
-    iso(r.recoveredAt),
+    when(r.recoveredAt),
     r.recoveredAt === null || r.revenueCurrency === null
       ? ''
       : decimal(r.recoveredRevenue ?? 0, r.revenueCurrency),
@@ -75,10 +77,10 @@ const holdoutLine = (id: string) => (r: ArmAssignment) =>
     id,
     r.arm,
     r.cartId,
-    iso(r.abandonedAt),
+    when(r.abandonedAt),
     r.reach,
     r.status,
-    iso(r.recoveredAt),
+    when(r.recoveredAt),
     r.recoveredAt === null ? '' : decimal(r.recoveredRevenue, r.revenueCurrency),
     r.recoveredAt === null ? '' : r.revenueCurrency,
     r.recoveredChannel,
