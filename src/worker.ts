@@ -11,6 +11,7 @@ export { CartObject } from './objects/cart-object'
 export { ContactObject } from './objects/contact-object'
 export { LoginThrottle } from './objects/login-throttle'
 export { OrderObject } from './objects/order-object'
+export { WebhookEndpoint } from './objects/webhook-endpoint'
 
 const app = createApp()
 

@@ -166,3 +166,14 @@ export async function apiTokenScope(db: D1Database, token: string): Promise<ApiS
   // Fail closed: anything but an explicit `write` reads only.
   return { storeId: row.storeId, write: row.access === 'write' }
 }
+
+/** The owner's email (the first user): whom Cartback tells when something needs them. */
+export async function ownerEmail(db: D1Database): Promise<string | null> {
+  const row = await drizzle(db)
+    .select({ email: users.email })
+    .from(users)
+    .orderBy(users.createdAt)
+    .limit(1)
+    .get()
+  return row?.email ?? null
+}

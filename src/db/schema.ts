@@ -399,3 +399,6 @@ export const apiTokens = sqliteTable('api_tokens', {
 
 // The WordPress sites connected to a store (issue 13).
 export * from './schema-connect'
+
+// A store's outbound webhook endpoints (issue 16).
+export * from './schema-webhooks'

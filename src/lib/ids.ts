@@ -13,7 +13,7 @@ export function randomToken(length: number): string {
   return out
 }
 
-type Prefix = 'st' | 'pk' | 'whsec' | 'req' | 'cart' | 'msg' | 'per' | 'exp'
+type Prefix = 'st' | 'pk' | 'whsec' | 'req' | 'cart' | 'msg' | 'per' | 'exp' | 'we' | 'evt'
 
 /** Prefixed random id, as in unkey's newId: `st_…`, `pk_…`. 22 base62 chars ≈ 131 bits. */
 export function newId(prefix: Prefix): string {

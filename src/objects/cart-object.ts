@@ -8,6 +8,7 @@ import { experimentsDue, needsAssignment } from '../domain/cart/timer'
 import type { Beacon, CartEvent, CartState, JournalEntry, OrderReport } from '../domain/cart/types'
 import { assignmentFor, variantBucketsFor } from '../domain/experiment/assign'
 import type { CartPolicy } from '../domain/store/settings'
+import { cartHappenings } from '../domain/webhook/happenings'
 import { log } from '../lib/log'
 import { CartDelivery } from './cart-delivery'
 import { CartEvents } from './cart-events'
@@ -17,6 +18,7 @@ import { PolicyCopy } from './cart-policy'
 import { CartReports } from './cart-reports'
 import { type Erased, eraseCart, OneAlarm, opening, persist } from './cart-storage'
 import type { ApplyResult, Billing, IngestResult, TakeResult } from './cart-types'
+import { HookOutbox } from './hook-outbox'
 import { storedTail } from './journal'
 import { Outbox, RETRY_BASE_MS } from './outbox'
 import type { CartRef, ClaimRequest } from './stubs'
@@ -40,6 +42,8 @@ export class CartObject extends CartEvents {
   private readonly outbox: Outbox
   private readonly delivery: CartDelivery
   private readonly alarms: OneAlarm
+  /** Events owed to the store's webhook endpoints (issue 16). */
+  private readonly hooks: HookOutbox
   private reports = new CartReports(undefined)
   /** The alarm write of the last commit, awaited by its `afterCommit`. */
   private armed: Promise<void> = Promise.resolve()
@@ -50,6 +54,7 @@ export class CartObject extends CartEvents {
     this.adapters = createAdapters(this.env)
     this.outbox = new Outbox(ctx.storage, this.tables)
     this.alarms = new OneAlarm(ctx.storage)
+    this.hooks = new HookOutbox(ctx.storage.kv)
     this.delivery = new CartDelivery({
       env: this.env,
       outbox: this.outbox,
@@ -209,6 +214,8 @@ export class CartObject extends CartEvents {
         now,
       }
       this.tail = persist(this.store(), write)
+      // In the same turn as the state's write: both commit, or neither.
+      if (journal.length > 0) this.hooks.add(t.state.storeId, cartHappenings(journal, t.state))
     }
     this.state = t.state
     this.policies.keep(policy)
@@ -239,7 +246,10 @@ export class CartObject extends CartEvents {
    */
   private async afterCommit({ answerFirst = false } = {}): Promise<void> {
     await this.armed
-    const rest = this.delivery.flush().then(() => this.schedule())
+    const rest = this.delivery
+      .flush()
+      .then(() => this.hooks.flush(this.env, () => this.clock()))
+      .then(() => this.schedule())
     if (!answerFirst) return rest
     this.ctx.waitUntil(
       rest.catch((err: unknown) => log('error', 'outbox flush failed', { error: String(err) })),
@@ -254,13 +264,16 @@ export class CartObject extends CartEvents {
     const row = this.outbox.earliestDue(this.clock())
     // A report owed with nothing else to wake the object: its backstop, within seconds.
     const none = wake === null && row === null
-    const backstop = none && this.reports.owed(this.state) ? this.clock() + RETRY_BASE_MS : null
+    const owed = this.reports.owed(this.state) || this.hooks.owed().length > 0
+    const backstop = none && owed ? this.clock() + RETRY_BASE_MS : null
     return this.alarms.keep([wake, row, backstop])
   }
 
   private schedule(): Promise<void> {
-    const report = this.reports.dueAt(this.state, this.clock())
-    return this.alarms.keep([this.wake(), this.outbox.earliestDue(this.clock()), report])
+    const now = this.clock()
+    const report = this.reports.dueAt(this.state, now)
+    const hooks = this.hooks.dueAt(now)
+    return this.alarms.keep([this.wake(), this.outbox.earliestDue(now), report, hooks])
   }
 
   private wake(): number | null {

@@ -12,16 +12,25 @@ import type {
 } from '../domain/contact/types'
 import type { Turn } from '../domain/reply/types'
 import type { ContactPolicy } from '../domain/store/settings'
+import { type ContactFact, contactHappening } from '../domain/webhook/happenings'
 import { type MerchantReplyResult, sendMerchantReply } from '../services/conversation/merchant'
 import { type ContactShell, react, sendHost, work } from './contact-effects'
 import { CONTACT_MIGRATIONS, contactLayout } from './contact-migrations'
 import { ContactAlarm, ContactStorage } from './contact-storage'
+import { HookOutbox } from './hook-outbox'
 import { migrateStorage, VERSION_KEY } from './migrations'
 import type { ContactRef } from './stubs'
 
 export type { ConsentEvidence, ContactFactsView, SentText }
 
 type Policy = Pick<ContactPolicy, 'storeName' | 'doubleOptIn' | 'support'>
+/** The contact events that concern webhook endpoints (`contactHappening`). */
+const HOOKED = new Set<string>([
+  'sms.received',
+  'sms.opted_out',
+  'sms.opted_in',
+  'thread.handed_off',
+])
 /** For events whose transition reads no policy (no text is worded). */
 const NO_POLICY: Policy = { storeName: '', doubleOptIn: false, support: null }
 
@@ -37,6 +46,8 @@ export class ContactObject extends DurableObject<Env> {
   clock: () => number = Date.now
   private readonly store: ContactStorage
   private readonly alarms: ContactAlarm
+  /** Events owed to the store's webhook endpoints (issue 16). */
+  private readonly hooks: HookOutbox
   /** What the effect runner and the conversation use of this object. */
   private readonly shell: ContactShell
   /** The policy this instance last wrote, as JSON (see `keepPolicy`). */
@@ -48,6 +59,7 @@ export class ContactObject extends DurableObject<Env> {
     this.adapters = createAdapters(this.env)
     this.store = new ContactStorage(ctx.storage)
     this.alarms = new ContactAlarm(ctx.storage)
+    this.hooks = new HookOutbox(ctx.storage.kv)
     this.shell = {
       env: this.env,
       store: this.store,
@@ -126,8 +138,9 @@ export class ContactObject extends DurableObject<Env> {
     const suppressed = isSureOptOut(msg.body) && (await this.facts(ref)).suppressed
     this.step({ type: 'sms.received', ...msg, duplicate: false, suppressed }, policy)
     this.keepPolicy(policy)
-    // A held text only brings the alarm forward: an alarm already due is left as it is.
-    const at = wakeAt(this.store.state(), this.store.timers(), this.clock())
+    // A held text only brings the alarm forward: an alarm already due is left as it is. The
+    // alarm also hands the text's event to the webhooks (Twilio is answered first).
+    const at = this.wakeAt()
     if (at !== null) await this.shell.armBy(at)
     return { duplicate: false }
   }
@@ -206,12 +219,32 @@ export class ContactObject extends DurableObject<Env> {
     const before = this.store.state()
     const t = next(before, event, this.clock(), policy)
     this.store.saveState(t.state)
+    this.recordHook(event, t.state.activeCart)
     return this.store.apply(t.effects)
   }
 
-  /** One alarm for everything (see `wakeAt`), written when its time changes. */
+  /** The webhook event a handled text makes (`contactHappening`), with the transition. */
+  private recordHook(event: ContactEvent, cartId: string | null) {
+    const ref = this.store.get<ContactRef>('ref')
+    if (ref?.channel !== 'sms' || !HOOKED.has(event.type)) return
+    const made = contactHappening(event as ContactFact, ref.address, cartId, this.clock())
+    if (made) this.hooks.add(ref.storeId, [made])
+  }
+
+  /**
+   * One alarm for everything (see `wakeAt`), written when its time changes; first the events
+   * owed to webhooks are handed over.
+   */
   private async schedule() {
-    await this.alarms.keep(wakeAt(this.store.state(), this.store.timers(), this.clock()))
+    await this.hooks.flush(this.env, () => this.clock())
+    await this.alarms.keep(this.wakeAt())
+  }
+
+  private wakeAt(): number | null {
+    const now = this.clock()
+    const times = [wakeAt(this.store.state(), this.store.timers(), now), this.hooks.dueAt(now)]
+    const due = times.filter((t): t is number => t !== null)
+    return due.length === 0 ? null : Math.min(...due)
   }
 
   /**

@@ -53,3 +53,8 @@ export function orderStub(ns: Env['ORDER'], ref: OrderRef) {
 export function loginThrottleStub(ns: Env['LOGIN_THROTTLE'], email: string) {
   return ns.getByName(email.trim().toLowerCase())
 }
+
+/** A webhook endpoint's object: its events, their delivery and its log (issue 16). */
+export function webhookStub(ns: Env['WEBHOOK'], endpointId: string) {
+  return ns.getByName(endpointId)
+}

@@ -3,13 +3,17 @@
 import type { TestProject } from 'vitest/node'
 import { hungServer } from './http'
 import { fakeTwilio } from './twilio'
+import { webhookReceiver } from './webhook-receiver'
 
 export default async function setup(project: TestProject) {
   const hung = await hungServer()
   const twilio = await fakeTwilio()
+  const receiver = await webhookReceiver()
   project.provide('hungProviderUrl', hung.url)
   project.provide('twilioApiUrl', twilio.url)
+  project.provide('webhookReceiverUrl', receiver.url)
   return async () => {
+    await receiver.close()
     await hung.close()
     await twilio.close()
   }
@@ -24,5 +28,7 @@ declare module 'vitest' {
      * `twilio-token`: it answers 201 with a fresh SID.
      */
     twilioApiUrl: string
+    /** Webhook receivers that verify with `standardwebhooks` (test/fakes/webhook-receiver.ts). */
+    webhookReceiverUrl: string
   }
 }

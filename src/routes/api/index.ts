@@ -16,6 +16,7 @@ import { privacy } from './privacy'
 import { apiScope } from './scope'
 import { stats } from './stats'
 import { stores } from './stores'
+import { webhooks } from './webhooks'
 
 const API_MAX_BYTES = 64 * 1024
 
@@ -74,6 +75,7 @@ api.route('/stores', stores)
 api.route('/stores', preview)
 api.route('/stores', privacy)
 api.route('/stores', connection)
+api.route('/stores', webhooks)
 api.route('/carts', carts)
 api.route('/stats', stats)
 api.route('/messages', messages)

@@ -1,0 +1,236 @@
+/** A store's webhook endpoints in D1 (issue 16): the list, the secrets, enabling and disabling. */
+import { and, asc, count, eq } from 'drizzle-orm'
+import { drizzle } from 'drizzle-orm/d1'
+import { type EventType, isEventType } from '../domain/webhook/events'
+import { toBase64 } from '../lib/encoding'
+import { newId } from '../lib/ids'
+import { open, seal } from '../lib/secret-box'
+import { iso } from '../lib/time'
+import type { Endpoint } from '../views/webhooks'
+import { webhookEndpoints } from './schema'
+
+export type { Endpoint }
+
+type Row = typeof webhookEndpoints.$inferSelect
+
+/** How long a rotated-out secret keeps signing beside the new one. */
+export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000
+
+function toEndpoint(row: Row): Endpoint {
+  return {
+    id: row.id,
+    storeId: row.storeId,
+    url: row.url,
+    description: row.description,
+    events: row.events.filter(isEventType),
+    includeContact: row.includeContact === 1,
+    status: row.status,
+    disabledReason: row.disabledReason,
+    disabledAt: row.disabledAt === null ? null : iso(row.disabledAt),
+    previousSecretUntil:
+      row.previousBox !== null && row.previousUntil !== null ? iso(row.previousUntil) : null,
+    createdAt: iso(row.createdAt),
+    updatedAt: iso(row.updatedAt),
+  }
+}
+
+/** A new signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks issues. */
+export function newSecret(): string {
+  return `whsec_${toBase64(crypto.getRandomValues(new Uint8Array(32)))}`
+}
+
+const byStore = (storeId: string, id: string) =>
+  and(eq(webhookEndpoints.storeId, storeId), eq(webhookEndpoints.id, id))
+
+export async function listEndpoints(db: D1Database, storeId: string): Promise<Endpoint[]> {
+  const rows = await drizzle(db)
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.storeId, storeId))
+    .orderBy(asc(webhookEndpoints.createdAt), asc(webhookEndpoints.id))
+  return rows.map(toEndpoint)
+}
+
+export async function endpointCount(db: D1Database, storeId: string): Promise<number> {
+  const r = await drizzle(db)
+    .select({ n: count() })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.storeId, storeId))
+    .get()
+  return r?.n ?? 0
+}
+
+export async function endpointById(
+  db: D1Database,
+  storeId: string,
+  id: string,
+): Promise<Endpoint | null> {
+  const row = await drizzle(db).select().from(webhookEndpoints).where(byStore(storeId, id)).get()
+  return row ? toEndpoint(row) : null
+}
+
+export type NewEndpoint = {
+  storeId: string
+  url: string
+  description: string
+  events: EventType[]
+  includeContact: boolean
+}
+
+/** Creates an endpoint; the secret is returned here and never again. */
+export async function createEndpoint(
+  db: D1Database,
+  key: string,
+  input: NewEndpoint,
+  now: number,
+): Promise<{ endpoint: Endpoint; secret: string }> {
+  const secret = newSecret()
+  const row: Row = {
+    id: newId('we'),
+    ...input,
+    includeContact: input.includeContact ? 1 : 0,
+    secretBox: await seal(key, input.storeId, secret),
+    previousBox: null,
+    previousUntil: null,
+    status: 'enabled',
+    disabledReason: null,
+    disabledAt: null,
+    createdAt: now,
+    updatedAt: now,
+  }
+  await drizzle(db).insert(webhookEndpoints).values(row)
+  return { endpoint: toEndpoint(row), secret }
+}
+
+export type EndpointPatch = Partial<
+  Pick<NewEndpoint, 'url' | 'description' | 'events' | 'includeContact'> & { enabled: boolean }
+>
+
+/** Changes an endpoint; enabling clears why it was disabled. Null when it does not exist. */
+export async function updateEndpoint(
+  db: D1Database,
+  storeId: string,
+  id: string,
+  patch: EndpointPatch,
+  now: number,
+): Promise<Endpoint | null> {
+  const { enabled, includeContact, ...rest } = patch
+  const set: Partial<Row> = { ...rest, updatedAt: now }
+  if (includeContact !== undefined) set.includeContact = includeContact ? 1 : 0
+  if (enabled === true)
+    Object.assign(set, { status: 'enabled', disabledReason: null, disabledAt: null })
+  if (enabled === false)
+    Object.assign(set, { status: 'disabled', disabledReason: 'merchant', disabledAt: now })
+  const row = await drizzle(db)
+    .update(webhookEndpoints)
+    .set(set)
+    .where(byStore(storeId, id))
+    .returning()
+    .get()
+  return row ? toEndpoint(row) : null
+}
+
+/** Removes an endpoint; false when there was none. */
+export async function deleteEndpoint(db: D1Database, storeId: string, id: string) {
+  const r = await drizzle(db).delete(webhookEndpoints).where(byStore(storeId, id)).returning().get()
+  return r !== undefined
+}
+
+/**
+ * A new secret for the endpoint: the current one keeps signing beside it for 24 h. Rotating
+ * again within them drops the oldest. Null when the endpoint does not exist.
+ */
+export async function rotateSecret(
+  db: D1Database,
+  key: string,
+  storeId: string,
+  id: string,
+  now: number,
+): Promise<{ secret: string; previousSecretUntil: string } | null> {
+  const row = await drizzle(db).select().from(webhookEndpoints).where(byStore(storeId, id)).get()
+  if (!row) return null
+  const secret = newSecret()
+  const until = now + ROTATION_OVERLAP_MS
+  await drizzle(db)
+    .update(webhookEndpoints)
+    .set({
+      secretBox: await seal(key, storeId, secret),
+      previousBox: row.secretBox,
+      previousUntil: until,
+      updatedAt: now,
+    })
+    .where(and(byStore(storeId, id), eq(webhookEndpoints.secretBox, row.secretBox)))
+  return { secret, previousSecretUntil: iso(until) }
+}
+
+/** Which endpoints of a store take events, and which types: every one not deleted. */
+export async function endpointRoutes(
+  db: D1Database,
+  storeId: string,
+): Promise<{ id: string; events: string[]; enabled: boolean }[]> {
+  const rows = await drizzle(db)
+    .select({
+      id: webhookEndpoints.id,
+      events: webhookEndpoints.events,
+      status: webhookEndpoints.status,
+    })
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.storeId, storeId))
+  return rows.map((r) => ({ id: r.id, events: r.events, enabled: r.status === 'enabled' }))
+}
+
+/** What the endpoint's object needs to deliver: the URL, the secrets that sign now, and more. */
+export type DeliveryConfig = {
+  id: string
+  storeId: string
+  url: string
+  enabled: boolean
+  includeContact: boolean
+  /** The current secret first, then the previous one while its 24 h last. */
+  secrets: string[]
+}
+
+/** The endpoint's delivery config at `now`; null when it was deleted (or cannot be opened). */
+export async function deliveryConfig(
+  db: D1Database,
+  key: string,
+  id: string,
+  now: number,
+): Promise<DeliveryConfig | null> {
+  const row = await drizzle(db)
+    .select()
+    .from(webhookEndpoints)
+    .where(eq(webhookEndpoints.id, id))
+    .get()
+  if (!row) return null
+  const current = await open(key, row.storeId, row.secretBox)
+  if (!current) return null
+  const previous =
+    row.previousBox && (row.previousUntil ?? 0) > now
+      ? await open(key, row.storeId, row.previousBox)
+      : null
+  return {
+    id: row.id,
+    storeId: row.storeId,
+    url: row.url,
+    enabled: row.status === 'enabled',
+    includeContact: row.includeContact === 1,
+    secrets: previous ? [current.text, previous.text] : [current.text],
+  }
+}
+
+/** Disables an endpoint for `reason` (`gone`, `failing`); false when it was already disabled. */
+export async function disableEndpoint(
+  db: D1Database,
+  id: string,
+  reason: string,
+  now: number,
+): Promise<boolean> {
+  const r = await drizzle(db)
+    .update(webhookEndpoints)
+    .set({ status: 'disabled', disabledReason: reason, disabledAt: now, updatedAt: now })
+    .where(and(eq(webhookEndpoints.id, id), eq(webhookEndpoints.status, 'enabled')))
+    .returning({ id: webhookEndpoints.id })
+    .get()
+  return r !== undefined
+}
