@@ -99,6 +99,18 @@ export const ROUTES: Route[] = [
     path: (t) => `/stores/${t.store.id}/preview`,
     body: (t) => ({ stepId: t.store.settings.sequence[0]?.id, cart: t.cart }),
   },
+  {
+    name: 'GET /stores/:id/webhooks',
+    method: 'GET',
+    path: (t) => `/stores/${t.store.id}/webhooks`,
+  },
+  {
+    name: 'POST /stores/:id/webhooks',
+    method: 'POST',
+    path: (t) => `/stores/${t.store.id}/webhooks`,
+    body: () => ({ url: 'https://hooks.example/cartback', events: ['cart.lost'] }),
+    ok: 201,
+  },
   { name: 'GET /carts?store=', method: 'GET', path: (t) => `/carts?store=${t.store.id}` },
   {
     name: 'GET /carts/export.csv?store=',

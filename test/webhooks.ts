@@ -56,9 +56,24 @@ export function setClock(stub: DurableObjectStub<WebhookEndpoint>, at: number) {
   })
 }
 
-/** Runs the endpoint's alarm now if one is set; whether it ran. */
-export function deliver(stub: DurableObjectStub<WebhookEndpoint>) {
-  return runDurableObjectAlarm(stub)
+type Inside = { passing: Promise<void> | null; log: { due(now: number, n: number): unknown[] } }
+
+/**
+ * Delivers what is due now: runs the endpoint's alarm (the runtime may be running it already)
+ * until no pass runs and nothing is due at the object's clock. Whether an alarm was run.
+ */
+export async function deliver(stub: DurableObjectStub<WebhookEndpoint>): Promise<boolean> {
+  let ran = false
+  for (let i = 0; i < 200; i++) {
+    ran = (await runDurableObjectAlarm(stub)) || ran
+    const busy = await runInDurableObject(stub, (o: WebhookEndpoint) => {
+      const inside = o as unknown as Inside
+      return inside.passing !== null || inside.log.due(o.clock(), 1).length > 0
+    })
+    if (!busy) return ran
+    await new Promise((r) => setTimeout(r, 25))
+  }
+  throw new Error('the endpoint never settled')
 }
 
 /** Parsed bodies of what arrived. */

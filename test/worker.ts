@@ -1,5 +1,6 @@
 // Shared by the end-to-end tests: a real Worker under `wrangler dev` on a fresh local database.
 import { randomBytes } from 'node:crypto'
+import { readdirSync, readFileSync } from 'node:fs'
 import twilio from 'twilio'
 import {
   applyMigrations,
@@ -18,6 +19,11 @@ export type Worker = {
   api<T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }>
   output(): string
   stop(): Promise<void>
+  /**
+   * `kill -9` of wrangler and the workerd it runs (no shutdown of any kind), then the Worker
+   * again on the same local state and a new port (`url` follows).
+   */
+  crashAndRestart(): Promise<void>
   /** The dashboard owner this Worker creates on first login. */
   owner: { email: string; password: string }
 }
@@ -40,15 +46,22 @@ export async function startWorker(extraVars: Record<string, string> = {}): Promi
     ...extraVars,
   })
   applyMigrations({ dir: box.dir, persistTo: box.persistTo })
-  const server = await startDevServer({
-    port: await freePort(),
-    dir: box.dir,
-    persistTo: box.persistTo,
-  })
+  const start = async () =>
+    startDevServer({ port: await freePort(), dir: box.dir, persistTo: box.persistTo })
+  let server = await start()
+  let earlier = ''
   return {
     owner,
-    url: server.url,
-    output: server.output,
+    get url() {
+      return server.url
+    },
+    output: () => earlier + server.output(),
+    async crashAndRestart() {
+      killTree(server.child.pid)
+      await new Promise((r) => setTimeout(r, 500))
+      earlier += `${server.output()}\n--- kill -9 ---\n`
+      server = await start()
+    },
     async api<T>(path: string, init: RequestInit = {}) {
       const res = await fetch(`${server.url}/api/v1${path}`, {
         ...init,
@@ -64,6 +77,32 @@ export async function startWorker(extraVars: Record<string, string> = {}): Promi
       await server.stop()
       box.remove()
     },
+  }
+}
+
+/** The processes whose parent is `pid`, from /proc (field 4 of `stat` is the parent). */
+function childrenOf(pid: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .filter((d) => {
+      try {
+        const stat = readFileSync(`/proc/${d}/stat`, 'utf8')
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid
+      } catch {
+        return false
+      }
+    })
+    .map(Number)
+}
+
+/** SIGKILL to a process and every process under it, deepest first (workerd under wrangler). */
+function killTree(pid: number | undefined) {
+  if (pid === undefined) return
+  for (const c of childrenOf(pid)) killTree(c)
+  try {
+    process.kill(pid, 'SIGKILL')
+  } catch {
+    // Already gone.
   }
 }
 

@@ -19,6 +19,11 @@ export const stores = sqliteTable('stores', {
   /** WooCommerce REST API keys for coupons, sealed (lib/secret-box); never returned. */
   woocommerceApi: text('woocommerce_api'),
   settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+  /**
+   * The event types the store's webhook endpoints take (issue 16), kept by db/webhooks.ts with
+   * every endpoint change: carts and contacts record only those. Null: none.
+   */
+  webhookEvents: text('webhook_events', { mode: 'json' }).$type<string[]>(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 })

@@ -24,6 +24,7 @@ function toStore(row: Row): Store {
     woocommerceWebhookSecret: row.woocommerceWebhookSecret,
     restoreUrlTemplate: row.restoreUrlTemplate,
     woocommerceApiConfigured: row.woocommerceApi !== null,
+    webhookEvents: row.webhookEvents ?? [],
     // Defaults fill in settings added after the row was written.
     settings: SettingsSchema.parse(row.settings),
     createdAt: new Date(row.createdAt).toISOString(),
@@ -76,7 +77,10 @@ export function originAllowedByAnyStore(db: D1Database, origin: string): Promise
   })
 }
 
-export type NewStore = Omit<Store, 'createdAt' | 'updatedAt' | 'woocommerceApiConfigured'>
+export type NewStore = Omit<
+  Store,
+  'createdAt' | 'updatedAt' | 'woocommerceApiConfigured' | 'webhookEvents'
+>
 
 export type WooCommerceKeys = { url: string; consumerKey: string; consumerSecret: string }
 

@@ -1,5 +1,5 @@
 /** A store's webhook endpoints in D1 (issue 16): the list, the secrets, enabling and disabling. */
-import { and, asc, count, eq } from 'drizzle-orm'
+import { and, asc, count, eq, sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/d1'
 import { type EventType, isEventType } from '../domain/webhook/events'
 import { toBase64 } from '../lib/encoding'
@@ -7,7 +7,8 @@ import { newId } from '../lib/ids'
 import { open, seal } from '../lib/secret-box'
 import { iso } from '../lib/time'
 import type { Endpoint } from '../views/webhooks'
-import { webhookEndpoints } from './schema'
+import { stores, webhookEndpoints } from './schema'
+import { forgetCachedStore } from './stores'
 
 export type { Endpoint }
 
@@ -32,6 +33,26 @@ function toEndpoint(row: Row): Endpoint {
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   }
+}
+
+/**
+ * Writes the event types the store's endpoints take now onto the store (`webhook_events`),
+ * bumping its settings version (`updated_at`), so carts and contacts record those types from
+ * their next look at the store (within the store cache's seconds) and no others.
+ */
+async function refreshStoreEvents(db: D1Database, storeId: string, now: number): Promise<void> {
+  const row = await drizzle(db)
+    .update(stores)
+    .set({
+      webhookEvents: sql`(SELECT CASE WHEN COUNT(*) = 0 THEN NULL ELSE json_group_array(value) END
+        FROM (SELECT DISTINCT j.value FROM webhook_endpoints w, json_each(w.events) j
+              WHERE w.store_id = ${storeId} ORDER BY j.value))`,
+      updatedAt: sql`max(${stores.updatedAt} + 1, ${now})`,
+    })
+    .where(eq(stores.id, storeId))
+    .returning({ id: stores.id, publishableKey: stores.publishableKey })
+    .get()
+  if (row) forgetCachedStore(row)
 }
 
 /** A new signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks issues. */
@@ -99,6 +120,7 @@ export async function createEndpoint(
     updatedAt: now,
   }
   await drizzle(db).insert(webhookEndpoints).values(row)
+  await refreshStoreEvents(db, input.storeId, now)
   return { endpoint: toEndpoint(row), secret }
 }
 
@@ -127,12 +149,14 @@ export async function updateEndpoint(
     .where(byStore(storeId, id))
     .returning()
     .get()
+  if (row && patch.events) await refreshStoreEvents(db, storeId, now)
   return row ? toEndpoint(row) : null
 }
 
 /** Removes an endpoint; false when there was none. */
 export async function deleteEndpoint(db: D1Database, storeId: string, id: string) {
   const r = await drizzle(db).delete(webhookEndpoints).where(byStore(storeId, id)).returning().get()
+  if (r) await refreshStoreEvents(db, storeId, Date.now())
   return r !== undefined
 }
 

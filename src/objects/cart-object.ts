@@ -215,7 +215,12 @@ export class CartObject extends CartEvents {
       }
       this.tail = persist(this.store(), write)
       // In the same turn as the state's write: both commit, or neither.
-      if (journal.length > 0) this.hooks.add(t.state.storeId, cartHappenings(journal, t.state))
+      // Only the types the store's endpoints take: a store without endpoints writes nothing more.
+      const wanted = policy.hookTypes
+      if (wanted && journal.length > 0) {
+        const made = cartHappenings(journal, t.state).filter((h) => wanted.includes(h.type))
+        this.hooks.add(t.state.storeId, made)
+      }
     }
     this.state = t.state
     this.policies.keep(policy)

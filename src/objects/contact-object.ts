@@ -23,7 +23,7 @@ import type { ContactRef } from './stubs'
 
 export type { ConsentEvidence, ContactFactsView, SentText }
 
-type Policy = Pick<ContactPolicy, 'storeName' | 'doubleOptIn' | 'support'>
+type Policy = Pick<ContactPolicy, 'storeName' | 'doubleOptIn' | 'support' | 'hookTypes'>
 /** The contact events that concern webhook endpoints (`contactHappening`). */
 const HOOKED = new Set<string>([
   'sms.received',
@@ -219,16 +219,20 @@ export class ContactObject extends DurableObject<Env> {
     const before = this.store.state()
     const t = next(before, event, this.clock(), policy)
     this.store.saveState(t.state)
-    this.recordHook(event, t.state.activeCart)
+    this.recordHook(event, t.state.activeCart, policy)
     return this.store.apply(t.effects)
   }
 
   /** The webhook event a handled text makes (`contactHappening`), with the transition. */
-  private recordHook(event: ContactEvent, cartId: string | null) {
+  private recordHook(event: ContactEvent, cartId: string | null, policy: Policy) {
+    if (!HOOKED.has(event.type)) return
     const ref = this.store.get<ContactRef>('ref')
-    if (ref?.channel !== 'sms' || !HOOKED.has(event.type)) return
+    // The store's copy this step runs on (every event here comes with one): a store without
+    // endpoints records nothing.
+    const wanted = policy.hookTypes
+    if (ref?.channel !== 'sms' || !wanted) return
     const made = contactHappening(event as ContactFact, ref.address, cartId, this.clock())
-    if (made) this.hooks.add(ref.storeId, [made])
+    if (made && wanted.includes(made.type)) this.hooks.add(ref.storeId, [made])
   }
 
   /**

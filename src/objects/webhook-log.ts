@@ -66,7 +66,7 @@ export class WebhookLog {
       const at = Date.parse(event.timestamp)
       const r = this.sql.exec(
         `INSERT INTO events (id, type, stream, at, body, state, next_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING RETURNING seq`,
         event.id,
         event.type,
         stream,
@@ -76,7 +76,7 @@ export class WebhookLog {
         now,
         now,
       )
-      added += r.rowsWritten > 0 ? 1 : 0
+      added += r.toArray().length
     }
     return added
   }
@@ -150,10 +150,12 @@ export class WebhookLog {
 
   /** Every pending event is given up (a disabled or gone endpoint); returns how many. */
   failPending(now: number): number {
-    return this.sql.exec(
-      `UPDATE events SET state = 'failed', updated_at = ? WHERE state = 'pending'`,
-      now,
-    ).rowsWritten
+    return this.sql
+      .exec(
+        `UPDATE events SET state = 'failed', updated_at = ? WHERE state = 'pending' RETURNING seq`,
+        now,
+      )
+      .toArray().length
   }
 
   /**
@@ -162,14 +164,16 @@ export class WebhookLog {
    */
   redeliver(which: { eventId: string } | { since: number }, now: number): number {
     const [where, arg] = 'eventId' in which ? ['id = ?', which.eventId] : ['at >= ?', which.since]
-    return this.sql.exec(
-      `UPDATE events SET state = 'pending', attempts = 0, next_at = ?, first_try_at = NULL,
+    return this.sql
+      .exec(
+        `UPDATE events SET state = 'pending', attempts = 0, next_at = ?, first_try_at = NULL,
          trigger = 'redeliver', updated_at = ?
-       WHERE ${where}`,
-      now,
-      now,
-      arg,
-    ).rowsWritten
+       WHERE ${where} RETURNING seq`,
+        now,
+        now,
+        arg,
+      )
+      .toArray().length
   }
 
   /** The delivery log, newest first; `before`: attempts older than that id (the next page). */

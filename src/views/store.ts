@@ -13,6 +13,8 @@ export type Store = {
   /** Whether coupon keys are set (their values never leave the database). */
   woocommerceApiConfigured: boolean
   settings: Settings
+  /** The event types its webhook endpoints take (issue 16); none when it has no endpoint. */
+  webhookEvents: string[]
   createdAt: string
   updatedAt: string
 }

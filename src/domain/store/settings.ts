@@ -159,10 +159,14 @@ export type CartPolicy = Pick<
   smsFrom: { messagingServiceSid: string } | { number: string } | null
   /** The store's running holdout (issue 15): the share held out and the period. Null: none. */
   holdout?: HoldoutPolicy | null
+  /** The event types the store's webhook endpoints take (issue 16); absent: none. */
+  hookTypes?: string[]
 }
 
 /** What a contact object needs to answer and text for the store (a copy it keeps). */
 export type ContactPolicy = {
+  /** The event types the store's webhook endpoints take (issue 16); absent: none. */
+  hookTypes?: string[]
   storeName: string
   doubleOptIn: boolean
   smsFrom: { messagingServiceSid: string } | { number: string } | null
@@ -194,13 +198,14 @@ export function smsFromOf(sms: Settings['sms']): CartPolicy['smsFrom'] {
 }
 
 export function contactPolicy(
-  store: { name: string; currency: string; settings: Settings },
+  store: { name: string; currency: string; settings: Settings; webhookEvents?: string[] },
   baseUrl: string,
 ): ContactPolicy {
   const s = store.settings
   const to = s.ai.handoffEmail ?? s.sender.supportEmail ?? s.sender.replyTo
   const from = senderFrom(s.sender, store.name)
   return {
+    ...(store.webhookEvents?.length ? { hookTypes: store.webhookEvents } : {}),
     storeName: store.name,
     doubleOptIn: s.sms.doubleOptIn,
     smsFrom: smsFromOf(s.sms),
@@ -220,7 +225,13 @@ export function contactPolicy(
 
 /** The policy a cart runs on, from the store as it is now. */
 export function cartPolicy(
-  store: { name: string; currency: string; settings: Settings; updatedAt: string },
+  store: {
+    name: string
+    currency: string
+    settings: Settings
+    updatedAt: string
+    webhookEvents?: string[]
+  },
   baseUrl: string,
 ): CartPolicy {
   const s = store.settings
@@ -239,5 +250,6 @@ export function cartPolicy(
     smsDoubleOptIn: s.sms.doubleOptIn,
     smsFrom: smsFromOf(s.sms),
     holdout: holdoutPolicy(s.holdout),
+    ...(store.webhookEvents?.length ? { hookTypes: store.webhookEvents } : {}),
   }
 }

@@ -30,6 +30,7 @@ import {
 } from './session'
 import { settingsPages } from './settings'
 import { tokenPages } from './tokens'
+import { webhookPages } from './webhooks'
 
 /**
  * The merchant dashboard, server-rendered (DESIGN §6): login, overview, API tokens. Pages get a
@@ -179,3 +180,4 @@ dashboard.route('/', experimentPages)
 dashboard.route('/', settingsPages)
 dashboard.route('/', outboxPages)
 dashboard.route('/', tokenPages)
+dashboard.route('/', webhookPages)

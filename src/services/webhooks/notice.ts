@@ -24,7 +24,9 @@ export async function notifyDisabled(
   reason: keyof typeof WHY,
   now: number,
 ): Promise<void> {
-  const [to, store] = await Promise.all([ownerEmail(env.DB), storeById(env.DB, config.storeId)])
+  const [owner, store] = await Promise.all([ownerEmail(env.DB), storeById(env.DB, config.storeId)])
+  // The dashboard's owner; before anyone signed in, the address the deployment names.
+  const to = owner ?? env.OWNER_EMAIL ?? null
   const from = store ? senderFrom(store.settings.sender, store.name) : null
   if (!to || !from || !store) {
     log('warn', 'disabled endpoint: no owner email or sender address', { endpoint: config.id })

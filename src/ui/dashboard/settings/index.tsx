@@ -51,6 +51,7 @@ export const SettingsPage: FC<SettingsProps> = (p) => (
       {TOC.map(([href, label]) => (
         <a href={`#${href}`}>{label}</a>
       ))}
+      <a href={`/settings/webhooks?store=${encodeURIComponent(p.store.id)}`}>Webhooks →</a>
     </nav>
     <div class="stack">
       <ConnectSection p={p} />

@@ -15,4 +15,5 @@ CREATE TABLE `webhook_endpoints` (
 	`updated_at` integer NOT NULL
 );
 --> statement-breakpoint
-CREATE INDEX `webhook_endpoints_store` ON `webhook_endpoints` (`store_id`,`created_at`);
+CREATE INDEX `webhook_endpoints_store` ON `webhook_endpoints` (`store_id`,`created_at`);--> statement-breakpoint
+ALTER TABLE `stores` ADD `webhook_events` text;
