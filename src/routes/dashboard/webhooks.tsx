@@ -79,7 +79,7 @@ webhookPages.post('/settings/webhooks/:storeId', ...signedIn, formFields, async 
   const values = {
     url: String(form.url ?? '').slice(0, 2048),
     description: String(form.description ?? '').slice(0, 200),
-    events: list(form.events),
+    events: list(form['events[]']),
     includeContact: form.includeContact === '1',
   }
   const body = NewEndpointBody.safeParse(values)

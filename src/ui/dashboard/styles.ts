@@ -79,7 +79,7 @@ article.card h3{margin:0 0 8px;font-size:1rem}.nowrap{white-space:nowrap}.btn.co
 section.card{scroll-margin-top:12px}.faq{margin-bottom:4px}
 .outbox-item .subject{font-size:1.05rem;margin:4px 0 2px}.email-frame{width:100%;height:640px;border:1px solid var(--line);border-radius:10px;margin:12px 0;background:#fff}
 .bubble{margin-top:10px;background:#e2e8f0;border-radius:16px;padding:10px 14px;max-width:360px;white-space:pre-wrap;overflow-wrap:anywhere}
-form.inline{display:inline-flex;align-items:center;gap:6px;margin:0}.actions-row{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:10px 0}
+form.inline{display:inline-flex;flex-wrap:wrap;align-items:center;gap:6px;margin:0;max-width:100%}.actions-row{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin:10px 0}
 fieldset.events{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:6px 14px;border:1px solid var(--line);border-radius:10px;padding:12px}label.check{display:flex;gap:8px;align-items:baseline;font-weight:400}
 code.snippet{overflow-wrap:anywhere;white-space:pre-wrap}article.endpoint h3 code{overflow-wrap:anywhere}
 @media (max-width:960px){.step-grid{grid-template-columns:1fr}.row3{grid-template-columns:1fr}}

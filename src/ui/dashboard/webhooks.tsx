@@ -81,7 +81,7 @@ const CreateForm: FC<{ p: WebhooksPageProps }> = ({ p }) => {
           <label class="check">
             <input
               type="checkbox"
-              name="events"
+              name="events[]"
               value={t}
               checked={v ? v.events.includes(t) : true}
             />{' '}
@@ -95,9 +95,11 @@ const CreateForm: FC<{ p: WebhooksPageProps }> = ({ p }) => {
           name="includeContact"
           value="1"
           checked={v?.includeContact ?? false}
-        />{' '}
-        Send contact details unmasked (emails, phone numbers, names). Off:{' '}
-        <code>j•••@example.com</code>.
+        />
+        <span>
+          Send contact details unmasked (emails, phone numbers, names). Off, they read like{' '}
+          <code>j•••@example.com</code>.
+        </span>
       </label>
       <button class="btn" type="submit">
         Add endpoint
