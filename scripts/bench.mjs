@@ -11,7 +11,7 @@ import { ROOT } from './lib/dev-server.mjs'
 
 const quick = process.argv.includes('--quick')
 // The parts in running order; lateness and cost are written by others and may be absent.
-const PARTS = ['beacon', 'sms', 'lateness', 'cost']
+const PARTS = ['beacon', 'sms', 'lateness', 'cost', 'webhooks']
 // The keys issue 14 requires of the summary.
 const REQUIRED = [
   'beacon.newCarts.ratioToBare',
@@ -30,6 +30,8 @@ const REQUIRED = [
   'lateness.maxRatioToFloor',
   'sms.ackP99RatioToBare',
   'cost.usdPer10kCarts',
+  'webhooks.p99RatioToBaseline',
+  'webhooks.rpsRatioToBaseline',
 ]
 
 const get = (o, path) => path.split('.').reduce((v, k) => (v == null ? undefined : v[k]), o)
@@ -134,6 +136,14 @@ function printTable(s) {
     s.sms?.ack,
     s.sms
       ? `p99 ×${f(s.sms.ackP99RatioToBare, 2)} bare, ×${f(s.sms.ackP99RatioToFloor, 2)} floor`
+      : '',
+  )
+  row('beacon, no webhook backlog', s.webhooks?.beaconBaseline)
+  row(
+    'beacon, 1,000 events to a slow receiver',
+    s.webhooks?.beaconDuringBacklog,
+    s.webhooks
+      ? `p99 ×${f(s.webhooks.p99RatioToBaseline, 2)}, req/s ×${f(s.webhooks.rpsRatioToBaseline, 2)} no backlog`
       : '',
   )
   const head = ['target', 'clients', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'throughput ratio']

@@ -104,8 +104,16 @@ export class WebhookEndpoint extends DurableObject<Env> {
     return this.log.attempts(limit, before)
   }
 
-  async events(limit: number): Promise<EndpointEvent[]> {
-    return this.log.events(limit)
+  /** The newest events it holds, and how many it holds in each state. */
+  async events(
+    limit: number,
+  ): Promise<{ events: EndpointEvent[]; counts: Record<EndpointEvent['state'], number> }> {
+    return { events: this.log.events(limit), counts: this.log.counts() }
+  }
+
+  /** A privacy erasure: the events that name the person go (`WebhookLog.forget`); how many. */
+  async forgetPerson(needles: string[]): Promise<{ events: number }> {
+    return { events: this.log.forget(needles) }
   }
 
   /** The endpoint was deleted: everything it held goes. */

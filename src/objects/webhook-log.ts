@@ -217,9 +217,31 @@ export class WebhookLog {
       }))
   }
 
-  /** Whether an event with this id is held. */
-  has(id: string): boolean {
-    return this.sql.exec('SELECT 1 FROM events WHERE id = ?', id).toArray().length > 0
+  /** How many events are pending, delivered and failed. */
+  counts(): Record<EndpointEvent['state'], number> {
+    const out = { pending: 0, delivered: 0, failed: 0 }
+    const rows = this.sql.exec<{ state: string; n: number }>(
+      'SELECT state, COUNT(*) AS n FROM events GROUP BY state',
+    )
+    for (const r of rows) if (r.state in out) out[r.state as keyof typeof out] = r.n
+    return out
+  }
+
+  /**
+   * A privacy erasure: drops every event whose body names one of `needles` (the person's
+   * address, their cart ids), whatever its state; how many.
+   */
+  forget(needles: readonly string[]): number {
+    let n = 0
+    for (const needle of needles) {
+      if (!needle) continue
+      // As the body's JSON writes it.
+      const quoted = JSON.stringify(needle).slice(1, -1)
+      n += this.sql
+        .exec('DELETE FROM events WHERE instr(body, ?) > 0 RETURNING seq', quoted)
+        .toArray().length
+    }
+    return n
   }
 
   /** Drops what is past keeping: settled events and attempts older than `KEEP_MS`. */

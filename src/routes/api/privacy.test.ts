@@ -149,7 +149,7 @@ describe('privacy erase', () => {
 
     const again = await (await post(w.store, 'erase', { phone: '+44 7911 123456' })).json()
     expect(again).toEqual({
-      erased: { carts: 0, messages: 0, conversation: 0 },
+      erased: { carts: 0, messages: 0, conversation: 0, webhookEvents: 0 },
       kept: { consent: 1, reason: body.kept.reason },
       done: true,
     })

@@ -237,4 +237,30 @@ describe('webhook endpoints API', () => {
     }
     expect(held.events.map((x) => x.state)).toEqual(['failed', 'failed'])
   })
+
+  it('forgets the events that name a person when the merchant erases them', async () => {
+    const store = await createStore({ settings: oneEmailStore() })
+    const e = await endpointFor(store, ['cart.abandoned', 'message.sent'], { includeContact: true })
+    const { id } = await abandonedCart(store, { email: 'erase.me@example.com' })
+    await abandonedCart(store, { email: 'keep.me@example.com' })
+    await deliver(e.stub)
+    // The erasure finds the person's carts in D1, which the reporting queue fills.
+    await waitForRow(
+      "SELECT 1 FROM carts WHERE store_id = ? AND email = 'erase.me@example.com'",
+      store.id,
+    )
+    const res = await api(`/stores/${store.id}/privacy/erase`, {
+      method: 'POST',
+      json: { email: 'erase.me@example.com' },
+    })
+    expect(await res.json()).toMatchObject({ erased: { carts: 1, webhookEvents: 2 } })
+    const held = (await (await api(`/stores/${store.id}/webhooks/${e.id}/events`)).json()) as {
+      events: { id: string }[]
+      counts: Record<string, number>
+    }
+    expect(held.counts).toEqual({ pending: 0, delivered: 2, failed: 0 })
+    const got = await e.receiver.got()
+    const kept = new Set(held.events.map((x) => x.id))
+    for (const g of got) expect(kept.has(g.id)).toBe(!g.body.includes(id))
+  })
 })

@@ -93,7 +93,7 @@ webhooks.get('/:storeId/webhooks/:id/events', zValidator('query', Page, invalid)
   const store = await visibleStore(c, c.req.param('storeId'))
   const endpoint = await endpointOf(c.env, store.id, c.req.param('id'))
   const { limit } = c.req.valid('query')
-  return c.json({ events: await webhookStub(c.env.WEBHOOK, endpoint.id).events(limit) })
+  return c.json(await webhookStub(c.env.WEBHOOK, endpoint.id).events(limit))
 })
 
 webhooks.post(

@@ -1,8 +1,9 @@
 import { type Person, personCarts, personMessages } from '../../db/privacy'
 import { eraseCartRows } from '../../db/projection'
 import type { Store } from '../../db/stores'
+import { endpointRoutes } from '../../db/webhooks'
 import { iso } from '../../lib/time'
-import { cartStub, contactStub } from '../../objects/stubs'
+import { cartStub, contactStub, webhookStub } from '../../objects/stubs'
 import { deleteCart } from './ops'
 
 // A person's data in one store (issue 13): what the WordPress privacy tools export and erase.
@@ -116,8 +117,13 @@ export async function erasePerson(env: Env, store: Store, person: Person) {
     if (outcome === 'missing') await eraseCartRows(env.DB, store.id, c.cartId, c.revision)
     if (outcome !== 'kept') carts++
   }
+  // The events held for the store's webhook endpoints that name the person or their carts.
+  const needles = ['email' in person ? person.email : person.phone, ...ids]
+  let webhookEvents = 0
+  for (const r of await endpointRoutes(env.DB, store.id))
+    webhookEvents += (await webhookStub(env.WEBHOOK, r.id).forgetPerson(needles)).events
   return {
-    erased: { carts, messages, conversation },
+    erased: { carts, messages, conversation, webhookEvents },
     kept: { consent: kept, reason: CONSENT_KEPT },
     done: !more,
   }
