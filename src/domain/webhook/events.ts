@@ -4,6 +4,7 @@
  * generated from these (`webhookJsonSchemas`), and tests check every event built against them.
  */
 import { z } from 'zod'
+import { CART_STATUSES } from '../cart/schema'
 
 /** Every event type an endpoint may subscribe to, in the order the README lists them. */
 export const EVENT_TYPES = [
@@ -53,16 +54,7 @@ const CartItem = z
 /** What every cart event says of the cart at that moment. */
 const CartData = z.object({
   cartId: z.string(),
-  status: z.enum([
-    'active',
-    'abandoned',
-    'restored',
-    'recovered',
-    'converted',
-    'lost',
-    'archived',
-    'ignored',
-  ]),
+  status: z.enum(CART_STATUSES),
   currency: z.string().length(3),
   total: minor,
   itemCount: z.number().int().min(0),
@@ -74,6 +66,18 @@ const CartData = z.object({
 const Channel = z.enum(['email', 'sms'])
 /** The order, as the store reported it; null when the merchant marked the cart by hand. */
 const Order = z.object({ id: z.string(), total: minor }).strict().nullable()
+
+/** An opt-out or opt-in: the channel, who, how (`via`) and the contact's cart. */
+function consentChange(via: string) {
+  return z
+    .object({
+      channel: Channel,
+      contact: ContactData,
+      via: z.string().describe(via),
+      cartId: z.string().nullable(),
+    })
+    .strict()
+}
 
 /** Each type's `data`. */
 export const EVENT_DATA = {
@@ -114,22 +118,10 @@ export const EVENT_DATA = {
       reason: z.string().nullable(),
     })
     .strict(),
-  'contact.opted_out': z
-    .object({
-      channel: Channel,
-      contact: ContactData,
-      via: z.string().describe('reply (a STOP text), link (email unsubscribe), or as recorded'),
-      cartId: z.string().nullable(),
-    })
-    .strict(),
-  'contact.opted_in': z
-    .object({
-      channel: Channel,
-      contact: ContactData,
-      via: z.string().describe('reply (YES / START text)'),
-      cartId: z.string().nullable(),
-    })
-    .strict(),
+  'contact.opted_out': consentChange(
+    'reply (a STOP text), one_click or unsubscribe_link (an email unsubscribe)',
+  ),
+  'contact.opted_in': consentChange('reply (a YES or START text)'),
   'sms.reply_received': z
     .object({
       contact: ContactData,

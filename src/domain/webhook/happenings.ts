@@ -149,20 +149,11 @@ export function contactHappening(
         data: { contact, body: fact.body, cartId, receivedAt: new Date(fact.at).toISOString() },
       }
     case 'sms.opted_out':
-      if (fact.alreadySuppressed) return null
-      return {
-        type: 'contact.opted_out',
-        at: now,
-        stream,
-        data: { channel: 'sms', contact, via: 'reply', cartId },
-      }
-    case 'sms.opted_in':
-      return {
-        type: 'contact.opted_in',
-        at: now,
-        stream,
-        data: { channel: 'sms', contact, via: 'reply', cartId },
-      }
+    case 'sms.opted_in': {
+      if (fact.type === 'sms.opted_out' && fact.alreadySuppressed) return null
+      const type = fact.type === 'sms.opted_out' ? 'contact.opted_out' : 'contact.opted_in'
+      return { type, at: now, stream, data: { channel: 'sms', contact, via: 'reply', cartId } }
+    }
     case 'thread.handed_off':
       return { type: 'sms.handoff', at: now, stream, data: { contact, cartId } }
   }
