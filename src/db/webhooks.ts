@@ -29,7 +29,9 @@ function toEndpoint(row: Row): Endpoint {
     disabledReason: row.disabledReason,
     disabledAt: row.disabledAt === null ? null : iso(row.disabledAt),
     previousSecretUntil:
-      row.previousBox !== null && row.previousUntil !== null ? iso(row.previousUntil) : null,
+      row.previousBox !== null && row.previousUntil !== null && row.previousUntil > Date.now()
+        ? iso(row.previousUntil)
+        : null,
     createdAt: iso(row.createdAt),
     updatedAt: iso(row.updatedAt),
   }
@@ -40,8 +42,8 @@ function toEndpoint(row: Row): Endpoint {
  * bumping its settings version (`updated_at`), so carts and contacts record those types from
  * their next look at the store (within the store cache's seconds) and no others.
  */
-async function refreshStoreEvents(db: D1Database, storeId: string, now: number): Promise<void> {
-  const row = await drizzle(db)
+function refreshStoreEvents(db: D1Database, storeId: string, now: number) {
+  return drizzle(db)
     .update(stores)
     .set({
       webhookEvents: sql`(SELECT CASE WHEN COUNT(*) = 0 THEN NULL ELSE json_group_array(value) END
@@ -51,8 +53,11 @@ async function refreshStoreEvents(db: D1Database, storeId: string, now: number):
     })
     .where(eq(stores.id, storeId))
     .returning({ id: stores.id, publishableKey: stores.publishableKey })
-    .get()
-  if (row) forgetCachedStore(row)
+}
+
+/** Drops this isolate's cached copies of the store (its webhook event types changed). */
+function forgetStore(rows: { id: string; publishableKey: string }[]): void {
+  for (const r of rows) forgetCachedStore(r)
 }
 
 /** A new signing secret: `whsec_` and 32 random bytes in base64, as Standard Webhooks issues. */
@@ -119,8 +124,11 @@ export async function createEndpoint(
     createdAt: now,
     updatedAt: now,
   }
-  await drizzle(db).insert(webhookEndpoints).values(row)
-  await refreshStoreEvents(db, input.storeId, now)
+  const [, store] = await drizzle(db).batch([
+    drizzle(db).insert(webhookEndpoints).values(row),
+    refreshStoreEvents(db, input.storeId, now),
+  ])
+  forgetStore(store)
   return { endpoint: toEndpoint(row), secret }
 }
 
@@ -143,21 +151,27 @@ export async function updateEndpoint(
     Object.assign(set, { status: 'enabled', disabledReason: null, disabledAt: null })
   if (enabled === false)
     Object.assign(set, { status: 'disabled', disabledReason: 'merchant', disabledAt: now })
-  const row = await drizzle(db)
+  const update = drizzle(db)
     .update(webhookEndpoints)
     .set(set)
     .where(byStore(storeId, id))
     .returning()
-    .get()
-  if (row && patch.events) await refreshStoreEvents(db, storeId, now)
+  const [rows, store] = patch.events
+    ? await drizzle(db).batch([update, refreshStoreEvents(db, storeId, now)])
+    : [await update, []]
+  forgetStore(store)
+  const row = rows[0]
   return row ? toEndpoint(row) : null
 }
 
 /** Removes an endpoint; false when there was none. */
 export async function deleteEndpoint(db: D1Database, storeId: string, id: string) {
-  const r = await drizzle(db).delete(webhookEndpoints).where(byStore(storeId, id)).returning().get()
-  if (r) await refreshStoreEvents(db, storeId, Date.now())
-  return r !== undefined
+  const [rows, store] = await drizzle(db).batch([
+    drizzle(db).delete(webhookEndpoints).where(byStore(storeId, id)).returning(),
+    refreshStoreEvents(db, storeId, Date.now()),
+  ])
+  forgetStore(store)
+  return rows.length > 0
 }
 
 /**
@@ -170,12 +184,12 @@ export async function rotateSecret(
   storeId: string,
   id: string,
   now: number,
-): Promise<{ secret: string; previousSecretUntil: string } | null> {
+): Promise<{ secret: string; previousSecretUntil: string } | 'conflict' | null> {
   const row = await drizzle(db).select().from(webhookEndpoints).where(byStore(storeId, id)).get()
   if (!row) return null
   const secret = newSecret()
   const until = now + ROTATION_OVERLAP_MS
-  await drizzle(db)
+  const done = await drizzle(db)
     .update(webhookEndpoints)
     .set({
       secretBox: await seal(key, storeId, secret),
@@ -184,6 +198,10 @@ export async function rotateSecret(
       updatedAt: now,
     })
     .where(and(byStore(storeId, id), eq(webhookEndpoints.secretBox, row.secretBox)))
+    .returning({ id: webhookEndpoints.id })
+    .get()
+  // Another rotation won the race: this secret was never stored, so it must not be shown.
+  if (!done) return 'conflict'
   return { secret, previousSecretUntil: iso(until) }
 }
 
@@ -214,13 +232,16 @@ export type DeliveryConfig = {
   secrets: string[]
 }
 
-/** The endpoint's delivery config at `now`; null when it was deleted (or cannot be opened). */
+/**
+ * The endpoint's delivery config at `now`; null when it was deleted; `unreadable` when its
+ * secret no longer opens (SIGNING_SECRET was changed: rotate the endpoint's secret).
+ */
 export async function deliveryConfig(
   db: D1Database,
   key: string,
   id: string,
   now: number,
-): Promise<DeliveryConfig | null> {
+): Promise<DeliveryConfig | 'unreadable' | null> {
   const row = await drizzle(db)
     .select()
     .from(webhookEndpoints)
@@ -228,7 +249,7 @@ export async function deliveryConfig(
     .get()
   if (!row) return null
   const current = await open(key, row.storeId, row.secretBox)
-  if (!current) return null
+  if (!current) return 'unreadable'
   const previous =
     row.previousBox && (row.previousUntil ?? 0) > now
       ? await open(key, row.storeId, row.previousBox)

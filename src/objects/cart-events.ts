@@ -50,10 +50,18 @@ export abstract class CartEvents extends DurableObject<Env> {
     return { ...result, recorded: result.state.restores.length > before }
   }
 
-  /** The shopper unsubscribed this cart's address; returns it so the caller can suppress it. */
-  async unsubscribed(channel: 'email' | 'sms', source: string): Promise<string | null> {
+  /**
+   * The shopper unsubscribed this cart's address; returns it so the caller can suppress it.
+   * `policy`: the store's settings now (its webhooks' event types among them).
+   */
+  async unsubscribed(
+    channel: 'email' | 'sms',
+    source: string,
+    policy: CartPolicy | null = null,
+  ): Promise<string | null> {
     const address = channel === 'email' ? this.state?.contact.email : this.state?.contact.phone
-    await this.event({ type: 'contact.unsubscribed', channel, source })
+    const e = { type: 'contact.unsubscribed', channel, source } as const
+    if (this.state) await this.apply(this.state, e, policy)
     return address ?? null
   }
 

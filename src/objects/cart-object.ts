@@ -251,9 +251,14 @@ export class CartObject extends CartEvents {
    */
   private async afterCommit({ answerFirst = false } = {}): Promise<void> {
     await this.armed
+    // The hand-off to webhooks runs even when a send threw (it never throws itself).
+    const hooks = () => this.hooks.flush(this.env, () => this.clock())
     const rest = this.delivery
       .flush()
-      .then(() => this.hooks.flush(this.env, () => this.clock()))
+      .then(hooks, async (err: unknown) => {
+        await hooks()
+        throw err
+      })
       .then(() => this.schedule())
     if (!answerFirst) return rest
     this.ctx.waitUntil(
@@ -264,6 +269,11 @@ export class CartObject extends CartEvents {
   /** The alarm a commit needs before its flush (see `afterCommit`). */
   private arm(): Promise<void> {
     if (this.outbox.messagesOpen()) return this.schedule()
+    // Events owed to webhooks: a wake within seconds if a crash cuts off their hand-off, not
+    // whatever later alarm is set (a step a day away).
+    const hooks = this.hooks.dueAt(this.clock())
+    if (hooks !== null)
+      return this.alarms.keep([this.wake(), this.outbox.earliestDue(this.clock()), hooks])
     if (this.alarms.isSet()) return Promise.resolve()
     const wake = this.wake()
     const row = this.outbox.earliestDue(this.clock())

@@ -170,6 +170,7 @@ export class ContactObject extends DurableObject<Env> {
   /** A privacy erasure: the thread and held state go, the consent ledger stays (see storage). */
   async forgetPerson(): Promise<{ conversation: number; consent: number }> {
     const conversation = this.store.forgetPerson()
+    this.hooks.clear()
     await this.schedule()
     return { conversation, consent: this.store.ledger().length }
   }

@@ -15,6 +15,11 @@ import { webhookStub } from './stubs'
 import type { Queued } from './webhook-log'
 
 const KEY = 'hooks'
+/**
+ * When owed events wake the object if no hand-off takes them first (one cut off by a crash, or
+ * added while another ran): a backstop, not the usual path (the commit's own flush).
+ */
+export const HOOK_BACKSTOP_MS = 30_000
 
 export class HookOutbox {
   /** When a failed hand-off is tried again (this instance's own); null: at the next wake. */
@@ -47,7 +52,12 @@ export class HookOutbox {
   /** When the object must wake to hand events over; null when none is owed. */
   dueAt(now: number): number | null {
     if (this.owed().length === 0) return null
-    return Math.max(now, this.retryAt ?? now)
+    return Math.max(now, this.retryAt ?? now + HOOK_BACKSTOP_MS)
+  }
+
+  /** A privacy erasure of the object: nothing owed is handed over after it. */
+  clear(): void {
+    this.kv.delete(KEY)
   }
 
   /** Hands what is owed to the store's endpoints; a failure waits (back-off) for the next wake. */

@@ -26,6 +26,8 @@ export type { Queued }
 export const CONCURRENCY = 8
 /** One alarm works this long at most, then hands over to the next (set at once). */
 const PASS_MS = 60_000
+/** A pass that failed (D1 unreadable) is tried again this much later. */
+const PASS_RETRY_MS = 60_000
 const FAILING_SINCE = 'failingSince'
 /** The endpoint's id, kept by the first call that names it (the alarm is told nothing). */
 const ENDPOINT = 'endpoint'
@@ -51,6 +53,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
   /** Takes events (seen ids are ignored) and wakes the delivery; `held`: the endpoint is off. */
   async accept(endpointId: string, items: Queued[], held = false): Promise<{ added: number }> {
     this.remember(endpointId)
+    this.log.prune(this.clock())
     const added = this.log.accept(items, this.clock(), held)
     if (added > 0 && !held) await this.wake(this.clock())
     return { added }
@@ -63,6 +66,8 @@ export class WebhookEndpoint extends DurableObject<Env> {
   ): Promise<{ queued: number }> {
     this.remember(endpointId)
     const queued = this.log.redeliver(which, this.clock())
+    // A redelivery the merchant asked for starts the failure clock afresh.
+    if (queued > 0) this.ctx.storage.kv.delete(FAILING_SINCE)
     if (queued > 0) await this.wake(this.clock())
     return { queued }
   }
@@ -71,7 +76,7 @@ export class WebhookEndpoint extends DurableObject<Env> {
   async sendTest(endpointId: string): Promise<Attempt | null> {
     const now = this.clock()
     const config = await this.config(endpointId, now)
-    if (!config) return null
+    if (!config || config === 'unreadable') return null
     const event: WebhookEvent = {
       id: newId('evt'),
       type: TEST_EVENT_TYPE,
@@ -124,9 +129,15 @@ export class WebhookEndpoint extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     // One pass at a time: an alarm retried while a pass runs waits for it.
-    this.passing ??= this.pass().finally(() => {
-      this.passing = null
-    })
+    this.passing ??= this.pass()
+      .catch(async (err: unknown) => {
+        // D1 unreadable, say: the queue must not stall once the runtime stops retrying.
+        log('error', 'webhook delivery pass failed', { error: String(err) })
+        await this.ctx.storage.setAlarm(this.clock() + PASS_RETRY_MS)
+      })
+      .finally(() => {
+        this.passing = null
+      })
     await this.passing
   }
 
@@ -136,29 +147,41 @@ export class WebhookEndpoint extends DurableObject<Env> {
     const id = this.ctx.storage.kv.get<string>(ENDPOINT)
     const config = id ? await this.config(id, started) : null
     if (!config) {
-      // Deleted (or never made): nothing to deliver to.
-      this.log.failPending(started)
+      // Deleted (its delete missed this object), or never made: nothing is kept for it.
+      await this.forget()
       return
     }
-    if (!config.enabled) {
-      this.log.failPending(started)
-      return
+    if (config === 'unreadable') {
+      log('error', 'webhook secret unreadable (SIGNING_SECRET changed?): rotate it', {
+        endpoint: id,
+      })
+      return this.holdAll(started)
     }
+    if (!config.enabled) return this.holdAll(started)
     for (;;) {
       const now = this.clock()
       const due = this.log.due(now, CONCURRENCY)
       if (due.length === 0) break
       const outcomes = await Promise.all(due.map((d) => this.attempt(config, d)))
-      if (outcomes.some((o) => o === 'stop')) return
+      const stopped = outcomes.find((o) => o === 'gone' || o === 'failing')
+      if (stopped) return this.disable(config, stopped)
       if (this.clock() - started > PASS_MS) break
     }
     this.log.prune(this.clock())
+    // Nothing left to retry: the failures are over.
+    if (!this.log.retrying()) this.ctx.storage.kv.delete(FAILING_SINCE)
     const next = this.log.nextDue()
     if (next !== null) await this.ctx.storage.setAlarm(Math.max(next, this.clock()))
   }
 
-  /** One attempt at one event; `stop` when the endpoint has just been disabled. */
-  private async attempt(config: DeliveryConfig, d: Due): Promise<'ok' | 'retry' | 'stop'> {
+  /**
+   * One attempt at one event: `ok`, `retry` (tried again later, or given up alone), or why the
+   * endpoint must be disabled (`gone`: a 410; `failing`: three days of failures).
+   */
+  private async attempt(
+    config: DeliveryConfig,
+    d: Due,
+  ): Promise<'ok' | 'retry' | 'gone' | 'failing'> {
     const event = JSON.parse(d.body) as WebhookEvent
     const body = JSON.stringify(forEndpoint(event, config.includeContact))
     const now = this.clock()
@@ -187,8 +210,8 @@ export class WebhookEndpoint extends DurableObject<Env> {
     }
     const since = this.ctx.storage.kv.get<number>(FAILING_SINCE) ?? now
     if (!this.ctx.storage.kv.get(FAILING_SINCE)) this.ctx.storage.kv.put(FAILING_SINCE, since)
-    if (v === 'gone') return this.disable(config, 'gone', after, d)
-    if (givesUp(after, since)) return this.disable(config, 'failing', after, d)
+    if (v === 'gone') return 'gone'
+    if (givesUp(after, since)) return 'failing'
     // One event refused for three days is given up alone while others get through.
     const first = d.firstTryAt ?? now
     if (after - first >= GIVE_UP_AFTER_MS) {
@@ -200,11 +223,13 @@ export class WebhookEndpoint extends DurableObject<Env> {
     return 'retry'
   }
 
-  private async disable(config: DeliveryConfig, reason: 'gone' | 'failing', now: number, d: Due) {
-    this.log.settle(d, { state: 'failed' }, now)
-    this.log.failPending(now)
-    this.ctx.storage.kv.delete(FAILING_SINCE)
-    await this.ctx.storage.deleteAlarm()
+  /**
+   * Disables the endpoint (once every attempt of the pass has settled, so none is left pending
+   * behind it), holds what it had pending, and tells the owner the first time.
+   */
+  private async disable(config: DeliveryConfig, reason: 'gone' | 'failing') {
+    const now = this.clock()
+    await this.holdAll(now)
     const first = await disableEndpoint(this.env.DB, config.id, reason, now)
     log('warn', 'webhook endpoint disabled', { endpoint: config.id, reason })
     if (first) {
@@ -212,10 +237,16 @@ export class WebhookEndpoint extends DurableObject<Env> {
         (err: unknown) => log('error', 'disable notice failed', { error: String(err) }),
       )
     }
-    return 'stop' as const
   }
 
-  private config(id: string, now: number): Promise<DeliveryConfig | null> {
+  /** A disabled endpoint: what is pending is held (failed, for a redelivery), no alarm, no failure clock. */
+  private async holdAll(now: number): Promise<void> {
+    this.log.failPending(now)
+    this.ctx.storage.kv.delete(FAILING_SINCE)
+    await this.ctx.storage.deleteAlarm()
+  }
+
+  private config(id: string, now: number): Promise<DeliveryConfig | 'unreadable' | null> {
     return deliveryConfig(this.env.DB, getConfig(this.env).SIGNING_SECRET, id, now)
   }
 

@@ -50,6 +50,8 @@ export type Due = {
   type: string
   body: string
   attempts: number
+  /** When it was due: with `attempts`, what a settle checks (a redelivery meanwhile wins). */
+  nextAt: number
   firstTryAt: number | null
   trigger: Attempt['trigger']
 }
@@ -85,7 +87,7 @@ export class WebhookLog {
   due(now: number, limit: number): Due[] {
     return this.sql
       .exec<Row>(
-        `SELECT seq, id, type, body, attempts, first_try_at, trigger FROM events e
+        `SELECT seq, id, type, body, attempts, next_at, first_try_at, trigger FROM events e
          WHERE state = 'pending' AND next_at <= ?
            AND NOT EXISTS (SELECT 1 FROM events p
                            WHERE p.stream = e.stream AND p.state = 'pending' AND p.seq < e.seq)
@@ -100,9 +102,19 @@ export class WebhookLog {
         type: r.type as string,
         body: r.body as string,
         attempts: r.attempts as number,
+        nextAt: r.next_at as number,
         firstTryAt: (r.first_try_at as number | null) ?? null,
         trigger: (r.trigger as Attempt['trigger']) ?? 'event',
       }))
+  }
+
+  /** Whether a pending event has failed before (a retry waits). */
+  retrying(): boolean {
+    return (
+      this.sql
+        .exec(`SELECT 1 FROM events WHERE state = 'pending' AND attempts > 0 LIMIT 1`)
+        .toArray().length > 0
+    )
   }
 
   /** When the next pending event is due; null when none is pending. */
@@ -138,13 +150,15 @@ export class WebhookLog {
     this.sql.exec(
       `UPDATE events SET state = ?, attempts = attempts + 1, next_at = ?,
          first_try_at = COALESCE(first_try_at, ?), trigger = ?, updated_at = ?
-       WHERE seq = ?`,
+       WHERE seq = ? AND state = 'pending' AND attempts = ? AND next_at = ?`,
       outcome.state,
       outcome.state === 'pending' ? outcome.retryAt : now,
       now,
       outcome.state === 'pending' ? 'retry' : d.trigger,
       now,
       d.seq,
+      d.attempts,
+      d.nextAt,
     )
   }
 
@@ -235,8 +249,8 @@ export class WebhookLog {
     let n = 0
     for (const needle of needles) {
       if (!needle) continue
-      // As the body's JSON writes it.
-      const quoted = JSON.stringify(needle).slice(1, -1)
+      // As the body's JSON writes the whole value, quotes included: ann@… is not joann@….
+      const quoted = JSON.stringify(needle)
       n += this.sql
         .exec('DELETE FROM events WHERE instr(body, ?) > 0 RETURNING seq', quoted)
         .toArray().length

@@ -1,18 +1,21 @@
 import type { Context } from 'hono'
 import { Hono } from 'hono'
 import { messageRecipient } from '../db/messages'
-import { storeById } from '../db/stores'
+import { type Store, storeById } from '../db/stores'
 import { suppress } from '../db/suppressions'
+import { cartPolicy } from '../domain/store/settings'
 import { verifyLinkToken } from '../lib/restore-token'
 import { cartStub } from '../objects/stubs'
 import { NoticePage } from '../ui/pages/notice'
 import { UnsubscribePage } from '../ui/pages/unsubscribe'
 import type { AppEnv } from './env'
+import { publicBase } from './links'
 
 /** Unsubscribe links: GET shows a one-button page, POST (the button, or RFC 8058 one-click) acts. */
 export const unsubscribe = new Hono<AppEnv>()
 
 type Target = {
+  store: Store
   storeId: string
   storeName: string
   cartId: string
@@ -34,7 +37,7 @@ async function resolve(c: Context<AppEnv>): Promise<Target | null> {
   if (!claims.ok || !claims.step) return null
   const store = await storeById(c.env.DB, claims.storeId)
   if (!store) return null
-  const base = { storeId: store.id, storeName: store.name, cartId: claims.cartId }
+  const base = { store, storeId: store.id, storeName: store.name, cartId: claims.cartId }
   if (claims.step.startsWith('msg_')) {
     const sent = await messageRecipient(c.env.DB, {
       id: claims.step,
@@ -82,7 +85,7 @@ unsubscribe.post('/u/:token', async (c) => {
   const fromCart = await cartStub(c.env.CART, {
     storeId: t.storeId,
     cartId: t.cartId,
-  }).unsubscribed(t.channel, source)
+  }).unsubscribed(t.channel, source, cartPolicy(t.store, publicBase(c)))
   const address = t.address ?? fromCart
   if (!address) {
     return c.html(

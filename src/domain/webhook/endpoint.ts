@@ -24,7 +24,7 @@ export function endpointUrlProblem(raw: string, production: boolean): string | n
   if (url.protocol === 'https:') return null
   if (url.protocol !== 'http:') return 'url must be https://'
   if (production) return 'url must be https:// in production'
-  return LOOPBACK.has(url.hostname) || url.hostname.startsWith('127.')
+  return LOOPBACK.has(url.hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname)
     ? null
     : 'url may be http:// only to localhost in development; use https://'
 }

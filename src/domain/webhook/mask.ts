@@ -37,9 +37,30 @@ export function maskContact(c: Contact): Contact {
   }
 }
 
-/** The event as an endpoint sees it: `data.contact` masked unless it opted in. */
+const EMAIL_IN_TEXT = /[^\s@<>()"',;:]+@[^\s@<>()"',;:]+\.[A-Za-z]{2,}/g
+/** A run of 7 or more digits, with the spaces, dots, dashes and brackets phones are written with. */
+const PHONE_IN_TEXT = /\+?\d[\d\s().-]{5,}\d/g
+
+/**
+ * Free text (a shopper's reply) with the email addresses and phone numbers in it masked: "mail
+ * me at jane@x.com" → "mail me at j•••@x.com".
+ */
+export function maskText(text: string): string {
+  return text
+    .replace(EMAIL_IN_TEXT, (m) => maskEmail(m))
+    .replace(PHONE_IN_TEXT, (m) => (m.replace(/\D/g, '').length >= 7 ? maskPhone(m) : m))
+}
+
+/**
+ * The event as an endpoint sees it: unless it opted in, `data.contact` masked, and the
+ * addresses and numbers inside a shopper's text (`data.body`).
+ */
 export function forEndpoint(event: WebhookEvent, includeContact: boolean): WebhookEvent {
-  const contact = event.data.contact
-  if (includeContact || typeof contact !== 'object' || contact === null) return event
-  return { ...event, data: { ...event.data, contact: maskContact(contact as Contact) } }
+  if (includeContact) return event
+  const { contact, body } = event.data
+  const data = { ...event.data }
+  if (typeof contact === 'object' && contact !== null)
+    data.contact = maskContact(contact as Contact)
+  if (typeof body === 'string') data.body = maskText(body)
+  return { ...event, data }
 }

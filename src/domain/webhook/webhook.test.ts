@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { shopper } from '#test/domain/cart'
 import { T0 } from '#test/domain/clock'
+import { CART_STATUSES } from '../cart/schema'
 import type { JournalEntry } from '../cart/types'
 import { EventList, endpointUrlProblem } from './endpoint'
-import { dataProblem, EVENT_TYPES, type Happened, webhookJsonSchemas } from './events'
+import { dataProblem, EVENT_TYPES, type Happened, STATUSES, webhookJsonSchemas } from './events'
 import { cartHappenings, contactHappening } from './happenings'
 import { forEndpoint, maskContact, maskEmail, maskPhone } from './mask'
 import { GIVE_UP_AFTER_MS, givesUp, nextAttemptAt, RETRY_DELAYS_MS, verdict } from './retry'
@@ -219,6 +220,10 @@ describe('endpoints', () => {
     ])
     expect(EventList.safeParse([]).success).toBe(false)
     expect(EventList.safeParse(['cart.exploded']).success).toBe(false)
+  })
+
+  it('knows every cart status', () => {
+    expect(STATUSES).toEqual(CART_STATUSES)
   })
 
   it('publishes a JSON Schema for every type', () => {

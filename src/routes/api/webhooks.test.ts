@@ -6,7 +6,7 @@ import { bodies, deliver, endpointFor, receiver, setClock } from '#test/webhooks
 import { GIVE_UP_AFTER_MS } from '../../domain/webhook/retry'
 
 type Attempts = {
-  attempts: { eventId: string; status: number | null; ok: boolean; trigger: string }[]
+  attempts: { eventId: string; at: string; status: number | null; ok: boolean; trigger: string }[]
 }
 const attemptsOf = async (storeId: string, id: string) =>
   ((await (await api(`/stores/${storeId}/webhooks/${id}/attempts`)).json()) as Attempts).attempts
@@ -221,11 +221,17 @@ describe('webhook endpoints API', () => {
       await deliver(e.stub)
       at += 12 * 3_600_000
     }
-    expect(await endpoint(store.id, e.id)).toMatchObject({
+    const disabled = await endpoint(store.id, e.id)
+    const attempts = await attemptsOf(store.id, e.id)
+    expect(disabled, JSON.stringify(attempts)).toMatchObject({
       status: 'disabled',
       disabledReason: 'failing',
     })
-    const attempts = await attemptsOf(store.id, e.id)
+    // Not before three days of failure, and at the first try after them.
+    const first = Date.parse(String(attempts.at(-1)?.at))
+    const after = Date.parse(String(disabled.disabledAt)) - first
+    expect(after).toBeGreaterThanOrEqual(GIVE_UP_AFTER_MS)
+    expect(after).toBeLessThanOrEqual(GIVE_UP_AFTER_MS + 12 * 3_600_000)
     expect(attempts.every((a) => a.status === 500)).toBe(true)
     expect(attempts.length).toBeGreaterThanOrEqual(6)
     expect(at - t0).toBeGreaterThanOrEqual(GIVE_UP_AFTER_MS)
@@ -262,5 +268,88 @@ describe('webhook endpoints API', () => {
     const got = await e.receiver.got()
     const kept = new Set(held.events.map((x) => x.id))
     for (const g of got) expect(kept.has(g.id)).toBe(!g.body.includes(id))
+  })
+
+  it('lets one of two rotations at once win; the other is a 409 and its secret was never kept', async () => {
+    const store = await createStore({ settings: oneEmailStore() })
+    const e = await endpointFor(store, ['cart.abandoned'])
+    const rotate = () =>
+      api(`/stores/${store.id}/webhooks/${e.id}/rotate-secret`, { method: 'POST' })
+    const answers = await Promise.all([rotate(), rotate(), rotate()])
+    const ok = answers.filter((r) => r.status === 200)
+    expect(ok.length).toBeGreaterThanOrEqual(1)
+    expect(answers.every((r) => r.status === 200 || r.status === 409)).toBe(true)
+    const secrets = await Promise.all(
+      ok.map(async (r) => ((await r.json()) as { secret: string }).secret),
+    )
+    // The last secret stored is one an answer showed: a receiver holding it verifies.
+    const fresh = receiver()
+    await fresh.control({ secret: secrets.at(-1) })
+    await api(`/stores/${store.id}/webhooks/${e.id}`, { method: 'PATCH', json: { url: fresh.url } })
+    await abandonedCart(store)
+    await deliver(e.stub)
+    expect((await fresh.got()).map((g) => g.verified)).toEqual([true])
+  })
+
+  it('refuses to redeliver for a disabled endpoint, then replays once it is enabled', async () => {
+    const store = await createStore({ settings: oneEmailStore() })
+    const e = await endpointFor(store, ['cart.abandoned'])
+    await api(`/stores/${store.id}/webhooks/${e.id}`, { method: 'PATCH', json: { enabled: false } })
+    await abandonedCart(store)
+    expect(await deliver(e.stub)).toBe(false)
+    const since = { since: new Date(Date.now() - 60_000).toISOString() }
+    const refused = await api(`/stores/${store.id}/webhooks/${e.id}/redeliver`, {
+      method: 'POST',
+      json: since,
+    })
+    expect(refused.status).toBe(409)
+    await api(`/stores/${store.id}/webhooks/${e.id}`, { method: 'PATCH', json: { enabled: true } })
+    const res = await api(`/stores/${store.id}/webhooks/${e.id}/redeliver`, {
+      method: 'POST',
+      json: since,
+    })
+    expect(await res.json()).toEqual({ queued: 1 })
+    await deliver(e.stub)
+    expect(bodies(await e.receiver.got()).map((b) => b.type)).toEqual(['cart.abandoned'])
+  })
+
+  it('starts the failure clock afresh after a disable, an enable and a redelivery', async () => {
+    const store = await createStore({ settings: oneEmailStore() })
+    const e = await endpointFor(store, ['cart.abandoned'])
+    await e.receiver.control({ script: Array(8).fill({ status: 500 }) })
+    await abandonedCart(store)
+    const t0 = Date.now()
+    for (let at = t0; at < t0 + 2 * 86_400_000; at += 12 * 3_600_000) {
+      await setClock(e.stub, at)
+      await deliver(e.stub)
+    }
+    await api(`/stores/${store.id}/webhooks/${e.id}`, { method: 'PATCH', json: { enabled: false } })
+    await setClock(e.stub, t0 + 4 * 86_400_000)
+    await deliver(e.stub)
+    await api(`/stores/${store.id}/webhooks/${e.id}`, { method: 'PATCH', json: { enabled: true } })
+    await api(`/stores/${store.id}/webhooks/${e.id}/redeliver`, {
+      method: 'POST',
+      json: { since: new Date(t0 - 60_000).toISOString() },
+    })
+    await deliver(e.stub)
+    // One more failure four days after the first is not three days of failure.
+    expect(await endpoint(store.id, e.id)).toMatchObject({ status: 'enabled' })
+  })
+
+  it('leaves nothing pending behind a 410 answered while other carts were in flight', async () => {
+    const store = await createStore({ settings: oneEmailStore() })
+    const e = await endpointFor(store, ['cart.abandoned'])
+    await e.receiver.control({
+      script: [{ status: 410 }, { status: 500, delayMs: 300 }, { status: 500, delayMs: 300 }],
+    })
+    await abandonedCart(store, { email: 'a@example.com' })
+    await abandonedCart(store, { email: 'b@example.com' })
+    await abandonedCart(store, { email: 'c@example.com' })
+    await deliver(e.stub)
+    const held = (await (await api(`/stores/${store.id}/webhooks/${e.id}/events`)).json()) as {
+      counts: Record<string, number>
+    }
+    expect(held.counts).toEqual({ pending: 0, delivered: 0, failed: 3 })
+    expect(await deliver(e.stub)).toBe(false)
   })
 })

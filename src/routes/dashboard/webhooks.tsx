@@ -77,8 +77,8 @@ webhookPages.post('/settings/webhooks/:storeId', ...signedIn, formFields, async 
   const { store } = await storeOf(c, c.req.param('storeId'))
   const form = c.req.valid('form') as Record<string, unknown>
   const values = {
-    url: String(form.url ?? '').slice(0, 2048),
-    description: String(form.description ?? '').slice(0, 200),
+    url: String(form.url ?? ''),
+    description: String(form.description ?? ''),
     events: list(form['events[]']),
     includeContact: form.includeContact === '1',
   }
@@ -88,8 +88,13 @@ webhookPages.post('/settings/webhooks/:storeId', ...signedIn, formFields, async 
     const error =
       values.events.length === 0
         ? 'Choose at least one event.'
-        : 'Give an https:// URL and known events.'
-    return webhooksPage(c, store.id, { error, values })
+        : 'Give an https:// URL (at most 2,048 characters), known events, and a description of at most 200 characters.'
+    const shown = {
+      ...values,
+      url: values.url.slice(0, 2048),
+      description: values.description.slice(0, 200),
+    }
+    return webhooksPage(c, store.id, { error, values: shown })
   }
   try {
     const { endpoint, secret } = await addEndpoint(c.env, store.id, body.data)
@@ -159,10 +164,13 @@ webhookPages.post(
     const form = RedeliverForm.safeParse(c.req.valid('form'))
     if (!form.success)
       throw new AppError('BAD_REQUEST', 'Choose an event, or a time to redeliver from.')
+    const since = 'since' in form.data ? Date.parse(`${form.data.since}Z`) : Number.NaN
+    if ('since' in form.data && !Number.isFinite(since))
+      throw new AppError('BAD_REQUEST', 'That is not a date and time.')
     const body =
       'eventId' in form.data
         ? { eventId: form.data.eventId }
-        : { since: new Date(`${form.data.since}Z`).toISOString() }
+        : { since: new Date(since).toISOString() }
     const { queued } = await redeliver(c.env, endpoint, body)
     return c.redirect(back(store.id, queued > 0 ? 'redelivered' : 'none', `#${endpoint.id}`), 303)
   },

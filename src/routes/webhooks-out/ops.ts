@@ -19,6 +19,7 @@ import {
   MAX_ENDPOINTS_PER_STORE,
 } from '../../domain/webhook/endpoint'
 import { AppError } from '../../lib/errors'
+import { log } from '../../lib/log'
 import { webhookStub } from '../../objects/stubs'
 
 /** The body of a create: the contract's `{ url, events, description? }`, and the opt-in. */
@@ -95,12 +96,18 @@ export async function changeEndpoint(env: Env, storeId: string, id: string, patc
 export async function removeEndpoint(env: Env, storeId: string, id: string): Promise<void> {
   if (!(await deleteEndpoint(env.DB, storeId, id)))
     throw new AppError('NOT_FOUND', 'No such webhook endpoint.')
-  await webhookStub(env.WEBHOOK, id).forget()
+  // The endpoint is gone either way: an object that missed this clears itself at its next
+  // alarm (it finds no endpoint).
+  await webhookStub(env.WEBHOOK, id)
+    .forget()
+    .catch((err: unknown) => log('warn', 'webhook object not cleared', { error: String(err) }))
 }
 
 export async function rotateEndpointSecret(env: Env, storeId: string, id: string) {
   const r = await rotateSecret(env.DB, getConfig(env).SIGNING_SECRET, storeId, id, Date.now())
   if (!r) throw new AppError('NOT_FOUND', 'No such webhook endpoint.')
+  if (r === 'conflict')
+    throw new AppError('CONFLICT', 'The secret was rotated at the same moment; rotate again.')
   return r
 }
 
@@ -113,6 +120,8 @@ export async function sendTestEvent(env: Env, endpoint: Endpoint) {
 
 /** Queues events again; 404 when an event id names none this endpoint holds. */
 export async function redeliver(env: Env, endpoint: Endpoint, body: z.infer<typeof RedeliverBody>) {
+  if (endpoint.status !== 'enabled')
+    throw new AppError('CONFLICT', 'The endpoint is disabled: enable it first, then redeliver.')
   const which = 'eventId' in body ? { eventId: body.eventId } : { since: Date.parse(body.since) }
   const r = await webhookStub(env.WEBHOOK, endpoint.id).redeliver(endpoint.id, which)
   if ('eventId' in which && r.queued === 0)
