@@ -132,7 +132,12 @@ describe('signed webhooks over real HTTP', () => {
       all.every((g) => g.verified === true),
       JSON.stringify(all.filter((g) => !g.verified)),
     ).toBe(true)
-    expect(all.some((g) => g.answered === null || g.answered >= 500)).toBe(true)
+    // The receiver failed twice with a status and once by hanging (an attempt given up at 10 s,
+    // or cut off by the kill), then recovered.
+    expect(
+      all.filter((g) => g.answered !== null && g.answered >= 500).length,
+    ).toBeGreaterThanOrEqual(3)
+    expect(all.some((g) => g.answered === null)).toBe(true)
     const ok = acked()
     const ids = ok.map((g) => g.id)
     expect(new Set(ids).size).toBe(ids.length)

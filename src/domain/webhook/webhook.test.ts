@@ -6,7 +6,7 @@ import type { JournalEntry } from '../cart/types'
 import { EventList, endpointUrlProblem } from './endpoint'
 import { dataProblem, EVENT_TYPES, type Happened, STATUSES, webhookJsonSchemas } from './events'
 import { cartHappenings, contactHappening } from './happenings'
-import { forEndpoint, maskContact, maskEmail, maskPhone } from './mask'
+import { forEndpoint, maskContact, maskEmail, maskPhone, maskText } from './mask'
 import { GIVE_UP_AFTER_MS, givesUp, nextAttemptAt, RETRY_DELAYS_MS, verdict } from './retry'
 
 const envelope = (h: Happened) => ({
@@ -161,6 +161,24 @@ describe('masking', () => {
       firstName: 'A.',
       lastName: 'L.',
     })
+  })
+
+  it('masks the addresses and numbers inside a shopper’s text, and nothing else', () => {
+    expect(
+      maskText('mail me at jane.doe@example.com or call +1 (212) 555-0123 re order 1042'),
+    ).toBe('mail me at j•••@example.com or call •••••••0123 re order 1042')
+    expect(maskText('Does the tee come in blue? Size 42.')).toBe(
+      'Does the tee come in blue? Size 42.',
+    )
+    const reply = {
+      id: 'evt_1',
+      type: 'sms.reply_received' as const,
+      timestamp: new Date(T0).toISOString(),
+      storeId: 'st_1',
+      data: { contact: { phone: '+12125550123' }, body: 'text 2125550123', cartId: null },
+    }
+    expect(forEndpoint(reply, false).data).toMatchObject({ body: 'text •••••••0123' })
+    expect(forEndpoint(reply, true).data).toMatchObject({ body: 'text 2125550123' })
   })
 
   it('masks only for endpoints that did not opt in', () => {
