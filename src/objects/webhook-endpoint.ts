@@ -53,7 +53,8 @@ export class WebhookEndpoint extends DurableObject<Env> {
   /** Takes events (seen ids are ignored) and wakes the delivery; `held`: the endpoint is off. */
   async accept(endpointId: string, items: Queued[], held = false): Promise<{ added: number }> {
     this.remember(endpointId)
-    this.log.prune(this.clock())
+    // An enabled endpoint prunes in its passes; a disabled one runs none, so it prunes here.
+    if (held) this.log.prune(this.clock())
     const added = this.log.accept(items, this.clock(), held)
     if (added > 0 && !held) await this.wake(this.clock())
     return { added }

@@ -81,6 +81,15 @@ const Channel = z.enum(['email', 'sms'])
 /** The order, as the store reported it; null when the merchant marked the cart by hand. */
 const Order = z.object({ id: z.string(), total: minor }).strict().nullable()
 
+/** A sequence step's message: which, on which channel, to whom. */
+const MessageData = z.object({
+  cartId: z.string(),
+  messageId: z.string().nullable(),
+  step: z.string(),
+  channel: Channel,
+  contact: ContactData,
+})
+
 /** An opt-out or opt-in: the channel, who, how (`via`) and the contact's cart. */
 function consentChange(via: string) {
   return z
@@ -113,25 +122,8 @@ export const EVENT_DATA = {
   }).strict(),
   'cart.converted': CartData.extend({ order: Order }).strict(),
   'cart.lost': CartData.strict(),
-  'message.sent': z
-    .object({
-      cartId: z.string(),
-      messageId: z.string().nullable(),
-      step: z.string(),
-      channel: Channel,
-      contact: ContactData,
-    })
-    .strict(),
-  'message.failed': z
-    .object({
-      cartId: z.string(),
-      messageId: z.string().nullable(),
-      step: z.string(),
-      channel: Channel,
-      contact: ContactData,
-      reason: z.string().nullable(),
-    })
-    .strict(),
+  'message.sent': MessageData.strict(),
+  'message.failed': MessageData.extend({ reason: z.string().nullable() }).strict(),
   'contact.opted_out': consentChange(
     'reply (a STOP text), one_click or unsubscribe_link (an email unsubscribe)',
   ),
